@@ -1,0 +1,26 @@
+"""referral: recruiter referral-chain analysis.
+
+Model people and their strong and weak ties as a :class:`ReferralNetwork`,
+simulate how a recruiter's opening spreads and how candidates search toward
+recruiters, and measure how much is lost to the people in between.
+"""
+
+from referral.network import (
+    ReferralNetwork,
+    default_transmission,
+    from_arrays,
+    from_networkx,
+)
+from referral.tie_strength import overlap_strength, reciprocity_strength
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ReferralNetwork",
+    "default_transmission",
+    "from_arrays",
+    "from_networkx",
+    "overlap_strength",
+    "reciprocity_strength",
+    "__version__",
+]

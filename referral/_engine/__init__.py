@@ -1,0 +1,1 @@
+"""Compiled kernels. They see integer ids and numpy arrays only."""

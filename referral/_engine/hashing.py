@@ -1,0 +1,72 @@
+"""Counter-based random numbers for the kernels.
+
+A decision in trial ``t`` about entity ``(a, b)`` uses the uniform
+``uniform(trial_key(key, t), stream, a, b)``: a pure function of its inputs.
+That makes trials independent of scheduling (identical for any ``n_jobs``)
+and gives common random numbers across scenarios: person ``i`` acts in trial
+``t`` of scenario A exactly when it acts in trial ``t`` of scenario B, if its
+activity is the same in both.
+
+Streams used by the engine (keep them distinct):
+
+* ``STREAM_ACT``: does person ``a`` act (``b = 0``)?
+* ``STREAM_TIE``: does the tie ``a -> b`` carry?
+* ``STREAM_PARENT``: tie-break when several people tell ``b`` in one hop.
+* ``STREAM_CHOICE``: a search policy's random choice at holder ``a``, step ``b``.
+* ``STREAM_CHAIN``: per-chain draws (chain-level attrition).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = [
+    "STREAM_ACT",
+    "STREAM_TIE",
+    "STREAM_PARENT",
+    "STREAM_CHOICE",
+    "STREAM_CHAIN",
+    "splitmix64",
+    "trial_key",
+    "uniform",
+]
+
+STREAM_ACT = 1
+STREAM_TIE = 2
+STREAM_PARENT = 3
+STREAM_CHOICE = 4
+STREAM_CHAIN = 5
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_S32 = np.uint64(32)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@numba.njit(inline="always", cache=True)
+def splitmix64(x):
+    """One round of SplitMix64 on a uint64."""
+    z = x + _GOLDEN
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@numba.njit(inline="always", cache=True)
+def trial_key(key, trial):
+    """The key of one trial, from the run's base key."""
+    return splitmix64(key ^ splitmix64(np.uint64(trial)))
+
+
+@numba.njit(inline="always", cache=True)
+def uniform(tkey, stream, a, b):
+    """A uniform in [0, 1) that depends only on (trial key, stream, a, b)."""
+    pair = (np.uint64(a) << _S32) | np.uint64(b)
+    z = splitmix64(tkey ^ splitmix64(pair + np.uint64(stream) * _MIX2))
+    return np.float64(z >> _S11) * _INV53
