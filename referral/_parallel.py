@@ -52,7 +52,7 @@ def trial_blocks(trials: int, n_blocks: int) -> list[tuple[int, int]]:
     Examples
     --------
     >>> trial_blocks(10, 3)
-    [(0, 4), (4, 7), (7, 10)]
+    [(0, 3), (3, 6), (6, 10)]
     """
     n_blocks = max(1, min(n_blocks, trials))
     bounds = [trials * k // n_blocks for k in range(n_blocks + 1)]
@@ -75,8 +75,11 @@ def run_blocks(
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=blocks[-1][1] - blocks[0][0] if blocks else 0,
-                   desc=description, unit="trial")
+        bar = tqdm(
+            total=blocks[-1][1] - blocks[0][0] if blocks else 0,
+            desc=description,
+            unit="trial",
+        )
     try:
         if n_jobs <= 1 or len(blocks) <= 1:
             results = []

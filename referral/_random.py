@@ -67,9 +67,9 @@ def base_key(entropy: int, *spawn_key: int) -> np.uint64:
 
     Examples
     --------
-    >>> base_key(1) == base_key(1)
+    >>> bool(base_key(1) == base_key(1))
     True
-    >>> base_key(1) != base_key(1, 0)
+    >>> bool(base_key(1) != base_key(1, 0))
     True
     """
     sequence = np.random.SeedSequence(entropy, spawn_key=tuple(spawn_key))

@@ -67,8 +67,14 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def _plain(value):
+    """A numpy scalar as the Python value, so messages read ``3``, not
+    ``np.int64(3)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _describe_labels(labels: Iterable, limit: int = 5) -> str:
-    labels = list(labels)
+    labels = [_plain(x) for x in labels]
     shown = ", ".join(repr(x) for x in labels[:limit])
     if len(labels) > limit:
         shown += f", ... ({len(labels)} in all)"
@@ -202,9 +208,7 @@ class ReferralNetwork:
     @cached_property
     def _label_to_id(self):
         labels = self.labels
-        if labels.dtype.kind in "iu" and np.array_equal(
-            labels, np.arange(len(labels))
-        ):
+        if labels.dtype.kind in "iu" and np.array_equal(labels, np.arange(len(labels))):
             return None  # labels are 0..n-1: ids are labels
         return {label: i for i, label in enumerate(labels.tolist())}
 
@@ -405,9 +409,7 @@ class ReferralNetwork:
             "is_recruiter",
             "is_candidate",
         ]
-        if not all(
-            np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays
-        ):
+        if not all(np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays):
             return False
         return all(
             np.array_equal(self.attributes[k], other.attributes[k])
@@ -472,7 +474,7 @@ def _check_person_probabilities(values, labels, name) -> np.ndarray:
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{name} must be in the range [0, 1]; person {labels[first]!r} has "
+            f"{name} must be in the range [0, 1]; person {_plain(labels[first])!r} has "
             f"{float(array[first])!r} ({int(bad.sum())} bad value(s) in all)."
         )
     return array
@@ -495,7 +497,8 @@ def _check_tie_probabilities(values, network_or_ends, name, *, low_open=False):
         else:
             u, v = network_or_ends(first)
         raise ValueError(
-            f"{name} must be in the range {rule}; the tie ({u!r}, {v!r}) has "
+            f"{name} must be in the range {rule}; the tie ({_plain(u)!r}, "
+            f"{_plain(v)!r}) has "
             f"{float(array[first])!r} ({int(bad.sum())} bad value(s) in all)."
         )
     return array
@@ -643,9 +646,10 @@ def from_arrays(
                 k = int(np.flatnonzero(conflict)[0])
                 raise ValueError(
                     f"Duplicate ties with conflicting values between "
-                    f"{labels[src[k]]!r} and {labels[dst[k]]!r}: strength "
-                    f"{strength[k]!r} vs {strength[k + 1]!r}, transmission "
-                    f"{transmission[k]!r} vs {transmission[k + 1]!r}, weak "
+                    f"{_plain(labels[src[k]])!r} and {_plain(labels[dst[k]])!r}: "
+                    f"strength {float(strength[k])!r} vs {float(strength[k + 1])!r}, "
+                    f"transmission {float(transmission[k])!r} vs "
+                    f"{float(transmission[k + 1])!r}, weak "
                     f"{bool(weak[k])} vs {bool(weak[k + 1])}."
                 )
             keep = np.concatenate([[True], ~same])
@@ -718,7 +722,9 @@ def _edge_values(G, edges, spec, name, *, default=None):
             elif not G.is_directed() and (v, u) in spec:
                 values.append(spec[(v, u)])
             else:
-                raise ValueError(f"The {name!r} mapping has no value for tie {(u, v)!r}.")
+                raise ValueError(
+                    f"The {name!r} mapping has no value for tie {(u, v)!r}."
+                )
         return _as_floats(values, name)
     if callable(spec):
         return _as_floats([spec(u, v, data) for u, v, data in edges], name)
@@ -850,7 +856,7 @@ def from_networkx(
     >>> net = from_networkx(G, strength=lambda u, v, d: d["weight"] / 7,
     ...                     activity=0.3, recruiters=[0], candidates=[33])
     >>> net
-    ReferralNetwork(people=34, ties=78, directed=False, recruiters=1, candidates=1, weak_tie_share=0.78, mean_activity=0.30)
+    ReferralNetwork(people=34, ties=78, directed=False, recruiters=1, candidates=1, weak_tie_share=0.73, mean_activity=0.30)
     """  # noqa: E501
     if not isinstance(G, nx.Graph):
         raise TypeError(f"from_networkx expects a networkx graph. Got {type(G)!r}.")

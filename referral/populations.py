@@ -171,9 +171,7 @@ def community_population(
             )
     strong_outside = check_probability(strong_outside, "strong_outside", function=fn)
     weak_inside = check_probability(weak_inside, "weak_inside", function=fn)
-    candidate_share = check_probability(
-        candidate_share, "candidate_share", function=fn
-    )
+    candidate_share = check_probability(candidate_share, "candidate_share", function=fn)
     n_recruiters = check_int(n_recruiters, "n_recruiters", function=fn, minimum=0)
     if n_recruiters > n_people:
         raise ValueError(

@@ -1,0 +1,484 @@
+"""Reading networks from files and writing results safely.
+
+* :func:`read_edgelist`: a CSV edge list (or a DataFrame) into a network.
+* :func:`read_people`: per-person activity, roles and attributes from a CSV.
+* :func:`read_linkedin_connections` and :func:`linkedin_network`: LinkedIn
+  ``Connections.csv`` exports, merged into one company network.
+* :func:`atomic_write`: write a file through a temporary file and a rename,
+  refusing to overwrite without ``force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from referral.network import (
+    DEFAULT_WEAK_THRESHOLD,
+    ReferralNetwork,
+    from_arrays,
+)
+
+__all__ = [
+    "read_edgelist",
+    "read_people",
+    "apply_people",
+    "read_linkedin_connections",
+    "linkedin_network",
+    "atomic_write",
+    "write_table",
+]
+
+LINKEDIN_COLUMNS = [
+    "First Name",
+    "Last Name",
+    "URL",
+    "Email Address",
+    "Company",
+    "Position",
+    "Connected On",
+]
+
+
+def _read_csv(path, **kwargs) -> pd.DataFrame:
+    """``pandas.read_csv`` with errors that name the file and line."""
+    try:
+        return pd.read_csv(path, **kwargs)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{str(path)!r} is empty: it has no header row.") from None
+    except pd.errors.ParserError as error:
+        raise ValueError(f"{str(path)!r} is malformed: {error}".rstrip()) from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{str(path)!r} is not UTF-8 text: {error}.") from None
+
+
+def _require_columns(frame: pd.DataFrame, columns, where: str) -> None:
+    missing = [c for c in columns if c is not None and c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{where} lacks the column(s) {missing}; the available columns are "
+            f"{list(frame.columns)}."
+        )
+
+
+def _numeric_column(frame, column, where, first_line):
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & frame[column].notna() | frame[column].isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(
+            f"{where}, line {row + first_line}: column {column!r} must be a "
+            f"number. Got {frame[column].iloc[row]!r}."
+        )
+    return values.to_numpy(dtype=np.float64)
+
+
+def read_edgelist(
+    path_or_frame,
+    *,
+    source: str = "source",
+    target: str = "target",
+    strength: str | float | None = "strength",
+    transmission: str | None = None,
+    weak: str | None = None,
+    directed: bool = False,
+    activity: float = 1.0,
+    weak_threshold: float = DEFAULT_WEAK_THRESHOLD,
+    **read_csv_kwargs,
+) -> ReferralNetwork:
+    """Read a network from a CSV edge list or a DataFrame.
+
+    Parameters
+    ----------
+    path_or_frame : str, path or pandas.DataFrame
+        The CSV file (read with :func:`pandas.read_csv`, header row first)
+        or an already loaded DataFrame.
+    source, target : str
+        Columns with the two people of each tie (any labels).
+    strength : str or float, default "strength"
+        A column of tie strengths in (0, 1], or a constant for every tie.
+        If the default column is absent every tie gets strength 1.0.
+    transmission, weak : str, optional
+        Columns with per-tie carrying probabilities and weak/strong marks.
+    directed : bool, default False
+    activity : float, default 1.0
+        Activity for everyone; use :func:`read_people` and
+        :func:`apply_people` for per-person values and roles.
+    weak_threshold : float, default 0.5
+    **read_csv_kwargs
+        Passed to :func:`pandas.read_csv` (``sep``, ``encoding``, ...).
+
+    Returns
+    -------
+    ReferralNetwork
+        People are labelled as in the file, in order of first appearance.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        If a column is missing (the message lists the available columns), a
+        row is malformed or a value is not a number (naming the line), or
+        the values are invalid as in :func:`referral.from_arrays`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({"source": ["ann", "bob"], "target": ["bob", "cy"],
+    ...                      "strength": [0.9, 0.2]})
+    >>> read_edgelist(ties).n_ties
+    2
+    """
+    if isinstance(path_or_frame, pd.DataFrame):
+        frame = path_or_frame
+        where = "The edge list"
+        first_line = 0
+    else:
+        frame = _read_csv(path_or_frame, **read_csv_kwargs)
+        where = repr(str(path_or_frame))
+        first_line = 2  # 1-based, after the header row
+    default_strength = strength == "strength" and "strength" not in frame.columns
+    strength_column = strength if isinstance(strength, str) else None
+    if default_strength:
+        strength_column = None
+    _require_columns(
+        frame, [source, target, strength_column, transmission, weak], where
+    )
+    if len(frame) == 0:
+        raise ValueError(f"{where} has no ties.")
+    for column in (source, target):
+        if frame[column].isna().any():
+            row = int(np.flatnonzero(frame[column].isna().to_numpy())[0])
+            raise ValueError(
+                f"{where}, line {row + first_line}: column {column!r} is empty."
+            )
+    codes, labels = pd.factorize(
+        pd.concat([frame[source], frame[target]], ignore_index=True)
+    )
+    m = len(frame)
+    if strength_column is not None:
+        strength_values = _numeric_column(frame, strength_column, where, first_line)
+    elif default_strength:
+        strength_values = 1.0
+    else:
+        strength_values = float(strength)
+    transmission_values = (
+        _numeric_column(frame, transmission, where, first_line)
+        if transmission is not None
+        else None
+    )
+    weak_values = frame[weak].astype(bool).to_numpy() if weak is not None else None
+    label_array = np.asarray(labels)
+    if label_array.dtype.kind not in "iu":
+        label_array = label_array.astype(object)
+    return from_arrays(
+        label_array,
+        codes[:m],
+        codes[m:],
+        strength=strength_values,
+        transmission=transmission_values,
+        weak=weak_values,
+        activity=activity,
+        directed=directed,
+        weak_threshold=weak_threshold,
+    )
+
+
+def read_people(path_or_frame, *, person: str = "person", **read_csv_kwargs):
+    """Read a per-person CSV (activity, roles, attributes) as a DataFrame.
+
+    The ``person`` column holds the labels used in the edge list. Values are
+    applied with :func:`apply_people`.
+
+    Raises
+    ------
+    ValueError
+        If the ``person`` column is missing or a person appears twice.
+    """
+    if isinstance(path_or_frame, pd.DataFrame):
+        frame, where = path_or_frame, "The people table"
+    else:
+        frame = _read_csv(path_or_frame, **read_csv_kwargs)
+        where = repr(str(path_or_frame))
+    _require_columns(frame, [person], where)
+    duplicated = frame[person].duplicated()
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        raise ValueError(
+            f"{where}, line {row + 2}: person {frame[person].iloc[row]!r} appears "
+            f"twice."
+        )
+    return frame.set_index(person)
+
+
+def _truthy(values: pd.Series) -> np.ndarray:
+    if values.dtype == bool:
+        return values.to_numpy()
+    text = values.astype(str).str.strip().str.lower()
+    return text.isin(["1", "true", "yes", "y", "t"]).to_numpy()
+
+
+def apply_people(
+    network: ReferralNetwork,
+    people: pd.DataFrame,
+    *,
+    activity: str | None = "activity",
+    recruiter: str | None = "recruiter",
+    candidate: str | None = "candidate",
+    attributes: Iterable[str] | None = None,
+) -> ReferralNetwork:
+    """Set activity, roles and attributes from a people table.
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+    people : pandas.DataFrame
+        Indexed by person label (as from :func:`read_people`). People absent
+        from the table keep their current values.
+    activity, recruiter, candidate : str or None
+        Column names; a column that is absent is ignored. Roles are truthy
+        values (1, true, yes).
+    attributes : iterable of str, optional
+        Other columns to attach as person attributes (default: all others).
+
+    Raises
+    ------
+    networkx.NodeNotFound
+        If the table names people who are not in the network.
+    """
+    ids = network.ids(people.index.tolist(), parameter="people")
+    activity_values = network.activity.copy()
+    recruiters = network.is_recruiter.copy()
+    candidates = network.is_candidate.copy()
+    if activity is not None and activity in people.columns:
+        activity_values[ids] = _numeric_column(
+            people.reset_index(), activity, "The people table", 2
+        )
+    if recruiter is not None and recruiter in people.columns:
+        recruiters[ids] = _truthy(people[recruiter])
+    if candidate is not None and candidate in people.columns:
+        candidates[ids] = _truthy(people[candidate])
+    used = {activity, recruiter, candidate}
+    if attributes is None:
+        attributes = [c for c in people.columns if c not in used]
+    new_attributes = dict(network.attributes)
+    for column in attributes:
+        values = np.full(network.n_people, None, dtype=object)
+        values[ids] = people[column].to_numpy(dtype=object)
+        new_attributes[column] = values
+    return network.replace(
+        activity=activity_values,
+        is_recruiter=recruiters,
+        is_candidate=candidates,
+        attributes=new_attributes,
+    )
+
+
+# ------------------------------------------------------------------ LinkedIn
+def read_linkedin_connections(path) -> pd.DataFrame:
+    """Read a LinkedIn ``Connections.csv`` export.
+
+    LinkedIn puts a few lines of notes above the header; the header row is
+    found automatically (the first line that starts with ``First Name``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns First Name, Last Name, URL, Email Address, Company,
+        Position (str) and Connected On (datetime64, parsed from dates such
+        as ``12 Mar 2021``).
+
+    Raises
+    ------
+    ValueError
+        If no header row is found, columns are missing, or a date cannot be
+        parsed (naming the line).
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
+    header = next(
+        (k for k, line in enumerate(lines) if line.startswith("First Name")), None
+    )
+    if header is None:
+        raise ValueError(
+            f"{str(path)!r} does not look like a LinkedIn Connections export: no "
+            f"line starts with 'First Name'."
+        )
+    frame = _read_csv(
+        path, skiprows=header, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    _require_columns(frame, LINKEDIN_COLUMNS, repr(str(path)))
+    dates = pd.to_datetime(frame["Connected On"], format="%d %b %Y", errors="coerce")
+    bad = dates.isna() & (frame["Connected On"].str.strip() != "")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(
+            f"{str(path)!r}, line {header + row + 2}: 'Connected On' must be a date "
+            f"like '12 Mar 2021'. Got {frame['Connected On'].iloc[row]!r}."
+        )
+    frame["Connected On"] = dates
+    return frame
+
+
+def linkedin_network(
+    exports: Mapping[str, str | os.PathLike],
+    *,
+    strength: float = 0.3,
+    activity: float = 0.3,
+    recruiters: Iterable[str] = (),
+) -> ReferralNetwork:
+    """Merge several employees' LinkedIn exports into one company network.
+
+    Parameters
+    ----------
+    exports : mapping of str to path
+        ``{exporter: path to their Connections.csv}``. The key is the
+        exporter's own profile URL (or any unique name); an exporter who
+        appears in a colleague's export is matched by that URL.
+    strength : float, default 0.3
+        Strength of every connection; LinkedIn connections are mostly weak
+        ties, hence the default below 0.5.
+    activity : float, default 0.3
+    recruiters : iterable of str
+        Exporters (keys of ``exports``) who are recruiters.
+
+    Returns
+    -------
+    ReferralNetwork
+        Undirected; people are labelled by profile URL (or by name where the
+        URL is empty); attributes ``name``, ``company`` and ``position``.
+        Connections listed in two exports become one tie.
+
+    Raises
+    ------
+    networkx.NodeNotFound
+        If a recruiter is not one of the exporters.
+    """
+    recruiters = list(recruiters)
+    unknown = [r for r in recruiters if r not in exports]
+    if unknown:
+        raise nx.NodeNotFound(
+            f"The 'recruiters' parameter names people who are not exporters: {unknown}."
+        )
+    people: dict[str, dict] = {
+        exporter: {"name": exporter, "company": None, "position": None}
+        for exporter in exports
+    }
+    pairs = []
+    for exporter, path in exports.items():
+        frame = read_linkedin_connections(path)
+        for row in frame.itertuples(index=False):
+            first, last, url = row[0], row[1], row[2]
+            name = f"{first} {last}".strip()
+            key = url.strip() or name
+            if not key:
+                continue
+            entry = people.setdefault(
+                key, {"name": name, "company": None, "position": None}
+            )
+            entry["name"] = name or entry["name"]
+            entry["company"] = row[4] or entry["company"]
+            entry["position"] = row[5] or entry["position"]
+            if key != exporter:
+                pairs.append((exporter, key))
+    labels = list(people)
+    index = {label: i for i, label in enumerate(labels)}
+    src = np.asarray([index[a] for a, _ in pairs], dtype=np.int64)
+    dst = np.asarray([index[b] for _, b in pairs], dtype=np.int64)
+    label_array = np.empty(len(labels), dtype=object)
+    label_array[:] = labels
+    return from_arrays(
+        label_array,
+        src,
+        dst,
+        strength=strength,
+        activity=activity,
+        recruiters=[index[r] for r in recruiters],
+        directed=False,
+        attributes={
+            key: np.asarray([people[p][key] for p in labels], dtype=object)
+            for key in ("name", "company", "position")
+        },
+    )
+
+
+# -------------------------------------------------------------- safe writes
+@contextlib.contextmanager
+def atomic_write(path, *, force: bool = False, mode: str = "w", **open_kwargs):
+    """Open a temporary file next to ``path`` and rename it into place.
+
+    A crash never leaves a half-written ``path``. Without ``force`` an
+    existing file is never overwritten.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``force`` is false.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_write(folder / "a.txt") as handle:
+    ...     _ = handle.write("hello")
+    >>> (folder / "a.txt").read_text()
+    'hello'
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise FileExistsError(
+            f"{str(path)!r} already exists; pass force=True (--force) to overwrite it."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        with os.fdopen(fd, mode, **open_kwargs) as handle:
+            yield handle
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def write_table(frame: pd.DataFrame, path, *, force: bool = False) -> Path:
+    """Write a DataFrame as CSV or Parquet (by suffix), atomically.
+
+    Parquet needs ``pyarrow`` (the ``parquet`` extra).
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``force`` is false.
+    ValueError
+        If the suffix is neither ``.csv`` nor ``.parquet``.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with atomic_write(path, force=force, newline="") as handle:
+            frame.to_csv(handle, index=False)
+    elif suffix == ".parquet":
+        with atomic_write(path, force=force, mode="wb") as handle:
+            frame.to_parquet(handle, index=False)
+    else:
+        raise ValueError(
+            f"Cannot write {str(path)!r}: the suffix must be .csv or .parquet. "
+            f"Got {path.suffix!r}."
+        )
+    return path
