@@ -85,10 +85,11 @@ def overlap_strength(G: nx.Graph) -> dict:
 def reciprocity_strength(G: nx.DiGraph) -> dict:
     """Tie strength for directed communication data such as e-mail.
 
-    ``0.5 * overlap_strength + 0.5 * reciprocated``, where ``reciprocated`` is
-    1 when the tie is used in both directions. One-way ties are therefore
-    weak (at most 0.5), and reciprocated ties embedded in shared contacts
-    are strong.
+    ``0.01 + 0.48 * overlap_strength + 0.51 * reciprocated``, where
+    ``reciprocated`` is 1 when the tie is used in both directions. One-way
+    ties therefore fall below 0.5 (weak at the default threshold), and
+    reciprocated ties are strong, the more so when embedded in shared
+    contacts.
 
     Examples
     --------
@@ -100,5 +101,6 @@ def reciprocity_strength(G: nx.DiGraph) -> dict:
     """
     base = overlap_strength(G)
     return {
-        (u, v): 0.5 * s + 0.5 * float(G.has_edge(v, u)) for (u, v), s in base.items()
+        (u, v): 0.01 + 0.48 * s + 0.51 * float(G.has_edge(v, u))
+        for (u, v), s in base.items()
     }
