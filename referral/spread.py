@@ -1,0 +1,740 @@
+"""Spread: how far a recruiter's opening travels, hop by hop, and where it is lost.
+
+:func:`spread` runs Monte Carlo trials of an independent-cascade process with
+a person-level decision (does the holder act?) kept apart from the tie-level
+one (does the tie carry?). It returns a :class:`SpreadResult` whose views are
+tidy :class:`pandas.DataFrame` objects.
+"""
+
+from __future__ import annotations
+
+import queue
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from referral._engine.spread_kernel import (
+    HOP_COLUMNS,
+    N_TRIAL,
+    TRIAL_COLUMNS,
+    spread_block,
+)
+from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
+from referral._random import base_key, resolve_entropy
+from referral._validation import check_int, check_probability
+from referral.network import ReferralNetwork
+
+__all__ = ["spread", "SpreadResult"]
+
+_RECORD_MODES = ("full", "reach")
+_Z95 = 1.959963984540054
+
+
+def _hop_index(name):
+    return HOP_COLUMNS.index(name)
+
+
+def _trial_index(name):
+    return TRIAL_COLUMNS.index(name)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SpreadResult:
+    """The outcome of :func:`spread`: integer tallies and tidy views of them.
+
+    Do not build one directly; call :func:`spread`. Every array holds exact
+    integer sums over trials, so a run can be replayed from ``seed_entropy``
+    and gives the same arrays for any ``n_jobs``.
+
+    Attributes
+    ----------
+    network : ReferralNetwork
+        The network simulated on.
+    sources : numpy.ndarray of int32
+        Ids of the people who posted the opening (hop 0), without repeats.
+    n_trials : int
+        Number of trials run.
+    max_hops : int or None
+    fanout : int or None
+    source_activity : float
+    keep_chains : int
+        Full chains are kept for trials ``0 .. keep_chains - 1``.
+    record : {"full", "reach"}
+        What was recorded (see :func:`spread`).
+    seed_entropy : int
+        Pass it as ``seed=`` to replay the run.
+    hop_sums : numpy.ndarray of int64, shape (n_hops, 11)
+        Per hop, sums over trials of the columns in
+        ``referral._engine.spread_kernel.HOP_COLUMNS`` (held, acted, offered,
+        arrived, did_not_act, not_carried, already_reached, hop_limit, fanout,
+        new_candidates, weak_chain_candidates). Only ``held`` and
+        ``new_candidates`` are filled when ``record="reach"``.
+    trial_hop : numpy.ndarray of int32, shape (trials, n_hops)
+        People reached at each hop, per trial.
+    trial_stats : numpy.ndarray of int64, shape (trials, 6)
+        Per trial: reached, candidates_reached, weak_chain_candidates,
+        cross_community_candidates, cross_community_weak_candidates, depth.
+    person_reached, person_hop_sum, person_hop_sq, person_credit : numpy.ndarray
+        Per person (int64): trials reached, sum of hop and of hop squared over
+        those trials, and chain credit (candidate reaches passing through the
+        person as an intermediary). Zero when ``record="reach"``.
+    tie_credit : numpy.ndarray of int64, shape (n_entries,)
+        Per CSR tie entry: candidate chains through it.
+    chain_trial, chain_person, chain_hop, chain_parent : numpy.ndarray of int32
+    chain_weak : numpy.ndarray of bool
+        Every person reached in the kept trials, with hop, parent id (``-1``
+        for sources) and whether its chain used a weak tie.
+    """
+
+    network: ReferralNetwork
+    sources: np.ndarray
+    n_trials: int
+    max_hops: int | None
+    fanout: int | None
+    source_activity: float
+    keep_chains: int
+    record: str
+    seed_entropy: int
+    hop_sums: np.ndarray = field(repr=False)
+    trial_hop: np.ndarray = field(repr=False)
+    trial_stats: np.ndarray = field(repr=False)
+    person_reached: np.ndarray = field(repr=False)
+    person_hop_sum: np.ndarray = field(repr=False)
+    person_hop_sq: np.ndarray = field(repr=False)
+    person_credit: np.ndarray = field(repr=False)
+    tie_credit: np.ndarray = field(repr=False)
+    chain_trial: np.ndarray = field(repr=False)
+    chain_person: np.ndarray = field(repr=False)
+    chain_hop: np.ndarray = field(repr=False)
+    chain_parent: np.ndarray = field(repr=False)
+    chain_weak: np.ndarray = field(repr=False)
+
+    def __repr__(self):
+        reached = self.trial_stats[:, 0]
+        return (
+            f"SpreadResult(n_trials={self.n_trials}, sources={len(self.sources)}, "
+            f"people_reached_mean={reached.mean():.4g}, "
+            f"record={self.record!r}, seed_entropy={self.seed_entropy})"
+        )
+
+    def _need_full(self, view):
+        if self.record != "full":
+            raise ValueError(
+                f"SpreadResult.{view}() needs the per-person and loss bookkeeping, "
+                f"but this run used record={self.record!r}. Run spread(..., "
+                f"record='full')."
+            )
+
+    # ------------------------------------------------------------------ views
+    def by_hop(self) -> pd.DataFrame:
+        """The drop-off table: one row per hop, means over trials.
+
+        Every offer is a tie of a person reached at that hop; each offer ends
+        in exactly one of: arrived, did not act, not carried, already reached,
+        hop limit, fanout. So ``offered_mean`` equals ``arrived_mean`` plus the
+        five ``lost_*_mean`` columns (exactly, as sums over trials).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per hop from 0 (the sources) to the deepest hop reached in
+            any trial. Columns:
+
+            - ``hop`` (int64): hops from the sources.
+            - ``held_mean`` (float64): mean number of people reached at this hop.
+            - ``held_se`` (float64): its standard error over trials.
+            - ``held_q05``, ``held_q50``, ``held_q95`` (float64): 5%, 50% and
+              95% quantiles over trials of people reached at this hop.
+            - ``cumulative_mean`` (float64): mean people reached at hops
+              ``<= hop``.
+            - ``acted_mean`` (float64): mean holders at this hop who acted.
+            - ``new_candidates_mean`` (float64): mean candidates reached at
+              this hop.
+            - ``offered_mean`` (float64): mean ties of this hop's holders.
+            - ``arrived_mean`` (float64): offers that reached a new person (at
+              hop + 1).
+            - ``lost_did_not_act_mean`` (float64): offers of holders who did
+              not act.
+            - ``lost_not_carried_mean`` (float64): offers of acting holders to
+              contacts not reached by this hop whose tie did not carry.
+            - ``lost_already_reached_mean`` (float64): offers to contacts
+              reached at this hop or earlier, plus surplus carrying offers to a
+              person reached by several tellers in the same hop.
+            - ``lost_hop_limit_mean`` (float64): offers of holders at
+              ``max_hops``, who do not act.
+            - ``lost_fanout_mean`` (float64): unreached contacts not picked
+              under ``fanout``.
+            - ``weak_chain_candidates_mean`` (float64): mean candidates reached
+              at this hop whose chain used at least one weak tie.
+
+            With ``record="reach"`` the columns from ``acted_mean`` on are NaN
+            except ``new_candidates_mean``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.balanced_tree(2, 3), strength=1.0,
+        ...                     activity=1.0, recruiters=[0])
+        >>> spread(net, trials=10, seed=1).by_hop()[["hop", "held_mean"]]
+           hop  held_mean
+        0    0        1.0
+        1    1        2.0
+        2    2        4.0
+        3    3        8.0
+        """
+        trials = self.n_trials
+        counts = self.trial_hop.astype(np.float64)
+        n_hops = counts.shape[1]
+        data = {"hop": np.arange(n_hops, dtype=np.int64)}
+        data["held_mean"] = counts.mean(axis=0)
+        data["held_se"] = _se(counts, axis=0)
+        q = np.quantile(counts, [0.05, 0.5, 0.95], axis=0)
+        data["held_q05"], data["held_q50"], data["held_q95"] = q
+        data["cumulative_mean"] = np.cumsum(data["held_mean"])
+        sums = self.hop_sums.astype(np.float64) / trials
+        full = self.record == "full"
+        nan = np.full(n_hops, np.nan)
+        for column, name in [
+            ("acted_mean", "acted"),
+            ("new_candidates_mean", "new_candidates"),
+            ("offered_mean", "offered"),
+            ("arrived_mean", "arrived"),
+            ("lost_did_not_act_mean", "did_not_act"),
+            ("lost_not_carried_mean", "not_carried"),
+            ("lost_already_reached_mean", "already_reached"),
+            ("lost_hop_limit_mean", "hop_limit"),
+            ("lost_fanout_mean", "fanout"),
+            ("weak_chain_candidates_mean", "weak_chain_candidates"),
+        ]:
+            if full or name == "new_candidates":
+                data[column] = sums[:, _hop_index(name)]
+            else:
+                data[column] = nan
+        return pd.DataFrame(data)
+
+    def people(self) -> pd.DataFrame:
+        """Per person: how often reached, how deep, and chain credit.
+
+        Requires ``record="full"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per person, in id order. Columns:
+
+            - ``person`` (label dtype): the person's label.
+            - ``id`` (int32): the person's id.
+            - ``candidate``, ``recruiter`` (bool): roles.
+            - ``reach_probability`` (float64): share of trials in which the
+              person was reached (sources: 1).
+            - ``reach_se`` (float64): its binomial standard error.
+            - ``mean_hop`` (float64): mean hop at which the person was reached,
+              over the trials that reached them (NaN if never reached).
+            - ``hop_sd`` (float64): standard deviation of that hop (NaN if
+              never reached).
+            - ``chain_credit`` (float64): mean per trial of the number of
+              candidates reached whose chain passed through this person
+              strictly between the source and the candidate.
+            - ``chain_share`` (float64): ``chain_credit`` divided by the mean
+              number of candidates reached per trial (NaN if that is 0).
+
+        Raises
+        ------
+        ValueError
+            If the run used ``record="reach"``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[2])
+        >>> spread(net, trials=5, seed=1).people()[["id", "chain_share"]]
+           id  chain_share
+        0   0          0.0
+        1   1          1.0
+        2   2          0.0
+        """
+        self._need_full("people")
+        net = self.network
+        trials = self.n_trials
+        reached = self.person_reached.astype(np.float64)
+        p = reached / trials
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_hop = self.person_hop_sum / reached
+            var = self.person_hop_sq / reached - mean_hop**2
+            hop_sd = np.sqrt(np.maximum(var, 0.0))
+        credit = self.person_credit / trials
+        mean_candidates = self.trial_stats[:, _trial_index("candidates_reached")].mean()
+        share = credit / mean_candidates if mean_candidates > 0 else credit * np.nan
+        return pd.DataFrame(
+            {
+                "person": net.labels,
+                "id": np.arange(net.n_people, dtype=np.int32),
+                "candidate": net.is_candidate,
+                "recruiter": net.is_recruiter,
+                "reach_probability": p,
+                "reach_se": np.sqrt(p * (1.0 - p) / trials),
+                "mean_hop": mean_hop,
+                "hop_sd": hop_sd,
+                "chain_credit": credit,
+                "chain_share": share,
+            }
+        )
+
+    def trials(self) -> pd.DataFrame:
+        """One row per trial.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns:
+
+            - ``trial`` (int64): trial number, ``0 .. trials - 1``.
+            - ``reached`` (int64): people reached, sources included.
+            - ``candidates_reached`` (int64): candidates reached (a source
+              who is a candidate counts).
+            - ``weak_chain_candidates`` (Int64): candidates reached whose
+              chain used at least one weak tie.
+            - ``cross_community_candidates`` (Int64): candidates reached whose
+              chain has a parent and child in different ``community`` (0 if
+              the network has no ``community`` attribute).
+            - ``cross_community_weak_candidates`` (Int64): of those, the ones
+              whose chain used a weak tie.
+            - ``depth`` (int64): the last hop at which someone was reached.
+
+            The three ``Int64`` (nullable) columns hold ``<NA>`` when the run
+            used ``record="reach"``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(4), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[3])
+        >>> spread(net, trials=2, seed=1).trials()[["trial", "reached",
+        ...                                        "depth"]]
+           trial  reached  depth
+        0      0        4      3
+        1      1        4      3
+        """
+        stats = self.trial_stats
+        data = {"trial": np.arange(self.n_trials, dtype=np.int64)}
+        for k, name in enumerate(TRIAL_COLUMNS):
+            column = stats[:, k].copy()
+            if name in (
+                "weak_chain_candidates",
+                "cross_community_candidates",
+                "cross_community_weak_candidates",
+            ):
+                column = pd.array(column, dtype="Int64")
+                if self.record != "full":
+                    column[:] = pd.NA
+            data[name] = column
+        return pd.DataFrame(data)
+
+    def ties(self) -> pd.DataFrame:
+        """Per tie: candidate chains through it. Requires ``record="full"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per directed tie entry with nonzero credit, in CSR order.
+            Columns:
+
+            - ``source``, ``target`` (label dtype): teller and contact.
+            - ``source_id``, ``target_id`` (int32): their ids.
+            - ``weak`` (bool): whether the tie is weak.
+            - ``chain_credit`` (float64): mean per trial of the candidates
+              reached whose chain used this tie (in this direction).
+
+        Raises
+        ------
+        ValueError
+            If the run used ``record="reach"``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[2])
+        >>> spread(net, trials=5, seed=1).ties()[["source", "target",
+        ...                                       "chain_credit"]]
+           source  target  chain_credit
+        0       0       1           1.0
+        1       1       2           1.0
+        """
+        self._need_full("ties")
+        net = self.network
+        keep = np.flatnonzero(self.tie_credit)
+        src = net.tie_sources[keep]
+        dst = net.indices[keep]
+        return pd.DataFrame(
+            {
+                "source": net.labels[src],
+                "target": net.labels[dst],
+                "source_id": src,
+                "target_id": dst,
+                "weak": net.weak[keep],
+                "chain_credit": self.tie_credit[keep] / self.n_trials,
+            }
+        )
+
+    def chains(self) -> pd.DataFrame:
+        """Full chains of the first ``keep_chains`` trials.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per person reached in a kept trial, in trial then
+            reach order (hop by hop). Columns:
+
+            - ``trial`` (int64): trial number.
+            - ``person`` (label dtype) and ``id`` (int32): who was reached.
+            - ``hop`` (int64): at which hop.
+            - ``parent`` (object): label of the person who told them
+              (chosen uniformly among the tellers of that hop); ``None`` for
+              sources.
+            - ``parent_id`` (int32): its id, ``-1`` for sources.
+            - ``via_weak_tie`` (bool): whether the chain from the source to
+              this person used at least one weak tie.
+            - ``candidate`` (bool): whether the person is a candidate.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(["a", "b", "c"]), strength=1.0,
+        ...                     activity=1.0, recruiters=["a"])
+        >>> spread(net, trials=3, keep_chains=1, seed=1).chains()
+           trial person  id  hop parent  parent_id  via_weak_tie  candidate
+        0      0      a   0    0   None         -1         False      False
+        1      0      b   1    1      a          0         False      False
+        2      0      c   2    2      b          1         False      False
+        """
+        net = self.network
+        person = self.chain_person
+        parent_id = self.chain_parent
+        parent = np.empty(len(parent_id), dtype=object)
+        has = parent_id >= 0
+        parent[has] = net.labels[parent_id[has]]
+        parent[~has] = None
+        return pd.DataFrame(
+            {
+                "trial": self.chain_trial.astype(np.int64),
+                "person": net.labels[person],
+                "id": person,
+                "hop": self.chain_hop.astype(np.int64),
+                "parent": parent,
+                "parent_id": parent_id,
+                "via_weak_tie": self.chain_weak,
+                "candidate": net.is_candidate[person],
+            }
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """Headline figures with 95% normal confidence intervals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per measure; ``attrs`` holds ``trials`` and
+            ``seed_entropy``. Columns:
+
+            - ``measure`` (object): ``people_reached`` (people reached per
+              trial, sources included), ``candidates_reached``,
+              ``candidate_share_reached`` (candidates reached over all
+              candidates in the network; NaN if there are none) and ``depth``
+              (last hop reached).
+            - ``mean`` (float64): mean over trials.
+            - ``se`` (float64): standard error of the mean.
+            - ``ci_low``, ``ci_high`` (float64): ``mean -/+ 1.96 se``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[2])
+        >>> spread(net, trials=5, seed=1).summary()
+                           measure  mean   se  ci_low  ci_high
+        0           people_reached   3.0  0.0     3.0      3.0
+        1       candidates_reached   1.0  0.0     1.0      1.0
+        2  candidate_share_reached   1.0  0.0     1.0      1.0
+        3                    depth   2.0  0.0     2.0      2.0
+        """
+        stats = self.trial_stats.astype(np.float64)
+        n_candidates = int(self.network.is_candidate.sum())
+        candidates = stats[:, _trial_index("candidates_reached")]
+        share = candidates / n_candidates if n_candidates else candidates * np.nan
+        measures = {
+            "people_reached": stats[:, _trial_index("reached")],
+            "candidates_reached": candidates,
+            "candidate_share_reached": share,
+            "depth": stats[:, _trial_index("depth")],
+        }
+        rows = []
+        for name, values in measures.items():
+            mean = float(values.mean())
+            se = float(_se(values))
+            rows.append((name, mean, se, mean - _Z95 * se, mean + _Z95 * se))
+        frame = pd.DataFrame(rows, columns=["measure", "mean", "se", "ci_low", "ci_high"])
+        frame.attrs["trials"] = self.n_trials
+        frame.attrs["seed_entropy"] = self.seed_entropy
+        return frame
+
+
+def _se(values, axis=None):
+    values = np.asarray(values, dtype=np.float64)
+    count = values.shape[0] if axis is not None else values.size
+    if count < 2:
+        return np.zeros(values.shape[1:]) if axis is not None else 0.0
+    return values.std(axis=axis, ddof=1) / np.sqrt(count)
+
+
+def spread(
+    network: ReferralNetwork,
+    sources=None,
+    *,
+    trials: int = 1000,
+    max_hops: int | None = None,
+    fanout: int | None = None,
+    source_activity: float = 1.0,
+    keep_chains: int = 100,
+    record: str = "full",
+    seed=None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+) -> SpreadResult:
+    """Simulate how an opening posted by ``sources`` spreads through the network.
+
+    Each trial is an independent cascade, hop by hop. The sources hold the
+    opening at hop 0. A person reached at hop ``h`` acts once, with probability
+    ``activity`` (``source_activity`` for the sources). If they act, each tie
+    to a contact not reached by hop ``h`` carries the opening independently
+    with the tie's ``transmission``, and that contact is reached at hop
+    ``h + 1``. When several people tell the same contact in one hop, its
+    parent on the chain is chosen uniformly among them.
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+    sources : person label or iterable of labels, optional
+        Who posts the opening (hop 0). Default: the network's recruiters.
+        Repeats are ignored.
+    trials : int, default 1000
+        Number of Monte Carlo trials.
+    max_hops : int, optional
+        People reached at hop ``max_hops`` hold the opening but do not pass
+        it on (their ties are lost to ``hop_limit``). Default: no limit.
+    fanout : int, optional
+        An acting person passes the opening to at most ``fanout`` of their
+        unreached contacts, chosen uniformly; the others are lost to
+        ``fanout``. Default: no limit.
+    source_activity : float, default 1.0
+        Probability that a source acts (posts to its contacts).
+    keep_chains : int, default 100
+        Keep the full chains (hop, parent, weak-tie use of every reached
+        person) of the first ``keep_chains`` trials, for :meth:`SpreadResult.chains`.
+    record : {"full", "reach"}, default "full"
+        ``"full"`` keeps every tally: losses by cause, per-person reach and
+        hop, chain credit, per-tie credit, weak-tie and cross-community
+        chains. ``"reach"`` is a faster mode that records only hops and
+        parents: people reached per hop and per trial, candidates reached,
+        depth and the kept chains; :meth:`SpreadResult.people` and
+        :meth:`SpreadResult.ties` then raise and the loss columns of
+        :meth:`SpreadResult.by_hop` are NaN.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The randomness of the run; the resolved entropy is kept in
+        ``SpreadResult.seed_entropy``. Runs with the same seed use common
+        random numbers: a person's act/no-act draw and a tie's carry draw in
+        trial ``t`` do not depend on anything else in the network.
+    n_jobs : int, optional
+        Worker threads (``None``: 1, ``-1``: all cores). The result is the
+        same for any ``n_jobs``.
+    progress : bool, default False
+        Show a ``tqdm`` progress bar.
+
+    Returns
+    -------
+    SpreadResult
+
+    Raises
+    ------
+    networkx.NodeNotFound
+        If ``sources`` names people not in the network.
+    ValueError
+        If there are no sources and the network has no recruiters, or for
+        ``trials < 1``, negative ``max_hops``, ``fanout < 1``,
+        ``source_activity`` outside [0, 1], ``keep_chains < 0``, an unknown
+        ``record`` or a negative ``seed``.
+    TypeError
+        For arguments of the wrong type (e.g. ``trials=2.5``, ``seed="a"``).
+
+    Notes
+    -----
+    Randomness is counter-based: person ``i`` acts in trial ``t`` iff
+    ``uniform(key_t, ACT, i) < activity[i]`` and tie ``i -> j`` carries iff
+    ``uniform(key_t, TIE, i, j) < transmission``, where ``key_t`` derives from
+    ``seed`` and ``t`` only. Trials therefore do not depend on ``n_jobs`` or
+    on how they are split, and two networks that differ only in one person's
+    activity give identical trials wherever that person never held the
+    opening (exact common random numbers for counterfactuals).
+
+    Every tally is an integer sum, and memory does not grow with
+    ``trials * people``: per-person and per-tie tallies take O(people + ties)
+    per worker thread, and the per-trial arrays O(trials * depth).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral.network import from_networkx
+    >>> G = nx.balanced_tree(2, 4)
+    >>> net = from_networkx(G, strength=0.5, activity=0.8, recruiters=[0])
+    >>> result = spread(net, trials=2000, seed=42)
+    >>> result.summary().round(1)["measure"].tolist()
+    ['people_reached', 'candidates_reached', 'candidate_share_reached', 'depth']
+    >>> round(result.by_hop()["held_mean"][1], 1)  # 2 ties of the source, w=0.5
+    1.0
+    """
+    fn = "spread"
+    if not isinstance(network, ReferralNetwork):
+        raise TypeError(
+            f"The 'network' parameter of {fn} must be a ReferralNetwork. "
+            f"Got {type(network).__name__} instead."
+        )
+    trials = check_int(trials, "trials", function=fn, minimum=1)
+    max_hops = check_int(max_hops, "max_hops", function=fn, minimum=0, allow_none=True)
+    fanout = check_int(fanout, "fanout", function=fn, minimum=1, allow_none=True)
+    source_activity = check_probability(source_activity, "source_activity", function=fn)
+    keep_chains = check_int(keep_chains, "keep_chains", function=fn, minimum=0)
+    if record not in _RECORD_MODES:
+        raise ValueError(
+            f"The 'record' parameter of {fn} must be one of {_RECORD_MODES}. "
+            f"Got {record!r} instead."
+        )
+    entropy = resolve_entropy(seed, function=fn)
+    workers = resolve_n_jobs(n_jobs, function=fn)
+
+    if sources is None:
+        source_ids = network.recruiters
+        if len(source_ids) == 0:
+            raise ValueError(
+                f"{fn} needs sources: the 'sources' parameter is None and the "
+                f"network has no recruiters. Pass sources=[...] or build the "
+                f"network with recruiters."
+            )
+    else:
+        source_ids = network.ids(sources, parameter="sources")
+        if len(source_ids) == 0:
+            raise ValueError(
+                f"The 'sources' parameter of {fn} must name at least one person. "
+                f"Got {sources!r} instead."
+            )
+    _, first = np.unique(source_ids, return_index=True)
+    source_ids = np.ascontiguousarray(source_ids[np.sort(first)], dtype=np.int32)
+
+    key = base_key(entropy)
+    full = record == "full"
+    community = _community_codes(network)
+    n = network.n_people
+    n_entries = len(network.indices)
+    n_blocks = workers * (8 if progress else 2) if workers > 1 else (
+        16 if progress else 1
+    )
+    blocks = trial_blocks(trials, n_blocks)
+    trial_stats = np.zeros((trials, N_TRIAL), dtype=np.int64)
+
+    # per-worker accumulators; integer sums make the reduction order-free
+    pool: queue.SimpleQueue = queue.SimpleQueue()
+    accumulators = []
+    for _ in range(min(workers, len(blocks))):
+        acc = tuple(
+            np.zeros(size if full else 0, dtype=np.int64)
+            for size in (n, n, n, n, n_entries)
+        )
+        accumulators.append(acc)
+        pool.put(acc)
+
+    def work(start, stop):
+        acc = pool.get()
+        try:
+            return spread_block(
+                network.indptr,
+                network.indices,
+                network.transmission,
+                network.weak,
+                network.activity,
+                network.is_candidate,
+                community,
+                source_ids,
+                source_activity,
+                key,
+                start,
+                stop,
+                -1 if max_hops is None else max_hops,
+                -1 if fanout is None else fanout,
+                keep_chains,
+                full,
+                *acc,
+                trial_stats,
+            )
+        finally:
+            pool.put(acc)
+
+    outputs = run_blocks(work, blocks, workers, progress=progress, description=fn)
+
+    depth = int(trial_stats[:, _trial_index("depth")].max())
+    n_hops = depth + 1
+    hop_sums = np.zeros((n_hops, len(HOP_COLUMNS)), dtype=np.int64)
+    trial_hop = np.zeros((trials, n_hops), dtype=np.int32)
+    for (start, stop), out in zip(blocks, outputs, strict=True):
+        block_hops, block_trial_hop = out[0], out[1]
+        rows = min(n_hops, block_hops.shape[0])
+        hop_sums[:rows] += block_hops[:rows]
+        trial_hop[start:stop, :rows] = block_trial_hop[:, :rows]
+    chains = [np.concatenate([out[k] for out in outputs]) for k in range(2, 7)]
+
+    def total(k):
+        if not full:
+            return np.zeros(n_entries if k == 4 else n, dtype=np.int64)
+        return np.sum([acc[k] for acc in accumulators], axis=0, dtype=np.int64)
+
+    return SpreadResult(
+        network=network,
+        sources=source_ids,
+        n_trials=trials,
+        max_hops=max_hops,
+        fanout=fanout,
+        source_activity=source_activity,
+        keep_chains=keep_chains,
+        record=record,
+        seed_entropy=entropy,
+        hop_sums=hop_sums,
+        trial_hop=trial_hop,
+        trial_stats=trial_stats,
+        person_reached=total(0),
+        person_hop_sum=total(1),
+        person_hop_sq=total(2),
+        person_credit=total(3),
+        tie_credit=total(4),
+        chain_trial=chains[0],
+        chain_person=chains[1],
+        chain_hop=chains[2],
+        chain_parent=chains[3],
+        chain_weak=chains[4],
+    )
+
+
+def _community_codes(network: ReferralNetwork) -> np.ndarray:
+    """The ``community`` attribute as int64 codes (all 0 when absent)."""
+    community = network.community
+    if community is None:
+        return np.zeros(network.n_people, dtype=np.int64)
+    if community.dtype.kind in "iu":
+        return np.ascontiguousarray(community, dtype=np.int64)
+    codes, _ = pd.factorize(pd.Series(community, dtype=object), use_na_sentinel=False)
+    return np.ascontiguousarray(codes, dtype=np.int64)
