@@ -428,7 +428,7 @@ class SpreadResult:
                 "person": net.labels[person],
                 "id": person,
                 "hop": self.chain_hop.astype(np.int64),
-                "parent": parent,
+                "parent": pd.Series(parent, dtype=object),
                 "parent_id": parent_id,
                 "via_weak_tie": self.chain_weak,
                 "candidate": net.is_candidate[person],
@@ -481,7 +481,8 @@ class SpreadResult:
             mean = float(values.mean())
             se = float(_se(values))
             rows.append((name, mean, se, mean - _Z95 * se, mean + _Z95 * se))
-        frame = pd.DataFrame(rows, columns=["measure", "mean", "se", "ci_low", "ci_high"])
+        columns = ["measure", "mean", "se", "ci_low", "ci_high"]
+        frame = pd.DataFrame(rows, columns=columns)
         frame.attrs["trials"] = self.n_trials
         frame.attrs["seed_entropy"] = self.seed_entropy
         return frame
@@ -593,12 +594,17 @@ def spread(
     >>> import networkx as nx
     >>> from referral.network import from_networkx
     >>> G = nx.balanced_tree(2, 4)
-    >>> net = from_networkx(G, strength=0.5, activity=0.8, recruiters=[0])
+    >>> net = from_networkx(G, strength=0.5, activity=0.8, recruiters=[0],
+    ...                     candidates=range(15, 31))  # the leaves
     >>> result = spread(net, trials=2000, seed=42)
-    >>> result.summary().round(1)["measure"].tolist()
-    ['people_reached', 'candidates_reached', 'candidate_share_reached', 'depth']
-    >>> round(result.by_hop()["held_mean"][1], 1)  # 2 ties of the source, w=0.5
+    >>> float(result.by_hop()["held_mean"][1].round(1))  # 2 ties, w = 0.5
     1.0
+    >>> result.summary().round(2)
+                       measure  mean    se  ci_low  ci_high
+    0           people_reached  3.96  0.07    3.82     4.09
+    1       candidates_reached  0.52  0.02    0.48     0.56
+    2  candidate_share_reached  0.03  0.00    0.03     0.04
+    3                    depth  1.92  0.03    1.85     1.99
     """
     fn = "spread"
     if not isinstance(network, ReferralNetwork):
