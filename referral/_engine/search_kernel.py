@@ -1,0 +1,261 @@
+"""Compiled kernels for :func:`referral.search`.
+
+Arrays only: integer person ids, CSR ties and per-person floats. Every random
+decision is a counter-based uniform (:mod:`referral._engine.hashing`):
+
+* chain ``c`` uses the key ``tkey = trial_key(key, c)``;
+* holder ``h`` at step ``s`` (after ``s`` forwards) forwards iff
+  ``uniform(tkey, STREAM_ACT, h, s) < p``;
+* a policy's tie-break at holder ``h``, step ``s`` uses
+  ``uniform(tkey, STREAM_CHOICE, h, s)``;
+* a chain-level draw (per-chain attrition) uses
+  ``uniform(tkey, STREAM_CHAIN, 0, 0)``.
+
+So a chain's course depends only on (key, chain index, network), never on
+``n_jobs`` or blocking.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from referral._engine.hashing import (
+    STREAM_ACT,
+    STREAM_CHAIN,
+    STREAM_CHOICE,
+    trial_key,
+    uniform,
+)
+
+__all__ = [
+    "COMPLETED",
+    "DROPPED",
+    "DEAD_END",
+    "STEP_LIMIT",
+    "POLICY_RANDOM",
+    "POLICY_GREEDY",
+    "POLICY_STRONGEST",
+    "POLICY_WEAK_FIRST",
+    "MODE_PERSON",
+    "MODE_STEP",
+    "MODE_CHAIN",
+    "multi_source_bfs",
+    "chain_uniforms",
+    "act_uniform",
+    "search_chains",
+]
+
+COMPLETED = 0
+DROPPED = 1
+DEAD_END = 2
+STEP_LIMIT = 3
+
+POLICY_RANDOM = 0
+POLICY_GREEDY = 1
+POLICY_STRONGEST = 2
+POLICY_WEAK_FIRST = 3
+
+MODE_PERSON = 0
+MODE_STEP = 1
+MODE_CHAIN = 2
+
+
+@numba.njit(nogil=True, cache=True)
+def multi_source_bfs(indptr, indices, sources):
+    """Hop distance (float64, ``inf`` if unreachable) from the nearest source.
+
+    Pass the *reversed* CSR to get the distance *to* the sources in a
+    directed network.
+    """
+    n = len(indptr) - 1
+    dist = np.full(n, np.inf)
+    queue = np.empty(n, dtype=np.int64)
+    head = 0
+    tail = 0
+    for k in range(len(sources)):
+        s = sources[k]
+        if dist[s] != 0.0:
+            dist[s] = 0.0
+            queue[tail] = s
+            tail += 1
+    while head < tail:
+        u = queue[head]
+        head += 1
+        du = dist[u] + 1.0
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if dist[v] == np.inf:
+                dist[v] = du
+                queue[tail] = v
+                tail += 1
+    return dist
+
+
+@numba.njit(nogil=True, cache=True)
+def chain_uniforms(key, n_chains):
+    """The chain-level uniform of every chain (``STREAM_CHAIN``)."""
+    out = np.empty(n_chains)
+    for c in range(n_chains):
+        out[c] = uniform(trial_key(key, c), STREAM_CHAIN, 0, 0)
+    return out
+
+
+@numba.njit(cache=True)
+def act_uniform(key, c, h, step):
+    """The forwarding uniform of holder ``h`` at ``step`` of chain ``c``."""
+    return uniform(trial_key(key, c), STREAM_ACT, h, step)
+
+
+@numba.njit(inline="always", cache=True)
+def _score(policy, e, v, strength, weak, dist, use_dist):
+    """(primary, secondary) scores of a contact; smaller is better."""
+    if policy == POLICY_GREEDY:
+        return 0.0, dist[v]
+    if policy == POLICY_STRONGEST:
+        return 0.0, -strength[e]
+    if policy == POLICY_WEAK_FIRST:
+        primary = 0.0 if weak[e] else 1.0
+        if use_dist:
+            return primary, dist[v]
+        return primary, 0.0
+    return 0.0, 0.0  # random
+
+
+@numba.njit(nogil=True, cache=True)
+def search_chains(
+    c0,
+    c1,
+    chain_start,
+    indptr,
+    indices,
+    strength,
+    weak,
+    is_target,
+    dist,
+    use_dist,
+    community,
+    use_community,
+    mode,
+    activity,
+    step_p,
+    chain_p,
+    policy,
+    max_steps,
+    key,
+    paths,
+    path_weak,
+    length,
+    outcome,
+    end,
+    weak_count,
+    cross_count,
+):
+    """Run chains ``c0 <= c < c1``; write per-chain results in place.
+
+    Per-chain arrays (``length``, ``outcome``, ``end``, ``weak_count``,
+    ``cross_count``) are indexed by the global chain index, so blocks write
+    disjoint entries. ``paths``/``path_weak`` hold the first ``len(paths)``
+    chains' holders by step (-1 beyond the end).
+
+    Returns the per-person counts ``(on_completed, as_intermediary)`` for
+    this block: how many completed chains each person was on (start and
+    target included), and was on strictly between start and target.
+    """
+    n = len(indptr) - 1
+    keep = paths.shape[0]
+    stamp = np.zeros(n, dtype=np.int64)
+    buf = np.empty(max_steps + 1, dtype=np.int64)
+    on_completed = np.zeros(n, dtype=np.int64)
+    as_intermediary = np.zeros(n, dtype=np.int64)
+    for c in range(c0, c1):
+        tkey = trial_key(key, c)
+        mark = c + 1
+        h = np.int64(chain_start[c])
+        stamp[h] = mark
+        buf[0] = h
+        if c < keep:
+            paths[c, 0] = h
+            path_weak[c, 0] = False
+        steps = 0
+        weak_used = 0
+        crossed = 0
+        result = STEP_LIMIT
+        while True:
+            if is_target[h]:
+                result = COMPLETED
+                break
+            if steps >= max_steps:
+                result = STEP_LIMIT
+                break
+            if mode == MODE_PERSON:
+                p = activity[h]
+            elif mode == MODE_STEP:
+                p = step_p
+            else:
+                p = chain_p[c]
+            if not uniform(tkey, STREAM_ACT, h, steps) < p:
+                result = DROPPED
+                break
+            # first pass: best score and number of ties for it
+            best1 = np.inf
+            best2 = np.inf
+            count = 0
+            for e in range(indptr[h], indptr[h + 1]):
+                v = indices[e]
+                if stamp[v] == mark:
+                    continue
+                s1, s2 = _score(policy, e, v, strength, weak, dist, use_dist)
+                if s1 < best1 or (s1 == best1 and s2 < best2):
+                    best1 = s1
+                    best2 = s2
+                    count = 1
+                elif s1 == best1 and s2 == best2:
+                    count += 1
+            if count == 0:
+                result = DEAD_END
+                break
+            pick = 0
+            if count > 1:
+                pick = int(uniform(tkey, STREAM_CHOICE, h, steps) * count)
+                if pick >= count:
+                    pick = count - 1
+            # second pass: the pick-th tie at the best score
+            chosen = -1
+            chosen_e = -1
+            for e in range(indptr[h], indptr[h + 1]):
+                v = indices[e]
+                if stamp[v] == mark:
+                    continue
+                s1, s2 = _score(policy, e, v, strength, weak, dist, use_dist)
+                if s1 == best1 and s2 == best2:
+                    if pick == 0:
+                        chosen = v
+                        chosen_e = e
+                        break
+                    pick -= 1
+            if weak[chosen_e]:
+                weak_used += 1
+            if use_community:
+                a = community[h]
+                b = community[chosen]
+                if a >= 0 and b >= 0 and a != b:
+                    crossed += 1
+            steps += 1
+            h = np.int64(chosen)
+            stamp[h] = mark
+            buf[steps] = h
+            if c < keep:
+                paths[c, steps] = h
+                path_weak[c, steps] = weak[chosen_e]
+        length[c] = steps
+        outcome[c] = result
+        end[c] = h
+        weak_count[c] = weak_used
+        cross_count[c] = crossed
+        if result == COMPLETED:
+            for k in range(steps + 1):
+                on_completed[buf[k]] += 1
+            for k in range(1, steps):
+                as_intermediary[buf[k]] += 1
+    return on_completed, as_intermediary
