@@ -954,7 +954,8 @@ def search(
           network is directed). Real senders do not know it: it is the
           optimistic bound.
         - an attribute name, e.g. ``"community"``: a social distance, 0 for
-          people who share a value with some target, 1 otherwise.
+          people who share a value with some target, 1 otherwise (the name
+          ``"graph"`` is reserved for the hop distance).
         - a tuple of attribute names, e.g. ``("x", "y")``: the L1 distance
           in those coordinates to the nearest target (Kleinberg's lattice).
         - an array with one non-negative value per person (by id).

@@ -419,3 +419,18 @@ def test_attrition_specs_describe_themselves():
     assert search(net, [0], [3], attrition=PerStep(0.2)).attrition == (
         "per step (rate 0.2)"
     )
+
+
+def test_weak_first_with_graph_distance_and_progress():
+    # 0 -> 1 (strong, 1 hop from the target 3) or 0 -> 2 (weak, 2 hops)
+    net = referral.from_arrays(
+        5, [0, 0, 1, 2, 4], [1, 2, 3, 4, 3],
+        strength=[0.9, 0.1, 0.9, 0.9, 0.9], activity=1.0,
+    )
+    weak_first = search(net, [0], [3], policy="weak-first", trials=20, seed=1,
+                        progress=True)
+    assert (weak_first.chain_length == 3).all()
+    assert (weak_first.chain_weak_ties == 1).all()
+    greedy = search(net, [0], [3], trials=20, seed=1)
+    assert (greedy.chain_length == 2).all()
+    assert greedy.chains()["crossed_communities"].isna().all()
