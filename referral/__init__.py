@@ -5,18 +5,41 @@ simulate how a recruiter's opening spreads and how candidates search toward
 recruiters, and measure how much is lost to the people in between.
 """
 
+from referral.analysis import (
+    OtherPeopleCost,
+    compare,
+    dropoff,
+    gatekeepers,
+    other_people_cost,
+    weak_tie_share,
+)
 from referral.network import (
     ReferralNetwork,
     default_transmission,
     from_arrays,
     from_networkx,
 )
+from referral.search import PerChain, PerPerson, PerStep, SearchResult, search
+from referral.spread import SpreadResult, spread
 from referral.tie_strength import overlap_strength, reciprocity_strength
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ReferralNetwork",
+    "SpreadResult",
+    "SearchResult",
+    "OtherPeopleCost",
+    "PerChain",
+    "PerPerson",
+    "PerStep",
+    "spread",
+    "search",
+    "dropoff",
+    "other_people_cost",
+    "gatekeepers",
+    "weak_tie_share",
+    "compare",
     "default_transmission",
     "from_arrays",
     "from_networkx",

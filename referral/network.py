@@ -206,19 +206,16 @@ class ReferralNetwork:
 
     # ----------------------------------------------------------------- labels
     @cached_property
-    def _label_to_id(self):
-        labels = self.labels
-        if labels.dtype.kind in "iu" and np.array_equal(labels, np.arange(len(labels))):
-            return None  # labels are 0..n-1: ids are labels
-        return {label: i for i, label in enumerate(labels.tolist())}
+    def _label_index(self) -> pd.Index:
+        return pd.Index(self.labels)
 
     def ids(self, people, *, parameter: str = "people") -> np.ndarray:
-        """Ids (int32) of the given people, in order.
+        """Ids (int32) of the given people, in order (vectorised).
 
         Raises
         ------
         networkx.NodeNotFound
-            If any of them is not in the network; the message names them all.
+            If any of them is not in the network; the message names them.
 
         Examples
         --------
@@ -230,32 +227,29 @@ class ReferralNetwork:
         """
         if isinstance(people, str) or not isinstance(people, Iterable):
             people = [people]
-        people = list(people)
-        mapping = self._label_to_id
-        n = self.n_people
-        out = np.empty(len(people), dtype=np.int32)
-        missing = []
-        for k, person in enumerate(people):
-            if mapping is None:
-                ok = (
-                    isinstance(person, int | np.integer)
-                    and not isinstance(person, bool)
-                    and 0 <= person < n
-                )
-                out[k] = person if ok else -1
-            else:
-                try:
-                    out[k] = mapping.get(person, -1)
-                except TypeError:  # unhashable
-                    out[k] = -1
-            if out[k] < 0:
-                missing.append(person)
-        if missing:
+        if not isinstance(people, np.ndarray | pd.Index | pd.Series | list):
+            people = list(people)
+        try:
+            positions = self._label_index.get_indexer(people)
+        except (TypeError, ValueError, pd.errors.InvalidIndexError):
+            positions = np.asarray(
+                [self._position(person) for person in people], dtype=np.int64
+            )
+        positions = np.asarray(positions, dtype=np.int64)
+        if (positions < 0).any():
+            missing = [p for p, k in zip(list(people), positions, strict=True) if k < 0]
             raise nx.NodeNotFound(
                 f"The {parameter!r} parameter names people who are not in the "
                 f"network: {_describe_labels(missing)}."
             )
-        return out
+        return positions.astype(np.int32)
+
+    def _position(self, person) -> int:
+        try:
+            found = self._label_index.get_indexer([person])[0]
+        except (TypeError, ValueError, pd.errors.InvalidIndexError):
+            return -1
+        return int(found)
 
     def label_of(self, ids) -> np.ndarray:
         """The labels of the given ids."""
