@@ -1,0 +1,1262 @@
+"""Charts for results: reach, drop-off, chain lengths, thresholds and more.
+
+Every function here is *axes-level*, in the style of seaborn: it draws on
+``ax`` (default: the current Axes, :func:`matplotlib.pyplot.gca`), returns
+that Axes, never creates a figure, never calls ``show`` or ``savefig``, and
+forwards extra keyword arguments to exactly one Axes method, named in its
+docstring. Each sets a title when the Axes has none, labels both axes, and
+shows uncertainty as bands or error bars (95% normal intervals unless
+stated otherwise).
+
+``matplotlib.pyplot`` is imported lazily, so ``import referral`` stays fast.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import matplotlib.pyplot as plt
+>>> import networkx as nx
+>>> from referral import from_networkx
+>>> from referral.spread import spread
+>>> from referral.plot import plot_reach
+>>> net = from_networkx(nx.balanced_tree(2, 4), strength=0.8, activity=0.7,
+...                     recruiters=[0], candidates=range(15, 31))
+>>> fig, ax = plt.subplots()
+>>> ax = plot_reach(spread(net, trials=200, seed=1), ax=ax)
+>>> ax.get_xlabel()
+'hop from the recruiter'
+>>> plt.close(fig)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "plot_reach",
+    "plot_dropoff",
+    "plot_chain_lengths",
+    "plot_attrition",
+    "plot_threshold",
+    "plot_gatekeepers",
+    "plot_weak_ties",
+    "plot_network",
+    "plot_compare",
+    "LOSS_COLORS",
+    "ROLE_COLORS",
+]
+
+LOSS_COLORS = {
+    "arrived": "#4c9f50",
+    "completed": "#4c9f50",
+    "passed_on": "#5b8fc7",
+    "lost_did_not_act": "#d62728",
+    "lost_not_carried": "#f2b06b",
+    "lost_already_reached": "#c7c7c7",
+    "lost_hop_limit": "#8c6d31",
+    "lost_fanout": "#b5a0d8",
+    "lost_dead_end": "#8c8c8c",
+    "lost_step_limit": "#8c6d31",
+}
+"""Colours of the drop-off outcomes; "did not act" is the one red."""
+
+ROLE_COLORS = {
+    "recruiter": "#d62728",
+    "candidate": "#1f77b4",
+    "other": "#b0b0b0",
+}
+"""Node colours by role in :func:`plot_network`."""
+
+_LOSS_LABELS = {
+    "arrived": "reached someone new",
+    "completed": "reached a recruiter",
+    "passed_on": "passed on",
+    "lost_did_not_act": "did not act",
+    "lost_not_carried": "tie did not carry",
+    "lost_already_reached": "already reached",
+    "lost_hop_limit": "hop limit",
+    "lost_fanout": "over fan-out",
+    "lost_dead_end": "dead end",
+    "lost_step_limit": "step limit",
+}
+
+_Z95 = 1.959963984540054
+
+
+# ---------------------------------------------------------------- helpers
+def _pyplot():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _axes(ax):
+    return _pyplot().gca() if ax is None else ax
+
+
+def _title(ax, text):
+    if not ax.get_title():
+        ax.set_title(text)
+
+
+def _z(level):
+    if not (isinstance(level, int | float) and 0 < level < 1):
+        raise ValueError(
+            f"The 'level' parameter must be a float in the range (0, 1). "
+            f"Got {level!r} instead."
+        )
+    if abs(level - 0.95) < 1e-12:
+        return _Z95
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def _named(results, kind, function):
+    """``results`` as a dict name -> result (one result gets name None)."""
+    if isinstance(results, Mapping):
+        if not results:
+            raise ValueError(
+                f"{function} needs at least one result; got an empty dict."
+            )
+        items = dict(results)
+    else:
+        items = {None: results}
+    for name, result in items.items():
+        if not isinstance(result, kind):
+            what = f" for {name!r}" if name is not None else ""
+            raise TypeError(
+                f"{function} expects a {kind.__name__} or a dict of them. "
+                f"Got {type(result).__name__}{what} instead."
+            )
+    return items
+
+
+def _colors(n):
+    cycle = _pyplot().rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
+    return [cycle[k % len(cycle)] for k in range(n)]
+
+
+def _wilson_band(p, n, z):
+    """Wilson score interval of proportions ``p`` out of ``n``."""
+    p = np.asarray(p, dtype=np.float64)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return np.maximum(centre - half, 0.0), np.minimum(centre + half, 1.0)
+
+
+def _percent(ax, axis="y"):
+    from matplotlib.ticker import PercentFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+# ------------------------------------------------------------------ reach
+def _candidate_cumulative(result, n_hops):
+    """Mean cumulative candidates by hop (exact) and its standard error,
+    estimated from the trials whose chains were kept."""
+    from referral.spread import _hop_index
+
+    per_hop = result.hop_sums[:, _hop_index("new_candidates")] / result.n_trials
+    mean = np.cumsum(per_hop[:n_hops])
+    se = np.full(n_hops, np.nan)
+    kept = min(result.keep_chains, result.n_trials)
+    if kept >= 2 and len(result.chain_trial):
+        is_candidate = result.network.is_candidate[result.chain_person]
+        counts = np.zeros((kept, n_hops))
+        np.add.at(
+            counts,
+            (result.chain_trial[is_candidate], result.chain_hop[is_candidate]),
+            1.0,
+        )
+        cumulative = np.cumsum(counts, axis=1)
+        se = cumulative.std(axis=0, ddof=1) / np.sqrt(result.n_trials)
+    return mean, se
+
+
+def plot_reach(
+    result,
+    *,
+    candidates: bool = True,
+    level: float = 0.95,
+    ax=None,
+    **kwargs,
+):
+    """Cumulative people and candidates reached by hop, with confidence bands.
+
+    Parameters
+    ----------
+    result : SpreadResult or dict of str to SpreadResult
+        One result, or several by name to overlay (one colour each).
+    candidates : bool, default True
+        Also draw the candidates reached (dashed, same colour).
+    level : float, default 0.95
+        Confidence level of the bands (normal intervals of the mean).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default the current Axes.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for every line (for
+        example ``linewidth=3``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    The people band uses every trial. Candidates are tallied exactly per
+    hop over all trials, but per trial only for the trials whose chains
+    were kept (``keep_chains``); their band uses the spread seen in those
+    trials, scaled to the number of trials run.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> from referral.spread import spread
+    >>> net = from_networkx(nx.balanced_tree(2, 3), strength=1.0, activity=1.0,
+    ...                     recruiters=[0], candidates=range(7, 15))
+    >>> ax = plot_reach(spread(net, trials=20, seed=1), ax=ax)
+    >>> ax.lines[0].get_ydata().tolist()
+    [1.0, 3.0, 7.0, 15.0]
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['people reached', 'candidates reached']
+    >>> plt.close(fig)
+    """
+    from referral.spread import SpreadResult
+
+    items = _named(result, SpreadResult, "plot_reach")
+    z = _z(level)
+    ax = _axes(ax)
+    colors = _colors(len(items))
+    for (name, res), color in zip(items.items(), colors, strict=True):
+        counts = np.cumsum(res.trial_hop.astype(np.float64), axis=1)
+        hops = np.arange(counts.shape[1])
+        mean = counts.mean(axis=0)
+        se = (
+            counts.std(axis=0, ddof=1) / np.sqrt(len(counts))
+            if len(counts) > 1
+            else np.zeros_like(mean)
+        )
+        prefix = "" if name is None else f"{name}: "
+        line_kwargs = {"marker": "o", "markersize": 4, **kwargs}
+        line_kwargs.setdefault("color", color)
+        (line,) = ax.plot(hops, mean, label=f"{prefix}people reached", **line_kwargs)
+        ax.fill_between(
+            hops, mean - z * se, mean + z * se, color=line.get_color(), alpha=0.2,
+            linewidth=0,
+        )
+        if candidates:
+            c_mean, c_se = _candidate_cumulative(res, len(hops))
+            c_kwargs = {**line_kwargs, "linestyle": "--", "marker": "s"}
+            c_kwargs["color"] = line.get_color()
+            ax.plot(hops, c_mean, label=f"{prefix}candidates reached", **c_kwargs)
+            if np.all(np.isfinite(c_se)):
+                ax.fill_between(
+                    hops, c_mean - z * c_se, c_mean + z * c_se,
+                    color=line.get_color(), alpha=0.12, linewidth=0,
+                )
+    ax.set_xlabel("hop from the recruiter")
+    ax.set_ylabel("reached so far (mean per trial)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="best", fontsize="small", title=f"band: {level:.0%} CI",
+              title_fontsize="small")
+    _title(ax, "How far the opening travels")
+    return ax
+
+
+# ---------------------------------------------------------------- dropoff
+_SPREAD_PARTS = [
+    "arrived",
+    "lost_did_not_act",
+    "lost_not_carried",
+    "lost_already_reached",
+    "lost_hop_limit",
+    "lost_fanout",
+]
+_SEARCH_PARTS = [
+    "completed",
+    "passed_on",
+    "lost_did_not_act",
+    "lost_dead_end",
+    "lost_step_limit",
+]
+
+
+def _dropoff_frame(data):
+    if isinstance(data, pd.DataFrame):
+        return data
+    from referral.analysis import dropoff
+
+    return dropoff(data)
+
+
+def _dropoff_kind(frame):
+    kind = frame.attrs.get("kind")
+    if kind in ("spread", "search"):
+        return kind
+    if "hop" in frame.columns:
+        return "spread"
+    if "step" in frame.columns:
+        return "search"
+    raise ValueError(
+        "plot_dropoff needs a SpreadResult, a SearchResult or a table from "
+        "referral.analysis.dropoff (with a 'hop' or 'step' column). Got columns "
+        f"{list(frame.columns)}."
+    )
+
+
+def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
+    """Where the opening dies: a stacked bar per hop (or step), by outcome.
+
+    For a spread, each bar is the offers made at that hop (one per tie of a
+    person holding the opening), split into those that reached someone new
+    and those lost, by cause. For a search, each bar is the chains alive at
+    that step, split into completed, passed on and lost, by cause. The
+    "did not act" loss (the people in between) is always red, stacked
+    right on top of the bars' successful part, so it stands out.
+
+    Parameters
+    ----------
+    data : SpreadResult, SearchResult or pandas.DataFrame
+        A result (passed to :func:`referral.analysis.dropoff`) or the table
+        that function returns.
+    share : bool, default False
+        Draw each bar as shares of that hop's total instead of counts.
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.bar` for every segment (for
+        example ``width=0.6``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> from referral.spread import spread
+    >>> net = from_networkx(nx.balanced_tree(3, 3), strength=0.9, activity=0.5,
+    ...                     recruiters=[0])
+    >>> ax = plot_dropoff(spread(net, trials=50, seed=1), ax=ax)
+    >>> "did not act" in [t.get_text() for t in ax.get_legend().get_texts()]
+    True
+    >>> plt.close(fig)
+    """
+    frame = _dropoff_frame(data)
+    kind = _dropoff_kind(frame)
+    x_name = "hop" if kind == "spread" else "step"
+    x = frame[x_name].to_numpy()
+    parts = {}
+    if kind == "spread":
+        for name in _SPREAD_PARTS:
+            if name in frame.columns:
+                parts[name] = frame[name].to_numpy(dtype=np.float64)
+    else:
+        held = frame["held"].to_numpy(dtype=np.float64)
+        completed = frame["completed"].to_numpy(dtype=np.float64)
+        lost = frame["lost_total"].to_numpy(dtype=np.float64)
+        parts["completed"] = completed
+        parts["passed_on"] = np.maximum(held - completed - lost, 0.0)
+        for name in ["lost_did_not_act", "lost_dead_end", "lost_step_limit"]:
+            if name in frame.columns:
+                parts[name] = frame[name].to_numpy(dtype=np.float64)
+    parts = {
+        k: np.nan_to_num(v)
+        for k, v in parts.items()
+        if k in ("arrived", "completed", "lost_did_not_act") or np.any(v > 0)
+    }
+    total = np.sum(list(parts.values()), axis=0)
+    scale = np.where(total > 0, total, 1.0) if share else np.ones_like(total)
+    ax = _axes(ax)
+    bottom = np.zeros(len(x))
+    bar_kwargs = {"width": 0.8, "edgecolor": "white", "linewidth": 0.5, **kwargs}
+    for name, values in parts.items():
+        heights = values / scale
+        ax.bar(
+            x, heights, bottom=bottom, color=LOSS_COLORS[name],
+            label=_LOSS_LABELS[name], **bar_kwargs,
+        )
+        bottom = bottom + heights
+    ax.set_xticks(x)
+    ax.set_xlabel(
+        "hop from the recruiter" if kind == "spread" else "step (forwards made)"
+    )
+    if share:
+        ax.set_ylabel("share of offers" if kind == "spread" else "share of chains")
+        _percent(ax)
+        ax.set_ylim(0, 1.0)
+    else:
+        ax.set_ylabel(
+            "offers (ties of holders), mean per trial"
+            if kind == "spread"
+            else "chains alive"
+        )
+    overall = frame.attrs.get("did_not_act_share")
+    if overall is None and "lost_did_not_act" in parts:
+        lost = sum(v for k, v in parts.items() if k.startswith("lost_"))
+        total_lost = float(np.sum(lost))
+        overall = (
+            float(parts["lost_did_not_act"].sum()) / total_lost if total_lost else None
+        )
+    label = ""
+    if overall is not None and np.isfinite(overall):
+        label = f" ({overall:.0%} of losses: did not act)"
+    if share:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                  borderaxespad=0.0)
+    else:
+        ax.legend(loc="best", fontsize="small")
+    what = "opening" if kind == "spread" else "search"
+    _title(ax, f"Where the {what} dies{label}")
+    return ax
+
+
+# ---------------------------------------------------------- chain lengths
+def plot_chain_lengths(
+    result,
+    *,
+    empirical=None,
+    rate: float | None = None,
+    ax=None,
+    **kwargs,
+):
+    """Completed chain lengths against the attrition-corrected distribution.
+
+    Completed chains look short because long chains die on the way.
+    Bars show the raw share of completed chains by length and the share
+    after reweighting each by ``(1 - r)^-length``
+    (:meth:`referral.search.SearchResult.corrected_lengths`); dotted
+    vertical lines mark the two medians.
+
+    Parameters
+    ----------
+    result : SearchResult
+    empirical : pandas.DataFrame or True, optional
+        Real histograms to overlay as lines with markers, in the form of
+        :func:`referral.datasets.empirical_chain_lengths` (``study``,
+        ``intermediaries``, ``chains``), or ``True`` to load those. Their
+        intermediaries are converted to lengths (``+ 1``) and each study is
+        normalised to shares.
+    rate : float, optional
+        The per-step attrition rate for the correction (default: estimated
+        from the result).
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.bar` for both bar series.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import networkx as nx, referral
+    >>> from referral.search import search
+    >>> net = referral.from_networkx(nx.path_graph(6), strength=1.0,
+    ...                              activity=1.0)
+    >>> res = search(net, starts=[0, 3], targets=[5], attrition=0.5,
+    ...              trials=200, seed=2)
+    >>> ax = plot_chain_lengths(res, ax=ax)
+    >>> len(ax.containers)  # raw and corrected bars
+    2
+    >>> ax.get_xlabel()
+    'chain length (ties traversed; intermediaries + 1)'
+    >>> plt.close(fig)
+    """
+    from referral.search import SearchResult
+
+    if not isinstance(result, SearchResult):
+        raise TypeError(
+            f"plot_chain_lengths expects a SearchResult. Got "
+            f"{type(result).__name__} instead."
+        )
+    table = result.corrected_lengths(rate)
+    ax = _axes(ax)
+    if len(table) == 0:
+        ax.text(0.5, 0.5, "no chain completed", ha="center", va="center",
+                transform=ax.transAxes)
+    lengths = table["length"].to_numpy()
+    width = 0.4
+    bar_kwargs = {"edgecolor": "white", "linewidth": 0.5, **kwargs}
+    ax.bar(lengths - width / 2, table["raw_share"], width=width, color="#5b8fc7",
+           label=f"completed chains (n = {int(table['completed'].sum())})",
+           **bar_kwargs)
+    r = table.attrs.get("attrition_rate", np.nan)
+    ax.bar(lengths + width / 2, table["corrected_share"], width=width,
+           color="#f2b06b", hatch="//",
+           label=f"corrected for attrition (r = {r:.2f})", **bar_kwargs)
+    if len(table):
+        raw_median = float(np.median(np.repeat(lengths, table["completed"])))
+        ax.axvline(raw_median, color="#2b5d8c", linestyle=":", linewidth=1.5,
+                   label=f"median completed: {raw_median:g}")
+        median = table.attrs.get("corrected_median")
+        if median is not None:
+            ax.axvline(median, color="#b36b00", linestyle=":", linewidth=1.5,
+                       label=f"corrected median: {median:g}")
+    if empirical is not None:
+        if empirical is True:
+            from referral.datasets import empirical_chain_lengths
+
+            empirical = empirical_chain_lengths()
+        names = {"milgram1967": "Milgram 1967", "dodds2003": "Dodds et al. 2003"}
+        markers = ["o", "D", "^", "v"]
+        colors = ["#333333", "#7b3294", "#008837", "#a6611a"]
+        for k, (study, rows) in enumerate(empirical.groupby("study", sort=False)):
+            rows = rows.sort_values("intermediaries")
+            shares = rows["chains"] / rows["chains"].sum()
+            ax.plot(rows["intermediaries"] + 1, shares, marker=markers[k % 4],
+                    color=colors[k % 4], linewidth=1.2, markersize=5,
+                    label=f"{names.get(study, study)} "
+                    f"(n = {int(rows['chains'].sum())})")
+    ax.set_xlabel("chain length (ties traversed; intermediaries + 1)")
+    ax.set_ylabel("share of chains")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="best", fontsize="small")
+    _title(ax, "Completed chains look short: long ones die on the way")
+    return ax
+
+
+# -------------------------------------------------------------- attrition
+def plot_attrition(
+    result,
+    *,
+    completed: bool = True,
+    log: bool = True,
+    level: float = 0.95,
+    ax=None,
+    **kwargs,
+):
+    """Chains alive by step, as a share of the chains started.
+
+    Parameters
+    ----------
+    result : SearchResult or dict of str to SearchResult
+        One result, or several by name to overlay.
+    completed : bool, default True
+        Also draw the share of chains completed by each step (dashed).
+    log : bool, default True
+        Logarithmic y axis: constant per-step attrition is a straight line.
+    level : float, default 0.95
+        Confidence level of the (Wilson) bands.
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for the "alive" lines.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import networkx as nx, referral
+    >>> from referral.search import search
+    >>> net = referral.from_networkx(nx.path_graph(6), strength=1.0,
+    ...                              activity=1.0)
+    >>> res = search(net, starts=[0], targets=[5], attrition=0.5,
+    ...              trials=100, seed=2)
+    >>> ax = plot_attrition(res, log=False, ax=ax)
+    >>> float(ax.lines[0].get_ydata()[0])  # every chain is alive at step 0
+    1.0
+    >>> plt.close(fig)
+    """
+    from referral.search import SearchResult
+
+    items = _named(result, SearchResult, "plot_attrition")
+    z = _z(level)
+    ax = _axes(ax)
+    for (name, res), color in zip(items.items(), _colors(len(items)), strict=True):
+        table = res.by_step()
+        n = max(res.n_chains, 1)
+        steps = table["step"].to_numpy()
+        alive = table["alive"].to_numpy() / n
+        low, high = _wilson_band(alive, n, z)
+        prefix = "" if name is None else f"{name}: "
+        line_kwargs = {"marker": "o", "markersize": 4, "color": color, **kwargs}
+        (line,) = ax.plot(steps, alive, label=f"{prefix}alive", **line_kwargs)
+        ax.fill_between(steps, low, high, color=line.get_color(), alpha=0.2,
+                        linewidth=0)
+        if completed:
+            done = np.cumsum(table["completed"].to_numpy()) / n
+            shown = np.where(done > 0, done, np.nan) if log else done
+            ax.plot(steps, shown, color=line.get_color(), linestyle="--",
+                    label=f"{prefix}completed so far")
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(top=1.5)
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:g}%"))
+    else:
+        ax.set_ylim(0, 1.02)
+        _percent(ax)
+    ax.set_xlabel("step (forwards made)")
+    ax.set_ylabel("share of chains started")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="best", fontsize="small")
+    _title(ax, "Search chains alive by step")
+    return ax
+
+
+# -------------------------------------------------------------- threshold
+def plot_threshold(
+    cost, *, show_candidates: bool = False, logx: bool = False, ax=None, **kwargs
+):
+    """Reach against a multiplier on everyone's activity, around the threshold.
+
+    Below the critical multiplier the opening fizzles whatever the
+    network's size; above it, it takes off. The chart marks today's network
+    (multiplier 1), the analytic critical point (from the non-backtracking
+    spectral radius) and the simulated one, and shows reach if everyone
+    acted as a horizontal reference.
+
+    Parameters
+    ----------
+    cost : referral.analysis.OtherPeopleCost
+        From :func:`referral.analysis.other_people_cost`.
+    show_candidates : bool, default False
+        Plot candidates reached instead of people reached.
+    logx : bool, default False
+        Logarithmic multiplier axis, useful when the critical point is far
+        below today's network.
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for the reach curve.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> from referral.analysis import other_people_cost
+    >>> G = nx.random_regular_graph(3, 200, seed=1)
+    >>> net = from_networkx(G, strength=1.0, activity=0.3, recruiters=[0],
+    ...                     candidates=range(100, 200))
+    >>> cost = other_people_cost(net, multipliers=[0.5, 1, 2, 3], trials=50,
+    ...                          seed=1)
+    >>> ax = plot_threshold(cost, ax=ax)
+    >>> print(ax.get_xlabel())
+    multiplier on everyone's activity (1 = today)
+    >>> plt.close(fig)
+    """
+    curve = cost.curve.sort_values("multiplier")
+    column = "candidates_reached" if show_candidates else "people_reached"
+    x = curve["multiplier"].to_numpy(dtype=np.float64)
+    y = curve[f"{column}_mean"].to_numpy(dtype=np.float64)
+    if f"{column}_ci_low" in curve.columns:
+        low = curve[f"{column}_ci_low"].to_numpy(dtype=np.float64)
+        high = curve[f"{column}_ci_high"].to_numpy(dtype=np.float64)
+    else:
+        se = curve[f"{column}_se"].to_numpy(dtype=np.float64)
+        low, high = y - _Z95 * se, y + _Z95 * se
+    ax = _axes(ax)
+    line_kwargs = {"marker": "o", "markersize": 4, "color": "#1f77b4", **kwargs}
+    (line,) = ax.plot(x, y, label="reach (mean, 95% CI band)", **line_kwargs)
+    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+
+    def value(frame, name):
+        if frame is None:
+            return np.nan
+        if isinstance(frame, pd.DataFrame):
+            return float(frame[name].iloc[0]) if name in frame.columns else np.nan
+        return float(frame.get(name, np.nan))
+
+    everyone = value(getattr(cost, "everyone_acts", None), f"{column}_mean")
+    if np.isfinite(everyone):
+        ax.axhline(everyone, color="#4c9f50", linestyle="-.", linewidth=1.2,
+                   label=f"if everyone acted: {everyone:,.0f}")
+    analytic = getattr(cost, "critical_multiplier_analytic", np.nan)
+    simulated = getattr(cost, "critical_multiplier_simulated", np.nan)
+    if analytic is not None and np.isfinite(analytic):
+        ax.axvline(analytic, color="#d62728", linestyle="--", linewidth=1.2,
+                   label=f"critical point, analytic: ×{analytic:.2f}")
+    if simulated is not None and np.isfinite(simulated):
+        ax.axvline(simulated, color="#ff7f0e", linestyle=":", linewidth=1.5,
+                   label=f"critical point, simulated: ×{simulated:.2f}")
+    today = float(getattr(cost, "today", 1.0))
+    as_is = value(getattr(cost, "as_is", None), f"{column}_mean")
+    if not np.isfinite(as_is):
+        as_is = float(np.interp(today, x, y))
+    ax.axvline(today, color="#555555", linewidth=1.0, alpha=0.6)
+    ax.plot([today], [as_is], marker="*", markersize=14, color="black",
+            linestyle="none", label=f"today's network: {as_is:,.0f}", zorder=5)
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel("multiplier on everyone's activity (1 = today)")
+    ax.set_ylabel(
+        "candidates reached (mean per trial)" if show_candidates
+        else "people reached (mean per trial)"
+    )
+    ax.set_ylim(bottom=0, top=max(np.nanmax(high), everyone if np.isfinite(
+        everyone) else 0) * 1.08)
+    ax.legend(loc="lower right", fontsize="small")
+    _title(ax, "The threshold: reach against how active people are")
+    return ax
+
+
+# ------------------------------------------------------------ gatekeepers
+def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
+    """The people whose inaction costs the most, with interval error bars.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`referral.analysis.gatekeepers`: ``person``,
+        ``counterfactual_loss`` and ``loss_ci_low``/``loss_ci_high`` (or
+        ``loss_se``); sorted by rank.
+    top : int, optional
+        Show only the first ``top`` rows (default: all).
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.barh`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"rank": [1, 2], "person": ["ana", "bo"],
+    ...                       "counterfactual_loss": [30.0, 12.0],
+    ...                       "loss_ci_low": [25.0, 8.0],
+    ...                       "loss_ci_high": [35.0, 16.0],
+    ...                       "chain_share": [0.4, 0.1]})
+    >>> ax = plot_gatekeepers(table, ax=ax)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['ana', 'bo']
+    >>> plt.close(fig)
+    """
+    for name in ("person", "counterfactual_loss"):
+        if name not in table.columns:
+            raise ValueError(
+                f"plot_gatekeepers needs a table from referral.analysis."
+                f"gatekeepers with a {name!r} column. Got columns "
+                f"{list(table.columns)}."
+            )
+    frame = table.head(top) if top is not None else table
+    if "rank" in frame.columns:
+        frame = frame.sort_values("rank")
+    loss = frame["counterfactual_loss"].to_numpy(dtype=np.float64)
+    if {"loss_ci_low", "loss_ci_high"} <= set(frame.columns):
+        low = loss - frame["loss_ci_low"].to_numpy(dtype=np.float64)
+        high = frame["loss_ci_high"].to_numpy(dtype=np.float64) - loss
+    elif "loss_se" in frame.columns:
+        low = high = _Z95 * frame["loss_se"].to_numpy(dtype=np.float64)
+    else:
+        low = high = np.zeros_like(loss)
+    y = np.arange(len(frame))
+    ax = _axes(ax)
+    bar_kwargs = {"color": "#d62728", "alpha": 0.85, "height": 0.7, **kwargs}
+    ax.barh(y, loss, xerr=np.vstack([np.maximum(low, 0), np.maximum(high, 0)]),
+            error_kw={"ecolor": "#333333", "capsize": 3, "linewidth": 1},
+            **bar_kwargs)
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(p) for p in frame["person"]])
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    if "chain_share" in frame.columns:
+        right = np.nanmax(loss + np.maximum(high, 0)) if len(loss) else 1.0
+        for k, value in enumerate(frame["chain_share"].to_numpy(dtype=np.float64)):
+            if np.isfinite(value):
+                ax.text(right * 1.03, k, f"{value:.0%}", va="center",
+                        fontsize="x-small", color="#555555")
+        ax.set_xlim(right=right * 1.15 if right > 0 else 1.0)
+    measure = str(table.attrs.get("measure", "reach")).replace("_", " ")
+    ax.set_xlabel(
+        f"{measure} lost if this person does not act\n(mean per trial; whiskers: "
+        "95% CI; text: share of successful chains through them)"
+    )
+    ax.set_ylabel("person (rank 1 at top)")
+    _title(ax, "Gatekeepers: whose inaction costs the most")
+    return ax
+
+
+# ------------------------------------------------------------- weak ties
+def plot_weak_ties(table, *, ax=None, **kwargs):
+    """Strong against weak ties in the successful chains, hop by hop.
+
+    Each bar is the successful chains at that hop: for a spread, chains to
+    candidates reached at that hop (mean per trial); for a search, completed
+    chains of that length. It is split into chains that used at least one
+    weak tie and chains that used strong ties only; the share via weak ties
+    is written above each bar with its standard error.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, SpreadResult or SearchResult
+        From :func:`referral.analysis.weak_tie_share` (``scope``, ``hop``,
+        ``chains``, ``via_weak``, ``share``, ``share_se``), or a result to
+        pass to it (the axis labels are then specific to the kind of run).
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.bar` for both segments.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "scope": ["overall", "by hop", "by hop"], "hop": [-1, 1, 2],
+    ...     "chains": [10.0, 4.0, 6.0], "via_weak": [5.0, 1.0, 4.0],
+    ...     "share": [0.5, 0.25, 0.667], "share_se": [0.1, 0.2, 0.2]})
+    >>> ax = plot_weak_ties(table, ax=ax)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['strong ties only', 'used a weak tie']
+    >>> plt.close(fig)
+    """
+    from referral.search import SearchResult
+
+    xlabel = "hop reached (spread) or chain length (search)"
+    ylabel = "successful chains"
+    if not isinstance(table, pd.DataFrame):
+        from referral.analysis import weak_tie_share
+
+        if isinstance(table, SearchResult):
+            xlabel, ylabel = "chain length (ties traversed)", "completed chains"
+        else:
+            xlabel = "hop at which the candidate was reached"
+            ylabel = "chains to candidates (mean per trial)"
+        table = weak_tie_share(table)
+    by_hop = table[table["scope"] == "by hop"].sort_values("hop")
+    hops = by_hop["hop"].to_numpy()
+    chains = by_hop["chains"].to_numpy(dtype=np.float64)
+    weak = by_hop["via_weak"].to_numpy(dtype=np.float64)
+    ax = _axes(ax)
+    bar_kwargs = {"width": 0.8, "edgecolor": "white", "linewidth": 0.5, **kwargs}
+    ax.bar(hops, chains - weak, color="#5b8fc7", label="strong ties only",
+           **bar_kwargs)
+    ax.bar(hops, weak, bottom=chains - weak, color="#f2b06b",
+           label="used a weak tie", **bar_kwargs)
+    top = np.nanmax(chains) if len(chains) else 1.0
+    shares = by_hop["share"].to_numpy(dtype=np.float64)
+    ses = (
+        by_hop["share_se"].to_numpy(dtype=np.float64)
+        if "share_se" in by_hop.columns
+        else np.full(len(shares), np.nan)
+    )
+    for x, height, value, se in zip(hops, chains, shares, ses, strict=True):
+        if np.isfinite(value) and height > 0:
+            text = f"{value:.0%}" + (f"\n±{se:.1%}" if np.isfinite(se) else "")
+            ax.text(x, height + top * 0.02, text, ha="center", va="bottom",
+                    fontsize="x-small")
+    ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
+    if len(hops):
+        ax.set_xticks(hops)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper right", fontsize="small")
+    title = "Weak ties in successful chains"
+    overall = table[table["scope"] == "overall"]
+    if len(overall) and np.isfinite(overall["share"].iloc[0]):
+        title += f": {overall['share'].iloc[0]:.0%} used one"
+    _title(ax, title)
+    return ax
+
+
+# ---------------------------------------------------------------- compare
+def plot_compare(
+    table,
+    *,
+    measure: str | None = None,
+    diff: bool = False,
+    ax=None,
+    **kwargs,
+):
+    """Scenarios side by side with their confidence intervals.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`referral.analysis.compare`: ``scenario``, ``measure``,
+        ``mean``, ``ci_low``, ``ci_high`` and, for ``diff=True``, ``diff``,
+        ``diff_ci_low``, ``diff_ci_high``.
+    measure : str, optional
+        The measure to show (default: the first in the table, usually
+        ``people_reached``).
+    diff : bool, default False
+        Show each scenario's difference from the first (baseline) with its
+        common-random-number interval, instead of the levels.
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "scenario": ["today", "bonus"], "measure": ["people_reached"] * 2,
+    ...     "mean": [10.0, 14.0], "se": [1.0, 1.0], "ci_low": [8.0, 12.0],
+    ...     "ci_high": [12.0, 16.0], "diff": [0.0, 4.0], "diff_se": [0.0, 0.5],
+    ...     "diff_ci_low": [0.0, 3.0], "diff_ci_high": [0.0, 5.0]})
+    >>> ax = plot_compare(table, ax=ax)
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['today', 'bonus']
+    >>> plt.close(fig)
+    """
+    for name in ("scenario", "measure", "mean"):
+        if name not in table.columns:
+            raise ValueError(
+                f"plot_compare needs a table from referral.analysis.compare with "
+                f"a {name!r} column. Got columns {list(table.columns)}."
+            )
+    measures = list(pd.unique(table["measure"]))
+    if measure is None:
+        measure = measures[0]
+    elif measure not in measures:
+        raise ValueError(
+            f"The 'measure' parameter of plot_compare must be one of {measures}. "
+            f"Got {measure!r} instead."
+        )
+    rows = table[table["measure"] == measure]
+    scenarios = [str(s) for s in rows["scenario"]]
+    x = np.arange(len(rows))
+    if diff:
+        value = rows["diff"].to_numpy(dtype=np.float64)
+        low_col, high_col = "diff_ci_low", "diff_ci_high"
+    else:
+        value = rows["mean"].to_numpy(dtype=np.float64)
+        low_col, high_col = "ci_low", "ci_high"
+    if {low_col, high_col} <= set(rows.columns):
+        err = np.vstack(
+            [
+                value - rows[low_col].to_numpy(dtype=np.float64),
+                rows[high_col].to_numpy(dtype=np.float64) - value,
+            ]
+        )
+        err = np.maximum(np.nan_to_num(err), 0.0)
+    else:
+        err = None
+    ax = _axes(ax)
+    colors = ["#9e9e9e"] + _colors(max(len(rows) - 1, 0))
+    bar_kwargs = {"color": colors[: len(rows)], "alpha": 0.9, "width": 0.65, **kwargs}
+    bars = ax.bar(x, value, yerr=err, capsize=4,
+                  error_kw={"ecolor": "#333333", "linewidth": 1}, **bar_kwargs)
+    span = np.nanmax(np.abs(value)) if len(value) else 1.0
+    for rect, v in zip(bars, value, strict=True):
+        if np.isfinite(v):
+            ax.annotate(f"{v:+,.1f}" if diff else f"{v:,.1f}",
+                        (rect.get_x() + rect.get_width() / 2, 0),
+                        xytext=(0, 3), textcoords="offset points", ha="center",
+                        va="bottom", fontsize="x-small", color="white"
+                        if abs(v) > 0.12 * span else "#333333")
+    ax.set_xticks(x)
+    ax.set_xticklabels(scenarios, rotation=15 if len(scenarios) > 3 else 0,
+                       ha="right" if len(scenarios) > 3 else "center")
+    ax.axhline(0, color="black", linewidth=0.8)
+    pretty = measure.replace("_", " ")
+    ax.set_xlabel("scenario")
+    ax.set_ylabel(
+        f"change in {pretty} vs {scenarios[0]} (95% CI)" if diff
+        else f"{pretty}, mean per trial (95% CI)"
+    )
+    _title(ax, f"Scenarios compared: {pretty}")
+    return ax
+
+
+# ---------------------------------------------------------------- network
+def _subset(network, centre, radius, max_people, must, rng):
+    """People to draw: everyone if few; else ``centre``'s neighbourhood."""
+    n = network.n_people
+    if n <= max_people:
+        return np.arange(n)
+    indptr, indices = network.indptr, network.indices
+    # undirected neighbourhood (ties either way)
+    src = network.tie_sources
+    chosen = list(dict.fromkeys(int(c) for c in centre))
+    seen = set(chosen)
+    frontier = np.asarray(chosen, dtype=np.int64)
+    must = set(int(m) for m in must)
+    for _ in range(radius):
+        if len(seen) >= max_people or len(frontier) == 0:
+            break
+        out = np.concatenate([indices[indptr[u]:indptr[u + 1]] for u in frontier])
+        inn = src[np.isin(indices, frontier)]
+        layer = np.setdiff1d(np.concatenate([out, inn]), np.fromiter(seen, np.int64))
+        room = max_people - len(seen)
+        if len(layer) > room:
+            preferred = np.asarray([u for u in layer if u in must], dtype=np.int64)
+            others = np.setdiff1d(layer, preferred)
+            if len(preferred) >= room:
+                layer = rng.choice(preferred, size=room, replace=False)
+            else:
+                layer = np.concatenate(
+                    [preferred, rng.choice(others, size=room - len(preferred),
+                                           replace=False)]
+                )
+        chosen.extend(int(u) for u in layer)
+        seen.update(int(u) for u in layer)
+        frontier = np.asarray(layer, dtype=np.int64)
+    return np.asarray(sorted(seen), dtype=np.int64)
+
+
+def plot_network(
+    network,
+    result=None,
+    *,
+    centre=None,
+    radius: int = 1,
+    max_people: int = 120,
+    trial: int | None = None,
+    layout: str = "spring",
+    seed=0,
+    ax=None,
+    **kwargs,
+):
+    """Draw a small network or a person's neighbourhood, with roles and chains.
+
+    Node colour shows the role (recruiter, candidate, other), node size the
+    chain credit from ``result``, weak ties are dashed and strong ties
+    solid, and the chains of one trial (spread) or one chain (search) are
+    drawn thick in orange. A network with more than ``max_people`` people is
+    not drawn whole: only ``centre``'s neighbourhood within ``radius`` ties
+    (either direction), sampled down to ``max_people`` if needed, preferring
+    people on the highlighted chains.
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+    result : SpreadResult or SearchResult, optional
+        For node sizes (``chain_credit``, or ``times_as_intermediary`` for
+        a search) and the highlighted chains.
+    centre : person label or iterable of labels, optional
+        Whose neighbourhood to draw when the network is large. Default:
+        the result's sources (spread) or the start of the highlighted chain
+        (search), else the recruiters, else the best-connected person.
+    radius : int, default 1
+        Ties from ``centre`` to include.
+    max_people : int, default 120
+        Most people drawn.
+    trial : int, optional
+        The spread trial (default 0, must be among the kept chains) or the
+        search chain (default: the first kept chain that completed) to
+        highlight.
+    layout : {"spring", "kamada_kawai", "circular"} or dict, default "spring"
+        A networkx layout name, or positions ``{label: (x, y)}``.
+    seed : int, default 0
+        For the layout and the sampling, so a drawing can be repeated.
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.scatter` for the people.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.collections`` holds the strong ties, the weak ties, the
+        highlighted chains (each a ``LineCollection``) and then the people
+        (a ``PathCollection``).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> from referral.spread import spread
+    >>> G = nx.karate_club_graph()
+    >>> net = from_networkx(G, strength=lambda u, v, d: d["weight"] / 7,
+    ...                     activity=0.5, recruiters=[0],
+    ...                     candidates=[23, 33])
+    >>> ax = plot_network(net, spread(net, trials=50, seed=1), ax=ax)
+    >>> len(ax.collections[-1].get_offsets())  # all 34 people drawn
+    34
+    >>> plt.close(fig)
+    """
+    import networkx as nx
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    from referral.network import ReferralNetwork
+    from referral.search import SearchResult
+    from referral.spread import SpreadResult
+
+    if not isinstance(network, ReferralNetwork):
+        raise TypeError(
+            f"plot_network expects a ReferralNetwork. Got "
+            f"{type(network).__name__} instead."
+        )
+    if result is not None and not isinstance(result, SpreadResult | SearchResult):
+        raise TypeError(
+            f"The 'result' parameter of plot_network must be a SpreadResult or "
+            f"SearchResult. Got {type(result).__name__} instead."
+        )
+    rng = np.random.default_rng(seed)
+
+    # highlighted chain edges (parent id -> child id)
+    chain_edges = np.empty((0, 2), dtype=np.int64)
+    chain_start = None
+    if isinstance(result, SpreadResult) and len(result.chain_trial):
+        kept = np.unique(result.chain_trial)
+        t = int(kept[0]) if trial is None else int(trial)
+        if t not in kept:
+            raise ValueError(
+                f"The 'trial' parameter of plot_network must be a trial whose "
+                f"chains were kept (0..{int(kept.max())}). Got {trial!r} instead."
+            )
+        mask = (result.chain_trial == t) & (result.chain_parent >= 0)
+        chain_edges = np.column_stack(
+            [result.chain_parent[mask], result.chain_person[mask]]
+        ).astype(np.int64)
+    elif isinstance(result, SearchResult) and result.path_ids.size:
+        paths = result.path_ids
+        if trial is None:
+            from referral._engine.search_kernel import COMPLETED
+
+            done = np.flatnonzero(result.chain_outcome[: len(paths)] == COMPLETED)
+            c = int(done[0]) if len(done) else 0
+        else:
+            c = int(trial)
+            if not 0 <= c < len(paths):
+                raise ValueError(
+                    f"The 'trial' parameter of plot_network must be a kept chain "
+                    f"(0..{len(paths) - 1}). Got {trial!r} instead."
+                )
+        path = paths[c][paths[c] >= 0].astype(np.int64)
+        chain_edges = np.column_stack([path[:-1], path[1:]])
+        chain_start = int(path[0]) if len(path) else None
+
+    if centre is not None:
+        centre_ids = network.ids(centre, parameter="centre")
+    elif isinstance(result, SpreadResult):
+        centre_ids = result.sources
+    elif chain_start is not None:
+        centre_ids = np.asarray([chain_start])
+    elif len(network.recruiters):
+        centre_ids = network.recruiters[:1]
+    else:
+        centre_ids = np.asarray([int(np.argmax(network.degree))])
+    must = np.unique(chain_edges) if chain_edges.size else []
+    people = _subset(network, centre_ids, radius, max_people, must, rng)
+    inside = np.zeros(network.n_people, dtype=bool)
+    inside[people] = True
+
+    ties = network.tie_table()
+    src = ties["source_id"].to_numpy(np.int64)
+    dst = ties["target_id"].to_numpy(np.int64)
+    keep = inside[src] & inside[dst]
+    src, dst, weak = src[keep], dst[keep], ties["weak"].to_numpy(bool)[keep]
+
+    if isinstance(layout, Mapping):
+        pos = {int(i): layout[network.labels[i]] for i in people}
+    else:
+        G = nx.Graph()
+        G.add_nodes_from(people.tolist())
+        G.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
+        if layout == "spring":
+            pos = nx.spring_layout(G, seed=int(rng.integers(2**31)),
+                                   k=1.5 / np.sqrt(max(len(people), 1)))
+        elif layout == "kamada_kawai":
+            pos = nx.kamada_kawai_layout(G)
+        elif layout == "circular":
+            pos = nx.circular_layout(G)
+        else:
+            raise ValueError(
+                "The 'layout' parameter of plot_network must be 'spring', "
+                f"'kamada_kawai', 'circular' or a dict of positions. Got "
+                f"{layout!r} instead."
+            )
+    xy = np.asarray([pos[int(i)] for i in people], dtype=np.float64)
+    where = {int(p): k for k, p in enumerate(people)}
+
+    def segments(a, b):
+        return [(xy[where[int(u)]], xy[where[int(v)]]) for u, v in zip(a, b,
+                                                                         strict=True)]
+
+    ax = _axes(ax)
+    ax.add_collection(LineCollection(segments(src[~weak], dst[~weak]),
+                                     colors="#777777", linewidths=0.8, alpha=0.6,
+                                     linestyles="solid", zorder=1))
+    ax.add_collection(LineCollection(segments(src[weak], dst[weak]),
+                                     colors="#999999", linewidths=0.7, alpha=0.6,
+                                     linestyles=(0, (3, 3)), zorder=1))
+    if chain_edges.size:
+        on = inside[chain_edges[:, 0]] & inside[chain_edges[:, 1]]
+        shown = chain_edges[on]
+    else:
+        shown = np.empty((0, 2), dtype=np.int64)
+    ax.add_collection(LineCollection(segments(shown[:, 0], shown[:, 1]),
+                                     colors="#ff7f0e", linewidths=2.6, alpha=0.9,
+                                     zorder=2))
+
+    role = np.where(network.is_recruiter[people], "recruiter",
+                    np.where(network.is_candidate[people], "candidate", "other"))
+    colors = [ROLE_COLORS[r] for r in role]
+    credit = np.zeros(len(people))
+    if isinstance(result, SpreadResult) and result.record == "full":
+        credit = result.people()["chain_credit"].to_numpy(np.float64)[people]
+    elif isinstance(result, SearchResult):
+        credit = result.people()["times_as_intermediary"].to_numpy(np.float64)[people]
+    top = credit.max() if len(credit) and credit.max() > 0 else 1.0
+    sizes = 25 + 400 * credit / top
+    sizes[role == "recruiter"] = np.maximum(sizes[role == "recruiter"], 160)
+    scatter_kwargs = {"edgecolors": "white", "linewidths": 0.6, "zorder": 3,
+                      **kwargs}
+    ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colors, **scatter_kwargs)
+
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.autoscale_view()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    handles = [
+        Line2D([], [], marker="o", linestyle="none", color=ROLE_COLORS[r],
+               markersize=7, label=r)
+        for r in ("recruiter", "candidate", "other")
+    ]
+    handles += [
+        Line2D([], [], color="#777777", label="strong tie"),
+        Line2D([], [], color="#999999", linestyle=(0, (3, 3)), label="weak tie"),
+    ]
+    if result is not None:
+        handles.append(Line2D([], [], color="#ff7f0e", linewidth=2.6,
+                              label="one trial's chains"
+                              if isinstance(result, SpreadResult)
+                              else "one search chain"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+              fontsize="small", borderaxespad=0.0, frameon=False)
+    size_note = "size = chain credit" if result is not None else ""
+    ax.set_xlabel(
+        ", ".join(
+            x for x in [
+                f"{len(people)} of {network.n_people} people",
+                size_note,
+            ] if x
+        )
+    )
+    whole = len(people) == network.n_people
+    _title(ax, "The network" if whole else "A neighbourhood of the network")
+    return ax
