@@ -143,6 +143,36 @@ def scale_activity(
     return network.replace(activity=activity)
 
 
+def _rebuild(
+    network,
+    src,
+    dst,
+    *,
+    strength,
+    transmission,
+    weak,
+    activity=None,
+    recruiters=None,
+    candidates=None,
+):
+    """``network`` with a new tie list; people and their values unchanged
+    unless given."""
+    return from_arrays(
+        network.labels,
+        src,
+        dst,
+        strength=strength,
+        transmission=transmission,
+        weak=weak,
+        activity=network.activity if activity is None else activity,
+        recruiters=network.recruiters if recruiters is None else recruiters,
+        candidates=network.candidates if candidates is None else candidates,
+        directed=network.directed,
+        weak_threshold=network.weak_threshold,
+        attributes=dict(network.attributes),
+    )
+
+
 def _with_new_ties(network, src, dst, strength, weak):
     """A network with new ties added; pairs that already exist are skipped."""
     table = network.tie_table()
@@ -160,8 +190,8 @@ def _with_new_ties(network, src, dst, strength, weak):
     src, dst = src[chosen], dst[chosen]
     strength = np.broadcast_to(np.asarray(strength, float), key.shape)[chosen]
     weak = np.broadcast_to(np.asarray(weak, bool), key.shape)[chosen]
-    return from_arrays(
-        network.labels,
+    rebuilt = _rebuild(
+        network,
         np.concatenate([old_src, src]),
         np.concatenate([old_dst, dst]),
         strength=np.concatenate([table["strength"].to_numpy(), strength]),
@@ -169,13 +199,8 @@ def _with_new_ties(network, src, dst, strength, weak):
             [table["transmission"].to_numpy(), default_transmission(strength)]
         ),
         weak=np.concatenate([table["weak"].to_numpy(), weak]),
-        activity=network.activity,
-        recruiters=network.recruiters,
-        candidates=network.candidates,
-        directed=network.directed,
-        weak_threshold=network.weak_threshold,
-        attributes=dict(network.attributes),
-    ), len(src)
+    )
+    return rebuilt, len(src)
 
 
 def add_weak_ties(
@@ -367,19 +392,14 @@ def remove_people(network: ReferralNetwork, people) -> ReferralNetwork:
     keep = ~(out[table["source_id"].to_numpy()] | out[table["target_id"].to_numpy()])
     activity = network.activity.copy()
     activity[out] = 0.0
-    recruiters = network.is_recruiter & ~out
-    candidates = network.is_candidate & ~out
-    return from_arrays(
-        network.labels,
+    return _rebuild(
+        network,
         table["source_id"].to_numpy()[keep],
         table["target_id"].to_numpy()[keep],
         strength=table["strength"].to_numpy()[keep],
         transmission=table["transmission"].to_numpy()[keep],
         weak=table["weak"].to_numpy()[keep],
         activity=activity,
-        recruiters=np.flatnonzero(recruiters),
-        candidates=np.flatnonzero(candidates),
-        directed=network.directed,
-        weak_threshold=network.weak_threshold,
-        attributes=dict(network.attributes),
+        recruiters=np.flatnonzero(network.is_recruiter & ~out),
+        candidates=np.flatnonzero(network.is_candidate & ~out),
     )

@@ -81,6 +81,19 @@ def _describe_labels(labels: Iterable, limit: int = 5) -> str:
     return shown
 
 
+_ARRAY_FIELDS = (
+    "labels",
+    "indptr",
+    "indices",
+    "strength",
+    "transmission",
+    "weak",
+    "activity",
+    "is_recruiter",
+    "is_candidate",
+)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class ReferralNetwork:
     """People, their ties, and who recruits and who is looking.
@@ -143,17 +156,7 @@ class ReferralNetwork:
                     f"ReferralNetwork.{name} has length {len(getattr(self, name))}, "
                     f"expected {expected}."
                 )
-        for name in [
-            "labels",
-            "indptr",
-            "indices",
-            "strength",
-            "transmission",
-            "weak",
-            "activity",
-            "is_recruiter",
-            "is_candidate",
-        ]:
+        for name in _ARRAY_FIELDS:
             object.__setattr__(self, name, _readonly(getattr(self, name)))
         attributes = {}
         for key, values in dict(self.attributes).items():
@@ -284,20 +287,7 @@ class ReferralNetwork:
             )
         values = {
             name: getattr(self, name)
-            for name in [
-                "labels",
-                "indptr",
-                "indices",
-                "strength",
-                "transmission",
-                "weak",
-                "activity",
-                "is_recruiter",
-                "is_candidate",
-                "directed",
-                "weak_threshold",
-                "attributes",
-            ]
+            for name in (*_ARRAY_FIELDS, "directed", "weak_threshold", "attributes")
         }
         values.update(changes)
         values["activity"] = _check_person_probabilities(
@@ -392,17 +382,7 @@ class ReferralNetwork:
             other.attributes
         ):
             return False
-        arrays = [
-            "labels",
-            "indptr",
-            "indices",
-            "strength",
-            "transmission",
-            "weak",
-            "activity",
-            "is_recruiter",
-            "is_candidate",
-        ]
+        arrays = _ARRAY_FIELDS
         if not all(np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays):
             return False
         return all(
