@@ -5,6 +5,7 @@ simulate how a recruiter's opening spreads and how candidates search toward
 recruiters, and measure how much is lost to the people in between.
 """
 
+from referral import datasets, interventions, lattice, populations, threshold
 from referral.analysis import (
     OtherPeopleCost,
     compare,
@@ -13,6 +14,7 @@ from referral.analysis import (
     other_people_cost,
     weak_tie_share,
 )
+from referral.lattice import kleinberg_lattice
 from referral.network import (
     ReferralNetwork,
     default_transmission,
@@ -40,6 +42,12 @@ __all__ = [
     "gatekeepers",
     "weak_tie_share",
     "compare",
+    "kleinberg_lattice",
+    "datasets",
+    "interventions",
+    "lattice",
+    "populations",
+    "threshold",
     "default_transmission",
     "from_arrays",
     "from_networkx",
