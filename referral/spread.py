@@ -9,6 +9,8 @@ tidy :class:`pandas.DataFrame` objects.
 from __future__ import annotations
 
 import queue
+import threading
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +21,7 @@ from referral._engine.spread_kernel import (
     N_TRIAL,
     TRIAL_COLUMNS,
     spread_block,
+    tie_tables,
 )
 from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
 from referral._random import base_key, resolve_entropy
@@ -644,6 +647,7 @@ def spread(
     source_ids = np.ascontiguousarray(source_ids[np.sort(first)], dtype=np.int32)
 
     key = base_key(entropy)
+    tie_prefix, tie_threshold = _tie_tables(network)
     full = record == "full"
     community = _community_codes(network)
     n = network.n_people
@@ -658,9 +662,9 @@ def spread(
     pool: queue.SimpleQueue = queue.SimpleQueue()
     accumulators = []
     for _ in range(min(workers, len(blocks))):
-        acc = tuple(
-            np.zeros(size if full else 0, dtype=np.int64)
-            for size in (n, n, n, n, n_entries)
+        acc = (
+            np.zeros((n if full else 0, 4), dtype=np.int64),
+            np.zeros(n_entries if full else 0, dtype=np.int64),
         )
         accumulators.append(acc)
         pool.put(acc)
@@ -671,7 +675,8 @@ def spread(
             return spread_block(
                 network.indptr,
                 network.indices,
-                network.transmission,
+                tie_prefix,
+                tie_threshold,
                 network.weak,
                 network.activity,
                 network.is_candidate,
@@ -704,10 +709,12 @@ def spread(
         trial_hop[start:stop, :rows] = block_trial_hop[:, :rows]
     chains = [np.concatenate([out[k] for out in outputs]) for k in range(2, 7)]
 
-    def total(k):
-        if not full:
-            return np.zeros(n_entries if k == 4 else n, dtype=np.int64)
-        return np.sum([acc[k] for acc in accumulators], axis=0, dtype=np.int64)
+    person_acc = np.zeros((n, 4), dtype=np.int64)
+    tie_credit = np.zeros(n_entries, dtype=np.int64)
+    if full:
+        for acc in accumulators:
+            person_acc += acc[0]
+            tie_credit += acc[1]
 
     return SpreadResult(
         network=network,
@@ -722,11 +729,11 @@ def spread(
         hop_sums=hop_sums,
         trial_hop=trial_hop,
         trial_stats=trial_stats,
-        person_reached=total(0),
-        person_hop_sum=total(1),
-        person_hop_sq=total(2),
-        person_credit=total(3),
-        tie_credit=total(4),
+        person_reached=np.ascontiguousarray(person_acc[:, 0]),
+        person_hop_sum=np.ascontiguousarray(person_acc[:, 1]),
+        person_hop_sq=np.ascontiguousarray(person_acc[:, 2]),
+        person_credit=np.ascontiguousarray(person_acc[:, 3]),
+        tie_credit=tie_credit,
         chain_trial=chains[0],
         chain_person=chains[1],
         chain_hop=chains[2],
@@ -735,12 +742,36 @@ def spread(
     )
 
 
+_TIE_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_TIE_TABLES_LOCK = threading.Lock()
+
+
+def _tie_tables(network: ReferralNetwork):
+    """Per-tie hash prefixes and integer thresholds, cached per network.
+
+    A network is immutable, so the tables are computed once and reused by
+    later runs on it (they take 16 bytes per CSR entry).
+    """
+    with _TIE_TABLES_LOCK:
+        tables = _TIE_TABLES.get(network)
+    if tables is None:
+        tables = tie_tables(network.indptr, network.indices, network.transmission)
+        for table in tables:
+            table.setflags(write=False)
+        with _TIE_TABLES_LOCK:
+            _TIE_TABLES[network] = tables
+    return tables
+
+
 def _community_codes(network: ReferralNetwork) -> np.ndarray:
-    """The ``community`` attribute as int64 codes (all 0 when absent)."""
+    """The ``community`` attribute as int32 codes (all 0 when absent)."""
     community = network.community
     if community is None:
-        return np.zeros(network.n_people, dtype=np.int64)
-    if community.dtype.kind in "iu":
-        return np.ascontiguousarray(community, dtype=np.int64)
+        return np.zeros(network.n_people, dtype=np.int32)
+    if community.dtype.kind in "iu" and (
+        len(community) == 0
+        or (community.min() >= -(2**31) and community.max() < 2**31)
+    ):
+        return np.ascontiguousarray(community, dtype=np.int32)
     codes, _ = pd.factorize(pd.Series(community, dtype=object), use_na_sentinel=False)
-    return np.ascontiguousarray(codes, dtype=np.int64)
+    return np.ascontiguousarray(codes, dtype=np.int32)

@@ -425,3 +425,31 @@ def test_no_sources_and_no_recruiters():
         spread(net)
     with pytest.raises(TypeError, match=r"'network'.*ReferralNetwork"):
         spread(nx.path_graph(3), [0])
+
+
+def test_tie_tables_match_hashing_uniform():
+    import numba
+
+    from referral._engine.hashing import STREAM_TIE, trial_key, uniform
+    from referral._engine.spread_kernel import _carries, tie_tables
+
+    @numba.njit
+    def compare(indptr, indices, transmission, prefix, threshold, key, trials):
+        mismatches = 0
+        for t in range(trials):
+            tk = trial_key(key, t)
+            for i in range(indptr.shape[0] - 1):
+                for e in range(indptr[i], indptr[i + 1]):
+                    direct = uniform(tk, STREAM_TIE, i, indices[e]) < transmission[e]
+                    if direct != _carries(tk, prefix[e], threshold[e]):
+                        mismatches += 1
+        return mismatches
+
+    rng = np.random.default_rng(0)
+    G = nx.gnm_random_graph(300, 1500, seed=3)
+    net = from_networkx(G, strength=1.0, transmission=lambda u, v, d: float(
+        rng.choice([0.0, 1.0, 0.5, 2**-53, 1 - 2**-53, rng.random()])), activity=1.0)
+    prefix, threshold = tie_tables(net.indptr, net.indices, net.transmission)
+    key = np.uint64(123456789)
+    assert compare(net.indptr, net.indices, net.transmission, prefix, threshold,
+                   key, 50) == 0

@@ -35,6 +35,7 @@ from referral._engine.hashing import (
     STREAM_CHOICE,
     STREAM_PARENT,
     STREAM_TIE,
+    splitmix64,
     trial_key,
     uniform,
 )
@@ -43,7 +44,41 @@ __all__ = [
     "HOP_COLUMNS",
     "TRIAL_COLUMNS",
     "spread_block",
+    "tie_tables",
 ]
+
+_S11 = np.uint64(11)
+_S32 = np.uint64(32)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_TWO53 = 9007199254740992.0
+
+
+@numba.njit(nogil=True, cache=True)
+def tie_tables(indptr, indices, transmission):
+    """Per-tie precomputation that makes the tie draw one hash instead of two.
+
+    ``uniform(tkey, STREAM_TIE, i, j)`` is ``splitmix64(tkey ^ P) >> 11`` times
+    2**-53, where ``P = splitmix64(pair(i, j) + STREAM_TIE * MIX2)`` does not
+    depend on the trial. So the tie carries iff
+    ``splitmix64(tkey ^ P) >> 11 < ceil(w * 2**53)``, exactly (both sides are
+    integers below 2**53). Returns ``(P, threshold)`` per CSR entry, uint64.
+    ``tests/test_spread.py`` checks the equivalence against ``uniform``.
+    """
+    m = indices.shape[0]
+    prefix = np.empty(m, np.uint64)
+    threshold = np.empty(m, np.uint64)
+    offset = np.uint64(STREAM_TIE) * _MIX2
+    for i in range(indptr.shape[0] - 1):
+        high = np.uint64(i) << _S32
+        for e in range(indptr[i], indptr[i + 1]):
+            prefix[e] = splitmix64((high | np.uint64(indices[e])) + offset)
+            threshold[e] = np.uint64(np.ceil(transmission[e] * _TWO53))
+    return prefix, threshold
+
+
+@numba.njit(inline="always", cache=True)
+def _carries(tk, prefix, threshold):
+    return (splitmix64(tk ^ prefix) >> _S11) < threshold
 
 # columns of the per-hop integer sums
 HOLD, ACTED, OFFERED, ARRIVED, DID_NOT_ACT, NOT_CARRIED, ALREADY, HOP_LIMIT = range(8)
@@ -101,7 +136,8 @@ def _grow(array, size):
 def spread_block(
     indptr,
     indices,
-    transmission,
+    tie_prefix,
+    tie_threshold,
     weak,
     activity,
     is_candidate,
@@ -115,10 +151,7 @@ def spread_block(
     fanout,
     keep_until,
     full,
-    person_reached,
-    person_hop_sum,
-    person_hop_sq,
-    person_credit,
+    person_acc,
     tie_credit,
     trial_stats,
 ):
@@ -126,10 +159,11 @@ def spread_block(
 
     Parameters
     ----------
-    indptr, indices, transmission, weak : CSR ties (int64, int32, float64, bool)
+    indptr, indices, weak : CSR ties (int64, int32, bool)
+    tie_prefix, tie_threshold : uint64, from :func:`tie_tables`
     activity : float64 (n,)
     is_candidate : bool (n,)
-    community : int64 (n,); all equal when the network has none
+    community : int32 (n,); all equal when the network has none
     sources : int32, distinct ids (hop 0)
     source_activity : float
     key : uint64 run key
@@ -141,9 +175,10 @@ def spread_block(
         If true, classify losses, count acting people, and add the per-person
         and per-tie aggregates and the weak/cross-community chain counts.
         Otherwise record only hops, parents, reach and candidates.
-    person_reached, person_hop_sum, person_hop_sq, person_credit : int64 (n,)
-        Accumulators, added into (only if ``full``).
-    tie_credit : int64 (n_entries,), added into (only if ``full``).
+    person_acc : int64 (n, 4), added into if ``full``
+        Per person: times reached, sum of hop, sum of hop squared, chain
+        credit.
+    tie_credit : int64 (n_entries,), added into if ``full``.
     trial_stats : int64 (n_trials, N_TRIAL), rows ``t0 .. t1 - 1`` written.
 
     Returns
@@ -152,17 +187,25 @@ def spread_block(
     trial_hop : int32 (t1 - t0, H), people reached at each hop per trial
     chain_trial, chain_person, chain_hop, chain_parent : int32 (k,)
     chain_weak : bool (k,)
+
+    Notes
+    -----
+    Reached people are stored by *position* (the order they were reached, hop
+    by hop), so the per-trial scratch (parent position, tie entry, tellers,
+    flags) is read and written mostly sequentially. ``pos_of[v] < level_end``
+    means ``v`` was reached at the current hop or before.
     """
     n = activity.shape[0]
     ntr = t1 - t0
-    hop_of = np.full(n, -1, np.int32)
-    parent = np.empty(n, np.int32)
-    pentry = np.empty(n, np.int64)
-    ntell = np.zeros(n, np.int32)
+    n_src = sources.shape[0]
+    pos_of = np.full(n, -1, np.int32)
     order = np.empty(n, np.int32)
-    via_weak = np.zeros(n, np.bool_)
-    crossed = np.zeros(n, np.bool_)
-    sub = np.zeros(n, np.int64)
+    ppos = np.empty(n, np.int32)
+    pentry = np.empty(n, np.int64)
+    ntell = np.empty(n, np.int32)
+    flags = np.zeros(n, np.uint8)  # 1: chain used a weak tie, 2: crossed, 4: cand
+    comm_pos = np.empty(n if full else 0, np.int32)
+    sub = np.zeros(n if full else 0, np.int64)
     max_degree = 0
     if fanout >= 0:
         for i in range(n):
@@ -174,6 +217,7 @@ def spread_block(
     cap = 16 if max_hops < 0 else max_hops + 2
     hop_sums = np.zeros((cap, N_HOP), np.int64)
     trial_hop = np.zeros((ntr, cap), np.int32)
+    bounds = np.zeros(cap + 1, np.int64)
 
     chain_cap = 0
     if keep_until > t0:
@@ -188,20 +232,23 @@ def spread_block(
     for t in range(t0, t1):
         row = t - t0
         tk = trial_key(key, t)
-        end = 0
         n_cand = 0
-        for k in range(sources.shape[0]):
+        for k in range(n_src):
             s = sources[k]
-            hop_of[s] = 0
-            parent[s] = -1
-            pentry[s] = -1
-            via_weak[s] = False
-            crossed[s] = False
-            order[end] = s
-            end += 1
+            pos_of[s] = k
+            order[k] = s
+            ppos[k] = -1
+            pentry[k] = -1
+            f = np.uint8(0)
             if is_candidate[s]:
                 n_cand += 1
+                f = np.uint8(4)
+            flags[k] = f
+            if full:
+                comm_pos[k] = community[s]
+                person_acc[s, 0] += 1
         hop_sums[0, NEW_CANDIDATES] += n_cand
+        end = n_src
         start = 0
         h = 0
         n_weak = 0
@@ -212,7 +259,9 @@ def spread_block(
                 cap *= 2
                 hop_sums = _grow_rows(hop_sums, cap)
                 trial_hop = _grow_cols(trial_hop, cap)
+                bounds = _grow(bounds, cap + 1)
             level_end = end
+            bounds[h] = start
             trial_hop[row, h] = level_end - start
             hop_sums[h, HOLD] += level_end - start
             acted = 0
@@ -240,35 +289,34 @@ def spread_block(
                 if fanout < 0 or b - a <= fanout:
                     for e in range(a, b):
                         v = indices[e]
-                        hv = hop_of[v]
-                        if hv >= 0 and hv <= h:
+                        pv = pos_of[v]
+                        if pv >= 0 and pv < level_end:
                             already += 1
                             continue
-                        w = transmission[e]
-                        if w < 1.0 and not uniform(tk, STREAM_TIE, u, v) < w:
+                        if not _carries(tk, tie_prefix[e], tie_threshold[e]):
                             not_carried += 1
                             continue
-                        if hv < 0:
-                            hop_of[v] = h + 1
-                            parent[v] = u
-                            pentry[v] = e
-                            ntell[v] = 1
+                        if pv < 0:
+                            pos_of[v] = end
                             order[end] = v
+                            ppos[end] = idx
+                            pentry[end] = e
+                            ntell[end] = 1
                             end += 1
                             if is_candidate[v]:
                                 new_cand += 1
                         else:
                             already += 1
-                            c = ntell[v] + 1
-                            ntell[v] = c
+                            c = ntell[pv] + 1
+                            ntell[pv] = c
                             if uniform(tk, STREAM_PARENT, v, c) * c < 1.0:
-                                parent[v] = u
-                                pentry[v] = e
+                                ppos[pv] = idx
+                                pentry[pv] = e
                 else:
                     m = 0
                     for e in range(a, b):
-                        hv = hop_of[indices[e]]
-                        if hv >= 0 and hv <= h:
+                        pv = pos_of[indices[e]]
+                        if pv >= 0 and pv < level_end:
                             already += 1
                         else:
                             buf[m] = e
@@ -286,27 +334,26 @@ def spread_block(
                     for i in range(m):
                         e = buf[i]
                         v = indices[e]
-                        hv = hop_of[v]
-                        w = transmission[e]
-                        if w < 1.0 and not uniform(tk, STREAM_TIE, u, v) < w:
+                        pv = pos_of[v]
+                        if not _carries(tk, tie_prefix[e], tie_threshold[e]):
                             not_carried += 1
                             continue
-                        if hv < 0:
-                            hop_of[v] = h + 1
-                            parent[v] = u
-                            pentry[v] = e
-                            ntell[v] = 1
+                        if pv < 0:
+                            pos_of[v] = end
                             order[end] = v
+                            ppos[end] = idx
+                            pentry[end] = e
+                            ntell[end] = 1
                             end += 1
                             if is_candidate[v]:
                                 new_cand += 1
                         else:
                             already += 1
-                            c = ntell[v] + 1
-                            ntell[v] = c
+                            c = ntell[pv] + 1
+                            ntell[pv] = c
                             if uniform(tk, STREAM_PARENT, v, c) * c < 1.0:
-                                parent[v] = u
-                                pentry[v] = e
+                                ppos[pv] = idx
+                                pentry[pv] = e
             hop_sums[h + 1, NEW_CANDIDATES] += new_cand
             n_cand += new_cand
             if full:
@@ -319,26 +366,36 @@ def spread_block(
                 hop_sums[h, HOP_LIMIT] += hop_limit
                 hop_sums[h, FANOUT] += lost_fanout
                 # parents of the new hop are final now
+                hop = np.int64(h + 1)
                 weak_new = 0
-                for idx in range(level_end, end):
-                    v = order[idx]
-                    pu = parent[v]
-                    vw = via_weak[pu] or weak[pentry[v]]
-                    cr = crossed[pu] or community[pu] != community[v]
-                    via_weak[v] = vw
-                    crossed[v] = cr
+                for pos in range(level_end, end):
+                    v = order[pos]
+                    pp = ppos[pos]
+                    cv = community[v]
+                    comm_pos[pos] = cv
+                    f = flags[pp] & np.uint8(3)
+                    if weak[pentry[pos]]:
+                        f |= np.uint8(1)
+                    if comm_pos[pp] != cv:
+                        f |= np.uint8(2)
                     if is_candidate[v]:
-                        if vw:
+                        f |= np.uint8(4)
+                        if f & 1:
                             weak_new += 1
-                        if cr:
+                        if f & 2:
                             n_cross += 1
-                            if vw:
+                            if f & 1:
                                 n_cross_weak += 1
+                    flags[pos] = f
+                    person_acc[v, 0] += 1
+                    person_acc[v, 1] += hop
+                    person_acc[v, 2] += hop * hop
                 hop_sums[h + 1, WEAK_CANDIDATES] += weak_new
                 n_weak += weak_new
             start = level_end
             h += 1
         depth = h - 1
+        bounds[h] = end
 
         trial_stats[t, T_REACHED] = end
         trial_stats[t, T_CANDIDATES] = n_cand
@@ -347,23 +404,19 @@ def spread_block(
             trial_stats[t, T_WEAK] = n_weak
             trial_stats[t, T_CROSS] = n_cross
             trial_stats[t, T_CROSS_WEAK] = n_cross_weak
-            for idx in range(end):
-                v = order[idx]
-                hv = np.int64(hop_of[v])
-                person_reached[v] += 1
-                person_hop_sum[v] += hv
-                person_hop_sq[v] += hv * hv
-            # chain credit: candidates below each person, children first
-            for idx in range(end - 1, -1, -1):
-                v = order[idx]
-                own = np.int64(1) if is_candidate[v] else np.int64(0)
-                below = sub[v] + own
-                sub[v] = 0
-                pu = parent[v]
-                if pu >= 0:
-                    tie_credit[pentry[v]] += below
-                    sub[pu] += below
-                    person_credit[v] += below - own
+            if n_cand > 0:
+                # chain credit: candidates below each position, children first
+                for pos in range(end - 1, n_src - 1, -1):
+                    own = np.int64((flags[pos] >> 2) & 1)
+                    below = sub[pos] + own
+                    if below > 0:
+                        sub[pos] = 0
+                        tie_credit[pentry[pos]] += below
+                        sub[ppos[pos]] += below
+                        if below > own:
+                            person_acc[order[pos], 3] += below - own
+                for pos in range(n_src):
+                    sub[pos] = 0
 
         if t < keep_until:
             if n_chain + end > chain_cap:
@@ -373,22 +426,22 @@ def spread_block(
                 chain_hop = _grow(chain_hop, chain_cap)
                 chain_parent = _grow(chain_parent, chain_cap)
                 chain_weak = _grow(chain_weak, chain_cap)
-            for idx in range(end):
-                v = order[idx]
-                pu = parent[v]
-                vw = False
-                if pu >= 0:
-                    vw = via_weak[pu] or weak[pentry[v]]
-                via_weak[v] = vw
-                chain_trial[n_chain] = t
-                chain_person[n_chain] = v
-                chain_hop[n_chain] = hop_of[v]
-                chain_parent[n_chain] = pu
-                chain_weak[n_chain] = vw
-                n_chain += 1
+            for level in range(depth + 1):
+                for pos in range(bounds[level], bounds[level + 1]):
+                    pp = ppos[pos]
+                    vw = False
+                    if pp >= 0:
+                        vw = (flags[pp] & 1) != 0 or weak[pentry[pos]]
+                    flags[pos] = (flags[pos] & np.uint8(6)) | np.uint8(vw)
+                    chain_trial[n_chain] = t
+                    chain_person[n_chain] = order[pos]
+                    chain_hop[n_chain] = level
+                    chain_parent[n_chain] = order[pp] if pp >= 0 else -1
+                    chain_weak[n_chain] = vw
+                    n_chain += 1
 
-        for idx in range(end):
-            hop_of[order[idx]] = -1
+        for pos in range(end):
+            pos_of[order[pos]] = -1
 
     return (
         hop_sums,
