@@ -1,53 +1,792 @@
 """The ``referral`` command line.
 
-Exit codes: 0 success, 1 runtime error, 2 bad usage or bad input.
+Commands
+--------
+``referral demo``
+    The main job on the bundled e-mail network: spread, drop-off,
+    gatekeepers, the "other people" cost and an intervention; prints a short
+    summary and writes a report folder (default ``./referral-report/``).
+``referral spread`` / ``referral search``
+    Simulate on your own network (CSV edge list, GraphML or LinkedIn
+    exports, plus an optional people CSV) and write tidy CSV or Parquet
+    tables into a folder.
+``referral sweep``
+    Run a parameter grid read from a TOML file, optionally on a Dask cluster.
+``referral report``
+    Build the HTML report from a folder of saved results.
+
+Exit codes
+----------
+0
+    Success.
+1
+    Unexpected internal error (a one-line message; set ``REFERRAL_DEBUG=1``
+    for the traceback).
+2
+    Bad usage or bad input: a missing or malformed file, a bad column, a
+    person not in the network, a malformed TOML file (the line is named),
+    an invalid option value.
+3
+    An output already exists; pass ``--force`` to overwrite it.
+130
+    Interrupted (Ctrl-C); nothing half-written is left behind.
+
+Every output is written to a temporary file and renamed into place, so a
+crash never leaves a partial file, and nothing is overwritten without
+``--force``.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
+import os
 import sys
+import time
+from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_BAD_INPUT"]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
+EXIT_EXISTS = 3
+EXIT_INTERRUPTED = 130
+
+#: trial counts of ``referral demo`` (``REFERRAL_QUICK=1`` shrinks them)
+DEMO_TRIALS = {"spread": 2000, "cost": 300, "gatekeepers": 300, "compare": 1000}
+QUICK_TRIALS = {"spread": 300, "cost": 60, "gatekeepers": 60, "compare": 200}
 
 
-def _demo(args) -> int:
-    from referral.datasets import email_eu_core
+class CLIError(Exception):
+    """A bad input detected by the command line itself (exit code 2)."""
 
-    network = email_eu_core(seed=args.seed)
-    print("referral demo: the e-mail network of a European research institution")
-    print(network.summary().to_string())
+
+# ------------------------------------------------------------------ helpers
+def _progress(args) -> bool:
+    """Progress bars on terminals only, unless ``--no-progress``."""
+    return not getattr(args, "no_progress", False) and sys.stderr.isatty()
+
+
+def _sniff_linkedin(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            head = [next(handle, "") for _ in range(6)]
+    except OSError:
+        return False
+    return any(line.startswith("First Name") for line in head) or (
+        head[0].startswith("Notes:")
+    )
+
+
+def _input_format(args, paths) -> str:
+    if args.input_format != "auto":
+        return args.input_format
+    first = Path(paths[0].split("=", 1)[-1])
+    if first.suffix.lower() in (".graphml", ".xml"):
+        return "graphml"
+    if len(paths) > 1 or "=" in paths[0] or _sniff_linkedin(first):
+        return "linkedin"
+    return "csv"
+
+
+def _convert_label(network, label: str):
+    """CLI labels are strings; match the network's label type."""
+    if network.labels.dtype.kind in "iu":
+        try:
+            return int(label)
+        except ValueError:
+            return label
+    return label
+
+
+def _labels(network, values):
+    return [_convert_label(network, v) for v in values]
+
+
+def load_network(args):
+    """The network described by the input options of ``spread``/``search``."""
+    from referral import io
+
+    paths = args.network
+    kind = _input_format(args, paths)
+    if kind == "graphml":
+        if len(paths) != 1:
+            raise CLIError("GraphML input takes exactly one file.")
+        strength = _number_or_name(args.strength)
+        network = io.read_graphml(paths[0], strength=strength, activity=args.activity)
+    elif kind == "linkedin":
+        exports = {}
+        for item in paths:
+            name, _, path = item.rpartition("=")
+            name = name or Path(path).stem
+            if name in exports:
+                raise CLIError(f"LinkedIn exporter {name!r} is given twice.")
+            exports[name] = path
+        recruiters = args.recruiter or []
+        network = io.linkedin_network(
+            exports,
+            strength=float(_number_or_name(args.strength, default=0.3)),
+            activity=args.activity,
+            recruiters=recruiters,
+        )
+    else:
+        if len(paths) != 1:
+            raise CLIError(
+                "A CSV edge list is one file; several files are read as LinkedIn "
+                "exports only with --input-format linkedin."
+            )
+        network = io.read_edgelist(
+            paths[0],
+            source=args.source_column,
+            target=args.target_column,
+            strength=_number_or_name(args.strength),
+            directed=args.directed,
+            activity=args.activity,
+            sep=args.sep,
+        )
+    if args.people is not None:
+        people = io.read_people(args.people, person=args.person_column)
+        if network.labels.dtype.kind not in "iu":
+            people.index = people.index.map(str)
+        network = io.apply_people(network, people)
+    return network
+
+
+def _number_or_name(value, default="strength"):
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
+    """Write ``{name: DataFrame}`` as ``folder/name.csv`` (or .parquet)."""
+    from referral.io import write_table
+    from referral.report import staged_outputs
+
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise CLIError(
+                "--output-format parquet needs pyarrow: pip install "
+                "'referral[parquet]'."
+            ) from None
+    folder = Path(folder)
+    targets = {name: folder / f"{name}.{fmt}" for name in tables}
+    with staged_outputs(targets.values(), force=force) as staged:
+        for name, frame in tables.items():
+            write_table(_plain_frame(frame), staged(targets[name]), force=True)
+    return list(targets.values())
+
+
+def _plain_frame(frame):
+    """Object columns of mixed labels written as text (CSV/Parquet-safe)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            values = frame[column]
+            if not values.map(lambda v: v is None or isinstance(v, str)).all():
+                frame[column] = values.map(lambda v: v if v is None else str(v))
+    return frame
+
+
+# ------------------------------------------------------------------ spread
+def _spread(args) -> int:
+    from referral.spread import spread
+
+    network = load_network(args)
+    sources = _sources(network, args.sources)
+    t0 = time.perf_counter()
+    result = spread(
+        network,
+        sources,
+        trials=args.trials,
+        max_hops=args.max_hops,
+        fanout=args.fanout,
+        keep_chains=args.keep_chains,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=_progress(args),
+    )
+    tables = {
+        "summary": result.summary(),
+        "by_hop": result.by_hop(),
+        "people": result.people(),
+        "trials": result.trials(),
+        "chains": result.chains(),
+    }
+    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    summary = tables["summary"].set_index("measure")["mean"]
+    print(
+        f"referral spread: {result.n_trials} trials in "
+        f"{time.perf_counter() - t0:.1f} s; on average "
+        f"{summary['people_reached']:,.1f} people and "
+        f"{summary['candidates_reached']:,.1f} candidates reached "
+        f"(seed {result.seed_entropy})."
+    )
+    print(f"wrote {len(written)} tables to {args.out}")
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="referral",
-        description="Recruiter referral-chain analysis.",
+def _sources(network, given):
+    if given:
+        return _labels(network, given)
+    if len(network.recruiters) == 0:
+        raise CLIError(
+            "no sources: pass --sources LABEL ... or mark recruiters in a --people "
+            "file (a truthy 'recruiter' column)."
+        )
+    return None
+
+
+# ------------------------------------------------------------------ search
+def _search(args) -> int:
+    from referral.search import search
+
+    network = load_network(args)
+    starts = _labels(network, args.starts) if args.starts else None
+    targets = _labels(network, args.targets) if args.targets else None
+    if targets is None and len(network.recruiters) == 0:
+        raise CLIError(
+            "no targets: pass --targets LABEL ... or mark recruiters in a --people "
+            "file (a truthy 'recruiter' column)."
+        )
+    if starts is None and len(network.candidates) == 0:
+        raise CLIError(
+            "no starts: pass --starts LABEL ... or mark candidates in a --people "
+            "file (a truthy 'candidate' column)."
+        )
+    attrition = args.attrition
+    if attrition != "person":
+        try:
+            attrition = float(attrition)
+        except ValueError:
+            raise CLIError(
+                f"--attrition must be 'person' or a number in [0, 1]. Got "
+                f"{attrition!r}."
+            ) from None
+    distance = args.distance
+    if distance not in ("graph", None) and "," in distance:
+        distance = tuple(distance.split(","))
+    result = search(
+        network,
+        starts,
+        targets,
+        policy=args.policy,
+        distance=distance,
+        attrition=attrition,
+        max_steps=args.max_steps,
+        trials=args.trials,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=_progress(args),
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run the main job on bundled data")
-    demo.add_argument("--seed", type=int, default=0)
+    tables = {
+        "summary": result.summary(),
+        "chains": result.chains(),
+        "by_step": result.by_step(),
+        "paths": result.paths(),
+    }
+    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    s = tables["summary"].set_index("measure")["estimate"]
+    print(
+        f"referral search: {result.n_chains} chains; {100 * s['completion_rate']:.1f}%"
+        f" completed (seed {result.seed_entropy})."
+    )
+    print(f"wrote {len(written)} tables to {args.out}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------- sweep
+_BUILDERS = {
+    "community_population": "referral.populations:community_population",
+    "email_eu_core": "referral.datasets:email_eu_core",
+    "facebook_ego": "referral.datasets:facebook_ego",
+    "edgelist": "referral.io:read_edgelist",
+}
+_MODIFIERS = ("activity_scale", "referral_bonus")
+
+
+def _builder(name):
+    import importlib
+
+    module, _, attribute = _BUILDERS[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def toml_build(builder: str, fixed: dict, **params):
+    """Build a network for ``referral sweep`` (module level, so picklable).
+
+    ``params`` may include ``activity_scale`` (multiply everyone's activity)
+    and ``referral_bonus`` (add to it); the rest go to the builder.
+    """
+    from referral import interventions
+
+    kwargs = {**fixed, **params}
+    scale = kwargs.pop("activity_scale", None)
+    bonus = kwargs.pop("referral_bonus", None)
+    for key, value in list(kwargs.items()):
+        if isinstance(value, list):
+            kwargs[key] = tuple(value)  # TOML arrays: Beta shapes and the like
+    network = _builder(builder)(**kwargs)
+    if scale is not None:
+        network = interventions.scale_activity(network, scale)
+    if bonus is not None:
+        network = interventions.referral_bonus(network, bonus)
+    return network
+
+
+def read_sweep_spec(path) -> dict:
+    """Read and check a sweep TOML file (see ``referral sweep --help``)."""
+    import tomllib
+
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            spec = tomllib.load(handle)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise CLIError(f"{str(path)!r} is not valid TOML: {error}.") from None
+    where = repr(str(path))
+    unknown = set(spec) - {"network", "grid", "simulate"}
+    if unknown:
+        raise CLIError(
+            f"{where}: unknown table(s) {sorted(unknown)}; expected [network], "
+            f"[grid] and [simulate]."
+        )
+    network = spec.get("network", {})
+    builder = network.get("builder", "community_population")
+    if builder not in _BUILDERS:
+        raise CLIError(
+            f"{where}: [network] builder must be one of {sorted(_BUILDERS)}. Got "
+            f"{builder!r}."
+        )
+    fixed = {k: v for k, v in network.items() if k != "builder"}
+    grid = spec.get("grid")
+    if not isinstance(grid, dict) or not grid:
+        raise CLIError(f"{where}: needs a non-empty [grid] table of value lists.")
+    allowed = set(inspect.signature(_builder(builder)).parameters) | set(_MODIFIERS)
+    for key in [*grid, *fixed]:
+        if key not in allowed:
+            raise CLIError(
+                f"{where}: {key!r} is not a parameter of {builder}; valid: "
+                f"{sorted(allowed - {'seed'})}."
+            )
+    for key, values in grid.items():
+        if not isinstance(values, list) or not values:
+            raise CLIError(
+                f"{where}: [grid] {key} must be a non-empty list of values. Got "
+                f"{values!r}."
+            )
+    simulate = dict(spec.get("simulate", {}))
+    kind = simulate.pop("kind", "spread")
+    if kind not in ("spread", "search"):
+        raise CLIError(
+            f"{where}: [simulate] kind must be 'spread' or 'search'. Got {kind!r}."
+        )
+    trials = simulate.pop("trials", 100)
+    seed = simulate.pop("seed", 0)
+    return {
+        "builder": builder,
+        "fixed": fixed,
+        "grid": grid,
+        "kind": kind,
+        "trials": trials,
+        "seed": seed,
+        "simulate_kwargs": simulate,
+    }
+
+
+def _sweep(args) -> int:
+    import functools
+
+    import joblib
+
+    from referral.io import write_table
+    from referral.search import search
+    from referral.spread import spread
+    from referral.sweep import sweep
+
+    spec = read_sweep_spec(args.grid)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise CLIError(f"--out must end in .csv or .parquet. Got {str(out)!r}.")
+    if out.exists() and not args.force:
+        raise FileExistsError(
+            f"{str(out)!r} already exists; pass --force to overwrite it."
+        )
+    build = functools.partial(toml_build, spec["builder"], spec["fixed"])
+    kwargs = dict(
+        simulate=spread if spec["kind"] == "spread" else search,
+        trials=spec["trials"],
+        seed=spec["seed"],
+        n_jobs=args.n_jobs,
+        progress=_progress(args),
+        per_trial=args.per_trial,
+        results_dir=args.results_dir,
+        **spec["simulate_kwargs"],
+    )
+    t0 = time.perf_counter()
+    if args.dask_scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise CLIError(
+                "--dask-scheduler needs dask.distributed: pip install 'referral[dask]'."
+            ) from None
+        with Client(args.dask_scheduler), joblib.parallel_config(backend="dask"):
+            table = sweep(build, spec["grid"], **kwargs)
+    else:
+        table = sweep(build, spec["grid"], **kwargs)
+    for key in spec["grid"]:
+        if table[key].map(lambda v: isinstance(v, list | tuple)).any():
+            table[key] = table[key].map(str)
+    write_table(_plain_frame(table), out, force=args.force)
+    print(
+        f"referral sweep: {table['config'].nunique()} configurations x "
+        f"{spec['trials']} trials in {time.perf_counter() - t0:.1f} s; wrote {out}"
+    )
+    return EXIT_OK
+
+
+# ------------------------------------------------------------ demo, report
+def _demo(args) -> int:
+    from referral import report
+
+    quick = os.environ.get("REFERRAL_QUICK") == "1" or args.quick
+    trials = dict(QUICK_TRIALS if quick else DEMO_TRIALS)
+    if args.trials is not None:
+        trials = {
+            k: max(20, args.trials * v // DEMO_TRIALS["spread"])
+            for k, v in DEMO_TRIALS.items()
+        }
+        trials["spread"] = args.trials
+    out = Path(args.out)
+    report.check_writable(out, force=args.force)
+    t0 = time.perf_counter()
+    results = report.demo_results(
+        seed=args.seed, trials=trials, n_jobs=args.n_jobs, progress=_progress(args)
+    )
+    path = report.write_report(results, out, force=args.force)
+    print(report.plain_summary(results))
+    print(f"\nreport: {path}  ({time.perf_counter() - t0:.1f} s)")
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    from referral import report
+
+    results = report.read_results(args.results)
+    out = Path(args.out)
+    report.check_writable(out, force=args.force)
+    path = report.write_report(results, out, force=args.force)
+    print(f"report: {path}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ parser
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an int >= 1. Got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an int >= 1. Got {text!r}")
+    return value
+
+
+def _probability(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number. Got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1]. Got {text!r}")
+    return value
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an int >= 0. Got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an int >= 0. Got {text!r}")
+    return value
+
+
+def _add_network_options(parser):
+    group = parser.add_argument_group("network input")
+    group.add_argument(
+        "network",
+        nargs="+",
+        metavar="NETWORK",
+        help="a CSV edge list, a GraphML file, or LinkedIn Connections.csv "
+        "exports (NAME=PATH or PATH, one per exporter)",
+    )
+    group.add_argument(
+        "--input-format",
+        choices=["auto", "csv", "graphml", "linkedin"],
+        default="auto",
+        help="how to read NETWORK (default: from the suffix and the header)",
+    )
+    group.add_argument("--source-column", default="source", metavar="NAME")
+    group.add_argument("--target-column", default="target", metavar="NAME")
+    group.add_argument(
+        "--strength",
+        default=None,
+        metavar="NAME|VALUE",
+        help="tie-strength column/attribute or a constant (default: column "
+        "'strength' if present, else 1; 0.3 for LinkedIn)",
+    )
+    group.add_argument("--directed", action="store_true", help="ties are one-way")
+    group.add_argument("--sep", default=",", help="CSV field separator")
+    group.add_argument(
+        "--activity",
+        type=_probability,
+        default=0.3,
+        help="everyone's activity unless the people file sets it (default 0.3)",
+    )
+    group.add_argument(
+        "--people",
+        metavar="CSV",
+        help="per-person CSV: a person column plus activity, recruiter, candidate "
+        "and other attributes (e.g. department)",
+    )
+    group.add_argument("--person-column", default="person", metavar="NAME")
+    group.add_argument(
+        "--recruiter",
+        action="append",
+        metavar="EXPORTER",
+        help="(LinkedIn) an exporter who is a recruiter; repeatable",
+    )
+
+
+def _add_run_options(parser, *, trials):
+    parser.add_argument("--trials", type=_positive_int, default=trials)
+    parser.add_argument("--seed", type=_seed, default=None)
+    parser.add_argument("--n-jobs", type=int, default=None, metavar="N")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar on terminals"
+    )
+
+
+def _add_output_options(parser, default):
+    parser.add_argument(
+        "--out", default=default, metavar="DIR", help=f"output folder ({default})"
+    )
+    parser.add_argument("--output-format", choices=["csv", "parquet"], default="csv")
+    parser.add_argument("--force", action="store_true", help="overwrite outputs")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``referral`` command."""
+    parser = _Parser(
+        prog="referral",
+        description="Recruiter referral-chain analysis: how openings spread and "
+        "where they die.",
+        epilog="Exit codes: 0 ok, 1 internal error, 2 bad input or usage, "
+        "3 output exists (use --force), 130 interrupted.",
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser
+    )
+
+    demo = commands.add_parser(
+        "demo",
+        help="the main job on the bundled e-mail network; writes a report",
+        description="Spread, drop-off, gatekeepers, the 'other people' cost and "
+        "interventions on the bundled e-mail network; prints a summary and writes "
+        "an HTML report with CSVs and PNGs.",
+    )
+    demo.add_argument("--out", default="referral-report", metavar="DIR")
+    demo.add_argument("--force", action="store_true", help="overwrite the report")
+    demo.add_argument("--seed", type=_seed, default=0)
+    demo.add_argument(
+        "--trials",
+        type=_positive_int,
+        default=None,
+        help="spread trials (others scale with it)",
+    )
+    demo.add_argument("--quick", action="store_true", help="few trials (a smoke run)")
+    demo.add_argument("--n-jobs", type=int, default=None, metavar="N")
+    demo.add_argument("--no-progress", action="store_true")
     demo.set_defaults(run=_demo)
+
+    spread = commands.add_parser(
+        "spread",
+        help="simulate an opening spreading from recruiters",
+        description="Simulate how an opening posted by the sources spreads; "
+        "writes summary, by_hop, people, trials and chains tables.",
+    )
+    _add_network_options(spread)
+    spread.add_argument(
+        "--sources",
+        nargs="+",
+        metavar="LABEL",
+        help="who posts (default: the recruiters)",
+    )
+    spread.add_argument("--max-hops", type=int, default=None)
+    spread.add_argument("--fanout", type=int, default=None)
+    spread.add_argument("--keep-chains", type=int, default=100)
+    _add_run_options(spread, trials=1000)
+    _add_output_options(spread, "referral-spread")
+    spread.set_defaults(run=_spread)
+
+    search = commands.add_parser(
+        "search",
+        help="simulate candidates searching toward recruiters",
+        description="Simulate search chains from candidates toward recruiters; "
+        "writes summary, chains, by_step and paths tables.",
+    )
+    _add_network_options(search)
+    search.add_argument("--starts", nargs="+", metavar="LABEL")
+    search.add_argument("--targets", nargs="+", metavar="LABEL")
+    search.add_argument(
+        "--policy",
+        choices=["greedy", "random", "strongest", "weak-first"],
+        default="greedy",
+    )
+    search.add_argument(
+        "--distance",
+        default="graph",
+        help="'graph', a person attribute (e.g. department) or attributes "
+        "joined by commas (lattice coordinates)",
+    )
+    search.add_argument(
+        "--attrition",
+        default="person",
+        help="'person' (each holder's activity) or a rate in [0, 1]",
+    )
+    search.add_argument("--max-steps", type=_positive_int, default=100)
+    _add_run_options(search, trials=1)
+    _add_output_options(search, "referral-search")
+    search.set_defaults(run=_search)
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="run a parameter grid from a TOML file",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=SWEEP_HELP,
+    )
+    sweep.add_argument("grid", metavar="GRID.toml")
+    sweep.add_argument(
+        "--out",
+        default="referral-sweep.csv",
+        metavar="FILE",
+        help="a .csv or .parquet table (referral-sweep.csv)",
+    )
+    sweep.add_argument(
+        "--results-dir",
+        metavar="DIR",
+        help="keep finished configurations here; a rerun resumes",
+    )
+    sweep.add_argument("--per-trial", action="store_true", help="one row per trial")
+    sweep.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="joblib workers (default 1; -1 all cores)",
+    )
+    sweep.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="run on this Dask scheduler, e.g. tcp://host:8786",
+    )
+    sweep.add_argument("--force", action="store_true")
+    sweep.add_argument("--no-progress", action="store_true")
+    sweep.set_defaults(run=_sweep)
+
+    report = commands.add_parser(
+        "report",
+        help="build the HTML report from saved results",
+        description="Build the HTML report from a folder of saved tables (a "
+        "previous report folder, or the output of 'referral spread').",
+    )
+    report.add_argument("results", metavar="RESULTS_DIR")
+    report.add_argument("--out", default="referral-report", metavar="DIR")
+    report.add_argument("--force", action="store_true")
+    report.set_defaults(run=_report)
     return parser
 
 
+SWEEP_HELP = """\
+Run every combination of a parameter grid read from a TOML file:
+
+  [network]
+  builder = "community_population"   # or email_eu_core, facebook_ego, edgelist
+  n_people = 2000                    # fixed arguments of the builder
+
+  [grid]                             # lists of values; every combination runs
+  strong_contacts = [4, 6, 8]
+  activity_scale = [0.5, 1.0, 2.0]   # also: referral_bonus
+
+  [simulate]
+  kind = "spread"                    # or "search"
+  trials = 200
+  seed = 1
+  max_hops = 6                       # any other option of spread/search
+"""
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    if isinstance(error, KeyError) and error.args:
+        text = str(error.args[0])
+    return " ".join(text.split())
+
+
 def main(argv=None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line and return its exit code (see the module docstring)."""
+    import networkx as nx
+
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
-        return int(exit_.code or 0)
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else 2
     try:
         return args.run(args)
-    except (ValueError, FileNotFoundError, FileExistsError) as error:
-        print(f"referral: error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("referral: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except FileExistsError as error:
+        print(f"referral: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_EXISTS
+    except (
+        CLIError,
+        ValueError,
+        TypeError,
+        OSError,
+        nx.NodeNotFound,
+        nx.NetworkXError,
+    ) as error:
+        if os.environ.get("REFERRAL_DEBUG") == "1":
+            raise
+        print(f"referral: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - the promise is: no traceback
+        if os.environ.get("REFERRAL_DEBUG") == "1":
+            raise
+        print(
+            f"referral: internal error: {type(error).__name__}: {_one_line(error)} "
+            f"(set REFERRAL_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Reading networks from files and writing results safely.
 
 * :func:`read_edgelist`: a CSV edge list (or a DataFrame) into a network.
+* :func:`read_graphml`: a GraphML file into a network.
 * :func:`read_people`: per-person activity, roles and attributes from a CSV.
 * :func:`read_linkedin_connections` and :func:`linkedin_network`: LinkedIn
   ``Connections.csv`` exports, merged into one company network.
@@ -28,6 +29,7 @@ from referral.network import (
 
 __all__ = [
     "read_edgelist",
+    "read_graphml",
     "read_people",
     "apply_people",
     "read_linkedin_connections",
@@ -191,6 +193,60 @@ def read_edgelist(
         activity=activity,
         directed=directed,
         weak_threshold=weak_threshold,
+    )
+
+
+def read_graphml(
+    path,
+    *,
+    strength: str | float = "strength",
+    activity: str | float = "activity",
+    weak_threshold: float = DEFAULT_WEAK_THRESHOLD,
+) -> ReferralNetwork:
+    """Read a network from a GraphML file.
+
+    Parameters
+    ----------
+    path : str or path
+    strength : str or float, default "strength"
+        An edge attribute every edge has, or a constant. If the default
+        attribute is on no edge, every tie gets strength 1.0.
+    activity : str or float, default "activity"
+        A node attribute every person has, or a constant. If the default
+        attribute is on no node, everyone gets activity 1.0.
+    weak_threshold : float, default 0.5
+
+    Returns
+    -------
+    ReferralNetwork
+        Labelled by the GraphML node ids (str); roles from the node
+        attributes ``recruiter`` and ``candidate`` when present; other node
+        attributes are kept.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        If the file is not valid GraphML, or as :func:`referral.from_networkx`.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from referral.network import from_networkx
+
+    try:
+        G = nx.read_graphml(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
+    except (ParseError, nx.NetworkXError, KeyError, ValueError) as error:
+        raise ValueError(f"{str(path)!r} is not valid GraphML: {error}") from None
+    edges = list(G.edges(data=True))
+    if strength == "strength" and not any("strength" in d for *_, d in edges):
+        strength = 1.0
+    if activity == "activity" and not any("activity" in d for _, d in G.nodes(True)):
+        activity = 1.0
+    return from_networkx(
+        G, strength=strength, activity=activity, weak_threshold=weak_threshold
     )
 
 
@@ -447,6 +503,10 @@ def atomic_write(path, *, force: bool = False, mode: str = "w", **open_kwargs):
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
     try:
+        # mkstemp creates 0600 files; give the result the usual umask mode
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         with os.fdopen(fd, mode, **open_kwargs) as handle:
             yield handle
         os.replace(temporary, path)
