@@ -154,12 +154,10 @@ def analyse(
     mean_activity = float(network.activity.mean())
     scenarios = {
         "as is": network,
-        f"train the top {len(trained)} gatekeepers (activity 0.9)": (
+        f"train top {len(trained)} gatekeepers": (
             interventions.boost_activity(network, trained, to=0.9)
         ),
-        "referral bonus (+0.1 activity for everyone)": interventions.referral_bonus(
-            network, 0.1
-        ),
+        "referral bonus +0.1": interventions.referral_bonus(network, 0.1),
     }
     compared = analysis.compare(
         scenarios,
@@ -177,6 +175,11 @@ def analyse(
         "mean_activity": f"{mean_activity:.3f}",
         "trials": str(result.n_trials),
         "seed": str(entropy),
+        "gatekeeper_measure": str(keepers.attrs.get("measure", "")),
+        "interventions": (
+            f"train top {len(trained)} gatekeepers: their activity raised to 0.9; "
+            f"referral bonus +0.1: everyone's activity raised by 0.1"
+        ),
         "threshold_sentence": cost.sentence(),
         "critical_multiplier_analytic": repr(cost.critical_multiplier_analytic),
         "critical_multiplier_simulated": repr(cost.critical_multiplier_simulated),
@@ -385,15 +388,21 @@ def headline(results: Results) -> list[str]:
     if keepers is not None and len(keepers):
         top = keepers.head(3)
         if "counterfactual_loss" in top.columns:
+            unit = (
+                "people"
+                if keepers.attrs.get("measure") == "people_reached"
+                or results.facts.get("gatekeeper_measure") == "people_reached"
+                else "candidates"
+            )
             names = ", ".join(
-                f"{p} (−{loss:,.1f} people)"
+                f"{p} (−{loss:,.2f} {unit})"
                 for p, loss in zip(
                     top["person"], top["counterfactual_loss"], strict=True
                 )
             )
             lines.append(
-                f"Top gatekeepers: if they did not act, reach would drop most for "
-                f"{names}."
+                f"Top gatekeepers: if one of them did not act, reach would drop "
+                f"most for {names} per opening."
             )
     elif t.get("people") is not None and "chain_share" in t["people"].columns:
         people = t["people"].sort_values("chain_share", ascending=False).head(3)
@@ -539,7 +548,7 @@ def _charts(results: Results) -> list[tuple[str, str, object]]:
             (
                 "threshold",
                 "The threshold: reach against a multiplier on everyone's activity.",
-                lambda ax: plot.plot_threshold(cost, ax=ax),
+                lambda ax: plot.plot_threshold(cost, ax=ax, logx=_far_below(cost)),
             )
         )
     keepers = t.get("gatekeepers")
@@ -604,12 +613,16 @@ th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}
 """
 
 
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.4g}"
+
+
 def _table_html(name: str, frame: pd.DataFrame, fmt: str, rows: int = 25) -> str:
     shown = frame.head(rows)
     body = shown.to_html(
         index=False,
         border=0,
-        float_format=lambda x: f"{x:,.4g}",
+        float_format=_number,
         na_rep="",
         classes="data",
     )
@@ -630,6 +643,8 @@ def _html(results, images, fmt) -> str:
         meta.append(f"Network: {e(facts['network'])}.")
     if facts.get("trials"):
         meta.append(f"{e(facts['trials'])} trials, seed {e(facts.get('seed', '?'))}.")
+    if facts.get("interventions"):
+        meta.append(f"Interventions tried: {e(facts['interventions'])}.")
     meta.append(f"Made by referral on {_dt.date.today().isoformat()}.")
     items = "".join(f"<li>{e(s)}</li>" for s in headline(results))
     figures = "".join(
