@@ -801,8 +801,9 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
     Each bar is the successful chains at that hop: for a spread, chains to
     candidates reached at that hop (mean per trial); for a search, completed
     chains of that length. It is split into chains that used at least one
-    weak tie and chains that used strong ties only; the share via weak ties
-    is written above each bar with its standard error.
+    weak tie and chains that used strong ties only; with at most 12 bars
+    the share via weak ties is written above each bar with its standard
+    error (more labels would collide).
 
     Parameters
     ----------
@@ -862,14 +863,17 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
         if "share_se" in by_hop.columns
         else np.full(len(shares), np.nan)
     )
+    annotate = len(hops) <= 12  # more labels than that would collide
     for x, height, value, se in zip(hops, chains, shares, ses, strict=True):
-        if np.isfinite(value) and height > 0:
+        if annotate and np.isfinite(value) and height > 0:
             text = f"{value:.0%}" + (f"\n±{se:.1%}" if np.isfinite(se) else "")
             ax.text(x, height + top * 0.02, text, ha="center", va="bottom",
                     fontsize="x-small")
     ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
-    if len(hops):
+    if annotate and len(hops):
         ax.set_xticks(hops)
+    else:
+        ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper right", fontsize="small")
