@@ -110,7 +110,8 @@ def analyse(
     title, description : str
     trials : dict, optional
         Trials per step: ``spread``, ``cost``, ``gatekeepers``, ``compare``
-        (defaults 2000, 300, 300, 1000).
+        (defaults 2000, 2000, 300, 2000; the same trials for the spread, the
+        cost and the comparison keep their "as is" figures identical).
     top : int, default 10
         Gatekeepers to rank; the first intervention trains them.
     seed : int, default 0
@@ -125,7 +126,7 @@ def analyse(
     from referral._random import resolve_entropy
     from referral.spread import spread
 
-    steps = {"spread": 2000, "cost": 300, "gatekeepers": 300, "compare": 1000}
+    steps = {"spread": 2000, "cost": 2000, "gatekeepers": 300, "compare": 2000}
     steps.update(trials or {})
     entropy = resolve_entropy(seed, function="analyse")
     result = spread(
