@@ -20,8 +20,8 @@ from referral._engine.spread_kernel import (
     HOP_COLUMNS,
     N_TRIAL,
     TRIAL_COLUMNS,
+    row_tables,
     spread_block,
-    tie_tables,
 )
 from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
 from referral._random import base_key, resolve_entropy
@@ -581,12 +581,24 @@ def spread(
     Notes
     -----
     Randomness is counter-based: person ``i`` acts in trial ``t`` iff
-    ``uniform(key_t, ACT, i) < activity[i]`` and tie ``i -> j`` carries iff
-    ``uniform(key_t, TIE, i, j) < transmission``, where ``key_t`` derives from
+    ``uniform(key_t, ACT, i) < activity[i]``, and which of ``i``'s ties carry
+    is drawn from uniforms ``uniform(key_t, TIE, i, c)`` that depend only on
+    ``key_t``, ``i`` and ``i``'s own ties, where ``key_t`` derives from
     ``seed`` and ``t`` only. Trials therefore do not depend on ``n_jobs`` or
-    on how they are split, and two networks that differ only in one person's
+    on how they are split; two networks that differ only in one person's
     activity give identical trials wherever that person never held the
-    opening (exact common random numbers for counterfactuals).
+    opening (exact common random numbers for counterfactuals); and adding or
+    removing ties changes the draws of the people whose ties changed only.
+
+    The kernel does not draw a number for every tie: with ``r`` the largest
+    transmission among an acting person's ties, it jumps from one candidate
+    tie to the next by geometric skips (each tie is a candidate with
+    probability ``r``) and keeps candidate ``e`` with probability
+    ``transmission[e] / r`` (thinning), so every tie still carries
+    independently with its own transmission, at a cost proportional to the
+    ties that might carry rather than to all ties. With ``record="full"``
+    every tie of an acting person is still looked at once, to classify the
+    losses.
 
     Every tally is an integer sum, and memory does not grow with
     ``trials * people``: per-person and per-tie tallies take O(people + ties)
@@ -604,10 +616,10 @@ def spread(
     1.0
     >>> result.summary().round(2)
                        measure  mean    se  ci_low  ci_high
-    0           people_reached  3.96  0.07    3.82     4.09
-    1       candidates_reached  0.52  0.02    0.48     0.56
-    2  candidate_share_reached  0.03  0.00    0.03     0.04
-    3                    depth  1.92  0.03    1.85     1.99
+    0           people_reached  3.92  0.07    3.78     4.05
+    1       candidates_reached  0.51  0.02    0.46     0.55
+    2  candidate_share_reached  0.03  0.00    0.03     0.03
+    3                    depth  1.88  0.03    1.82     1.95
     """
     fn = "spread"
     if not isinstance(network, ReferralNetwork):
@@ -647,13 +659,13 @@ def spread(
     source_ids = np.ascontiguousarray(source_ids[np.sort(first)], dtype=np.int32)
 
     key = base_key(entropy)
-    tie_prefix, tie_threshold = _tie_tables(network)
+    row_scale, row_thin, tie_ratio = _row_tables(network)
     full = record == "full"
     community = _community_codes(network)
     n = network.n_people
     n_entries = len(network.indices)
-    n_blocks = workers * (8 if progress else 2) if workers > 1 else (
-        16 if progress else 1
+    n_blocks = (
+        workers * (8 if progress else 2) if workers > 1 else (16 if progress else 1)
     )
     blocks = trial_blocks(trials, n_blocks)
     trial_stats = np.zeros((trials, N_TRIAL), dtype=np.int64)
@@ -675,8 +687,10 @@ def spread(
             return spread_block(
                 network.indptr,
                 network.indices,
-                tie_prefix,
-                tie_threshold,
+                network.transmission,
+                row_scale,
+                row_thin,
+                tie_ratio,
                 network.weak,
                 network.activity,
                 network.is_candidate,
@@ -746,16 +760,17 @@ _TIE_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _TIE_TABLES_LOCK = threading.Lock()
 
 
-def _tie_tables(network: ReferralNetwork):
-    """Per-tie hash prefixes and integer thresholds, cached per network.
+def _row_tables(network: ReferralNetwork):
+    """The tie sampler's per-row skip rates and per-tie acceptance ratios,
+    cached per network.
 
     A network is immutable, so the tables are computed once and reused by
-    later runs on it (they take 16 bytes per CSR entry).
+    later runs on it (9 bytes per person and 8 per CSR entry).
     """
     with _TIE_TABLES_LOCK:
         tables = _TIE_TABLES.get(network)
     if tables is None:
-        tables = tie_tables(network.indptr, network.indices, network.transmission)
+        tables = row_tables(network.indptr, network.transmission)
         for table in tables:
             table.setflags(write=False)
         with _TIE_TABLES_LOCK:
@@ -769,8 +784,7 @@ def _community_codes(network: ReferralNetwork) -> np.ndarray:
     if community is None:
         return np.zeros(network.n_people, dtype=np.int32)
     if community.dtype.kind in "iu" and (
-        len(community) == 0
-        or (community.min() >= -(2**31) and community.max() < 2**31)
+        len(community) == 0 or (community.min() >= -(2**31) and community.max() < 2**31)
     ):
         return np.ascontiguousarray(community, dtype=np.int32)
     codes, _ = pd.factorize(pd.Series(community, dtype=object), use_na_sentinel=False)

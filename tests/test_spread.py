@@ -91,11 +91,17 @@ def test_generator_and_none_seed_replay(population):
 
 def test_reach_mode_matches_full(population):
     full = spread(population, trials=100, fanout=4, seed=2, keep_chains=10)
-    lean = spread(population, trials=100, fanout=4, seed=2, keep_chains=10,
-                  record="reach")
+    lean = spread(
+        population, trials=100, fanout=4, seed=2, keep_chains=10, record="reach"
+    )
     assert np.array_equal(full.trial_hop, lean.trial_hop)
-    for name in ["chain_trial", "chain_person", "chain_hop", "chain_parent",
-                 "chain_weak"]:
+    for name in [
+        "chain_trial",
+        "chain_person",
+        "chain_hop",
+        "chain_parent",
+        "chain_weak",
+    ]:
         assert np.array_equal(getattr(full, name), getattr(lean, name))
     a, b = full.trials(), lean.trials()
     for column in ["reached", "candidates_reached", "depth"]:
@@ -103,8 +109,9 @@ def test_reach_mode_matches_full(population):
     assert b["weak_chain_candidates"].isna().all()
     by_hop = lean.by_hop()
     assert by_hop["lost_not_carried_mean"].isna().all()
-    assert np.allclose(by_hop["new_candidates_mean"],
-                       full.by_hop()["new_candidates_mean"])
+    assert np.allclose(
+        by_hop["new_candidates_mean"], full.by_hop()["new_candidates_mean"]
+    )
     with pytest.raises(ValueError, match="record='full'"):
         lean.people()
     with pytest.raises(ValueError, match="record='full'"):
@@ -115,13 +122,17 @@ def test_common_random_numbers_for_counterfactual(population):
     base = spread(population, trials=400, seed=21, keep_chains=400)
     people = base.people()
     # someone who holds the opening sometimes, but not always
-    x = int(people.loc[people["recruiter"].eq(False)]
-            .assign(gap=lambda d: (d["reach_probability"] - 0.3).abs())
-            .sort_values("gap")["id"].iloc[0])
+    x = int(
+        people.loc[people["recruiter"].eq(False)]
+        .assign(gap=lambda d: (d["reach_probability"] - 0.3).abs())
+        .sort_values("gap")["id"]
+        .iloc[0]
+    )
     activity = population.activity.copy()
     activity[x] = 1.0 if activity[x] < 0.5 else 0.0
-    changed = spread(population.replace(activity=activity), trials=400, seed=21,
-                     keep_chains=400)
+    changed = spread(
+        population.replace(activity=activity), trials=400, seed=21, keep_chains=400
+    )
     held = np.zeros(400, dtype=bool)
     held[base.chain_trial[base.chain_person == x]] = True
     assert 0 < held.sum() < 400
@@ -132,8 +143,9 @@ def test_common_random_numbers_for_counterfactual(population):
     def padded(a):
         return np.pad(a, ((0, 0), (0, width - a.shape[1])))
 
-    assert np.array_equal(padded(base.trial_hop)[untouched],
-                          padded(changed.trial_hop)[untouched])
+    assert np.array_equal(
+        padded(base.trial_hop)[untouched], padded(changed.trial_hop)[untouched]
+    )
     # where x held and acted differently, something changed
     assert not np.array_equal(base.trial_stats[held], changed.trial_stats[held])
 
@@ -185,8 +197,9 @@ def test_erdos_renyi_mean_cascade_below_threshold():
     rng = np.random.default_rng(4)
     sizes = []
     for k, source in enumerate(rng.choice(n, size=200, replace=False)):
-        result = spread(net, [int(source)], trials=50, seed=k, keep_chains=0,
-                        record="reach")
+        result = spread(
+            net, [int(source)], trials=50, seed=k, keep_chains=0, record="reach"
+        )
         sizes.append(result.trials()["reached"].to_numpy())
     sizes = np.concatenate(sizes).astype(float)
     se = sizes.std(ddof=1) / math.sqrt(len(sizes))
@@ -204,8 +217,11 @@ def test_cut_vertex_broker_linear_in_activity():
 
     def run(a):
         net = from_networkx(
-            G, strength=1.0, transmission=0.7,
-            activity=lambda u, d: a if u == "broker" else 0.8, recruiters=[0],
+            G,
+            strength=1.0,
+            transmission=0.7,
+            activity=lambda u, d: a if u == "broker" else 0.8,
+            recruiters=[0],
         )
         result = spread(net, trials=4000, seed=8, keep_chains=0)
         people = result.people().set_index("person")
@@ -228,16 +244,48 @@ def test_cut_vertex_broker_linear_in_activity():
 
 # ------------------------------------------------------------------ bookkeeping
 def test_losses_add_up_exactly(population):
-    result = spread(population, trials=200, max_hops=5, fanout=6,
-                    source_activity=0.9, seed=13, keep_chains=200)
+    result = spread(
+        population,
+        trials=200,
+        max_hops=5,
+        fanout=6,
+        source_activity=0.9,
+        seed=13,
+        keep_chains=200,
+    )
     sums = result.hop_sums
-    cols = {name: k for k, name in enumerate(
-        ["held", "acted", "offered", "arrived", "did_not_act", "not_carried",
-         "already_reached", "hop_limit", "fanout"])}
-    lost = sums[:, [cols[c] for c in ["did_not_act", "not_carried",
-                                      "already_reached", "hop_limit", "fanout"]]]
-    assert np.array_equal(sums[:, cols["offered"]],
-                          sums[:, cols["arrived"]] + lost.sum(axis=1))
+    cols = {
+        name: k
+        for k, name in enumerate(
+            [
+                "held",
+                "acted",
+                "offered",
+                "arrived",
+                "did_not_act",
+                "not_carried",
+                "already_reached",
+                "hop_limit",
+                "fanout",
+            ]
+        )
+    }
+    lost = sums[
+        :,
+        [
+            cols[c]
+            for c in [
+                "did_not_act",
+                "not_carried",
+                "already_reached",
+                "hop_limit",
+                "fanout",
+            ]
+        ],
+    ]
+    assert np.array_equal(
+        sums[:, cols["offered"]], sums[:, cols["arrived"]] + lost.sum(axis=1)
+    )
     assert (lost > 0).any(axis=0).all()  # every cause occurs
     # arrivals at hop h are the people held at hop h + 1
     assert np.array_equal(sums[:-1, cols["arrived"]], sums[1:, cols["held"]])
@@ -274,7 +322,8 @@ def test_credit_weak_and_community_counts_match_chains(population):
             while parent[v] >= 0:
                 p = parent[v]
                 row = net.indptr[p] + np.searchsorted(
-                    net.indices[net.indptr[p]:net.indptr[p + 1]], v)
+                    net.indices[net.indptr[p] : net.indptr[p + 1]], v
+                )
                 tie_credit[row] += 1
                 used_weak |= bool(net.weak[row])
                 crossed |= bool(community[p] != community[v])
@@ -289,8 +338,9 @@ def test_credit_weak_and_community_counts_match_chains(population):
     frame = result.trials()
     assert np.array_equal(frame["weak_chain_candidates"].to_numpy(), weak_cands)
     assert np.array_equal(frame["cross_community_candidates"].to_numpy(), cross)
-    assert np.array_equal(frame["cross_community_weak_candidates"].to_numpy(),
-                          cross_weak)
+    assert np.array_equal(
+        frame["cross_community_weak_candidates"].to_numpy(), cross_weak
+    )
     assert cross.sum() > 0 and weak_cands.sum() > 0
     # the per-hop weak-chain count adds up to the per-trial one
     assert result.hop_sums[:, 10].sum() == weak_cands.sum()
@@ -308,8 +358,15 @@ def test_credit_weak_and_community_counts_match_chains(population):
 
 def test_parent_is_uniform_among_tellers():
     # source -> a, b (surely); a, b -> target (surely): parent is a or b, 50/50
-    net = from_arrays(4, [0, 0, 1, 2], [1, 2, 3, 3], strength=1.0, activity=1.0,
-                      directed=True, recruiters=[0])
+    net = from_arrays(
+        4,
+        [0, 0, 1, 2],
+        [1, 2, 3, 3],
+        strength=1.0,
+        activity=1.0,
+        directed=True,
+        recruiters=[0],
+    )
     result = spread(net, trials=4000, seed=1, keep_chains=4000)
     chains = result.chains()
     parents = chains.loc[chains["id"] == 3, "parent_id"]
@@ -326,7 +383,11 @@ def test_summary_and_people_columns(population):
     summary = result.summary()
     assert list(summary.columns) == ["measure", "mean", "se", "ci_low", "ci_high"]
     assert summary["measure"].tolist() == [
-        "people_reached", "candidates_reached", "candidate_share_reached", "depth"]
+        "people_reached",
+        "candidates_reached",
+        "candidate_share_reached",
+        "depth",
+    ]
     assert (summary["ci_low"] <= summary["mean"]).all()
     assert summary.attrs["seed_entropy"] == 1 and summary.attrs["trials"] == 100
     people = result.people()
@@ -334,21 +395,39 @@ def test_summary_and_people_columns(population):
     never = people["reach_probability"] == 0
     assert people.loc[never, "mean_hop"].isna().all()
     assert list(result.by_hop().columns) == [
-        "hop", "held_mean", "held_se", "held_q05", "held_q50", "held_q95",
-        "cumulative_mean", "acted_mean", "new_candidates_mean", "offered_mean",
-        "arrived_mean", "lost_did_not_act_mean", "lost_not_carried_mean",
-        "lost_already_reached_mean", "lost_hop_limit_mean", "lost_fanout_mean",
-        "weak_chain_candidates_mean"]
+        "hop",
+        "held_mean",
+        "held_se",
+        "held_q05",
+        "held_q50",
+        "held_q95",
+        "cumulative_mean",
+        "acted_mean",
+        "new_candidates_mean",
+        "offered_mean",
+        "arrived_mean",
+        "lost_did_not_act_mean",
+        "lost_not_carried_mean",
+        "lost_already_reached_mean",
+        "lost_hop_limit_mean",
+        "lost_fanout_mean",
+        "weak_chain_candidates_mean",
+    ]
     assert list(result.trials().columns) == [
-        "trial", "reached", "candidates_reached", "weak_chain_candidates",
-        "cross_community_candidates", "cross_community_weak_candidates", "depth"]
+        "trial",
+        "reached",
+        "candidates_reached",
+        "weak_chain_candidates",
+        "cross_community_candidates",
+        "cross_community_weak_candidates",
+        "depth",
+    ]
     assert "SpreadResult(" in repr(result)
 
 
 # ------------------------------------------------------------- fanout and hops
 def test_fanout_picks_uniformly_and_limits_growth(population):
-    star = from_networkx(nx.star_graph(10), strength=1.0, activity=1.0,
-                         recruiters=[0])
+    star = from_networkx(nx.star_graph(10), strength=1.0, activity=1.0, recruiters=[0])
     result = spread(star, trials=3000, fanout=3, seed=2)
     by_hop = result.by_hop()
     assert by_hop.loc[0, "lost_fanout_mean"] == 7.0
@@ -363,8 +442,7 @@ def test_fanout_picks_uniformly_and_limits_growth(population):
 
 
 def test_max_hops():
-    path = from_networkx(nx.path_graph(10), strength=1.0, activity=1.0,
-                         recruiters=[0])
+    path = from_networkx(nx.path_graph(10), strength=1.0, activity=1.0, recruiters=[0])
     result = spread(path, trials=5, max_hops=3, seed=1)
     assert (result.trials()["reached"] == 4).all()
     assert (result.trials()["depth"] == 3).all()
@@ -383,17 +461,17 @@ def test_source_activity_and_multiple_sources():
     both = spread(path, [0, 4, 0], trials=3, seed=1, keep_chains=1)
     assert list(both.sources) == [0, 4]
     assert both.by_hop()["held_mean"].tolist() == [2.0, 2.0, 1.0]
-    labelled = from_networkx(nx.path_graph(["a", "b", "c"]), strength=1.0,
-                             activity=1.0)
-    assert spread(labelled, "b", trials=2, seed=0).by_hop()["held_mean"].tolist() \
-        == [1.0, 2.0]
+    labelled = from_networkx(nx.path_graph(["a", "b", "c"]), strength=1.0, activity=1.0)
+    assert spread(labelled, "b", trials=2, seed=0).by_hop()["held_mean"].tolist() == [
+        1.0,
+        2.0,
+    ]
 
 
 # ------------------------------------------------------------------ bad input
 @pytest.fixture(scope="module")
 def small():
-    return from_networkx(nx.path_graph(4), strength=1.0, activity=0.5,
-                         recruiters=[0])
+    return from_networkx(nx.path_graph(4), strength=1.0, activity=0.5, recruiters=[0])
 
 
 @pytest.mark.parametrize(
@@ -427,29 +505,31 @@ def test_no_sources_and_no_recruiters():
         spread(nx.path_graph(3), [0])
 
 
-def test_tie_tables_match_hashing_uniform():
-    import numba
-
-    from referral._engine.hashing import STREAM_TIE, trial_key, uniform
-    from referral._engine.spread_kernel import _carries, tie_tables
-
-    @numba.njit
-    def compare(indptr, indices, transmission, prefix, threshold, key, trials):
-        mismatches = 0
-        for t in range(trials):
-            tk = trial_key(key, t)
-            for i in range(indptr.shape[0] - 1):
-                for e in range(indptr[i], indptr[i + 1]):
-                    direct = uniform(tk, STREAM_TIE, i, indices[e]) < transmission[e]
-                    if direct != _carries(tk, prefix[e], threshold[e]):
-                        mismatches += 1
-        return mismatches
-
-    rng = np.random.default_rng(0)
-    G = nx.gnm_random_graph(300, 1500, seed=3)
-    net = from_networkx(G, strength=1.0, transmission=lambda u, v, d: float(
-        rng.choice([0.0, 1.0, 0.5, 2**-53, 1 - 2**-53, rng.random()])), activity=1.0)
-    prefix, threshold = tie_tables(net.indptr, net.indices, net.transmission)
-    key = np.uint64(123456789)
-    assert compare(net.indptr, net.indices, net.transmission, prefix, threshold,
-                   key, 50) == 0
+@pytest.mark.parametrize("largest", [1.0, 0.7])
+def test_tie_sampler_carries_each_tie_independently(largest):
+    """Geometric skips with thinning: each tie carries with its own w, alone."""
+    weights = np.array([0.0, 0.02, 0.1, 0.3, 0.5, largest] * 10)
+    G = nx.star_graph(len(weights))
+    w = {(0, k + 1): float(weights[k]) for k in range(len(weights))}
+    net = from_networkx(G, strength=1.0, transmission=w, activity=1.0, recruiters=[0])
+    trials = 20_000
+    for record in ("full", "reach"):
+        result = spread(net, trials=trials, keep_chains=0, record=record, seed=11)
+        hits = result.trial_hop[:, 1].astype(float)
+        # per-tie frequencies, from the full run's per-person counts
+        if record == "full":
+            p = result.person_reached[1:] / trials
+            se = np.sqrt(weights * (1 - weights) / trials)
+            assert (p[weights == 0] == 0).all() and (p[weights == 1] == 1).all()
+            z = (p - weights)[se > 0] / se[se > 0]
+            assert np.abs(z).max() < 4.5, z
+        # independence: the number carried has the binomial-sum variance
+        variance = (weights * (1 - weights)).sum()
+        assert hits.mean() == pytest.approx(
+            weights.sum(), abs=4 * np.sqrt(variance / trials)
+        )
+        se_var = variance * np.sqrt(2 / trials)
+        assert abs(hits.var(ddof=1) - variance) < 4 * se_var
+    full = spread(net, trials=500, seed=3).trial_hop
+    reach = spread(net, trials=500, seed=3, record="reach").trial_hop
+    np.testing.assert_array_equal(full, reach)

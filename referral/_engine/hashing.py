@@ -10,7 +10,10 @@ activity is the same in both.
 Streams used by the engine (keep them distinct):
 
 * ``STREAM_ACT``: does person ``a`` act (``b = 0``)?
-* ``STREAM_TIE``: does the tie ``a -> b`` carry?
+* ``STREAM_TIE``: spread: the ``b``-th geometric skip in holder ``a``'s row of
+  ties (which ties carry; see :mod:`referral._engine.spread_kernel`).
+* ``STREAM_ACCEPT``: spread: thinning of the ``b``-th candidate tie of ``a``.
+* ``STREAM_FANOUT``: spread under ``fanout``: does ``a``'s ``b``-th tie carry?
 * ``STREAM_PARENT``: tie-break when several people tell ``b`` in one hop.
 * ``STREAM_CHOICE``: a search policy's random choice at holder ``a``, step ``b``.
 * ``STREAM_CHAIN``: per-chain draws (chain-level attrition).
@@ -27,6 +30,8 @@ __all__ = [
     "STREAM_PARENT",
     "STREAM_CHOICE",
     "STREAM_CHAIN",
+    "STREAM_ACCEPT",
+    "STREAM_FANOUT",
     "splitmix64",
     "trial_key",
     "uniform",
@@ -37,6 +42,8 @@ STREAM_TIE = 2
 STREAM_PARENT = 3
 STREAM_CHOICE = 4
 STREAM_CHAIN = 5
+STREAM_ACCEPT = 6
+STREAM_FANOUT = 7
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

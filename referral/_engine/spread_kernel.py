@@ -9,7 +9,20 @@ Decisions and their streams:
 
 * person ``i`` acts in trial ``t`` iff ``uniform(tkey, STREAM_ACT, i, 0) < p``
   (``p`` is ``activity[i]``, or ``source_activity`` at hop 0);
-* tie ``i -> j`` carries iff ``uniform(tkey, STREAM_TIE, i, j) < w``;
+* which of an acting person's ties carry is drawn by *geometric skipping*
+  with thinning, so the kernel touches only the ties that might carry
+  instead of drawing a number for every tie. With ``r`` the largest
+  transmission in ``i``'s row, the candidate ties are found by skipping
+  ``floor(log(1 - U_c) / log(1 - r))`` ties (``U_c = uniform(tkey,
+  STREAM_TIE, i, c)`` for the ``c``-th candidate), each tie of the row being a
+  candidate independently with probability ``r``; candidate ``c`` on tie ``e``
+  carries iff ``uniform(tkey, STREAM_ACCEPT, i, c) < w_e / r``. Every tie
+  therefore carries independently with probability ``w_e``. The draws of a
+  row depend only on (trial, person, the row's transmissions), so scenarios
+  that differ in activity, or in other people's ties, share them exactly
+  (common random numbers);
+* under ``fanout``, a picked tie ``e`` (the ``d``-th of ``i``'s row) carries
+  iff ``uniform(tkey, STREAM_FANOUT, i, d) < w_e``;
 * the ``c``-th teller of ``j`` in a hop becomes its parent with probability
   ``1 / c`` (reservoir sampling, ``uniform(tkey, STREAM_PARENT, j, c)``);
 * under ``fanout = k`` an acting person ``i`` with ``m > k`` eligible contacts
@@ -31,11 +44,12 @@ import numba
 import numpy as np
 
 from referral._engine.hashing import (
+    STREAM_ACCEPT,
     STREAM_ACT,
     STREAM_CHOICE,
+    STREAM_FANOUT,
     STREAM_PARENT,
     STREAM_TIE,
-    splitmix64,
     trial_key,
     uniform,
 )
@@ -44,41 +58,55 @@ __all__ = [
     "HOP_COLUMNS",
     "TRIAL_COLUMNS",
     "spread_block",
-    "tie_tables",
+    "row_tables",
 ]
 
-_S11 = np.uint64(11)
-_S32 = np.uint64(32)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_TWO53 = 9007199254740992.0
+_NO_CANDIDATE = np.int64(2**62)
 
 
 @numba.njit(nogil=True, cache=True)
-def tie_tables(indptr, indices, transmission):
-    """Per-tie precomputation that makes the tie draw one hash instead of two.
+def row_tables(indptr, transmission):
+    """Per-row skip scales and per-tie acceptance ratios for the tie sampler.
 
-    ``uniform(tkey, STREAM_TIE, i, j)`` is ``splitmix64(tkey ^ P) >> 11`` times
-    2**-53, where ``P = splitmix64(pair(i, j) + STREAM_TIE * MIX2)`` does not
-    depend on the trial. So the tie carries iff
-    ``splitmix64(tkey ^ P) >> 11 < ceil(w * 2**53)``, exactly (both sides are
-    integers below 2**53). Returns ``(P, threshold)`` per CSR entry, uint64.
-    ``tests/test_spread.py`` checks the equivalence against ``uniform``.
+    Returns ``(scale, thin, ratio)``. Per person, with ``r`` the largest
+    transmission in their row: ``scale = 1 / log(1 - r)`` (``0`` when
+    ``r = 1``: every tie is a candidate; ``+1`` when ``r = 0``: none is), and
+    ``thin`` is true when the row's transmissions differ (thinning needed).
+    Per CSR entry, ``ratio = w_e / r``.
     """
-    m = indices.shape[0]
-    prefix = np.empty(m, np.uint64)
-    threshold = np.empty(m, np.uint64)
-    offset = np.uint64(STREAM_TIE) * _MIX2
-    for i in range(indptr.shape[0] - 1):
-        high = np.uint64(i) << _S32
+    n = indptr.shape[0] - 1
+    scale = np.zeros(n, np.float64)
+    thin = np.zeros(n, np.bool_)
+    ratio = np.ones(transmission.shape[0], np.float64)
+    for i in range(n):
+        r = 0.0
         for e in range(indptr[i], indptr[i + 1]):
-            prefix[e] = splitmix64((high | np.uint64(indices[e])) + offset)
-            threshold[e] = np.uint64(np.ceil(transmission[e] * _TWO53))
-    return prefix, threshold
+            if transmission[e] > r:
+                r = transmission[e]
+        if r <= 0.0:
+            scale[i] = 1.0
+            continue
+        scale[i] = 1.0 / np.log1p(-r) if r < 1.0 else 0.0
+        for e in range(indptr[i], indptr[i + 1]):
+            if transmission[e] < r:
+                ratio[e] = transmission[e] / r
+                thin[i] = True
+    return scale, thin, ratio
 
 
 @numba.njit(inline="always", cache=True)
-def _carries(tk, prefix, threshold):
-    return (splitmix64(tk ^ prefix) >> _S11) < threshold
+def _skip(tk, u, c, scale):
+    """Ties skipped before ``u``'s ``c``-th candidate tie (geometric, >= 0)."""
+    g = np.log(1.0 - uniform(tk, STREAM_TIE, u, c)) * scale
+    if g >= 4e18:
+        return _NO_CANDIDATE
+    return np.int64(g)
+
+
+@numba.njit(inline="always", cache=True)
+def _accepted(tk, u, c, thin, ratio):
+    return not thin or ratio >= 1.0 or uniform(tk, STREAM_ACCEPT, u, c) < ratio
+
 
 # columns of the per-hop integer sums
 HOLD, ACTED, OFFERED, ARRIVED, DID_NOT_ACT, NOT_CARRIED, ALREADY, HOP_LIMIT = range(8)
@@ -136,8 +164,10 @@ def _grow(array, size):
 def spread_block(
     indptr,
     indices,
-    tie_prefix,
-    tie_threshold,
+    transmission,
+    row_scale,
+    row_thin,
+    tie_ratio,
     weak,
     activity,
     is_candidate,
@@ -160,7 +190,8 @@ def spread_block(
     Parameters
     ----------
     indptr, indices, weak : CSR ties (int64, int32, bool)
-    tie_prefix, tie_threshold : uint64, from :func:`tie_tables`
+    transmission : float64 (n_entries,)
+    row_scale, row_thin, tie_ratio : from :func:`row_tables`
     activity : float64 (n,)
     is_candidate : bool (n,)
     community : int32 (n,); all equal when the network has none
@@ -286,14 +317,25 @@ def spread_block(
                     did_not_act += b - a
                     continue
                 acted += 1
-                if fanout < 0 or b - a <= fanout:
+                scale = row_scale[u]
+                thin = row_thin[u]
+                unlimited = fanout < 0 or b - a <= fanout
+                if unlimited and full:
+                    # every tie is classified; candidates come from the skips
+                    c = 0
+                    nxt = a + _skip(tk, u, c, scale) if scale <= 0.0 else b
                     for e in range(a, b):
+                        carried = False
+                        if e == nxt:
+                            carried = _accepted(tk, u, c, thin, tie_ratio[e])
+                            c += 1
+                            nxt = e + 1 + _skip(tk, u, c, scale)
                         v = indices[e]
                         pv = pos_of[v]
                         if pv >= 0 and pv < level_end:
                             already += 1
                             continue
-                        if not _carries(tk, tie_prefix[e], tie_threshold[e]):
+                        if not carried:
                             not_carried += 1
                             continue
                         if pv < 0:
@@ -307,53 +349,87 @@ def spread_block(
                                 new_cand += 1
                         else:
                             already += 1
-                            c = ntell[pv] + 1
-                            ntell[pv] = c
-                            if uniform(tk, STREAM_PARENT, v, c) * c < 1.0:
+                            tellers = ntell[pv] + 1
+                            ntell[pv] = tellers
+                            if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
                                 ppos[pv] = idx
                                 pentry[pv] = e
-                else:
-                    m = 0
-                    for e in range(a, b):
-                        pv = pos_of[indices[e]]
-                        if pv >= 0 and pv < level_end:
-                            already += 1
-                        else:
-                            buf[m] = e
-                            m += 1
-                    if m > fanout:
-                        for step in range(fanout):
-                            j = step + np.int64(
-                                uniform(tk, STREAM_CHOICE, u, step) * (m - step)
-                            )
-                            tmp = buf[step]
-                            buf[step] = buf[j]
-                            buf[j] = tmp
-                        lost_fanout += m - fanout
-                        m = fanout
-                    for i in range(m):
-                        e = buf[i]
+                    continue
+                if unlimited:
+                    # only the candidate ties are touched
+                    if scale > 0.0:  # no tie of u can carry
+                        continue
+                    c = 0
+                    e = a + _skip(tk, u, c, scale)
+                    while e < b:
                         v = indices[e]
                         pv = pos_of[v]
-                        if not _carries(tk, tie_prefix[e], tie_threshold[e]):
-                            not_carried += 1
-                            continue
-                        if pv < 0:
-                            pos_of[v] = end
-                            order[end] = v
-                            ppos[end] = idx
-                            pentry[end] = e
-                            ntell[end] = 1
-                            end += 1
-                            if is_candidate[v]:
-                                new_cand += 1
-                        else:
-                            already += 1
-                            c = ntell[pv] + 1
-                            ntell[pv] = c
-                            if uniform(tk, STREAM_PARENT, v, c) * c < 1.0:
-                                ppos[pv] = idx
-                                pentry[pv] = e
+                        if (pv < 0 or pv >= level_end) and _accepted(
+                            tk, u, c, thin, tie_ratio[e]
+                        ):
+                            if pv < 0:
+                                pos_of[v] = end
+                                order[end] = v
+                                ppos[end] = idx
+                                pentry[end] = e
+                                ntell[end] = 1
+                                end += 1
+                                if is_candidate[v]:
+                                    new_cand += 1
+                            else:
+                                tellers = ntell[pv] + 1
+                                ntell[pv] = tellers
+                                if (
+                                    uniform(tk, STREAM_PARENT, v, tellers) * tellers
+                                    < 1.0
+                                ):
+                                    ppos[pv] = idx
+                                    pentry[pv] = e
+                        c += 1
+                        e = e + 1 + _skip(tk, u, c, scale)
+                    continue
+                # fanout: pick among the unreached contacts
+                m = 0
+                for e in range(a, b):
+                    pv = pos_of[indices[e]]
+                    if pv >= 0 and pv < level_end:
+                        already += 1
+                    else:
+                        buf[m] = e
+                        m += 1
+                if m > fanout:
+                    for step in range(fanout):
+                        j = step + np.int64(
+                            uniform(tk, STREAM_CHOICE, u, step) * (m - step)
+                        )
+                        tmp = buf[step]
+                        buf[step] = buf[j]
+                        buf[j] = tmp
+                    lost_fanout += m - fanout
+                    m = fanout
+                for i in range(m):
+                    e = buf[i]
+                    v = indices[e]
+                    pv = pos_of[v]
+                    if not (uniform(tk, STREAM_FANOUT, u, e - a) < transmission[e]):
+                        not_carried += 1
+                        continue
+                    if pv < 0:
+                        pos_of[v] = end
+                        order[end] = v
+                        ppos[end] = idx
+                        pentry[end] = e
+                        ntell[end] = 1
+                        end += 1
+                        if is_candidate[v]:
+                            new_cand += 1
+                    else:
+                        already += 1
+                        c = ntell[pv] + 1
+                        ntell[pv] = c
+                        if uniform(tk, STREAM_PARENT, v, c) * c < 1.0:
+                            ppos[pv] = idx
+                            pentry[pv] = e
             hop_sums[h + 1, NEW_CANDIDATES] += new_cand
             n_cand += new_cand
             if full:
