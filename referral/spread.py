@@ -779,10 +779,10 @@ def _row_tables(network: ReferralNetwork):
 
 
 def _community_codes(network: ReferralNetwork) -> np.ndarray:
-    """The ``community`` attribute as int32 codes (all 0 when absent)."""
+    """The ``community`` attribute as int32 codes (empty when absent)."""
     community = network.community
     if community is None:
-        return np.zeros(network.n_people, dtype=np.int32)
+        return np.zeros(0, dtype=np.int32)
     if community.dtype.kind in "iu" and (
         len(community) == 0 or (community.min() >= -(2**31) and community.max() < 2**31)
     ):

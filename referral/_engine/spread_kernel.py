@@ -194,7 +194,7 @@ def spread_block(
     row_scale, row_thin, tie_ratio : from :func:`row_tables`
     activity : float64 (n,)
     is_candidate : bool (n,)
-    community : int32 (n,); all equal when the network has none
+    community : int32 (n,), or empty when the network has none
     sources : int32, distinct ids (hop 0)
     source_activity : float
     key : uint64 run key
@@ -235,7 +235,8 @@ def spread_block(
     pentry = np.empty(n, np.int64)
     ntell = np.empty(n, np.int32)
     flags = np.zeros(n, np.uint8)  # 1: chain used a weak tie, 2: crossed, 4: cand
-    comm_pos = np.empty(n if full else 0, np.int32)
+    has_community = community.shape[0] > 0
+    comm_pos = np.zeros(n if full else 0, np.int32)
     sub = np.zeros(n if full else 0, np.int64)
     max_degree = 0
     if fanout >= 0:
@@ -276,7 +277,8 @@ def spread_block(
                 f = np.uint8(4)
             flags[k] = f
             if full:
-                comm_pos[k] = community[s]
+                if has_community:
+                    comm_pos[k] = community[s]
                 person_acc[s, 0] += 1
         hop_sums[0, NEW_CANDIDATES] += n_cand
         end = n_src
@@ -320,45 +322,18 @@ def spread_block(
                 scale = row_scale[u]
                 thin = row_thin[u]
                 unlimited = fanout < 0 or b - a <= fanout
-                if unlimited and full:
-                    # every tie is classified; candidates come from the skips
-                    c = 0
-                    nxt = a + _skip(tk, u, c, scale) if scale <= 0.0 else b
-                    for e in range(a, b):
-                        carried = False
-                        if e == nxt:
-                            carried = _accepted(tk, u, c, thin, tie_ratio[e])
-                            c += 1
-                            nxt = e + 1 + _skip(tk, u, c, scale)
-                        v = indices[e]
-                        pv = pos_of[v]
-                        if pv >= 0 and pv < level_end:
-                            already += 1
-                            continue
-                        if not carried:
-                            not_carried += 1
-                            continue
-                        if pv < 0:
-                            pos_of[v] = end
-                            order[end] = v
-                            ppos[end] = idx
-                            pentry[end] = e
-                            ntell[end] = 1
-                            end += 1
-                            if is_candidate[v]:
-                                new_cand += 1
-                        else:
-                            already += 1
-                            tellers = ntell[pv] + 1
-                            ntell[pv] = tellers
-                            if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
-                                ppos[pv] = idx
-                                pentry[pv] = e
-                    continue
                 if unlimited:
-                    # only the candidate ties are touched
+                    if full:
+                        # contacts reached by this hop, counted without branches
+                        seen = 0
+                        bound = np.uint32(level_end)
+                        for e in range(a, b):
+                            seen += np.uint32(pos_of[indices[e]]) < bound
+                        already += seen
+                        not_carried += b - a - seen
                     if scale > 0.0:  # no tie of u can carry
                         continue
+                    # only the candidate ties are touched
                     c = 0
                     e = a + _skip(tk, u, c, scale)
                     while e < b:
@@ -367,16 +342,20 @@ def spread_block(
                         if (pv < 0 or pv >= level_end) and _accepted(
                             tk, u, c, thin, tie_ratio[e]
                         ):
+                            not_carried -= 1  # it carried after all
                             if pv < 0:
                                 pos_of[v] = end
                                 order[end] = v
                                 ppos[end] = idx
                                 pentry[end] = e
                                 ntell[end] = 1
+                                if full:
+                                    flags[end] = np.uint8(8) * weak[e]
                                 end += 1
                                 if is_candidate[v]:
                                     new_cand += 1
                             else:
+                                already += 1
                                 tellers = ntell[pv] + 1
                                 ntell[pv] = tellers
                                 if (
@@ -385,6 +364,8 @@ def spread_block(
                                 ):
                                     ppos[pv] = idx
                                     pentry[pv] = e
+                                    if full:
+                                        flags[pv] = np.uint8(8) * weak[e]
                         c += 1
                         e = e + 1 + _skip(tk, u, c, scale)
                     continue
@@ -420,6 +401,8 @@ def spread_block(
                         ppos[end] = idx
                         pentry[end] = e
                         ntell[end] = 1
+                        if full:
+                            flags[end] = np.uint8(8) * weak[e]
                         end += 1
                         if is_candidate[v]:
                             new_cand += 1
@@ -430,6 +413,8 @@ def spread_block(
                         if uniform(tk, STREAM_PARENT, v, c) * c < 1.0:
                             ppos[pv] = idx
                             pentry[pv] = e
+                            if full:
+                                flags[pv] = np.uint8(8) * weak[e]
             hop_sums[h + 1, NEW_CANDIDATES] += new_cand
             n_cand += new_cand
             if full:
@@ -447,13 +432,12 @@ def spread_block(
                 for pos in range(level_end, end):
                     v = order[pos]
                     pp = ppos[pos]
-                    cv = community[v]
-                    comm_pos[pos] = cv
-                    f = flags[pp] & np.uint8(3)
-                    if weak[pentry[pos]]:
-                        f |= np.uint8(1)
-                    if comm_pos[pp] != cv:
-                        f |= np.uint8(2)
+                    f = (flags[pp] & np.uint8(3)) | ((flags[pos] >> 3) & np.uint8(1))
+                    if has_community:
+                        cv = community[v]
+                        comm_pos[pos] = cv
+                        if comm_pos[pp] != cv:
+                            f |= np.uint8(2)
                     if is_candidate[v]:
                         f |= np.uint8(4)
                         if f & 1:
