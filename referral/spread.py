@@ -723,12 +723,15 @@ def spread(
         trial_hop[start:stop, :rows] = block_trial_hop[:, :rows]
     chains = [np.concatenate([out[k] for out in outputs]) for k in range(2, 7)]
 
-    person_acc = np.zeros((n, 4), dtype=np.int64)
-    tie_credit = np.zeros(n_entries, dtype=np.int64)
-    if full:
-        for acc in accumulators:
-            person_acc += acc[0]
-            tie_credit += acc[1]
+    if full and len(accumulators) == 1:
+        person_acc, tie_credit = accumulators[0]
+    else:
+        person_acc = np.zeros((n, 4), dtype=np.int64)
+        tie_credit = np.zeros(n_entries, dtype=np.int64)
+        if full:
+            for acc in accumulators:
+                person_acc += acc[0]
+                tie_credit += acc[1]
 
     return SpreadResult(
         network=network,

@@ -325,10 +325,10 @@ def spread_block(
                 if unlimited:
                     if full:
                         # contacts reached by this hop, counted without branches
-                        seen = 0
+                        seen = np.int64(0)
                         bound = np.uint32(level_end)
                         for e in range(a, b):
-                            seen += np.uint32(pos_of[indices[e]]) < bound
+                            seen += np.int64(np.uint32(pos_of[indices[e]]) < bound)
                         already += seen
                         not_carried += b - a - seen
                     if scale > 0.0:  # no tie of u can carry
