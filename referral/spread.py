@@ -590,15 +590,15 @@ def spread(
     opening (exact common random numbers for counterfactuals); and adding or
     removing ties changes the draws of the people whose ties changed only.
 
-    The kernel does not draw a number for every tie: with ``r`` the largest
-    transmission among an acting person's ties, it jumps from one candidate
-    tie to the next by geometric skips (each tie is a candidate with
-    probability ``r``) and keeps candidate ``e`` with probability
-    ``transmission[e] / r`` (thinning), so every tie still carries
+    Where few ties carry (the largest transmission ``r`` among a person's
+    ties is at most 0.2), the kernel does not draw a number for every tie: it
+    jumps from one candidate tie to the next by geometric skips (each tie is
+    a candidate with probability ``r``) and keeps candidate ``e`` with
+    probability ``transmission[e] / r`` (thinning). Every tie still carries
     independently with its own transmission, at a cost proportional to the
-    ties that might carry rather than to all ties. With ``record="full"``
-    every tie of an acting person is still looked at once, to classify the
-    losses.
+    ties that might carry rather than to all ties. Denser rows are drawn tie
+    by tie, which is cheaper there. With ``record="full"`` every tie of an
+    acting person is still looked at once, to classify the losses.
 
     Every tally is an integer sum, and memory does not grow with
     ``trials * people``: per-person and per-tie tallies take O(people + ties)
@@ -616,10 +616,10 @@ def spread(
     1.0
     >>> result.summary().round(2)
                        measure  mean    se  ci_low  ci_high
-    0           people_reached  3.92  0.07    3.78     4.05
-    1       candidates_reached  0.51  0.02    0.46     0.55
-    2  candidate_share_reached  0.03  0.00    0.03     0.03
-    3                    depth  1.88  0.03    1.82     1.95
+    0           people_reached  4.03  0.07    3.89     4.16
+    1       candidates_reached  0.53  0.02    0.49     0.58
+    2  candidate_share_reached  0.03  0.00    0.03     0.04
+    3                    depth  1.92  0.03    1.85     1.99
     """
     fn = "spread"
     if not isinstance(network, ReferralNetwork):
@@ -659,7 +659,7 @@ def spread(
     source_ids = np.ascontiguousarray(source_ids[np.sort(first)], dtype=np.int32)
 
     key = base_key(entropy)
-    row_scale, row_thin, tie_ratio = _row_tables(network)
+    row_mode, row_scale, row_thin, tie_ratio, tie_prefix = _row_tables(network)
     full = record == "full"
     community = _community_codes(network)
     n = network.n_people
@@ -688,9 +688,11 @@ def spread(
                 network.indptr,
                 network.indices,
                 network.transmission,
+                row_mode,
                 row_scale,
                 row_thin,
                 tie_ratio,
+                tie_prefix,
                 network.weak,
                 network.activity,
                 network.is_candidate,
@@ -768,7 +770,7 @@ def _row_tables(network: ReferralNetwork):
     cached per network.
 
     A network is immutable, so the tables are computed once and reused by
-    later runs on it (9 bytes per person and 8 per CSR entry).
+    later runs on it (10 bytes per person and 16 per CSR entry).
     """
     with _TIE_TABLES_LOCK:
         tables = _TIE_TABLES.get(network)

@@ -13,7 +13,8 @@ Streams used by the engine (keep them distinct):
 * ``STREAM_TIE``: spread: the ``b``-th geometric skip in holder ``a``'s row of
   ties (which ties carry; see :mod:`referral._engine.spread_kernel`).
 * ``STREAM_ACCEPT``: spread: thinning of the ``b``-th candidate tie of ``a``.
-* ``STREAM_FANOUT``: spread under ``fanout``: does ``a``'s ``b``-th tie carry?
+* ``STREAM_DIRECT``: spread: does ``a``'s ``b``-th tie carry (rows drawn tie by
+  tie, and ``fanout``)?
 * ``STREAM_PARENT``: tie-break when several people tell ``b`` in one hop.
 * ``STREAM_CHOICE``: a search policy's random choice at holder ``a``, step ``b``.
 * ``STREAM_CHAIN``: per-chain draws (chain-level attrition).
@@ -31,7 +32,7 @@ __all__ = [
     "STREAM_CHOICE",
     "STREAM_CHAIN",
     "STREAM_ACCEPT",
-    "STREAM_FANOUT",
+    "STREAM_DIRECT",
     "splitmix64",
     "trial_key",
     "uniform",
@@ -43,7 +44,7 @@ STREAM_PARENT = 3
 STREAM_CHOICE = 4
 STREAM_CHAIN = 5
 STREAM_ACCEPT = 6
-STREAM_FANOUT = 7
+STREAM_DIRECT = 7
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -9,20 +9,25 @@ Decisions and their streams:
 
 * person ``i`` acts in trial ``t`` iff ``uniform(tkey, STREAM_ACT, i, 0) < p``
   (``p`` is ``activity[i]``, or ``source_activity`` at hop 0);
-* which of an acting person's ties carry is drawn by *geometric skipping*
-  with thinning, so the kernel touches only the ties that might carry
-  instead of drawing a number for every tie. With ``r`` the largest
-  transmission in ``i``'s row, the candidate ties are found by skipping
-  ``floor(log(1 - U_c) / log(1 - r))`` ties (``U_c = uniform(tkey,
-  STREAM_TIE, i, c)`` for the ``c``-th candidate), each tie of the row being a
-  candidate independently with probability ``r``; candidate ``c`` on tie ``e``
-  carries iff ``uniform(tkey, STREAM_ACCEPT, i, c) < w_e / r``. Every tie
-  therefore carries independently with probability ``w_e``. The draws of a
-  row depend only on (trial, person, the row's transmissions), so scenarios
-  that differ in activity, or in other people's ties, share them exactly
-  (common random numbers);
+* which of an acting person's ties carry is drawn in one of two ways,
+  chosen per row by :func:`row_tables` from the row's largest transmission
+  ``r``:
+
+  - *tie by tie* (``r > SKIP_BELOW``): the ``d``-th tie of ``i``'s row
+    carries iff ``uniform(tkey, STREAM_DIRECT, i, d) < w``;
+  - *geometric skipping with thinning* (``r <= SKIP_BELOW``), which touches
+    only the ties that might carry: the candidate ties are found by skipping
+    ``floor(log(1 - U_c) / log(1 - r))`` ties (``U_c = uniform(tkey,
+    STREAM_TIE, i, c)`` for the ``c``-th candidate), so each tie is a
+    candidate independently with probability ``r``, and candidate ``c`` on
+    tie ``e`` carries iff ``uniform(tkey, STREAM_ACCEPT, i, c) < w_e / r``.
+
+  Either way every tie carries independently with probability ``w_e``, and
+  the draws of a row depend only on (trial, person, the row's
+  transmissions), so scenarios that differ in activity, or in other people's
+  ties, share them exactly (common random numbers);
 * under ``fanout``, a picked tie ``e`` (the ``d``-th of ``i``'s row) carries
-  iff ``uniform(tkey, STREAM_FANOUT, i, d) < w_e``;
+  iff ``uniform(tkey, STREAM_DIRECT, i, d) < w_e``;
 * the ``c``-th teller of ``j`` in a hop becomes its parent with probability
   ``1 / c`` (reservoir sampling, ``uniform(tkey, STREAM_PARENT, j, c)``);
 * under ``fanout = k`` an acting person ``i`` with ``m > k`` eligible contacts
@@ -47,14 +52,16 @@ from referral._engine.hashing import (
     STREAM_ACCEPT,
     STREAM_ACT,
     STREAM_CHOICE,
-    STREAM_FANOUT,
+    STREAM_DIRECT,
     STREAM_PARENT,
     STREAM_TIE,
+    splitmix64,
     trial_key,
     uniform,
 )
 
 __all__ = [
+    "SKIP_BELOW",
     "HOP_COLUMNS",
     "TRIAL_COLUMNS",
     "spread_block",
@@ -64,34 +71,63 @@ __all__ = [
 _NO_CANDIDATE = np.int64(2**62)
 
 
+#: rows whose largest transmission is at most this are sampled by geometric
+#: skips; denser rows tie by tie (a skip costs a logarithm and a hash or two,
+#: a direct draw one hash, so skipping pays only when few ties carry)
+SKIP_BELOW = 0.2
+
+ROW_NONE, ROW_SKIP, ROW_DIRECT = 0, 1, 2
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S11 = np.uint64(11)
+_S32 = np.uint64(32)
+_INV53 = 1.0 / 9007199254740992.0
+
+
 @numba.njit(nogil=True, cache=True)
 def row_tables(indptr, transmission):
-    """Per-row skip scales and per-tie acceptance ratios for the tie sampler.
+    """Per-row sampling modes and the per-tie tables the tie sampler needs.
 
-    Returns ``(scale, thin, ratio)``. Per person, with ``r`` the largest
-    transmission in their row: ``scale = 1 / log(1 - r)`` (``0`` when
-    ``r = 1``: every tie is a candidate; ``+1`` when ``r = 0``: none is), and
-    ``thin`` is true when the row's transmissions differ (thinning needed).
-    Per CSR entry, ``ratio = w_e / r``.
+    Returns ``(mode, scale, thin, ratio, prefix)``. Per person, with ``r`` the
+    largest transmission in their row: ``mode`` is ``ROW_NONE`` (no tie can
+    carry), ``ROW_SKIP`` or ``ROW_DIRECT``; ``scale = 1 / log(1 - r)`` for
+    skipping; ``thin`` is true when the row's transmissions differ. Per CSR
+    entry: ``ratio = w_e / r`` (thinning) and ``prefix``, the trial-free half
+    of the entry's direct draw, so that ``uniform(tkey, STREAM_DIRECT, i, d)``
+    is ``splitmix64(tkey ^ prefix) >> 11`` times ``2**-53`` (one hash per tie).
     """
     n = indptr.shape[0] - 1
+    mode = np.zeros(n, np.int8)
     scale = np.zeros(n, np.float64)
     thin = np.zeros(n, np.bool_)
     ratio = np.ones(transmission.shape[0], np.float64)
+    prefix = np.empty(transmission.shape[0], np.uint64)
+    offset = np.uint64(STREAM_DIRECT) * _MIX2
     for i in range(n):
+        high = np.uint64(i) << _S32
         r = 0.0
         for e in range(indptr[i], indptr[i + 1]):
+            prefix[e] = splitmix64((high | np.uint64(e - indptr[i])) + offset)
             if transmission[e] > r:
                 r = transmission[e]
         if r <= 0.0:
-            scale[i] = 1.0
+            mode[i] = ROW_NONE
             continue
-        scale[i] = 1.0 / np.log1p(-r) if r < 1.0 else 0.0
+        if r > SKIP_BELOW:
+            mode[i] = ROW_DIRECT
+            continue
+        mode[i] = ROW_SKIP
+        scale[i] = 1.0 / np.log1p(-r)
         for e in range(indptr[i], indptr[i + 1]):
             if transmission[e] < r:
                 ratio[e] = transmission[e] / r
                 thin[i] = True
-    return scale, thin, ratio
+    return mode, scale, thin, ratio, prefix
+
+
+@numba.njit(inline="always", cache=True)
+def _direct(tk, prefix, w):
+    """The direct draw of a tie: ``uniform(tk, STREAM_DIRECT, i, d) < w``."""
+    return np.float64(splitmix64(tk ^ prefix) >> _S11) * _INV53 < w
 
 
 @numba.njit(inline="always", cache=True)
@@ -106,6 +142,35 @@ def _skip(tk, u, c, scale):
 @numba.njit(inline="always", cache=True)
 def _accepted(tk, u, c, thin, ratio):
     return not thin or ratio >= 1.0 or uniform(tk, STREAM_ACCEPT, u, c) < ratio
+
+
+@numba.njit(inline="always", cache=True)
+def _carried(
+    tk, u_pos, v, pv, e, end, full, pos_of, order, ppos, pentry, ntell, flags, weak
+):
+    """An offer on tie ``e`` that carried to ``v`` (at position ``pv``).
+
+    A new person arrives at position ``end``; a person already told this hop
+    gets another teller, who becomes the parent with probability
+    ``1 / tellers`` (reservoir sampling). Returns ``(end, arrived)``.
+    """
+    if pv < 0:
+        pos_of[v] = end
+        order[end] = v
+        ppos[end] = u_pos
+        pentry[end] = e
+        ntell[end] = 1
+        if full:
+            flags[end] = np.uint8(8) * weak[e]
+        return end + 1, True
+    tellers = ntell[pv] + 1
+    ntell[pv] = tellers
+    if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
+        ppos[pv] = u_pos
+        pentry[pv] = e
+        if full:
+            flags[pv] = np.uint8(8) * weak[e]
+    return end, False
 
 
 # columns of the per-hop integer sums
@@ -165,9 +230,11 @@ def spread_block(
     indptr,
     indices,
     transmission,
+    row_mode,
     row_scale,
     row_thin,
     tie_ratio,
+    tie_prefix,
     weak,
     activity,
     is_candidate,
@@ -191,7 +258,7 @@ def spread_block(
     ----------
     indptr, indices, weak : CSR ties (int64, int32, bool)
     transmission : float64 (n_entries,)
-    row_scale, row_thin, tie_ratio : from :func:`row_tables`
+    row_mode, row_scale, row_thin, tie_ratio, tie_prefix : from :func:`row_tables`
     activity : float64 (n,)
     is_candidate : bool (n,)
     community : int32 (n,), or empty when the network has none
@@ -319,9 +386,39 @@ def spread_block(
                     did_not_act += b - a
                     continue
                 acted += 1
-                scale = row_scale[u]
-                thin = row_thin[u]
+                mode = row_mode[u]
                 unlimited = fanout < 0 or b - a <= fanout
+                if unlimited and mode == ROW_DIRECT:
+                    for e in range(a, b):
+                        v = indices[e]
+                        pv = pos_of[v]
+                        if pv >= 0 and pv < level_end:
+                            already += 1
+                            continue
+                        if not _direct(tk, tie_prefix[e], transmission[e]):
+                            not_carried += 1
+                            continue
+                        end, arrived = _carried(
+                            tk,
+                            idx,
+                            v,
+                            pv,
+                            e,
+                            end,
+                            full,
+                            pos_of,
+                            order,
+                            ppos,
+                            pentry,
+                            ntell,
+                            flags,
+                            weak,
+                        )
+                        if not arrived:
+                            already += 1
+                        elif is_candidate[v]:
+                            new_cand += 1
+                    continue
                 if unlimited:
                     if full:
                         # contacts reached by this hop, counted without branches
@@ -331,8 +428,10 @@ def spread_block(
                             seen += np.int64(np.uint32(pos_of[indices[e]]) < bound)
                         already += seen
                         not_carried += b - a - seen
-                    if scale > 0.0:  # no tie of u can carry
+                    if mode == ROW_NONE:  # no tie of u can carry
                         continue
+                    scale = row_scale[u]
+                    thin = row_thin[u]
                     # only the candidate ties are touched
                     c = 0
                     e = a + _skip(tk, u, c, scale)
@@ -343,29 +442,26 @@ def spread_block(
                             tk, u, c, thin, tie_ratio[e]
                         ):
                             not_carried -= 1  # it carried after all
-                            if pv < 0:
-                                pos_of[v] = end
-                                order[end] = v
-                                ppos[end] = idx
-                                pentry[end] = e
-                                ntell[end] = 1
-                                if full:
-                                    flags[end] = np.uint8(8) * weak[e]
-                                end += 1
-                                if is_candidate[v]:
-                                    new_cand += 1
-                            else:
+                            end, arrived = _carried(
+                                tk,
+                                idx,
+                                v,
+                                pv,
+                                e,
+                                end,
+                                full,
+                                pos_of,
+                                order,
+                                ppos,
+                                pentry,
+                                ntell,
+                                flags,
+                                weak,
+                            )
+                            if not arrived:
                                 already += 1
-                                tellers = ntell[pv] + 1
-                                ntell[pv] = tellers
-                                if (
-                                    uniform(tk, STREAM_PARENT, v, tellers) * tellers
-                                    < 1.0
-                                ):
-                                    ppos[pv] = idx
-                                    pentry[pv] = e
-                                    if full:
-                                        flags[pv] = np.uint8(8) * weak[e]
+                            elif is_candidate[v]:
+                                new_cand += 1
                         c += 1
                         e = e + 1 + _skip(tk, u, c, scale)
                     continue
@@ -392,29 +488,29 @@ def spread_block(
                     e = buf[i]
                     v = indices[e]
                     pv = pos_of[v]
-                    if not (uniform(tk, STREAM_FANOUT, u, e - a) < transmission[e]):
+                    if not _direct(tk, tie_prefix[e], transmission[e]):
                         not_carried += 1
                         continue
-                    if pv < 0:
-                        pos_of[v] = end
-                        order[end] = v
-                        ppos[end] = idx
-                        pentry[end] = e
-                        ntell[end] = 1
-                        if full:
-                            flags[end] = np.uint8(8) * weak[e]
-                        end += 1
-                        if is_candidate[v]:
-                            new_cand += 1
-                    else:
+                    end, arrived = _carried(
+                        tk,
+                        idx,
+                        v,
+                        pv,
+                        e,
+                        end,
+                        full,
+                        pos_of,
+                        order,
+                        ppos,
+                        pentry,
+                        ntell,
+                        flags,
+                        weak,
+                    )
+                    if not arrived:
                         already += 1
-                        c = ntell[pv] + 1
-                        ntell[pv] = c
-                        if uniform(tk, STREAM_PARENT, v, c) * c < 1.0:
-                            ppos[pv] = idx
-                            pentry[pv] = e
-                            if full:
-                                flags[pv] = np.uint8(8) * weak[e]
+                    elif is_candidate[v]:
+                        new_cand += 1
             hop_sums[h + 1, NEW_CANDIDATES] += new_cand
             n_cand += new_cand
             if full:
