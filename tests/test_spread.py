@@ -505,13 +505,25 @@ def test_no_sources_and_no_recruiters():
         spread(nx.path_graph(3), [0])
 
 
-@pytest.mark.parametrize("largest", [1.0, 0.7])
-def test_tie_sampler_carries_each_tie_independently(largest):
-    """Geometric skips with thinning: each tie carries with its own w, alone."""
-    weights = np.array([0.0, 0.02, 0.1, 0.3, 0.5, largest] * 10)
+@pytest.mark.parametrize(
+    ("row", "mode"),
+    [
+        ([0.0, 0.02, 0.1, 0.3, 0.5, 1.0], "direct"),
+        ([0.0, 0.02, 0.1, 0.3, 0.5, 0.7], "direct"),
+        ([0.0, 0.02, 0.05, 0.1, 0.15, 0.2], "skip"),  # skips with thinning
+        ([0.12] * 6, "skip"),  # skips, no thinning
+    ],
+)
+def test_tie_sampler_carries_each_tie_independently(row, mode):
+    """Both samplers: each tie carries with its own w, independently."""
+    from referral._engine.spread_kernel import ROW_DIRECT, ROW_SKIP, row_tables
+
+    weights = np.array(row * 10)
     G = nx.star_graph(len(weights))
     w = {(0, k + 1): float(weights[k]) for k in range(len(weights))}
     net = from_networkx(G, strength=1.0, transmission=w, activity=1.0, recruiters=[0])
+    expected = {"direct": ROW_DIRECT, "skip": ROW_SKIP}[mode]
+    assert row_tables(net.indptr, net.transmission)[0][0] == expected
     trials = 20_000
     for record in ("full", "reach"):
         result = spread(net, trials=trials, keep_chains=0, record=record, seed=11)
