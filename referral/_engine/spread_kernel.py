@@ -144,35 +144,6 @@ def _accepted(tk, u, c, thin, ratio):
     return not thin or ratio >= 1.0 or uniform(tk, STREAM_ACCEPT, u, c) < ratio
 
 
-@numba.njit(inline="always", cache=True)
-def _carried(
-    tk, u_pos, v, pv, e, end, full, pos_of, order, ppos, pentry, ntell, flags, weak
-):
-    """An offer on tie ``e`` that carried to ``v`` (at position ``pv``).
-
-    A new person arrives at position ``end``; a person already told this hop
-    gets another teller, who becomes the parent with probability
-    ``1 / tellers`` (reservoir sampling). Returns ``(end, arrived)``.
-    """
-    if pv < 0:
-        pos_of[v] = end
-        order[end] = v
-        ppos[end] = u_pos
-        pentry[end] = e
-        ntell[end] = 1
-        if full:
-            flags[end] = np.uint8(8) * weak[e]
-        return end + 1, True
-    tellers = ntell[pv] + 1
-    ntell[pv] = tellers
-    if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
-        ppos[pv] = u_pos
-        pentry[pv] = e
-        if full:
-            flags[pv] = np.uint8(8) * weak[e]
-    return end, False
-
-
 # columns of the per-hop integer sums
 HOLD, ACTED, OFFERED, ARRIVED, DID_NOT_ACT, NOT_CARRIED, ALREADY, HOP_LIMIT = range(8)
 FANOUT, NEW_CANDIDATES, WEAK_CANDIDATES = 8, 9, 10
@@ -398,26 +369,28 @@ def spread_block(
                         if not _direct(tk, tie_prefix[e], transmission[e]):
                             not_carried += 1
                             continue
-                        end, arrived = _carried(
-                            tk,
-                            idx,
-                            v,
-                            pv,
-                            e,
-                            end,
-                            full,
-                            pos_of,
-                            order,
-                            ppos,
-                            pentry,
-                            ntell,
-                            flags,
-                            weak,
-                        )
-                        if not arrived:
+                        if (
+                            pv < 0
+                        ):  # a new person (written out: an inlined helper was slower)
+                            pos_of[v] = end
+                            order[end] = v
+                            ppos[end] = idx
+                            pentry[end] = e
+                            ntell[end] = 1
+                            if full:
+                                flags[end] = np.uint8(8) * weak[e]
+                            end += 1
+                            if is_candidate[v]:
+                                new_cand += 1
+                        else:  # told again this hop: reservoir-sample the parent
                             already += 1
-                        elif is_candidate[v]:
-                            new_cand += 1
+                            tellers = ntell[pv] + 1
+                            ntell[pv] = tellers
+                            if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
+                                ppos[pv] = idx
+                                pentry[pv] = e
+                                if full:
+                                    flags[pv] = np.uint8(8) * weak[e]
                     continue
                 if unlimited:
                     if full:
@@ -442,26 +415,29 @@ def spread_block(
                             tk, u, c, thin, tie_ratio[e]
                         ):
                             not_carried -= 1  # it carried after all
-                            end, arrived = _carried(
-                                tk,
-                                idx,
-                                v,
-                                pv,
-                                e,
-                                end,
-                                full,
-                                pos_of,
-                                order,
-                                ppos,
-                                pentry,
-                                ntell,
-                                flags,
-                                weak,
-                            )
-                            if not arrived:
+                            if pv < 0:
+                                pos_of[v] = end
+                                order[end] = v
+                                ppos[end] = idx
+                                pentry[end] = e
+                                ntell[end] = 1
+                                if full:
+                                    flags[end] = np.uint8(8) * weak[e]
+                                end += 1
+                                if is_candidate[v]:
+                                    new_cand += 1
+                            else:
                                 already += 1
-                            elif is_candidate[v]:
-                                new_cand += 1
+                                tellers = ntell[pv] + 1
+                                ntell[pv] = tellers
+                                if (
+                                    uniform(tk, STREAM_PARENT, v, tellers) * tellers
+                                    < 1.0
+                                ):
+                                    ppos[pv] = idx
+                                    pentry[pv] = e
+                                    if full:
+                                        flags[pv] = np.uint8(8) * weak[e]
                         c += 1
                         e = e + 1 + _skip(tk, u, c, scale)
                     continue
@@ -491,26 +467,28 @@ def spread_block(
                     if not _direct(tk, tie_prefix[e], transmission[e]):
                         not_carried += 1
                         continue
-                    end, arrived = _carried(
-                        tk,
-                        idx,
-                        v,
-                        pv,
-                        e,
-                        end,
-                        full,
-                        pos_of,
-                        order,
-                        ppos,
-                        pentry,
-                        ntell,
-                        flags,
-                        weak,
-                    )
-                    if not arrived:
+                    if (
+                        pv < 0
+                    ):  # a new person (written out: an inlined helper was slower)
+                        pos_of[v] = end
+                        order[end] = v
+                        ppos[end] = idx
+                        pentry[end] = e
+                        ntell[end] = 1
+                        if full:
+                            flags[end] = np.uint8(8) * weak[e]
+                        end += 1
+                        if is_candidate[v]:
+                            new_cand += 1
+                    else:  # told again this hop: reservoir-sample the parent
                         already += 1
-                    elif is_candidate[v]:
-                        new_cand += 1
+                        tellers = ntell[pv] + 1
+                        ntell[pv] = tellers
+                        if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
+                            ppos[pv] = idx
+                            pentry[pv] = e
+                            if full:
+                                flags[pv] = np.uint8(8) * weak[e]
             hop_sums[h + 1, NEW_CANDIDATES] += new_cand
             n_cand += new_cand
             if full:
