@@ -414,11 +414,15 @@ def other_people_cost(
         )
 
     rows = []
+    as_is = None
     for m in np.sort(multipliers):
         scaled = scale_activity(network, m, warn=False)
         rows.append(_curve_row(scaled, run(scaled), m))
+        if m == 1.0:
+            as_is = pd.Series(rows[-1])
     curve = pd.DataFrame(rows)
-    as_is = pd.Series(_curve_row(network, run(network), 1.0))
+    if as_is is None:
+        as_is = pd.Series(_curve_row(network, run(network), 1.0))
     everyone = network.replace(activity=np.ones(network.n_people))
     everyone_row = pd.Series(_curve_row(everyone, run(everyone), np.nan))
     simulated = _crossing(
@@ -560,7 +564,9 @@ def gatekeepers(
             n_jobs=n_jobs,
         )
 
-    baseline = run(network).trials()[column].to_numpy(np.float64)
+    # record="reach" draws exactly as record="full", so the result's own
+    # trials are the baseline of the paired counterfactuals
+    baseline = result.trials()[column].to_numpy(np.float64)
     base_mean = baseline.mean()
     rows = []
     for person_id in chosen["id"].to_numpy():
