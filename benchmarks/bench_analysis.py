@@ -55,7 +55,8 @@ def main(argv=None):
         f"| baseline: spread, record='full' | {base_s:.2f} | 1.0 |",
         f"| spread, record='reach' | {reach_s:.2f} | {reach_s / base_s:.1f} |",
         f"| gatekeepers(top=20, shortlist 30) | {gate_s:.2f} | {gate_s / base_s:.1f} |",
-        f"| other_people_cost ({len(cost.curve)}-point curve + 2) | {cost_s:.2f} | "
+        f"| other_people_cost ({len(cost.curve)}-point curve + everyone acting) "
+        f"| {cost_s:.2f} | "
         f"{cost_s / base_s:.1f} |",
         "",
         f"Analytic critical multiplier {cost.critical_multiplier_analytic:.3f}, "
