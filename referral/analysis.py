@@ -393,7 +393,18 @@ def other_people_cost(
         multipliers = np.unique(
             np.round(np.concatenate([base * np.linspace(0.25, 2.5, 9), [1.0]]), 6)
         )
-    multipliers = np.asarray(multipliers, dtype=np.float64).ravel()
+    try:
+        multipliers = np.asarray(multipliers, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"The 'multipliers' parameter of other_people_cost must be a sequence "
+            f"of floats >= 0. Got {multipliers!r} instead."
+        ) from None
+    if len(multipliers) == 0:
+        raise ValueError(
+            "The 'multipliers' parameter of other_people_cost must hold at least "
+            "one value. Got an empty sequence."
+        )
     bad = ~np.isfinite(multipliers) | (multipliers < 0)
     if bad.any():
         raise ValueError(

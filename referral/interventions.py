@@ -12,6 +12,7 @@ a warning** that says how many people were clipped; a target value outside
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -28,6 +29,22 @@ __all__ = [
     "add_channel",
     "remove_people",
 ]
+
+
+def _check_real(value, name, function, *, rule="a finite float"):
+    """``value`` as a float, or a TypeError/ValueError naming the parameter."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"The {name!r} parameter of {function} must be {rule}. "
+            f"Got {value!r} instead."
+        )
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(
+            f"The {name!r} parameter of {function} must be {rule}. "
+            f"Got {value!r} instead."
+        )
+    return value
 
 
 def _clip_activity(values, function, *, warn=True):
@@ -87,7 +104,8 @@ def boost_activity(network: ReferralNetwork, people, *, to=None, by=None):
         to = check_probability(to, "to", function="boost_activity")
         activity[ids] = np.maximum(activity[ids], to)
     else:
-        activity[ids] = activity[ids] + float(by)
+        by = _check_real(by, "by", "boost_activity")
+        activity[ids] = activity[ids] + by
         activity = _clip_activity(activity, "boost_activity")
     return network.replace(activity=activity)
 
@@ -105,12 +123,8 @@ def referral_bonus(network: ReferralNetwork, uplift: float) -> ReferralNetwork:
     >>> referral_bonus(net, 0.1).activity.tolist()
     [0.30000000000000004, 0.30000000000000004]
     """
-    if not np.isfinite(uplift):
-        raise ValueError(
-            f"The 'uplift' parameter of referral_bonus must be a finite float. "
-            f"Got {uplift!r} instead."
-        )
-    activity = _clip_activity(network.activity + float(uplift), "referral_bonus")
+    uplift = _check_real(uplift, "uplift", "referral_bonus")
+    activity = _clip_activity(network.activity + uplift, "referral_bonus")
     return network.replace(activity=activity)
 
 
@@ -132,7 +146,9 @@ def scale_activity(
     >>> scale_activity(net, 2.0).activity.tolist()
     [0.8, 0.8]
     """
-    if not (np.isfinite(multiplier) and multiplier >= 0):
+    rule = "a float >= 0"
+    multiplier = _check_real(multiplier, "multiplier", "scale_activity", rule=rule)
+    if multiplier < 0:
         raise ValueError(
             f"The 'multiplier' parameter of scale_activity must be a float >= 0. "
             f"Got {multiplier!r} instead."
@@ -242,9 +258,11 @@ def add_weak_ties(
     """
     fn = "add_weak_ties"
     k = check_int(k, "k", function=fn, minimum=0)
+    rule = "a float in (0, 1]"
+    strength = _check_real(strength, "strength", fn, rule=rule)
     if not (0 < strength <= 1):
         raise ValueError(
-            f"The 'strength' parameter of {fn} must be a float in (0, 1]. "
+            f"The 'strength' parameter of {fn} must be {rule}. "
             f"Got {strength!r} instead."
         )
     strategies = ("random", "bridges")
@@ -344,6 +362,7 @@ def add_channel(
         ("weak_strength", weak_strength),
         ("strong_strength", strong_strength),
     ]:
+        value = _check_real(value, name, fn, rule="a float in (0, 1]")
         if not (0 < value <= 1):
             raise ValueError(
                 f"The {name!r} parameter of {fn} must be a float in (0, 1]. "

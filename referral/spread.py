@@ -122,9 +122,11 @@ class SpreadResult:
         )
 
     def _need_full(self, view):
+        """Raise unless the run kept every tally; ``view`` names the caller,
+        e.g. ``"SpreadResult.people()"`` or ``"dropoff"``."""
         if self.record != "full":
             raise ValueError(
-                f"SpreadResult.{view}() needs the per-person and loss bookkeeping, "
+                f"{view} needs the per-person and loss bookkeeping, "
                 f"but this run used record={self.record!r}. Run spread(..., "
                 f"record='full')."
             )
@@ -260,7 +262,7 @@ class SpreadResult:
         1   1          1.0
         2   2          0.0
         """
-        self._need_full("people")
+        self._need_full("SpreadResult.people()")
         net = self.network
         trials = self.n_trials
         reached = self.person_reached.astype(np.float64)
@@ -370,7 +372,7 @@ class SpreadResult:
         0       0       1           1.0
         1       1       2           1.0
         """
-        self._need_full("ties")
+        self._need_full("SpreadResult.ties()")
         net = self.network
         keep = np.flatnonzero(self.tie_credit)
         src = net.tie_sources[keep]

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import LinearOperator, eigs
+from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigs
 
 from referral.network import ReferralNetwork
 
@@ -54,9 +54,73 @@ def _reverse_entries(network: ReferralNetwork) -> np.ndarray:
 
 
 def _tie_weights(network, activity):
-    activity = network.activity if activity is None else np.asarray(activity)
+    if activity is None:
+        activity = network.activity
+    else:
+        activity = np.asarray(activity, dtype=np.float64)
+        if activity.shape != (network.n_people,):
+            raise ValueError(
+                f"The 'activity' parameter must hold one value per person "
+                f"({network.n_people}). Got shape {activity.shape} instead."
+            )
     # weight of entry j->k is activity[j] * transmission[j->k]
     return activity[network.tie_sources] * network.transmission
+
+
+_DENSE_UP_TO = 400
+_MAX_WORK = 2e8  # element operations spent looking for a nilpotent operator
+
+
+def _spectral_radius(matvec, size: int, tol: float) -> float:
+    """Spectral radius of a nonnegative operator given by ``matvec``.
+
+    1. A nilpotent operator (a tree, an acyclic network: no walk can go on
+       forever) sends a positive vector to exactly zero; that is checked
+       first, while the support keeps shrinking, and gives 0.
+    2. Small operators are solved densely.
+    3. Otherwise ARPACK; if it fails, power iteration.
+    """
+    if size == 0:
+        return 0.0
+    x = np.ones(size)
+    support, stalled, steps = size, 0, 0
+    while steps * size < _MAX_WORK and stalled < 20:
+        x = matvec(x)
+        steps += 1
+        nonzero = np.count_nonzero(x)
+        if nonzero == 0:
+            return 0.0
+        stalled = stalled + 1 if nonzero >= support else 0
+        support = min(support, nonzero)
+        x = x / np.abs(x).max()
+    if size <= _DENSE_UP_TO:
+        dense = np.column_stack([matvec(e) for e in np.eye(size)])
+        return float(np.max(np.abs(np.linalg.eigvals(dense))))
+    operator = LinearOperator((size, size), matvec=matvec, dtype=np.float64)
+    try:
+        values = eigs(
+            operator,
+            k=1,
+            which="LM",
+            v0=np.ones(size),
+            tol=tol,
+            return_eigenvectors=False,
+            maxiter=max(1000, size * 10),
+        )
+        return float(np.max(np.abs(values)))
+    except (ArpackError, ArpackNoConvergence):
+        # power iteration on a positive start; two steps at a time so that a
+        # period-2 (bipartite) structure does not make it oscillate
+        x = np.ones(size) / size
+        estimate = 0.0
+        for _ in range(500):
+            y = matvec(matvec(x))
+            norm = np.abs(y).sum()
+            if norm == 0:
+                return 0.0
+            estimate = np.sqrt(norm / np.abs(x).sum())
+            x = y / norm
+        return float(estimate)
 
 
 def nonbacktracking_radius(
@@ -111,25 +175,7 @@ def nonbacktracking_radius(
         y[has_reverse] -= weighted[reverse[has_reverse]]
         return y
 
-    if entries <= 2:
-        dense = np.column_stack([matvec(e) for e in np.eye(entries)])
-        return float(np.max(np.abs(np.linalg.eigvals(dense))))
-    operator = LinearOperator((entries, entries), matvec=matvec, dtype=np.float64)
-    start = np.ones(entries)
-    try:
-        values = eigs(
-            operator,
-            k=1,
-            which="LM",
-            v0=start,
-            tol=tol,
-            return_eigenvectors=False,
-            maxiter=entries * 10,
-        )
-    except Exception:  # ARPACK can fail on tiny or degenerate operators
-        dense = np.column_stack([matvec(e) for e in np.eye(min(entries, 2000))])
-        values = np.linalg.eigvals(dense)
-    return float(np.max(np.abs(values)))
+    return _spectral_radius(matvec, entries, tol)
 
 
 def adjacency_radius(network: ReferralNetwork, *, activity=None) -> float:
@@ -150,17 +196,7 @@ def adjacency_radius(network: ReferralNetwork, *, activity=None) -> float:
     n = network.n_people
     weights = _tie_weights(network, activity)
     matrix = sp.csr_matrix((weights, network.indices, network.indptr), shape=(n, n))
-    if n <= 2:
-        return float(np.max(np.abs(np.linalg.eigvals(matrix.toarray()))))
-    values = eigs(
-        matrix,
-        k=1,
-        which="LM",
-        return_eigenvectors=False,
-        v0=np.ones(n),
-        maxiter=n * 10,
-    )
-    return float(np.max(np.abs(values)))
+    return _spectral_radius(matrix.dot, n, 1e-8)
 
 
 def critical_multiplier(network: ReferralNetwork) -> float:

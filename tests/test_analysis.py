@@ -188,6 +188,12 @@ def test_bad_inputs():
     net = broker_network()
     with pytest.raises(ValueError, match=r"'multipliers' .* >= 0. Got -0.5"):
         other_people_cost(net, multipliers=[1.0, -0.5], trials=5)
+    with pytest.raises(ValueError, match=r"'multipliers' .* at least one value"):
+        other_people_cost(net, multipliers=[], trials=5)
+    with pytest.raises(TypeError, match=r"'multipliers' .* Got 'a'"):
+        other_people_cost(net, multipliers="a", trials=5)
+    with pytest.raises(ValueError, match=r"^dropoff needs the per-person"):
+        dropoff(spread(net, trials=5, record="reach", seed=1))
     with pytest.raises(nx.NodeNotFound, match="'sources'"):
         gatekeepers(net, sources=["nobody"], trials=5)
     with pytest.raises(ValueError, match="'measure' .* Got 'hires'"):

@@ -124,3 +124,34 @@ def test_remove_people_keeps_index(path):
     assert remove_people(path, [0]).recruiters.tolist() == []
     with pytest.raises(nx.NodeNotFound):
         remove_people(path, ["x"])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda n: referral_bonus(n, "a"),
+            TypeError,
+            r"'uplift' parameter of referral_bonus must be a finite float. Got 'a'",
+        ),
+        (
+            lambda n: scale_activity(n, "a"),
+            TypeError,
+            r"'multiplier' parameter of scale_activity must be a float >= 0. Got 'a'",
+        ),
+        (lambda n: boost_activity(n, [1], by="x"), TypeError, r"'by' parameter"),
+        (
+            lambda n: add_weak_ties(n, 1, strength="a"),
+            TypeError,
+            r"'strength' parameter of add_weak_ties must be a float in \(0, 1\]",
+        ),
+        (
+            lambda n: add_channel(n, [0, 1], weak_strength=None),
+            TypeError,
+            r"'weak_strength' parameter of add_channel",
+        ),
+    ],
+)
+def test_non_numbers_are_named(path, call, error, match):
+    with pytest.raises(error, match=match):
+        call(path)

@@ -53,3 +53,36 @@ def test_tree_has_radius_zero_on_path():
     net = uniform(nx.path_graph(5), 1.0)
     assert nonbacktracking_radius(net) == pytest.approx(0.0, abs=1e-4)  # nilpotent
     assert critical_multiplier(uniform(nx.empty_graph(3), 1.0)) == np.inf
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        nx.balanced_tree(3, 7),
+        nx.bfs_tree(nx.balanced_tree(3, 7), 0),  # directed, acyclic
+        nx.path_graph(3000),
+        nx.DiGraph(list(nx.path_graph(3000).edges())),
+    ],
+    ids=["tree", "directed-tree", "long-path", "directed-path"],
+)
+def test_acyclic_networks_have_radius_zero(graph):
+    """No walk goes on forever: the non-backtracking radius is exactly 0."""
+    net = uniform(graph, 1.0, activity=0.5)
+    assert nonbacktracking_radius(net) == 0.0
+    assert critical_multiplier(net) == np.inf
+
+
+def test_adjacency_radius_of_a_directed_acyclic_network_is_zero():
+    net = uniform(nx.DiGraph(list(nx.path_graph(3000).edges())), 1.0)
+    assert adjacency_radius(net) == 0.0
+    assert adjacency_radius(uniform(nx.empty_graph(3), 1.0)) == 0.0
+
+
+def test_activity_of_the_wrong_length():
+    net = uniform(nx.cycle_graph(5), 1.0)
+    with pytest.raises(
+        ValueError,
+        match=r"'activity' parameter must hold one value "
+        r"per person \(5\). Got shape \(1,\)",
+    ):
+        nonbacktracking_radius(net, activity=[0.5])
