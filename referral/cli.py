@@ -162,6 +162,22 @@ def _number_or_name(value, default="strength"):
         return value
 
 
+SPREAD_TABLES = ("summary", "by_hop", "people", "trials", "chains")
+SEARCH_TABLES = ("summary", "chains", "by_step", "paths")
+
+
+def _refuse_existing(folder, names, *, fmt: str, force: bool) -> None:
+    """Refuse before any simulation if an output exists (the write re-checks)."""
+    if force:
+        return
+    for name in names:
+        path = Path(folder) / f"{name}.{fmt}"
+        if path.exists():
+            raise FileExistsError(
+                f"{str(path)!r} already exists; pass --force to overwrite it."
+            )
+
+
 def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
     """Write ``{name: DataFrame}`` as ``folder/name.csv`` (or .parquet)."""
     from referral.io import write_table
@@ -198,6 +214,7 @@ def _plain_frame(frame):
 def _spread(args) -> int:
     from referral.spread import spread
 
+    _refuse_existing(args.out, SPREAD_TABLES, fmt=args.output_format, force=args.force)
     network = load_network(args)
     sources = _sources(network, args.sources)
     t0 = time.perf_counter()
@@ -212,13 +229,7 @@ def _spread(args) -> int:
         n_jobs=args.n_jobs,
         progress=_progress(args),
     )
-    tables = {
-        "summary": result.summary(),
-        "by_hop": result.by_hop(),
-        "people": result.people(),
-        "trials": result.trials(),
-        "chains": result.chains(),
-    }
+    tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
     summary = tables["summary"].set_index("measure")["mean"]
     print(
@@ -247,6 +258,7 @@ def _sources(network, given):
 def _search(args) -> int:
     from referral.search import search
 
+    _refuse_existing(args.out, SEARCH_TABLES, fmt=args.output_format, force=args.force)
     network = load_network(args)
     starts = _labels(network, args.starts) if args.starts else None
     targets = _labels(network, args.targets) if args.targets else None
@@ -285,12 +297,7 @@ def _search(args) -> int:
         n_jobs=args.n_jobs,
         progress=_progress(args),
     )
-    tables = {
-        "summary": result.summary(),
-        "chains": result.chains(),
-        "by_step": result.by_step(),
-        "paths": result.paths(),
-    }
+    tables = {name: getattr(result, name)() for name in SEARCH_TABLES}
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
     s = tables["summary"].set_index("measure")["estimate"]
     print(

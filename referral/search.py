@@ -802,7 +802,12 @@ class SearchResult:
         >>> float(s.set_index("measure").loc["completion_rate", "estimate"])
         1.0
         """
-        level = check_probability(level, "level", function="summary")
+        level = check_probability(level, "level", function="SearchResult.summary")
+        if not 0.0 < level < 1.0:
+            raise ValueError(
+                f"The 'level' parameter of SearchResult.summary must be a float "
+                f"strictly between 0 and 1. Got {level!r} instead."
+            )
         from scipy.stats import binom, norm
 
         z = float(norm.ppf(0.5 + level / 2))

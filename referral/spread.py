@@ -786,13 +786,13 @@ def _row_tables(network: ReferralNetwork):
 
 
 def _community_codes(network: ReferralNetwork) -> np.ndarray:
-    """The ``community`` attribute as int32 codes (empty when absent)."""
+    """The ``community`` attribute as int32 codes (empty when absent).
+
+    Missing values (None, NaN) get ``-1``: unknown, never counted as a
+    crossing, as in :func:`referral.search`.
+    """
     community = network.community
     if community is None:
         return np.zeros(0, dtype=np.int32)
-    if community.dtype.kind in "iu" and (
-        len(community) == 0 or (community.min() >= -(2**31) and community.max() < 2**31)
-    ):
-        return np.ascontiguousarray(community, dtype=np.int32)
-    codes, _ = pd.factorize(pd.Series(community, dtype=object), use_na_sentinel=False)
+    codes, _ = pd.factorize(pd.Series(community, dtype=object))
     return np.ascontiguousarray(codes, dtype=np.int32)

@@ -419,3 +419,26 @@ def test_bad_inputs_one_line_message_exit_code_no_partial_file(email, tmp_path, 
         assert "Traceback" not in err
         assert last.startswith("referral")
         assert files(out) == [], argv
+
+
+@pytest.mark.parametrize("command", ["spread", "search"])
+def test_existing_output_is_refused_before_any_work(email, tmp_path, capsys, command):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.csv").write_text("keep")
+    # a missing people file would fail later; refusing first proves the order
+    code, stdout, err = run(
+        [
+            command,
+            email / "ties.csv",
+            "--people",
+            tmp_path / "missing.csv",
+            "--out",
+            out,
+        ],
+        capsys,
+    )
+    assert code == 3
+    assert "summary.csv' already exists; pass --force" in err
+    assert (out / "summary.csv").read_text() == "keep"
+    assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]

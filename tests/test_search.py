@@ -434,3 +434,11 @@ def test_weak_first_with_graph_distance_and_progress():
     greedy = search(net, [0], [3], trials=20, seed=1)
     assert (greedy.chain_length == 2).all()
     assert greedy.chains()["crossed_communities"].isna().all()
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, 1.5])
+def test_summary_level_must_be_strictly_inside_0_1(level):
+    net = referral.from_networkx(nx.path_graph(3), strength=1.0, activity=1.0)
+    result = search(net, starts=[0], targets=[2], trials=5, seed=1)
+    with pytest.raises(ValueError, match=r"'level' parameter of SearchResult.summary"):
+        result.summary(level=level)

@@ -545,3 +545,21 @@ def test_tie_sampler_carries_each_tie_independently(row, mode):
     full = spread(net, trials=500, seed=3).trial_hop
     reach = spread(net, trials=500, seed=3, record="reach").trial_hop
     np.testing.assert_array_equal(full, reach)
+
+
+def test_unknown_community_is_never_a_crossing():
+    G = nx.path_graph(4)
+    nx.set_node_attributes(G, {0: "a", 1: None, 2: "b", 3: float("nan")}, "community")
+    net = from_networkx(
+        G, strength=1.0, activity=1.0, recruiters=[0], candidates=[1, 2, 3]
+    )
+    trials = spread(net, trials=3, seed=1).trials()
+    # 0 -> 1 (unknown) -> 2 ("b") -> 3 (unknown): no known pair differs along
+    # a single tie, so nobody's chain crossed communities
+    assert (trials["cross_community_candidates"] == 0).all()
+    G.nodes[1]["community"] = "a"
+    net = from_networkx(
+        G, strength=1.0, activity=1.0, recruiters=[0], candidates=[1, 2, 3]
+    )
+    trials = spread(net, trials=3, seed=1).trials()
+    assert (trials["cross_community_candidates"] == 2).all()  # 2 and 3 crossed

@@ -232,7 +232,7 @@ def spread_block(
     row_mode, row_scale, row_thin, tie_ratio, tie_prefix : from :func:`row_tables`
     activity : float64 (n,)
     is_candidate : bool (n,)
-    community : int32 (n,), or empty when the network has none
+    community : int32 (n,) codes, -1 unknown; empty when the network has none
     sources : int32, distinct ids (hop 0)
     source_activity : float
     key : uint64 run key
@@ -510,8 +510,8 @@ def spread_block(
                     if has_community:
                         cv = community[v]
                         comm_pos[pos] = cv
-                        if comm_pos[pp] != cv:
-                            f |= np.uint8(2)
+                        if cv >= 0 and comm_pos[pp] >= 0 and comm_pos[pp] != cv:
+                            f |= np.uint8(2)  # unknown (-1) is never a crossing
                     if is_candidate[v]:
                         f |= np.uint8(4)
                         if f & 1:
