@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from referral._engine.spread_kernel import HOP_COLUMNS
 from referral.network import from_arrays, from_networkx
 from referral.populations import community_population
 from referral.spread import SpreadResult, spread
@@ -254,22 +255,7 @@ def test_losses_add_up_exactly(population):
         keep_chains=200,
     )
     sums = result.hop_sums
-    cols = {
-        name: k
-        for k, name in enumerate(
-            [
-                "held",
-                "acted",
-                "offered",
-                "arrived",
-                "did_not_act",
-                "not_carried",
-                "already_reached",
-                "hop_limit",
-                "fanout",
-            ]
-        )
-    }
+    cols = {name: k for k, name in enumerate(HOP_COLUMNS)}
     lost = sums[
         :,
         [
