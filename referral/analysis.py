@@ -27,6 +27,9 @@ import numpy as np
 import pandas as pd
 
 from referral._random import resolve_entropy
+from referral._stats import Z95 as _Z95
+from referral._stats import binomial_se, mean_se, paired_difference_se
+from referral._stats import ratio_se as _ratio_se
 from referral._validation import check_int
 from referral.interventions import scale_activity
 from referral.network import ReferralNetwork
@@ -43,7 +46,6 @@ __all__ = [
     "compare",
 ]
 
-_Z95 = 1.959963984540054
 _SPREAD_LOSSES = [
     "lost_did_not_act",
     "lost_not_carried",
@@ -54,26 +56,8 @@ _SPREAD_LOSSES = [
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:
-    values = np.asarray(values, dtype=np.float64)
-    if len(values) < 2:
-        return float(values.mean()) if len(values) else np.nan, 0.0
-    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(len(values)))
-
-
-def _ratio_se(numerator: np.ndarray, denominator: np.ndarray) -> tuple[float, float]:
-    """Ratio of sums with a delta-method standard error over trials."""
-    numerator = np.asarray(numerator, dtype=np.float64)
-    denominator = np.asarray(denominator, dtype=np.float64)
-    total = denominator.sum()
-    if total == 0:
-        return np.nan, np.nan
-    ratio = numerator.sum() / total
-    n = len(denominator)
-    if n < 2:
-        return float(ratio), np.nan
-    residual = numerator - ratio * denominator
-    se = np.sqrt(residual.var(ddof=1) / n) / denominator.mean()
-    return float(ratio), float(se)
+    # one trial: se 0, as this module has always reported
+    return mean_se(values, single=0.0)
 
 
 # -------------------------------------------------------------------- dropoff
@@ -661,7 +645,7 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
     def binomial(scope, hop, chains, via, per=1.0):
         share = via / chains if chains else np.nan
         count = chains * per
-        se = np.sqrt(share * (1 - share) / count) if count else np.nan
+        se = float(binomial_se(share, count)) if count else np.nan
         rows.append((scope, hop, chains, via, share, se))
 
     if isinstance(result, SpreadResult):
@@ -853,7 +837,9 @@ def compare(
     for name, measures in per_scenario.items():
         for measure, values in measures.items():
             mean, se = _mean_se(values)
-            diff, diff_se = _mean_se(values - reference[measure])
+            diff, diff_se = paired_difference_se(
+                values, reference[measure], single=0.0
+            )
             rows.append(
                 (
                     name,

@@ -35,6 +35,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from referral._stats import Z95, normal_interval, standard_error, wilson_interval, z_for
+
 __all__ = [
     "plot_reach",
     "plot_dropoff",
@@ -83,7 +85,6 @@ _LOSS_LABELS = {
     "lost_step_limit": "step limit",
 }
 
-_Z95 = 1.959963984540054
 
 
 # ---------------------------------------------------------------- helpers
@@ -108,11 +109,7 @@ def _z(level):
             f"The 'level' parameter must be a float in the range (0, 1). "
             f"Got {level!r} instead."
         )
-    if abs(level - 0.95) < 1e-12:
-        return _Z95
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + level / 2))
+    return z_for(level)
 
 
 def _named(results, kind, function):
@@ -142,10 +139,8 @@ def _colors(n):
 
 def _wilson_band(p, n, z):
     """Wilson score interval of proportions ``p`` out of ``n``."""
-    p = np.asarray(p, dtype=np.float64)
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return np.maximum(centre - half, 0.0), np.minimum(centre + half, 1.0)
+    low, high = wilson_interval(np.atleast_1d(p), n, z)
+    return low, high
 
 
 def _percent(ax, axis="y"):
@@ -239,11 +234,7 @@ def plot_reach(
         counts = np.cumsum(res.trial_hop.astype(np.float64), axis=1)
         hops = np.arange(counts.shape[1])
         mean = counts.mean(axis=0)
-        se = (
-            counts.std(axis=0, ddof=1) / np.sqrt(len(counts))
-            if len(counts) > 1
-            else np.zeros_like(mean)
-        )
+        se = standard_error(counts, axis=0, single=0.0)
         prefix = "" if name is None else f"{name}: "
         line_kwargs = {"marker": "o", "markersize": 4, **kwargs}
         line_kwargs.setdefault("color", color)
@@ -668,7 +659,7 @@ def plot_threshold(
         high = curve[f"{column}_ci_high"].to_numpy(dtype=np.float64)
     else:
         se = curve[f"{column}_se"].to_numpy(dtype=np.float64)
-        low, high = y - _Z95 * se, y + _Z95 * se
+        low, high = normal_interval(y, se, Z95)
     ax = _axes(ax)
     line_kwargs = {"marker": "o", "markersize": 4, "color": "#1f77b4", **kwargs}
     (line,) = ax.plot(x, y, label="reach (mean, 95% CI band)", **line_kwargs)
@@ -764,7 +755,7 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
         low = loss - frame["loss_ci_low"].to_numpy(dtype=np.float64)
         high = frame["loss_ci_high"].to_numpy(dtype=np.float64) - loss
     elif "loss_se" in frame.columns:
-        low = high = _Z95 * frame["loss_se"].to_numpy(dtype=np.float64)
+        low = high = Z95 * frame["loss_se"].to_numpy(dtype=np.float64)
     else:
         low = high = np.zeros_like(loss)
     y = np.arange(len(frame))

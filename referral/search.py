@@ -26,6 +26,14 @@ import pandas as pd
 from referral._engine import search_kernel as _k
 from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
 from referral._random import base_key, resolve_entropy
+from referral._stats import (
+    binomial_se,
+    median_interval,
+    normal_interval,
+    standard_error,
+    wilson_interval,
+    z_for,
+)
 from referral._validation import check_int, check_probability
 from referral.network import ReferralNetwork
 
@@ -352,13 +360,11 @@ def _describe_distance(distance) -> str:
 
 # --------------------------------------------------------------------- result
 def _wilson(k, n, z):
+    """Proportion ``k / n``, its standard error and Wilson interval."""
     if n == 0:
         return np.nan, np.nan, np.nan, np.nan
     p = k / n
-    se = np.sqrt(p * (1 - p) / n)
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return p, se, max(0.0, centre - half), min(1.0, centre + half)
+    return (p, float(binomial_se(p, n)), *wilson_interval(p, n, z))
 
 
 @dataclass(frozen=True, eq=False)
@@ -808,9 +814,7 @@ class SearchResult:
                 f"The 'level' parameter of SearchResult.summary must be a float "
                 f"strictly between 0 and 1. Got {level!r} instead."
             )
-        from scipy.stats import binom, norm
-
-        z = float(norm.ppf(0.5 + level / 2))
+        z = z_for(level, function="SearchResult.summary")
         n = self.n_chains
         rows = []
         for code, name in enumerate(OUTCOMES):
@@ -823,17 +827,15 @@ class SearchResult:
         m = len(lengths)
         if m:
             mean = float(lengths.mean())
-            se = float(lengths.std(ddof=1) / np.sqrt(m)) if m > 1 else np.nan
-            rows.append(("mean_length", mean, se, mean - z * se, mean + z * se, m))
+            se = standard_error(lengths)
+            rows.append(("mean_length", mean, se, *normal_interval(mean, se, z), m))
             rows.append(
-                ("mean_intermediaries", mean - 1, se, mean - 1 - z * se,
-                 mean - 1 + z * se, m)
+                ("mean_intermediaries", mean - 1, se,
+                 *normal_interval(mean - 1, se, z), m)
             )
-            lo = int(binom.ppf((1 - level) / 2, m, 0.5))
-            hi = min(m - 1, int(binom.isf((1 - level) / 2, m, 0.5)))
             rows.append(
                 ("median_length", float(np.median(lengths)), np.nan,
-                 float(lengths[max(lo - 1, 0)]), float(lengths[hi]), m)
+                 *median_interval(lengths, level), m)
             )
         else:
             for name in ["mean_length", "mean_intermediaries", "median_length"]:

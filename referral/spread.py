@@ -25,13 +25,13 @@ from referral._engine.spread_kernel import (
 )
 from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
 from referral._random import base_key, resolve_entropy
+from referral._stats import Z95, binomial_se, normal_interval, standard_error
 from referral._validation import check_int, check_probability
 from referral.network import ReferralNetwork
 
 __all__ = ["spread", "SpreadResult"]
 
 _RECORD_MODES = ("full", "reach")
-_Z95 = 1.959963984540054
 
 
 def _hop_index(name):
@@ -281,7 +281,7 @@ class SpreadResult:
                 "candidate": net.is_candidate,
                 "recruiter": net.is_recruiter,
                 "reach_probability": p,
-                "reach_se": np.sqrt(p * (1.0 - p) / trials),
+                "reach_se": binomial_se(p, trials),
                 "mean_hop": mean_hop,
                 "hop_sd": hop_sd,
                 "chain_credit": credit,
@@ -485,7 +485,7 @@ class SpreadResult:
         for name, values in measures.items():
             mean = float(values.mean())
             se = float(_se(values))
-            rows.append((name, mean, se, mean - _Z95 * se, mean + _Z95 * se))
+            rows.append((name, mean, se, *normal_interval(mean, se, Z95)))
         columns = ["measure", "mean", "se", "ci_low", "ci_high"]
         frame = pd.DataFrame(rows, columns=columns)
         frame.attrs["trials"] = self.n_trials
@@ -494,11 +494,8 @@ class SpreadResult:
 
 
 def _se(values, axis=None):
-    values = np.asarray(values, dtype=np.float64)
-    count = values.shape[0] if axis is not None else values.size
-    if count < 2:
-        return np.zeros(values.shape[1:]) if axis is not None else 0.0
-    return values.std(axis=axis, ddof=1) / np.sqrt(count)
+    # one trial: 0, as this module has always reported
+    return standard_error(values, axis=axis, single=0.0)
 
 
 def spread(

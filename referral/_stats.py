@@ -1,0 +1,351 @@
+"""The statistics behind every interval the library reports: one home.
+
+* :data:`Z95` and :func:`z_for`: the two-sided normal quantile of a
+  confidence level.
+* :func:`binomial_se` and :func:`wilson_interval`: a proportion's standard
+  error and its Wilson score interval.
+* :func:`standard_error`, :func:`mean_se` and :func:`paired_difference_se`:
+  a mean over independent trials, and a difference of paired means (common
+  random numbers) with the standard error of the trial-by-trial differences.
+* :func:`ratio_se`: a ratio of sums with its delta-method standard error.
+* :func:`normal_interval`: ``estimate -/+ z se``.
+* :func:`median_interval`: the distribution-free (order-statistic, binomial)
+  interval of a median.
+
+Every estimator in :mod:`referral.spread`, :mod:`referral.search`,
+:mod:`referral.analysis` and :mod:`referral.plot` calls these, so a formula
+is written once and tested once (``tests/test_stats.py`` against hand
+computations and :mod:`scipy.stats`, ``tests/test_coverage.py`` by
+replication).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "Z95",
+    "z_for",
+    "binomial_se",
+    "wilson_interval",
+    "standard_error",
+    "mean_se",
+    "paired_difference_se",
+    "ratio_se",
+    "normal_interval",
+    "median_interval",
+]
+
+#: The two-sided 95% normal quantile, ``scipy.stats.norm.ppf(0.975)``.
+Z95 = 1.959963984540054
+
+
+def _check_level(level, function: str) -> float:
+    if (
+        isinstance(level, bool)
+        or not isinstance(level, numbers.Real)
+        or not 0.0 < float(level) < 1.0
+    ):
+        raise ValueError(
+            f"The 'level' parameter of {function} must be a float strictly "
+            f"between 0 and 1. Got {level!r} instead."
+        )
+    return float(level)
+
+
+def z_for(level: float = 0.95, *, function: str = "z_for") -> float:
+    """The two-sided normal quantile of a confidence level.
+
+    Parameters
+    ----------
+    level : float, default 0.95
+        Confidence level, strictly between 0 and 1.
+    function : str, default "z_for"
+        The public function named in the error message.
+
+    Returns
+    -------
+    float
+        ``z`` such that a standard normal lies in ``[-z, z]`` with
+        probability ``level`` (:data:`Z95` for 0.95).
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not a number strictly between 0 and 1.
+
+    Examples
+    --------
+    >>> z_for(0.95) == Z95
+    True
+    >>> round(z_for(0.9), 6)
+    1.644854
+    """
+    level = _check_level(level, function)
+    if abs(level - 0.95) < 1e-12:
+        return Z95
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def binomial_se(p, n):
+    """Standard error of a proportion, ``sqrt(p (1 - p) / n)``.
+
+    Parameters
+    ----------
+    p : float or array_like
+        Observed proportion(s).
+    n : float or array_like
+        Number of independent observations behind each proportion.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        NaN where ``n`` is 0.
+
+    Examples
+    --------
+    >>> float(binomial_se(0.5, 100))
+    0.05
+    """
+    p = np.asarray(p, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.where(n > 0, np.sqrt(p * (1.0 - p) / np.where(n > 0, n, 1.0)), np.nan)
+    return se[()] if se.ndim == 0 else se
+
+
+def wilson_interval(p, n, z: float = Z95):
+    """Wilson score interval of a proportion.
+
+    Parameters
+    ----------
+    p : float or array_like
+        Observed proportion(s) ``k / n``.
+    n : int
+        Number of trials behind each proportion (positive).
+    z : float, default :data:`Z95`
+        Normal quantile of the level (see :func:`z_for`).
+
+    Returns
+    -------
+    low, high : float or numpy.ndarray
+        ``(centre -/+ half)`` clipped to ``[0, 1]``, with centre
+        ``(p + z^2 / 2n) / (1 + z^2 / n)`` and half-width
+        ``z sqrt(p (1 - p) / n + z^2 / 4n^2) / (1 + z^2 / n)``.
+
+    References
+    ----------
+    E. B. Wilson, "Probable inference, the law of succession, and
+    statistical inference", JASA 22 (1927) 209-212.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(0.0, 10)
+    >>> float(low), round(float(high), 4)
+    (0.0, 0.2775)
+    """
+    p = np.asarray(p, dtype=np.float64)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    low, high = np.maximum(centre - half, 0.0), np.minimum(centre + half, 1.0)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def standard_error(values, axis=None, *, single: float = np.nan):
+    """Standard error of a mean over independent values, ``sd / sqrt(n)``.
+
+    Parameters
+    ----------
+    values : array_like
+        The values (one per trial); with ``axis=0``, one row per trial.
+    axis : None or 0, default None
+        ``None`` for all values, ``0`` for one standard error per column.
+    single : float, default NaN
+        What to report when there are fewer than two values (the sample
+        standard deviation is undefined there).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The sample standard deviation (``ddof=1``) over ``sqrt(n)``.
+
+    Examples
+    --------
+    >>> float(standard_error([1.0, 2.0, 3.0, 4.0]))
+    0.6454972243679028
+    >>> float(standard_error([5.0], single=0.0))
+    0.0
+    """
+    values = np.asarray(values, dtype=np.float64)
+    count = values.shape[0] if axis is not None else values.size
+    if count < 2:
+        if axis is not None:
+            return np.full(values.shape[1:], single)
+        return float(single)
+    se = values.std(axis=axis, ddof=1) / np.sqrt(count)
+    return float(se) if axis is None else se
+
+
+def mean_se(values, *, single: float = np.nan) -> tuple[float, float]:
+    """Mean over independent values with its standard error.
+
+    Parameters
+    ----------
+    values : array_like
+        One value per trial.
+    single : float, default NaN
+        The standard error reported for fewer than two values.
+
+    Returns
+    -------
+    mean, se : float
+        The mean (NaN for no values) and :func:`standard_error`.
+
+    Examples
+    --------
+    >>> mean_se([1.0, 2.0, 3.0, 4.0])
+    (2.5, 0.6454972243679028)
+    """
+    values = np.asarray(values, dtype=np.float64).ravel()
+    mean = float(values.mean()) if len(values) else np.nan
+    return mean, standard_error(values, single=single)
+
+
+def paired_difference_se(
+    values, reference, *, single: float = np.nan
+) -> tuple[float, float]:
+    """Mean paired difference with the standard error of the differences.
+
+    With common random numbers, trial ``t`` of two scenarios shares its
+    random draws, so the differences ``values[t] - reference[t]`` are
+    independent over trials and their spread, not the two scenarios'
+    spreads, measures the uncertainty of the difference.
+
+    Parameters
+    ----------
+    values, reference : array_like
+        Per-trial values of the two scenarios, paired by position.
+    single : float, default NaN
+        The standard error reported for fewer than two pairs.
+
+    Returns
+    -------
+    diff, se : float
+        ``mean(values - reference)`` and its :func:`standard_error`.
+
+    Examples
+    --------
+    >>> paired_difference_se([3.0, 5.0, 4.0], [1.0, 2.0, 3.0])
+    (2.0, 0.5773502691896258)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    return mean_se(values - reference, single=single)
+
+
+def ratio_se(numerator, denominator) -> tuple[float, float]:
+    """Ratio of sums over trials with its delta-method standard error.
+
+    Parameters
+    ----------
+    numerator, denominator : array_like
+        Per-trial values ``x_t`` and ``y_t``.
+
+    Returns
+    -------
+    ratio, se : float
+        ``R = sum(x) / sum(y)`` and
+        ``sqrt(var(x - R y) / n) / mean(y)`` (sample variance, ``ddof=1``);
+        NaN ratio for ``sum(y) == 0`` and NaN se for fewer than two trials.
+
+    Notes
+    -----
+    The first-order Taylor (delta-method) expansion of ``mean(x) / mean(y)``
+    around the true means; see for example Cochran, *Sampling Techniques*
+    (1977), section 6.3.
+
+    Examples
+    --------
+    >>> ratio_se([1.0, 2.0, 3.0], [2.0, 4.0, 6.0])
+    (0.5, 0.0)
+    """
+    numerator = np.asarray(numerator, dtype=np.float64)
+    denominator = np.asarray(denominator, dtype=np.float64)
+    total = denominator.sum()
+    if total == 0:
+        return np.nan, np.nan
+    ratio = numerator.sum() / total
+    n = len(denominator)
+    if n < 2:
+        return float(ratio), np.nan
+    residual = numerator - ratio * denominator
+    se = np.sqrt(residual.var(ddof=1) / n) / denominator.mean()
+    return float(ratio), float(se)
+
+
+def normal_interval(estimate, se, z: float = Z95):
+    """The normal interval ``estimate -/+ z se``.
+
+    Parameters
+    ----------
+    estimate, se : float or array_like
+    z : float, default :data:`Z95`
+
+    Returns
+    -------
+    low, high : float or numpy.ndarray
+
+    Examples
+    --------
+    >>> normal_interval(10.0, 1.0)
+    (8.040036015459946, 11.959963984540053)
+    """
+    return estimate - z * se, estimate + z * se
+
+
+def median_interval(values, level: float = 0.95) -> tuple[float, float]:
+    """Distribution-free confidence interval of a median (order statistics).
+
+    The number ``B`` of values below the true median is Binomial(m, 1/2),
+    so ``[x_(j), x_(k)]`` (1-based order statistics) covers the median with
+    probability ``P(j <= B <= k - 1)``. Here ``j`` is the
+    ``(1 - level) / 2`` quantile of ``B`` and ``k - 1`` its upper
+    ``(1 - level) / 2`` quantile (both clipped to the data), which gives at
+    least ``level`` coverage for continuous data (more with ties).
+
+    Parameters
+    ----------
+    values : array_like
+        The sample (any order), at least one value.
+    level : float, default 0.95
+
+    Returns
+    -------
+    low, high : float
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is empty or ``level`` is not strictly between 0 and 1.
+
+    Examples
+    --------
+    >>> median_interval(range(1, 21))
+    (6.0, 15.0)
+    """
+    from scipy.stats import binom
+
+    level = _check_level(level, "median_interval")
+    x = np.sort(np.asarray(values, dtype=np.float64).ravel())
+    m = len(x)
+    if m == 0:
+        raise ValueError("median_interval needs at least one value. Got none.")
+    lo = int(binom.ppf((1 - level) / 2, m, 0.5))
+    hi = min(m - 1, int(binom.isf((1 - level) / 2, m, 0.5)))
+    return float(x[max(lo - 1, 0)]), float(x[hi])
