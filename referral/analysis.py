@@ -627,9 +627,11 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
           search: count).
         - ``via_weak`` (float64): of them, chains with at least one weak tie.
         - ``share`` (float64): ``via_weak / chains``.
-        - ``share_se`` (float64): its standard error (delta method over
-          trials for a spread's overall and cross-community rows; binomial
-          otherwise).
+        - ``share_se`` (float64): its standard error. Spread: the delta
+          method over trials (a ratio of per-trial sums); for ``by hop``
+          rows its variance comes from the trials whose chains were kept
+          (``keep_chains``, binomial if fewer than two). Search: binomial
+          over chains.
 
     Examples
     --------
@@ -660,16 +662,26 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
 
         ratio_row("overall", "candidates_reached", "weak_chain_candidates")
         hops = result.by_hop()
+        kept = _kept_by_hop(result, len(hops))
         for hop, chains, via in zip(
             hops["hop"],
             hops["new_candidates_mean"],
             hops["weak_chain_candidates_mean"],
             strict=True,
         ):
-            if chains > 0:
+            if chains > 0 and kept is None:
                 binomial(
                     "by hop", int(hop), float(chains), float(via), per=result.n_trials
                 )
+            elif chains > 0:
+                # candidates of one trial share their chains, so they are not
+                # independent draws: delta method over trials, its variance
+                # from the kept trials, scaled to all trials
+                share = via / chains
+                y, x = kept[0][:, hop], kept[1][:, hop]
+                spread_ = np.std(x - share * y, ddof=1)
+                se = spread_ / np.sqrt(result.n_trials) / chains
+                rows.append(("by hop", int(hop), float(chains), float(via), share, se))
         if result.network.community is None:
             rows.append(("cross-community", -1, np.nan, np.nan, np.nan, np.nan))
         else:
@@ -708,6 +720,25 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["scope", "hop", "chains", "via_weak", "share", "share_se"]
     ).astype({"hop": "int64", "chains": "float64", "via_weak": "float64"})
+
+
+def _kept_by_hop(result: SpreadResult, n_hops: int):
+    """Per kept trial and hop: candidates reached and those via a weak tie.
+
+    ``None`` with fewer than two kept trials.
+    """
+    kept = min(result.keep_chains, result.n_trials)
+    if kept < 2:
+        return None
+    chains = result.chains()
+    chains = chains[chains["candidate"].to_numpy(bool)]
+    trial = chains["trial"].to_numpy(np.int64)
+    hop = chains["hop"].to_numpy(np.int64)
+    total = np.zeros((kept, n_hops))
+    weak = np.zeros((kept, n_hops))
+    np.add.at(total, (trial, hop), 1.0)
+    np.add.at(weak, (trial, hop), chains["via_weak_tie"].to_numpy(np.float64))
+    return total, weak
 
 
 # -------------------------------------------------------------------- compare

@@ -39,7 +39,6 @@ crash never leaves a partial file, and nothing is overwritten without
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import sys
 import time
@@ -309,104 +308,8 @@ def _search(args) -> int:
 
 
 # ------------------------------------------------------------------- sweep
-_BUILDERS = {
-    "community_population": "referral.populations:community_population",
-    "email_eu_core": "referral.datasets:email_eu_core",
-    "facebook_ego": "referral.datasets:facebook_ego",
-    "edgelist": "referral.io:read_edgelist",
-}
-_MODIFIERS = ("activity_scale", "referral_bonus")
-
-
-def _builder(name):
-    import importlib
-
-    module, _, attribute = _BUILDERS[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)
-
-
-def toml_build(builder: str, fixed: dict, **params):
-    """Build a network for ``referral sweep`` (module level, so picklable).
-
-    ``params`` may include ``activity_scale`` (multiply everyone's activity)
-    and ``referral_bonus`` (add to it); the rest go to the builder.
-    """
-    from referral import interventions
-
-    kwargs = {**fixed, **params}
-    scale = kwargs.pop("activity_scale", None)
-    bonus = kwargs.pop("referral_bonus", None)
-    for key, value in list(kwargs.items()):
-        if isinstance(value, list):
-            kwargs[key] = tuple(value)  # TOML arrays: Beta shapes and the like
-    network = _builder(builder)(**kwargs)
-    if scale is not None:
-        network = interventions.scale_activity(network, scale)
-    if bonus is not None:
-        network = interventions.referral_bonus(network, bonus)
-    return network
-
-
-def read_sweep_spec(path) -> dict:
-    """Read and check a sweep TOML file (see ``referral sweep --help``)."""
-    import tomllib
-
-    path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            spec = tomllib.load(handle)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise CLIError(f"{str(path)!r} is not valid TOML: {error}.") from None
-    where = repr(str(path))
-    unknown = set(spec) - {"network", "grid", "simulate"}
-    if unknown:
-        raise CLIError(
-            f"{where}: unknown table(s) {sorted(unknown)}; expected [network], "
-            f"[grid] and [simulate]."
-        )
-    network = spec.get("network", {})
-    builder = network.get("builder", "community_population")
-    if builder not in _BUILDERS:
-        raise CLIError(
-            f"{where}: [network] builder must be one of {sorted(_BUILDERS)}. Got "
-            f"{builder!r}."
-        )
-    fixed = {k: v for k, v in network.items() if k != "builder"}
-    grid = spec.get("grid")
-    if not isinstance(grid, dict) or not grid:
-        raise CLIError(f"{where}: needs a non-empty [grid] table of value lists.")
-    allowed = set(inspect.signature(_builder(builder)).parameters) | set(_MODIFIERS)
-    for key in [*grid, *fixed]:
-        if key not in allowed:
-            raise CLIError(
-                f"{where}: {key!r} is not a parameter of {builder}; valid: "
-                f"{sorted(allowed - {'seed'})}."
-            )
-    for key, values in grid.items():
-        if not isinstance(values, list) or not values:
-            raise CLIError(
-                f"{where}: [grid] {key} must be a non-empty list of values. Got "
-                f"{values!r}."
-            )
-    simulate = dict(spec.get("simulate", {}))
-    kind = simulate.pop("kind", "spread")
-    if kind not in ("spread", "search"):
-        raise CLIError(
-            f"{where}: [simulate] kind must be 'spread' or 'search'. Got {kind!r}."
-        )
-    trials = simulate.pop("trials", 100)
-    seed = simulate.pop("seed", 0)
-    return {
-        "builder": builder,
-        "fixed": fixed,
-        "grid": grid,
-        "kind": kind,
-        "trials": trials,
-        "seed": seed,
-        "simulate_kwargs": simulate,
-    }
+# The TOML sweep specification (read_sweep_spec, toml_build) lives in
+# referral.sweep.
 
 
 def _sweep(args) -> int:
@@ -417,7 +320,7 @@ def _sweep(args) -> int:
     from referral.io import write_table
     from referral.search import search
     from referral.spread import spread
-    from referral.sweep import sweep
+    from referral.sweep import read_sweep_spec, sweep, toml_build
 
     spec = read_sweep_spec(args.grid)
     out = Path(args.out)
@@ -436,6 +339,7 @@ def _sweep(args) -> int:
         progress=_progress(args),
         per_trial=args.per_trial,
         results_dir=args.results_dir,
+        interventions=spec["interventions"],
         **spec["simulate_kwargs"],
     )
     t0 = time.perf_counter()
@@ -737,10 +641,17 @@ Run every combination of a parameter grid read from a TOML file:
   [network]
   builder = "community_population"   # or email_eu_core, facebook_ego, edgelist
   n_people = 2000                    # fixed arguments of the builder
+  # builder = "edgelist" reads path = "ties.csv" (relative to this file)
+  # with read_edgelist's options (source, target, strength, activity, ...)
 
   [grid]                             # lists of values; every combination runs
   strong_contacts = [4, 6, 8]
-  activity_scale = [0.5, 1.0, 2.0]   # also: referral_bonus
+  activity_scale = [0.5, 1.0, 2.0]   # interventions: activity_scale,
+                                     # referral_bonus, add_weak_ties
+
+Configurations that differ only in interventions share the population and
+every trial's random numbers (paired); each row has the seed and build_seed
+that replay it.
 
   [simulate]
   kind = "spread"                    # or "search"

@@ -21,22 +21,38 @@ the three plain, picklable steps are exposed::
     parts = client.gather(client.map(run_task, tasks))
     table = collect(parts)
 
-Randomness
-----------
-Configuration ``c`` (its position in the grid, in :func:`itertools.product`
-order of the grid's keys) is simulated with the seed
-``SeedSequence(entropy, spawn_key=(c,))``, and the engine derives trial
-``t``'s random numbers from that and ``t``: every trial's stream is a pure
-function of ``(entropy, c, t)``. Results are therefore identical for any
-``n_jobs``, backend, task order or executor.
+Randomness and pairing
+----------------------
+A configuration's seeds are keyed by its *content*, not its position: with
+``key`` four 32-bit words of ``joblib.hash`` of its build parameters (every
+grid parameter except those named in ``interventions``), ``build`` gets
+``SeedSequence(entropy, spawn_key=(*key, 0x0B11D))`` and ``simulate`` gets
+``SeedSequence(entropy, spawn_key=key)``, from which the engine derives
+trial ``t``'s random numbers. Every trial's stream is a pure function of
+``(entropy, build parameters, t)``, so results are identical for any
+``n_jobs``, backend, task order, executor or grid order, and configurations
+that differ only in interventions (a referral bonus, an activity scale,
+boosts, added ties) share the population draw and every trial's random
+numbers: their differences are paired (common random numbers), and two
+configurations that differ by a negligible amount give nearly identical
+rows.
+
+Every row records what replays it: the parameters, ``trials``, ``seed`` and
+``build_seed``; ``simulate(build(**params, seed=build_seed), trials=trials,
+seed=seed, **options)`` gives the row again (``options`` are the sweep's
+simulate keywords, kept in ``attrs["simulate_kwargs"]``).
 
 Resuming
 --------
 With ``results_dir``, each finished configuration is written there atomically
-as one small file whose name carries a fingerprint of everything that
-determines it (parameters, trials, seed, options, the build and simulate
-functions). A rerun skips every configuration whose file exists, so an
-interrupted sweep resumes without recomputing finished work.
+as one small file whose name carries ``joblib.hash`` of everything that
+determines it: the parameters (by content, so two long arrays differing in
+one element differ), trials, seeds, options, and the code of the build and
+simulate functions (their source, defaults and partial arguments). A rerun
+skips every configuration whose file exists, so an interrupted sweep resumes
+without recomputing finished work, and a changed input is never served a
+stale part. (Code that a build function calls is not hashed: delete the
+folder after changing it.)
 """
 
 from __future__ import annotations
@@ -46,6 +62,7 @@ import hashlib
 import inspect
 import itertools
 import json
+import marshal
 import numbers
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -59,7 +76,18 @@ from referral._random import resolve_entropy
 from referral.io import atomic_write
 from referral.spread import spread
 
-__all__ = ["sweep", "make_tasks", "run_task", "collect", "SweepTask", "grid_configs"]
+__all__ = [
+    "sweep",
+    "make_tasks",
+    "run_task",
+    "collect",
+    "SweepTask",
+    "grid_configs",
+    "read_sweep_spec",
+    "toml_build",
+    "TOML_BUILDERS",
+    "TOML_INTERVENTIONS",
+]
 
 _MANIFEST = "sweep.json"
 _BUILD_STREAM = 0x0B11D  # spawn-key suffix of the stream given to ``build``
@@ -115,15 +143,60 @@ def grid_configs(grid: Mapping[str, Iterable]) -> list[dict]:
     ]
 
 
-def _name_of(function) -> str:
-    """A name that is stable across processes (no memory addresses)."""
+def _code_of(function):
+    """What identifies a function's behaviour, stable across processes.
+
+    Its module and name, its source (or, without one, its marshalled
+    bytecode), defaults and closure values, and for a
+    :func:`functools.partial` the bound arguments by content. For a
+    callable object: its class's ``__call__`` and the object's state.
+    """
+    import joblib
+
     if isinstance(function, functools.partial):
-        args = ", ".join(repr(a) for a in function.args)
-        keywords = ", ".join(f"{k}={v!r}" for k, v in sorted(function.keywords.items()))
-        return f"partial({_name_of(function.func)}; {args}; {keywords})"
+        return (
+            "partial",
+            _code_of(function.func),
+            joblib.hash(function.args),
+            joblib.hash(sorted(function.keywords.items())),
+        )
+    state = None
+    if not inspect.isfunction(function) and not inspect.ismethod(function):
+        call = getattr(type(function), "__call__", None)  # noqa: B004
+        if inspect.isfunction(call):
+            try:
+                state = joblib.hash(function)
+            except Exception:  # noqa: BLE001 - unpicklable state: name only
+                state = None
+            function = call
+    code = getattr(function, "__code__", None)
+    try:
+        body = inspect.getsource(function)
+    except (OSError, TypeError):
+        body = marshal.dumps(code) if code is not None else repr(function)
+    closure = getattr(function, "__closure__", None) or ()
+    try:
+        defaults = joblib.hash(
+            (
+                getattr(function, "__defaults__", None),
+                getattr(function, "__kwdefaults__", None),
+                [cell.cell_contents for cell in closure],
+            )
+        )
+    except Exception:  # noqa: BLE001 - unpicklable defaults: source only
+        defaults = None
     module = getattr(function, "__module__", None) or ""
-    name = getattr(function, "__qualname__", None) or repr(function)
-    return f"{module}.{name}"
+    name = getattr(function, "__qualname__", None) or type(function).__name__
+    return (module, name, body, defaults, state)
+
+
+def _content_key(params: Mapping, interventions) -> tuple[int, ...]:
+    """Four 32-bit words of ``joblib.hash`` of the build parameters."""
+    import joblib
+
+    population = sorted((k, v) for k, v in params.items() if k not in interventions)
+    digest = joblib.hash(population)
+    return tuple(int(digest[i : i + 8], 16) for i in range(0, 32, 8))
 
 
 def _accepts_seed(function) -> bool:
@@ -153,16 +226,20 @@ class SweepTask:
     build, simulate : callable
     trials : int
     seed : int
-        The configuration's seed, ``SeedSequence(entropy, spawn_key=(config,))``
-        reduced to an int; passed to ``simulate`` as ``seed=``.
+        The configuration's seed, ``SeedSequence(entropy, spawn_key=key)``
+        reduced to an int, ``key`` from its build parameters (see the module
+        notes); passed to ``simulate`` as ``seed=``.
     build_seed : int or None
         Passed to ``build`` as ``seed=`` when ``build`` takes a seed and the
-        grid does not set one.
+        grid does not set one. Shared, like ``seed``, by configurations
+        that differ only in interventions.
     per_trial : bool
     simulate_kwargs : dict
     results_dir : str or None
     fingerprint : str
-        Hash of everything that determines the result; part of the file name.
+        ``joblib.hash`` of everything that determines the result (parameters
+        by content, trials, seeds, options, the functions' code); part of
+        the file name.
     """
 
     config: int
@@ -192,19 +269,23 @@ class SweepTask:
 
 
 def _fingerprint(params, build, simulate, trials, seed, build_seed, per_trial, kw):
-    text = repr(
+    import joblib
+
+    import referral
+
+    return joblib.hash(
         (
-            sorted((k, repr(v)) for k, v in params.items()),
-            _name_of(build),
-            _name_of(simulate),
-            trials,
-            seed,
-            build_seed,
-            per_trial,
-            sorted((k, repr(v)) for k, v in kw.items()),
+            sorted(params.items()),
+            _code_of(build),
+            _code_of(simulate),
+            int(trials),
+            int(seed),
+            None if build_seed is None else int(build_seed),
+            bool(per_trial),
+            sorted(kw.items()),
+            referral.__version__,
         )
     )
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _resolve_sweep_entropy(seed, results_dir) -> int:
@@ -236,6 +317,7 @@ def make_tasks(
     per_trial: bool = False,
     results_dir=None,
     common_random_numbers: bool = False,
+    interventions: Iterable[str] = (),
     **simulate_kwargs,
 ) -> list[SweepTask]:
     """The tasks of a sweep, one per configuration, for any executor.
@@ -280,6 +362,7 @@ def make_tasks(
             f"instead."
         )
     configs = grid_configs(grid)
+    interventions = _check_interventions(interventions, grid)
     entropy = _resolve_sweep_entropy(seed, results_dir)
     if results_dir is not None:
         folder = Path(results_dir)
@@ -293,12 +376,12 @@ def make_tasks(
     give_build_seed = _accepts_seed(build)
     tasks = []
     for config, params in enumerate(configs):
-        stream = 0 if common_random_numbers else config
-        sim_seed = resolve_entropy(np.random.SeedSequence(entropy, spawn_key=(stream,)))
+        key = (0,) if common_random_numbers else _content_key(params, interventions)
+        sim_seed = resolve_entropy(np.random.SeedSequence(entropy, spawn_key=key))
         build_seed = None
         if give_build_seed and "seed" not in params:
             build_seed = resolve_entropy(
-                np.random.SeedSequence(entropy, spawn_key=(stream, _BUILD_STREAM))
+                np.random.SeedSequence(entropy, spawn_key=(*key, _BUILD_STREAM))
             )
         kwargs = dict(simulate_kwargs)
         tasks.append(
@@ -326,6 +409,25 @@ def make_tasks(
             )
         )
     return tasks
+
+
+def _check_interventions(interventions, grid) -> frozenset:
+    if isinstance(interventions, str):
+        interventions = [interventions]
+    try:
+        names = list(interventions)
+    except TypeError:
+        raise TypeError(
+            f"The 'interventions' parameter of sweep must be a list of grid "
+            f"parameter names. Got {interventions!r} instead."
+        ) from None
+    unknown = [n for n in names if not isinstance(n, str) or n not in grid]
+    if unknown:
+        raise ValueError(
+            f"The 'interventions' parameter of sweep must name grid parameters "
+            f"({sorted(grid)}). Got {unknown[0]!r} instead."
+        )
+    return frozenset(names)
 
 
 def _summary_row(result) -> dict:
@@ -369,8 +471,9 @@ def run_task(task: SweepTask) -> pd.DataFrame:
     Builds the network with ``task.build(**task.params)``, simulates it with
     ``task.simulate(network, trials=..., seed=task.seed, **kwargs)`` and
     returns its rows with the parameters (and ``config``, ``trials``,
-    ``seed``) as leading columns. With a results folder the part is written
-    atomically, and an existing part is read back instead of recomputed.
+    ``seed``, ``build_seed``) as leading columns. With a results folder the
+    part is written atomically, and an existing part is read back instead of
+    recomputed.
 
     Returns
     -------
@@ -392,6 +495,7 @@ def run_task(task: SweepTask) -> pd.DataFrame:
         leading[name] = [value] * len(body)
     leading["trials"] = np.full(len(body), task.trials, dtype=np.int64)
     leading["seed"] = np.full(len(body), task.seed, dtype=object)
+    leading["build_seed"] = np.full(len(body), task.build_seed, dtype=object)
     clash = [c for c in leading if c in body.columns]
     body = body.drop(columns=clash)
     frame = pd.concat(
@@ -429,6 +533,7 @@ def sweep(
     per_trial: bool = False,
     results_dir=None,
     common_random_numbers: bool = False,
+    interventions: Iterable[str] = (),
     **simulate_kwargs,
 ) -> pd.DataFrame:
     """Simulate every combination of parameters and return one tidy table.
@@ -450,8 +555,8 @@ def sweep(
     trials : int, default 100
         Trials per configuration.
     seed : None, int, SeedSequence or Generator
-        The sweep's randomness; configuration ``c`` uses
-        ``SeedSequence(entropy, spawn_key=(c,))``.
+        The sweep's randomness; a configuration's seeds are keyed by its
+        build parameters (see the module notes), not its position.
     n_jobs : int, optional
         Passed to :class:`joblib.Parallel`. ``None`` means 1 unless a
         ``joblib.parallel_config`` context says otherwise; ``-1`` is all
@@ -463,10 +568,17 @@ def sweep(
         One row per trial (``result.trials()``, or ``chains()`` for search)
         instead of one row per configuration.
     results_dir : str or path, optional
-        Folder for finished parts; a rerun skips them (resume).
+        Folder for finished parts; a rerun skips them (resume). Parts are
+        keyed by ``joblib.hash`` of their parameters, trials, seeds, options
+        and the build and simulate functions' code.
     common_random_numbers : bool, default False
-        Give every configuration the same seed, so that differences between
-        configurations are not blurred by independent noise.
+        Give every configuration the same seeds, whatever its parameters.
+    interventions : list of str, default ()
+        Grid parameters that change an intervention rather than the
+        population (for example ``"referral_bonus"``): configurations that
+        differ only in them share the population draw (``build``'s seed)
+        and every trial's random numbers, so their differences are paired.
+        ``build`` receives them like any other parameter and applies them.
     **simulate_kwargs
         Passed to ``simulate`` (e.g. ``max_hops=4``, ``record="reach"``).
 
@@ -478,9 +590,10 @@ def sweep(
 
         - ``config`` (int64): position of the configuration in the grid.
         - one column per grid parameter, with its value.
-        - ``trials`` (int64) and ``seed`` (object, a Python int): replay a
-          configuration with ``simulate(build(**params), trials=trials,
-          seed=seed)``.
+        - ``trials`` (int64), ``seed`` and ``build_seed`` (object, a Python
+          int; ``build_seed`` is None when ``build`` takes no seed or the
+          grid sets one): replay a row with ``simulate(build(**params,
+          seed=build_seed), trials=trials, seed=seed, **simulate_kwargs)``.
         - then the result's columns. For :func:`spread` these are
           ``{measure}_{statistic}`` for the measures ``people_reached``,
           ``candidates_reached``, ``candidate_share_reached`` and ``depth``
@@ -488,21 +601,23 @@ def sweep(
           (float64), e.g. ``people_reached_mean``; with ``per_trial`` the
           columns of :meth:`SpreadResult.trials`.
 
-        ``attrs["seed_entropy"]`` holds the sweep's entropy.
+        ``attrs["seed_entropy"]`` holds the sweep's entropy and
+        ``attrs["simulate_kwargs"]`` the options passed to ``simulate``.
 
     Raises
     ------
     ValueError
-        For an empty grid or a parameter with no values, or ``trials < 1``.
+        For an empty grid or a parameter with no values, ``trials < 1``, or
+        ``interventions`` naming something that is not a grid parameter.
     TypeError
         If ``build`` or ``simulate`` is not callable.
 
     Notes
     -----
     Results are identical for any ``n_jobs`` and backend: each
-    configuration's randomness depends only on the sweep's entropy and the
-    configuration's position, and the engine's per-trial streams on the
-    trial number.
+    configuration's randomness depends only on the sweep's entropy and its
+    build parameters, and the engine's per-trial streams on the trial
+    number.
 
     Examples
     --------
@@ -529,6 +644,7 @@ def sweep(
         per_trial=per_trial,
         results_dir=results_dir,
         common_random_numbers=common_random_numbers,
+        interventions=interventions,
         **simulate_kwargs,
     )
     done = [t for t in tasks if t.done]
@@ -551,4 +667,189 @@ def sweep(
             bar.close()
     table = collect(parts)
     table.attrs["seed_entropy"] = entropy
+    table.attrs["simulate_kwargs"] = dict(simulate_kwargs)
     return table
+
+
+# ---------------------------------------------------------- TOML sweep spec
+#: Builders a TOML sweep may name, as ``module:function``.
+TOML_BUILDERS = {
+    "community_population": "referral.populations:community_population",
+    "email_eu_core": "referral.datasets:email_eu_core",
+    "facebook_ego": "referral.datasets:facebook_ego",
+    "edgelist": "referral.io:read_edgelist",
+}
+#: Parameters of a TOML sweep that change an intervention, not the
+#: population; configurations that differ only in them are paired.
+TOML_INTERVENTIONS = ("activity_scale", "referral_bonus", "add_weak_ties")
+_DIGEST = "_source_sha256"  # fixed entry: the edge list file's content
+
+
+def _toml_builder(name):
+    import importlib
+
+    module, _, attribute = TOML_BUILDERS[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def toml_build(builder: str, fixed: dict, seed=None, **params):
+    """Build a network for ``referral sweep`` (module level, so picklable).
+
+    Parameters
+    ----------
+    builder : str
+        A key of :data:`TOML_BUILDERS`.
+    fixed : dict
+        The ``[network]`` table without ``builder``; for ``edgelist``,
+        ``path`` is the CSV file (passed as ``path_or_frame``).
+    seed : int, optional
+        Passed to the builder if it takes one, and to ``add_weak_ties``.
+    **params
+        One configuration of the ``[grid]``. ``activity_scale`` multiplies
+        everyone's activity, ``referral_bonus`` adds to it and
+        ``add_weak_ties`` adds that many random weak ties; the rest go to
+        the builder.
+
+    Returns
+    -------
+    ReferralNetwork
+
+    Examples
+    --------
+    >>> net = toml_build("community_population", {"n_people": 50},
+    ...                  seed=1, referral_bonus=0.1)
+    >>> net.n_people
+    50
+    """
+    from referral import interventions
+
+    kwargs = {**fixed, **params}
+    kwargs.pop(_DIGEST, None)
+    scale = kwargs.pop("activity_scale", None)
+    bonus = kwargs.pop("referral_bonus", None)
+    added = kwargs.pop("add_weak_ties", None)
+    if builder == "edgelist" and "path" in kwargs:
+        kwargs["path_or_frame"] = kwargs.pop("path")
+    for key, value in list(kwargs.items()):
+        if isinstance(value, list):
+            kwargs[key] = tuple(value)  # TOML arrays: Beta shapes and the like
+    function = _toml_builder(builder)
+    if seed is not None and "seed" in inspect.signature(function).parameters:
+        kwargs["seed"] = seed
+    network = function(**kwargs)
+    if added:
+        network = interventions.add_weak_ties(network, int(added), seed=seed)
+    if scale is not None:
+        network = interventions.scale_activity(network, scale)
+    if bonus is not None:
+        network = interventions.referral_bonus(network, bonus)
+    return network
+
+
+def read_sweep_spec(path) -> dict:
+    """Read and check a sweep TOML file (see ``referral sweep --help``).
+
+    Parameters
+    ----------
+    path : str or path
+        The TOML file, with tables ``[network]`` (``builder`` and its fixed
+        arguments), ``[grid]`` (lists of values) and ``[simulate]``
+        (``kind``, ``trials``, ``seed`` and options of spread or search).
+        For ``builder = "edgelist"``, ``path`` names the CSV edge list,
+        relative to the TOML file's folder.
+
+    Returns
+    -------
+    dict
+        ``builder``, ``fixed``, ``grid``, ``kind``, ``trials``, ``seed``,
+        ``simulate_kwargs`` and ``interventions`` (the grid parameters in
+        :data:`TOML_INTERVENTIONS`).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file (or the edge list it names) does not exist.
+    ValueError
+        If the file is not valid TOML (the line is named) or breaks a rule.
+    """
+    import tomllib
+
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            spec = tomllib.load(handle)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{str(path)!r} is not valid TOML: {error}.") from None
+    where = repr(str(path))
+    unknown = set(spec) - {"network", "grid", "simulate"}
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown table(s) {sorted(unknown)}; expected [network], "
+            f"[grid] and [simulate]."
+        )
+    network = spec.get("network", {})
+    builder = network.get("builder", "community_population")
+    if builder not in TOML_BUILDERS:
+        raise ValueError(
+            f"{where}: [network] builder must be one of {sorted(TOML_BUILDERS)}. "
+            f"Got {builder!r}."
+        )
+    fixed = {k: v for k, v in network.items() if k != "builder"}
+    grid = spec.get("grid")
+    if not isinstance(grid, dict) or not grid:
+        raise ValueError(f"{where}: needs a non-empty [grid] table of value lists.")
+    signature = inspect.signature(_toml_builder(builder)).parameters
+    allowed = {
+        name
+        for name, p in signature.items()
+        if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    } | set(TOML_INTERVENTIONS)
+    if builder == "edgelist":
+        allowed = (allowed - {"path_or_frame"}) | {"path"}
+    for key in [*grid, *fixed]:
+        if key not in allowed:
+            raise ValueError(
+                f"{where}: {key!r} is not a parameter of {builder}; valid: "
+                f"{sorted(allowed - {'seed'})}."
+            )
+    for key, values in grid.items():
+        if not isinstance(values, list) or not values:
+            raise ValueError(
+                f"{where}: [grid] {key} must be a non-empty list of values. Got "
+                f"{values!r}."
+            )
+    if builder == "edgelist":
+        if "path" not in fixed:
+            raise ValueError(
+                f"{where}: builder 'edgelist' needs path = \"ties.csv\" in "
+                f"[network] (the CSV edge list, relative to the TOML file)."
+            )
+        source = Path(fixed["path"]).expanduser()
+        if not source.is_absolute():
+            source = path.parent / source
+        if not source.is_file():
+            raise FileNotFoundError(
+                f"{where}: [network] path names no file: {str(source)!r}."
+            )
+        fixed["path"] = str(source.resolve())
+        fixed[_DIGEST] = hashlib.sha256(source.read_bytes()).hexdigest()
+    simulate = dict(spec.get("simulate", {}))
+    kind = simulate.pop("kind", "spread")
+    if kind not in ("spread", "search"):
+        raise ValueError(
+            f"{where}: [simulate] kind must be 'spread' or 'search'. Got {kind!r}."
+        )
+    trials = simulate.pop("trials", 100)
+    seed = simulate.pop("seed", 0)
+    return {
+        "builder": builder,
+        "fixed": fixed,
+        "grid": grid,
+        "kind": kind,
+        "trials": trials,
+        "seed": seed,
+        "simulate_kwargs": simulate,
+        "interventions": [k for k in grid if k in TOML_INTERVENTIONS],
+    }

@@ -323,7 +323,22 @@ def test_weak_tie_share_se_from_trials():
     overall = table.query("scope == 'overall'").iloc[0]
     assert overall["share"] == pytest.approx(r)
     assert overall["share_se"] == pytest.approx(np.sqrt(var / len(y)) / y.mean())
+    # every candidate is reached at hop 1, and all 80 trials are kept: the
+    # by-hop row is the same ratio with the same delta-method se
     hop1 = table.query("scope == 'by hop' and hop == 1").iloc[0]
+    assert hop1["share"] == pytest.approx(r)
+    assert hop1["share_se"] == pytest.approx(overall["share_se"], rel=1e-12)
+    # with 30 of 80 trials kept, the variance comes from those 30
+    res = spread(net, trials=80, seed=3, keep_chains=30)
+    hop1 = weak_tie_share(res).query("scope == 'by hop' and hop == 1").iloc[0]
+    head = trials.iloc[:30]
+    d = (head["weak_chain_candidates"] - r * head["candidates_reached"]).to_numpy()
+    assert hop1["share_se"] == pytest.approx(
+        np.std(d, ddof=1) / np.sqrt(80) / y.mean(), rel=1e-12
+    )
+    # with one kept trial, binomial over the candidates reached
+    res = spread(net, trials=80, seed=3, keep_chains=1)
+    hop1 = weak_tie_share(res).query("scope == 'by hop' and hop == 1").iloc[0]
     assert hop1["share_se"] == pytest.approx(np.sqrt(r * (1 - r) / y.sum()))
 
 
