@@ -649,15 +649,17 @@ Run every combination of a parameter grid read from a TOML file:
   activity_scale = [0.5, 1.0, 2.0]   # interventions: activity_scale,
                                      # referral_bonus, add_weak_ties
 
-Configurations that differ only in interventions share the population and
-every trial's random numbers (paired); each row has the seed and build_seed
-that replay it.
-
   [simulate]
   kind = "spread"                    # or "search"
   trials = 200
   seed = 1
-  max_hops = 6                       # any other option of spread/search
+  max_hops = 6                       # any other option of spread/search,
+                                     # e.g. sources = ["ana"] for an edge list
+
+Configurations that differ only in interventions share the population and
+every trial's random numbers (paired); each row has the seed and build_seed
+that replay it. With --results-dir, finished configurations are kept under
+a hash of their content and reused by a rerun.
 """
 
 
