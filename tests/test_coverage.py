@@ -179,6 +179,7 @@ def test_search_summary_coverage():
     check(hits["mean_length"], name="mean_length")
     # integer lengths: the order-statistic interval is conservative
     lo, _ = band(R)
+    print(f"coverage median_length: {sum(hits['median_length'])}/{R}")
     assert sum(hits["median_length"]) >= lo
 
 
