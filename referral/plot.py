@@ -804,10 +804,16 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
             **bar_kwargs)
     ax.set_yticks(y)
     ax.set_yticklabels([str(p) for p in frame["person"]])
-    ax.set_ylim(len(frame) - 0.5, -0.5)  # rank 1 at the top
+    if len(frame):
+        ax.set_ylim(len(frame) - 0.5, -0.5)  # rank 1 at the top
+    else:
+        ax.text(0.5, 0.5, "no one besides the sources was compared",
+                transform=ax.transAxes, ha="center", va="center", color="#555555")
     ax.axvline(0, color="black", linewidth=0.8)
+    text_column = "chain_share" in frame.columns and len(frame) > 0
     if tiers is not None and len(frame):
-        _gatekeeper_tiers(ax, frame, tiers)
+        # keep the legend left of the chain-share text column
+        _gatekeeper_tiers(ax, frame, tiers, right=0.86 if text_column else 1.0)
     if "chain_share" in frame.columns:
         right = np.nanmax(loss + np.maximum(high, 0)) if len(loss) else 1.0
         for k, value in enumerate(frame["chain_share"].to_numpy(dtype=np.float64)):
@@ -830,7 +836,7 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     return ax
 
 
-def _gatekeeper_tiers(ax, frame, tiers):
+def _gatekeeper_tiers(ax, frame, tiers, *, right=1.0):
     """Shade the top group, separate the tiers, and say what they mean."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -874,7 +880,8 @@ def _gatekeeper_tiers(ax, frame, tiers):
                    label="end of the top group" if only_top_ends
                    else "tier boundary (tiers below the top are descriptive)")
         )
-    ax.legend(handles=handles, loc="lower right", fontsize="small")
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(right, 0.0),
+              fontsize="small")
 
 
 # ------------------------------------------------------------- weak ties
