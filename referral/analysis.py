@@ -604,8 +604,7 @@ def gatekeepers(
     seed=None,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
-    """The people whose inaction costs the most reach, and which of them the
-    data can tell apart.
+    """The people whose inaction costs the most reach, with a top group.
 
     Two measures: **chain credit** (the share of successful chains, those
     that reached a candidate, that passed through the person) and
@@ -622,6 +621,7 @@ def gatekeepers(
     Parameters
     ----------
     network : ReferralNetwork
+        The network whose people are compared.
     result : SpreadResult, optional
         A spread on ``network`` with ``record="full"``; its sources, trials,
         hop limit and seed are reused. Default: a new spread with ``sources``,
@@ -637,19 +637,26 @@ def gatekeepers(
     measure : {"candidates_reached", "people_reached"}, optional
         The reach that is lost; default candidates reached if the network has
         candidates, else people reached.
-    trials, seed : optional
-        For the new spread when ``result`` is None.
+    trials : int, default 200
+        Trials of the new spread when ``result`` is None; otherwise the
+        result's trials are used.
     max_trials : int, optional
         Racing budget. When larger than the spread's trials, the people
         still in the top group (the contenders) are re-run on twice as
         many trials (the same first trials, extended: trial ``t`` is the
         same in every run of a seed), again and again until the top group
         is one person or every contender has ``max_trials`` trials. People
-        already separated keep their trials. Default: no racing.
+        already separated keep their trials. Each round re-runs the
+        contenders and the baseline from trial 0, so racing costs at most
+        twice its last round. Default: no racing.
     alpha : float, default 0.05
         Error rate of the top group: a person whose true loss is the largest
         on the shortlist is left out of it with probability at most
         ``alpha``, racing included.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the new spread when ``result`` is None; otherwise the
+        result's ``seed_entropy`` is used, so every re-run shares its
+        random numbers.
     n_jobs : int, optional
         Worker threads for every spread; the table is the same for any
         ``n_jobs``.
@@ -970,9 +977,12 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     Returns
     -------
     str
+        The sentence, built from the table's numbers only.
 
     Raises
     ------
+    TypeError
+        If ``table`` is not a DataFrame.
     ValueError
         If a column is missing.
 

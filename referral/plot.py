@@ -738,15 +738,19 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     top : int, optional
         Show only the first ``top`` rows (default: all).
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: the current Axes).
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.barh`.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Raises
     ------
+    TypeError
+        If ``table`` is not a DataFrame.
     ValueError
         If ``person`` or ``counterfactual_loss`` is missing.
 
