@@ -754,6 +754,11 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     ValueError
         If ``person`` or ``counterfactual_loss`` is missing.
 
+    See Also
+    --------
+    referral.analysis.gatekeepers : The table.
+    referral.analysis.gatekeeper_sentence : The same finding in words.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
