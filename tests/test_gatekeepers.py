@@ -351,3 +351,19 @@ def test_sentence_when_no_one_can_be_separated():
 )
 def test_approx_keeps_only_the_precision_the_error_allows(value, se, text):
     assert _approx(value, se) == text
+
+
+def test_sentence_and_plot_from_a_saved_table(tmp_path):
+    """The CLI writes the table as CSV; words and chart come back the same."""
+    import matplotlib.pyplot as plt
+
+    from referral.plot import plot_gatekeepers
+
+    table = gatekeepers(two_brokers(), top=4, trials=200, seed=3)
+    table.to_csv(tmp_path / "gatekeepers.csv", index=False)
+    saved = pd.read_csv(tmp_path / "gatekeepers.csv")
+    assert gatekeeper_sentence(saved) == gatekeeper_sentence(table)
+    fig, ax = plt.subplots()
+    plot_gatekeepers(saved, ax=ax)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[0] == "top group: the data cannot order these 2"
