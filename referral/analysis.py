@@ -1028,8 +1028,10 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     leader = str(first["person"])
     loss, se = float(first["counterfactual_loss"]), float(first["loss_se"])
 
-    def fewer(value, error):
+    def fewer(value, error, *, low=None):
         text = _approx(value, error)
+        if low is not None:  # a range is plural: "0.5 to 1 fewer candidates"
+            return f"{_approx(low, error)} to {text} fewer {plural}"
         return f"{text} fewer {singular if text == '1' else plural}"
 
     interval = (
@@ -1041,6 +1043,13 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
             f"No one compared is a gatekeeper: if any one of the "
             f"{_count(compared, 'person', 'people')} compared did not pass "
             f"openings on, the openings would reach no fewer {plural} on average."
+        )
+    if loss <= 0:
+        return (
+            f"No clear gatekeeper: none of the "
+            f"{_count(compared, 'person', 'people')} compared has an estimated "
+            f"loss above zero (the largest is {leader}'s, about "
+            f"{_approx(loss, se)} {plural} per opening; {interval})."
         )
     if not first["loss_ci_low"] > 0:
         return (
@@ -1062,10 +1071,8 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         )
     size = int(first["top_group_size"])
     others = compared - size
-    apart = (
-        f"the trials set {{}} apart from the other "
-        f"{_count(others, 'person', 'people')} compared"
-    )
+    rest = "person" if others == 1 else f"{others:,} people"
+    apart = f"the trials set {{}} apart from the other {rest} compared"
     if size == 1:
         return (
             f"The clear top gatekeeper is {leader}: if they did not pass openings "
@@ -1081,7 +1088,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     if _approx(low, coarse) == _approx(high, coarse):
         cost = f"about {fewer(high, coarse)}"
     else:
-        cost = f"about {_approx(low, coarse)} to {fewer(high, coarse)}"
+        cost = f"about {fewer(high, coarse, low=low)}"
     who = "any one of them" if shown == size else f"any one of the {shown} shown"
     if others == 0:
         opening = (

@@ -864,8 +864,9 @@ def _gatekeeper_tiers(ax, frame, tiers, *, right=1.0):
         ax.axhspan(-0.5, in_top - 0.5, color=_TOP_GROUP_COLOR, alpha=0.08,
                    linewidth=0, zorder=0)
         if size == 1:
+            others = "one" if compared == 2 else f"{compared - 1:,}"
             label = (
-                f"clear top: set apart from the other {compared - 1} compared"
+                f"clear top: set apart from the other {others} compared"
                 if compared > 1
                 else "the only person compared"
             )

@@ -367,3 +367,53 @@ def test_sentence_and_plot_from_a_saved_table(tmp_path):
     plot_gatekeepers(saved, ax=ax)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts[0] == "top group: the data cannot order these 2"
+
+
+def _table(**columns):
+    """A gatekeepers-shaped table with the given columns changed."""
+    base = {
+        "rank": [1, 2, 3],
+        "person": ["ana", "bo", "cy"],
+        "counterfactual_loss": [1.04, 0.96, 0.2],
+        "loss_se": [0.2, 0.2, 0.05],
+        "loss_ci_low": [0.65, 0.57, 0.1],
+        "loss_ci_high": [1.43, 1.35, 0.3],
+        "in_top_group": [True, True, False],
+        "top_group_size": [2, 2, 2],
+        "compared": [3, 3, 3],
+        "measure": ["candidates_reached"] * 3,
+    }
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def test_sentence_ranges_are_plural_and_collapse_when_equal_at_their_precision():
+    sentence = gatekeeper_sentence(_table())
+    # 0.96 and 1.04 with a standard error of 0.2 are both "1.0"
+    assert "would reach about 1.0 fewer candidates on average" in sentence
+    sentence = gatekeeper_sentence(_table(counterfactual_loss=[1.2, 0.5, 0.2]))
+    assert "about 0.5 to 1.2 fewer candidates" in sentence
+    sentence = gatekeeper_sentence(
+        _table(counterfactual_loss=[1.0, 0.4, 0.1], loss_se=[0.4, 0.4, 0.1])
+    )
+    assert "about 0.4 to 1.0 fewer candidates" in sentence
+    assert sentence.startswith("The data cannot separate ana and bo:")
+    assert sentence.endswith(
+        "the trials set them apart from the other person compared."
+    )
+
+
+def test_sentence_singular_and_negative_losses():
+    one = _table(counterfactual_loss=[1.0, 0.2, 0.1], loss_se=[0.0, 0.0, 0.0],
+                 loss_ci_low=[1.0, 0.2, 0.1], loss_ci_high=[1.0, 0.2, 0.1],
+                 in_top_group=[True, False, False], top_group_size=[1, 1, 1])
+    sentence = gatekeeper_sentence(one)
+    assert "about 1 fewer candidate on average (95% CI 1 to 1)" in sentence
+    # with fanout, removing someone can raise reach: never a gatekeeper then
+    negative = _table(counterfactual_loss=[-0.1, -0.3, -0.5],
+                      loss_ci_low=[-0.5, -0.7, -0.6], loss_ci_high=[0.3, 0.1, -0.4])
+    assert gatekeeper_sentence(negative) == (
+        "No clear gatekeeper: none of the 3 people compared has an estimated loss "
+        "above zero (the largest is ana's, about -0.1 candidates per opening; "
+        "95% CI -0.5 to 0.3)."
+    )
