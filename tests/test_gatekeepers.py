@@ -417,3 +417,16 @@ def test_sentence_singular_and_negative_losses():
         "above zero (the largest is ana's, about -0.1 candidates per opening; "
         "95% CI -0.5 to 0.3)."
     )
+
+
+def test_a_true_top_person_is_rarely_left_out_on_the_engine():
+    """B1 and B2 are interchangeable, so each has the largest true loss: over
+    many seeds, B1 is left out of the top group in at most ``alpha`` of them
+    (the guarantee in gatekeepers' Notes, on the real engine)."""
+    net = two_brokers()
+    alpha, seeds = 0.2, 40
+    left_out = 0
+    for seed in range(seeds):
+        table = gatekeepers(net, shortlist=4, trials=50, alpha=alpha, seed=seed)
+        left_out += not table.set_index("person").loc["B1", "in_top_group"]
+    assert left_out / seeds <= alpha + 3 * np.sqrt(alpha * (1 - alpha) / seeds)
