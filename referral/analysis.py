@@ -8,7 +8,9 @@ and side-by-side scenarios.
   activity computed analytically (non-backtracking radius) and by
   simulation.
 * :func:`gatekeepers`: people ranked by chain credit and by counterfactual
-  loss (reach lost when they do not act), with common random numbers.
+  loss (reach lost when they do not act), with common random numbers, a top
+  group of the people the data cannot order, and optional racing;
+  :func:`gatekeeper_sentence` says it in words.
 * :func:`weak_tie_share`: how much of the success runs over weak ties.
 * :func:`compare`: scenarios side by side with paired differences.
 
