@@ -681,8 +681,8 @@ def gatekeepers(
           when the person does not act.
         - ``loss_se``, ``loss_ci_low``, ``loss_ci_high`` (float64): its
           standard error and 95% interval (paired over trials).
-        - ``loss_share`` (float64): the loss over today's mean reach (NaN
-          when nothing is reached).
+        - ``loss_share`` (float64): the loss over today's mean reach over
+          the same trials (NaN when nothing is reached).
         - ``trials`` (int64): trials behind the person's loss (more than the
           spread's for contenders when racing).
         - ``tier`` (int64): 1 for the top group, 2 for the top group of
@@ -831,6 +831,7 @@ def gatekeepers(
     # longer run is trial t of a shorter one, so racing extends the trials
     baseline = result.trials()[column].to_numpy(np.float64)
     base_mean = float(baseline.mean())
+    base_means = {start: base_mean}  # today's mean reach, by trials run
     losses = losses_of(ids, baseline, start)
     looks = _racing_looks(start, budget)
     n_trials = start
@@ -844,6 +845,7 @@ def gatekeepers(
             break
         n_trials = min(2 * n_trials, budget)
         longer = run(network, n_trials).trials()[column].to_numpy(np.float64)
+        base_means[n_trials] = float(longer.mean())
         losses.update(losses_of(contenders, longer, n_trials))
 
     stats = [_mean_se(values) for values in per_person]
@@ -867,9 +869,11 @@ def gatekeepers(
     table["activity"] = network.activity[table["id"].to_numpy()]
     table["loss_ci_low"] = table["counterfactual_loss"] - _Z95 * table["loss_se"]
     table["loss_ci_high"] = table["counterfactual_loss"] + _Z95 * table["loss_se"]
-    table["loss_share"] = (
-        table["counterfactual_loss"] / base_mean if base_mean else np.nan
-    )
+    today = np.array([base_means[n] for n in table["trials"]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["loss_share"] = np.where(
+            today > 0, table["counterfactual_loss"] / today, np.nan
+        )
     table["diff_ci_low"] = table["diff_from_leader"] - critical * table["diff_se"]
     table["diff_ci_high"] = table["diff_from_leader"] + critical * table["diff_se"]
     table["compared"] = np.int64(len(ids))

@@ -195,6 +195,7 @@ def test_racing_gives_more_trials_to_contenders_only_and_extends_them():
         row = raced.set_index("person").loc[person]
         assert row["counterfactual_loss"] == longer.loc[person, "counterfactual_loss"]
         assert row["loss_se"] == longer.loc[person, "loss_se"]
+        assert row["loss_share"] == longer.loc[person, "loss_share"]
 
 
 def test_racing_spends_the_budget_on_a_true_tie_and_is_reproducible():
