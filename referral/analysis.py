@@ -8,7 +8,9 @@ and side-by-side scenarios.
   activity computed analytically (non-backtracking radius) and by
   simulation.
 * :func:`gatekeepers`: people ranked by chain credit and by counterfactual
-  loss (reach lost when they do not act), with common random numbers.
+  loss (reach lost when they do not act), with common random numbers, a top
+  group of the people the data cannot order, and optional racing;
+  :func:`gatekeeper_sentence` says it in words.
 * :func:`weak_tie_share`: how much of the success runs over weak ties.
 * :func:`compare`: scenarios side by side with paired differences.
 
@@ -20,6 +22,7 @@ between scenarios are signal, not noise (common random numbers).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -42,6 +45,7 @@ __all__ = [
     "other_people_cost",
     "OtherPeopleCost",
     "gatekeepers",
+    "gatekeeper_sentence",
     "weak_tie_share",
     "compare",
 ]
@@ -434,6 +438,144 @@ def other_people_cost(
 
 
 # ----------------------------------------------------------------- gatekeepers
+_GATEKEEPER_COLUMNS = {
+    "rank": "int64",
+    "person": "object",
+    "id": "int32",
+    "chain_credit": "float64",
+    "chain_share": "float64",
+    "chain_rank": "int64",
+    "activity": "float64",
+    "counterfactual_loss": "float64",
+    "loss_se": "float64",
+    "loss_ci_low": "float64",
+    "loss_ci_high": "float64",
+    "loss_share": "float64",
+    "trials": "int64",
+    "tier": "int64",
+    "in_top_group": "bool",
+    "top_group_size": "int64",
+    "diff_from_leader": "float64",
+    "diff_se": "float64",
+    "diff_ci_low": "float64",
+    "diff_ci_high": "float64",
+    "p_value": "float64",
+    "compared": "int64",
+    "alpha": "float64",
+    "measure": "object",
+}
+
+
+def _paired_z(losses: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Paired comparisons of per-trial losses with common random numbers.
+
+    ``losses[i]`` holds person ``i``'s loss in trials ``0 .. T_i - 1`` (the
+    same trials for everyone, so the losses of two people are paired trial by
+    trial); two people are compared over the trials both have,
+    ``min(T_i, T_j)``.
+
+    Returns ``(diff, se, z)``, each of shape ``(m, m)``: ``diff[i, j]`` is the
+    mean of ``loss_j - loss_i``, ``se[i, j]`` its standard error and
+    ``z[i, j] = diff / se``: how far ``j`` is above ``i`` in standard errors.
+    A zero difference is ``z = 0``; a non-zero one with zero spread is
+    ``+-inf`` (every paired trial agrees); fewer than two common trials give
+    ``z = 0`` (no evidence either way).
+    """
+    m = len(losses)
+    diff = np.zeros((m, m))
+    se = np.zeros((m, m))
+    z = np.zeros((m, m))
+    for i in range(m):
+        for j in range(i + 1, m):
+            n = min(len(losses[i]), len(losses[j]))
+            if n < 2:
+                continue
+            d = losses[j][:n] - losses[i][:n]
+            mean = float(d.mean())
+            s = float(d.std(ddof=1) / np.sqrt(n))
+            if s > 0:
+                zz = mean / s
+            else:
+                zz = 0.0 if mean == 0 else float(np.copysign(np.inf, mean))
+            diff[i, j], diff[j, i] = mean, -mean
+            se[i, j] = se[j, i] = s
+            z[i, j], z[j, i] = zz, -zz
+    return diff, se, z
+
+
+def _best_subset(
+    z: np.ndarray, means: np.ndarray, members: np.ndarray, alpha: float, looks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gupta-style subset selection of the best, with Bonferroni control.
+
+    Among ``members`` (indices into ``z``), person ``i`` is left out of the
+    top group when some other member ``j`` is above ``i`` by more than
+    ``c`` standard errors of their paired difference, where
+    ``c = Phi^-1(1 - alpha / ((k - 1) * looks))``, ``k = len(members)``
+    and ``looks`` the number of times the data may be looked at (racing).
+    By the union bound, a person whose true loss is the largest among the
+    members is left out with probability at most ``alpha`` (normal
+    approximation), however many rivals there are and whatever their
+    losses. The member with the largest mean is always kept.
+
+    Returns ``(in_top, p)`` over ``members``: ``p[i] = min(1, (k - 1) *
+    looks * (1 - Phi(max_j z[i, j])))`` is the adjusted p-value of "i's
+    loss is the largest", and ``in_top`` is ``p > alpha`` (or the leader).
+    """
+    from scipy.special import ndtr
+
+    k = len(members)
+    if k == 1:
+        return np.ones(1, dtype=bool), np.ones(1)
+    sub = z[np.ix_(members, members)]
+    worst = sub.max(axis=1)  # the diagonal is 0
+    p = np.minimum(1.0, (k - 1) * looks * ndtr(-worst))
+    in_top = p > alpha
+    in_top[int(np.argmax(means[members]))] = True
+    return in_top, p
+
+
+def _tiers(
+    z: np.ndarray, means: np.ndarray, alpha: float, looks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Tier 1 is the top group of everyone; tier 2 the top group of the rest;
+    and so on. Returns ``(tier, p)`` with ``p`` from tier 1's selection."""
+    m = len(means)
+    tier = np.zeros(m, dtype=np.int64)
+    p_top = np.ones(m)
+    remaining = np.arange(m)
+    level = 1
+    while len(remaining):
+        in_top, p = _best_subset(z, means, remaining, alpha, looks)
+        if level == 1:
+            p_top[remaining] = p
+        tier[remaining[in_top]] = level
+        remaining = remaining[~in_top]
+        level += 1
+    return tier, p_top
+
+
+def _racing_looks(start: int, budget: int) -> int:
+    """How many times racing may test: once at ``start`` trials, then after
+    each doubling up to ``budget``."""
+    looks, n = 1, start
+    while n < budget:
+        n = min(2 * n, budget)
+        looks += 1
+    return looks
+
+
+def _empty_gatekeepers(network: ReferralNetwork, measure: str) -> pd.DataFrame:
+    """The table when no one but the sources could be compared."""
+    dtypes = {**_GATEKEEPER_COLUMNS, "person": network.labels.dtype}
+    table = pd.DataFrame(
+        {name: pd.Series([], dtype=dtype) for name, dtype in dtypes.items()}
+    )
+    table.attrs["measure"] = measure
+    table.attrs["baseline_mean"] = np.nan
+    return table
+
+
 def gatekeepers(
     network: ReferralNetwork,
     result: SpreadResult | None = None,
@@ -443,10 +585,12 @@ def gatekeepers(
     shortlist: int | None = None,
     measure: str | None = None,
     trials: int = 200,
+    max_trials: int | None = None,
+    alpha: float = 0.05,
     seed=None,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
-    """The people whose inaction costs the most reach.
+    """The people whose inaction costs the most reach, with a top group.
 
     Two measures: **chain credit** (the share of successful chains, those
     that reached a candidate, that passed through the person) and
@@ -455,9 +599,15 @@ def gatekeepers(
     set to 0 and the same seed, so every other random draw is shared (common
     random numbers) and the difference is signal.
 
+    The losses of two people are compared trial by trial (paired), and the
+    people whose loss the data cannot tell apart from the largest form the
+    **top group** (``tier`` 1); see Notes. Where the top group holds more
+    than one person, their order within it is not supported by the data.
+
     Parameters
     ----------
     network : ReferralNetwork
+        The network whose people are compared.
     result : SpreadResult, optional
         A spread on ``network`` with ``record="full"``; its sources, trials,
         hop limit and seed are reused. Default: a new spread with ``sources``,
@@ -468,19 +618,42 @@ def gatekeepers(
         How many people to return.
     shortlist : int, optional
         How many people, by chain credit, get a counterfactual run; default
-        ``top + 10``. Sources are never candidates for removal.
+        ``top + 10``. Sources are never candidates for removal. Tiers are
+        computed over the whole shortlist.
     measure : {"candidates_reached", "people_reached"}, optional
         The reach that is lost; default candidates reached if the network has
-        candidates, else people reached. Stored in ``attrs["measure"]``.
-    trials, seed, n_jobs
-        For the new spread when ``result`` is None.
+        candidates, else people reached.
+    trials : int, default 200
+        Trials of the new spread when ``result`` is None; otherwise the
+        result's trials are used.
+    max_trials : int, optional
+        Racing budget. When larger than the spread's trials, the people
+        still in the top group (the contenders) are re-run on twice as
+        many trials (the same first trials, extended: trial ``t`` is the
+        same in every run of a seed), again and again until the top group
+        is one person or every contender has ``max_trials`` trials. People
+        already separated keep their trials. Each round re-runs the
+        contenders and the baseline from trial 0, so racing costs at most
+        twice its last round. Default: no racing.
+    alpha : float, default 0.05
+        Error rate of the top group: a person whose true loss is the largest
+        on the shortlist is left out of it with probability at most
+        ``alpha``, racing included.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the new spread when ``result`` is None; otherwise the
+        result's ``seed_entropy`` is used, so every re-run shares its
+        random numbers.
+    n_jobs : int, optional
+        Worker threads for every spread; the table is the same for any
+        ``n_jobs``.
 
     Returns
     -------
     pandas.DataFrame
-        ``top`` rows, by counterfactual loss (largest first):
+        Up to ``top`` rows, by counterfactual loss (largest first):
 
-        - ``rank`` (int64): 1 for the largest loss.
+        - ``rank`` (int64): 1 for the largest loss. Within a tier, ranks are
+          an order of the estimates only.
         - ``person`` (label) and ``id`` (int32).
         - ``chain_credit`` (float64): successful chains through the person,
           per trial.
@@ -492,15 +665,68 @@ def gatekeepers(
           when the person does not act.
         - ``loss_se``, ``loss_ci_low``, ``loss_ci_high`` (float64): its
           standard error and 95% interval (paired over trials).
-        - ``loss_share`` (float64): the loss over today's mean reach.
+        - ``loss_share`` (float64): the loss over today's mean reach over
+          the same trials (NaN when nothing is reached).
+        - ``trials`` (int64): trials behind the person's loss (more than the
+          spread's for contenders when racing).
+        - ``tier`` (int64): 1 for the top group, 2 for the top group of
+          the rest, and so on.
+        - ``in_top_group`` (bool): ``tier == 1``.
+        - ``top_group_size`` (int64): people in the top group, over the
+          whole shortlist (some may be below the ``top`` rows shown).
+        - ``diff_from_leader`` (float64): rank 1's loss minus this person's,
+          paired over the trials both have; 0 for rank 1.
+        - ``diff_se`` (float64): its standard error.
+        - ``diff_ci_low``, ``diff_ci_high`` (float64): its simultaneous
+          interval, ``diff_from_leader -+ c * diff_se`` with the critical
+          value ``c`` of the top group test (see Notes): a person whose
+          ``diff_ci_low`` is above 0 is out of the top group.
+        - ``p_value`` (float64): adjusted p-value of "this person's loss is
+          the largest on the shortlist"; ``in_top_group`` is
+          ``p_value > alpha`` (rank 1 is always in the top group).
+        - ``compared`` (int64): people on the shortlist (all compared).
+        - ``alpha`` (float64): the ``alpha`` used.
+        - ``measure`` (object): ``"candidates_reached"`` or
+          ``"people_reached"``.
+
+        ``attrs`` also holds ``measure`` and ``baseline_mean``. When no one
+        but the sources is in the network, the table has no rows.
 
     Raises
     ------
     TypeError
-        If ``result`` is not a SpreadResult.
+        If ``result`` is not a SpreadResult, or a parameter has the wrong
+        type.
     ValueError
-        If ``result`` used ``record="reach"`` or another network, or
-        ``measure`` is unknown.
+        If ``result`` used ``record="reach"`` or another network,
+        ``measure`` is unknown, ``max_trials`` is below the spread's trials
+        or ``alpha`` is not in (0, 1).
+
+    See Also
+    --------
+    gatekeeper_sentence : The finding in words.
+
+    Notes
+    -----
+    **Top group.** With ``m`` people on the shortlist, person ``i`` is out of
+    the top group when some ``j`` beats ``i`` by more than ``c`` standard
+    errors of their paired difference, ``c = Phi^-1(1 - alpha / ((m - 1) *
+    L))``, where ``L`` is the number of looks racing may take (1 without
+    racing; each look is one doubling of the trials). This is Gupta's
+    subset selection with a Bonferroni bound over the ``m - 1`` rivals and
+    the ``L`` looks: by the union bound the person with the largest true
+    loss is left out with probability at most ``alpha``, so "clearly top"
+    (a top group of one) is not overconfident. The p-values use the normal
+    approximation; use a few dozen trials at least. The shortlist itself is
+    chosen by chain credit, so the statement is about the people compared.
+    Tier ``k + 1`` is the top group, by the same rule, of the people below
+    tier ``k``; tiers beyond 1 are descriptive.
+
+    **Pairing.** The engine's random numbers depend only on (seed, trial,
+    person, tie), so the run without person ``i`` and the run without
+    person ``j`` share every draw except those of ``i`` and ``j``; the
+    paired difference of their losses, trial by trial, has a much smaller
+    standard error than the difference of two independent estimates.
 
     Examples
     --------
@@ -509,11 +735,13 @@ def gatekeepers(
     >>> G = nx.barbell_graph(5, 0)   # cliques 0-4 and 5-9 joined by 4-5
     >>> net = from_networkx(G, strength=1.0, activity=0.8, recruiters=[4],
     ...                     candidates=range(6, 10))
-    >>> int(gatekeepers(net, top=3, trials=200, seed=1)["person"].iloc[0])
-    5
+    >>> table = gatekeepers(net, top=3, trials=200, seed=1)
+    >>> int(table["person"].iloc[0]), table["in_top_group"].tolist()
+    (5, [True, False, False])
     """
     fn = "gatekeepers"
     top = check_int(top, "top", function=fn, minimum=1)
+    alpha = _check_open_unit(alpha, "alpha", function=fn)
     if result is None:
         result = spread(network, sources, trials=trials, seed=seed, n_jobs=n_jobs)
     elif not isinstance(result, SpreadResult):
@@ -537,19 +765,31 @@ def gatekeepers(
     column = measures[measure]
     shortlist = top + 10 if shortlist is None else shortlist
     shortlist = check_int(shortlist, "shortlist", function=fn, minimum=1)
+    start = result.n_trials
+    budget = check_int(max_trials, "max_trials", function=fn, allow_none=True)
+    if budget is None:
+        budget = start
+    elif budget < start:
+        raise ValueError(
+            f"The 'max_trials' parameter of {fn} must be an int >= the {start} "
+            f"trials of the spread, or None. Got {budget!r} instead."
+        )
 
     people = result.people()
     people["chain_rank"] = (
         people["chain_credit"].rank(ascending=False, method="first").astype("int64")
     )
     eligible = people[~np.isin(people["id"], result.sources)]
+    if len(eligible) == 0:
+        return _empty_gatekeepers(network, measure)
     chosen = eligible.nlargest(min(shortlist, len(eligible)), "chain_credit")
+    ids = chosen["id"].to_numpy()
 
-    def run(net):
+    def run(net, n_trials):
         return spread(
             net,
             result.network.labels[result.sources],
-            trials=result.n_trials,
+            trials=n_trials,
             max_hops=result.max_hops,
             fanout=result.fanout,
             source_activity=result.source_activity,
@@ -559,49 +799,300 @@ def gatekeepers(
             n_jobs=n_jobs,
         )
 
+    def losses_of(person_ids, baseline, n_trials):
+        out = {}
+        for person_id in person_ids:
+            activity = network.activity.copy()
+            activity[person_id] = 0.0
+            without = run(network.replace(activity=activity), n_trials)
+            out[int(person_id)] = baseline - without.trials()[column].to_numpy(
+                np.float64
+            )
+        return out
+
     # record="reach" draws exactly as record="full", so the result's own
-    # trials are the baseline of the paired counterfactuals
+    # trials are the baseline of the paired counterfactuals; trial t of a
+    # longer run is trial t of a shorter one, so racing extends the trials
     baseline = result.trials()[column].to_numpy(np.float64)
-    base_mean = baseline.mean()
-    rows = []
-    for person_id in chosen["id"].to_numpy():
-        activity = network.activity.copy()
-        activity[person_id] = 0.0
-        without = run(network.replace(activity=activity))
-        difference = baseline - without.trials()[column].to_numpy(np.float64)
-        loss, se = _mean_se(difference)
-        rows.append((int(person_id), loss, se))
-    losses = pd.DataFrame(rows, columns=["id", "counterfactual_loss", "loss_se"])
-    table = chosen.merge(losses, on="id")
+    base_mean = float(baseline.mean())
+    base_means = {start: base_mean}  # today's mean reach, by trials run
+    losses = losses_of(ids, baseline, start)
+    looks = _racing_looks(start, budget)
+    n_trials = start
+    while True:
+        per_person = [losses[int(i)] for i in ids]
+        means = np.array([values.mean() for values in per_person])
+        diff, diff_se, z = _paired_z(per_person)
+        tier, p_value = _tiers(z, means, alpha, looks)
+        contenders = ids[tier == 1]
+        if len(contenders) < 2 or n_trials >= budget:
+            break
+        n_trials = min(2 * n_trials, budget)
+        longer = run(network, n_trials).trials()[column].to_numpy(np.float64)
+        base_means[n_trials] = float(longer.mean())
+        losses.update(losses_of(contenders, longer, n_trials))
+
+    stats = [_mean_se(values) for values in per_person]
+    leader = int(np.argmax(means))
+    critical = _normal_quantile(1 - alpha / (max(len(ids) - 1, 1) * looks))
+    frame = pd.DataFrame(
+        {
+            "id": ids,
+            "counterfactual_loss": [s[0] for s in stats],
+            "loss_se": [s[1] for s in stats],
+            "trials": np.array([len(v) for v in per_person], dtype=np.int64),
+            "tier": tier,
+            "in_top_group": tier == 1,
+            "top_group_size": np.int64((tier == 1).sum()),
+            "diff_from_leader": -diff[leader] + 0.0,
+            "diff_se": diff_se[leader],
+            "p_value": p_value,
+        }
+    )
+    table = chosen.merge(frame, on="id")
     table["activity"] = network.activity[table["id"].to_numpy()]
     table["loss_ci_low"] = table["counterfactual_loss"] - _Z95 * table["loss_se"]
     table["loss_ci_high"] = table["counterfactual_loss"] + _Z95 * table["loss_se"]
-    table["loss_share"] = (
-        table["counterfactual_loss"] / base_mean if base_mean else np.nan
-    )
+    today = np.array([base_means[n] for n in table["trials"]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["loss_share"] = np.where(
+            today > 0, table["counterfactual_loss"] / today, np.nan
+        )
+    table["diff_ci_low"] = table["diff_from_leader"] - critical * table["diff_se"]
+    table["diff_ci_high"] = table["diff_from_leader"] + critical * table["diff_se"]
+    table["compared"] = np.int64(len(ids))
+    table["alpha"] = alpha
+    table["measure"] = measure
     table = table.sort_values(
         ["counterfactual_loss", "chain_credit"], ascending=False, kind="stable"
     ).head(top)
     table.insert(0, "rank", np.arange(1, len(table) + 1, dtype=np.int64))
-    table = table[
-        [
-            "rank",
-            "person",
-            "id",
-            "chain_credit",
-            "chain_share",
-            "chain_rank",
-            "activity",
-            "counterfactual_loss",
-            "loss_se",
-            "loss_ci_low",
-            "loss_ci_high",
-            "loss_share",
-        ]
-    ].reset_index(drop=True)
+    table = table[list(_GATEKEEPER_COLUMNS)].reset_index(drop=True)
+    table = table.astype(
+        {k: v for k, v in _GATEKEEPER_COLUMNS.items() if k != "person"}
+    )
     table.attrs["measure"] = measure
-    table.attrs["baseline_mean"] = float(base_mean)
+    table.attrs["baseline_mean"] = base_mean
     return table
+
+
+def _check_open_unit(value, name: str, *, function: str) -> float:
+    """Return ``value`` as a float in the open interval (0, 1)."""
+    rule = (
+        f"The {name!r} parameter of {function} must be a float in the range "
+        f"(0, 1). Got {value!r} instead."
+    )
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(rule)
+    if not 0.0 < float(value) < 1.0:  # also NaN
+        raise ValueError(rule)
+    return float(value)
+
+
+def _normal_quantile(q: float) -> float:
+    from scipy.special import ndtri
+
+    return float(ndtri(q))
+
+
+_SENTENCE_COLUMNS = (
+    "person",
+    "counterfactual_loss",
+    "loss_se",
+    "loss_ci_low",
+    "loss_ci_high",
+    "in_top_group",
+    "top_group_size",
+    "compared",
+    "measure",
+)
+_UNITS = {
+    "candidates_reached": ("candidate", "candidates"),
+    "people_reached": ("person", "people"),
+}
+
+
+def _approx(value: float, se: float) -> str:
+    """``value`` rounded to the first significant digit of its standard
+    error (no invented precision); exact values keep up to two decimals."""
+    if not np.isfinite(value):
+        return "an unknown number of"
+    if np.isfinite(se) and se > 0:
+        decimals = int(np.clip(-np.floor(np.log10(se)), -6, 3))
+    else:
+        decimals = 2
+    rounded = round(float(value), decimals)
+    text = f"{rounded:,.{max(decimals, 0)}f}"
+    if se == 0 and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-")  # "-0.0" is "0.0"
+    return text
+
+
+def _names(labels, more: int = 0, limit: int = 5) -> str:
+    """``a``, ``a and b``, ``a, b and c``, or the first ``limit`` and a count."""
+    names = [str(label) for label in labels]
+    if len(names) > limit:
+        more += len(names) - limit
+        names = names[:limit]
+    if more:
+        return ", ".join(names) + f" and {more} more"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
+def gatekeeper_sentence(table: pd.DataFrame) -> str:
+    """The gatekeeper finding in one or two sentences, from the table.
+
+    Names a top group when the data cannot separate its members, instead of
+    a false order; names a single person only when the trials set them
+    apart from everyone else compared; says so when no loss can be told
+    apart from none. Numbers are rounded to the first significant digit of
+    their standard error.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`gatekeepers` (its ``person``, ``counterfactual_loss``,
+        ``loss_se``, ``loss_ci_low``, ``loss_ci_high``, ``in_top_group``,
+        ``top_group_size``, ``compared`` and ``measure`` columns; optionally
+        ``loss_share`` and ``rank``).
+
+    Returns
+    -------
+    str
+        The sentence, built from the table's numbers only.
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a DataFrame.
+    ValueError
+        If a column is missing.
+
+    See Also
+    --------
+    gatekeepers : The table.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> G = nx.barbell_graph(5, 0)   # cliques 0-4 and 5-9 joined by 4-5
+    >>> net = from_networkx(G, strength=1.0, activity=0.8, recruiters=[4],
+    ...                     candidates=range(6, 10))
+    >>> import textwrap
+    >>> table = gatekeepers(net, top=3, trials=200, seed=1)
+    >>> print(textwrap.fill(gatekeeper_sentence(table), 72))
+    The clear top gatekeeper is 5: if they did not pass openings on, an
+    opening would reach about 3.2 fewer candidates on average (95% CI 3.0 to
+    3.5; 100% of today's reach), and the trials set them apart from the
+    other 8 people compared.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            f"The 'table' parameter of gatekeeper_sentence must be a DataFrame "
+            f"from referral.analysis.gatekeepers. Got {type(table).__name__} "
+            f"instead."
+        )
+    missing = [name for name in _SENTENCE_COLUMNS if name not in table.columns]
+    if missing:
+        raise ValueError(
+            f"gatekeeper_sentence needs a table from referral.analysis."
+            f"gatekeepers; it lacks the column(s) {missing}. Got columns "
+            f"{list(table.columns)}."
+        )
+    if len(table) == 0:
+        return "No gatekeepers to name: no one besides the sources was compared."
+    if "rank" in table.columns:
+        table = table.sort_values("rank", kind="stable")
+    first = table.iloc[0]
+    singular, plural = _UNITS.get(str(first["measure"]), ("unit of reach", "units"))
+    compared = int(first["compared"])
+    leader = str(first["person"])
+    loss, se = float(first["counterfactual_loss"]), float(first["loss_se"])
+
+    def fewer(value, error, *, low=None):
+        text = _approx(value, error)
+        if low is not None:  # a range is plural: "0.5 to 1 fewer candidates"
+            return f"{_approx(low, error)} to {text} fewer {plural}"
+        return f"{text} fewer {singular if text == '1' else plural}"
+
+    interval = (
+        f"95% CI {_approx(first['loss_ci_low'], se)} to "
+        f"{_approx(first['loss_ci_high'], se)}"
+    )
+    if loss <= 0 and se == 0:
+        return (
+            f"No one compared is a gatekeeper: if any one of the "
+            f"{_count(compared, 'person', 'people')} compared did not pass "
+            f"openings on, the openings would reach no fewer {plural} on average."
+        )
+    if loss <= 0:
+        return (
+            f"No clear gatekeeper: none of the "
+            f"{_count(compared, 'person', 'people')} compared has an estimated "
+            f"loss above zero (the largest is {leader}'s, about "
+            f"{_approx(loss, se)} {plural} per opening; {interval})."
+        )
+    if not first["loss_ci_low"] > 0:
+        return (
+            f"No clear gatekeeper: the largest estimated loss, about "
+            f"{fewer(loss, se)} per opening if {leader} did not pass openings on "
+            f"({interval}), cannot be told apart from no loss among the "
+            f"{_count(compared, 'person', 'people')} compared."
+        )
+    share = ""
+    if "loss_share" in table.columns and np.isfinite(first["loss_share"]) and loss:
+        share_se = se * float(first["loss_share"]) / loss
+        percent = _approx(100 * first["loss_share"], 100 * share_se)
+        share = f"; {percent}% of today's reach"
+    if compared == 1:
+        return (
+            f"{leader} is the only person compared: if they did not pass openings "
+            f"on, an opening would reach about {fewer(loss, se)} on average "
+            f"({interval}{share})."
+        )
+    size = int(first["top_group_size"])
+    others = compared - size
+    rest = "person" if others == 1 else f"{others:,} people"
+    apart = f"the trials set {{}} apart from the other {rest} compared"
+    if size == 1:
+        return (
+            f"The clear top gatekeeper is {leader}: if they did not pass openings "
+            f"on, an opening would reach about {fewer(loss, se)} on average "
+            f"({interval}{share}), and " + apart.format("them") + "."
+        )
+    group = table[table["in_top_group"].astype(bool)]
+    shown = len(group)
+    names = _names(group["person"], more=size - shown)
+    coarse = float(group["loss_se"].max())
+    high = float(group["counterfactual_loss"].max())
+    low = float(group["counterfactual_loss"].min())
+    if _approx(low, coarse) == _approx(high, coarse):
+        cost = f"about {fewer(high, coarse)}"
+    else:
+        cost = f"about {fewer(high, coarse, low=low)}"
+    who = "any one of them" if shown == size else f"any one of the {shown} shown"
+    if others == 0:
+        opening = (
+            f"The data cannot separate any of the "
+            f"{_count(compared, 'person', 'people')} compared ({names})"
+        )
+        closing = "."
+    else:
+        opening = f"The data cannot separate {names}"
+        closing = "; " + apart.format("them") + "."
+    return (
+        f"{opening}: if {who} did not pass openings on, an opening would reach "
+        f"{cost} on average{closing}"
+    )
 
 
 # ------------------------------------------------------------------ weak ties

@@ -706,40 +706,73 @@ def plot_threshold(
 
 
 # ------------------------------------------------------------ gatekeepers
+_TOP_GROUP_COLOR = "#d62728"
+_OTHER_TIER_COLOR = "#8c9bab"
+
+
 def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
-    """The people whose inaction costs the most, with interval error bars.
+    """The people whose inaction costs the most, with their top group.
+
+    Bars are the counterfactual losses with 95% interval whiskers. When the
+    table has tiers (from :func:`referral.analysis.gatekeepers`), the top
+    group is shaded and coloured and named in the legend: when it holds
+    several people the data cannot order them, and the legend says so;
+    dashed lines separate the tiers below it.
 
     Parameters
     ----------
     table : pandas.DataFrame
         From :func:`referral.analysis.gatekeepers`: ``person``,
         ``counterfactual_loss`` and ``loss_ci_low``/``loss_ci_high`` (or
-        ``loss_se``); sorted by rank.
+        ``loss_se``); optionally ``rank``, ``tier``, ``top_group_size``,
+        ``compared``, ``chain_share`` and ``measure``.
     top : int, optional
         Show only the first ``top`` rows (default: all).
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: the current Axes).
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.barh`.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a DataFrame.
+    ValueError
+        If ``person`` or ``counterfactual_loss`` is missing.
+
+    See Also
+    --------
+    referral.analysis.gatekeepers : The table.
+    referral.analysis.gatekeeper_sentence : The same finding in words.
 
     Examples
     --------
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> import pandas as pd
-    >>> table = pd.DataFrame({"rank": [1, 2], "person": ["ana", "bo"],
-    ...                       "counterfactual_loss": [30.0, 12.0],
-    ...                       "loss_ci_low": [25.0, 8.0],
-    ...                       "loss_ci_high": [35.0, 16.0],
-    ...                       "chain_share": [0.4, 0.1]})
+    >>> table = pd.DataFrame({"rank": [1, 2, 3], "person": ["ana", "bo", "cy"],
+    ...                       "counterfactual_loss": [30.0, 27.0, 12.0],
+    ...                       "loss_ci_low": [25.0, 22.0, 8.0],
+    ...                       "loss_ci_high": [35.0, 32.0, 16.0],
+    ...                       "tier": [1, 1, 2], "top_group_size": [2, 2, 2],
+    ...                       "compared": [3, 3, 3]})
     >>> ax = plot_gatekeepers(table, ax=ax)
     >>> [t.get_text() for t in ax.get_yticklabels()]
-    ['ana', 'bo']
+    ['ana', 'bo', 'cy']
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'top group: the data cannot order these 2'
     >>> plt.close(fig)
     """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            f"The 'table' parameter of plot_gatekeepers must be a DataFrame from "
+            f"referral.analysis.gatekeepers. Got {type(table).__name__} instead."
+        )
     for name in ("person", "counterfactual_loss"):
         if name not in table.columns:
             raise ValueError(
@@ -747,9 +780,8 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
                 f"gatekeepers with a {name!r} column. Got columns "
                 f"{list(table.columns)}."
             )
-    frame = table.head(top) if top is not None else table
-    if "rank" in frame.columns:
-        frame = frame.sort_values("rank")
+    frame = table.sort_values("rank", kind="stable") if "rank" in table else table
+    frame = frame.head(top) if top is not None else frame
     loss = frame["counterfactual_loss"].to_numpy(dtype=np.float64)
     if {"loss_ci_low", "loss_ci_high"} <= set(frame.columns):
         low = loss - frame["loss_ci_low"].to_numpy(dtype=np.float64)
@@ -758,16 +790,30 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
         low = high = Z95 * frame["loss_se"].to_numpy(dtype=np.float64)
     else:
         low = high = np.zeros_like(loss)
+    tiers = frame["tier"].to_numpy(dtype=np.int64) if "tier" in frame else None
     y = np.arange(len(frame))
     ax = _axes(ax)
-    bar_kwargs = {"color": "#d62728", "alpha": 0.85, "height": 0.7, **kwargs}
+    colors = (
+        [_TOP_GROUP_COLOR] * len(frame)
+        if tiers is None
+        else [_TOP_GROUP_COLOR if t == 1 else _OTHER_TIER_COLOR for t in tiers]
+    )
+    bar_kwargs = {"color": colors, "alpha": 0.85, "height": 0.7, **kwargs}
     ax.barh(y, loss, xerr=np.vstack([np.maximum(low, 0), np.maximum(high, 0)]),
             error_kw={"ecolor": "#333333", "capsize": 3, "linewidth": 1},
             **bar_kwargs)
     ax.set_yticks(y)
     ax.set_yticklabels([str(p) for p in frame["person"]])
-    ax.invert_yaxis()
+    if len(frame):
+        ax.set_ylim(len(frame) - 0.5, -0.5)  # rank 1 at the top
+    else:
+        ax.text(0.5, 0.5, "no one besides the sources was compared",
+                transform=ax.transAxes, ha="center", va="center", color="#555555")
     ax.axvline(0, color="black", linewidth=0.8)
+    text_column = "chain_share" in frame.columns and len(frame) > 0
+    if tiers is not None and len(frame):
+        # keep the legend left of the chain-share text column
+        _gatekeeper_tiers(ax, frame, tiers, right=0.86 if text_column else 1.0)
     if "chain_share" in frame.columns:
         right = np.nanmax(loss + np.maximum(high, 0)) if len(loss) else 1.0
         for k, value in enumerate(frame["chain_share"].to_numpy(dtype=np.float64)):
@@ -775,14 +821,68 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
                 ax.text(right * 1.03, k, f"{value:.0%}", va="center",
                         fontsize="x-small", color="#555555")
         ax.set_xlim(right=right * 1.15 if right > 0 else 1.0)
-    measure = str(table.attrs.get("measure", "reach")).replace("_", " ")
+    if "measure" in frame.columns and len(frame):
+        measure = str(frame["measure"].iloc[0])
+    else:
+        measure = str(table.attrs.get("measure", "reach"))
+    text = "share of successful chains through them"
     ax.set_xlabel(
-        f"{measure} lost if this person does not act\n(mean per trial; whiskers: "
-        "95% CI; text: share of successful chains through them)"
+        f"fewer {measure.replace('_', ' ')} if this person does not act\n(mean per "
+        f"trial; whiskers: 95% CI"
+        + (f"; text: {text})" if "chain_share" in frame.columns else ")")
     )
-    ax.set_ylabel("person (rank 1 at top)")
+    ax.set_ylabel("person (by estimated loss)")
     _title(ax, "Gatekeepers: whose inaction costs the most")
     return ax
+
+
+def _gatekeeper_tiers(ax, frame, tiers, *, right=1.0):
+    """Shade the top group, separate the tiers, and say what they mean."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    in_top = int((tiers == 1).sum())
+    size = (
+        int(frame["top_group_size"].iloc[0])
+        if "top_group_size" in frame.columns
+        else in_top
+    )
+    compared = (
+        int(frame["compared"].iloc[0]) if "compared" in frame.columns else len(frame)
+    )
+    handles = []
+    if in_top:
+        ax.axhspan(-0.5, in_top - 0.5, color=_TOP_GROUP_COLOR, alpha=0.08,
+                   linewidth=0, zorder=0)
+        if size == 1:
+            others = "one" if compared == 2 else f"{compared - 1:,}"
+            label = (
+                f"clear top: set apart from the other {others} compared"
+                if compared > 1
+                else "the only person compared"
+            )
+        elif size > in_top:
+            label = f"top group: the data cannot order these {size} ({in_top} shown)"
+        else:
+            label = f"top group: the data cannot order these {size}"
+        handles.append(Patch(facecolor=_TOP_GROUP_COLOR, alpha=0.85, label=label))
+    if (tiers > 1).any():
+        handles.append(
+            Patch(facecolor=_OTHER_TIER_COLOR, alpha=0.85,
+                  label="below the top group")
+        )
+    changes = np.flatnonzero(np.diff(tiers) != 0)
+    for k in changes:
+        ax.axhline(k + 0.5, color="#555555", linestyle="--", linewidth=0.8)
+    if len(changes):
+        only_top_ends = len(changes) == 1 and in_top and changes[0] == in_top - 1
+        handles.append(
+            Line2D([], [], color="#555555", linestyle="--", linewidth=0.8,
+                   label="end of the top group" if only_top_ends
+                   else "tier boundary (tiers below the top are descriptive)")
+        )
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(right, 0.0),
+              fontsize="small")
 
 
 # ------------------------------------------------------------- weak ties

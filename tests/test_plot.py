@@ -249,6 +249,13 @@ def test_plot_threshold_candidates_log(cost):
     assert ax.get_ylabel().startswith("candidates")
 
 
+def _bars(ax):
+    from matplotlib.container import BarContainer
+
+    (bars,) = [c for c in ax.containers if isinstance(c, BarContainer)]
+    return bars
+
+
 def test_plot_gatekeepers(tmp_path):
     G = nx.barbell_graph(5, 0)
     net = from_networkx(G, strength=1.0, activity=0.8, recruiters=[4],
@@ -258,14 +265,62 @@ def test_plot_gatekeepers(tmp_path):
     plot_gatekeepers(table, ax=ax)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == [str(p) for p in table["person"]]
-    widths = [p.get_width() for p in ax.patches]
+    bars = _bars(ax)
+    widths = [p.get_width() for p in bars]
     np.testing.assert_allclose(widths, table["counterfactual_loss"])
     assert ax.yaxis_inverted()
     assert "if this person does not act" in ax.get_xlabel()
+    # the broker (5) is alone in the top group: coloured apart, and the legend
+    # says it is set apart, not just ranked first
+    assert table["top_group_size"].iloc[0] == 1
+    colours = [p.get_facecolor() for p in bars]
+    assert colours[0] != colours[1] and colours[1] == colours[2] == colours[3]
+    assert _legend_texts(ax)[0] == "clear top: set apart from the other 8 compared"
     _render(ax, tmp_path, "gatekeepers")
     fig, ax = plt.subplots()
     plot_gatekeepers(table, top=2, ax=ax)
     assert len(ax.get_yticklabels()) == 2
+
+
+def test_plot_gatekeepers_shades_a_top_group_instead_of_an_order(tmp_path):
+    G = nx.Graph()
+    left, right = [f"L{i}" for i in range(5)], [f"R{i}" for i in range(5)]
+    G.add_edges_from((a, b) for i, a in enumerate(left) for b in left[i + 1 :])
+    G.add_edges_from((a, b) for i, a in enumerate(right) for b in right[i + 1 :])
+    for broker in ("B1", "B2"):
+        G.add_edges_from((broker, u) for u in left + right)
+    net = from_networkx(G, strength=0.5, activity=0.6, recruiters=["L1"],
+                        candidates=right)
+    table = analysis.gatekeepers(net, top=6, trials=200, seed=2)
+    assert sorted(table.loc[table["in_top_group"], "person"]) == ["B1", "B2"]
+    fig, ax = plt.subplots()
+    plot_gatekeepers(table, ax=ax)
+    texts = _legend_texts(ax)
+    assert texts[0] == "top group: the data cannot order these 2"
+    assert "below the top group" in texts
+    # one shaded band spans exactly the two rows of the top group
+    bands = [p for p in ax.patches if p not in list(_bars(ax))]
+    assert len(bands) == 1
+    corners = bands[0].get_patch_transform().transform(
+        bands[0].get_path().vertices
+    )[:, 1]
+    assert corners.min() == pytest.approx(-0.5) and corners.max() == pytest.approx(1.5)
+    _render(ax, tmp_path, "gatekeepers_group")
+    # when the top group runs past the rows shown, the legend says how many
+    fig, ax = plt.subplots()
+    plot_gatekeepers(table, top=1, ax=ax)
+    assert _legend_texts(ax)[0] == "top group: the data cannot order these 2 (1 shown)"
+
+
+def test_plot_gatekeepers_empty_table():
+    net = from_networkx(nx.path_graph(2), strength=1.0, activity=1.0,
+                        recruiters=[0, 1])
+    table = analysis.gatekeepers(net, trials=5, seed=1)
+    fig, ax = plt.subplots()
+    assert plot_gatekeepers(table, ax=ax) is ax
+    assert len(_bars(ax)) == 0
+    with pytest.raises(TypeError, match="'table' parameter of plot_gatekeepers"):
+        plot_gatekeepers("gatekeepers.csv")
 
 
 def test_plot_gatekeepers_needs_columns():
