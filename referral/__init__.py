@@ -12,6 +12,7 @@ from referral.analysis import (
     dropoff,
     gatekeepers,
     other_people_cost,
+    tie_offers,
     weak_tie_share,
 )
 from referral.lattice import kleinberg_lattice
@@ -39,6 +40,7 @@ __all__ = [
     "search",
     "dropoff",
     "other_people_cost",
+    "tie_offers",
     "gatekeepers",
     "weak_tie_share",
     "compare",
