@@ -333,12 +333,15 @@ def _people_funnel(frame, share, ax, bar_kwargs):
         high = np.nan_to_num(frame["cost_ci_high"].to_numpy(dtype=np.float64))
         shown = np.maximum(cost, 0.0)
         ax.bar(x, shown, bottom=held, hatch="///",
-               label="lost to those who did not pass it on (would hold it if "
-               "everyone did; 95% CI)", **{**bar_kwargs, "facecolor": "none",
-               "edgecolor": LOSS_COLORS["lost_did_not_act"]})
-        ax.errorbar(x, held + shown, yerr=[shown - np.maximum(low, 0.0),
-                    np.maximum(high, 0.0) - shown], fmt="none", ecolor="#333333",
-                    elinewidth=1.0, capsize=3)
+               label="would also hold it if everyone passed it on\n"
+               "(lost to those who did not; 95% CI)",
+               **{**bar_kwargs, "facecolor": "none",
+                  "edgecolor": LOSS_COLORS["lost_did_not_act"]})
+        some = cost > 0
+        ax.errorbar(x[some], (held + shown)[some],
+                    yerr=[(shown - np.maximum(low, 0.0))[some],
+                          (np.maximum(high, 0.0) - shown)[some]],
+                    fmt="none", ecolor="#333333", elinewidth=1.0, capsize=3)
     ax.set_xticks(x)
     ax.set_xlabel("hop from the recruiter (0 = the recruiter)")
     if share:
@@ -349,7 +352,7 @@ def _people_funnel(frame, share, ax, bar_kwargs):
                   borderaxespad=0.0)
     else:
         ax.set_ylabel("people holding the opening (mean per opening)")
-        ax.legend(loc="best", fontsize="small")
+        ax.legend(loc="upper right", fontsize="small")
     _title(ax, "Where the opening stops, in people")
     return ax
 

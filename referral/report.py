@@ -463,8 +463,11 @@ def _dropoff_section(results) -> Section:
         "dropoff",
         "Where the opening stops, in people: at each hop (0 = the recruiter), "
         "the people who held it, blue if they passed it on, red if not"
-        + ("; hatched: the people who would also have held it had everyone "
-           "passed it on (95% CI, common random numbers)." if cost else "."),
+        + ("; hatched: the extra people who would have held it at that hop "
+           "had everyone passed it on (95% CI, common random numbers; a hop "
+           "where the everyone-acts run has fewer people, because it reached "
+           "them earlier, shows none; see the cost columns of dropoff.csv)."
+           if cost else "."),
         lambda ax: plot.plot_dropoff(table, ax=ax),
     ))
     return section
