@@ -352,6 +352,7 @@ def _people_funnel(frame, share, ax, bar_kwargs):
                   borderaxespad=0.0)
     else:
         ax.set_ylabel("people holding the opening (mean per opening)")
+        ax.set_ylim(bottom=0)
         ax.legend(loc="upper right", fontsize="small")
     _title(ax, "Where the opening stops, in people")
     return ax
