@@ -1,12 +1,16 @@
 """The "other people" bottleneck: drop-off, its cost, gatekeepers, weak ties,
 and side-by-side scenarios.
 
-* :func:`dropoff`: per hop (spread) or step (search), who held the opening or
-  chain, who acted, and what was lost to each cause.
+* :func:`dropoff`: per hop (spread), in people: who held the opening, who
+  passed it on, whom they newly reached, and the people the non-acting
+  intermediaries cost (a paired everyone-acts run); per step (search), the
+  chains and what ended them.
+* :func:`tie_offers`: the detailed tie-by-tie accounting of a spread.
 * :func:`other_people_cost`: reach as it is, if every intermediary acted, and
-  as a function of a multiplier on everyone's activity, with the critical
-  activity computed analytically (non-backtracking radius) and by
-  simulation.
+  as a function of a multiplier on everyone's activity: the simulated reach
+  distribution (median, share of openings reaching a sizeable part of the
+  network), the simulated critical activity with its interval, and the
+  analytic estimate (non-backtracking radius).
 * :func:`gatekeepers`: people ranked by chain credit and by counterfactual
   loss (reach lost when they do not act), with common random numbers.
 * :func:`weak_tie_share`: how much of the success runs over weak ties.

@@ -784,7 +784,7 @@ def plot_threshold(
     )
     ax.set_ylim(bottom=0, top=max(np.nanmax(high), everyone if np.isfinite(
         everyone) else 0) * 1.08)
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="center left", fontsize="small")
     _title(ax, "The threshold: reach against how active people are")
     return ax
 
