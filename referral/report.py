@@ -367,6 +367,7 @@ def read_results(folder) -> Results:
             str(k): "" if pd.isna(v) else str(v)
             for k, v in zip(frame["key"], frame["value"], strict=True)
         }
+    required = dict(_required())
     if "summary" in tables:
         kind = facts.get("kind") or (
             "search" if "estimate" in tables["summary"].columns else "spread"
@@ -377,15 +378,22 @@ def read_results(folder) -> Results:
                 f"'spread' or 'search'."
             )
         facts["kind"] = kind
-        _check_columns(paths["summary"], tables["summary"], _SUMMARY[kind])
-    for name, columns in _required().items():
+        required["summary"] = _SUMMARY[kind]
+    problems = []
+    for name, columns in required.items():
         if name in tables:
-            _check_columns(paths[name], tables[name], columns)
-    if not tables:
+            try:
+                _check_columns(paths[name], tables[name], columns)
+            except ValueError as error:
+                problems.append(str(error))
+    if not tables or len(problems) == len(tables):
+        found = f" ({problems[0]})" if problems else ""
         raise ValueError(
             f"{str(folder)!r} holds no results a report can use: expected some of "
-            f"{[f'{t}.csv' for t in TABLES]}."
+            f"{[f'{t}.csv' for t in TABLES]}{found}."
         )
+    if problems:
+        raise ValueError(problems[0])
     title = facts.get("title") or f"Referral report: {folder.name}"
     return Results(title=title, tables=tables, facts=facts)
 

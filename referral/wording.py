@@ -330,16 +330,13 @@ def _measure(table: pd.DataFrame, name: str, column: str) -> float:
     return float(rows.iloc[0]) if len(rows) else float("nan")
 
 
-def reach_sentence(summary: pd.DataFrame, candidates_total: int | None = None) -> str:
+def reach_sentence(summary: pd.DataFrame) -> str:
     """How far an opening travels, from :meth:`referral.SpreadResult.summary`.
 
     Parameters
     ----------
     summary : pandas.DataFrame
         Columns ``measure``, ``mean``, ``ci_low``, ``ci_high``.
-    candidates_total : int, optional
-        Unused when the table has ``candidate_share_reached``; else shown as
-        the number of candidates in the network.
 
     Returns
     -------
@@ -495,14 +492,14 @@ def search_sentence(summary: pd.DataFrame) -> str:
     ...     "estimate": [0.25, 0.7, 4.0], "ci_low": [0.2, 0.65, 3.0],
     ...     "ci_high": [0.3, 0.75, 5.0], "n": [400, 400, 100]})
     >>> search_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
-    'Search: 25% of 400 chains reached a recruiter (95% CI 20% to 30%); 70% ended
+    'Search: 25% of 400 chains reached their target (95% CI 20% to 30%); 70% ended
     because a holder did not pass the chain on; completed chains took a median
     of 4 steps (95% CI 3 to 5).'
     """
     rate = _measure(summary, "completion_rate", "estimate")
     n = int(_measure(summary, "completion_rate", "n"))
     text = (
-        f"Search: {fmt_share(rate)} of {n:,} chains reached a recruiter (95% CI "
+        f"Search: {fmt_share(rate)} of {n:,} chains reached their target (95% CI "
         f"{fmt_share(_measure(summary, 'completion_rate', 'ci_low'))} to "
         f"{fmt_share(_measure(summary, 'completion_rate', 'ci_high'))})"
     )
