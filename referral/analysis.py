@@ -223,7 +223,9 @@ def dropoff(
 
         - ``hop`` (int64).
         - ``held`` (float64): people who got the opening at this hop.
-        - ``passed_on`` (float64): of them, people who passed it on.
+        - ``passed_on`` (float64): of them, people who acted: passed it on
+          to their contacts, whether or not it reached anyone new (a holder
+          whose contacts all have it already still counts).
         - ``did_not_pass_on`` (float64): ``held - passed_on``.
         - ``newly_reached`` (float64): new people they reached (who hold it
           at the next hop).
@@ -277,7 +279,7 @@ def dropoff(
        hop  held  passed_on  newly_reached  cost
     0    0   1.0        1.0            1.0   0.0
     1    1   1.0        0.5            0.5   0.0
-    2    2   0.5        0.0            0.0   0.5
+    2    2   0.5        0.2            0.0   0.5
     """
     if isinstance(result, SpreadResult):
         result._need_full("dropoff")

@@ -331,3 +331,40 @@ def test_missing_sections_are_left_out_with_a_note(written, tmp_path):
     ]
     index = report.write_report(results, tmp_path / "out")
     assert index.read_text().count("<img") == 2  # drop-off and weak ties
+
+
+def _formatted_cells(results):
+    """Every numeric cell of every table, in every format the wording uses."""
+    from referral.wording import _activity, fmt_number, fmt_share
+
+    out = {"95%"}
+    for frame in results.tables.values():
+        for column in frame.columns:
+            values = pd.to_numeric(frame[column], errors="coerce").dropna()
+            for v in values.to_numpy(dtype=float):
+                out |= {fmt_number(v), fmt_share(v), f"{v:.2f}", _activity(v),
+                        f"{v:+.3g}", f"{int(v):,}" if v == int(v) else ""}
+            sums = values.sum() if len(values) else None
+            if sums is not None:
+                out.add(fmt_number(sums))
+    if "cost" in results.tables:
+        fraction = results.tables["cost"]["sizeable_fraction"].iloc[0]
+        out.add(f"{100 * fraction:.0f}%")
+    return out
+
+
+def _assert_every_number_is_in_a_table(results):
+    cells = _formatted_cells(results)
+    for sentence in report.headline(results):
+        for token in re.findall(r"[<>+-]?\d+(?:,\d{3})*(?:\.\d+)?%?", sentence):
+            assert token in cells or token.lstrip("+") in cells, (token, sentence)
+
+
+def test_every_headline_number_is_a_table_number(results, karate, tmp_path, capsys):
+    _assert_every_number_is_in_a_table(results)
+    for command, trials in [("spread", 100), ("search", 10)]:
+        out = tmp_path / command
+        argv = [command, *_network_args(karate), "--trials", trials, "--seed", 2]
+        assert _cli([*argv, "--out", out, "--no-progress"]) == 0
+        _assert_every_number_is_in_a_table(report.read_results(out))
+    capsys.readouterr()
