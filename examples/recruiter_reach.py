@@ -6,9 +6,10 @@ far it travels hop by hop and writes three charts:
 
 * ``reach.png``: cumulative people and candidates reached by hop, today and
   if every intermediary were 30% less active, with 95% confidence bands;
-* ``dropoff.png``: every offer (a tie of someone holding the opening) per
-  hop, split by what happened to it; the red "did not act" loss is the cost
-  of the people in between;
+* ``dropoff.png``: the people holding the opening at each hop, split into
+  those who passed it on and those who did not (red), with the people who
+  would also have held it had everyone passed it on (hatched): the cost of
+  the people in between;
 * ``neighbourhood.png``: the recruiter's neighbourhood, coloured by role,
   sized by chain credit, with one trial's chains highlighted.
 

@@ -13,6 +13,7 @@ from referral.analysis import (
     gatekeeper_sentence,
     gatekeepers,
     other_people_cost,
+    tie_offers,
     weak_tie_share,
 )
 from referral.lattice import kleinberg_lattice
@@ -40,6 +41,7 @@ __all__ = [
     "search",
     "dropoff",
     "other_people_cost",
+    "tie_offers",
     "gatekeepers",
     "gatekeeper_sentence",
     "weak_tie_share",

@@ -626,7 +626,9 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="build the HTML report from saved results",
         description="Build the HTML report from a folder of saved tables (a "
-        "previous report folder, or the output of 'referral spread').",
+        "previous report folder, or the output of 'referral spread' or "
+        "'referral search'). A section whose tables are missing is left out "
+        "with a note.",
     )
     report.add_argument("results", metavar="RESULTS_DIR")
     report.add_argument("--out", default="referral-report", metavar="DIR")

@@ -291,37 +291,89 @@ def _dropoff_frame(data):
 
 def _dropoff_kind(frame):
     kind = frame.attrs.get("kind")
-    if kind in ("spread", "search"):
+    if kind in ("spread", "search", "offers"):
         return kind
-    if "hop" in frame.columns:
+    if "hop" in frame.columns and "passed_on" in frame.columns:
         return "spread"
+    if "hop" in frame.columns and "offered" in frame.columns:
+        return "offers"
     if "step" in frame.columns:
         return "search"
     raise ValueError(
         "plot_dropoff needs a SpreadResult, a SearchResult or a table from "
-        "referral.analysis.dropoff (with a 'hop' or 'step' column). Got columns "
-        f"{list(frame.columns)}."
+        "referral.analysis.dropoff or tie_offers (with a 'hop' or 'step' "
+        f"column). Got columns {list(frame.columns)}."
     )
 
 
-def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
-    """Where the opening dies: a stacked bar per hop (or step), by outcome.
+def _people_funnel(frame, share, ax, bar_kwargs):
+    """The default spread chart: people per hop who passed it on or not."""
+    x = frame["hop"].to_numpy()
+    passed = np.nan_to_num(frame["passed_on"].to_numpy(dtype=np.float64))
+    stopped = np.nan_to_num(frame["did_not_pass_on"].to_numpy(dtype=np.float64))
+    held = passed + stopped
+    scale = np.where(held > 0, held, 1.0) if share else np.ones_like(held)
+    ax.bar(x, passed / scale, color=LOSS_COLORS["passed_on"],
+           label="passed it on", **bar_kwargs)
+    ax.bar(x, stopped / scale, bottom=passed / scale,
+           color=LOSS_COLORS["lost_did_not_act"], label="did not pass it on",
+           **bar_kwargs)
+    if not share and "cost" in frame.columns:
+        cost = np.nan_to_num(frame["cost"].to_numpy(dtype=np.float64))
+        low = np.nan_to_num(frame["cost_ci_low"].to_numpy(dtype=np.float64))
+        high = np.nan_to_num(frame["cost_ci_high"].to_numpy(dtype=np.float64))
+        shown = np.maximum(cost, 0.0)
+        ax.bar(x, shown, bottom=held, hatch="///",
+               label="would also hold it if everyone passed it on\n"
+               "(lost to those who did not; 95% CI)",
+               **{**bar_kwargs, "facecolor": "none",
+                  "edgecolor": LOSS_COLORS["lost_did_not_act"]})
+        some = cost > 0
+        ax.errorbar(x[some], (held + shown)[some],
+                    yerr=[(shown - np.maximum(low, 0.0))[some],
+                          (np.maximum(high, 0.0) - shown)[some]],
+                    fmt="none", ecolor="#333333", elinewidth=1.0, capsize=3)
+    ax.set_xticks(x)
+    ax.set_xlabel("hop from the recruiter (0 = the recruiter)")
+    if share:
+        ax.set_ylabel("share of the people holding it")
+        _percent(ax)
+        ax.set_ylim(0, 1.0)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                  borderaxespad=0.0)
+    else:
+        ax.set_ylabel("people holding the opening (mean per opening)")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper right", fontsize="small")
+    _title(ax, "Where the opening stops, in people")
+    return ax
 
-    For a spread, each bar is the offers made at that hop (one per tie of a
-    person holding the opening), split into those that reached someone new
-    and those lost, by cause. For a search, each bar is the chains alive at
-    that step, split into completed, passed on and lost, by cause. The
-    "did not act" loss (the people in between) is always red, stacked
-    right on top of the bars' successful part, so it stands out.
+
+def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
+    """Where the opening stops: a bar per hop (or step).
+
+    For a spread (the default chart), each bar is the people who held the
+    opening at that hop, split into those who passed it on (blue) and
+    those who did not (red); a hatched red segment on top, with its 95%
+    interval, is the people who would also have held it at that hop if
+    everyone had passed it on (the "other people" cost, from the paired
+    everyone-acts run of :func:`referral.analysis.dropoff`; absent when the
+    table has no ``cost`` column). Given a :func:`referral.analysis.
+    tie_offers` table instead, each bar is the tie-offers of that hop's
+    holders by what became of them. For a search, each bar is the chains
+    alive at that step, split into completed, passed on and lost, by cause.
 
     Parameters
     ----------
     data : SpreadResult, SearchResult or pandas.DataFrame
-        A result (passed to :func:`referral.analysis.dropoff`) or the table
-        that function returns.
+        A result (passed to :func:`referral.analysis.dropoff`) or a table
+        from :func:`referral.analysis.dropoff` or
+        :func:`referral.analysis.tie_offers`.
     share : bool, default False
-        Draw each bar as shares of that hop's total instead of counts.
+        Draw each bar as shares of that hop's total instead of counts (no
+        cost segment).
     ax : matplotlib.axes.Axes, optional
+        Where to draw; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.bar` for every segment (for
         example ``width=0.6``).
@@ -329,6 +381,11 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If a table is none of the above.
 
     Examples
     --------
@@ -340,16 +397,20 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     >>> net = from_networkx(nx.balanced_tree(3, 3), strength=0.9, activity=0.5,
     ...                     recruiters=[0])
     >>> ax = plot_dropoff(spread(net, trials=50, seed=1), ax=ax)
-    >>> "did not act" in [t.get_text() for t in ax.get_legend().get_texts()]
+    >>> "did not pass it on" in [t.get_text() for t in ax.get_legend().get_texts()]
     True
     >>> plt.close(fig)
     """
     frame = _dropoff_frame(data)
     kind = _dropoff_kind(frame)
-    x_name = "hop" if kind == "spread" else "step"
+    ax = _axes(ax)
+    bar_kwargs = {"width": 0.8, "edgecolor": "white", "linewidth": 0.5, **kwargs}
+    if kind == "spread":
+        return _people_funnel(frame, share, ax, bar_kwargs)
+    x_name = "hop" if kind == "offers" else "step"
     x = frame[x_name].to_numpy()
     parts = {}
-    if kind == "spread":
+    if kind == "offers":
         for name in _SPREAD_PARTS:
             if name in frame.columns:
                 parts[name] = frame[name].to_numpy(dtype=np.float64)
@@ -369,47 +430,42 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     }
     total = np.sum(list(parts.values()), axis=0)
     scale = np.where(total > 0, total, 1.0) if share else np.ones_like(total)
-    ax = _axes(ax)
     bottom = np.zeros(len(x))
-    bar_kwargs = {"width": 0.8, "edgecolor": "white", "linewidth": 0.5, **kwargs}
+    labels = dict(_LOSS_LABELS)
+    if kind == "offers":
+        labels["lost_did_not_act"] = "holder did not act (all their ties)"
     for name, values in parts.items():
         heights = values / scale
         ax.bar(
             x, heights, bottom=bottom, color=LOSS_COLORS[name],
-            label=_LOSS_LABELS[name], **bar_kwargs,
+            label=labels[name], **bar_kwargs,
         )
         bottom = bottom + heights
     ax.set_xticks(x)
     ax.set_xlabel(
-        "hop from the recruiter" if kind == "spread" else "step (forwards made)"
+        "hop from the recruiter" if kind == "offers" else "step (forwards made)"
     )
     if share:
-        ax.set_ylabel("share of offers" if kind == "spread" else "share of chains")
+        ax.set_ylabel("share of tie-offers" if kind == "offers" else "share of chains")
         _percent(ax)
         ax.set_ylim(0, 1.0)
-    else:
-        ax.set_ylabel(
-            "offers (ties of holders), mean per trial"
-            if kind == "spread"
-            else "chains alive"
-        )
-    overall = frame.attrs.get("did_not_act_share")
-    if overall is None and "lost_did_not_act" in parts:
-        lost = sum(v for k, v in parts.items() if k.startswith("lost_"))
-        total_lost = float(np.sum(lost))
-        overall = (
-            float(parts["lost_did_not_act"].sum()) / total_lost if total_lost else None
-        )
-    label = ""
-    if overall is not None and np.isfinite(overall):
-        label = f" ({overall:.0%} of losses: did not act)"
-    if share:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
                   borderaxespad=0.0)
     else:
+        ax.set_ylabel(
+            "tie-offers (ties of holders), mean per trial"
+            if kind == "offers"
+            else "chains alive"
+        )
         ax.legend(loc="best", fontsize="small")
-    what = "opening" if kind == "spread" else "search"
-    _title(ax, f"Where the {what} dies{label}")
+    if kind == "offers":
+        _title(ax, "Every tie of every holder, by what became of it")
+    else:
+        overall = frame.attrs.get("did_not_act_share")
+        label = ""
+        if overall is not None and np.isfinite(overall):
+            label = f" ({overall:.0%} of lost chains: holder did not act)"
+        _title(ax, f"Where the search dies{label}")
     return ax
 
 
@@ -612,14 +668,17 @@ def plot_threshold(
 
     Below the critical multiplier the opening fizzles whatever the
     network's size; above it, it takes off. The chart marks today's network
-    (multiplier 1), the analytic critical point (from the non-backtracking
-    spectral radius) and the simulated one, and shows reach if everyone
-    acted as a horizontal reference.
+    (multiplier 1), the simulated critical point with its 95% interval, the
+    analytic estimate (from the non-backtracking spectral radius), and
+    shows reach if everyone acted as a horizontal reference. The median
+    reach (dashed) shows the typical opening beside the mean.
 
     Parameters
     ----------
-    cost : referral.analysis.OtherPeopleCost
-        From :func:`referral.analysis.other_people_cost`.
+    cost : referral.analysis.OtherPeopleCost or dict of DataFrame
+        From :func:`referral.analysis.other_people_cost`, or its
+        :meth:`~referral.analysis.OtherPeopleCost.tables` (for example read
+        back from ``cost.csv`` and ``cost_curve.csv``).
     show_candidates : bool, default False
         Plot candidates reached instead of people reached.
     logx : bool, default False
@@ -650,6 +709,10 @@ def plot_threshold(
     multiplier on everyone's activity (1 = today)
     >>> plt.close(fig)
     """
+    if isinstance(cost, Mapping):
+        from referral.analysis import OtherPeopleCost
+
+        cost = OtherPeopleCost.from_tables(cost)
     curve = cost.curve.sort_values("multiplier")
     column = "candidates_reached" if show_candidates else "people_reached"
     x = curve["multiplier"].to_numpy(dtype=np.float64)
@@ -664,6 +727,11 @@ def plot_threshold(
     line_kwargs = {"marker": "o", "markersize": 4, "color": "#1f77b4", **kwargs}
     (line,) = ax.plot(x, y, label="reach (mean, 95% CI band)", **line_kwargs)
     ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+    median_column = f"{column}_median"
+    if median_column in curve.columns:
+        ax.plot(x, curve[median_column].to_numpy(dtype=np.float64), marker="s",
+                markersize=3, linestyle="--", color=line.get_color(), alpha=0.8,
+                label="reach (median: the typical opening)")
 
     def value(frame, name):
         if frame is None:
@@ -680,10 +748,17 @@ def plot_threshold(
     simulated = getattr(cost, "critical_multiplier_simulated", np.nan)
     if analytic is not None and np.isfinite(analytic):
         ax.axvline(analytic, color="#d62728", linestyle="--", linewidth=1.2,
-                   label=f"critical point, analytic: ×{analytic:.2f}")
+                   label=f"critical point, analytic estimate: ×{analytic:.2f}")
     if simulated is not None and np.isfinite(simulated):
         ax.axvline(simulated, color="#ff7f0e", linestyle=":", linewidth=1.5,
                    label=f"critical point, simulated: ×{simulated:.2f}")
+        table = cost.table() if hasattr(cost, "table") else None
+        if table is not None and "multiplier_ci_low" in table.columns:
+            row = table.loc[table["scenario"] == "critical_simulated"].iloc[0]
+            lo, hi = float(row["multiplier_ci_low"]), float(row["multiplier_ci_high"])
+            if np.isfinite(lo) and np.isfinite(hi):
+                ax.axvspan(lo, hi, color="#ff7f0e", alpha=0.12, linewidth=0,
+                           label="simulated critical point, 95% interval")
     today = float(getattr(cost, "today", 1.0))
     as_is = value(getattr(cost, "as_is", None), f"{column}_mean")
     if not np.isfinite(as_is):
@@ -700,7 +775,7 @@ def plot_threshold(
     )
     ax.set_ylim(bottom=0, top=max(np.nanmax(high), everyone if np.isfinite(
         everyone) else 0) * 1.08)
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="center left", fontsize="small")
     _title(ax, "The threshold: reach against how active people are")
     return ax
 

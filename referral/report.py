@@ -12,8 +12,13 @@ into a folder::
       facts.csv         the headline numbers and sentences
 
 Such a folder is itself a set of saved results: :func:`read_results` reads
-it back (or the folder written by ``referral spread``), so a report can be
-rebuilt without rerunning the simulations.
+it back (or the folder written by ``referral spread`` or ``referral
+search``), so a report can be rebuilt without rerunning the simulations.
+Every sentence and chart is built by :func:`sections` from the tables alone
+(the wording lives in :mod:`referral.wording`), so a report rebuilt from
+the files says exactly what the original said. A section whose tables are
+missing is left out with a one-line note; a malformed table is an error
+naming the file and the column.
 
 Every file is staged in a temporary folder and renamed into place, and an
 existing report is never overwritten without ``force``.
@@ -31,14 +36,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
     "Results",
+    "Section",
     "analyse",
+    "sections",
+    "gatekeeper_sentence",
     "demo_results",
     "read_results",
     "write_report",
@@ -48,10 +55,13 @@ __all__ = [
     "staged_outputs",
 ]
 
-#: tables written by :func:`write_report`, in the report's order
+#: tables a report folder may hold, in the report's order
 TABLES = [
     "summary",
     "dropoff",
+    "tie_offers",
+    "by_hop",
+    "by_step",
     "gatekeepers",
     "cost",
     "cost_curve",
@@ -68,23 +78,46 @@ class Results:
     Attributes
     ----------
     title : str
+        The report's title.
     tables : dict of str to pandas.DataFrame
-        Any of ``summary`` (:meth:`SpreadResult.summary`), ``dropoff``
-        (:func:`referral.analysis.dropoff`), ``gatekeepers``, ``cost``
-        (:meth:`OtherPeopleCost.table`), ``cost_curve``
-        (:attr:`OtherPeopleCost.curve`), ``weak_ties``, ``compare`` and
-        ``people`` (:meth:`SpreadResult.people`). Missing tables are skipped.
+        Any of ``summary`` (:meth:`SpreadResult.summary` or
+        :meth:`SearchResult.summary`), ``dropoff``
+        (:func:`referral.analysis.dropoff`), ``tie_offers``, ``by_hop``,
+        ``by_step``, ``gatekeepers``, ``cost`` and ``cost_curve``
+        (:meth:`OtherPeopleCost.tables`), ``weak_ties``, ``compare`` and
+        ``people``. A section whose tables are missing is left out with a
+        note.
     facts : dict of str to str
-        Headline numbers and sentences (``network``, ``threshold_sentence``,
-        ``trials``, ``seed``, ...).
-    result : SpreadResult, optional
-        The live result, when available (for the reach chart).
+        Descriptive facts (``title``, ``kind``, ``network``, ``trials``,
+        ``seed``, ``interventions``, ...); no finding lives here, every
+        finding is rebuilt from the tables.
     """
 
     title: str
     tables: dict = field(default_factory=dict)
     facts: dict = field(default_factory=dict)
-    result: object = None
+
+
+@dataclass
+class Section:
+    """One part of the report: sentences, charts and notes, from tables.
+
+    Attributes
+    ----------
+    name : str
+        Heading.
+    sentences : list of str
+        Findings; they also make the headline.
+    charts : list of tuple
+        ``(file stem, caption, draw(ax))``.
+    notes : list of str
+        What was left out and why.
+    """
+
+    name: str
+    sentences: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ analysis
@@ -105,9 +138,11 @@ def analyse(
     Parameters
     ----------
     network : ReferralNetwork
+        The network.
     sources : labels, optional
         Who posts the opening (default: the recruiters).
     title, description : str
+        The report's title and a sentence describing the network.
     trials : dict, optional
         Trials per step: ``spread``, ``cost``, ``gatekeepers``, ``compare``
         (defaults 2000, 2000, 300, 2000; the same trials for the spread, the
@@ -115,8 +150,11 @@ def analyse(
     top : int, default 10
         Gatekeepers to rank; the first intervention trains them.
     seed : int, default 0
+        One seed for every step.
     n_jobs : int, optional
+        Parallel workers.
     progress : bool, default False
+        Progress bar for the main spread.
 
     Returns
     -------
@@ -137,7 +175,6 @@ def analyse(
         n_jobs=n_jobs,
         progress=progress,
     )
-    dropoff = analysis.dropoff(result)
     cost = analysis.other_people_cost(
         network, sources, trials=steps["cost"], seed=entropy, n_jobs=n_jobs
     )
@@ -150,7 +187,6 @@ def analyse(
         seed=entropy,
         n_jobs=n_jobs,
     )
-    weak = analysis.weak_tie_share(result)
     trained = keepers["person"].tolist()
     mean_activity = float(network.activity.mean())
     scenarios = {
@@ -169,6 +205,7 @@ def analyse(
     )
     facts = {
         "title": title,
+        "kind": "spread",
         "network": description or repr(network),
         "people": str(network.n_people),
         "ties": str(network.n_ties),
@@ -181,22 +218,19 @@ def analyse(
             f"train top {len(trained)} gatekeepers: their activity raised to 0.9; "
             f"referral bonus +0.1: everyone's activity raised by 0.1"
         ),
-        "threshold_sentence": cost.sentence(),
-        "critical_multiplier_analytic": repr(cost.critical_multiplier_analytic),
-        "critical_multiplier_simulated": repr(cost.critical_multiplier_simulated),
         "created": _dt.datetime.now().isoformat(timespec="seconds"),
     }
     tables = {
         "summary": result.summary(),
-        "dropoff": dropoff,
+        "dropoff": analysis.dropoff(result, n_jobs=n_jobs),
+        "tie_offers": analysis.tie_offers(result),
         "gatekeepers": keepers,
-        "cost": cost.table(),
-        "cost_curve": cost.curve,
-        "weak_ties": weak,
+        **cost.tables(),
+        "weak_ties": analysis.weak_tie_share(result),
         "compare": compared,
         "people": result.people(),
     }
-    return Results(title=title, tables=tables, facts=facts, result=result)
+    return Results(title=title, tables=tables, facts=facts)
 
 
 def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results:
@@ -205,6 +239,21 @@ def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results
     One recruiter posts an opening in the e-mail network of a European
     research institution (1,005 people); activity is drawn from Beta(2, 5),
     so most people are poor networkers, and a fifth are open to the job.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of the population draw and of every simulation.
+    trials : dict, optional
+        As in :func:`analyse`.
+    n_jobs : int, optional
+        Parallel workers.
+    progress : bool, default False
+        Progress bar for the main spread.
+
+    Returns
+    -------
+    Results
     """
     from referral.datasets import email_eu_core
 
@@ -228,198 +277,385 @@ def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results
 
 
 # --------------------------------------------------------------- reading back
-def read_results(folder) -> Results:
-    """Read saved tables (a report folder or ``referral spread`` output).
+def _required():
+    from referral.analysis import (
+        _BY_HOP_PEOPLE,
+        _BY_STEP,
+        _COST_COLUMNS,
+        _CURVE_COLUMNS,
+    )
 
-    Tables are the ``*.csv`` and ``*.parquet`` files of the folder; a
-    ``by_hop`` table from ``referral spread`` stands in for ``dropoff`` and a
-    ``people`` table gives chain-credit gatekeepers.
+    return {
+        "dropoff": ["hop", "held", "passed_on", "did_not_pass_on", "newly_reached"],
+        "tie_offers": ["hop", "offered", "arrived", "lost_did_not_act"],
+        "by_hop": _BY_HOP_PEOPLE,
+        "by_step": _BY_STEP,
+        "gatekeepers": ["person", "counterfactual_loss", "loss_ci_low",
+                        "loss_ci_high"],
+        "cost": _COST_COLUMNS,
+        "cost_curve": _CURVE_COLUMNS,
+        "weak_ties": ["scope", "hop", "chains", "via_weak", "share"],
+        "compare": ["scenario", "measure", "mean", "diff", "diff_ci_low",
+                    "diff_ci_high"],
+        "people": ["person", "chain_share"],
+    }
+
+
+_SUMMARY = {
+    "spread": ["measure", "mean", "se", "ci_low", "ci_high"],
+    "search": ["measure", "estimate", "se", "ci_low", "ci_high", "n"],
+}
+
+
+def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
+    for column in columns:
+        if column not in frame.columns:
+            raise ValueError(
+                f"{str(path)!r} lacks the column {column!r} the report needs; "
+                f"its columns are {list(frame.columns)}."
+            )
+
+
+def read_results(folder) -> Results:
+    """Read saved tables: a report folder, or ``referral spread``/``search`` output.
+
+    Parameters
+    ----------
+    folder : str or path
+        The folder.
+
+    Returns
+    -------
+    Results
 
     Raises
     ------
     FileNotFoundError
         If the folder does not exist.
     ValueError
-        If it holds no tables the report can use.
+        If a table the report uses is malformed (the message names the file
+        and the column), or the folder holds none of them.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"No such results folder: {str(folder)!r}.")
-    tables = {}
+    tables, paths = {}, {}
+    wanted = {*TABLES, "facts"}
     for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or path.stem not in wanted:
             continue
         if path.suffix == ".csv":
             try:
-                tables[path.stem] = pd.read_csv(path)
-            except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-                raise ValueError(f"{str(path)!r} is malformed: {error}") from None
+                frame = pd.read_csv(path)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError,
+                    UnicodeDecodeError) as error:
+                raise ValueError(
+                    f"{str(path)!r} is not a readable CSV table: "
+                    f"{' '.join(str(error).split())}"
+                ) from None
         elif path.suffix == ".parquet":
-            tables[path.stem] = pd.read_parquet(path)
+            frame = pd.read_parquet(path)
+        else:
+            continue
+        tables[path.stem] = frame
+        paths[path.stem] = path
     facts = {}
     if "facts" in tables:
         frame = tables.pop("facts")
-        facts = dict(
-            zip(frame["key"].astype(str), frame["value"].astype(str), strict=True)
+        _check_columns(paths["facts"], frame, ["key", "value"])
+        facts = {
+            str(k): "" if pd.isna(v) else str(v)
+            for k, v in zip(frame["key"], frame["value"], strict=True)
+        }
+    required = dict(_required())
+    if "summary" in tables:
+        kind = facts.get("kind") or (
+            "search" if "estimate" in tables["summary"].columns else "spread"
         )
-    if "by_hop" in tables and not set(_REQUIRED["by_hop"]) <= set(
-        tables["by_hop"].columns
-    ):
-        del tables["by_hop"]
-    if "dropoff" not in tables and "by_hop" in tables:
-        tables["dropoff"] = _dropoff_from_by_hop(tables["by_hop"])
-    for name, columns in _REQUIRED.items():
-        if name in tables and not set(columns) <= set(tables[name].columns):
-            del tables[name]  # a file of the same name that is not our table
-    usable = set(tables) & set(TABLES)
-    if not usable:
+        if kind not in _SUMMARY:
+            raise ValueError(
+                f"{str(paths.get('facts'))!r} gives kind {kind!r}; expected "
+                f"'spread' or 'search'."
+            )
+        facts["kind"] = kind
+        required["summary"] = _SUMMARY[kind]
+    problems = []
+    for name, columns in required.items():
+        if name in tables:
+            try:
+                _check_columns(paths[name], tables[name], columns)
+            except ValueError as error:
+                problems.append(str(error))
+    if not tables or len(problems) == len(tables):
+        found = f" ({problems[0]})" if problems else ""
         raise ValueError(
             f"{str(folder)!r} holds no results a report can use: expected some of "
-            f"{[f'{t}.csv' for t in TABLES]} (or by_hop.csv)."
+            f"{[f'{t}.csv' for t in TABLES]}{found}."
         )
-    title = facts.get("title", f"Referral report: {folder.name}")
+    if problems:
+        raise ValueError(problems[0])
+    title = facts.get("title") or f"Referral report: {folder.name}"
     return Results(title=title, tables=tables, facts=facts)
 
 
-_REQUIRED = {
-    "summary": ["measure", "mean", "ci_low", "ci_high"],
-    "dropoff": ["hop", "held", "lost_did_not_act", "lost_total"],
-    "gatekeepers": ["person"],
-    "cost": ["scenario", "people_reached_mean", "candidates_reached_mean"],
-    "cost_curve": ["multiplier", "people_reached_mean"],
-    "weak_ties": ["scope", "hop", "chains", "via_weak", "share"],
-    "compare": ["scenario", "measure", "mean", "diff", "diff_ci_low"],
-    "people": ["person", "chain_share"],
-    "by_hop": ["hop"] + [f"{n}_mean" for n in ("held", "acted", "offered")],
-}
+# ------------------------------------------------------------------ sections
+def _spread_dropoff(t):
+    """The people funnel: saved, or from by_hop by the library's function."""
+    from referral.analysis import dropoff
+
+    if t.get("dropoff") is not None:
+        return t["dropoff"]
+    if t.get("by_hop") is not None:
+        return dropoff(t["by_hop"])
+    return None
 
 
-def _dropoff_from_by_hop(by_hop: pd.DataFrame) -> pd.DataFrame:
-    names = [
-        "held",
-        "acted",
-        "offered",
-        "arrived",
-        "lost_did_not_act",
-        "lost_not_carried",
-        "lost_already_reached",
-        "lost_hop_limit",
-        "lost_fanout",
-    ]
-    frame = pd.DataFrame({"hop": by_hop["hop"]})
-    for name in names:
-        frame[name] = by_hop[f"{name}_mean"]
-    losses = [n for n in names if n.startswith("lost_")]
-    frame["lost_total"] = frame[losses].sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        frame["did_not_act_share"] = frame["lost_did_not_act"] / frame["lost_total"]
-    frame.attrs["kind"] = "spread"
-    return frame
+def _reach_section(results) -> Section:
+    from referral.wording import reach_sentence, search_sentence
 
-
-# ------------------------------------------------------------------ headline
-def _measure(table, name, column="mean"):
-    if table is None or "measure" not in table.columns:
-        return np.nan
-    rows = table.loc[table["measure"] == name, column]
-    return float(rows.iloc[0]) if len(rows) else np.nan
-
-
-def headline(results: Results) -> list[str]:
-    """The headline findings in plain words, one sentence per item."""
     t = results.tables
-    facts = results.facts
-    lines = []
+    section = Section("Reach")
     summary = t.get("summary")
-    if summary is not None:
-        people = _measure(summary, "people_reached")
-        low = _measure(summary, "people_reached", "ci_low")
-        high = _measure(summary, "people_reached", "ci_high")
-        candidates = _measure(summary, "candidates_reached")
-        share = _measure(summary, "candidate_share_reached")
-        depth = _measure(summary, "depth")
-        text = (
-            f"Reach: an opening reaches {people:,.0f} people on average "
-            f"(95% CI {low:,.0f} to {high:,.0f})"
+    kind = results.facts.get("kind")
+    if summary is None:
+        section.notes.append(
+            "No summary table (summary.csv): the reach figures are left out."
         )
-        if np.isfinite(candidates):
-            text += f", {candidates:,.0f} of them candidates"
-            if np.isfinite(share):
-                text += f" ({100 * share:.0f}% of all candidates)"
-        if np.isfinite(depth):
-            text += f", and travels {depth:.1f} hops deep"
-        lines.append(text + ".")
-    dropoff = t.get("dropoff")
-    if dropoff is not None and len(dropoff):
-        lost = dropoff["lost_did_not_act"].sum()
-        total = dropoff["lost_total"].sum()
-        worst = dropoff.loc[dropoff["lost_total"].idxmax()]
-        peak = dropoff.loc[dropoff["held"].idxmax()]
-        share = lost / total if total > 0 else np.nan
-        lines.append(
-            f"Where it dies: {100 * share:.0f}% of all lost referrals were lost "
-            f"because the person holding the opening did not pass it on. Most "
-            f"people hold it at hop {int(peak['hop'])} ({peak['held']:,.0f} on "
-            f"average), and hop {int(worst['hop'])} loses the most "
-            f"({worst['lost_total']:,.0f} referrals)."
-        )
-    cost = t.get("cost")
-    if cost is not None and "scenario" in cost.columns:
-        rows = cost.set_index("scenario")
-        if {"as_is", "everyone_acts"} <= set(rows.index):
-            now = rows.loc["as_is", "people_reached_mean"]
-            everyone = rows.loc["everyone_acts", "people_reached_mean"]
-            c_now = rows.loc["as_is", "candidates_reached_mean"]
-            c_all = rows.loc["everyone_acts", "candidates_reached_mean"]
-            lines.append(
-                f'The "other people" cost: if every intermediary passed the '
-                f"opening on, it would reach {everyone:,.0f} people instead of "
-                f"{now:,.0f} ({c_all:,.0f} candidates instead of {c_now:,.0f}); "
-                f"the people in between cost {everyone - now:,.0f} people "
-                f"({100 * (1 - now / everyone):.0f}% of the possible reach)."
-                if everyone > 0
-                else "The other people cost cannot be computed: nobody is reached."
+    elif kind == "search":
+        section.name = "Search chains"
+        section.sentences.append(search_sentence(summary))
+    else:
+        section.sentences.append(reach_sentence(summary))
+    return section
+
+
+def _dropoff_section(results) -> Section:
+    from referral import plot
+    from referral.analysis import dropoff
+    from referral.wording import cost_sentence, dropoff_sentence
+
+    t = results.tables
+    section = Section("Where it stops")
+    if results.facts.get("kind") == "search":
+        if t.get("by_step") is None:
+            section.notes.append(
+                "No by_step table (by_step.csv): the chain drop-off is left out."
             )
-    if facts.get("threshold_sentence"):
-        sentence = facts["threshold_sentence"]
-        if cost is not None:  # the cost line above already says it
-            sentence = sentence.split(" If every intermediary")[0]
-        lines.append("The threshold: " + sentence)
+            return section
+        steps = dropoff(t["by_step"])
+        section.charts.append((
+            "dropoff",
+            "Where search chains stop, step by step: chains alive, by what "
+            "became of them. Red: the holder did not pass the chain on.",
+            lambda ax: plot.plot_dropoff(steps, ax=ax),
+        ))
+        return section
+    table = _spread_dropoff(t)
+    if table is None:
+        section.notes.append(
+            "No dropoff or by_hop table: the drop-off section is left out."
+        )
+        return section
+    section.sentences.append(dropoff_sentence(table))
+    cost = cost_sentence(table)
+    if cost is None:
+        section.notes.append(
+            "The people that non-acting intermediaries cost need the paired "
+            "everyone-acts run (dropoff.csv from referral demo or "
+            "referral.dropoff); this folder has only by_hop.csv, so that "
+            "figure and its chart segment are left out."
+        )
+    else:
+        section.sentences.append(cost)
+    section.charts.append((
+        "dropoff",
+        "Where the opening stops, in people: at each hop (0 = the recruiter), "
+        "the people who held it, blue if they passed it on, red if not"
+        + ("; hatched: the extra people who would have held it at that hop "
+           "had everyone passed it on (95% CI, common random numbers; a hop "
+           "where the everyone-acts run has fewer people, because it reached "
+           "them earlier, shows none; see the cost columns of dropoff.csv)."
+           if cost else "."),
+        lambda ax: plot.plot_dropoff(table, ax=ax),
+    ))
+    return section
+
+
+def _threshold_section(results) -> Section:
+    from referral import plot
+    from referral.analysis import OtherPeopleCost
+
+    t = results.tables
+    section = Section("The threshold")
+    if t.get("cost") is None or t.get("cost_curve") is None:
+        section.notes.append(
+            "No cost.csv and cost_curve.csv (referral.other_people_cost): the "
+            "threshold section is left out."
+        )
+        return section
+    cost = OtherPeopleCost.from_tables(
+        {"cost": t["cost"], "cost_curve": t["cost_curve"]}
+    )
+    section.sentences.append("The threshold: " + cost.sentence())
+    m = cost.critical_multiplier_simulated
+    logx = bool(np.isfinite(m) and 0 < m < 0.3)
+    section.charts.append((
+        "threshold",
+        "The threshold: mean (band: 95% CI) and median reach against a "
+        "multiplier on everyone's activity.",
+        lambda ax: plot.plot_threshold(cost, ax=ax, logx=logx),
+    ))
+    return section
+
+
+def gatekeeper_sentence(table: pd.DataFrame, measure: str = "") -> str:
+    """The gatekeeper finding in words, from :func:`referral.gatekeepers`.
+
+    A small stand-in for the gatekeeper wording of the analysis module: it
+    names the first three people with their interval and says when the
+    intervals of the first two overlap, so that their order is not settled.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``person``, ``counterfactual_loss``, ``loss_ci_low``,
+        ``loss_ci_high``, sorted by rank.
+    measure : str
+        ``"people_reached"`` or ``"candidates_reached"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"person": [7, 3], "counterfactual_loss": [2.0, 1.5],
+    ...                   "loss_ci_low": [1.0, 0.9], "loss_ci_high": [3.0, 2.1]})
+    >>> gatekeeper_sentence(t, "candidates_reached")  # doctest: +NORMALIZE_WHITESPACE
+    'Gatekeepers: if one of these people did not act, an opening would reach
+    fewer candidates: 7 (2 fewer, 95% CI 1 to 3), 3 (1.5 fewer, 95% CI 0.9 to
+    2.1); their intervals overlap, so this order is not settled.'
+    """
+    from referral.wording import fmt_number
+
+    unit = "people" if measure == "people_reached" else "candidates"
+    top = table.head(3)
+    names = ", ".join(
+        f"{p} ({fmt_number(loss)} fewer, 95% CI {fmt_number(lo)} to {fmt_number(hi)})"
+        for p, loss, lo, hi in zip(
+            top["person"], top["counterfactual_loss"], top["loss_ci_low"],
+            top["loss_ci_high"], strict=True,
+        )
+    )
+    text = (
+        f"Gatekeepers: if one of these people did not act, an opening would "
+        f"reach fewer {unit}: {names}"
+    )
+    if len(top) > 1 and top["loss_ci_low"].iloc[0] <= top["loss_ci_high"].iloc[1]:
+        text += "; their intervals overlap, so this order is not settled"
+    return text + "."
+
+
+def _gatekeeper_section(results) -> Section:
+    from referral import plot
+    from referral.wording import fmt_share
+
+    t = results.tables
+    section = Section("Gatekeepers")
     keepers = t.get("gatekeepers")
+    measure = results.facts.get("gatekeeper_measure", "")
     if keepers is not None and len(keepers):
-        top = keepers.head(3)
-        if "counterfactual_loss" in top.columns:
-            unit = (
-                "people"
-                if keepers.attrs.get("measure") == "people_reached"
-                or results.facts.get("gatekeeper_measure") == "people_reached"
-                else "candidates"
-            )
-            names = ", ".join(
-                f"{p} (−{loss:,.2f} {unit})"
-                for p, loss in zip(
-                    top["person"], top["counterfactual_loss"], strict=True
-                )
-            )
-            lines.append(
-                f"Top gatekeepers: if one of them did not act, reach would drop "
-                f"most for {names} per opening."
-            )
-    elif t.get("people") is not None and "chain_share" in t["people"].columns:
+        section.sentences.append(gatekeeper_sentence(keepers, measure))
+        section.charts.append((
+            "gatekeepers",
+            "Gatekeepers: the drop in reach if this person did not act (95% CI, "
+            "common random numbers).",
+            lambda ax: plot.plot_gatekeepers(keepers, ax=ax),
+        ))
+    elif t.get("people") is not None and len(t["people"]):
         people = t["people"].sort_values("chain_share", ascending=False).head(3)
         names = ", ".join(
-            f"{p} ({100 * s:.0f}% of chains)"
+            f"{p} ({fmt_share(s)} of chains)"
             for p, s in zip(people["person"], people["chain_share"], strict=True)
         )
-        lines.append(f"Top gatekeepers by chain credit: {names}.")
-    best = _best_intervention(t.get("compare"))
+        section.sentences.append(
+            f"Most often on the chains that reached a candidate: {names}."
+        )
+        section.notes.append(
+            "No gatekeepers table (referral.gatekeepers): only chain credit "
+            "from people.csv is shown, and no counterfactual chart."
+        )
+    elif results.facts.get("kind") != "search":
+        section.notes.append(
+            "No gatekeepers or people table: the gatekeeper section is left out."
+        )
+    return section
+
+
+def _who_to_ask_section(results) -> Section | None:
+    """The "Who to ask" section (ambassadors); not built yet.
+
+    The place for the ambassador section: a function of ``results`` that
+    returns a :class:`Section` (sentences from an ``ambassadors`` table, a
+    chart, notes) or None when the folder holds no such table.
+    """
+    return None
+
+
+def _weak_tie_section(results) -> Section:
+    from referral import plot
+
+    t = results.tables
+    section = Section("Weak ties")
+    if t.get("weak_ties") is not None:
+        section.charts.append((
+            "weak_ties",
+            "Strong and weak ties in the chains that reached candidates.",
+            lambda ax: plot.plot_weak_ties(t["weak_ties"], ax=ax),
+        ))
+    elif results.facts.get("kind") != "search":
+        section.notes.append(
+            "No weak_ties table (referral.weak_tie_share): the weak-tie chart is "
+            "left out."
+        )
+    return section
+
+
+def _compare_section(results) -> Section:
+    from referral import plot
+
+    t = results.tables
+    section = Section("Interventions")
+    compare = t.get("compare")
+    if compare is None:
+        if results.facts.get("kind") != "search":
+            section.notes.append(
+                "No compare table (referral.compare): the interventions are left "
+                "out."
+            )
+        return section
+    best = _best_intervention(compare)
     if best:
-        lines.append(best)
-    return lines
+        section.sentences.append(best)
+    measure = (
+        "candidates_reached"
+        if (compare["measure"] == "candidates_reached").any()
+        else str(compare["measure"].iloc[0])
+    )
+    section.charts.append((
+        "compare",
+        "Interventions against today's network (difference, 95% CI, common "
+        "random numbers).",
+        lambda ax: plot.plot_compare(compare, measure=measure, diff=True, ax=ax),
+    ))
+    return section
 
 
 def _best_intervention(compare) -> str | None:
-    if compare is None or len(compare) == 0:
+    from referral.wording import fmt_number
+
+    if len(compare) == 0:
         return None
     measure = (
         "candidates_reached"
@@ -435,153 +671,77 @@ def _best_intervention(compare) -> str | None:
     if best["diff"] <= 0 or best["diff_ci_low"] <= 0:
         return (
             f"Best intervention: none of the tried interventions raised {word} "
-            f"clearly (best: {best['scenario']}, {best['diff']:+,.1f})."
+            f"clearly (best: {best['scenario']}, {best['diff']:+.3g})."
         )
     return (
         f"Best intervention: {best['scenario']} raises {word} from "
-        f"{rows['mean'].iloc[0]:,.1f} to {best['mean']:,.1f} "
-        f"({best['diff']:+,.1f}, 95% CI {best['diff_ci_low']:+,.1f} to "
-        f"{best['diff_ci_high']:+,.1f}, common random numbers)."
+        f"{fmt_number(rows['mean'].iloc[0])} to {fmt_number(best['mean'])} "
+        f"({best['diff']:+.3g}, 95% CI {best['diff_ci_low']:+.3g} to "
+        f"{best['diff_ci_high']:+.3g}, common random numbers)."
     )
 
 
+def sections(results: Results) -> list[Section]:
+    """The report's sections, each built from the tables alone.
+
+    Parameters
+    ----------
+    results : Results
+        Tables and facts.
+
+    Returns
+    -------
+    list of Section
+        In order: reach, drop-off, threshold, gatekeepers, who to ask (when
+        available), weak ties, interventions.
+    """
+    built = [
+        _reach_section(results),
+        _dropoff_section(results),
+    ]
+    if results.facts.get("kind") != "search":
+        built.append(_threshold_section(results))
+    built.append(_gatekeeper_section(results))
+    who = _who_to_ask_section(results)
+    if who is not None:
+        built.append(who)
+    built += [_weak_tie_section(results), _compare_section(results)]
+    return built
+
+
+def headline(results: Results) -> list[str]:
+    """The headline findings in plain words, one sentence per item.
+
+    Parameters
+    ----------
+    results : Results
+        Tables and facts.
+
+    Returns
+    -------
+    list of str
+    """
+    return [s for section in sections(results) for s in section.sentences]
+
+
 def plain_summary(results: Results) -> str:
-    """The headline as plain text for a terminal."""
+    """The headline as plain text for a terminal.
+
+    Parameters
+    ----------
+    results : Results
+        Tables and facts.
+
+    Returns
+    -------
+    str
+    """
     lines = [results.title, ""]
     if results.facts.get("network"):
         lines += [f"Network: {results.facts['network']}.", ""]
     for sentence in headline(results):
         lines.append(f"* {sentence}")
     return "\n".join(lines)
-
-
-# -------------------------------------------------------------------- charts
-def _cost_like(results):
-    t = results.tables
-    curve = t.get("cost_curve")
-    if curve is None:
-        return None
-    cost = t.get("cost")
-    rows = cost.set_index("scenario") if cost is not None else None
-
-    def row(name):
-        if rows is None or name not in rows.index:
-            return None
-        return rows.loc[name]
-
-    def number(name, scenario):
-        value = results.facts.get(name)
-        if value is not None:
-            return float(value)
-        r = row(scenario)
-        return float(r["multiplier"]) if r is not None else np.nan
-
-    return SimpleNamespace(
-        curve=curve,
-        as_is=row("as_is"),
-        everyone_acts=row("everyone_acts"),
-        critical_multiplier_analytic=number(
-            "critical_multiplier_analytic", "critical_analytic"
-        ),
-        critical_multiplier_simulated=number(
-            "critical_multiplier_simulated", "critical_simulated"
-        ),
-        today=1.0,
-    )
-
-
-def _far_below(cost) -> bool:
-    """Log scale when the critical point is far below today's network."""
-    m = cost.critical_multiplier_analytic
-    return bool(np.isfinite(m) and 0 < m < 0.3)
-
-
-def _reach_from_dropoff(dropoff, ax):
-    hops = dropoff["hop"].to_numpy()
-    ax.plot(
-        hops,
-        np.cumsum(dropoff["held"].to_numpy()),
-        marker="o",
-        label="people reached (cumulative mean)",
-    )
-    ax.set_xlabel("hop from the recruiter")
-    ax.set_ylabel("people reached (mean per trial)")
-    ax.set_title("Reach by hop")
-    ax.legend(loc="lower right", fontsize="small")
-    return ax
-
-
-def _charts(results: Results) -> list[tuple[str, str, object]]:
-    """``(name, caption, draw(ax))`` for every chart the tables allow."""
-    from referral import plot
-
-    t = results.tables
-    charts = []
-    if results.result is not None:
-        charts.append(
-            (
-                "reach",
-                "How far the opening travels, hop by hop.",
-                lambda ax: plot.plot_reach(results.result, ax=ax),
-            )
-        )
-    elif t.get("dropoff") is not None:
-        charts.append(
-            (
-                "reach",
-                "How far the opening travels, hop by hop.",
-                lambda ax: _reach_from_dropoff(t["dropoff"], ax),
-            )
-        )
-    if t.get("dropoff") is not None:
-        charts.append(
-            (
-                "dropoff",
-                "Where the opening dies: every referral offered "
-                "at each hop, by what became of it. Red: the holder did "
-                "not act.",
-                lambda ax: plot.plot_dropoff(t["dropoff"], ax=ax),
-            )
-        )
-    cost = _cost_like(results)
-    if cost is not None:
-        charts.append(
-            (
-                "threshold",
-                "The threshold: reach against a multiplier on everyone's activity.",
-                lambda ax: plot.plot_threshold(cost, ax=ax, logx=_far_below(cost)),
-            )
-        )
-    keepers = t.get("gatekeepers")
-    if keepers is not None and "counterfactual_loss" in keepers.columns:
-        charts.append(
-            (
-                "gatekeepers",
-                "Gatekeepers: the drop in reach if this "
-                "person did not act (95% CI, common random numbers).",
-                lambda ax: plot.plot_gatekeepers(keepers, ax=ax),
-            )
-        )
-    if t.get("weak_ties") is not None:
-        charts.append(
-            (
-                "weak_ties",
-                "Strong and weak ties in the chains that reached candidates.",
-                lambda ax: plot.plot_weak_ties(t["weak_ties"], ax=ax),
-            )
-        )
-    if t.get("compare") is not None:
-        charts.append(
-            (
-                "compare",
-                "Interventions against today's network "
-                "(difference, 95% CI, common random numbers).",
-                lambda ax: plot.plot_compare(
-                    t["compare"], measure="candidates_reached", diff=True, ax=ax
-                ),
-            )
-        )
-    return charts
 
 
 def _render(draw) -> bytes:
@@ -636,7 +796,7 @@ def _table_html(name: str, frame: pd.DataFrame, fmt: str, rows: int = 25) -> str
     )
 
 
-def _html(results, images, fmt) -> str:
+def _html(results, built, images, fmt) -> str:
     e = html.escape
     facts = results.facts
     meta = []
@@ -647,14 +807,25 @@ def _html(results, images, fmt) -> str:
     if facts.get("interventions"):
         meta.append(f"Interventions tried: {e(facts['interventions'])}.")
     meta.append(f"Made by referral on {_dt.date.today().isoformat()}.")
-    items = "".join(f"<li>{e(s)}</li>" for s in headline(results))
-    figures = "".join(
-        f'<figure id="chart-{name}"><img alt="{e(caption)}" '
-        f'src="data:image/png;base64,{base64.b64encode(png).decode()}">'
-        f'<figcaption>{e(caption)} (<a href="{name}.png">{name}.png</a>)'
-        f"</figcaption></figure>"
-        for name, caption, png in images
+    items = "".join(
+        f"<li>{e(s)}</li>" for section in built for s in section.sentences
     )
+    body = []
+    for section in built:
+        if not (section.charts or section.notes):
+            continue
+        parts = [f"<h2>{e(section.name)}</h2>"]
+        for name, caption, _ in section.charts:
+            png = images[name]
+            parts.append(
+                f'<figure id="chart-{name}"><img alt="{e(caption)}" '
+                f'src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+                f'<figcaption>{e(caption)} (<a href="{name}.png">{name}.png</a>)'
+                f"</figcaption></figure>"
+            )
+        for note in section.notes:
+            parts.append(f'<p class="note">Left out: {e(note)}</p>')
+        body.append("".join(parts))
     tables = "".join(
         _table_html(name, results.tables[name], fmt)
         for name in TABLES
@@ -668,7 +839,7 @@ def _html(results, images, fmt) -> str:
         f"<h1>{e(results.title)}</h1>"
         f'<p class="meta">{" ".join(meta)}</p>'
         f'<h2>Headline</h2><ul class="headline">{items}</ul>'
-        f"<h2>Charts</h2>{figures}"
+        f"{''.join(body)}"
         f"<h2>Tables</h2>{tables}"
         "</main></body></html>\n"
     )
@@ -758,9 +929,12 @@ def write_report(
 
     out = Path(out)
     check_writable(out, force=force)
-    images = [
-        (name, caption, _render(draw)) for name, caption, draw in _charts(results)
-    ]
+    built = sections(results)
+    images = {
+        name: _render(draw)
+        for section in built
+        for name, _, draw in section.charts
+    }
     tables = {name: results.tables[name] for name in TABLES if name in results.tables}
     fact_items = {"title": results.title, **results.facts}
     facts = pd.DataFrame(
@@ -772,9 +946,9 @@ def write_report(
     )
     files = {out / f"{name}.{table_format}": frame for name, frame in tables.items()}
     files[out / f"facts.{table_format}"] = facts
-    pngs = {out / f"{name}.png": png for name, _, png in images}
+    pngs = {out / f"{name}.png": png for name, png in images.items()}
     index = out / "index.html"
-    page = _html(results, images, table_format)
+    page = _html(results, built, images, table_format)
     with staged_outputs([*files, *pngs, index], force=force) as staged:
         for path, frame in files.items():
             write_table(_text_labels(frame), staged(path), force=True)

@@ -9,6 +9,7 @@ from referral.analysis import (
     dropoff,
     gatekeepers,
     other_people_cost,
+    tie_offers,
     weak_tie_share,
 )
 from referral.interventions import boost_activity, referral_bonus, remove_people
@@ -169,11 +170,13 @@ def test_compare_search():
 
 def test_dropoff_spread_adds_up_and_search_flows():
     net = community_population(2000, seed=5)
-    table = dropoff(spread(net, trials=50, seed=1, max_hops=4))
-    assert np.allclose(table["offered"], table["arrived"] + table["lost_total"])
+    result = spread(net, trials=50, seed=1, max_hops=4)
+    offers = tie_offers(result)
+    assert np.allclose(offers["offered"], offers["arrived"] + offers["lost_total"])
+    assert 0 < offers.attrs["non_actor_share"] < 1
+    assert offers["lost_hop_limit"].iloc[-1] > 0
+    table = dropoff(result)
     assert table.attrs["kind"] == "spread"
-    assert 0 < table.attrs["did_not_act_share"] < 1
-    assert table["lost_hop_limit"].iloc[-1] > 0
     steps = dropoff(search(net, trials=1, seed=1))
     ended = steps["completed"] + steps["lost_total"]
     assert (
@@ -181,6 +184,58 @@ def test_dropoff_spread_adds_up_and_search_flows():
         == (steps["held"] - ended).iloc[:-1].to_numpy()
     ).all()
     assert steps.attrs["kind"] == "search"
+
+
+def test_dropoff_counts_people_and_pairs_the_everyone_acts_run():
+    net = community_population(2000, seed=5)
+    result = spread(net, trials=200, seed=1)
+    table = dropoff(result)
+    today = result.trials()["reached"].to_numpy(np.float64)
+    # people, not tie-offers: held adds up to the mean reach
+    assert table["held"].sum() == pytest.approx(today.mean())
+    assert table["reached_so_far"].iloc[-1] == pytest.approx(today.mean())
+    np.testing.assert_allclose(
+        table["passed_on"] + table["did_not_pass_on"], table["held"]
+    )
+    # the new people reached at hop h are the holders at hop h + 1
+    np.testing.assert_allclose(
+        table["newly_reached"].iloc[:-1].to_numpy(), table["held"].iloc[1:].to_numpy()
+    )
+    # the counterfactual is the everyone-acts spread with the same seed
+    everyone = spread(
+        net.replace(activity=np.ones(net.n_people)), trials=200, seed=1,
+        record="reach",
+    ).trials()["reached"].to_numpy(np.float64)
+    assert table["everyone_acts_held"].sum() == pytest.approx(everyone.mean())
+    total = table.iloc[-1]
+    assert total["cost_cumulative"] == pytest.approx(everyone.mean() - today.mean())
+    # paired: the interval is the one of the trial-by-trial differences
+    diff = everyone - today
+    se = diff.std(ddof=1) / np.sqrt(len(diff))
+    assert total["cost_cumulative_se"] == pytest.approx(se)
+    assert (diff >= 0).all()  # everyone acting never reaches fewer (same coins)
+    assert total["cost_cumulative_ci_low"] > 0
+    # the same funnel from the saved by_hop table, without the pairing
+    from_table = dropoff(result.by_hop())
+    pd.testing.assert_frame_equal(
+        from_table, dropoff(result, counterfactual=False), check_like=True
+    )
+    assert "cost" not in from_table.columns
+
+
+def test_dropoff_cost_matches_a_closed_form():
+    # path 0-1-2, source 0 acts; 1 acts with probability a: 2 is lost with
+    # probability 1 - a, and only then
+    a, trials = 0.3, 4000
+    net = from_networkx(nx.path_graph(3), strength=1.0, transmission=1.0,
+                        activity=a, recruiters=[0])
+    table = dropoff(spread(net, trials=trials, seed=7))
+    last = table.iloc[-1]
+    expected = 1 - a
+    se = np.sqrt(a * (1 - a) / trials)
+    assert abs(last["cost_cumulative"] - expected) < 4 * se
+    assert last["cost_cumulative_se"] == pytest.approx(se, rel=0.1)
+    assert list(table["cost"].round(6)[:2]) == [0.0, 0.0]
 
 
 # ----------------------------------------------------------------- bad input
@@ -194,6 +249,14 @@ def test_bad_inputs():
         other_people_cost(net, multipliers="a", trials=5)
     with pytest.raises(ValueError, match=r"^dropoff needs the per-person"):
         dropoff(spread(net, trials=5, record="reach", seed=1))
+    with pytest.raises(ValueError, match=r"^dropoff needs the per-person"):
+        dropoff(spread(net, trials=5, record="reach", seed=1).by_hop())
+    with pytest.raises(ValueError, match=r"by_hop table .* Got columns \['x'\]"):
+        dropoff(pd.DataFrame({"x": [1]}))
+    with pytest.raises(TypeError, match="SpreadResult or a by_hop table"):
+        tie_offers([1, 2])
+    with pytest.raises(ValueError, match="'sizeable_fraction' .* Got 0 instead"):
+        other_people_cost(net, sizeable_fraction=0, trials=5)
     with pytest.raises(nx.NodeNotFound, match="'sources'"):
         gatekeepers(net, sources=["nobody"], trials=5)
     with pytest.raises(ValueError, match="'measure' .* Got 'hires'"):

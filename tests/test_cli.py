@@ -161,7 +161,7 @@ def test_spread_parquet_and_report_from_saved_results(email, tmp_path, capsys):
     assert code == 0, err
     html = (tmp_path / "rep" / "index.html").read_text()
     assert "Reach: an opening reaches" in html
-    assert "Top gatekeepers by chain credit" in html
+    assert "Most often on the chains that reached a candidate" in html
 
 
 def test_search_end_to_end(email, tmp_path, capsys):
@@ -308,7 +308,7 @@ def test_demo_writes_report_and_refuses_overwrite(tmp_path, capsys):
     assert "Reach: an opening reaches" in stdout
     assert "Best intervention" in stdout
     assert (out / "index.html").exists()
-    assert {"reach.png", "dropoff.png", "gatekeepers.csv", "compare.csv"} <= set(
+    assert {"dropoff.png", "threshold.png", "gatekeepers.csv", "compare.csv"} <= set(
         files(out)
     )
     before = (out / "index.html").stat().st_mtime_ns

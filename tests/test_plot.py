@@ -121,34 +121,54 @@ def test_plot_reach_rejects_bad_input(tree_net):
         plot_reach({})
 
 
-def test_plot_dropoff_spread(pop_spread, tmp_path):
+def test_plot_dropoff_spread_counts_people(pop_spread, tmp_path):
     fig, ax = plt.subplots()
     plot_dropoff(pop_spread, ax=ax)
     table = analysis.dropoff(pop_spread)
     texts = _legend_texts(ax)
-    assert texts[:2] == ["reached someone new", "did not act"]
-    # the did-not-act bars carry the table's numbers, in red
-    red = ax.containers[texts.index("did not act")]
-    heights = [p.get_height() for p in red]
-    np.testing.assert_allclose(heights, table["lost_did_not_act"])
+    assert texts[:2] == ["passed it on", "did not pass it on"]
+    blue, red, hatched = ax.containers[:3]
+    np.testing.assert_allclose([p.get_height() for p in blue], table["passed_on"])
+    np.testing.assert_allclose(
+        [p.get_height() for p in red], table["did_not_pass_on"]
+    )
     assert red[0].get_facecolor()[:3] == pytest.approx(
         matplotlib.colors.to_rgb("#d62728")
     )
-    # stacked segments add up to the offers
-    tops = np.sum([[p.get_height() for p in c] for c in ax.containers], axis=0)
-    np.testing.assert_allclose(tops, table["offered"], rtol=1e-9)
-    assert "did not act" in ax.get_title()
-    assert ax.get_xlabel() == "hop from the recruiter"
+    # blue + red is the people who held it; the hatched segment sits on top
+    # and is the paired everyone-acts excess where it is positive
+    np.testing.assert_allclose(
+        [p.get_y() for p in hatched], table["held"], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        [p.get_height() for p in hatched], np.maximum(table["cost"], 0)
+    )
+    assert ax.get_ylabel() == "people holding the opening (mean per opening)"
+    assert "in people" in ax.get_title()
+    # a people count, not tie-offers: never more than the network per hop
+    assert max(p.get_y() + p.get_height() for p in hatched) <= (
+        pop_spread.network.n_people
+    )
     _render(ax, tmp_path, "dropoff")
 
 
-def test_plot_dropoff_share_and_table(pop_spread):
+def test_plot_dropoff_share_and_tie_offers(pop_spread, tmp_path):
     fig, ax = plt.subplots()
-    plot_dropoff(analysis.dropoff(pop_spread), share=True, ax=ax)
+    plot_dropoff(analysis.dropoff(pop_spread, counterfactual=False), share=True,
+                 ax=ax)
     tops = np.sum([[p.get_height() for p in c] for c in ax.containers], axis=0)
-    offered = analysis.dropoff(pop_spread)["offered"].to_numpy()
-    np.testing.assert_allclose(tops[offered > 0], 1.0)
-    assert ax.get_ylabel() == "share of offers"
+    held = analysis.dropoff(pop_spread, counterfactual=False)["held"].to_numpy()
+    np.testing.assert_allclose(tops[held > 0], 1.0)
+    assert ax.get_ylabel() == "share of the people holding it"
+    fig, ax = plt.subplots()
+    offers = analysis.tie_offers(pop_spread)
+    plot_dropoff(offers, ax=ax)
+    texts = _legend_texts(ax)
+    assert texts[:2] == ["reached someone new", "holder did not act (all their ties)"]
+    tops = np.sum([[p.get_height() for p in c] for c in ax.containers], axis=0)
+    np.testing.assert_allclose(tops, offers["offered"], rtol=1e-9)
+    assert ax.get_ylabel().startswith("tie-offers")
+    _render(ax, tmp_path, "tie_offers")
 
 
 def test_plot_dropoff_search(pop_search, tmp_path):
@@ -231,7 +251,9 @@ def test_plot_threshold(cost, tmp_path):
     np.testing.assert_allclose(curve.get_xdata(), cost.curve["multiplier"])
     np.testing.assert_allclose(curve.get_ydata(), cost.curve["people_reached_mean"])
     texts = _legend_texts(ax)
-    assert any("analytic" in t for t in texts)
+    assert any("analytic estimate" in t for t in texts)
+    median = [ln for ln in ax.lines if "median" in ln.get_label()][0]
+    np.testing.assert_allclose(median.get_ydata(), cost.curve["people_reached_median"])
     assert any("today" in t for t in texts)
     analytic = [ln for ln in ax.lines if "analytic" in ln.get_label()][0]
     assert analytic.get_xdata()[0] == pytest.approx(
@@ -240,6 +262,17 @@ def test_plot_threshold(cost, tmp_path):
     star = [ln for ln in ax.lines if ln.get_label().startswith("today")][0]
     assert star.get_xdata()[0] == 1.0
     _render(ax, tmp_path, "threshold")
+
+
+def test_plot_threshold_from_saved_tables(cost, tmp_path):
+    paths = {}
+    for name, frame in cost.tables().items():
+        paths[name] = tmp_path / f"{name}.csv"
+        frame.to_csv(paths[name], index=False)
+    fig, ax = plt.subplots()
+    plot_threshold({k: pd.read_csv(v) for k, v in paths.items()}, ax=ax)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               cost.curve["people_reached_mean"])
 
 
 def test_plot_threshold_candidates_log(cost):

@@ -1,0 +1,520 @@
+"""Plain-words findings built only from tidy tables.
+
+Every sentence the library or the report prints about reach, drop-off and
+the threshold is built here from the tables that
+:func:`referral.analysis.other_people_cost`, :func:`referral.analysis.dropoff`,
+:meth:`referral.SpreadResult.summary` and :meth:`referral.SearchResult.summary`
+return, and that ``referral demo``/``spread``/``search`` write as CSV. The
+report rebuilds the same sentences from the saved files, so a number in a
+sentence is always a number in a table, formatted by :func:`fmt_number` or
+:func:`fmt_share`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "fmt_number",
+    "fmt_share",
+    "count_of",
+    "threshold_sentence",
+    "reach_sentence",
+    "dropoff_sentence",
+    "cost_sentence",
+    "search_sentence",
+]
+
+#: below this share of openings reaching a sizeable part, openings "die out"
+FEW = 0.02
+#: from this share on, openings "take off" (the typical opening is sizeable)
+MOST = 0.5
+
+
+def fmt_number(x) -> str:
+    """A count or mean as a reader sees it: three significant figures.
+
+    Parameters
+    ----------
+    x : float
+        The number.
+
+    Returns
+    -------
+    str
+        Thousands separated from 1,000 on, three significant figures below,
+        ``"n/a"`` for NaN.
+
+    Examples
+    --------
+    >>> [fmt_number(x) for x in [0.7412, 3.05, 16.0, 136.4, 4535.2]]
+    ['0.741', '3.05', '16', '136', '4,535']
+    """
+    x = float(x)
+    if not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    text = f"{x:.3g}"
+    if "e" in text:
+        text = f"{x:.0f}"
+    return text
+
+
+def fmt_share(p) -> str:
+    """A share as a percentage that never rounds to an impossible 0% or 100%.
+
+    Parameters
+    ----------
+    p : float
+        A share in [0, 1].
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> [fmt_share(p) for p in [0.0, 0.004, 0.0833, 0.996, 1.0]]
+    ['0%', '0.4%', '8%', '>99%', '100%']
+    """
+    p = float(p)
+    if not math.isfinite(p):
+        return "n/a"
+    if p == 0 or p == 1:
+        return f"{100 * p:.0f}%"
+    if p < 0.01:
+        return f"{100 * p:.1f}%" if p >= 0.001 else "<0.1%"
+    if p > 0.99:
+        return ">99%"
+    return f"{100 * p:.0f}%"
+
+
+def count_of(x, singular: str = "person", plural: str = "people") -> str:
+    """A number with its noun, singular only when the number reads "1".
+
+    Parameters
+    ----------
+    x : float
+        The number.
+    singular, plural : str
+        The noun's two forms.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> count_of(1.0), count_of(0.74), count_of(2, "candidate", "candidates")
+    ('1 person', '0.74 people', '2 candidates')
+    """
+    text = fmt_number(x)
+    return f"{text} {singular if text == '1' else plural}"
+
+
+def _row(table: pd.DataFrame, scenario: str) -> pd.Series:
+    rows = table.loc[table["scenario"] == scenario]
+    if len(rows) != 1:
+        raise ValueError(
+            f"The cost table needs exactly one row with scenario {scenario!r}; "
+            f"got {len(rows)}."
+        )
+    return rows.iloc[0]
+
+
+def _times(m: float) -> str:
+    return f"{m:.2f} times"
+
+
+def _activity(a) -> str:
+    """An activity (a probability): two decimals, three below 0.1."""
+    a = float(a)
+    return f"{a:.3f}" if a < 0.1 else f"{a:.2f}"
+
+
+def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
+    """Where a network sits relative to its tipping point, from simulation first.
+
+    Parameters
+    ----------
+    cost : pandas.DataFrame
+        :meth:`referral.analysis.OtherPeopleCost.table` (``cost.csv`` in a
+        report folder).
+    curve : pandas.DataFrame
+        :attr:`referral.analysis.OtherPeopleCost.curve` (``cost_curve.csv``).
+
+    Returns
+    -------
+    str
+        The typical (median) reach today and the share of openings that
+        reach a sizeable part of the network lead; then the ceiling (what
+        reach would be if everyone always passed it on) when even that does
+        not take off, the simulated tipping point with its interval, and the
+        analytic estimate, labelled as one. On an acyclic network (a tree),
+        how reach grows with activity instead of a tipping point.
+
+    Raises
+    ------
+    ValueError
+        If a table lacks a row or column the sentence needs.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral import from_networkx, other_people_cost
+    >>> net = from_networkx(nx.balanced_tree(3, 4), strength=1.0, activity=0.3,
+    ...                     recruiters=[0])
+    >>> cost = other_people_cost(net, trials=200, seed=1)
+    >>> threshold_sentence(cost.table(), cost.curve).startswith(
+    ...     "This network has no cycles")
+    True
+    """
+    today = _row(cost, "as_is")
+    everyone = _row(cost, "everyone_acts")
+    n_people = int(today["n_people"])
+    k = int(today["sizeable_people"])
+    trials = int(today["trials"])
+    sources = int(today["sources"])
+    recruiter = "the recruiter" if sources == 1 else "the recruiters"
+    fraction = f"{100 * float(today['sizeable_fraction']):.0f}% of the network"
+    share = float(today["sizeable_share"])
+    a_today = float(today["mean_activity"])
+
+    def reach(row, verb="reaches"):
+        return (
+            f"the typical opening {verb} {fmt_number(row['people_reached_median'])} "
+            f"of the {n_people:,} people (median over {trials:,} simulated "
+            f"openings, {recruiter} included)"
+        )
+
+    def far(row, future=False, only=False):
+        p = float(row["sizeable_share"])
+        if p == 0:
+            return (
+                f"none of the {trials:,} simulated openings "
+                f"{'would reach' if future else 'reached'} {count_of(k)} ({fraction})"
+            )
+        return (
+            f"{'only ' if only else ''}{fmt_share(p)} of openings "
+            f"{'would reach' if future else 'reach'} at least {count_of(k)} "
+            f"({fraction})"
+        )
+
+    if float(everyone["people_reached_mean"]) <= sources:
+        return (
+            f"Openings never leave {recruiter}: even if everyone always passed "
+            f"them on, none of the {trials:,} simulated openings reached anyone "
+            f"beyond {recruiter}."
+        )
+    if bool(today["acyclic"]):
+        text = (
+            f"This network has no cycles, so it has no tipping point: reach "
+            f"grows gradually with activity. Today {reach(today)}, and "
+            f"{far(today)}."
+        )
+        top = curve.loc[curve["multiplier"].idxmax()]
+        if float(top["multiplier"]) > 1:
+            text += (
+                f" At {_times(float(top['multiplier']))} today's activity (mean "
+                f"activity {_activity(top['mean_activity'])} instead of "
+                f"{_activity(a_today)}) the typical opening would reach "
+                f"{fmt_number(top['people_reached_median'])}"
+            )
+            text += (
+                f"; if everyone always passed it on, "
+                f"{fmt_number(everyone['people_reached_median'])}."
+            )
+        else:
+            text += (
+                f" If everyone always passed it on, the typical opening would "
+                f"reach {fmt_number(everyone['people_reached_median'])}."
+            )
+        return text
+    # ------------------------------------------------------------- lead
+    if share >= MOST:
+        text = f"Openings take off: {far(today)}, and {reach(today)}."
+    elif share >= FEW:
+        lead = (
+            "Most openings stay local; a few travel far"
+            if share < 0.2
+            else "Most openings stay local, but many travel far"
+        )
+        text = f"{lead}: {reach(today)}, and {far(today)}."
+    else:
+        text = (
+            f"Openings die out near their source: {reach(today)}, and "
+            f"{far(today, only=share > 0)}."
+        )
+    # ---------------------------------------------------------- ceiling
+    ceiling = float(everyone["sizeable_share"]) < MOST
+    if ceiling:
+        text += (
+            f" Even if everyone always passed it on, the typical opening would "
+            f"reach {count_of(everyone['people_reached_median'])}, and "
+            f"{far(everyone, future=True)}."
+        )
+    # ------------------------------------------------------ simulated point
+    sim = _row(cost, "critical_simulated")
+    m_sim = float(sim["multiplier"])
+    if math.isfinite(m_sim):
+        a_sim = float(sim["mean_activity"])
+        low, high = float(sim["mean_activity_ci_low"]), float(
+            sim["mean_activity_ci_high"]
+        )
+        m_low, m_high = float(sim["multiplier_ci_low"]), float(
+            sim["multiplier_ci_high"]
+        )
+        interval = (
+            f"95% interval {_activity(low)} to {_activity(high)}"
+            if math.isfinite(low) and math.isfinite(high)
+            else "its interval not resolved by the activities simulated"
+        )
+        if math.isfinite(m_low) and math.isfinite(m_high):
+            where = (
+                "today's network is above it"
+                if m_high < 1
+                else "today's network is below it"
+                if m_low > 1
+                else "today's network is within its uncertainty"
+            )
+        else:
+            where = (
+                "today's network is above it" if m_sim < 1 else
+                "today's network is below it"
+            )
+        text += (
+            f" By simulation, openings from {recruiter} start to multiply (people "
+            f"reached in the first hops pass it to more than one new person each, "
+            f"on average) at {_times(m_sim)} today's activity: mean activity "
+            f"{_activity(a_sim)} ({interval}; today {_activity(a_today)}), so {where}."
+        )
+    else:
+        branching = curve["branching"].to_numpy(np.float64)
+        lo_m = float(curve["multiplier"].min())
+        hi_row = curve.loc[curve["multiplier"].idxmax()]
+        if len(branching) and np.all(branching >= 1):
+            text += (
+                f" By simulation, openings multiply at every activity simulated, "
+                f"down to {_times(lo_m)} today's."
+            )
+        else:
+            text += (
+                f" By simulation, openings do not multiply at any activity "
+                f"simulated, up to {_times(float(hi_row['multiplier']))} today's "
+                f"(mean activity {_activity(hi_row['mean_activity'])})."
+            )
+    # ---------------------------------------------------- analytic estimate
+    ana = _row(cost, "critical_analytic")
+    m_ana = float(ana["multiplier"])
+    if math.isfinite(m_ana):
+        text += (
+            f" The analytic estimate (non-backtracking radius; it assumes a large "
+            f"network without short loops, and is optimistic on clustered ones) "
+            f"puts the tipping point at mean activity "
+            f"{_activity(ana['mean_activity'])}."
+        )
+    else:
+        text += (
+            " The analytic estimate (non-backtracking radius) says openings "
+            "would not take off even if everyone always passed them on."
+        )
+    return text
+
+
+def _measure(table: pd.DataFrame, name: str, column: str) -> float:
+    rows = table.loc[table["measure"] == name, column]
+    return float(rows.iloc[0]) if len(rows) else float("nan")
+
+
+def reach_sentence(summary: pd.DataFrame) -> str:
+    """How far an opening travels, from :meth:`referral.SpreadResult.summary`.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Columns ``measure``, ``mean``, ``ci_low``, ``ci_high``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"measure": ["people_reached", "candidates_reached",
+    ...                                   "candidate_share_reached", "depth"],
+    ...                       "mean": [3.05, 0.74, 0.25, 1.2],
+    ...                       "ci_low": [2.9, 0.7, 0.23, 1.1],
+    ...                       "ci_high": [3.2, 0.78, 0.26, 1.3]})
+    >>> reach_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
+    'Reach: an opening reaches 3.05 people on average, the recruiter included
+    (95% CI 2.9 to 3.2); 0.74 of them are candidates (95% CI 0.7 to 0.78), 25% of
+    all candidates; it travels 1.2 hops deep on average.'
+    """
+    people = _measure(summary, "people_reached", "mean")
+    text = (
+        f"Reach: an opening reaches {count_of(people)} on average, the recruiter "
+        f"included (95% CI {fmt_number(_measure(summary, 'people_reached', 'ci_low'))}"
+        f" to {fmt_number(_measure(summary, 'people_reached', 'ci_high'))})"
+    )
+    candidates = _measure(summary, "candidates_reached", "mean")
+    share = _measure(summary, "candidate_share_reached", "mean")
+    if math.isfinite(candidates) and math.isfinite(share):
+        text += (
+            f"; {fmt_number(candidates)} of them "
+            f"{'is a candidate' if fmt_number(candidates) == '1' else 'are candidates'}"
+            f" (95% CI {fmt_number(_measure(summary, 'candidates_reached', 'ci_low'))}"
+            f" to {fmt_number(_measure(summary, 'candidates_reached', 'ci_high'))}), "
+            f"{fmt_share(share)} of all candidates"
+        )
+    depth = _measure(summary, "depth", "mean")
+    if math.isfinite(depth):
+        text += f"; it travels {fmt_number(depth)} hops deep on average"
+    return text + "."
+
+
+def dropoff_sentence(dropoff: pd.DataFrame, hops: int = 4) -> str:
+    """The people funnel, hop by hop, from :func:`referral.analysis.dropoff`.
+
+    Parameters
+    ----------
+    dropoff : pandas.DataFrame
+        A spread drop-off table (``hop``, ``held``, ``passed_on``,
+        ``newly_reached``).
+    hops : int, default 4
+        How many hops after the recruiter's to spell out.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"hop": [0, 1, 2], "held": [1.0, 4.0, 1.0],
+    ...                       "passed_on": [1.0, 1.0, 0.0],
+    ...                       "newly_reached": [4.0, 1.0, 0.0]})
+    >>> dropoff_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
+    'The funnel, per opening (means over trials): the recruiter told 4 people;
+    at hop 1, 1 of the 4 people passed it on, reaching 1 new person; at hop 2,
+    none of the 1 person passed it on.'
+    """
+    frame = dropoff.sort_values("hop")
+    first = frame.iloc[0]
+    sources = "the recruiter" if fmt_number(first["held"]) == "1" else (
+        f"the {fmt_number(first['held'])} recruiters"
+    )
+    parts = [f"{sources} told {count_of(first['newly_reached'])}"]
+    for _, row in frame.iloc[1 : hops + 1].iterrows():
+        held = float(row["held"])
+        if held == 0:
+            break
+        passed = float(row["passed_on"])
+        head = f"at hop {int(row['hop'])}, "
+        if passed == 0:
+            parts.append(f"{head}none of the {count_of(held)} passed it on")
+        else:
+            parts.append(
+                f"{head}{fmt_number(passed)} of the {count_of(held)} passed it "
+                f"on, reaching "
+                f"{count_of(row['newly_reached'], 'new person', 'new people')}"
+            )
+    return (
+        "The funnel, per opening (means over trials): " + "; ".join(parts) + "."
+    )
+
+
+def cost_sentence(dropoff: pd.DataFrame) -> str | None:
+    """The people that the non-acting intermediaries cost, with its interval.
+
+    Parameters
+    ----------
+    dropoff : pandas.DataFrame
+        A spread drop-off table with the counterfactual columns
+        (``everyone_acts_held``, ``cost_cumulative`` and its interval).
+
+    Returns
+    -------
+    str or None
+        None when the table has no counterfactual columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"hop": [0, 1], "held": [1.0, 2.0],
+    ...                       "everyone_acts_held": [1.0, 5.0],
+    ...                       "cost_cumulative": [0.0, 3.0],
+    ...                       "cost_cumulative_ci_low": [0.0, 2.5],
+    ...                       "cost_cumulative_ci_high": [0.0, 3.5]})
+    >>> cost_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
+    'The "other people" cost: if everyone who held the opening had passed it on,
+    it would reach 6 people instead of 3, the recruiter included; the people who
+    did not pass it on cost 3 people per opening (95% CI 2.5 to 3.5).'
+    """
+    needed = {"everyone_acts_held", "cost_cumulative", "cost_cumulative_ci_low"}
+    if not needed <= set(dropoff.columns):
+        return None
+    frame = dropoff.sort_values("hop")
+    last = frame.iloc[-1]
+    now = float(frame["held"].sum())
+    everyone = float(frame["everyone_acts_held"].sum())
+    return (
+        f'The "other people" cost: if everyone who held the opening had passed '
+        f"it on, it would reach {count_of(everyone)} instead of {fmt_number(now)}, "
+        f"the recruiter included; the people who did not pass it on cost "
+        f"{count_of(last['cost_cumulative'])} per opening (95% CI "
+        f"{fmt_number(last['cost_cumulative_ci_low'])} to "
+        f"{fmt_number(last['cost_cumulative_ci_high'])})."
+    )
+
+
+def search_sentence(summary: pd.DataFrame) -> str:
+    """How search chains fare, from :meth:`referral.SearchResult.summary`.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Columns ``measure``, ``estimate``, ``ci_low``, ``ci_high``, ``n``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "measure": ["completion_rate", "dropped_rate", "median_length"],
+    ...     "estimate": [0.25, 0.7, 4.0], "ci_low": [0.2, 0.65, 3.0],
+    ...     "ci_high": [0.3, 0.75, 5.0], "n": [400, 400, 100]})
+    >>> search_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
+    'Search: 25% of 400 chains reached their target (95% CI 20% to 30%); 70% ended
+    because a holder did not pass the chain on; completed chains took a median
+    of 4 steps (95% CI 3 to 5).'
+    """
+    rate = _measure(summary, "completion_rate", "estimate")
+    n = int(_measure(summary, "completion_rate", "n"))
+    text = (
+        f"Search: {fmt_share(rate)} of {n:,} chains reached their target (95% CI "
+        f"{fmt_share(_measure(summary, 'completion_rate', 'ci_low'))} to "
+        f"{fmt_share(_measure(summary, 'completion_rate', 'ci_high'))})"
+    )
+    dropped = _measure(summary, "dropped_rate", "estimate")
+    if math.isfinite(dropped):
+        text += (
+            f"; {fmt_share(dropped)} ended because a holder did not pass the "
+            f"chain on"
+        )
+    median = _measure(summary, "median_length", "estimate")
+    if math.isfinite(median):
+        steps = "step" if fmt_number(median) == "1" else "steps"
+        text += (
+            f"; completed chains took a median of {fmt_number(median)} {steps} "
+            f"(95% CI {fmt_number(_measure(summary, 'median_length', 'ci_low'))} "
+            f"to {fmt_number(_measure(summary, 'median_length', 'ci_high'))})"
+        )
+    return text + "."
