@@ -801,8 +801,12 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
 
 
 def _percent(p):
-    text = f"{100 * p:.6f}".rstrip("0").rstrip(".")
-    return f"{text}%"
+    """``p`` as a percentage, rounded down (so "at least" stays true), with
+    enough decimals to tell it from 100%."""
+    gap = round(100.0 * (1.0 - p), 9)
+    digits = 0 if gap >= 1 or gap <= 0 else min(4, math.ceil(-math.log10(gap)))
+    value = math.floor(100 * p * 10**digits + 1e-9) / 10**digits
+    return f"{value:.{digits}f}%"
 
 
 def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
