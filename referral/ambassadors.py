@@ -780,8 +780,11 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
     >>> table = pd.DataFrame({"rank": [1, 2], "guarantee_ratio": [0.532] * 2,
     ...                       "guarantee_probability": [0.999] * 2,
     ...                       "n_targets": [40, 40]})
-    >>> guarantee_sentence(table)
-    'With probability at least 99.9%, these 2 people reach, in expectation, at least 53% of the targets that the best possible 2 people would reach.'
+    >>> import textwrap
+    >>> print(textwrap.fill(guarantee_sentence(table), 70))
+    With probability at least 99.9%, these 2 people reach, in expectation,
+    at least 53% of the targets that the best possible 2 people would
+    reach.
     """
     k = int(table["rank"].max())
     ratio = float(table["guarantee_ratio"].iloc[-1])
@@ -833,13 +836,15 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     >>> from referral.network import from_networkx
     >>> net = from_networkx(nx.star_graph(4), strength=1.0, activity=1.0,
     ...                     candidates=range(1, 5))
+    >>> import textwrap
     >>> for line in who_to_ask_sentences(ambassadors(net, 1, seed=1,
     ...                                              check_trials=20)):
-    ...     print(line)
+    ...     print(textwrap.fill(line, 70))
     Ask 0: expected to reach 4.0 of 4 targets (100%).
-    The 1 highest-degree people (0) are the same people.
+    The highest-degree person (0) is the same person.
     A forward simulation of 0 posting gives 4.0 ± 0.0 targets.
-    With probability at least 80%, this person reaches, in expectation, at least 53% of the targets that the best possible person would reach.
+    With probability at least 80%, this person reaches, in expectation, at
+    least 53% of the targets that the best possible person would reach.
     """
     last = table.iloc[-1]
     k = int(last["rank"])
@@ -850,16 +855,16 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         f"Ask {names}: expected to reach {last['reach']:.1f} of {n_targets} "
         f"targets ({last['reach'] / n_targets:.0%})."
     ]
+    group = (
+        "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
+    )
     if set(table["person"]) == set(table["degree_person"]):
-        lines.append(
-            f"The {k} highest-degree people ({degree_names}) are the same people."
-        )
+        same = "is the same person" if k == 1 else "are the same people"
+        lines.append(f"{group} ({degree_names}) {same}.")
     else:
         diff, se = float(last["difference"]), float(last["difference_se"])
-        base = (
-            f"The {k} highest-degree people ({degree_names}) reach "
-            f"{last['degree_reach']:.1f}"
-        )
+        verb = "reaches" if k == 1 else "reach"
+        base = f"{group} ({degree_names}) {verb} {last['degree_reach']:.1f}"
         if abs(diff) <= 2.0 * se:
             lines.append(
                 f"{base}; the evidence does not separate the two choices "
