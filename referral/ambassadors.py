@@ -46,6 +46,7 @@ __all__ = [
     "ambassadors",
     "guarantee_sentence",
     "who_to_ask_sentences",
+    "who_to_ask_section",
 ]
 
 # spawn keys of the independent sample streams of one run
@@ -885,3 +886,82 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         )
     lines.append(guarantee_sentence(table))
     return lines
+
+
+_SECTION_COLUMNS = [
+    "rank", "person", "degree", "gain", "reach", "reach_se", "degree_person",
+    "degree_reach", "difference", "difference_se", "spread_reach", "spread_se",
+]
+
+
+def who_to_ask_section(table: pd.DataFrame, *, chart: bool = True) -> str:
+    """The "Who to ask" section of an HTML report, built from one table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`ambassadors` (as returned, or read back from the
+        ``ambassadors`` table the CLI writes).
+    chart : bool, default True
+        Embed :func:`referral.plot.plot_ambassadors` as a PNG.
+
+    Returns
+    -------
+    str
+        An HTML ``<section id="who-to-ask">`` with a heading, the sentences of
+        :func:`who_to_ask_sentences` as a list, the chart and the table (the
+        columns that the sentences and chart use).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral.network import from_networkx
+    >>> net = from_networkx(nx.star_graph(4), strength=1.0, activity=1.0,
+    ...                     candidates=range(1, 5))
+    >>> html = who_to_ask_section(ambassadors(net, 1, seed=1, check_trials=20),
+    ...                           chart=False)
+    >>> html.startswith('<section id="who-to-ask"><h2>Who to ask</h2>')
+    True
+    """
+    import base64
+    import html
+    import io
+
+    e = html.escape
+    items = "".join(f"<li>{e(line)}</li>" for line in who_to_ask_sentences(table))
+    figure_html = ""
+    if chart:
+        from matplotlib.figure import Figure
+
+        from referral.plot import plot_ambassadors
+
+        figure = Figure(figsize=(7.5, 4.2), dpi=100, layout="constrained")
+        plot_ambassadors(table, ax=figure.subplots())
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        data = base64.b64encode(buffer.getvalue()).decode()
+        caption = (
+            "Targets reached as more people are asked: the people chosen "
+            "against the same number of highest-degree people (bands: 95% "
+            "intervals on fresh samples; crosses: forward simulation)."
+        )
+        figure_html = (
+            f'<figure id="chart-ambassadors"><img alt="{e(caption)}" '
+            f'src="data:image/png;base64,{data}"><figcaption>{e(caption)}'
+            f"</figcaption></figure>"
+        )
+    columns = [c for c in _SECTION_COLUMNS if c in table.columns]
+    body = table[columns].to_html(
+        index=False, border=0, na_rep="", classes="data",
+        float_format=lambda x: f"{x:,.2f}",
+    )
+    return (
+        '<section id="who-to-ask"><h2>Who to ask</h2>'
+        f'<ul class="headline">{items}</ul>{figure_html}'
+        f'<div class="scroll">{body}</div>'
+        '<p class="note">reach: expected targets reached when the people of '
+        "rank 1 to this rank all post; degree_reach: the same for the "
+        "highest-degree people; difference: their paired difference; "
+        "spread_reach: a forward simulation of the chosen people.</p>"
+        "</section>"
+    )

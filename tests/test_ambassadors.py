@@ -1,5 +1,6 @@
 """Tests of reach_of_everyone and ambassadors against exact values."""
 
+import html
 import itertools
 import math
 
@@ -13,6 +14,7 @@ from referral.ambassadors import (
     guarantee_sentence,
     imm_sample_sizes,
     reach_of_everyone,
+    who_to_ask_section,
     who_to_ask_sentences,
 )
 from referral.network import from_arrays, from_networkx
@@ -425,3 +427,19 @@ def test_bad_samples_and_seed(small):
     with pytest.raises(TypeError, match="The 'network' parameter of ambassadors "
                        "must be a ReferralNetwork. Got Graph instead."):
         ambassadors(nx.path_graph(3), 1)
+
+
+def test_who_to_ask_section_is_built_from_the_table():
+    edges = [("hub", f"x{i}") for i in range(6)]
+    edges += [("broker", f"t{i}") for i in range(3)] + [("hub", "broker")]
+    net = from_networkx(nx.Graph(edges), strength=1.0, activity=0.0,
+                        candidates=[f"t{i}" for i in range(3)])
+    table = ambassadors(net, 2, seed=1, check_trials=50)
+    section = who_to_ask_section(table)
+    assert section.startswith('<section id="who-to-ask"><h2>Who to ask</h2>')
+    for line in who_to_ask_sentences(table):
+        assert f"<li>{html.escape(line)}</li>" in section
+    assert section.count("data:image/png;base64,") == 1
+    assert f"{table['reach'].iloc[-1]:,.2f}" in section
+    assert "<td>broker</td>" in section
+    assert "data:image" not in who_to_ask_section(table, chart=False)
