@@ -34,6 +34,7 @@ from referral._engine.rr_kernel import (
     rr_count_block,
     rr_rank_block,
     rr_sets_block,
+    skip_tables,
     transpose_csr,
 )
 from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
@@ -142,11 +143,16 @@ _TRANSPOSES_LOCK = threading.Lock()
 
 
 def _transpose(network: ReferralNetwork):
-    """The transpose CSR of the network, cached per (immutable) network."""
+    """The transpose CSR of the network and its skip tables, cached per
+    (immutable) network."""
     with _TRANSPOSES_LOCK:
         cached = _TRANSPOSES.get(network)
     if cached is None:
-        cached = transpose_csr(network.indptr, network.indices, network.n_people)
+        t_indptr, t_source, t_entry = transpose_csr(
+            network.indptr, network.indices, network.n_people
+        )
+        rate, log_q = skip_tables(t_indptr, t_entry, network.transmission)
+        cached = (t_indptr, t_source, t_entry, rate, log_q)
         for array in cached:
             array.setflags(write=False)
         with _TRANSPOSES_LOCK:
@@ -160,12 +166,14 @@ def _blocks(samples, workers, progress, start=0):
 
 
 def _engine_args(network, target_ids):
-    t_indptr, t_source, t_entry = _transpose(network)
+    t_indptr, t_source, t_entry, rate, log_q = _transpose(network)
     return (
         t_indptr,
         t_source,
         t_entry,
         network.transmission,
+        rate,
+        log_q,
         network.activity,
         target_ids,
     )

@@ -112,7 +112,19 @@ def tiny_directed():
     )
 
 
-@pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed"])
+@pytest.fixture(scope="module")
+def tiny_sparse():
+    # every row's largest transmission is <= 0.2: ties drawn by geometric skips
+    G = nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (1, 4)])
+    strength = {(0, 1): 0.2, (1, 2): 0.15, (2, 0): 0.1, (2, 3): 0.2,
+                (3, 4): 0.05, (1, 4): 0.12}
+    nx.set_edge_attributes(G, strength, "strength")
+    return from_networkx(G, strength="strength", activity=0.6,
+                         candidates=[0, 3, 4])
+
+
+@pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed",
+                                  "tiny_sparse"])
 def test_reach_of_everyone_within_4_se_of_exact(name, request):
     net = request.getfixturevalue(name)
     targets = net.candidates
@@ -148,7 +160,8 @@ def test_directed_reach_follows_ties_forwards(tiny_directed):
 
 
 @pytest.mark.parametrize("k", [2, 3])
-@pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed"])
+@pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed",
+                                  "tiny_sparse"])
 def test_chosen_group_near_the_best_group(name, k, request):
     net = request.getfixturevalue(name)
     groups, exact = exact_groups(name, net, k)
@@ -183,8 +196,9 @@ def test_star_closed_form():
     assert picked["id"].tolist() == [0]
 
 
-def test_path_closed_form():
-    a, w = 0.6, 0.7
+@pytest.mark.parametrize("w", [0.7, 0.15])  # tie by tie, and skip sampling
+def test_path_closed_form(w):
+    a = 0.6
     net = from_networkx(nx.path_graph(4), strength=w, activity=a, candidates=[3])
     table = reach_of_everyone(net, samples=60_000, seed=6)
     expected = [w**3 * a**2, w**2 * a, w, 1.0]

@@ -23,6 +23,8 @@ Streams used by the engine (keep them distinct):
   :mod:`referral._engine.rr_kernel`.
 * ``STREAM_RR_ROOT``: reverse-reachable samples: which target roots sample
   ``t`` (``a = b = 0``).
+* ``STREAM_RR_SKIP``, ``STREAM_RR_THIN``: reverse-reachable samples: the
+  ``b``-th geometric skip, and its thinning, among the ties into ``a``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ __all__ = [
     "STREAM_DIRECT",
     "STREAM_RR_TIE",
     "STREAM_RR_ROOT",
+    "STREAM_RR_SKIP",
+    "STREAM_RR_THIN",
     "splitmix64",
     "trial_key",
     "uniform",
@@ -54,6 +58,8 @@ STREAM_ACCEPT = 6
 STREAM_DIRECT = 7
 STREAM_RR_TIE = 8
 STREAM_RR_ROOT = 9
+STREAM_RR_SKIP = 10
+STREAM_RR_THIN = 11
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -7,8 +7,18 @@ target (the *root*):
   ``u = uniform(key_t, STREAM_RR_ROOT, 0, 0)``;
 * person ``v`` acts in the world iff ``uniform(key_t, STREAM_ACT, v, 0) <
   activity[v]`` (the same draw :func:`referral.spread` uses for trial ``t``);
-* CSR tie entry ``e`` (teller to contact) carries iff
-  ``uniform(key_t, STREAM_RR_TIE, e >> 32, e & 0xFFFFFFFF) < transmission[e]``.
+* CSR tie entry ``e`` (teller to contact) carries independently with
+  probability ``transmission[e]``. When the largest transmission ``r`` among
+  the ties into a person ``v`` is above ``SKIP_BELOW`` (0.2), entry ``e``
+  carries iff ``uniform(key_t, STREAM_RR_TIE, e >> 32, e & 0xFFFFFFFF) <
+  transmission[e]``. Otherwise the ties into ``v`` are drawn row-wise, at a
+  cost proportional to the ties that might carry: geometric skips of rate
+  ``r`` between candidate ties (the ``j``-th skip from
+  ``uniform(key_t, STREAM_RR_SKIP, v, j)``), each candidate kept with
+  probability ``transmission[e] / r`` (``uniform(key_t, STREAM_RR_THIN, v,
+  j)``). The ties into ``v`` are looked at only when ``v`` is expanded, once
+  per sample, so both ways give independent coins with the right
+  probabilities.
 
 The sample's set is every person ``u`` who, posting alone, would reach the
 root in that world: there is a path ``u = x0 -> x1 -> ... -> xm = root`` of
@@ -35,19 +45,24 @@ import numpy as np
 from referral._engine.hashing import (
     STREAM_ACT,
     STREAM_RR_ROOT,
+    STREAM_RR_SKIP,
+    STREAM_RR_THIN,
     STREAM_RR_TIE,
     trial_key,
     uniform,
 )
 
 __all__ = [
+    "SKIP_BELOW",
     "transpose_csr",
+    "skip_tables",
     "rr_count_block",
     "rr_sets_block",
     "rr_rank_block",
     "greedy_cover",
 ]
 
+SKIP_BELOW = 0.2
 _LOW32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 
@@ -77,10 +92,34 @@ def transpose_csr(indptr, indices, n_people):
     return t_indptr, np.ascontiguousarray(sources[order]), order
 
 
+def skip_tables(t_indptr, t_entry, transmission):
+    """Per person: the largest transmission ``r`` into them and ``log(1 - r)``
+    (``0`` where rows are drawn tie by tie, ``r > SKIP_BELOW``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rate, log_q = skip_tables(np.array([0, 2, 3]), np.array([0, 1, 2]),
+    ...                           np.array([0.05, 0.1, 0.9]))
+    >>> rate.tolist(), bool(log_q[0] < 0), float(log_q[1])
+    ([0.1, 0.9], True, 0.0)
+    """
+    n = len(t_indptr) - 1
+    w = np.asarray(transmission, dtype=np.float64)[t_entry]
+    rate = np.zeros(n, dtype=np.float64)
+    rows = np.flatnonzero(np.diff(t_indptr) > 0)
+    if len(rows):
+        rate[rows] = np.maximum.reduceat(w, t_indptr[rows])
+    log_q = np.zeros(n, dtype=np.float64)
+    skip = (rate > 0) & (rate <= SKIP_BELOW)
+    log_q[skip] = np.log1p(-rate[skip])
+    return rate, log_q
+
+
 @numba.njit(nogil=True, cache=True)
 def _rr_one(
-    tk, t_indptr, t_source, t_entry, transmission, activity, targets, stamp, mark,
-    queue,
+    tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
+    stamp, mark, queue,
 ):
     """Fill ``queue[:size]`` with one RR set (root first); return ``size``."""
     n_targets = targets.shape[0]
@@ -101,7 +140,30 @@ def _rr_one(
                 continue
             if p < 1.0 and not uniform(tk, STREAM_ACT, v, 0) < p:
                 continue
-        for q in range(t_indptr[v], t_indptr[v + 1]):
+        lo = t_indptr[v]
+        hi = t_indptr[v + 1]
+        if log_q[v] < 0.0:
+            # geometric skips between candidate ties, then thinning
+            r = rate[v]
+            q = lo - 1
+            j = 0
+            while True:
+                x = 1.0 - uniform(tk, STREAM_RR_SKIP, v, j)
+                step = np.log(x) / log_q[v]
+                if step >= hi - q - 1:
+                    break
+                q += 1 + int(step)
+                e = t_entry[q]
+                w = transmission[e]
+                keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
+                j += 1
+                u = t_source[q]
+                if keep and stamp[u] != mark:
+                    stamp[u] = mark
+                    queue[size] = u
+                    size += 1
+            continue
+        for q in range(lo, hi):
             u = t_source[q]
             if stamp[u] == mark:
                 continue
@@ -119,8 +181,8 @@ def _rr_one(
 
 @numba.njit(nogil=True, cache=True)
 def rr_count_block(
-    t_indptr, t_source, t_entry, transmission, activity, targets, key, start, stop,
-    counts, cancel,
+    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets, key,
+    start, stop, counts, cancel,
 ):
     """Samples ``start .. stop - 1``: add 1 to ``counts[u]`` for every member.
 
@@ -136,8 +198,8 @@ def rr_count_block(
             return t - start, total
         tk = trial_key(key, t)
         size = _rr_one(
-            tk, t_indptr, t_source, t_entry, transmission, activity, targets,
-            stamp, t, queue,
+            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
+            targets, stamp, t, queue,
         )
         total += size
         for i in range(size):
@@ -147,8 +209,8 @@ def rr_count_block(
 
 @numba.njit(nogil=True, cache=True)
 def rr_sets_block(
-    t_indptr, t_source, t_entry, transmission, activity, targets, eligible, key,
-    start, stop, cancel,
+    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
+    eligible, key, start, stop, cancel,
 ):
     """Samples ``start .. stop - 1`` as CSR pieces, keeping eligible members.
 
@@ -166,8 +228,8 @@ def rr_sets_block(
             break
         tk = trial_key(key, t)
         size = _rr_one(
-            tk, t_indptr, t_source, t_entry, transmission, activity, targets,
-            stamp, t, queue,
+            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
+            targets, stamp, t, queue,
         )
         if used + size > members.shape[0]:
             grown = np.empty(max(2 * members.shape[0], used + size), dtype=np.int32)
@@ -186,8 +248,8 @@ def rr_sets_block(
 
 @numba.njit(nogil=True, cache=True)
 def rr_rank_block(
-    t_indptr, t_source, t_entry, transmission, activity, targets, rank_a, rank_b,
-    key, start, stop, out_a, out_b, cancel,
+    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
+    rank_a, rank_b, key, start, stop, out_a, out_b, cancel,
 ):
     """Samples ``start .. stop - 1``: the smallest rank of a member, twice.
 
@@ -204,8 +266,8 @@ def rr_rank_block(
             return t - start
         tk = trial_key(key, t)
         size = _rr_one(
-            tk, t_indptr, t_source, t_entry, transmission, activity, targets,
-            stamp, t, queue,
+            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
+            targets, stamp, t, queue,
         )
         best_a = rank_a[queue[0]]
         best_b = rank_b[queue[0]]
