@@ -6,6 +6,7 @@ recruiters, and measure how much is lost to the people in between.
 """
 
 from referral import datasets, interventions, lattice, populations, threshold
+from referral.ambassadors import ambassadors, reach_of_everyone
 from referral.analysis import (
     OtherPeopleCost,
     compare,
@@ -46,6 +47,8 @@ __all__ = [
     "gatekeeper_sentence",
     "weak_tie_share",
     "compare",
+    "reach_of_everyone",
+    "ambassadors",
     "kleinberg_lattice",
     "datasets",
     "interventions",

@@ -10,6 +10,10 @@ Commands
     Simulate on your own network (CSV edge list, GraphML or LinkedIn
     exports, plus an optional people CSV) and write tidy CSV or Parquet
     tables into a folder.
+``referral ambassadors``
+    Choose the k people to ask to share an opening (IMM), compare them with
+    the highest-degree people, and estimate everyone's reach as a lone
+    poster; writes ``ambassadors`` and ``everyone`` tables.
 ``referral sweep``
     Run a parameter grid read from a TOML file, optionally on a Dask cluster.
 ``referral report``
@@ -400,6 +404,151 @@ def _report(args) -> int:
     return EXIT_OK
 
 
+# ------------------------------------------------------------------ ambassadors
+AMBASSADOR_TABLES = ("ambassadors", "everyone")
+
+
+def _target_spec(network, args):
+    """``--targets`` labels or ``--target-attribute NAME=VALUE`` (or None)."""
+    import numpy as np
+
+    if args.targets and args.target_attribute:
+        raise CLIError("pass either --targets or --target-attribute, not both.")
+    if args.targets:
+        return _labels(network, args.targets)
+    if args.target_attribute:
+        name, sep, value = args.target_attribute.partition("=")
+        if not sep or not name:
+            raise CLIError(
+                f"--target-attribute must be NAME=VALUE. Got "
+                f"{args.target_attribute!r}."
+            )
+        values = network.attributes.get(name)
+        if values is not None:
+            # compare as text, so that 3, 3.0 and "3" read from files all match
+            text = [str(v) for v in values]
+            numeric = np.asarray(values).dtype.kind in "iuf"
+            if numeric:
+                try:
+                    number = float(value)
+                    text = [str(float(v)) for v in values]
+                    value = str(number)
+                except ValueError:
+                    pass
+            return np.array([t == value for t in text], dtype=bool)
+        return {name: value}
+    return None
+
+
+def _ambassadors(args) -> int:
+    from referral.ambassadors import (
+        ambassadors,
+        reach_of_everyone,
+        who_to_ask_sentences,
+    )
+
+    _refuse_existing(
+        args.out, AMBASSADOR_TABLES, fmt=args.output_format, force=args.force
+    )
+    network = load_network(args)
+    targets = _target_spec(network, args)
+    exclude = _labels(network, args.exclude) if args.exclude else []
+    if args.exclude_recruiters:
+        exclude += list(network.labels[network.recruiters])
+    t0 = time.perf_counter()
+    table = ambassadors(
+        network,
+        args.k,
+        targets=targets,
+        exclude=exclude or None,
+        candidates_only=args.candidates_only,
+        epsilon=args.epsilon,
+        delta=args.delta,
+        check_trials=args.check_trials,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=_progress(args),
+    )
+    everyone = reach_of_everyone(
+        network,
+        targets=targets,
+        samples=args.samples,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=_progress(args),
+    ).sort_values(["reach", "id"], ascending=[False, True], kind="stable")
+    tables = {"ambassadors": table, "everyone": everyone}
+    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    print(f"referral ambassadors: {time.perf_counter() - t0:.1f} s")
+    for line in who_to_ask_sentences(table):
+        print(line)
+    print(f"wrote {len(written)} tables to {args.out}")
+    return EXIT_OK
+
+
+def _open_unit(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number. Got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1). Got {text!r}")
+    return value
+
+
+def _add_ambassadors_parser(commands):
+    parser = commands.add_parser(
+        "ambassadors",
+        help="choose the k people to ask to share an opening",
+        description="Choose the k people to ask to share an opening so that it "
+        "reaches the most targets (IMM, with its 1 - 1/e - epsilon guarantee), "
+        "compare them with the k highest-degree people, and estimate every "
+        "person's reach as a lone poster; writes ambassadors and everyone "
+        "tables.",
+        epilog="example: referral ambassadors ties.csv -k 10 --exclude-recruiters "
+        "--out who-to-ask",
+    )
+    _add_network_options(parser)
+    parser.add_argument(
+        "-k", type=_positive_int, default=10, help="how many people to ask (10)"
+    )
+    parser.add_argument(
+        "--targets",
+        nargs="+",
+        metavar="LABEL",
+        help="whom the opening is for (default: the candidates)",
+    )
+    parser.add_argument(
+        "--target-attribute",
+        metavar="NAME=VALUE",
+        help="target the people whose attribute NAME equals VALUE "
+        "(e.g. department=3)",
+    )
+    parser.add_argument("--exclude", nargs="+", metavar="LABEL",
+                        help="people who must not be asked")
+    parser.add_argument("--exclude-recruiters", action="store_true",
+                        help="do not ask the recruiters themselves")
+    parser.add_argument("--candidates-only", action="store_true",
+                        help="ask candidates only")
+    parser.add_argument("--epsilon", type=_open_unit, default=0.1,
+                        help="approximation slack in (0, 1) (0.1)")
+    parser.add_argument("--delta", type=_open_unit, default=None,
+                        help="failure probability in (0, 1) (1 / people)")
+    parser.add_argument("--check-trials", type=_int_at_least(0), default=1000,
+                        help="forward spread trials per checked group (1000; "
+                        "0 skips the check)")
+    parser.add_argument("--samples", type=_positive_int, default=100_000,
+                        help="reverse-reachable samples for everyone's reach "
+                        "(100000)")
+    parser.add_argument("--seed", type=_seed, default=None)
+    parser.add_argument("--n-jobs", type=int, default=None, metavar="N")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar on terminals"
+    )
+    _add_output_options(parser, "referral-ambassadors")
+    parser.set_defaults(run=_ambassadors)
+
+
 # ------------------------------------------------------------------ parser
 def _int_at_least(minimum):
     """An argparse type: an int >= ``minimum``."""
@@ -634,6 +783,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="referral-report", metavar="DIR")
     report.add_argument("--force", action="store_true")
     report.set_defaults(run=_report)
+
+    _add_ambassadors_parser(commands)
     return parser
 
 

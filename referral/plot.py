@@ -47,6 +47,7 @@ __all__ = [
     "plot_weak_ties",
     "plot_network",
     "plot_compare",
+    "plot_ambassadors",
     "LOSS_COLORS",
     "ROLE_COLORS",
 ]
@@ -1429,4 +1430,97 @@ def plot_network(
     )
     whole = len(people) == network.n_people
     _title(ax, "The network" if whole else "A neighbourhood of the network")
+    return ax
+
+
+# ------------------------------------------------------------- ambassadors
+def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
+    """Reach against the number of people asked, chosen against highest-degree.
+
+    Draws the expected targets reached by the first ``k`` people of the pick
+    order (line, with a 95% band), the same for the ``k`` highest-degree
+    people (grey line and band), the forward :func:`referral.spread` check of
+    the chosen people (markers with 95% error bars, if the table has it) and,
+    on a second y axis at the right, each person's marginal gain (bars with
+    95% error bars).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`referral.ambassadors.ambassadors`: ``rank``, ``reach``,
+        ``reach_se``, ``degree_reach``, ``degree_reach_se``, ``gain``,
+        ``gain_se`` and optionally ``spread_reach``, ``spread_se``.
+    gains : bool, default True
+        Draw the marginal gains on a twin axis.
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for the chosen people's
+        line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The main Axes (the gains' twin axis is ``ax`` 's sibling).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"rank": [1, 2], "reach": [10.0, 14.0],
+    ...                       "reach_se": [0.5, 0.6], "gain": [10.0, 4.0],
+    ...                       "gain_se": [0.5, 0.3], "degree_reach": [8.0, 9.0],
+    ...                       "degree_reach_se": [0.5, 0.5]})
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_ambassadors(table, ax=ax)
+    >>> ax.lines[0].get_xydata().tolist()
+    [[1.0, 10.0], [2.0, 14.0]]
+    >>> plt.close(fig)
+    """
+    needed = ("rank", "reach", "reach_se", "degree_reach", "degree_reach_se")
+    missing = [name for name in needed if name not in table.columns]
+    if missing:
+        raise ValueError(
+            f"plot_ambassadors needs a table from referral.ambassadors with "
+            f"columns {list(needed)}; {missing} are missing. Got columns "
+            f"{list(table.columns)}."
+        )
+    frame = table.sort_values("rank")
+    k = frame["rank"].to_numpy(dtype=np.float64)
+    ax = _axes(ax)
+    if gains and {"gain", "gain_se"} <= set(frame.columns):
+        twin = ax.twinx()
+        twin.bar(k, frame["gain"], width=0.6, color="#f2b06b", alpha=0.45,
+                 yerr=_Z95 * frame["gain_se"].to_numpy(dtype=np.float64),
+                 error_kw={"ecolor": "#8c6d31", "capsize": 2, "linewidth": 0.8},
+                 label="added by this person")
+        twin.set_ylabel("targets added by this person (bars)", color="#8c6d31")
+        twin.tick_params(axis="y", colors="#8c6d31")
+        twin.set_ylim(bottom=0)
+        ax.set_zorder(twin.get_zorder() + 1)
+        ax.patch.set_visible(False)
+    reach = frame["reach"].to_numpy(dtype=np.float64)
+    se = frame["reach_se"].to_numpy(dtype=np.float64)
+    line_kwargs = {"color": "#1f77b4", "marker": "o", "markersize": 4,
+                   "label": "people chosen (IMM)", **kwargs}
+    (line,) = ax.plot(k, reach, **line_kwargs)
+    ax.fill_between(k, reach - _Z95 * se, reach + _Z95 * se,
+                    color=line.get_color(), alpha=0.2, linewidth=0)
+    degree = frame["degree_reach"].to_numpy(dtype=np.float64)
+    degree_se = frame["degree_reach_se"].to_numpy(dtype=np.float64)
+    ax.plot(k, degree, color="#7f7f7f", marker="s", markersize=3,
+            linestyle="--", label="highest-degree people")
+    ax.fill_between(k, degree - _Z95 * degree_se, degree + _Z95 * degree_se,
+                    color="#7f7f7f", alpha=0.2, linewidth=0)
+    if "spread_reach" in frame.columns and frame["spread_reach"].notna().any():
+        check = frame["spread_reach"].to_numpy(dtype=np.float64)
+        check_se = frame["spread_se"].to_numpy(dtype=np.float64)
+        ax.errorbar(k + 0.15, check, yerr=_Z95 * check_se, fmt="x",
+                    color="#d62728", markersize=5, capsize=2, linewidth=0.8,
+                    label="forward spread check")
+    ax.set_xlabel("number of people asked")
+    ax.set_ylabel("targets reached (expected; bands: 95% CI)")
+    if len(k) <= 20:
+        ax.set_xticks(k)
+    ax.legend(loc="lower right", fontsize="small")
+    _title(ax, "Whom to ask: reach of the people chosen vs the best-connected")
     return ax

@@ -442,3 +442,59 @@ def test_existing_output_is_refused_before_any_work(email, tmp_path, capsys, com
     assert "summary.csv' already exists; pass --force" in err
     assert (out / "summary.csv").read_text() == "keep"
     assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
+
+
+# ------------------------------------------------------------- ambassadors
+def _broker_csv(tmp_path):
+    edges = tmp_path / "ties.csv"
+    rows = ["source,target,strength"]
+    rows += [f"hub,x{i},1.0" for i in range(6)]
+    rows += [f"broker,t{i},1.0" for i in range(3)] + ["hub,broker,1.0"]
+    edges.write_text("\n".join(rows) + "\n")
+    people = tmp_path / "people.csv"
+    lines = ["person,candidate,department"]
+    lines += [f"x{i},0,1" for i in range(6)] + [f"t{i},1,2" for i in range(3)]
+    lines += ["hub,0,1", "broker,0,2"]
+    people.write_text("\n".join(lines) + "\n")
+    return edges, people
+
+
+def test_cli_ambassadors_writes_tables(tmp_path, capsys):
+    import pandas as pd
+
+    edges, people = _broker_csv(tmp_path)
+    out = tmp_path / "who"
+    code = main(["ambassadors", str(edges), "--people", str(people), "-k", "1",
+                 "--activity", "0", "--seed", "3", "--check-trials", "50",
+                 "--samples", "2000", "--out", str(out), "--no-progress"])
+    assert code == 0
+    table = pd.read_csv(out / "ambassadors.csv")
+    everyone = pd.read_csv(out / "everyone.csv")
+    assert table["person"].tolist() == ["broker"]
+    assert table["degree_person"].tolist() == ["hub"]
+    assert everyone["person"].iloc[0] == "broker"
+    assert len(everyone) == 11
+    printed = capsys.readouterr().out
+    assert f"expected to reach {table['reach'].iloc[0]:.1f} of 3 targets" in printed
+    # targets by attribute: department 1 (the hub's side)
+    out2 = tmp_path / "who2"
+    code = main(["ambassadors", str(edges), "--people", str(people), "-k", "1",
+                 "--activity", "0", "--seed", "3", "--check-trials", "0",
+                 "--samples", "2000", "--target-attribute", "department=1",
+                 "--out", str(out2), "--no-progress"])
+    assert code == 0
+    assert pd.read_csv(out2 / "ambassadors.csv")["person"].tolist() == ["hub"]
+
+
+def test_cli_ambassadors_bad_input(tmp_path, capsys):
+    edges, people = _broker_csv(tmp_path)
+    base = ["ambassadors", str(edges), "--people", str(people), "--out",
+            str(tmp_path / "o"), "--no-progress"]
+    assert main([*base, "-k", "40"]) == 2
+    assert ("The 'k' parameter of ambassadors must be an int in the range "
+            "[1, 11]. Got 40 instead.") in capsys.readouterr().err
+    assert main([*base, "--exclude", "nobody"]) == 2
+    assert "'exclude' parameter names people who are not in the network" in (
+        capsys.readouterr().err)
+    assert main([*base, "--epsilon", "1.5"]) == 2
+    assert "must be in (0, 1). Got '1.5'" in capsys.readouterr().err

@@ -14,6 +14,7 @@ EXPECTED = {
     "bonus_vs_training.py": ["gatekeepers.png", "compare.png"],
     "search_policies.py": ["attrition.png", "chain_lengths.png"],
     "activity_weak_ties_sweep.py": ["sweep.png"],
+    "whom_to_ask.py": ["ambassadors.png", "everyone.png", "department.png"],
 }
 
 

@@ -18,6 +18,13 @@ Streams used by the engine (keep them distinct):
 * ``STREAM_PARENT``: tie-break when several people tell ``b`` in one hop.
 * ``STREAM_CHOICE``: a search policy's random choice at holder ``a``, step ``b``.
 * ``STREAM_CHAIN``: per-chain draws (chain-level attrition).
+* ``STREAM_RR_TIE``: reverse-reachable samples: does CSR tie entry ``e`` carry
+  (``a = e >> 32``, ``b = e & 0xFFFFFFFF``)? See
+  :mod:`referral._engine.rr_kernel`.
+* ``STREAM_RR_ROOT``: reverse-reachable samples: which target roots sample
+  ``t`` (``a = b = 0``).
+* ``STREAM_RR_SKIP``, ``STREAM_RR_THIN``: reverse-reachable samples: the
+  ``b``-th geometric skip, and its thinning, among the ties into ``a``.
 """
 
 from __future__ import annotations
@@ -33,6 +40,10 @@ __all__ = [
     "STREAM_CHAIN",
     "STREAM_ACCEPT",
     "STREAM_DIRECT",
+    "STREAM_RR_TIE",
+    "STREAM_RR_ROOT",
+    "STREAM_RR_SKIP",
+    "STREAM_RR_THIN",
     "splitmix64",
     "trial_key",
     "uniform",
@@ -45,6 +56,10 @@ STREAM_CHOICE = 4
 STREAM_CHAIN = 5
 STREAM_ACCEPT = 6
 STREAM_DIRECT = 7
+STREAM_RR_TIE = 8
+STREAM_RR_ROOT = 9
+STREAM_RR_SKIP = 10
+STREAM_RR_THIN = 11
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

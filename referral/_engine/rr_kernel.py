@@ -1,0 +1,334 @@
+"""Reverse-reachable (RR) samples and greedy maximum coverage, compiled.
+
+One RR sample ``t`` is a random *world* of the spread model plus a random
+target (the *root*):
+
+* the root is ``targets[floor(u * n_targets)]`` with
+  ``u = uniform(key_t, STREAM_RR_ROOT, 0, 0)``;
+* person ``v`` acts in the world iff ``uniform(key_t, STREAM_ACT, v, 0) <
+  activity[v]`` (the same draw :func:`referral.spread` uses for trial ``t``);
+* CSR tie entry ``e`` (teller to contact) carries independently with
+  probability ``transmission[e]``. When the largest transmission ``r`` among
+  the ties into a person ``v`` is above ``SKIP_BELOW`` (0.2), entry ``e``
+  carries iff ``uniform(key_t, STREAM_RR_TIE, e >> 32, e & 0xFFFFFFFF) <
+  transmission[e]``. Otherwise the ties into ``v`` are drawn row-wise, at a
+  cost proportional to the ties that might carry: geometric skips of rate
+  ``r`` between candidate ties (the ``j``-th skip from
+  ``uniform(key_t, STREAM_RR_SKIP, v, j)``), each candidate kept with
+  probability ``transmission[e] / r`` (``uniform(key_t, STREAM_RR_THIN, v,
+  j)``). The ties into ``v`` are looked at only when ``v`` is expanded, once
+  per sample, so both ways give independent coins with the right
+  probabilities.
+
+The sample's set is every person ``u`` who, posting alone, would reach the
+root in that world: there is a path ``u = x0 -> x1 -> ... -> xm = root`` of
+carrying ties whose intermediaries ``x1 .. x(m-1)`` all act. The poster needs
+no act coin (posters act surely) and the root needs none either (holding the
+opening is being reached). The set always holds the root itself (a poster
+who is a target counts as reached). It is found by a breadth-first search
+backwards along ties (the transpose CSR), expanding a person only if it is the
+root or acts.
+
+``key_t = trial_key(key, t)`` depends only on the run key and ``t``, so a run
+split into blocks gives identical samples for any ``n_jobs``.
+
+Every block kernel takes a final ``cancel`` argument (``np.uint8`` array of
+length 1) and returns early, with partial output, once ``cancel[0] != 0``; it
+checks the flag before every sample.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from referral._engine.hashing import (
+    STREAM_ACT,
+    STREAM_RR_ROOT,
+    STREAM_RR_SKIP,
+    STREAM_RR_THIN,
+    STREAM_RR_TIE,
+    trial_key,
+    uniform,
+)
+
+__all__ = [
+    "SKIP_BELOW",
+    "transpose_csr",
+    "skip_tables",
+    "rr_count_block",
+    "rr_sets_block",
+    "rr_rank_block",
+    "greedy_cover",
+]
+
+SKIP_BELOW = 0.2
+_LOW32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+
+
+def transpose_csr(indptr, indices, n_people):
+    """The ties read backwards: for contact ``v``, its tellers and entry ids.
+
+    Returns ``(t_indptr int64, t_source int32, t_entry int64)``: the tellers of
+    ``v`` are ``t_source[t_indptr[v]:t_indptr[v + 1]]`` and ``t_entry`` gives
+    each one's entry in the forward CSR (whose ``transmission`` and carry
+    draw it uses).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> indptr = np.array([0, 2, 2, 3]); indices = np.array([1, 2, 1])
+    >>> t_indptr, t_source, t_entry = transpose_csr(indptr, indices, 3)
+    >>> t_indptr.tolist(), t_source.tolist(), t_entry.tolist()
+    ([0, 0, 2, 3], [0, 2, 0], [0, 2, 1])
+    """
+    indices = np.asarray(indices, dtype=np.int64)
+    order = np.argsort(indices, kind="stable").astype(np.int64)
+    counts = np.bincount(indices, minlength=n_people)
+    t_indptr = np.zeros(n_people + 1, dtype=np.int64)
+    np.cumsum(counts, out=t_indptr[1:])
+    sources = np.repeat(np.arange(n_people, dtype=np.int32), np.diff(indptr))
+    return t_indptr, np.ascontiguousarray(sources[order]), order
+
+
+def skip_tables(t_indptr, t_entry, transmission):
+    """Per person: the largest transmission ``r`` into them and ``log(1 - r)``
+    (``0`` where rows are drawn tie by tie, ``r > SKIP_BELOW``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rate, log_q = skip_tables(np.array([0, 2, 3]), np.array([0, 1, 2]),
+    ...                           np.array([0.05, 0.1, 0.9]))
+    >>> rate.tolist(), bool(log_q[0] < 0), float(log_q[1])
+    ([0.1, 0.9], True, 0.0)
+    """
+    n = len(t_indptr) - 1
+    w = np.asarray(transmission, dtype=np.float64)[t_entry]
+    rate = np.zeros(n, dtype=np.float64)
+    rows = np.flatnonzero(np.diff(t_indptr) > 0)
+    if len(rows):
+        rate[rows] = np.maximum.reduceat(w, t_indptr[rows])
+    log_q = np.zeros(n, dtype=np.float64)
+    skip = (rate > 0) & (rate <= SKIP_BELOW)
+    log_q[skip] = np.log1p(-rate[skip])
+    return rate, log_q
+
+
+@numba.njit(nogil=True, cache=True)
+def _rr_one(
+    tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
+    stamp, mark, queue,
+):
+    """Fill ``queue[:size]`` with one RR set (root first); return ``size``."""
+    n_targets = targets.shape[0]
+    pick = int(uniform(tk, STREAM_RR_ROOT, 0, 0) * n_targets)
+    if pick >= n_targets:
+        pick = n_targets - 1
+    root = targets[pick]
+    queue[0] = root
+    stamp[root] = mark
+    size = 1
+    head = 0
+    while head < size:
+        v = queue[head]
+        head += 1
+        if v != root:
+            p = activity[v]
+            if p <= 0.0:
+                continue
+            if p < 1.0 and not uniform(tk, STREAM_ACT, v, 0) < p:
+                continue
+        lo = t_indptr[v]
+        hi = t_indptr[v + 1]
+        if log_q[v] < 0.0:
+            # geometric skips between candidate ties, then thinning
+            r = rate[v]
+            q = lo - 1
+            j = 0
+            while True:
+                x = 1.0 - uniform(tk, STREAM_RR_SKIP, v, j)
+                step = np.log(x) / log_q[v]
+                if step >= hi - q - 1:
+                    break
+                q += 1 + int(step)
+                e = t_entry[q]
+                w = transmission[e]
+                keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
+                j += 1
+                u = t_source[q]
+                if keep and stamp[u] != mark:
+                    stamp[u] = mark
+                    queue[size] = u
+                    size += 1
+            continue
+        for q in range(lo, hi):
+            u = t_source[q]
+            if stamp[u] == mark:
+                continue
+            e = np.uint64(t_entry[q])
+            w = transmission[e]
+            if w <= 0.0:
+                continue
+            if w < 1.0 and not uniform(tk, STREAM_RR_TIE, e >> _S32, e & _LOW32) < w:
+                continue
+            stamp[u] = mark
+            queue[size] = u
+            size += 1
+    return size
+
+
+@numba.njit(nogil=True, cache=True)
+def rr_count_block(
+    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets, key,
+    start, stop, counts, cancel,
+):
+    """Samples ``start .. stop - 1``: add 1 to ``counts[u]`` for every member.
+
+    Returns the number of samples done (``stop - start`` unless cancelled) and
+    the total of their sizes.
+    """
+    n = activity.shape[0]
+    stamp = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    total = 0
+    for t in range(start, stop):
+        if cancel[0] != 0:
+            return t - start, total
+        tk = trial_key(key, t)
+        size = _rr_one(
+            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
+            targets, stamp, t, queue,
+        )
+        total += size
+        for i in range(size):
+            counts[queue[i]] += 1
+    return stop - start, total
+
+
+@numba.njit(nogil=True, cache=True)
+def rr_sets_block(
+    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
+    eligible, key, start, stop, cancel,
+):
+    """Samples ``start .. stop - 1`` as CSR pieces, keeping eligible members.
+
+    Returns ``(sizes int64[stop - start], members int32[sizes.sum()])``; when
+    cancelled, the sizes of the samples not drawn are 0.
+    """
+    n = activity.shape[0]
+    stamp = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    sizes = np.zeros(stop - start, dtype=np.int64)
+    members = np.empty(max(16, 4 * (stop - start)), dtype=np.int32)
+    used = 0
+    for t in range(start, stop):
+        if cancel[0] != 0:
+            break
+        tk = trial_key(key, t)
+        size = _rr_one(
+            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
+            targets, stamp, t, queue,
+        )
+        if used + size > members.shape[0]:
+            grown = np.empty(max(2 * members.shape[0], used + size), dtype=np.int32)
+            grown[:used] = members[:used]
+            members = grown
+        kept = 0
+        for i in range(size):
+            u = queue[i]
+            if eligible[u]:
+                members[used + kept] = u
+                kept += 1
+        used += kept
+        sizes[t - start] = kept
+    return sizes, members[:used].copy()
+
+
+@numba.njit(nogil=True, cache=True)
+def rr_rank_block(
+    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
+    rank_a, rank_b, key, start, stop, out_a, out_b, cancel,
+):
+    """Samples ``start .. stop - 1``: the smallest rank of a member, twice.
+
+    ``rank_a[u]`` (``rank_b[u]``) is the pick order of ``u`` in list A (B),
+    starting at 1, or a large number if ``u`` is not in it. ``out_a[t]`` is
+    the smallest ``rank_a`` over sample ``t``'s members, so the first ``i``
+    people of list A cover sample ``t`` iff ``out_a[t] <= i``.
+    """
+    n = activity.shape[0]
+    stamp = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    for t in range(start, stop):
+        if cancel[0] != 0:
+            return t - start
+        tk = trial_key(key, t)
+        size = _rr_one(
+            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
+            targets, stamp, t, queue,
+        )
+        best_a = rank_a[queue[0]]
+        best_b = rank_b[queue[0]]
+        for i in range(1, size):
+            u = queue[i]
+            if rank_a[u] < best_a:
+                best_a = rank_a[u]
+            if rank_b[u] < best_b:
+                best_b = rank_b[u]
+        out_a[t] = best_a
+        out_b[t] = best_b
+    return stop - start
+
+
+@numba.njit(nogil=True, cache=True)
+def greedy_cover(set_ptr, members, eligible, k):
+    """Greedy maximum coverage: ``k`` eligible people covering most sets.
+
+    Each pick is the eligible person, not yet picked, in most sets not yet
+    covered (ties to the lowest id). Returns ``(picks int32[k], gains
+    int64[k])``, the gain being the number of newly covered sets. Cost:
+    O(total set size + k * n_people).
+    """
+    n = eligible.shape[0]
+    n_sets = set_ptr.shape[0] - 1
+    degree = np.zeros(n, dtype=np.int64)
+    for i in range(members.shape[0]):
+        degree[members[i]] += 1
+    person_ptr = np.zeros(n + 1, dtype=np.int64)
+    for u in range(n):
+        person_ptr[u + 1] = person_ptr[u] + degree[u]
+    fill = person_ptr[:-1].copy()
+    person_sets = np.empty(members.shape[0], dtype=np.int64)
+    for s in range(n_sets):
+        for i in range(set_ptr[s], set_ptr[s + 1]):
+            u = members[i]
+            person_sets[fill[u]] = s
+            fill[u] += 1
+    for u in range(n):
+        if not eligible[u]:
+            degree[u] = -1
+    covered = np.zeros(n_sets, dtype=np.bool_)
+    picks = np.empty(k, dtype=np.int32)
+    gains = np.zeros(k, dtype=np.int64)
+    for r in range(k):
+        best = -1
+        best_gain = -1
+        for u in range(n):
+            if degree[u] > best_gain:
+                best_gain = degree[u]
+                best = u
+        picks[r] = best
+        gains[r] = best_gain
+        degree[best] = -1
+        for i in range(person_ptr[best], person_ptr[best + 1]):
+            s = person_sets[i]
+            if covered[s]:
+                continue
+            covered[s] = True
+            for j in range(set_ptr[s], set_ptr[s + 1]):
+                v = members[j]
+                if degree[v] > 0:
+                    degree[v] -= 1
+    return picks, gains
