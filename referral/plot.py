@@ -307,6 +307,16 @@ def _dropoff_kind(frame):
     )
 
 
+def _hop_ticks(ax, x):
+    """One tick per hop while they fit, else integer ticks chosen by the axis."""
+    if len(x) <= 15:
+        ax.set_xticks(x)
+    else:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _people_funnel(frame, share, ax, bar_kwargs):
     """The default spread chart: people per hop who passed it on or not."""
     x = frame["hop"].to_numpy()
@@ -334,7 +344,7 @@ def _people_funnel(frame, share, ax, bar_kwargs):
                     yerr=[(shown - np.maximum(low, 0.0))[some],
                           (np.maximum(high, 0.0) - shown)[some]],
                     fmt="none", ecolor="#333333", elinewidth=1.0, capsize=3)
-    ax.set_xticks(x)
+    _hop_ticks(ax, x)
     ax.set_xlabel("hop from the recruiter (0 = the recruiter)")
     if share:
         ax.set_ylabel("share of the people holding it")
@@ -345,6 +355,11 @@ def _people_funnel(frame, share, ax, bar_kwargs):
     else:
         ax.set_ylabel("people holding the opening (mean per opening)")
         ax.set_ylim(bottom=0)
+        tops = held + (np.maximum(cost, 0.0) if "cost" in frame.columns else 0.0)
+        visible = np.flatnonzero(tops >= 1e-3 * tops.max()) if tops.max() > 0 else []
+        if len(visible) and visible[-1] < len(x) - 1:
+            # the view ends where bars become invisible; the table has them all
+            ax.set_xlim(x[0] - 0.6, x[visible[-1]] + 0.6)
         ax.legend(loc="upper right", fontsize="small")
     _title(ax, "Where the opening stops, in people")
     return ax
@@ -442,7 +457,7 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
             label=labels[name], **bar_kwargs,
         )
         bottom = bottom + heights
-    ax.set_xticks(x)
+    _hop_ticks(ax, x)
     ax.set_xlabel(
         "hop from the recruiter" if kind == "offers" else "step (forwards made)"
     )
@@ -1144,7 +1159,7 @@ def plot_compare(
                         xytext=(0, 3), textcoords="offset points", ha="center",
                         va="bottom", fontsize="x-small", color="white"
                         if abs(v) > 0.12 * span else "#333333")
-    ax.set_xticks(x)
+    _hop_ticks(ax, x)
     ax.set_xticklabels(scenarios, rotation=15 if len(scenarios) > 3 else 0,
                        ha="right" if len(scenarios) > 3 else "center")
     ax.axhline(0, color="black", linewidth=0.8)

@@ -400,8 +400,8 @@ def dropoff_sentence(dropoff: pd.DataFrame, hops: int = 4) -> str:
     ...                       "newly_reached": [4.0, 1.0, 0.0]})
     >>> dropoff_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
     'The funnel, per opening (means over trials): the recruiter told 4 people;
-    at hop 1, 1 of the 4 people passed it on, reaching 1 new person; at hop 2,
-    none of the 1 person passed it on.'
+    at hop 1, 1 of the 4 people holding it passed it on, reaching 1 new person;
+    at hop 2, none of the 1 person holding it passed it on.'
     """
     frame = dropoff.sort_values("hop")
     first = frame.iloc[0]
@@ -415,12 +415,12 @@ def dropoff_sentence(dropoff: pd.DataFrame, hops: int = 4) -> str:
             break
         passed = float(row["passed_on"])
         head = f"at hop {int(row['hop'])}, "
+        holding = f"the {count_of(held)} holding it"
         if passed == 0:
-            parts.append(f"{head}none of the {count_of(held)} passed it on")
+            parts.append(f"{head}none of {holding} passed it on")
         else:
             parts.append(
-                f"{head}{fmt_number(passed)} of the {count_of(held)} passed it "
-                f"on, reaching "
+                f"{head}{fmt_number(passed)} of {holding} passed it on, reaching "
                 f"{count_of(row['newly_reached'], 'new person', 'new people')}"
             )
     return (

@@ -223,6 +223,13 @@ def test_dropoff_counts_people_and_pairs_the_everyone_acts_run():
     assert "cost" not in from_table.columns
 
 
+def test_dropoff_is_reproducible_for_any_n_jobs():
+    net = community_population(1500, seed=6)
+    one = dropoff(spread(net, trials=60, seed=11), n_jobs=1)
+    two = dropoff(spread(net, trials=60, seed=11, n_jobs=2), n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+
+
 def test_dropoff_cost_matches_a_closed_form():
     # path 0-1-2, source 0 acts; 1 acts with probability a: 2 is lost with
     # probability 1 - a, and only then

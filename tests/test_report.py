@@ -173,7 +173,7 @@ def test_demo_headline_numbers_come_from_the_tables(results):
     for _, row in drop.iloc[1:5].iterrows():
         assert (
             f"at hop {int(row['hop'])}, {fmt_number(row['passed_on'])} of the "
-            f"{fmt_number(row['held'])} people passed it on, reaching "
+            f"{fmt_number(row['held'])} people holding it passed it on, reaching "
             f"{fmt_number(row['newly_reached'])} new people" in funnel
         )
     last = drop.iloc[-1]
