@@ -45,7 +45,6 @@ __all__ = [
     "Section",
     "analyse",
     "sections",
-    "gatekeeper_sentence",
     "demo_results",
     "read_results",
     "write_report",
@@ -508,55 +507,6 @@ def _threshold_section(results) -> Section:
     return section
 
 
-def gatekeeper_sentence(table: pd.DataFrame, measure: str = "") -> str:
-    """The gatekeeper finding in words, from :func:`referral.gatekeepers`.
-
-    A small stand-in for the gatekeeper wording of the analysis module: it
-    names the first three people with their interval and says when the
-    intervals of the first two overlap, so that their order is not settled.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        ``person``, ``counterfactual_loss``, ``loss_ci_low``,
-        ``loss_ci_high``, sorted by rank.
-    measure : str
-        ``"people_reached"`` or ``"candidates_reached"``.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"person": [7, 3], "counterfactual_loss": [2.0, 1.5],
-    ...                   "loss_ci_low": [1.0, 0.9], "loss_ci_high": [3.0, 2.1]})
-    >>> gatekeeper_sentence(t, "candidates_reached")  # doctest: +NORMALIZE_WHITESPACE
-    'Gatekeepers: if one of these people did not act, an opening would reach
-    fewer candidates: 7 (2 fewer, 95% CI 1 to 3), 3 (1.5 fewer, 95% CI 0.9 to
-    2.1); their intervals overlap, so this order is not settled.'
-    """
-    from referral.wording import fmt_number
-
-    unit = "people" if measure == "people_reached" else "candidates"
-    top = table.head(3)
-    names = ", ".join(
-        f"{p} ({fmt_number(loss)} fewer, 95% CI {fmt_number(lo)} to {fmt_number(hi)})"
-        for p, loss, lo, hi in zip(
-            top["person"], top["counterfactual_loss"], top["loss_ci_low"],
-            top["loss_ci_high"], strict=True,
-        )
-    )
-    text = (
-        f"Gatekeepers: if one of these people did not act, an opening would "
-        f"reach fewer {unit}: {names}"
-    )
-    if len(top) > 1 and top["loss_ci_low"].iloc[0] <= top["loss_ci_high"].iloc[1]:
-        text += "; their intervals overlap, so this order is not settled"
-    return text + "."
-
-
 def _gatekeeper_section(results) -> Section:
     from referral import plot
     from referral.wording import fmt_share
@@ -564,9 +514,17 @@ def _gatekeeper_section(results) -> Section:
     t = results.tables
     section = Section("Gatekeepers")
     keepers = t.get("gatekeepers")
-    measure = results.facts.get("gatekeeper_measure", "")
     if keepers is not None and len(keepers):
-        section.sentences.append(gatekeeper_sentence(keepers, measure))
+        from referral.analysis import gatekeeper_sentence
+
+        try:
+            section.sentences.append("Gatekeepers: " + gatekeeper_sentence(keepers))
+        except ValueError:
+            section.notes.append(
+                "gatekeepers.csv lacks the top-group columns of "
+                "referral.gatekeepers, so the gatekeepers are not put in words; "
+                "only the chart is shown."
+            )
         section.charts.append((
             "gatekeepers",
             "Gatekeepers: the drop in reach if this person did not act (95% CI, "

@@ -186,15 +186,15 @@ def test_demo_headline_numbers_come_from_the_tables(results):
     assert drop["held"].sum() == pytest.approx(summary.loc["people_reached", "mean"])
     rebuilt = OtherPeopleCost.from_tables({k: t[k] for k in ["cost", "cost_curve"]})
     assert lines["threshold"] == "The threshold: " + rebuilt.sentence()
-    keepers = t["gatekeepers"]
-    for k in range(min(3, len(keepers))):
-        row = keepers.iloc[k]
-        assert (
-            f"{keepers['person'].iloc[k]} "
-            f"({fmt_number(row['counterfactual_loss'])} fewer, "
-            f"95% CI {fmt_number(row['loss_ci_low'])} to "
-            f"{fmt_number(row['loss_ci_high'])})" in lines["gatekeepers"]
-        )
+    from referral.analysis import gatekeeper_sentence
+
+    # the report words the gatekeepers with the library's own sentence, so a
+    # tie between people is named as a top group, never as a firm order
+    assert lines["gatekeepers"] == "Gatekeepers: " + gatekeeper_sentence(
+        t["gatekeepers"]
+    )
+    leader = t["gatekeepers"].sort_values("rank")["person"].iloc[0]
+    assert str(leader) in lines["gatekeepers"]
     compare = t["compare"].query("measure == 'candidates_reached'")
     others = compare.iloc[1:]
     best = others.loc[others["diff"].idxmax()]
@@ -347,6 +347,13 @@ def _formatted_cells(results):
             sums = values.sum() if len(values) else None
             if sums is not None:
                 out.add(fmt_number(sums))
+    keepers = results.tables.get("gatekeepers")
+    if keepers is not None:  # gatekeeper_sentence rounds to the SE's first digit
+        from referral.analysis import _approx
+
+        for _, row in keepers.iterrows():
+            for column in ["counterfactual_loss", "loss_ci_low", "loss_ci_high"]:
+                out.add(_approx(row[column], row["loss_se"]))
     if "cost" in results.tables:
         fraction = results.tables["cost"]["sizeable_fraction"].iloc[0]
         out.add(f"{100 * fraction:.0f}%")
