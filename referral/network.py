@@ -99,7 +99,7 @@ class ReferralNetwork:
     """People, their ties, and who recruits and who is looking.
 
     Build one with :func:`from_networkx`, :func:`from_arrays`,
-    :func:`referral.read_edgelist`, :mod:`referral.datasets` or
+    :func:`referral.io.read_edgelist`, :mod:`referral.datasets` or
     :mod:`referral.populations`; do not call the constructor directly.
 
     Attributes

@@ -72,7 +72,7 @@ class Results:
         Any of ``summary`` (:meth:`SpreadResult.summary`), ``dropoff``
         (:func:`referral.analysis.dropoff`), ``gatekeepers``, ``cost``
         (:meth:`OtherPeopleCost.table`), ``cost_curve``
-        (:attr:`OtherPeopleCost.curve`), ``weak_ties``, ``compare`` and
+        (``OtherPeopleCost.curve``), ``weak_ties``, ``compare`` and
         ``people`` (:meth:`SpreadResult.people`). Missing tables are skipped.
     facts : dict of str to str
         Headline numbers and sentences (``network``, ``threshold_sentence``,
