@@ -18,8 +18,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
 
-import referral  # noqa: E402
 from referral_docs import resolve_aliases, write_api_pages  # noqa: E402
+
+import referral  # noqa: E402
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 

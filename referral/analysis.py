@@ -221,6 +221,11 @@ class OtherPeopleCost:
     mean_activity: float
     today: float = 1.0
 
+    def _repr_html_(self) -> str:
+        from referral._html import cost_html
+
+        return cost_html(self)
+
     def table(self) -> pd.DataFrame:
         """Today, everyone acting, and the two critical points side by side.
 

@@ -374,6 +374,11 @@ class ReferralNetwork:
             f", mean_activity={s['mean_activity']:.2f})"
         )
 
+    def _repr_html_(self) -> str:
+        from referral._html import network_html
+
+        return network_html(self)
+
     def equals(self, other: ReferralNetwork) -> bool:
         """True if both networks have the same people, ties, values and roles."""
         if not isinstance(other, ReferralNetwork):

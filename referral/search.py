@@ -417,6 +417,11 @@ class SearchResult:
     as_intermediary: np.ndarray = field(repr=False)
     has_community: bool = False
 
+    def _repr_html_(self) -> str:
+        from referral._html import search_html
+
+        return search_html(self)
+
     # ------------------------------------------------------------- helpers
     @property
     def n_chains(self) -> int:

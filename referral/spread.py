@@ -121,6 +121,11 @@ class SpreadResult:
             f"record={self.record!r}, seed_entropy={self.seed_entropy})"
         )
 
+    def _repr_html_(self) -> str:
+        from referral._html import spread_html
+
+        return spread_html(self)
+
     def _need_full(self, view):
         """Raise unless the run kept every tally; ``view`` names the caller,
         e.g. ``"SpreadResult.people()"`` or ``"dropoff"``."""

@@ -75,9 +75,7 @@ def public_api() -> dict[str, str]:
 
 
 def _is_data(obj) -> bool:
-    return not (
-        inspect.isclass(obj) or inspect.isroutine(obj) or isinstance(obj, type)
-    )
+    return not (inspect.isclass(obj) or inspect.isroutine(obj) or isinstance(obj, type))
 
 
 def _first_line(module) -> str:
@@ -275,7 +273,9 @@ def png_scraper(block, block_vars, gallery_conf):
     names = []
     if out.is_dir():
         # In the order the script wrote them.
-        written = sorted(out.glob("*.png"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        written = sorted(
+            out.glob("*.png"), key=lambda p: (p.stat().st_mtime_ns, p.name)
+        )
         for png in written:
             if png in _SEEN:
                 continue
