@@ -33,7 +33,7 @@ from numpydoc.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-from referral_docs import public_api  # noqa: E402
+from referral_docs import public_api, public_modules  # noqa: E402
 from test_examples import EXPECTED as EXAMPLE_PNGS  # noqa: E402
 
 GUIDE_PAGES = [
@@ -121,6 +121,13 @@ def test_every_public_name_has_a_page(site):
         if not page.exists() or anchor not in page.read_text():
             missing.append(f"{name} (expected {page.relative_to(html)})")
     assert not missing, "no page for: " + ", ".join(missing)
+
+
+def test_every_public_module_has_a_page(site):
+    html, _ = site
+    for module in public_modules():
+        text = (html / "api" / f"{module}.html").read_text()
+        assert module in text
 
 
 def test_gallery_shows_every_example_with_its_figures(site):
