@@ -78,11 +78,6 @@ def _is_data(obj) -> bool:
     return not (inspect.isclass(obj) or inspect.isroutine(obj) or isinstance(obj, type))
 
 
-def _first_line(module) -> str:
-    doc = inspect.getdoc(module) or module.__name__
-    return doc.strip().splitlines()[0].rstrip(".")
-
-
 def write_api_pages(srcdir: Path) -> None:
     """Write ``srcdir/api/index.rst`` and one page per public module."""
     pkg = importlib.import_module(PACKAGE)
@@ -150,7 +145,7 @@ def write_api_pages(srcdir: Path) -> None:
                 data.append(name)
             else:
                 own.append(name)
-        title = f"``{modname}``: {_first_line(module)}"
+        title = f"``{modname}``"
         lines = [
             title,
             "=" * len(title),
