@@ -211,6 +211,16 @@ class OtherPeopleCost:
         Today's mean activity.
     today : float
         1.0, the multiplier of today's network.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> G = nx.random_regular_graph(3, 200, seed=1)
+    >>> net = from_networkx(G, strength=1.0, activity=0.25, recruiters=[0])
+    >>> cost = other_people_cost(net, trials=20, seed=1)
+    >>> list(cost.table()["scenario"])
+    ['as_is', 'everyone_acts', 'critical_analytic', 'critical_simulated']
     """
 
     curve: pd.DataFrame
@@ -261,6 +271,11 @@ class OtherPeopleCost:
 
     def sentence(self) -> str:
         """Where today's network sits relative to its threshold, in plain words.
+
+        Returns
+        -------
+        str
+            The verdict, built from :meth:`table`.
 
         Examples
         --------
@@ -348,6 +363,7 @@ def other_people_cost(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     sources : label or iterable of labels, optional
         Who posts the opening; default the recruiters.
     multipliers : array_like of float >= 0, optional
@@ -357,12 +373,16 @@ def other_people_cost(
     trials : int, default 200
         Trials per point; all points share the seed (common random numbers).
     max_hops : int, optional
+        Hops after which a cascade stops (None: no limit).
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
     n_jobs : int, optional
+        Worker threads (None is 1, -1 all cores); results do not depend on it.
 
     Returns
     -------
     OtherPeopleCost
+        Reach today, with everyone acting, and along the multipliers.
 
     Raises
     ------
@@ -479,6 +499,7 @@ def gatekeepers(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     result : SpreadResult, optional
         A spread on ``network`` with ``record="full"``; its sources, trials,
         hop limit and seed are reused. Default: a new spread with ``sources``,
@@ -493,7 +514,7 @@ def gatekeepers(
     measure : {"candidates_reached", "people_reached"}, optional
         The reach that is lost; default candidates reached if the network has
         candidates, else people reached. Stored in ``attrs["measure"]``.
-    trials, seed, n_jobs
+    trials, seed, n_jobs : int, seed, int or None
         For the new spread when ``result`` is None.
 
     Returns
@@ -631,6 +652,11 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
 
     For a spread, a successful chain is the chain (parent path) to a
     candidate reached; for a search, a completed chain.
+
+    Parameters
+    ----------
+    result : SpreadResult or SearchResult
+        A spread run with ``record="full"``, or a search.
 
     Returns
     -------
@@ -797,9 +823,11 @@ def compare(
         ``f(network, *, trials, seed, n_jobs, **kwargs)`` returning one of
         their results. For ``search``, ``trials`` is chains per start.
     trials : int, default 500
+        Number of simulated trials.
     seed : None, int, SeedSequence or Generator
         One seed for every scenario.
     n_jobs : int, optional
+        Worker threads (None is 1, -1 all cores); results do not depend on it.
     **kwargs
         Passed to ``simulate`` (for example ``sources=``, ``max_hops=``).
 

@@ -65,6 +65,7 @@ def boost_activity(network: ReferralNetwork, people, *, to=None, by=None):
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     people : iterable of labels
         Who is trained.
     to : float in [0, 1], optional
@@ -76,6 +77,7 @@ def boost_activity(network: ReferralNetwork, people, *, to=None, by=None):
     Returns
     -------
     ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Raises
     ------
@@ -232,6 +234,7 @@ def add_weak_ties(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     k : int
         Number of new ties to draw. Draws that hit an existing tie or repeat
         are skipped, so slightly fewer may be added on dense networks.
@@ -243,10 +246,12 @@ def add_weak_ties(
         Strength of the new ties; they are marked weak whatever the value.
         Their transmission is :func:`referral.default_transmission`.
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
 
     Returns
     -------
     ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Examples
     --------
@@ -333,6 +338,7 @@ def add_channel(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     members : iterable of labels
     contacts : int, optional
         How many other members each member meets (at random). Default: every
@@ -340,10 +346,12 @@ def add_channel(
     weak_strength, strong_strength : float in (0, 1]
     strong_probability : float in [0, 1]
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
 
     Returns
     -------
     ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Examples
     --------

@@ -112,10 +112,12 @@ def read_edgelist(
     transmission, weak : str, optional
         Columns with per-tie carrying probabilities and weak/strong marks.
     directed : bool, default False
+        Whether ties are one-way.
     activity : float, default 1.0
         Activity for everyone; use :func:`read_people` and
         :func:`apply_people` for per-person values and roles.
     weak_threshold : float, default 0.5
+        Ties weaker than this are weak ties (unless marked otherwise).
     **read_csv_kwargs
         Passed to :func:`pandas.read_csv` (``sep``, ``encoding``, ...).
 
@@ -215,6 +217,7 @@ def read_graphml(
         A node attribute every person has, or a constant. If the default
         attribute is on no node, everyone gets activity 1.0.
     weak_threshold : float, default 0.5
+        Ties weaker than this are weak ties (unless marked otherwise).
 
     Returns
     -------
@@ -298,6 +301,7 @@ def apply_people(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     people : pandas.DataFrame
         Indexed by person label (as from :func:`read_people`). People absent
         from the table keep their current values.

@@ -74,6 +74,7 @@ def kleinberg_lattice(
         Tie strengths. The default long-range ties (0.2) are weak, the local
         ones (1.0) strong.
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
 
     Returns
     -------

@@ -205,6 +205,7 @@ def plot_reach(
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Notes
     -----
@@ -331,6 +332,7 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     share : bool, default False
         Draw each bar as shares of that hop's total instead of counts.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.bar` for every segment (for
         example ``width=0.6``).
@@ -338,6 +340,7 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -452,12 +455,14 @@ def plot_chain_lengths(
         The per-step attrition rate for the correction (default: estimated
         from the result).
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.bar` for both bar series.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -553,12 +558,14 @@ def plot_attrition(
     level : float, default 0.95
         Confidence level of the (Wilson) bands.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.plot` for the "alive" lines.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -635,12 +642,14 @@ def plot_threshold(
         Logarithmic multiplier axis, useful when the critical point is far
         below today's network.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.plot` for the reach curve.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -727,12 +736,14 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     top : int, optional
         Show only the first ``top`` rows (default: all).
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.barh`.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -812,12 +823,14 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
         ``chains``, ``via_weak``, ``share``, ``share_se``), or a result to
         pass to it (the axis labels are then specific to the kind of run).
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.bar` for both segments.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -909,12 +922,14 @@ def plot_compare(
         Show each scenario's difference from the first (baseline) with its
         common-random-number interval, instead of the levels.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.bar`.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -1053,6 +1068,7 @@ def plot_network(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     result : SpreadResult or SearchResult, optional
         For node sizes (``chain_credit``, or ``times_as_intermediary`` for
         a search) and the highlighted chains.
@@ -1073,6 +1089,7 @@ def plot_network(
     seed : int, default 0
         For the layout and the sampling, so a drawing can be repeated.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.scatter` for the people.
 

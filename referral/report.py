@@ -105,6 +105,7 @@ def analyse(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     sources : labels, optional
         Who posts the opening (default: the recruiters).
     title, description : str
@@ -115,8 +116,11 @@ def analyse(
     top : int, default 10
         Gatekeepers to rank; the first intervention trains them.
     seed : int, default 0
+        Seed of the random numbers; the same seed gives the same result.
     n_jobs : int, optional
+        Worker threads (None is 1, -1 all cores); results do not depend on it.
     progress : bool, default False
+        Show a progress bar (tqdm).
 
     Returns
     -------

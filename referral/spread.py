@@ -88,6 +88,16 @@ class SpreadResult:
     chain_weak : numpy.ndarray of bool
         Every person reached in the kept trials, with hop, parent id (``-1``
         for sources) and whether its chain used a weak tie.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral.network import from_networkx
+    >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+    ...                     recruiters=[0])
+    >>> result = spread(net, trials=5, seed=1)
+    >>> result.n_trials, result.by_hop()["held_mean"].tolist()
+    (5, [1.0, 1.0, 1.0])
     """
 
     network: ReferralNetwork
