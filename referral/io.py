@@ -210,6 +210,7 @@ def read_graphml(
     Parameters
     ----------
     path : str or path
+        The GraphML file.
     strength : str or float, default "strength"
         An edge attribute every edge has, or a constant. If the default
         attribute is on no edge, every tie gets strength 1.0.
@@ -258,6 +259,20 @@ def read_people(path_or_frame, *, person: str = "person", **read_csv_kwargs):
 
     The ``person`` column holds the labels used in the edge list. Values are
     applied with :func:`apply_people`.
+
+    Parameters
+    ----------
+    path_or_frame : str, path or pandas.DataFrame
+        The CSV file, or an already loaded DataFrame.
+    person : str, default "person"
+        The column with the people's labels.
+    **read_csv_kwargs
+        Passed to :func:`pandas.read_csv`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by person label, one column per other CSV column.
 
     Raises
     ------
@@ -311,6 +326,11 @@ def apply_people(
     attributes : iterable of str, optional
         Other columns to attach as person attributes (default: all others).
 
+    Returns
+    -------
+    ReferralNetwork
+        A changed copy; the input network is unchanged.
+
     Raises
     ------
     networkx.NodeNotFound
@@ -350,6 +370,11 @@ def read_linkedin_connections(path) -> pd.DataFrame:
 
     LinkedIn puts a few lines of notes above the header; the header row is
     found automatically (the first line that starts with ``First Name``).
+
+    Parameters
+    ----------
+    path : str or path
+        The ``Connections.csv`` file.
 
     Returns
     -------
@@ -412,6 +437,7 @@ def linkedin_network(
         Strength of every connection; LinkedIn connections are mostly weak
         ties, hence the default below 0.5.
     activity : float, default 0.3
+        Activity of every person.
     recruiters : iterable of str
         Exporters (keys of ``exports``) who are recruiters.
 
@@ -483,6 +509,23 @@ def atomic_write(path, *, force: bool = False, mode: str = "w", **open_kwargs):
     A crash never leaves a half-written ``path``. Without ``force`` an
     existing file is never overwritten.
 
+    Parameters
+    ----------
+    path : str or path
+        The file to write.
+    force : bool, default False
+        Overwrite an existing file.
+    mode : str, default "w"
+        The :func:`open` mode (``"w"`` or ``"wb"``).
+    **open_kwargs
+        Passed to :func:`open` (``encoding``, ``newline``, ...).
+
+    Yields
+    ------
+    file object
+        The open temporary file; it replaces ``path`` when the block ends
+        without an error.
+
     Raises
     ------
     FileExistsError
@@ -524,6 +567,20 @@ def write_table(frame: pd.DataFrame, path, *, force: bool = False) -> Path:
     """Write a DataFrame as CSV or Parquet (by suffix), atomically.
 
     Parquet needs ``pyarrow`` (the ``parquet`` extra).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    path : str or path
+        The file; ``.csv`` or ``.parquet``.
+    force : bool, default False
+        Overwrite an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
 
     Raises
     ------

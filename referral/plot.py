@@ -445,6 +445,7 @@ def plot_chain_lengths(
     Parameters
     ----------
     result : SearchResult
+        The search whose completed chains are drawn.
     empirical : pandas.DataFrame or True, optional
         Real histograms to overlay as lines with markers, in the form of
         :func:`referral.datasets.empirical_chain_lengths` (``study``,
@@ -545,7 +546,7 @@ def plot_attrition(
     ax=None,
     **kwargs,
 ):
-    """Chains alive by step, as a share of the chains started.
+    """Plot the chains alive by step, as a share of the chains started.
 
     Parameters
     ----------
@@ -907,7 +908,7 @@ def plot_compare(
     ax=None,
     **kwargs,
 ):
-    """Scenarios side by side with their confidence intervals.
+    """Plot scenarios side by side with their confidence intervals.
 
     Parameters
     ----------

@@ -109,6 +109,7 @@ def analyse(
     sources : labels, optional
         Who posts the opening (default: the recruiters).
     title, description : str
+        The report's title and an optional paragraph under it.
     trials : dict, optional
         Trials per step: ``spread``, ``cost``, ``gatekeepers``, ``compare``
         (defaults 2000, 2000, 300, 2000; the same trials for the spread, the
@@ -125,6 +126,7 @@ def analyse(
     Returns
     -------
     Results
+        The tables, headline facts and results, ready for the report.
     """
     from referral import analysis, interventions
     from referral._random import resolve_entropy
@@ -209,6 +211,22 @@ def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results
     One recruiter posts an opening in the e-mail network of a European
     research institution (1,005 people); activity is drawn from Beta(2, 5),
     so most people are poor networkers, and a fifth are open to the job.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of the random numbers; the same seed gives the same result.
+    trials : dict, optional
+        Trials per step, as in :func:`analyse`.
+    n_jobs : int, optional
+        Worker threads (None is 1, -1 all cores); results do not depend on it.
+    progress : bool, default False
+        Show a progress bar (tqdm).
+
+    Returns
+    -------
+    Results
+        As :func:`analyse` returns.
     """
     from referral.datasets import email_eu_core
 
@@ -238,6 +256,16 @@ def read_results(folder) -> Results:
     Tables are the ``*.csv`` and ``*.parquet`` files of the folder; a
     ``by_hop`` table from ``referral spread`` stands in for ``dropoff`` and a
     ``people`` table gives chain-credit gatekeepers.
+
+    Parameters
+    ----------
+    folder : str or path
+        The folder to read.
+
+    Returns
+    -------
+    Results
+        The tables found, ready for :func:`write_report`.
 
     Raises
     ------
@@ -330,7 +358,18 @@ def _measure(table, name, column="mean"):
 
 
 def headline(results: Results) -> list[str]:
-    """The headline findings in plain words, one sentence per item."""
+    """The headline findings in plain words, one sentence per item.
+
+    Parameters
+    ----------
+    results : Results
+        The tables to describe.
+
+    Returns
+    -------
+    list of str
+        The sentences.
+    """
     t = results.tables
     facts = results.facts
     lines = []
@@ -450,7 +489,18 @@ def _best_intervention(compare) -> str | None:
 
 
 def plain_summary(results: Results) -> str:
-    """The headline as plain text for a terminal."""
+    """The headline as plain text for a terminal.
+
+    Parameters
+    ----------
+    results : Results
+        The tables to describe.
+
+    Returns
+    -------
+    str
+        The text.
+    """
     lines = [results.title, ""]
     if results.facts.get("network"):
         lines += [f"Network: {results.facts['network']}.", ""]
@@ -682,6 +732,13 @@ def _html(results, images, fmt) -> str:
 def check_writable(out, *, force: bool = False) -> None:
     """Refuse early if a report already exists in ``out`` (without force).
 
+    Parameters
+    ----------
+    out : str or path
+        The report folder.
+    force : bool, default False
+        Allow overwriting.
+
     Raises
     ------
     FileExistsError
@@ -701,6 +758,18 @@ def staged_outputs(paths, *, force: bool = False):
     Refuses before anything is written if an output exists and ``force`` is
     false. Yields ``staged(path) -> temporary path``; on an error nothing is
     moved and the staging folder is removed.
+
+    Parameters
+    ----------
+    paths : iterable of str or path
+        The final outputs.
+    force : bool, default False
+        Allow overwriting.
+
+    Yields
+    ------
+    callable
+        ``staged(path) -> temporary path`` to write each output to.
 
     Raises
     ------
@@ -742,6 +811,7 @@ def write_report(
     Parameters
     ----------
     results : Results
+        The tables to write.
     out : str or path
         The folder (created if needed).
     force : bool, default False

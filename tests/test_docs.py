@@ -204,9 +204,15 @@ def _failures():
     skipped = set(checks[1:])
     member_skipped = set(settings.get("member_checks_skipped", []))
     dataclass_skipped = set(settings.get("dataclass_checks_skipped", []))
+    by_module = settings.get("module_checks_skipped", {})
+    by_name = settings.get("name_checks_skipped", {})
     failures = {}
     for name, obj, owner in _documented_objects():
         codes = {code for code, _ in validate(name)["errors"]} - skipped
+        codes -= set(by_name.get(name, []))
+        home = owner if owner is not None else obj
+        module = getattr(home, "__module__", None) or getattr(home, "__name__", "")
+        codes -= set(by_module.get(module, []))
         if owner is not None:
             codes -= member_skipped
         if inspect.isclass(obj) and dataclasses.is_dataclass(obj):
