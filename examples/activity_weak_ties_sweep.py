@@ -1,4 +1,5 @@
 """How much do activity and weak ties each matter? A sweep of both.
+================================================================
 
 Synthetic populations of 2,000 people in communities (strong ties inside,
 weak ties mostly bridging to other communities) are built with 0, 2, 4 and 8
@@ -53,7 +54,7 @@ def sweep(weak_contacts, multipliers, *, people, trials, seed):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("outdir", type=Path, help="folder to write the PNGs to")
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--trials", type=int, default=60 if QUICK else 400)
@@ -94,4 +95,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -1,4 +1,5 @@
 """A referral bonus for everyone, or training a few gatekeepers?
+=============================================================
 
 On the bundled e-mail network, the script finds the gatekeepers (the people
 whose inaction costs the recruiter the most candidates, by counterfactual
@@ -35,7 +36,7 @@ QUICK = os.environ.get("REFERRAL_QUICK") == "1"
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("outdir", type=Path, help="folder to write the PNGs to")
     parser.add_argument("--trials", type=int, default=100 if QUICK else 1000)
     parser.add_argument("--top", type=int, default=10)
@@ -71,4 +72,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

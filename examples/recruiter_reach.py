@@ -1,4 +1,5 @@
 """A recruiter's reach on the bundled e-mail network, and where it dies.
+=====================================================================
 
 One recruiter in a 1,005-person research institution (the SNAP email-Eu-core
 network, shipped with ``referral``) posts an opening. The script simulates how
@@ -35,7 +36,7 @@ QUICK = os.environ.get("REFERRAL_QUICK") == "1"
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("outdir", type=Path, help="folder to write the PNGs to")
     parser.add_argument("--trials", type=int, default=100 if QUICK else 1000)
     parser.add_argument("--seed", type=int, default=1)
@@ -67,4 +68,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

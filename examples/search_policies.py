@@ -1,4 +1,5 @@
 """Candidates searching for a recruiter, with different forwarding policies.
+=========================================================================
 
 Every candidate in the bundled e-mail network starts chains toward the
 recruiter. Each holder forwards with their own activity (most people are poor
@@ -33,7 +34,7 @@ POLICIES = ["greedy", "random", "strongest", "weak-first"]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("outdir", type=Path, help="folder to write the PNGs to")
     parser.add_argument("--trials", type=int, default=10 if QUICK else 100,
                         help="chains per candidate")
@@ -65,4 +66,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

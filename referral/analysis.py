@@ -489,6 +489,16 @@ class OtherPeopleCost:
         Today's mean activity.
     today : float
         1.0, the multiplier of today's network.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> G = nx.random_regular_graph(3, 200, seed=1)
+    >>> net = from_networkx(G, strength=1.0, activity=0.25, recruiters=[0])
+    >>> cost = other_people_cost(net, trials=20, seed=1)
+    >>> list(cost.table()["scenario"])
+    ['as_is', 'everyone_acts', 'critical_analytic', 'critical_simulated']
     """
 
     curve: pd.DataFrame
@@ -499,6 +509,11 @@ class OtherPeopleCost:
     critical_multiplier_simulated: float
     mean_activity: float
     today: float = 1.0
+
+    def _repr_html_(self) -> str:
+        from referral._html import cost_html
+
+        return cost_html(self)
 
     def table(self) -> pd.DataFrame:
         """Today, everyone acting, and the two critical points side by side.
@@ -1569,6 +1584,11 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
     For a spread, a successful chain is the chain (parent path) to a
     candidate reached; for a search, a completed chain.
 
+    Parameters
+    ----------
+    result : SpreadResult or SearchResult
+        A spread run with ``record="full"``, or a search.
+
     Returns
     -------
     pandas.DataFrame
@@ -1765,9 +1785,11 @@ def compare(
         ``f(network, *, trials, seed, n_jobs, **kwargs)`` returning one of
         their results. For ``search``, ``trials`` is chains per start.
     trials : int, default 500
+        Number of simulated trials.
     seed : None, int, SeedSequence or Generator
         One seed for every scenario.
     n_jobs : int, optional
+        Worker threads (None is 1, -1 all cores); results do not depend on it.
     **kwargs
         Passed to ``simulate`` (for example ``sources=``, ``max_hops=``).
 

@@ -653,7 +653,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``referral`` command."""
+    """The argument parser of the ``referral`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser, with one subcommand per command.
+    """
     parser = _Parser(
         prog="referral",
         description="Recruiter referral-chain analysis: how openings spread and "
@@ -824,7 +830,18 @@ def _one_line(error: BaseException) -> str:
 
 
 def main(argv=None) -> int:
-    """Run the command line and return its exit code (see the module docstring)."""
+    """Run the command line and return its exit code (see the module docstring).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
     import networkx as nx
 
     parser = build_parser()

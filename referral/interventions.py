@@ -65,6 +65,7 @@ def boost_activity(network: ReferralNetwork, people, *, to=None, by=None):
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     people : iterable of labels
         Who is trained.
     to : float in [0, 1], optional
@@ -76,6 +77,7 @@ def boost_activity(network: ReferralNetwork, people, *, to=None, by=None):
     Returns
     -------
     ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Raises
     ------
@@ -115,6 +117,18 @@ def referral_bonus(network: ReferralNetwork, uplift: float) -> ReferralNetwork:
 
     Results above 1 are clipped with a warning.
 
+    Parameters
+    ----------
+    network : ReferralNetwork
+        The people and ties.
+    uplift : float
+        Added to everyone's activity.
+
+    Returns
+    -------
+    ReferralNetwork
+        A changed copy; the input network is unchanged.
+
     Examples
     --------
     >>> import networkx as nx
@@ -132,6 +146,20 @@ def scale_activity(
     network: ReferralNetwork, multiplier: float, *, warn: bool = True
 ) -> ReferralNetwork:
     """Multiply everyone's activity by ``multiplier`` (clipped to 1).
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+        The people and ties.
+    multiplier : float >= 0
+        The factor on everyone's activity.
+    warn : bool, default True
+        Warn when activities are clipped to 1.
+
+    Returns
+    -------
+    ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Raises
     ------
@@ -232,6 +260,7 @@ def add_weak_ties(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     k : int
         Number of new ties to draw. Draws that hit an existing tie or repeat
         are skipped, so slightly fewer may be added on dense networks.
@@ -243,10 +272,12 @@ def add_weak_ties(
         Strength of the new ties; they are marked weak whatever the value.
         Their transmission is :func:`referral.default_transmission`.
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
 
     Returns
     -------
     ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Examples
     --------
@@ -323,8 +354,7 @@ def add_channel(
     strong_strength: float = 0.8,
     seed=None,
 ) -> ReferralNetwork:
-    """A channel (a blog, a meetup, a coffee shop) whose members get to know
-    each other.
+    """Add a channel (a blog, a meetup, a coffee shop) for members to meet.
 
     Members gain weak ties to one another; each new tie is instead strong with
     probability ``strong_probability`` (a few acquaintances become friends).
@@ -333,17 +363,25 @@ def add_channel(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     members : iterable of labels
+        The people who join the channel.
     contacts : int, optional
         How many other members each member meets (at random). Default: every
         member meets every other (k(k-1)/2 ties for k members).
-    weak_strength, strong_strength : float in (0, 1]
+    weak_strength : float in (0, 1]
+        Strength of a new weak tie.
     strong_probability : float in [0, 1]
+        The chance that a new tie is strong instead.
+    strong_strength : float in (0, 1]
+        Strength of a new strong tie.
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
 
     Returns
     -------
     ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Examples
     --------
@@ -394,6 +432,18 @@ def remove_people(network: ReferralNetwork, people) -> ReferralNetwork:
     They stay as isolated placeholders so the people index is unchanged and
     scenarios remain comparable person by person; use
     ``network.to_networkx().subgraph(...)`` to delete them outright.
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+        The people and ties.
+    people : iterable of labels
+        The people who leave.
+
+    Returns
+    -------
+    ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Examples
     --------

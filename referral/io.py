@@ -112,10 +112,12 @@ def read_edgelist(
     transmission, weak : str, optional
         Columns with per-tie carrying probabilities and weak/strong marks.
     directed : bool, default False
+        Whether ties are one-way.
     activity : float, default 1.0
         Activity for everyone; use :func:`read_people` and
         :func:`apply_people` for per-person values and roles.
     weak_threshold : float, default 0.5
+        Ties weaker than this are weak ties (unless marked otherwise).
     **read_csv_kwargs
         Passed to :func:`pandas.read_csv` (``sep``, ``encoding``, ...).
 
@@ -208,6 +210,7 @@ def read_graphml(
     Parameters
     ----------
     path : str or path
+        The GraphML file.
     strength : str or float, default "strength"
         An edge attribute every edge has, or a constant. If the default
         attribute is on no edge, every tie gets strength 1.0.
@@ -215,6 +218,7 @@ def read_graphml(
         A node attribute every person has, or a constant. If the default
         attribute is on no node, everyone gets activity 1.0.
     weak_threshold : float, default 0.5
+        Ties weaker than this are weak ties (unless marked otherwise).
 
     Returns
     -------
@@ -255,6 +259,20 @@ def read_people(path_or_frame, *, person: str = "person", **read_csv_kwargs):
 
     The ``person`` column holds the labels used in the edge list. Values are
     applied with :func:`apply_people`.
+
+    Parameters
+    ----------
+    path_or_frame : str, path or pandas.DataFrame
+        The CSV file, or an already loaded DataFrame.
+    person : str, default "person"
+        The column with the people's labels.
+    **read_csv_kwargs
+        Passed to :func:`pandas.read_csv`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by person label, one column per other CSV column.
 
     Raises
     ------
@@ -298,6 +316,7 @@ def apply_people(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     people : pandas.DataFrame
         Indexed by person label (as from :func:`read_people`). People absent
         from the table keep their current values.
@@ -306,6 +325,11 @@ def apply_people(
         values (1, true, yes).
     attributes : iterable of str, optional
         Other columns to attach as person attributes (default: all others).
+
+    Returns
+    -------
+    ReferralNetwork
+        A changed copy; the input network is unchanged.
 
     Raises
     ------
@@ -346,6 +370,11 @@ def read_linkedin_connections(path) -> pd.DataFrame:
 
     LinkedIn puts a few lines of notes above the header; the header row is
     found automatically (the first line that starts with ``First Name``).
+
+    Parameters
+    ----------
+    path : str or path
+        The ``Connections.csv`` file.
 
     Returns
     -------
@@ -408,6 +437,7 @@ def linkedin_network(
         Strength of every connection; LinkedIn connections are mostly weak
         ties, hence the default below 0.5.
     activity : float, default 0.3
+        Activity of every person.
     recruiters : iterable of str
         Exporters (keys of ``exports``) who are recruiters.
 
@@ -479,6 +509,23 @@ def atomic_write(path, *, force: bool = False, mode: str = "w", **open_kwargs):
     A crash never leaves a half-written ``path``. Without ``force`` an
     existing file is never overwritten.
 
+    Parameters
+    ----------
+    path : str or path
+        The file to write.
+    force : bool, default False
+        Overwrite an existing file.
+    mode : str, default "w"
+        The :func:`open` mode (``"w"`` or ``"wb"``).
+    **open_kwargs
+        Passed to :func:`open` (``encoding``, ``newline``, ...).
+
+    Yields
+    ------
+    file object
+        The open temporary file; it replaces ``path`` when the block ends
+        without an error.
+
     Raises
     ------
     FileExistsError
@@ -520,6 +567,20 @@ def write_table(frame: pd.DataFrame, path, *, force: bool = False) -> Path:
     """Write a DataFrame as CSV or Parquet (by suffix), atomically.
 
     Parquet needs ``pyarrow`` (the ``parquet`` extra).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    path : str or path
+        The file; ``.csv`` or ``.parquet``.
+    force : bool, default False
+        Overwrite an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
 
     Raises
     ------

@@ -48,7 +48,7 @@ def kleinberg_lattice(
     long_range_strength: float = 0.2,
     seed=None,
 ) -> ReferralNetwork:
-    """Kleinberg's ``n`` x ``n`` lattice with ``q`` long-range contacts each.
+    """Build Kleinberg's ``n`` x ``n`` lattice with ``q`` long-range contacts each.
 
     Parameters
     ----------
@@ -74,6 +74,7 @@ def kleinberg_lattice(
         Tie strengths. The default long-range ties (0.2) are weak, the local
         ones (1.0) strong.
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
 
     Returns
     -------
@@ -221,11 +222,14 @@ def lattice_distance(network: ReferralNetwork, targets, *, periodic: bool = Fals
         A network with integer attributes ``x`` and ``y`` in ``0 .. n-1``,
         such as :func:`kleinberg_lattice` makes.
     targets : iterable of people
+        The people distances are measured to.
     periodic : bool, default False
+        Measure on the torus (wrapping around the edges).
 
     Returns
     -------
-    numpy.ndarray of float64, one value per person (by id)
+    numpy.ndarray of float64
+        One distance per person (by id).
 
     Examples
     --------

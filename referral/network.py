@@ -46,10 +46,12 @@ def default_transmission(strength):
     Parameters
     ----------
     strength : array_like of float in (0, 1]
+        Tie strengths.
 
     Returns
     -------
     numpy.ndarray of float64
+        The probability that each tie carries a referral.
 
     Examples
     --------
@@ -99,7 +101,7 @@ class ReferralNetwork:
     """People, their ties, and who recruits and who is looking.
 
     Build one with :func:`from_networkx`, :func:`from_arrays`,
-    :func:`referral.read_edgelist`, :mod:`referral.datasets` or
+    :func:`referral.io.read_edgelist`, :mod:`referral.datasets` or
     :mod:`referral.populations`; do not call the constructor directly.
 
     Attributes
@@ -124,6 +126,13 @@ class ReferralNetwork:
         Ties with strength below this are weak, unless marked explicitly.
     attributes : Mapping[str, numpy.ndarray]
         Optional per-person attributes (``community``, ``company``, ...).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=0.5)
+    >>> net.n_people, net.n_ties
+    (3, 2)
     """
 
     labels: np.ndarray
@@ -213,7 +222,19 @@ class ReferralNetwork:
         return pd.Index(self.labels)
 
     def ids(self, people, *, parameter: str = "people") -> np.ndarray:
-        """Ids (int32) of the given people, in order (vectorised).
+        """Return the ids (int32) of the given people, in order (vectorised).
+
+        Parameters
+        ----------
+        people : label or iterable of labels
+            The people to look up.
+        parameter : str, default "people"
+            The parameter name the error message names.
+
+        Returns
+        -------
+        numpy.ndarray of int32
+            One id per person.
 
         Raises
         ------
@@ -255,7 +276,26 @@ class ReferralNetwork:
         return int(found)
 
     def label_of(self, ids) -> np.ndarray:
-        """The labels of the given ids."""
+        """Return the labels of the given ids.
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Person ids.
+
+        Returns
+        -------
+        numpy.ndarray
+            One label per id.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> net = from_networkx(nx.path_graph(["a", "b"]), strength=1.0,
+        ...                     activity=0.5)
+        >>> net.label_of([1]).tolist()
+        ['b']
+        """
         return self.labels[np.asarray(ids, dtype=np.int64)]
 
     # ---------------------------------------------------------------- derived
@@ -264,6 +304,16 @@ class ReferralNetwork:
 
         Accepts ``activity``, ``is_recruiter``, ``is_candidate``,
         ``transmission`` and ``attributes``.
+
+        Parameters
+        ----------
+        **changes
+            New values, by field name.
+
+        Returns
+        -------
+        ReferralNetwork
+            The copy.
 
         Examples
         --------
@@ -325,8 +375,14 @@ class ReferralNetwork:
         )
 
     def people_table(self) -> pd.DataFrame:
-        """One row per person: ``person`` (label), ``id``, ``activity``,
-        ``recruiter``, ``candidate``, ``degree`` and every attribute."""
+        """One row per person.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``person`` (label), ``id``, ``activity``, ``recruiter``,
+            ``candidate``, ``degree`` and every attribute.
+        """
         data = {
             "person": self.labels,
             "id": np.arange(self.n_people, dtype=np.int32),
@@ -340,6 +396,13 @@ class ReferralNetwork:
 
     def summary(self) -> pd.Series:
         """Headline figures: people, ties, weak-tie share, mean activity, ...
+
+        Returns
+        -------
+        pandas.Series
+            ``people``, ``ties``, ``directed``, ``recruiters``,
+            ``candidates``, ``mean_contacts``, ``weak_tie_share``,
+            ``mean_activity`` and ``mean_transmission``.
 
         Examples
         --------
@@ -374,8 +437,24 @@ class ReferralNetwork:
             f", mean_activity={s['mean_activity']:.2f})"
         )
 
+    def _repr_html_(self) -> str:
+        from referral._html import network_html
+
+        return network_html(self)
+
     def equals(self, other: ReferralNetwork) -> bool:
-        """True if both networks have the same people, ties, values and roles."""
+        """True if both networks have the same people, ties, values and roles.
+
+        Parameters
+        ----------
+        other : ReferralNetwork
+            The network to compare with.
+
+        Returns
+        -------
+        bool
+            Whether they are equal.
+        """
         if not isinstance(other, ReferralNetwork):
             return False
         if self.directed != other.directed or set(self.attributes) != set(
@@ -397,6 +476,11 @@ class ReferralNetwork:
         attribute; edges carry ``strength``, ``transmission`` and ``weak``, so
         ``from_networkx(net.to_networkx(), transmission="transmission",
         weak="weak")`` gives back an equal network.
+
+        Returns
+        -------
+        networkx.Graph or networkx.DiGraph
+            A new graph, directed if the network is.
 
         Examples
         --------
@@ -522,13 +606,16 @@ def from_arrays(
     recruiters, candidates : array_like of int, optional
         Person ids with those roles.
     directed : bool, default False
+        Whether ties are one-way.
     weak_threshold : float, default 0.5
+        Ties weaker than this are weak ties (unless marked otherwise).
     attributes : mapping of str to array_like, optional
         Per-person attributes, for example ``{"community": ...}``.
 
     Returns
     -------
     ReferralNetwork
+        The network.
 
     Raises
     ------
@@ -806,6 +893,7 @@ def from_networkx(
         Explicit weak/strong marks per tie; by default a tie is weak when its
         strength is below ``weak_threshold``.
     weak_threshold : float, default 0.5
+        Ties weaker than this are weak ties (unless marked otherwise).
     attributes : iterable of str, optional
         Node attributes to keep (default: every attribute other than those
         used above). Missing values become ``None``.
@@ -813,6 +901,7 @@ def from_networkx(
     Returns
     -------
     ReferralNetwork
+        The network.
 
     Raises
     ------

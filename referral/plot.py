@@ -201,6 +201,7 @@ def plot_reach(
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Notes
     -----
@@ -397,6 +398,7 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Raises
     ------
@@ -505,6 +507,7 @@ def plot_chain_lengths(
     Parameters
     ----------
     result : SearchResult
+        The search whose completed chains are drawn.
     empirical : pandas.DataFrame or True, optional
         Real histograms to overlay as lines with markers, in the form of
         :func:`referral.datasets.empirical_chain_lengths` (``study``,
@@ -515,12 +518,14 @@ def plot_chain_lengths(
         The per-step attrition rate for the correction (default: estimated
         from the result).
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.bar` for both bar series.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -603,7 +608,7 @@ def plot_attrition(
     ax=None,
     **kwargs,
 ):
-    """Chains alive by step, as a share of the chains started.
+    """Plot the chains alive by step, as a share of the chains started.
 
     Parameters
     ----------
@@ -616,12 +621,14 @@ def plot_attrition(
     level : float, default 0.95
         Confidence level of the (Wilson) bands.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.plot` for the "alive" lines.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -701,12 +708,14 @@ def plot_threshold(
         Logarithmic multiplier axis, useful when the critical point is far
         below today's network.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.plot` for the reach curve.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -994,12 +1003,14 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
         ``chains``, ``via_weak``, ``share``, ``share_se``), or a result to
         pass to it (the axis labels are then specific to the kind of run).
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.bar` for both segments.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -1076,7 +1087,7 @@ def plot_compare(
     ax=None,
     **kwargs,
 ):
-    """Scenarios side by side with their confidence intervals.
+    """Plot scenarios side by side with their confidence intervals.
 
     Parameters
     ----------
@@ -1091,12 +1102,14 @@ def plot_compare(
         Show each scenario's difference from the first (baseline) with its
         common-random-number interval, instead of the levels.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.bar`.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -1235,6 +1248,7 @@ def plot_network(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     result : SpreadResult or SearchResult, optional
         For node sizes (``chain_credit``, or ``times_as_intermediary`` for
         a search) and the highlighted chains.
@@ -1255,6 +1269,7 @@ def plot_network(
     seed : int, default 0
         For the layout and the sampling, so a drawing can be repeated.
     ax : matplotlib.axes.Axes, optional
+        The Axes to draw on; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.scatter` for the people.
 

@@ -29,10 +29,17 @@ def draw_activity(n_people: int, *, beta=(2.0, 5.0), seed=None) -> np.ndarray:
     Parameters
     ----------
     n_people : int
+        How many values to draw.
     beta : (float, float), default (2, 5)
         The Beta shape parameters; the default has mean 2/7 ≈ 0.29 and most
         of its mass below 0.5 (most people rarely pass referrals on).
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        One activity in [0, 1] per person.
 
     Examples
     --------
@@ -126,7 +133,9 @@ def community_population(
     candidate_share : float, default 0.2
         Share of the other people who are candidates (open to a new job).
     weak_threshold : float, default 0.5
+        Ties weaker than this are weak ties (unless marked otherwise).
     seed : None, int, SeedSequence or Generator
+        Seed of the random numbers; the same seed gives the same result.
 
     Returns
     -------

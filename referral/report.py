@@ -158,6 +158,7 @@ def analyse(
     Returns
     -------
     Results
+        The tables, headline facts and results, ready for the report.
     """
     from referral import analysis, interventions
     from referral._random import resolve_entropy
@@ -326,6 +327,16 @@ def read_results(folder) -> Results:
     Returns
     -------
     Results
+
+    Parameters
+    ----------
+    folder : str or path
+        The folder to read.
+
+    Returns
+    -------
+    Results
+        The tables found, ready for :func:`write_report`.
 
     Raises
     ------
@@ -807,6 +818,13 @@ def _html(results, built, images, fmt) -> str:
 def check_writable(out, *, force: bool = False) -> None:
     """Refuse early if a report already exists in ``out`` (without force).
 
+    Parameters
+    ----------
+    out : str or path
+        The report folder.
+    force : bool, default False
+        Allow overwriting.
+
     Raises
     ------
     FileExistsError
@@ -826,6 +844,18 @@ def staged_outputs(paths, *, force: bool = False):
     Refuses before anything is written if an output exists and ``force`` is
     false. Yields ``staged(path) -> temporary path``; on an error nothing is
     moved and the staging folder is removed.
+
+    Parameters
+    ----------
+    paths : iterable of str or path
+        The final outputs.
+    force : bool, default False
+        Allow overwriting.
+
+    Yields
+    ------
+    callable
+        ``staged(path) -> temporary path`` to write each output to.
 
     Raises
     ------
@@ -867,6 +897,7 @@ def write_report(
     Parameters
     ----------
     results : Results
+        The tables to write.
     out : str or path
         The folder (created if needed).
     force : bool, default False

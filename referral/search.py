@@ -78,7 +78,13 @@ class PerPerson:
     """
 
     def describe(self) -> str:
-        """A short description, used in results."""
+        """A short description, used in results.
+
+        Returns
+        -------
+        str
+            The description, e.g. ``"per step (rate 0.3)"``.
+        """
         return "per person (activity)"
 
 
@@ -108,7 +114,13 @@ class PerStep:
         )
 
     def describe(self) -> str:
-        """A short description, used in results."""
+        """A short description, used in results.
+
+        Returns
+        -------
+        str
+            The description, e.g. ``"per step (rate 0.3)"``.
+        """
         return f"per step (rate {self.rate:g})"
 
 
@@ -205,7 +217,18 @@ class PerChain:
         return round(a / (a + b), 12)
 
     def rates_from_uniforms(self, u: np.ndarray) -> np.ndarray:
-        """Each chain's rate from its chain-level uniform (inverse CDF)."""
+        """Each chain's rate from its chain-level uniform (inverse CDF).
+
+        Parameters
+        ----------
+        u : numpy.ndarray of float64
+            One uniform number in [0, 1) per chain.
+
+        Returns
+        -------
+        numpy.ndarray of float64
+            One attrition rate per chain.
+        """
         if self.rates is not None:
             cumulative = np.cumsum(self.weights)
             k = np.searchsorted(cumulative, u * cumulative[-1], side="right")
@@ -215,7 +238,13 @@ class PerChain:
         return beta.ppf(u, *self.beta)
 
     def describe(self) -> str:
-        """A short description, used in results."""
+        """A short description, used in results.
+
+        Returns
+        -------
+        str
+            The description, e.g. ``"per step (rate 0.3)"``.
+        """
         if self.rates is not None:
             return f"per chain (rates {list(self.rates)}, weights {list(self.weights)})"
         return f"per chain (rate ~ Beta{self.beta})"
@@ -400,6 +429,15 @@ class SearchResult:
         included), and were on strictly between start and target.
     has_community : bool
         Whether crossings were counted (the network has ``community``).
+
+    Examples
+    --------
+    >>> import networkx as nx, referral
+    >>> net = referral.from_networkx(nx.path_graph(3), strength=1.0,
+    ...                              activity=1.0)
+    >>> result = search(net, starts=[0], targets=[2], trials=4, seed=1)
+    >>> result.n_chains, result.n_completed
+    (4, 4)
     """
 
     network: ReferralNetwork = field(repr=False)
@@ -422,6 +460,11 @@ class SearchResult:
     on_completed: np.ndarray = field(repr=False)
     as_intermediary: np.ndarray = field(repr=False)
     has_community: bool = False
+
+    def _repr_html_(self) -> str:
+        from referral._html import search_html
+
+        return search_html(self)
 
     # ------------------------------------------------------------- helpers
     @property
@@ -448,6 +491,11 @@ class SearchResult:
         step limit, and ``L + 1`` if it was dropped or dead-ended (the holder
         acted but had nobody left to ask). This is the maximum-likelihood
         estimate for a constant per-step rate.
+
+        Returns
+        -------
+        float
+            Drops over forward decisions (NaN if there were none).
         """
         attempts = int(self._attempts().sum())
         drops = int(np.count_nonzero(self.chain_outcome == _k.DROPPED))

@@ -88,6 +88,16 @@ class SpreadResult:
     chain_weak : numpy.ndarray of bool
         Every person reached in the kept trials, with hop, parent id (``-1``
         for sources) and whether its chain used a weak tie.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral.network import from_networkx
+    >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+    ...                     recruiters=[0])
+    >>> result = spread(net, trials=5, seed=1)
+    >>> result.n_trials, result.by_hop()["held_mean"].tolist()
+    (5, [1.0, 1.0, 1.0])
     """
 
     network: ReferralNetwork
@@ -120,6 +130,11 @@ class SpreadResult:
             f"people_reached_mean={reached.mean():.4g}, "
             f"record={self.record!r}, seed_entropy={self.seed_entropy})"
         )
+
+    def _repr_html_(self) -> str:
+        from referral._html import spread_html
+
+        return spread_html(self)
 
     def _need_full(self, view):
         """Raise unless the run kept every tally; ``view`` names the caller,

@@ -104,6 +104,7 @@ def grid_configs(grid: Mapping[str, Iterable]) -> list[dict]:
     Returns
     -------
     list of dict
+        One ``{parameter: value}`` dict per configuration.
 
     Raises
     ------
@@ -475,9 +476,15 @@ def run_task(task: SweepTask) -> pd.DataFrame:
     part is written atomically, and an existing part is read back instead of
     recomputed.
 
+    Parameters
+    ----------
+    task : SweepTask
+        One task from :func:`make_tasks`.
+
     Returns
     -------
     pandas.DataFrame
+        The configuration's rows (one, or one per trial with ``per_trial``).
     """
     path = task.part_path
     if path is not None and path.exists():
@@ -512,6 +519,16 @@ def collect(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
 
     Parts may arrive in any order (e.g. from ``as_completed``); they are
     sorted by ``config`` (and ``trial`` when present).
+
+    Parameters
+    ----------
+    parts : sequence of pandas.DataFrame
+        The results of :func:`run_task`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One table in grid order, as :func:`sweep` returns.
     """
     parts = [p for p in parts if p is not None]
     if not parts:

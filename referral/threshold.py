@@ -1,4 +1,4 @@
-"""The analytic spread threshold: when do openings die out?
+"""The analytic spread threshold: when do openings die out.
 
 A person reached through tie ``i -> j`` passes the opening on along each of
 their other ties ``j -> k`` with probability ``activity[j] * transmission[j->k]``.
@@ -126,12 +126,15 @@ def _spectral_radius(matvec, size: int, tol: float) -> float:
 def nonbacktracking_radius(
     network: ReferralNetwork, *, activity=None, tol: float = 1e-8
 ) -> float:
-    """Spectral radius of the activity-and-transmission-weighted
-    non-backtracking matrix.
+    """Spectral radius of the weighted non-backtracking matrix.
+
+    The matrix is weighted by activity and transmission (see the module
+    docstring).
 
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     activity : array_like, optional
         Per-person activity to use instead of ``network.activity``.
     tol : float
@@ -184,6 +187,18 @@ def adjacency_radius(network: ReferralNetwork, *, activity=None) -> float:
     ``A[j, k] = activity[j] * transmission[j->k]``. It is at least the
     non-backtracking radius, so it predicts take-off too early.
 
+    Parameters
+    ----------
+    network : ReferralNetwork
+        The people and ties.
+    activity : array_like, optional
+        Per-person activity to use instead of ``network.activity``.
+
+    Returns
+    -------
+    float
+        The spectral radius.
+
     Examples
     --------
     >>> import networkx as nx
@@ -206,14 +221,44 @@ def critical_multiplier(network: ReferralNetwork) -> float:
     ties). Below 1, today's network is already above its threshold.
     Activities are capped at 1 in simulation, so the factor is exact only
     while ``factor * activity`` stays at most 1.
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+        The people and ties.
+
+    Returns
+    -------
+    float
+        ``1 / rho``, or ``inf`` if the radius is 0.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> G = nx.random_regular_graph(3, 2000, seed=1)
+    >>> net = from_networkx(G, strength=1.0, transmission=0.5, activity=1.0)
+    >>> round(critical_multiplier(net), 3)
+    1.0
     """
     rho = nonbacktracking_radius(network)
     return np.inf if rho == 0 else 1.0 / rho
 
 
 def configuration_model_threshold(degrees) -> float:
-    """Critical transmissibility ``<k> / (<k^2> - <k>)`` of a configuration
-    model with the given degree sequence.
+    """Critical transmissibility of a configuration model with these degrees.
+
+    It is ``<k> / (<k^2> - <k>)``.
+
+    Parameters
+    ----------
+    degrees : array_like of int
+        The degree sequence.
+
+    Returns
+    -------
+    float
+        The critical transmissibility (``inf`` if ``<k^2> <= <k>``).
 
     Examples
     --------

@@ -24,6 +24,11 @@ __all__ = ["overlap", "overlap_strength", "reciprocity_strength"]
 def overlap(G: nx.Graph) -> dict:
     """Neighbourhood overlap of every tie of ``G`` (treated as undirected).
 
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        The ties; direction is ignored.
+
     Returns
     -------
     dict
@@ -62,6 +67,11 @@ def overlap_strength(G: nx.Graph) -> dict:
     (average ranks for ties), so ties embedded in shared circles of friends
     are strong and bridges between circles are weak.
 
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        The ties; direction is ignored for the overlap.
+
     Returns
     -------
     dict
@@ -90,6 +100,17 @@ def reciprocity_strength(G: nx.DiGraph) -> dict:
     ties therefore fall below 0.5 (weak at the default threshold), and
     reciprocated ties are strong, the more so when embedded in shared
     contacts.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Who wrote to whom.
+
+    Returns
+    -------
+    dict
+        ``{(u, v): strength}`` in (0, 1], usable as
+        ``from_networkx(G, strength=...)``.
 
     Examples
     --------

@@ -51,6 +51,11 @@ def email_eu_core_graph() -> nx.DiGraph:
     Leskovec & Gleich 2017, KDD). Distributed by SNAP for research use; cite
     the papers above.
 
+    Returns
+    -------
+    networkx.DiGraph
+        The graph, with a ``department`` attribute on every node.
+
     Examples
     --------
     >>> G = email_eu_core_graph()
@@ -104,10 +109,17 @@ def email_eu_core(
     activity : float or (float, float), default (2, 5)
         A constant activity, or the Beta shape parameters to draw it from.
     n_recruiters : int, default 1
+        How many recruiters to draw.
     candidate_share : float, default 0.2
+        The share of the other people who are candidates.
     seed : None, int, SeedSequence or Generator, default 0
         Draws of activity and roles; the default makes the loader
         deterministic.
+
+    Returns
+    -------
+    ReferralNetwork
+        The network, with ``community`` set to the department.
 
     Examples
     --------
@@ -138,6 +150,11 @@ def facebook_ego_graph() -> nx.Graph:
     Discover Social Circles in Ego Networks", NIPS). Distributed by SNAP for
     research use; cite the paper above.
 
+    Returns
+    -------
+    networkx.Graph
+        The friendship graph.
+
     Examples
     --------
     >>> G = facebook_ego_graph()
@@ -162,6 +179,22 @@ def facebook_ego(
     Tie strength is :func:`referral.overlap_strength` (friends who share
     many friends are close); activity and roles are drawn as in
     :func:`email_eu_core`. There is no community attribute.
+
+    Parameters
+    ----------
+    activity : float or (float, float), default (2, 5)
+        A constant activity, or the Beta shape parameters to draw it from.
+    n_recruiters : int, default 1
+        How many recruiters to draw.
+    candidate_share : float, default 0.2
+        The share of the other people who are candidates.
+    seed : None, int, SeedSequence or Generator, default 0
+        Draws of activity and roles.
+
+    Returns
+    -------
+    ReferralNetwork
+        The network.
 
     Examples
     --------
@@ -216,7 +249,7 @@ def _as_referral_network(
 
 
 def empirical_chain_lengths() -> pd.DataFrame:
-    """Histograms of completed-chain lengths from two classic experiments.
+    """Return histograms of completed-chain lengths from two experiments.
 
     Returns
     -------
