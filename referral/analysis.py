@@ -626,6 +626,7 @@ class OtherPeopleCost:
         Returns
         -------
         str
+            The verdict, built from :meth:`table` and :attr:`curve` only.
 
         Examples
         --------

@@ -254,6 +254,7 @@ def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results
     Returns
     -------
     Results
+        The tables and facts of the demo, ready for :func:`write_report`.
     """
     from referral.datasets import email_eu_core
 
@@ -318,15 +319,6 @@ def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
 
 def read_results(folder) -> Results:
     """Read saved tables: a report folder, or ``referral spread``/``search`` output.
-
-    Parameters
-    ----------
-    folder : str or path
-        The folder.
-
-    Returns
-    -------
-    Results
 
     Parameters
     ----------
@@ -689,6 +681,7 @@ def headline(results: Results) -> list[str]:
     Returns
     -------
     list of str
+        The headline sentences, in the order of the report's sections.
     """
     return [s for section in sections(results) for s in section.sentences]
 
@@ -704,6 +697,7 @@ def plain_summary(results: Results) -> str:
     Returns
     -------
     str
+        The title, the network and the headline, one sentence per line.
     """
     lines = [results.title, ""]
     if results.facts.get("network"):

@@ -75,6 +75,7 @@ def fmt_share(p) -> str:
     Returns
     -------
     str
+        The share as a percentage.
 
     Examples
     --------
@@ -106,6 +107,7 @@ def count_of(x, singular: str = "person", plural: str = "people") -> str:
     Returns
     -------
     str
+        The number with its unit.
 
     Examples
     --------
@@ -341,6 +343,7 @@ def reach_sentence(summary: pd.DataFrame) -> str:
     Returns
     -------
     str
+        The reach sentence, from the summary's numbers only.
 
     Examples
     --------
@@ -391,6 +394,7 @@ def dropoff_sentence(dropoff: pd.DataFrame, hops: int = 4) -> str:
     Returns
     -------
     str
+        The funnel and the cost sentence, from the drop-off table only.
 
     Examples
     --------
@@ -483,6 +487,7 @@ def search_sentence(summary: pd.DataFrame) -> str:
     Returns
     -------
     str
+        The search sentence, from the summary's numbers only.
 
     Examples
     --------
