@@ -62,7 +62,6 @@ import hashlib
 import inspect
 import itertools
 import json
-import marshal
 import numbers
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -146,8 +145,9 @@ def grid_configs(grid: Mapping[str, Iterable]) -> list[dict]:
 def _code_of(function):
     """What identifies a function's behaviour, stable across processes.
 
-    Its module and name, its source (or, without one, its marshalled
-    bytecode), defaults and closure values, and for a
+    Its module and name, its source and bytecode (instructions, names and
+    constants, without file name or line numbers), defaults and closure
+    values, and for a
     :func:`functools.partial` the bound arguments by content. For a
     callable object: its class's ``__call__`` and the object's state.
     """
@@ -157,8 +157,8 @@ def _code_of(function):
         return (
             "partial",
             _code_of(function.func),
-            joblib.hash(function.args),
-            joblib.hash(sorted(function.keywords.items())),
+            _digest(function.args),
+            _digest(sorted(function.keywords.items())),
         )
     state = None
     if not inspect.isfunction(function) and not inspect.ismethod(function):
@@ -171,9 +171,10 @@ def _code_of(function):
             function = call
     code = getattr(function, "__code__", None)
     try:
-        body = inspect.getsource(function)
+        source = inspect.getsource(function)
     except (OSError, TypeError):
-        body = marshal.dumps(code) if code is not None else repr(function)
+        source = None if code is not None else repr(function)
+    body = (source, None if code is None else _bytecode(code))
     closure = getattr(function, "__closure__", None) or ()
     try:
         defaults = joblib.hash(
@@ -190,12 +191,42 @@ def _code_of(function):
     return (module, name, body, defaults, state)
 
 
-def _content_key(params: Mapping, interventions) -> tuple[int, ...]:
-    """Four 32-bit words of ``joblib.hash`` of the build parameters."""
+def _bytecode(code) -> tuple:
+    """A code object's instructions, names and constants (nested code too),
+    without its file name and line numbers, so it is stable across machines.
+    """
+    # repr, not marshal: marshal's output depends on reference counts
+    consts = tuple(
+        _bytecode(c) if inspect.iscode(c) else (type(c).__name__, repr(c))
+        for c in code.co_consts
+    )
+    return (code.co_code, code.co_names, code.co_varnames, code.co_freevars, consts)
+
+
+def _digest(value) -> str:
+    """``joblib.hash`` of a value; functions inside it count by their code."""
     import joblib
 
+    try:
+        return joblib.hash(value)
+    except Exception:  # noqa: BLE001 - e.g. a lambda somewhere inside
+        pass
+    if callable(value):
+        return joblib.hash(_code_of(value))
+    if isinstance(value, list | tuple):
+        return joblib.hash([type(value).__name__, *map(_digest, value)])
+    if isinstance(value, Mapping):
+        return joblib.hash(sorted((repr(k), _digest(v)) for k, v in value.items()))
+    raise TypeError(
+        f"sweep keys configurations by content and needs picklable parameter "
+        f"values and options. Got {value!r} instead."
+    )
+
+
+def _content_key(params: Mapping, interventions) -> tuple[int, ...]:
+    """Four 32-bit words of ``joblib.hash`` of the build parameters."""
     population = sorted((k, v) for k, v in params.items() if k not in interventions)
-    digest = joblib.hash(population)
+    digest = _digest(population)
     return tuple(int(digest[i : i + 8], 16) for i in range(0, 32, 8))
 
 
@@ -269,11 +300,9 @@ class SweepTask:
 
 
 def _fingerprint(params, build, simulate, trials, seed, build_seed, per_trial, kw):
-    import joblib
-
     import referral
 
-    return joblib.hash(
+    return _digest(
         (
             sorted(params.items()),
             _code_of(build),

@@ -289,3 +289,23 @@ def test_sweep_help_documents_edgelist_path(capsys):
     out, _ = capsys.readouterr()
     assert 'path = "ties.csv"' in out and "edgelist" in out
     assert "referral_bonus" in out and "add_weak_ties" in out
+
+
+def build_with_transmission(transmission, seed=None):
+    return from_networkx(nx.path_graph(6), strength=0.5, transmission=transmission,
+                         activity=1.0, recruiters=[0])
+
+
+def test_functions_as_grid_values_are_keyed_by_code():
+    grid = {"transmission": [lambda u, v, d: 1.0, lambda u, v, d: 0.0]}  # one line
+    table = sweep(build_with_transmission, grid, trials=3, seed=1)
+    assert table["people_reached_mean"].tolist() == [6.0, 1.0]
+    # two lambdas on one line differ in their constants: different keys
+    assert table["seed"].iloc[0] != table["seed"].iloc[1]
+    again = sweep(build_with_transmission, grid, trials=3, seed=1)
+    pd.testing.assert_frame_equal(table, again)
+    with pytest.raises(TypeError, match="needs picklable parameter values"):
+        import threading
+
+        sweep(build_with_transmission, {"transmission": [threading.Lock()]},
+              trials=1, seed=1)
