@@ -710,7 +710,8 @@ TOML_BUILDERS = {
 }
 #: Parameters of a TOML sweep that change an intervention, not the
 #: population; configurations that differ only in them are paired.
-TOML_INTERVENTIONS = ("activity_scale", "referral_bonus", "add_weak_ties")
+TOML_INTERVENTIONS = ("activity_scale", "referral_bonus", "add_weak_ties", "boost_to")
+_TOML_FIXED = ("boost_people",)  # who ``boost_to`` trains, in [network]
 _DIGEST = "_source_sha256"  # fixed entry: the edge list file's content
 
 
@@ -735,9 +736,10 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
         Passed to the builder if it takes one, and to ``add_weak_ties``.
     **params
         One configuration of the ``[grid]``. ``activity_scale`` multiplies
-        everyone's activity, ``referral_bonus`` adds to it and
-        ``add_weak_ties`` adds that many random weak ties; the rest go to
-        the builder.
+        everyone's activity, ``referral_bonus`` adds to it,
+        ``add_weak_ties`` adds that many random weak ties and ``boost_to``
+        raises the activity of ``boost_people`` (a list of labels in
+        ``fixed``) to that value; the rest go to the builder.
 
     Returns
     -------
@@ -757,6 +759,8 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
     scale = kwargs.pop("activity_scale", None)
     bonus = kwargs.pop("referral_bonus", None)
     added = kwargs.pop("add_weak_ties", None)
+    boost_to = kwargs.pop("boost_to", None)
+    boost_people = kwargs.pop("boost_people", None)
     if builder == "edgelist" and "path" in kwargs:
         kwargs["path_or_frame"] = kwargs.pop("path")
     for key, value in list(kwargs.items()):
@@ -768,6 +772,8 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
     network = function(**kwargs)
     if added:
         network = interventions.add_weak_ties(network, int(added), seed=seed)
+    if boost_to is not None:
+        network = interventions.boost_activity(network, boost_people, to=boost_to)
     if scale is not None:
         network = interventions.scale_activity(network, scale)
     if bonus is not None:
@@ -834,7 +840,7 @@ def read_sweep_spec(path) -> dict:
         name
         for name, p in signature.items()
         if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-    } | set(TOML_INTERVENTIONS)
+    } | set(TOML_INTERVENTIONS) | set(_TOML_FIXED)
     if builder == "edgelist":
         allowed = (allowed - {"path_or_frame"}) | {"path"}
     for key in [*grid, *fixed]:
@@ -849,6 +855,15 @@ def read_sweep_spec(path) -> dict:
                 f"{where}: [grid] {key} must be a non-empty list of values. Got "
                 f"{values!r}."
             )
+    if "boost_people" in grid:
+        raise ValueError(f"{where}: boost_people belongs in [network], not [grid].")
+    if ("boost_to" in grid or "boost_to" in fixed) and not isinstance(
+        fixed.get("boost_people"), list
+    ):
+        raise ValueError(
+            f"{where}: boost_to needs boost_people = [...] in [network] (the "
+            f"people whose activity is raised)."
+        )
     if builder == "edgelist":
         if "path" not in fixed:
             raise ValueError(
