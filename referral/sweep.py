@@ -806,6 +806,16 @@ def read_sweep_spec(path) -> dict:
         If the file (or the edge list it names) does not exist.
     ValueError
         If the file is not valid TOML (the line is named) or breaks a rule.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "grid.toml").write_text(
+    ...     "[network]\\nn_people = 100\\n[grid]\\nreferral_bonus = [0.0, 0.1]\\n")
+    >>> spec = read_sweep_spec(folder / "grid.toml")
+    >>> spec["builder"], spec["interventions"]
+    ('community_population', ['referral_bonus'])
     """
     import tomllib
 
