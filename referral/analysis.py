@@ -1609,8 +1609,8 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
         - ``share_se`` (float64): its standard error. Spread: the delta
           method over trials (a ratio of per-trial sums); for ``by hop``
           rows its variance comes from the trials whose chains were kept
-          (``keep_chains``, binomial if fewer than two). Search: binomial
-          over chains.
+          (``keep_chains``; binomial if fewer than two of them reached a
+          candidate at that hop). Search: binomial over chains.
 
     Examples
     --------
@@ -1648,7 +1648,9 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
             hops["weak_chain_candidates_mean"],
             strict=True,
         ):
-            if chains > 0 and kept is None:
+            if chains > 0 and (kept is None or (kept[0][:, hop] > 0).sum() < 2):
+                # fewer than two kept trials reached a candidate at this hop:
+                # no spread to measure, so binomial over the candidates
                 binomial(
                     "by hop", int(hop), float(chains), float(via), per=result.n_trials
                 )

@@ -806,7 +806,8 @@ Run every combination of a parameter grid read from a TOML file:
   [grid]                             # lists of values; every combination runs
   strong_contacts = [4, 6, 8]
   activity_scale = [0.5, 1.0, 2.0]   # interventions: activity_scale,
-                                     # referral_bonus, add_weak_ties
+                                     # referral_bonus, add_weak_ties, boost_to
+                                     # (with boost_people = [...] in [network])
 
   [simulate]
   kind = "spread"                    # or "search"

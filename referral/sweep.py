@@ -62,7 +62,6 @@ import hashlib
 import inspect
 import itertools
 import json
-import marshal
 import numbers
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -147,8 +146,9 @@ def grid_configs(grid: Mapping[str, Iterable]) -> list[dict]:
 def _code_of(function):
     """What identifies a function's behaviour, stable across processes.
 
-    Its module and name, its source (or, without one, its marshalled
-    bytecode), defaults and closure values, and for a
+    Its module and name, its source and bytecode (instructions, names and
+    constants, without file name or line numbers), defaults and closure
+    values, and for a
     :func:`functools.partial` the bound arguments by content. For a
     callable object: its class's ``__call__`` and the object's state.
     """
@@ -158,8 +158,8 @@ def _code_of(function):
         return (
             "partial",
             _code_of(function.func),
-            joblib.hash(function.args),
-            joblib.hash(sorted(function.keywords.items())),
+            _digest(function.args),
+            _digest(sorted(function.keywords.items())),
         )
     state = None
     if not inspect.isfunction(function) and not inspect.ismethod(function):
@@ -172,9 +172,10 @@ def _code_of(function):
             function = call
     code = getattr(function, "__code__", None)
     try:
-        body = inspect.getsource(function)
+        source = inspect.getsource(function)
     except (OSError, TypeError):
-        body = marshal.dumps(code) if code is not None else repr(function)
+        source = None if code is not None else repr(function)
+    body = (source, None if code is None else _bytecode(code))
     closure = getattr(function, "__closure__", None) or ()
     try:
         defaults = joblib.hash(
@@ -191,12 +192,42 @@ def _code_of(function):
     return (module, name, body, defaults, state)
 
 
-def _content_key(params: Mapping, interventions) -> tuple[int, ...]:
-    """Four 32-bit words of ``joblib.hash`` of the build parameters."""
+def _bytecode(code) -> tuple:
+    """A code object's instructions, names and constants (nested code too),
+    without its file name and line numbers, so it is stable across machines.
+    """
+    # repr, not marshal: marshal's output depends on reference counts
+    consts = tuple(
+        _bytecode(c) if inspect.iscode(c) else (type(c).__name__, repr(c))
+        for c in code.co_consts
+    )
+    return (code.co_code, code.co_names, code.co_varnames, code.co_freevars, consts)
+
+
+def _digest(value) -> str:
+    """``joblib.hash`` of a value; functions inside it count by their code."""
     import joblib
 
+    try:
+        return joblib.hash(value)
+    except Exception:  # noqa: BLE001 - e.g. a lambda somewhere inside
+        pass
+    if callable(value):
+        return joblib.hash(_code_of(value))
+    if isinstance(value, list | tuple):
+        return joblib.hash([type(value).__name__, *map(_digest, value)])
+    if isinstance(value, Mapping):
+        return joblib.hash(sorted((repr(k), _digest(v)) for k, v in value.items()))
+    raise TypeError(
+        f"sweep keys configurations by content and needs picklable parameter "
+        f"values and options. Got {value!r} instead."
+    )
+
+
+def _content_key(params: Mapping, interventions) -> tuple[int, ...]:
+    """Four 32-bit words of ``joblib.hash`` of the build parameters."""
     population = sorted((k, v) for k, v in params.items() if k not in interventions)
-    digest = joblib.hash(population)
+    digest = _digest(population)
     return tuple(int(digest[i : i + 8], 16) for i in range(0, 32, 8))
 
 
@@ -270,11 +301,9 @@ class SweepTask:
 
 
 def _fingerprint(params, build, simulate, trials, seed, build_seed, per_trial, kw):
-    import joblib
-
     import referral
 
-    return joblib.hash(
+    return _digest(
         (
             sorted(params.items()),
             _code_of(build),
@@ -698,7 +727,8 @@ TOML_BUILDERS = {
 }
 #: Parameters of a TOML sweep that change an intervention, not the
 #: population; configurations that differ only in them are paired.
-TOML_INTERVENTIONS = ("activity_scale", "referral_bonus", "add_weak_ties")
+TOML_INTERVENTIONS = ("activity_scale", "referral_bonus", "add_weak_ties", "boost_to")
+_TOML_FIXED = ("boost_people",)  # who ``boost_to`` trains, in [network]
 _DIGEST = "_source_sha256"  # fixed entry: the edge list file's content
 
 
@@ -723,9 +753,10 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
         Passed to the builder if it takes one, and to ``add_weak_ties``.
     **params
         One configuration of the ``[grid]``. ``activity_scale`` multiplies
-        everyone's activity, ``referral_bonus`` adds to it and
-        ``add_weak_ties`` adds that many random weak ties; the rest go to
-        the builder.
+        everyone's activity, ``referral_bonus`` adds to it,
+        ``add_weak_ties`` adds that many random weak ties and ``boost_to``
+        raises the activity of ``boost_people`` (a list of labels in
+        ``fixed``) to that value; the rest go to the builder.
 
     Returns
     -------
@@ -745,6 +776,8 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
     scale = kwargs.pop("activity_scale", None)
     bonus = kwargs.pop("referral_bonus", None)
     added = kwargs.pop("add_weak_ties", None)
+    boost_to = kwargs.pop("boost_to", None)
+    boost_people = kwargs.pop("boost_people", None)
     if builder == "edgelist" and "path" in kwargs:
         kwargs["path_or_frame"] = kwargs.pop("path")
     for key, value in list(kwargs.items()):
@@ -756,6 +789,8 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
     network = function(**kwargs)
     if added:
         network = interventions.add_weak_ties(network, int(added), seed=seed)
+    if boost_to is not None:
+        network = interventions.boost_activity(network, boost_people, to=boost_to)
     if scale is not None:
         network = interventions.scale_activity(network, scale)
     if bonus is not None:
@@ -788,6 +823,16 @@ def read_sweep_spec(path) -> dict:
         If the file (or the edge list it names) does not exist.
     ValueError
         If the file is not valid TOML (the line is named) or breaks a rule.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "grid.toml").write_text(
+    ...     "[network]\\nn_people = 100\\n[grid]\\nreferral_bonus = [0.0, 0.1]\\n")
+    >>> spec = read_sweep_spec(folder / "grid.toml")
+    >>> spec["builder"], spec["interventions"]
+    ('community_population', ['referral_bonus'])
     """
     import tomllib
 
@@ -822,7 +867,7 @@ def read_sweep_spec(path) -> dict:
         name
         for name, p in signature.items()
         if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-    } | set(TOML_INTERVENTIONS)
+    } | set(TOML_INTERVENTIONS) | set(_TOML_FIXED)
     if builder == "edgelist":
         allowed = (allowed - {"path_or_frame"}) | {"path"}
     for key in [*grid, *fixed]:
@@ -837,6 +882,15 @@ def read_sweep_spec(path) -> dict:
                 f"{where}: [grid] {key} must be a non-empty list of values. Got "
                 f"{values!r}."
             )
+    if "boost_people" in grid:
+        raise ValueError(f"{where}: boost_people belongs in [network], not [grid].")
+    if ("boost_to" in grid or "boost_to" in fixed) and not isinstance(
+        fixed.get("boost_people"), list
+    ):
+        raise ValueError(
+            f"{where}: boost_to needs boost_people = [...] in [network] (the "
+            f"people whose activity is raised)."
+        )
     if builder == "edgelist":
         if "path" not in fixed:
             raise ValueError(

@@ -342,6 +342,27 @@ def test_weak_tie_share_se_from_trials():
     assert hop1["share_se"] == pytest.approx(np.sqrt(r * (1 - r) / y.sum()))
 
 
+def test_weak_tie_share_by_hop_never_zero_from_empty_kept_trials():
+    # 0 tells a (strong tie) and b (weak tie); each rarely carries on to the
+    # candidate c at hop 2. Of 400 trials only the first 3 are kept and they
+    # reach no candidate: the se falls back to binomial over the candidates
+    # instead of the spread of three zeros.
+    G = nx.Graph()
+    G.add_edge(0, "a", strength=1.0, t=1.0)
+    G.add_edge(0, "b", strength=0.2, t=1.0)
+    G.add_edge("a", "c", strength=1.0, t=0.05)
+    G.add_edge("b", "c", strength=1.0, t=0.05)
+    net = from_networkx(G, strength="strength", transmission="t", activity=1.0,
+                        recruiters=[0], candidates=["c"])
+    res = spread(net, trials=400, seed=3, keep_chains=3)
+    assert not (res.chains()["person"] == "c").any()
+    row = weak_tie_share(res).query("scope == 'by hop' and hop == 2").iloc[0]
+    p, count = row["share"], row["chains"] * 400
+    assert 0 < p < 1
+    assert row["share_se"] == pytest.approx(np.sqrt(p * (1 - p) / count))
+    assert row["share_se"] > 0
+
+
 def _weak_star(n_weak=3, n_strong=5, w_weak=0.3, w_strong=0.6):
     G = nx.star_graph(n_weak + n_strong)
     strength = {(0, i): (0.2 if i <= n_weak else 1.0) for i in G[0]}

@@ -289,3 +289,71 @@ def test_sweep_help_documents_edgelist_path(capsys):
     out, _ = capsys.readouterr()
     assert 'path = "ties.csv"' in out and "edgelist" in out
     assert "referral_bonus" in out and "add_weak_ties" in out
+
+
+def build_with_transmission(transmission, seed=None):
+    return from_networkx(nx.path_graph(6), strength=0.5, transmission=transmission,
+                         activity=1.0, recruiters=[0])
+
+
+def test_functions_as_grid_values_are_keyed_by_code():
+    grid = {"transmission": [lambda u, v, d: 1.0, lambda u, v, d: 0.0]}  # one line
+    table = sweep(build_with_transmission, grid, trials=3, seed=1)
+    assert table["people_reached_mean"].tolist() == [6.0, 1.0]
+    # two lambdas on one line differ in their constants: different keys
+    assert table["seed"].iloc[0] != table["seed"].iloc[1]
+    again = sweep(build_with_transmission, grid, trials=3, seed=1)
+    pd.testing.assert_frame_equal(table, again)
+    with pytest.raises(TypeError, match="needs picklable parameter values"):
+        import threading
+
+        sweep(build_with_transmission, {"transmission": [threading.Lock()]},
+              trials=1, seed=1)
+
+
+BOOST_TOML = """\
+[network]
+builder = "edgelist"
+path = "ties.csv"
+activity = 0.3
+boost_people = ["bo", "cy"]
+
+[grid]
+boost_to = [0.3, 0.9]
+add_weak_ties = [0, 2]
+
+[simulate]
+trials = 200
+seed = 4
+sources = ["ana"]
+"""
+
+
+def test_toml_boosts_and_added_ties_are_paired(tmp_path, capsys):
+    (tmp_path / "ties.csv").write_text(EDGES)
+    grid = tmp_path / "grid.toml"
+    grid.write_text(BOOST_TOML)
+    spec = read_sweep_spec(grid)
+    assert spec["interventions"] == ["boost_to", "add_weak_ties"]
+    out = tmp_path / "sweep.csv"
+    assert main(["sweep", str(grid), "--out", str(out), "--no-progress",
+                 "--per-trial"]) == 0
+    table = pd.read_csv(out)
+    assert len(set(table["seed"])) == 1
+    # boost_to 0.3 changes nobody (they are at 0.3 already): identical trials
+    same = table[table["boost_to"] == 0.3]
+    base = table[(table["boost_to"] == 0.3) & (table["add_weak_ties"] == 0)]
+    assert same.groupby("add_weak_ties")["reached"].sum().is_monotonic_increasing
+    boosted = table[(table["boost_to"] == 0.9) & (table["add_weak_ties"] == 0)]
+    # training people with the same coins never loses anyone
+    assert (boosted["reached"].to_numpy() >= base["reached"].to_numpy()).all()
+    assert boosted["reached"].sum() > base["reached"].sum()
+
+
+def test_toml_boost_needs_people(tmp_path, capsys):
+    (tmp_path / "ties.csv").write_text(EDGES)
+    grid = tmp_path / "grid.toml"
+    grid.write_text(BOOST_TOML.replace('boost_people = ["bo", "cy"]\n', ""))
+    code = main(["sweep", str(grid), "--out", str(tmp_path / "s.csv")])
+    _, err = capsys.readouterr()
+    assert code == 2 and "boost_to needs boost_people" in err
