@@ -24,7 +24,12 @@ import numpy as np
 import pandas as pd
 
 from referral._engine import search_kernel as _k
-from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
+from referral._parallel import (
+    new_cancel_flag,
+    resolve_n_jobs,
+    run_blocks,
+    trial_blocks,
+)
 from referral._random import base_key, resolve_entropy
 from referral._validation import check_int, check_probability
 from referral.network import ReferralNetwork
@@ -1095,9 +1100,11 @@ def search(
     outputs = (paths, path_weak, length, outcome, end, weak_count, cross_count)
 
     if user_policy is None:
+        cancel = new_cancel_flag()
+
         def work(c0, c1):
             return _k.search_chains(
-                c0, c1, *arrays, code, max_steps, key, *outputs
+                c0, c1, *arrays, code, max_steps, key, *outputs, cancel
             )
 
         n_blocks = jobs * (8 if progress else 1)
@@ -1105,7 +1112,8 @@ def search(
             n_blocks = max(n_blocks, 2 * jobs)
         blocks = trial_blocks(n_chains, n_blocks)
         results = run_blocks(
-            work, blocks, jobs, progress=progress, description="chains"
+            work, blocks, jobs, cancel=cancel, progress=progress,
+            description="chains",
         )
         on_completed = np.sum([r[0] for r in results], axis=0)
         as_intermediary = np.sum([r[1] for r in results], axis=0)

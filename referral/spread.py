@@ -23,7 +23,12 @@ from referral._engine.spread_kernel import (
     row_tables,
     spread_block,
 )
-from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
+from referral._parallel import (
+    new_cancel_flag,
+    resolve_n_jobs,
+    run_blocks,
+    trial_blocks,
+)
 from referral._random import base_key, resolve_entropy
 from referral._validation import check_int, check_probability
 from referral.network import ReferralNetwork
@@ -683,6 +688,8 @@ def spread(
         accumulators.append(acc)
         pool.put(acc)
 
+    cancel = new_cancel_flag()
+
     def work(start, stop):
         acc = pool.get()
         try:
@@ -710,11 +717,14 @@ def spread(
                 full,
                 *acc,
                 trial_stats,
+                cancel,
             )
         finally:
             pool.put(acc)
 
-    outputs = run_blocks(work, blocks, workers, progress=progress, description=fn)
+    outputs = run_blocks(
+        work, blocks, workers, cancel=cancel, progress=progress, description=fn
+    )
 
     depth = int(trial_stats[:, _trial_index("depth")].max())
     n_hops = depth + 1
