@@ -166,22 +166,20 @@ SPREAD_TABLES = ("summary", "by_hop", "people", "trials", "chains")
 SEARCH_TABLES = ("summary", "chains", "by_step", "paths")
 
 
-def _refuse_existing(folder, names, *, fmt: str, force: bool) -> None:
-    """Refuse before any simulation if an output exists (the write re-checks)."""
-    if force:
-        return
-    for name in names:
-        path = Path(folder) / f"{name}.{fmt}"
-        if path.exists():
-            raise FileExistsError(
-                f"{str(path)!r} already exists; pass --force to overwrite it."
-            )
+def _refuse_existing(folder, *, force: bool) -> None:
+    """Refuse before any work if the output exists (the write re-checks)."""
+    from referral.io import check_target
+
+    check_target(folder, force=force)
 
 
 def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
-    """Write ``{name: DataFrame}`` as ``folder/name.csv`` (or .parquet)."""
-    from referral.io import write_table
-    from referral.report import staged_outputs
+    """Write ``{name: DataFrame}`` as ``folder/name.csv`` (or .parquet).
+
+    The folder is written as a whole: staged beside ``folder`` and renamed
+    into place once (:func:`referral.io.staged_folder`).
+    """
+    from referral.io import staged_folder, write_table
 
     if fmt == "parquet":
         try:
@@ -192,11 +190,10 @@ def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
                 "'referral[parquet]'."
             ) from None
     folder = Path(folder)
-    targets = {name: folder / f"{name}.{fmt}" for name in tables}
-    with staged_outputs(targets.values(), force=force) as staged:
+    with staged_folder(folder, force=force) as stage:
         for name, frame in tables.items():
-            write_table(_plain_frame(frame), staged(targets[name]), force=True)
-    return list(targets.values())
+            write_table(_plain_frame(frame), stage / f"{name}.{fmt}", force=True)
+    return [folder / f"{name}.{fmt}" for name in tables]
 
 
 def _plain_frame(frame):
@@ -214,7 +211,7 @@ def _plain_frame(frame):
 def _spread(args) -> int:
     from referral.spread import spread
 
-    _refuse_existing(args.out, SPREAD_TABLES, fmt=args.output_format, force=args.force)
+    _refuse_existing(args.out, force=args.force)
     network = load_network(args)
     sources = _sources(network, args.sources)
     t0 = time.perf_counter()
@@ -258,7 +255,7 @@ def _sources(network, given):
 def _search(args) -> int:
     from referral.search import search
 
-    _refuse_existing(args.out, SEARCH_TABLES, fmt=args.output_format, force=args.force)
+    _refuse_existing(args.out, force=args.force)
     network = load_network(args)
     starts = _labels(network, args.starts) if args.starts else None
     targets = _labels(network, args.targets) if args.targets else None
@@ -518,6 +515,17 @@ _positive_int = _int_at_least(1)
 _seed = _int_at_least(0)
 
 
+def _n_jobs(text):
+    """An argparse type: a non-zero int (joblib's convention)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be a non-zero int. Got {text!r}")
+    return value
+
+
 def _probability(text):
     try:
         value = float(text)
@@ -541,62 +549,134 @@ def _add_network_options(parser):
         "--input-format",
         choices=["auto", "csv", "graphml", "linkedin"],
         default="auto",
-        help="how to read NETWORK (default: from the suffix and the header)",
+        help="how to read NETWORK (default: auto, from the suffix and the header)",
     )
-    group.add_argument("--source-column", default="source", metavar="NAME")
-    group.add_argument("--target-column", default="target", metavar="NAME")
+    group.add_argument(
+        "--source-column",
+        default="source",
+        metavar="NAME",
+        help="CSV column of the first person of each tie (default: source)",
+    )
+    group.add_argument(
+        "--target-column",
+        default="target",
+        metavar="NAME",
+        help="CSV column of the second person of each tie (default: target)",
+    )
     group.add_argument(
         "--strength",
         default=None,
         metavar="NAME|VALUE",
-        help="tie-strength column/attribute or a constant (default: column "
-        "'strength' if present, else 1; 0.3 for LinkedIn)",
+        help="tie strength in (0, 1]: a column/attribute name or a constant "
+        "(default: column 'strength' if present, else 1; 0.3 for LinkedIn)",
     )
-    group.add_argument("--directed", action="store_true", help="ties are one-way")
-    group.add_argument("--sep", default=",", help="CSV field separator")
+    group.add_argument(
+        "--directed",
+        action="store_true",
+        help="ties are one-way, source to target (default: off, ties go both ways)",
+    )
+    group.add_argument(
+        "--sep", default=",", help="CSV field separator, one character (default: ,)"
+    )
     group.add_argument(
         "--activity",
         type=_probability,
         default=0.3,
-        help="everyone's activity unless the people file sets it (default 0.3)",
+        help="probability in [0, 1] that a person passes a referral on, for "
+        "everyone the people file does not set (default: 0.3)",
     )
     group.add_argument(
         "--people",
         metavar="CSV",
         help="per-person CSV: a person column plus activity, recruiter, candidate "
-        "and other attributes (e.g. department)",
+        "and other attributes (e.g. department); people without ties are kept "
+        "as isolated people (default: none)",
     )
-    group.add_argument("--person-column", default="person", metavar="NAME")
+    group.add_argument(
+        "--person-column",
+        default="person",
+        metavar="NAME",
+        help="the people file's column of person labels (default: person)",
+    )
     group.add_argument(
         "--recruiter",
         action="append",
         metavar="EXPORTER",
-        help="(LinkedIn) an exporter who is a recruiter; repeatable",
+        help="(LinkedIn) an exporter who is a recruiter, by the NAME of "
+        "NAME=PATH or the file's stem; repeatable (default: none)",
     )
 
 
 def _add_run_options(parser, *, trials):
-    parser.add_argument("--trials", type=_positive_int, default=trials)
-    parser.add_argument("--seed", type=_seed, default=None)
-    parser.add_argument("--n-jobs", type=int, default=None, metavar="N")
+    unit = "trials" if trials > 1 else "chains per start"
     parser.add_argument(
-        "--no-progress", action="store_true", help="no progress bar on terminals"
+        "--trials",
+        type=_positive_int,
+        default=trials,
+        metavar="N",
+        help=f"number of Monte Carlo {unit}, an int >= 1 (default: {trials})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        metavar="INT",
+        help="random seed, an int >= 0; the same seed gives the same tables "
+        "(default: fresh entropy, printed)",
+    )
+    parser.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        default=None,
+        metavar="N",
+        help="worker threads; -1 all cores; results do not depend on it "
+        "(default: 1)",
+    )
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: a bar when stderr is a terminal)",
     )
 
 
 def _add_output_options(parser, default):
     parser.add_argument(
-        "--out", default=default, metavar="DIR", help=f"output folder ({default})"
+        "--out",
+        default=default,
+        metavar="DIR",
+        help=f"output folder, written as a whole (default: {default})",
     )
-    parser.add_argument("--output-format", choices=["csv", "parquet"], default="csv")
-    parser.add_argument("--force", action="store_true", help="overwrite outputs")
+    parser.add_argument(
+        "--output-format",
+        choices=["csv", "parquet"],
+        default="csv",
+        help="table format; parquet needs pyarrow (default: csv)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output file or folder (default: off, refuse)",
+    )
 
 
 class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one line (``--help`` stays full)."""
+
     def error(self, message):
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        message = " ".join(str(message).split())
+        print(
+            f"{self.prog}: error: {message} (see '{self.prog} --help')",
+            file=sys.stderr,
+        )
         raise SystemExit(EXIT_BAD_INPUT)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the epilog's example as written."""
+
+
+def _example(*lines: str) -> str:
+    return "example:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -614,27 +694,66 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
+        epilog=_example("referral demo --out my-report --quick"),
+        formatter_class=_Formatter,
         help="the main job on the bundled e-mail network; writes a report",
         description="Spread, drop-off, gatekeepers, the 'other people' cost and "
         "interventions on the bundled e-mail network; prints a summary and writes "
         "an HTML report with CSVs and PNGs.",
     )
-    demo.add_argument("--out", default="referral-report", metavar="DIR")
-    demo.add_argument("--force", action="store_true", help="overwrite the report")
-    demo.add_argument("--seed", type=_seed, default=0)
+    demo.add_argument(
+        "--out",
+        default="referral-report",
+        metavar="DIR",
+        help="report folder, written as a whole (default: referral-report)",
+    )
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing report file or folder (default: off, refuse)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="INT",
+        help="random seed, an int >= 0 (default: 0)",
+    )
     demo.add_argument(
         "--trials",
         type=_positive_int,
         default=None,
-        help="spread trials (others scale with it)",
+        metavar="N",
+        help="spread trials, an int >= 1; the other runs scale with it "
+        f"(default: {DEMO_TRIALS['spread']}, {QUICK_TRIALS['spread']} with "
+        "--quick)",
     )
-    demo.add_argument("--quick", action="store_true", help="few trials (a smoke run)")
-    demo.add_argument("--n-jobs", type=int, default=None, metavar="N")
-    demo.add_argument("--no-progress", action="store_true")
+    demo.add_argument(
+        "--quick",
+        action="store_true",
+        help="few trials, a smoke run; also REFERRAL_QUICK=1 (default: off)",
+    )
+    demo.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        default=None,
+        metavar="N",
+        help="worker threads; -1 all cores (default: 1)",
+    )
+    demo.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: a bar when stderr is a terminal)",
+    )
     demo.set_defaults(run=_demo)
 
     spread = commands.add_parser(
         "spread",
+        epilog=_example(
+            "referral spread ties.csv --people people.csv --trials 2000 --seed 1 "
+            "--out results"
+        ),
+        formatter_class=_Formatter,
         help="simulate an opening spreading from recruiters",
         description="Simulate how an opening posted by the sources spreads; "
         "writes summary, by_hop, people, trials and chains tables.",
@@ -644,89 +763,171 @@ def build_parser() -> argparse.ArgumentParser:
         "--sources",
         nargs="+",
         metavar="LABEL",
-        help="who posts (default: the recruiters)",
+        help="labels of the people who post the opening (default: the "
+        "recruiters of the people file)",
     )
-    spread.add_argument("--max-hops", type=int, default=None)
-    spread.add_argument("--fanout", type=int, default=None)
-    spread.add_argument("--keep-chains", type=int, default=100)
+    spread.add_argument(
+        "--max-hops",
+        type=_int_at_least(0),
+        default=None,
+        metavar="HOPS",
+        help="people reached at this hop do not pass it on, an int >= 0 "
+        "(default: no limit)",
+    )
+    spread.add_argument(
+        "--fanout",
+        type=_positive_int,
+        default=None,
+        metavar="K",
+        help="an acting person tells at most K contacts, an int >= 1 "
+        "(default: no limit)",
+    )
+    spread.add_argument(
+        "--keep-chains",
+        type=_int_at_least(0),
+        default=100,
+        metavar="TRIALS",
+        help="keep the full chains of the first TRIALS trials, at most "
+        "10,000,000 chain entries in all (default: 100)",
+    )
     _add_run_options(spread, trials=1000)
     _add_output_options(spread, "referral-spread")
     spread.set_defaults(run=_spread)
 
     search = commands.add_parser(
         "search",
+        epilog=_example(
+            "referral search ties.csv --people people.csv --policy greedy "
+            "--distance department --out chains"
+        ),
+        formatter_class=_Formatter,
         help="simulate candidates searching toward recruiters",
         description="Simulate search chains from candidates toward recruiters; "
         "writes summary, chains, by_step and paths tables.",
     )
     _add_network_options(search)
-    search.add_argument("--starts", nargs="+", metavar="LABEL")
-    search.add_argument("--targets", nargs="+", metavar="LABEL")
+    search.add_argument(
+        "--starts",
+        nargs="+",
+        metavar="LABEL",
+        help="labels of the people who start a chain (default: the candidates "
+        "of the people file)",
+    )
+    search.add_argument(
+        "--targets",
+        nargs="+",
+        metavar="LABEL",
+        help="labels of the people a chain tries to reach (default: the "
+        "recruiters of the people file)",
+    )
     search.add_argument(
         "--policy",
         choices=["greedy", "random", "strongest", "weak-first"],
         default="greedy",
+        help="how a holder picks the next contact (default: greedy)",
     )
     search.add_argument(
         "--distance",
         default="graph",
-        help="'graph', a person attribute (e.g. department) or attributes "
-        "joined by commas (lattice coordinates)",
+        help="for greedy: 'graph' (hops to the nearest target), a person "
+        "attribute (e.g. department) or attributes joined by commas (lattice "
+        "coordinates) (default: graph)",
     )
     search.add_argument(
         "--attrition",
         default="person",
-        help="'person' (each holder's activity) or a rate in [0, 1]",
+        help="'person' (each holder drops the chain with 1 - activity) or a "
+        "drop rate per step in [0, 1] (default: person)",
     )
-    search.add_argument("--max-steps", type=_positive_int, default=100)
+    search.add_argument(
+        "--max-steps",
+        type=_positive_int,
+        default=100,
+        metavar="STEPS",
+        help="a chain stops after this many forwards, an int >= 1 (default: 100)",
+    )
     _add_run_options(search, trials=1)
     _add_output_options(search, "referral-search")
     search.set_defaults(run=_search)
 
     sweep = commands.add_parser(
         "sweep",
+        epilog=_example(
+            "referral sweep grid.toml --out sweep.csv --results-dir sweep-parts "
+            "--n-jobs -1"
+        ),
         help="run a parameter grid from a TOML file",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
         description=SWEEP_HELP,
     )
-    sweep.add_argument("grid", metavar="GRID.toml")
+    sweep.add_argument(
+        "grid", metavar="GRID.toml", help="the sweep's TOML file (format above)"
+    )
     sweep.add_argument(
         "--out",
         default="referral-sweep.csv",
         metavar="FILE",
-        help="a .csv or .parquet table (referral-sweep.csv)",
+        help="a .csv or .parquet table (default: referral-sweep.csv)",
     )
     sweep.add_argument(
         "--results-dir",
         metavar="DIR",
-        help="keep finished configurations here; a rerun resumes",
+        help="keep finished configurations here; a rerun resumes (default: "
+        "none, no resume)",
     )
-    sweep.add_argument("--per-trial", action="store_true", help="one row per trial")
+    sweep.add_argument(
+        "--per-trial",
+        action="store_true",
+        help="one row per trial (default: off, one row per configuration)",
+    )
     sweep.add_argument(
         "--n-jobs",
-        type=int,
+        type=_n_jobs,
         default=None,
         metavar="N",
-        help="joblib workers (default 1; -1 all cores)",
+        help="joblib workers; -1 all cores (default: 1)",
     )
     sweep.add_argument(
         "--dask-scheduler",
         metavar="ADDRESS",
-        help="run on this Dask scheduler, e.g. tcp://host:8786",
+        help="run on this Dask scheduler, e.g. tcp://host:8786 (default: local)",
     )
-    sweep.add_argument("--force", action="store_true")
-    sweep.add_argument("--no-progress", action="store_true")
+    sweep.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --out file (default: off, refuse)",
+    )
+    sweep.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: a bar when stderr is a terminal)",
+    )
     sweep.set_defaults(run=_sweep)
 
     report = commands.add_parser(
         "report",
+        epilog=_example("referral report results --out results-report"),
+        formatter_class=_Formatter,
         help="build the HTML report from saved results",
         description="Build the HTML report from a folder of saved tables (a "
         "previous report folder, or the output of 'referral spread').",
     )
-    report.add_argument("results", metavar="RESULTS_DIR")
-    report.add_argument("--out", default="referral-report", metavar="DIR")
-    report.add_argument("--force", action="store_true")
+    report.add_argument(
+        "results",
+        metavar="RESULTS_DIR",
+        help="a folder written by 'referral spread' or a previous report",
+    )
+    report.add_argument(
+        "--out",
+        default="referral-report",
+        metavar="DIR",
+        help="report folder, written as a whole (default: referral-report)",
+    )
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing report file or folder (default: off, refuse)",
+    )
     report.set_defaults(run=_report)
     return parser
 

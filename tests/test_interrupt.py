@@ -148,7 +148,13 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
             if a < b:
                 handle.write(f"{a},{b}\n")
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "referral", command, str(edges), "--out", str(out),
+    # the console script's own entry point, after a marker once imports are done
+    # (a loaded machine can take many seconds to import numba)
+    launcher = (
+        "import sys; from referral.cli import main; import referral.spread, "
+        "referral.search; print('READY', flush=True); sys.exit(main(sys.argv[1:]))"
+    )
+    args = [sys.executable, "-c", launcher, command, str(edges), "--out", str(out),
             "--n-jobs", str(n_jobs), "--no-progress"]
     if command == "spread":
         args += ["--activity", "0.9", "--sources", "0", "--trials", "100000"]
@@ -156,9 +162,11 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
         args += ["--starts", *map(str, range(200)), "--targets", "19999",
                  "--policy", "random", "--attrition", "0", "--max-steps", "100000",
                  "--trials", "2000"]
-    process, _ = _start(args, cwd=tmp_path)
+    process, lines = _start(args, cwd=tmp_path)
     try:
-        time.sleep(12)  # read the file, compile, and get well into the run
+        _, line = _next_line(lines, 240)
+        assert line == "READY", process.stderr.read() if line is None else line
+        time.sleep(5)  # read the file and get well into the run
         assert process.poll() is None, process.stderr.read()
         sent = time.monotonic()
         process.send_signal(signal.SIGINT)
