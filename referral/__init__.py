@@ -6,6 +6,7 @@ recruiters, and measure how much is lost to the people in between.
 """
 
 from referral import datasets, interventions, lattice, populations, threshold
+from referral._validation import LargeRunWarning
 from referral.analysis import (
     OtherPeopleCost,
     compare,
@@ -32,6 +33,7 @@ __all__ = [
     "SpreadResult",
     "SearchResult",
     "OtherPeopleCost",
+    "LargeRunWarning",
     "PerChain",
     "PerPerson",
     "PerStep",

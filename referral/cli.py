@@ -424,6 +424,15 @@ def _sweep(args) -> int:
         raise FileExistsError(
             f"{str(out)!r} already exists; pass --force to overwrite it."
         )
+    if args.results_dir is not None:
+        parts = Path(args.results_dir)
+        if parts.exists() and not parts.is_dir():
+            if not args.force:
+                raise FileExistsError(
+                    f"--results-dir {str(parts)!r} is a file, not a folder; pass "
+                    f"--force to replace it."
+                )
+            parts.unlink()
     build = functools.partial(toml_build, spec["builder"], spec["fixed"])
     kwargs = dict(
         simulate=spread if spec["kind"] == "spread" else search,
@@ -471,7 +480,7 @@ def _demo(args) -> int:
         }
         trials["spread"] = args.trials
     out = Path(args.out)
-    report.check_writable(out, force=args.force)
+    _refuse_existing(out, force=args.force)
     t0 = time.perf_counter()
     results = report.demo_results(
         seed=args.seed, trials=trials, n_jobs=args.n_jobs, progress=_progress(args)
@@ -485,9 +494,9 @@ def _demo(args) -> int:
 def _report(args) -> int:
     from referral import report
 
-    results = report.read_results(args.results)
     out = Path(args.out)
-    report.check_writable(out, force=args.force)
+    _refuse_existing(out, force=args.force)
+    results = report.read_results(args.results)
     path = report.write_report(results, out, force=args.force)
     print(f"report: {path}")
     return EXIT_OK
@@ -671,8 +680,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps the epilog's example as written."""
+class _Formatter(argparse.HelpFormatter):
+    """Wraps one-paragraph descriptions; keeps examples and layouts as written."""
+
+    def _fill_text(self, text, width, indent):
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 def _example(*lines: str) -> str:
@@ -960,6 +974,14 @@ def _one_line(error: BaseException) -> str:
 
 def main(argv=None) -> int:
     """Run the command line and return its exit code (see the module docstring)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("referral: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv) -> int:
     import networkx as nx
 
     parser = build_parser()

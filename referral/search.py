@@ -31,7 +31,7 @@ from referral._parallel import (
     trial_blocks,
 )
 from referral._random import base_key, resolve_entropy
-from referral._validation import check_int, check_probability
+from referral._validation import check_int, check_memory, check_probability
 from referral.network import ReferralNetwork
 
 __all__ = [
@@ -1047,6 +1047,16 @@ def search(
     spec = _resolve_attrition(attrition)
     start_ids = _people_ids(network, starts, "starts", network.candidates)
     target_ids = _people_ids(network, targets, "targets", network.recruiters)
+    check_memory(
+        len(start_ids) * trials * 32
+        + min(keep_paths, len(start_ids) * trials) * (max_steps + 1) * 5,
+        function=_FN,
+        what=f"the records of {len(start_ids) * trials:,} chains "
+        f"({len(start_ids):,} starts x {trials:,} trials) and "
+        f"{keep_paths:,} kept paths of up to {max_steps:,} steps",
+        advice="Pass fewer trials or starts (or a smaller keep_paths or "
+        "max_steps); run several seeds and combine them for more.",
+    )
     if code == _k.POLICY_GREEDY and distance is None:
         raise ValueError(
             f"The 'greedy' policy of {_FN} needs a distance; got distance=None."

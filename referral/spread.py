@@ -30,12 +30,14 @@ from referral._parallel import (
     trial_blocks,
 )
 from referral._random import base_key, resolve_entropy
-from referral._validation import check_int, check_probability
+from referral._validation import check_int, check_memory, check_probability
 from referral.network import ReferralNetwork
 
 __all__ = ["spread", "SpreadResult"]
 
 _RECORD_MODES = ("full", "reach")
+#: default cap on kept chain entries (17 bytes each, so about 160 MiB)
+MAX_CHAIN_ENTRIES = 10_000_000
 _Z95 = 1.959963984540054
 
 
@@ -67,7 +69,11 @@ class SpreadResult:
     fanout : int or None
     source_activity : float
     keep_chains : int
-        Full chains are kept for trials ``0 .. keep_chains - 1``.
+        Full chains are kept for trials ``0 .. keep_chains - 1`` (the number
+        actually kept, after the ``max_chain_entries`` cap).
+    max_chain_entries : int
+        The cap on kept chain entries the run used: ``keep_chains`` is at
+        most ``max_chain_entries // n_people``.
     record : {"full", "reach"}
         What was recorded (see :func:`spread`).
     seed_entropy : int
@@ -117,6 +123,7 @@ class SpreadResult:
     chain_hop: np.ndarray = field(repr=False)
     chain_parent: np.ndarray = field(repr=False)
     chain_weak: np.ndarray = field(repr=False)
+    max_chain_entries: int = 10_000_000
 
     def __repr__(self):
         reached = self.trial_stats[:, 0]
@@ -519,6 +526,7 @@ def spread(
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
+    max_chain_entries: int = MAX_CHAIN_ENTRIES,
 ) -> SpreadResult:
     """Simulate how an opening posted by ``sources`` spreads through the network.
 
@@ -549,7 +557,8 @@ def spread(
         Probability that a source acts (posts to its contacts).
     keep_chains : int, default 100
         Keep the full chains (hop, parent, weak-tie use of every reached
-        person) of the first ``keep_chains`` trials, for :meth:`SpreadResult.chains`.
+        person) of the first ``keep_chains`` trials, for
+        :meth:`SpreadResult.chains`, as far as ``max_chain_entries`` allows.
     record : {"full", "reach"}, default "full"
         ``"full"`` keeps every tally: losses by cause, per-person reach and
         hop, chain credit, per-tie credit, weak-tie and cross-community
@@ -568,6 +577,10 @@ def spread(
         same for any ``n_jobs``.
     progress : bool, default False
         Show a ``tqdm`` progress bar.
+    max_chain_entries : int, default 10_000_000
+        A cap on the kept chain entries (17 bytes each): chains are kept for
+        at most ``max_chain_entries // n_people`` trials, since a trial can
+        reach everyone. ``SpreadResult.keep_chains`` is the number kept.
 
     Returns
     -------
@@ -578,7 +591,9 @@ def spread(
     networkx.NodeNotFound
         If ``sources`` names people not in the network.
     ValueError
-        If there are no sources and the network has no recruiters, or for
+        If there are no sources and the network has no recruiters; if the
+        per-trial records would need more than half of the machine's memory
+        (a :class:`~referral.LargeRunWarning` is issued above 1 GiB); or for
         ``trials < 1``, negative ``max_hops``, ``fanout < 1``,
         ``source_activity`` outside [0, 1], ``keep_chains < 0``, an unknown
         ``record`` or a negative ``seed``.
@@ -639,6 +654,9 @@ def spread(
     fanout = check_int(fanout, "fanout", function=fn, minimum=1, allow_none=True)
     source_activity = check_probability(source_activity, "source_activity", function=fn)
     keep_chains = check_int(keep_chains, "keep_chains", function=fn, minimum=0)
+    max_chain_entries = check_int(
+        max_chain_entries, "max_chain_entries", function=fn, minimum=0
+    )
     if record not in _RECORD_MODES:
         raise ValueError(
             f"The 'record' parameter of {fn} must be one of {_RECORD_MODES}. "
@@ -646,6 +664,16 @@ def spread(
         )
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
+    hops = 16 if max_hops is None else max_hops + 1
+    check_memory(
+        trials * (8 * N_TRIAL + 8 * hops),
+        function=fn,
+        what=f"the per-trial records of {trials:,} trials",
+        advice="Pass fewer trials: the standard error of a mean falls as "
+        "1/sqrt(trials), so 10,000 trials give it to 1% of a standard "
+        "deviation; run several seeds and combine them for more.",
+    )
+    keep_chains = min(keep_chains, max_chain_entries // max(network.n_people, 1))
 
     if sources is None:
         source_ids = network.recruiters
@@ -770,6 +798,7 @@ def spread(
         chain_hop=chains[2],
         chain_parent=chains[3],
         chain_weak=chains[4],
+        max_chain_entries=max_chain_entries,
     )
 
 
