@@ -90,22 +90,36 @@ def _input_format(args, paths) -> str:
     return "csv"
 
 
-def _convert_label(network, label: str):
-    """CLI labels are strings; match the network's label type."""
-    if network.labels.dtype.kind in "iu":
-        try:
-            return int(label)
-        except ValueError:
-            return label
-    return label
-
-
 def _labels(network, values):
-    return [_convert_label(network, v) for v in values]
+    """Command-line labels (text) as the network's labels, exactly.
+
+    A text that is a label is that label; otherwise, if it reads as an int
+    (of any size) that is a label, that int. Anything else stays text, and
+    the network's one label path (:meth:`ReferralNetwork.ids`) names it as
+    missing.
+    """
+    texts = [str(v) for v in values]
+    found = network._positions(texts) >= 0
+    labels = list(texts)
+    numbers = {}
+    for k, text in enumerate(texts):
+        if not found[k]:
+            try:
+                numbers[k] = int(text.strip())
+            except ValueError:
+                continue
+    if numbers:
+        hits = network._positions(list(numbers.values())) >= 0
+        for (k, number), hit in zip(numbers.items(), hits, strict=True):
+            if hit:
+                labels[k] = number
+    return labels
 
 
 def load_network(args):
     """The network described by the input options of ``spread``/``search``."""
+    import pandas as pd
+
     from referral import io
 
     paths = args.network
@@ -146,11 +160,50 @@ def load_network(args):
             sep=args.sep,
         )
     if args.people is not None:
-        people = io.read_people(args.people, person=args.person_column)
-        if network.labels.dtype.kind not in "iu":
-            people.index = people.index.map(str)
-        network = io.apply_people(network, people)
+        people = io.read_people(
+            args.people, person=args.person_column, dtype={args.person_column: str}
+        )
+        people.index = pd.Index(
+            _people_labels(network, people.index), dtype=object, tupleize_cols=False
+        )
+        before = network.n_people
+        network = io.apply_people(network, people, default_activity=args.activity)
+        added = network.n_people - before
+        if added:
+            print(
+                f"referral: note: {added} {'person' if added == 1 else 'people'} "
+                f"of {args.people} without ties kept as isolated people.",
+                file=sys.stderr,
+            )
     return network
+
+
+def _people_labels(network, texts):
+    """People-file labels: as on the command line; people without ties keep
+    the label type of the network (ints if its labels are ints)."""
+    labels = _labels(network, texts)
+    ints = network.labels.dtype.kind in "iu" or (
+        network.labels.dtype == object
+        and any(type(v) is int for v in network.labels[:1000].tolist())
+    )
+    if ints:
+        odd = []
+        for k, label in enumerate(labels):
+            if isinstance(label, str):
+                try:
+                    labels[k] = int(label.strip())
+                except ValueError:
+                    odd.append(label)
+        if odd:
+            import networkx as nx
+
+            from referral.network import _describe_labels
+
+            raise nx.NodeNotFound(
+                f"The people file names people who are not in the network and "
+                f"are not ints like its labels: {_describe_labels(odd)}."
+            )
+    return labels
 
 
 def _number_or_name(value, default="strength"):

@@ -310,8 +310,14 @@ def apply_people(
     recruiter: str | None = "recruiter",
     candidate: str | None = "candidate",
     attributes: Iterable[str] | None = None,
+    missing: str = "add",
+    default_activity: float | None = None,
 ) -> ReferralNetwork:
     """Set activity, roles and attributes from a people table.
+
+    People in the table who are not in the network (an HR roster lists
+    everyone, including people without ties) are added as isolated people,
+    unless ``missing="raise"``.
 
     Parameters
     ----------
@@ -324,13 +330,50 @@ def apply_people(
         values (1, true, yes).
     attributes : iterable of str, optional
         Other columns to attach as person attributes (default: all others).
+    missing : {"add", "raise"}, default "add"
+        What to do with people in the table who are not in the network:
+        add them as people without ties, or raise.
+    default_activity : float, optional
+        Activity of added people whose row sets none (default: the mean
+        activity of the network).
+
+    Returns
+    -------
+    ReferralNetwork
+        The network with the table's values (and any added people last, in
+        table order).
 
     Raises
     ------
     networkx.NodeNotFound
-        If the table names people who are not in the network.
+        If ``missing="raise"`` and the table names people who are not in the
+        network.
+    ValueError
+        For an unknown ``missing``.
+
+    Examples
+    --------
+    >>> net = from_arrays(["a", "b"], [0], [1], strength=1.0, activity=0.5)
+    >>> roster = pd.DataFrame({"person": ["b", "c"], "candidate": [1, 1]})
+    >>> roster = roster.set_index("person")
+    >>> out = apply_people(net, roster)
+    >>> out.labels.tolist(), out.is_candidate.tolist(), out.n_ties
+    (['a', 'b', 'c'], [False, True, True], 1)
     """
-    ids = network.ids(people.index.tolist(), parameter="people")
+    if missing not in ("add", "raise"):
+        raise ValueError(
+            f"The 'missing' parameter of apply_people must be 'add' or 'raise'. "
+            f"Got {missing!r} instead."
+        )
+    labels = people.index.tolist()
+    if missing == "add":
+        absent = network._positions(labels) < 0
+        if absent.any():
+            network = _add_isolated(
+                network, [x for x, a in zip(labels, absent, strict=True) if a],
+                default_activity,
+            )
+    ids = network.ids(labels, parameter="people")
     activity_values = network.activity.copy()
     recruiters = network.is_recruiter.copy()
     candidates = network.is_candidate.copy()
@@ -355,6 +398,40 @@ def apply_people(
         is_recruiter=recruiters,
         is_candidate=candidates,
         attributes=new_attributes,
+    )
+
+
+def _add_isolated(network: ReferralNetwork, new, activity) -> ReferralNetwork:
+    """The network with people ``new`` added, without ties."""
+    from referral.network import label_array
+
+    k = len(new)
+    if activity is None:
+        activity = float(network.activity.mean())
+    labels = label_array([*network.labels.tolist(), *new])
+    attributes = {}
+    for key, values in network.attributes.items():
+        values = np.asarray(values)
+        if values.dtype.kind == "f":
+            extra = np.full(k, np.nan)
+        else:
+            values, extra = values.astype(object), np.full(k, None, dtype=object)
+        attributes[key] = np.concatenate([values, extra])
+    return ReferralNetwork(
+        labels=labels,
+        indptr=np.concatenate(
+            [network.indptr, np.full(k, network.indptr[-1], dtype=np.int64)]
+        ),
+        indices=network.indices,
+        strength=network.strength,
+        transmission=network.transmission,
+        weak=network.weak,
+        activity=np.concatenate([network.activity, np.full(k, float(activity))]),
+        is_recruiter=np.concatenate([network.is_recruiter, np.zeros(k, bool)]),
+        is_candidate=np.concatenate([network.is_candidate, np.zeros(k, bool)]),
+        directed=network.directed,
+        weak_threshold=network.weak_threshold,
+        attributes=attributes,
     )
 
 

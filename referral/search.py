@@ -882,20 +882,8 @@ def _people_ids(network, people, name, default):
     if people is None:
         ids = default
     else:
-        if isinstance(people, np.ndarray) and people.ndim == 0:
-            people = people.item()
-        ids = None
-        if isinstance(people, np.ndarray | list | tuple) and len(people) > 64:
-            # many (often repeated) starts: look each distinct label up once
-            try:
-                array = np.asarray(people)
-                if array.ndim == 1 and array.dtype.kind in "iufUS":
-                    unique, inverse = np.unique(array, return_inverse=True)
-                    ids = network.ids(unique.tolist(), parameter=name)[inverse]
-            except TypeError:
-                ids = None
-        if ids is None:
-            ids = network.ids(people, parameter=name)
+        # the network's one exact, vectorised label path (no dtype coercion)
+        ids = network.ids(people, parameter=name)
     if len(ids) == 0:
         what = "recruiters" if name == "targets" else "candidates"
         hint = (

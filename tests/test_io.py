@@ -96,7 +96,12 @@ def test_people_file_unknown_person(tmp_path):
     ties = write(tmp_path / "ties.csv", "source,target\nann,bob\n")
     people = write(tmp_path / "people.csv", "person,activity\nzed,0.5\n")
     with pytest.raises(nx.NodeNotFound, match="'zed'"):
-        apply_people(read_edgelist(ties), read_people(people))
+        apply_people(read_edgelist(ties), read_people(people), missing="raise")
+    # by default a roster's people without ties are kept as isolated people
+    net = apply_people(read_edgelist(ties), read_people(people))
+    assert net.labels.tolist() == ["ann", "bob", "zed"]
+    assert net.activity[2] == 0.5 and net.n_ties == 1
+    assert net.indptr[3] == net.indptr[2]
 
 
 def test_people_file_duplicate(tmp_path):
