@@ -137,12 +137,12 @@ def load_network(args):
             if name in exports:
                 raise CLIError(f"LinkedIn exporter {name!r} is given twice.")
             exports[name] = path
-        recruiters = args.recruiter or []
         network = io.linkedin_network(
             exports,
             strength=float(_number_or_name(args.strength, default=0.3)),
             activity=args.activity,
-            recruiters=recruiters,
+            recruiters=args.recruiter or [],
+            candidates=args.candidate or [],
         )
     else:
         if len(paths) != 1:
@@ -666,6 +666,13 @@ def _add_network_options(parser):
         metavar="EXPORTER",
         help="(LinkedIn) an exporter who is a recruiter, by the NAME of "
         "NAME=PATH or the file's stem; repeatable (default: none)",
+    )
+    group.add_argument(
+        "--candidate",
+        action="append",
+        metavar="PERSON",
+        help="(LinkedIn) a person open to the job, by profile URL or name; "
+        "repeatable; or a people file's candidate column (default: none)",
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import warnings
 import weakref
 from dataclasses import dataclass, field
 
@@ -465,7 +466,8 @@ class SpreadResult:
               trial, sources included), ``candidates_reached``,
               ``candidate_share_reached`` (candidates reached over all
               candidates in the network; NaN if there are none) and ``depth``
-              (last hop reached).
+              (last hop reached). A network without candidates gives NaN
+              for the share, with a warning.
             - ``mean`` (float64): mean over trials.
             - ``se`` (float64): standard error of the mean.
             - ``ci_low``, ``ci_high`` (float64): ``mean -/+ 1.96 se``.
@@ -485,6 +487,14 @@ class SpreadResult:
         """
         stats = self.trial_stats.astype(np.float64)
         n_candidates = int(self.network.is_candidate.sum())
+        if n_candidates == 0:
+            warnings.warn(
+                "SpreadResult.summary: candidate_share_reached is NaN because the "
+                "network has no candidates; mark them (candidates=... when "
+                "building the network, or a people file's 'candidate' column).",
+                UserWarning,
+                stacklevel=2,
+            )
         candidates = stats[:, _trial_index("candidates_reached")]
         share = candidates / n_candidates if n_candidates else candidates * np.nan
         measures = {

@@ -165,7 +165,7 @@ def test_linkedin_exports_merge(tmp_path):
     assert net.n_ties == 3  # me-you listed twice is one tie
     assert net.label_of(net.recruiters).tolist() == [me]
     assert net.attributes["position"][net.ids([you])[0]] == "Dev"
-    with pytest.raises(nx.NodeNotFound, match="not exporters"):
+    with pytest.raises(nx.NodeNotFound, match="not in the exports: .nobody."):
         linkedin_network({me: a}, recruiters=["nobody"])
 
 
