@@ -1034,8 +1034,15 @@ def _one_line(error: BaseException) -> str:
 
 def main(argv=None) -> int:
     """Run the command line and return its exit code (see the module docstring)."""
+    import warnings
+
+    def one_line(message, category, filename, lineno, file=None, line=None):
+        print(f"referral: warning: {_one_line(message)}", file=sys.stderr)
+
     try:
-        return _main(argv)
+        with warnings.catch_warnings():
+            warnings.showwarning = one_line
+            return _main(argv)
     except KeyboardInterrupt:
         print("referral: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -188,3 +188,14 @@ def test_sweep_results_dir_naming_a_regular_file(tmp_path, capsys):
     assert parts.is_dir() and len(list(parts.glob("part-*"))) == 1
     table = pd.read_csv(tmp_path / "s.csv")
     assert np.array_equal(table["strong_contacts"], [4])
+
+
+def test_warnings_are_one_line(ties, tmp_path, capsys):
+    code, _, err = run(["spread", ties, "--sources", "0", "--trials", "5",
+                        "--seed", "1", "--out", tmp_path / "o"], capsys)
+    assert code == 0
+    assert err.strip().splitlines() == [
+        "referral: warning: SpreadResult.summary: candidate_share_reached is NaN "
+        "because the network has no candidates; mark them (candidates=... when "
+        "building the network, or a people file's 'candidate' column)."
+    ]
