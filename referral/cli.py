@@ -23,17 +23,23 @@ Exit codes
     Unexpected internal error (a one-line message; set ``REFERRAL_DEBUG=1``
     for the traceback).
 2
-    Bad usage or bad input: a missing or malformed file, a bad column, a
-    person not in the network, a malformed TOML file (the line is named),
-    an invalid option value.
+    Bad usage or bad input, in one line (argparse's own errors included): a
+    missing or malformed file, a bad column, a person not in the network, a
+    malformed TOML file (the line is named), an invalid option value, a run
+    too large for this machine's memory (e.g. ``--trials 1000000000000``;
+    the estimate is named).
 3
-    An output already exists; pass ``--force`` to overwrite it.
+    An output already exists (a file, or a folder that is not empty, at
+    ``--out`` or ``--results-dir``); pass ``--force`` to replace it.
 130
-    Interrupted (Ctrl-C); nothing half-written is left behind.
+    Interrupted (Ctrl-C): ``referral: interrupted``; no output is left
+    behind.
 
-Every output is written to a temporary file and renamed into place, so a
-crash never leaves a partial file, and nothing is overwritten without
-``--force``.
+Every output folder is written as a whole: staged in a hidden folder beside
+the target and renamed into place once, so a crash or a kill leaves no
+folder or a complete one; a staging folder of a dead run is removed by the
+next run. Single files go through a temporary file and a rename. Nothing is
+replaced without ``--force``. Warnings are printed as one line each.
 """
 
 from __future__ import annotations

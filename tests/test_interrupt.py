@@ -133,7 +133,7 @@ def test_sigint_stops_the_run_and_leaves_python_alive(what, n_jobs):
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-@pytest.mark.parametrize("command", ["spread", "search"])
+@pytest.mark.parametrize("command", ["spread", "search", "demo", "sweep"])
 def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_path):
     import numpy as np
 
@@ -158,6 +158,23 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
             "--n-jobs", str(n_jobs), "--no-progress"]
     if command == "spread":
         args += ["--activity", "0.9", "--sources", "0", "--trials", "100000"]
+    elif command == "demo":
+        args = [*args[:3], "demo", "--out", str(out), "--n-jobs", str(n_jobs),
+                "--no-progress", "--trials", "1000000"]
+        edges.unlink()
+    elif command == "sweep":
+        grid = tmp_path / "grid.toml"
+        grid.write_text(
+            '[network]\nbuilder = "community_population"\nn_people = 20000\n'
+            "activity_beta = [8.0, 2.0]\n"
+            "[grid]\nstrong_contacts = [6, 7, 8]\n"
+            "[simulate]\ntrials = 100000\nseed = 1\n"
+        )
+        edges.unlink()
+        out = tmp_path / "sweep.csv"
+        args = [*args[:3], "sweep", str(grid), "--out", str(out), "--n-jobs",
+                str(n_jobs), "--results-dir", str(tmp_path / "parts"),
+                "--no-progress"]
     else:
         args += ["--starts", *map(str, range(200)), "--targets", "19999",
                  "--policy", "random", "--attrition", "0", "--max-steps", "100000",
@@ -181,7 +198,13 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
     assert stderr.strip().splitlines() == ["referral: interrupted"]
     assert took < STOP_WITHIN
     assert not out.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ties.csv"]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    if command == "sweep":  # finished configurations are kept for a resume
+        assert left == ["grid.toml", "parts"]
+        assert all(p.name.startswith(("part-", "sweep")) and not p.name.endswith(
+            ".tmp") for p in (tmp_path / "parts").iterdir())
+    else:
+        assert left == ([] if command == "demo" else ["ties.csv"])
 
 
 def test_cancel_flag_stops_a_block_kernel():
