@@ -199,3 +199,25 @@ def test_warnings_are_one_line(ties, tmp_path, capsys):
         "because the network has no candidates; mark them (candidates=... when "
         "building the network, or a people file's 'candidate' column)."
     ]
+
+
+@pytest.mark.parametrize("command", ["demo", "report"])
+def test_demo_and_report_check_the_whole_target_before_any_work(
+    command, tmp_path, capsys
+):
+    folder = tmp_path / "partial"
+    folder.mkdir()
+    (folder / "summary.csv").write_text("a partial folder from an older version")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    # the report's input does not exist: refusing first proves the order
+    extra = [tmp_path / "missing-results"] if command == "report" else []
+    for target in (folder, a_file):
+        code, out, err = run([command, *extra, "--out", target], capsys)
+        assert code == 3 and out == ""
+        assert err.strip() == (
+            f"referral: error: '{target}' already exists; pass --force "
+            f"(force=True) to replace it."
+        )
+    assert a_file.read_text() == "x"
+    assert [p.name for p in folder.iterdir()] == ["summary.csv"]
