@@ -64,6 +64,8 @@ def ties(tmp_path_factory):
     pd.DataFrame(list(G.edges()), columns=["source", "target"]).to_csv(
         folder / "ties.csv", index=False
     )
+    pd.DataFrame({"person": range(80), "candidate": [p % 3 == 0 for p in range(80)]}
+                 ).to_csv(folder / "people.csv", index=False)
     return folder / "ties.csv"
 
 
@@ -121,12 +123,16 @@ def _ready(seen):
 
 
 def _spread_argv(ties, out, *extra):
-    return ["spread", ties, "--sources", "0", "--trials", "30", "--seed", "1",
+    return ["spread", ties, "--people", ties.parent / "people.csv",
+            "--sources", "0", "--trials", "30", "--seed", "1",
             "--out", out, "--no-progress", *extra]
 
 
 def _siblings(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.parent.iterdir() if p.name != "ties.csv")
+    return sorted(
+        p.name for p in folder.parent.iterdir()
+        if p.name not in ("ties.csv", "people.csv")
+    )
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
