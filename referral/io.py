@@ -843,6 +843,11 @@ def remove_stale_staging(path) -> list[Path]:
     the target (and, killed between its two renames, ``.NAME.referral-old-
     PID-*``). They are removed when their process is gone.
 
+    Parameters
+    ----------
+    path : str or path
+        The output whose siblings are checked.
+
     Returns
     -------
     list of pathlib.Path

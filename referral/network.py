@@ -124,6 +124,16 @@ def label_array(values) -> np.ndarray:
     str array; anything else (mixed ints and strings, tuples, ints of 2**63
     and over) is kept as Python objects, so no label is coerced to another.
 
+    Parameters
+    ----------
+    values : iterable
+        The labels, one per person.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, str or object, one entry per label.
+
     Examples
     --------
     >>> label_array([1, 2]).dtype
