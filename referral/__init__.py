@@ -3,9 +3,19 @@
 Model people and their strong and weak ties as a :class:`ReferralNetwork`,
 simulate how a recruiter's opening spreads and how candidates search toward
 recruiters, and measure how much is lost to the people in between.
+
+The submodules :mod:`referral.io`, :mod:`referral.plot`,
+:mod:`referral.sweep`, :mod:`referral.report` and :mod:`referral.cli` are
+loaded on first use (``referral.io.read_edgelist(...)`` works after a plain
+``import referral``), so ``import referral`` stays fast. ``referral.search``
+and ``referral.spread`` are the functions; their result classes are
+``referral.SearchResult`` and ``referral.SpreadResult``.
 """
 
+import importlib as _importlib
+
 from referral import datasets, interventions, lattice, populations, threshold
+from referral._validation import LargeRunWarning
 from referral.ambassadors import ambassadors, reach_of_everyone
 from referral.analysis import (
     OtherPeopleCost,
@@ -35,6 +45,7 @@ __all__ = [
     "SpreadResult",
     "SearchResult",
     "OtherPeopleCost",
+    "LargeRunWarning",
     "PerChain",
     "PerPerson",
     "PerStep",
@@ -62,3 +73,18 @@ __all__ = [
     "reciprocity_strength",
     "__version__",
 ]
+
+#: submodules loaded on first attribute access (PEP 562)
+_LAZY_SUBMODULES = ("io", "plot", "sweep", "report", "cli")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        module = _importlib.import_module(f"referral.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'referral' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+import numpy as np
 
 from referral._validation import check_int
 
-__all__ = ["resolve_n_jobs", "trial_blocks", "run_blocks"]
+__all__ = ["resolve_n_jobs", "trial_blocks", "run_blocks", "new_cancel_flag"]
+
+#: how long the calling thread waits at a time, so Ctrl-C is seen promptly
+WAIT_SECONDS = 0.1
 
 
 def resolve_n_jobs(n_jobs, *, function: str | None = None) -> int:
@@ -59,18 +64,64 @@ def trial_blocks(trials: int, n_blocks: int) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(n_blocks)]
 
 
+def new_cancel_flag() -> np.ndarray:
+    """A fresh cancel flag for the block kernels: ``np.zeros(1, np.uint8)``.
+
+    Every compiled block kernel takes it as its last argument and returns
+    early once ``flag[0] != 0``; :func:`run_blocks` sets it when the caller
+    is interrupted (Ctrl-C) or a block fails.
+
+    Examples
+    --------
+    >>> new_cancel_flag()
+    array([0], dtype=uint8)
+    """
+    return np.zeros(1, dtype=np.uint8)
+
+
 def run_blocks(
     work: Callable[[int, int], object],
     blocks: Sequence[tuple[int, int]],
     n_jobs: int,
     *,
+    cancel: np.ndarray | None = None,
     progress: bool = False,
     description: str = "trials",
 ) -> list:
-    """Call ``work(start, stop)`` for every block, in ``n_jobs`` threads.
+    """Call ``work(start, stop)`` for every block, in ``n_jobs`` worker threads.
 
-    Returns the results in block order (so reductions are deterministic).
+    The blocks always run in worker threads, even for ``n_jobs=1``, so the
+    calling thread only waits (in steps of :data:`WAIT_SECONDS`) and a
+    Ctrl-C reaches it at once. On ``KeyboardInterrupt`` (or any error in a
+    block) ``cancel[0]`` is set to 1, so the kernels return early; the
+    workers are joined and the exception is re-raised in the caller, within
+    about a trial's time.
+
+    Parameters
+    ----------
+    work : callable
+        ``work(start, stop)`` runs trials ``start .. stop - 1``; it should
+        pass ``cancel`` to its kernel.
+    blocks : sequence of (int, int)
+    n_jobs : int
+        Worker threads (already resolved, >= 1).
+    cancel : numpy.ndarray of uint8, shape (1,), optional
+        The flag ``work`` passes to its kernel (see :func:`new_cancel_flag`).
+    progress : bool, default False
+    description : str, default "trials"
+
+    Returns
+    -------
+    list
+        The results in block order (so reductions are deterministic).
+
+    Examples
+    --------
+    >>> run_blocks(lambda a, b: b - a, [(0, 3), (3, 10)], 2)
+    [3, 7]
     """
+    if cancel is None:
+        cancel = new_cancel_flag()
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -80,22 +131,33 @@ def run_blocks(
             desc=description,
             unit="trial",
         )
+    workers = max(1, min(n_jobs, len(blocks)))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="referral")
+    futures = []
     try:
-        if n_jobs <= 1 or len(blocks) <= 1:
-            results = []
-            for start, stop in blocks:
-                results.append(work(start, stop))
-                if bar is not None:
-                    bar.update(stop - start)
-            return results
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            futures = [pool.submit(work, start, stop) for start, stop in blocks]
-            results = []
-            for (start, stop), future in zip(blocks, futures, strict=True):
-                results.append(future.result())
-                if bar is not None:
-                    bar.update(stop - start)
-            return results
+        futures = [pool.submit(work, start, stop) for start, stop in blocks]
+        results = []
+        for (start, stop), future in zip(blocks, futures, strict=True):
+            while True:
+                done, _ = wait(
+                    futures, timeout=WAIT_SECONDS, return_when=FIRST_EXCEPTION
+                )
+                failed = [f for f in done if f.exception() is not None]
+                if failed:
+                    raise failed[0].exception()
+                if future.done():
+                    break
+            results.append(future.result())
+            if bar is not None:
+                bar.update(stop - start)
+        return results
+    except BaseException:
+        cancel[0] = 1
+        for future in futures:
+            future.cancel()
+        raise
     finally:
+        # join the workers: after a cancel they stop within one trial
+        pool.shutdown(wait=True, cancel_futures=True)
         if bar is not None:
             bar.close()

@@ -8,6 +8,7 @@ Got 1.5 instead.``
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -16,6 +17,9 @@ __all__ = [
     "check_probability",
     "check_probability_array",
     "check_fraction_or_none",
+    "check_memory",
+    "format_bytes",
+    "LargeRunWarning",
 ]
 
 
@@ -91,3 +95,69 @@ def check_probability_array(
             f"{float(array.flat[first])!r} ({int(bad.sum())} bad value(s) in all)."
         )
     return array
+
+
+class LargeRunWarning(UserWarning):
+    """A run will hold a lot of memory; the message names the estimate and the fix."""
+
+
+#: above this a run warns up front (bytes)
+WARN_BYTES = 1 << 30
+
+
+def _memory_bytes() -> int:
+    """This machine's physical memory (16 GiB if unknown)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return 16 << 30
+
+
+def format_bytes(n: float) -> str:
+    """``1536`` -> ``'1.5 KiB'``.
+
+    Examples
+    --------
+    >>> format_bytes(3 * 2**30)
+    '3.0 GiB'
+    """
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # pragma: no cover
+
+
+def check_memory(nbytes: float, *, function: str, what: str, advice: str) -> None:
+    """Refuse a run whose records would not fit, and warn about a large one.
+
+    Refuses (``ValueError``) above half of this machine's physical memory
+    and warns (:class:`LargeRunWarning`) above :data:`WARN_BYTES`, before any
+    work is done; both messages name the estimate and the option that avoids
+    it.
+
+    Examples
+    --------
+    >>> check_memory(100, function="spread", what="per-trial records",
+    ...              advice="Pass fewer trials.")
+    >>> check_memory(2**60, function="spread", what="per-trial records",
+    ...              advice="Pass fewer trials.")
+    Traceback (most recent call last):
+    ...
+    ValueError: spread would need about 1,024.0 PiB for per-trial records, ...
+    """
+    import warnings
+
+    total = _memory_bytes()
+    if nbytes > total // 2:
+        raise ValueError(
+            f"{function} would need about {format_bytes(nbytes)} for {what}, more "
+            f"than half of this machine's memory ({format_bytes(total)}). {advice}"
+        )
+    if nbytes > WARN_BYTES:
+        warnings.warn(
+            f"{function} will hold about {format_bytes(nbytes)} for {what}. "
+            f"{advice}",
+            LargeRunWarning,
+            stacklevel=3,
+        )

@@ -27,17 +27,23 @@ Exit codes
     Unexpected internal error (a one-line message; set ``REFERRAL_DEBUG=1``
     for the traceback).
 2
-    Bad usage or bad input: a missing or malformed file, a bad column, a
-    person not in the network, a malformed TOML file (the line is named),
-    an invalid option value.
+    Bad usage or bad input, in one line (argparse's own errors included): a
+    missing or malformed file, a bad column, a person not in the network, a
+    malformed TOML file (the line is named), an invalid option value, a run
+    too large for this machine's memory (e.g. ``--trials 1000000000000``;
+    the estimate is named).
 3
-    An output already exists; pass ``--force`` to overwrite it.
+    An output already exists (a file, or a folder that is not empty, at
+    ``--out`` or ``--results-dir``); pass ``--force`` to replace it.
 130
-    Interrupted (Ctrl-C); nothing half-written is left behind.
+    Interrupted (Ctrl-C): ``referral: interrupted``; no output is left
+    behind.
 
-Every output is written to a temporary file and renamed into place, so a
-crash never leaves a partial file, and nothing is overwritten without
-``--force``.
+Every output folder is written as a whole: staged in a hidden folder beside
+the target and renamed into place once, so a crash or a kill leaves no
+folder or a complete one; a staging folder of a dead run is removed by the
+next run. Single files go through a temporary file and a rename. Nothing is
+replaced without ``--force``. Warnings are printed as one line each.
 """
 
 from __future__ import annotations
@@ -93,22 +99,36 @@ def _input_format(args, paths) -> str:
     return "csv"
 
 
-def _convert_label(network, label: str):
-    """CLI labels are strings; match the network's label type."""
-    if network.labels.dtype.kind in "iu":
-        try:
-            return int(label)
-        except ValueError:
-            return label
-    return label
-
-
 def _labels(network, values):
-    return [_convert_label(network, v) for v in values]
+    """Command-line labels (text) as the network's labels, exactly.
+
+    A text that is a label is that label; otherwise, if it reads as an int
+    (of any size) that is a label, that int. Anything else stays text, and
+    the network's one label path (:meth:`ReferralNetwork.ids`) names it as
+    missing.
+    """
+    texts = [str(v) for v in values]
+    found = network._positions(texts) >= 0
+    labels = list(texts)
+    numbers = {}
+    for k, text in enumerate(texts):
+        if not found[k]:
+            try:
+                numbers[k] = int(text.strip())
+            except ValueError:
+                continue
+    if numbers:
+        hits = network._positions(list(numbers.values())) >= 0
+        for (k, number), hit in zip(numbers.items(), hits, strict=True):
+            if hit:
+                labels[k] = number
+    return labels
 
 
 def load_network(args):
     """The network described by the input options of ``spread``/``search``."""
+    import pandas as pd
+
     from referral import io
 
     paths = args.network
@@ -126,12 +146,12 @@ def load_network(args):
             if name in exports:
                 raise CLIError(f"LinkedIn exporter {name!r} is given twice.")
             exports[name] = path
-        recruiters = args.recruiter or []
         network = io.linkedin_network(
             exports,
             strength=float(_number_or_name(args.strength, default=0.3)),
             activity=args.activity,
-            recruiters=recruiters,
+            recruiters=args.recruiter or [],
+            candidates=args.candidate or [],
         )
     else:
         if len(paths) != 1:
@@ -149,11 +169,50 @@ def load_network(args):
             sep=args.sep,
         )
     if args.people is not None:
-        people = io.read_people(args.people, person=args.person_column)
-        if network.labels.dtype.kind not in "iu":
-            people.index = people.index.map(str)
-        network = io.apply_people(network, people)
+        people = io.read_people(
+            args.people, person=args.person_column, dtype={args.person_column: str}
+        )
+        people.index = pd.Index(
+            _people_labels(network, people.index), dtype=object, tupleize_cols=False
+        )
+        before = network.n_people
+        network = io.apply_people(network, people, default_activity=args.activity)
+        added = network.n_people - before
+        if added:
+            print(
+                f"referral: note: {added} {'person' if added == 1 else 'people'} "
+                f"of {args.people} without ties kept as isolated people.",
+                file=sys.stderr,
+            )
     return network
+
+
+def _people_labels(network, texts):
+    """People-file labels: as on the command line; people without ties keep
+    the label type of the network (ints if its labels are ints)."""
+    labels = _labels(network, texts)
+    ints = network.labels.dtype.kind in "iu" or (
+        network.labels.dtype == object
+        and any(type(v) is int for v in network.labels[:1000].tolist())
+    )
+    if ints:
+        odd = []
+        for k, label in enumerate(labels):
+            if isinstance(label, str):
+                try:
+                    labels[k] = int(label.strip())
+                except ValueError:
+                    odd.append(label)
+        if odd:
+            import networkx as nx
+
+            from referral.network import _describe_labels
+
+            raise nx.NodeNotFound(
+                f"The people file names people who are not in the network and "
+                f"are not ints like its labels: {_describe_labels(odd)}."
+            )
+    return labels
 
 
 def _number_or_name(value, default="strength"):
@@ -169,22 +228,20 @@ SPREAD_TABLES = ("summary", "by_hop", "people", "trials", "chains")
 SEARCH_TABLES = ("summary", "chains", "by_step", "paths")
 
 
-def _refuse_existing(folder, names, *, fmt: str, force: bool) -> None:
-    """Refuse before any simulation if an output exists (the write re-checks)."""
-    if force:
-        return
-    for name in names:
-        path = Path(folder) / f"{name}.{fmt}"
-        if path.exists():
-            raise FileExistsError(
-                f"{str(path)!r} already exists; pass --force to overwrite it."
-            )
+def _refuse_existing(folder, *, force: bool) -> None:
+    """Refuse before any work if the output exists (the write re-checks)."""
+    from referral.io import check_target
+
+    check_target(folder, force=force)
 
 
 def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
-    """Write ``{name: DataFrame}`` as ``folder/name.csv`` (or .parquet)."""
-    from referral.io import write_table
-    from referral.report import staged_outputs
+    """Write ``{name: DataFrame}`` as ``folder/name.csv`` (or .parquet).
+
+    The folder is written as a whole: staged beside ``folder`` and renamed
+    into place once (:func:`referral.io.staged_folder`).
+    """
+    from referral.io import staged_folder, write_table
 
     if fmt == "parquet":
         try:
@@ -195,11 +252,10 @@ def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
                 "'referral[parquet]'."
             ) from None
     folder = Path(folder)
-    targets = {name: folder / f"{name}.{fmt}" for name in tables}
-    with staged_outputs(targets.values(), force=force) as staged:
+    with staged_folder(folder, force=force) as stage:
         for name, frame in tables.items():
-            write_table(_plain_frame(frame), staged(targets[name]), force=True)
-    return list(targets.values())
+            write_table(_plain_frame(frame), stage / f"{name}.{fmt}", force=True)
+    return [folder / f"{name}.{fmt}" for name in tables]
 
 
 def _plain_frame(frame):
@@ -217,7 +273,7 @@ def _plain_frame(frame):
 def _spread(args) -> int:
     from referral.spread import spread
 
-    _refuse_existing(args.out, SPREAD_TABLES, fmt=args.output_format, force=args.force)
+    _refuse_existing(args.out, force=args.force)
     network = load_network(args)
     sources = _sources(network, args.sources)
     t0 = time.perf_counter()
@@ -261,7 +317,7 @@ def _sources(network, given):
 def _search(args) -> int:
     from referral.search import search
 
-    _refuse_existing(args.out, SEARCH_TABLES, fmt=args.output_format, force=args.force)
+    _refuse_existing(args.out, force=args.force)
     network = load_network(args)
     starts = _labels(network, args.starts) if args.starts else None
     targets = _labels(network, args.targets) if args.targets else None
@@ -334,6 +390,15 @@ def _sweep(args) -> int:
         raise FileExistsError(
             f"{str(out)!r} already exists; pass --force to overwrite it."
         )
+    if args.results_dir is not None:
+        parts = Path(args.results_dir)
+        if parts.exists() and not parts.is_dir():
+            if not args.force:
+                raise FileExistsError(
+                    f"--results-dir {str(parts)!r} is a file, not a folder; pass "
+                    f"--force to replace it."
+                )
+            parts.unlink()
     build = functools.partial(toml_build, spec["builder"], spec["fixed"])
     kwargs = dict(
         simulate=spread if spec["kind"] == "spread" else search,
@@ -382,7 +447,7 @@ def _demo(args) -> int:
         }
         trials["spread"] = args.trials
     out = Path(args.out)
-    report.check_writable(out, force=args.force)
+    _refuse_existing(out, force=args.force)
     t0 = time.perf_counter()
     results = report.demo_results(
         seed=args.seed, trials=trials, n_jobs=args.n_jobs, progress=_progress(args)
@@ -396,9 +461,9 @@ def _demo(args) -> int:
 def _report(args) -> int:
     from referral import report
 
-    results = report.read_results(args.results)
     out = Path(args.out)
-    report.check_writable(out, force=args.force)
+    _refuse_existing(out, force=args.force)
+    results = report.read_results(args.results)
     path = report.write_report(results, out, force=args.force)
     print(f"report: {path}")
     return EXIT_OK
@@ -571,6 +636,17 @@ _positive_int = _int_at_least(1)
 _seed = _int_at_least(0)
 
 
+def _n_jobs(text):
+    """An argparse type: a non-zero int (joblib's convention)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be a non-zero int. Got {text!r}")
+    return value
+
+
 def _probability(text):
     try:
         value = float(text)
@@ -594,62 +670,146 @@ def _add_network_options(parser):
         "--input-format",
         choices=["auto", "csv", "graphml", "linkedin"],
         default="auto",
-        help="how to read NETWORK (default: from the suffix and the header)",
+        help="how to read NETWORK (default: auto, from the suffix and the header)",
     )
-    group.add_argument("--source-column", default="source", metavar="NAME")
-    group.add_argument("--target-column", default="target", metavar="NAME")
+    group.add_argument(
+        "--source-column",
+        default="source",
+        metavar="NAME",
+        help="CSV column of the first person of each tie (default: source)",
+    )
+    group.add_argument(
+        "--target-column",
+        default="target",
+        metavar="NAME",
+        help="CSV column of the second person of each tie (default: target)",
+    )
     group.add_argument(
         "--strength",
         default=None,
         metavar="NAME|VALUE",
-        help="tie-strength column/attribute or a constant (default: column "
-        "'strength' if present, else 1; 0.3 for LinkedIn)",
+        help="tie strength in (0, 1]: a column/attribute name or a constant "
+        "(default: column 'strength' if present, else 1; 0.3 for LinkedIn)",
     )
-    group.add_argument("--directed", action="store_true", help="ties are one-way")
-    group.add_argument("--sep", default=",", help="CSV field separator")
+    group.add_argument(
+        "--directed",
+        action="store_true",
+        help="ties are one-way, source to target (default: off, ties go both ways)",
+    )
+    group.add_argument(
+        "--sep", default=",", help="CSV field separator, one character (default: ,)"
+    )
     group.add_argument(
         "--activity",
         type=_probability,
         default=0.3,
-        help="everyone's activity unless the people file sets it (default 0.3)",
+        help="probability in [0, 1] that a person passes a referral on, for "
+        "everyone the people file does not set (default: 0.3)",
     )
     group.add_argument(
         "--people",
         metavar="CSV",
         help="per-person CSV: a person column plus activity, recruiter, candidate "
-        "and other attributes (e.g. department)",
+        "and other attributes (e.g. department); people without ties are kept "
+        "as isolated people (default: none)",
     )
-    group.add_argument("--person-column", default="person", metavar="NAME")
+    group.add_argument(
+        "--person-column",
+        default="person",
+        metavar="NAME",
+        help="the people file's column of person labels (default: person)",
+    )
     group.add_argument(
         "--recruiter",
         action="append",
         metavar="EXPORTER",
-        help="(LinkedIn) an exporter who is a recruiter; repeatable",
+        help="(LinkedIn) an exporter who is a recruiter, by the NAME of "
+        "NAME=PATH or the file's stem; repeatable (default: none)",
+    )
+    group.add_argument(
+        "--candidate",
+        action="append",
+        metavar="PERSON",
+        help="(LinkedIn) a person open to the job, by profile URL or name; "
+        "repeatable; or a people file's candidate column (default: none)",
     )
 
 
 def _add_run_options(parser, *, trials):
-    parser.add_argument("--trials", type=_positive_int, default=trials)
-    parser.add_argument("--seed", type=_seed, default=None)
-    parser.add_argument("--n-jobs", type=int, default=None, metavar="N")
+    unit = "trials" if trials > 1 else "chains per start"
     parser.add_argument(
-        "--no-progress", action="store_true", help="no progress bar on terminals"
+        "--trials",
+        type=_positive_int,
+        default=trials,
+        metavar="N",
+        help=f"number of Monte Carlo {unit}, an int >= 1 (default: {trials})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        metavar="INT",
+        help="random seed, an int >= 0; the same seed gives the same tables "
+        "(default: fresh entropy, printed)",
+    )
+    parser.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        default=None,
+        metavar="N",
+        help="worker threads; -1 all cores; results do not depend on it "
+        "(default: 1)",
+    )
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: a bar when stderr is a terminal)",
     )
 
 
 def _add_output_options(parser, default):
     parser.add_argument(
-        "--out", default=default, metavar="DIR", help=f"output folder ({default})"
+        "--out",
+        default=default,
+        metavar="DIR",
+        help=f"output folder, written as a whole (default: {default})",
     )
-    parser.add_argument("--output-format", choices=["csv", "parquet"], default="csv")
-    parser.add_argument("--force", action="store_true", help="overwrite outputs")
+    parser.add_argument(
+        "--output-format",
+        choices=["csv", "parquet"],
+        default="csv",
+        help="table format; parquet needs pyarrow (default: csv)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output file or folder (default: off, refuse)",
+    )
 
 
 class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one line (``--help`` stays full)."""
+
     def error(self, message):
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        message = " ".join(str(message).split())
+        print(
+            f"{self.prog}: error: {message} (see '{self.prog} --help')",
+            file=sys.stderr,
+        )
         raise SystemExit(EXIT_BAD_INPUT)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps one-paragraph descriptions; keeps examples and layouts as written."""
+
+    def _fill_text(self, text, width, indent):
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def _example(*lines: str) -> str:
+    return "example:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -673,27 +833,66 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
+        epilog=_example("referral demo --out my-report --quick"),
+        formatter_class=_Formatter,
         help="the main job on the bundled e-mail network; writes a report",
         description="Spread, drop-off, gatekeepers, the 'other people' cost and "
         "interventions on the bundled e-mail network; prints a summary and writes "
         "an HTML report with CSVs and PNGs.",
     )
-    demo.add_argument("--out", default="referral-report", metavar="DIR")
-    demo.add_argument("--force", action="store_true", help="overwrite the report")
-    demo.add_argument("--seed", type=_seed, default=0)
+    demo.add_argument(
+        "--out",
+        default="referral-report",
+        metavar="DIR",
+        help="report folder, written as a whole (default: referral-report)",
+    )
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing report file or folder (default: off, refuse)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="INT",
+        help="random seed, an int >= 0 (default: 0)",
+    )
     demo.add_argument(
         "--trials",
         type=_positive_int,
         default=None,
-        help="spread trials (others scale with it)",
+        metavar="N",
+        help="spread trials, an int >= 1; the other runs scale with it "
+        f"(default: {DEMO_TRIALS['spread']}, {QUICK_TRIALS['spread']} with "
+        "--quick)",
     )
-    demo.add_argument("--quick", action="store_true", help="few trials (a smoke run)")
-    demo.add_argument("--n-jobs", type=int, default=None, metavar="N")
-    demo.add_argument("--no-progress", action="store_true")
+    demo.add_argument(
+        "--quick",
+        action="store_true",
+        help="few trials, a smoke run; also REFERRAL_QUICK=1 (default: off)",
+    )
+    demo.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        default=None,
+        metavar="N",
+        help="worker threads; -1 all cores (default: 1)",
+    )
+    demo.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: a bar when stderr is a terminal)",
+    )
     demo.set_defaults(run=_demo)
 
     spread = commands.add_parser(
         "spread",
+        epilog=_example(
+            "referral spread ties.csv --people people.csv --trials 2000 --seed 1 "
+            "--out results"
+        ),
+        formatter_class=_Formatter,
         help="simulate an opening spreading from recruiters",
         description="Simulate how an opening posted by the sources spreads; "
         "writes summary, by_hop, people, trials and chains tables.",
@@ -703,91 +902,173 @@ def build_parser() -> argparse.ArgumentParser:
         "--sources",
         nargs="+",
         metavar="LABEL",
-        help="who posts (default: the recruiters)",
+        help="labels of the people who post the opening (default: the "
+        "recruiters of the people file)",
     )
-    spread.add_argument("--max-hops", type=int, default=None)
-    spread.add_argument("--fanout", type=int, default=None)
-    spread.add_argument("--keep-chains", type=int, default=100)
+    spread.add_argument(
+        "--max-hops",
+        type=_int_at_least(0),
+        default=None,
+        metavar="HOPS",
+        help="people reached at this hop do not pass it on, an int >= 0 "
+        "(default: no limit)",
+    )
+    spread.add_argument(
+        "--fanout",
+        type=_positive_int,
+        default=None,
+        metavar="K",
+        help="an acting person tells at most K contacts, an int >= 1 "
+        "(default: no limit)",
+    )
+    spread.add_argument(
+        "--keep-chains",
+        type=_int_at_least(0),
+        default=100,
+        metavar="TRIALS",
+        help="keep the full chains of the first TRIALS trials, at most "
+        "10,000,000 chain entries in all (default: 100)",
+    )
     _add_run_options(spread, trials=1000)
     _add_output_options(spread, "referral-spread")
     spread.set_defaults(run=_spread)
 
     search = commands.add_parser(
         "search",
+        epilog=_example(
+            "referral search ties.csv --people people.csv --policy greedy "
+            "--distance department --out chains"
+        ),
+        formatter_class=_Formatter,
         help="simulate candidates searching toward recruiters",
         description="Simulate search chains from candidates toward recruiters; "
         "writes summary, chains, by_step and paths tables.",
     )
     _add_network_options(search)
-    search.add_argument("--starts", nargs="+", metavar="LABEL")
-    search.add_argument("--targets", nargs="+", metavar="LABEL")
+    search.add_argument(
+        "--starts",
+        nargs="+",
+        metavar="LABEL",
+        help="labels of the people who start a chain (default: the candidates "
+        "of the people file)",
+    )
+    search.add_argument(
+        "--targets",
+        nargs="+",
+        metavar="LABEL",
+        help="labels of the people a chain tries to reach (default: the "
+        "recruiters of the people file)",
+    )
     search.add_argument(
         "--policy",
         choices=["greedy", "random", "strongest", "weak-first"],
         default="greedy",
+        help="how a holder picks the next contact (default: greedy)",
     )
     search.add_argument(
         "--distance",
         default="graph",
-        help="'graph', a person attribute (e.g. department) or attributes "
-        "joined by commas (lattice coordinates)",
+        help="for greedy: 'graph' (hops to the nearest target), a person "
+        "attribute (e.g. department) or attributes joined by commas (lattice "
+        "coordinates) (default: graph)",
     )
     search.add_argument(
         "--attrition",
         default="person",
-        help="'person' (each holder's activity) or a rate in [0, 1]",
+        help="'person' (each holder drops the chain with 1 - activity) or a "
+        "drop rate per step in [0, 1] (default: person)",
     )
-    search.add_argument("--max-steps", type=_positive_int, default=100)
+    search.add_argument(
+        "--max-steps",
+        type=_positive_int,
+        default=100,
+        metavar="STEPS",
+        help="a chain stops after this many forwards, an int >= 1 (default: 100)",
+    )
     _add_run_options(search, trials=1)
     _add_output_options(search, "referral-search")
     search.set_defaults(run=_search)
 
     sweep = commands.add_parser(
         "sweep",
+        epilog=_example(
+            "referral sweep grid.toml --out sweep.csv --results-dir sweep-parts "
+            "--n-jobs -1"
+        ),
         help="run a parameter grid from a TOML file",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
         description=SWEEP_HELP,
     )
-    sweep.add_argument("grid", metavar="GRID.toml")
+    sweep.add_argument(
+        "grid", metavar="GRID.toml", help="the sweep's TOML file (format above)"
+    )
     sweep.add_argument(
         "--out",
         default="referral-sweep.csv",
         metavar="FILE",
-        help="a .csv or .parquet table (referral-sweep.csv)",
+        help="a .csv or .parquet table (default: referral-sweep.csv)",
     )
     sweep.add_argument(
         "--results-dir",
         metavar="DIR",
-        help="keep finished configurations here; a rerun resumes",
+        help="keep finished configurations here; a rerun resumes (default: "
+        "none, no resume)",
     )
-    sweep.add_argument("--per-trial", action="store_true", help="one row per trial")
+    sweep.add_argument(
+        "--per-trial",
+        action="store_true",
+        help="one row per trial (default: off, one row per configuration)",
+    )
     sweep.add_argument(
         "--n-jobs",
-        type=int,
+        type=_n_jobs,
         default=None,
         metavar="N",
-        help="joblib workers (default 1; -1 all cores)",
+        help="joblib workers; -1 all cores (default: 1)",
     )
     sweep.add_argument(
         "--dask-scheduler",
         metavar="ADDRESS",
-        help="run on this Dask scheduler, e.g. tcp://host:8786",
+        help="run on this Dask scheduler, e.g. tcp://host:8786 (default: local)",
     )
-    sweep.add_argument("--force", action="store_true")
-    sweep.add_argument("--no-progress", action="store_true")
+    sweep.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --out file (default: off, refuse)",
+    )
+    sweep.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: a bar when stderr is a terminal)",
+    )
     sweep.set_defaults(run=_sweep)
 
     report = commands.add_parser(
         "report",
+        epilog=_example("referral report results --out results-report"),
+        formatter_class=_Formatter,
         help="build the HTML report from saved results",
         description="Build the HTML report from a folder of saved tables (a "
         "previous report folder, or the output of 'referral spread' or "
         "'referral search'). A section whose tables are missing is left out "
         "with a note.",
     )
-    report.add_argument("results", metavar="RESULTS_DIR")
-    report.add_argument("--out", default="referral-report", metavar="DIR")
-    report.add_argument("--force", action="store_true")
+    report.add_argument(
+        "results",
+        metavar="RESULTS_DIR",
+        help="a folder written by 'referral spread' or a previous report",
+    )
+    report.add_argument(
+        "--out",
+        default="referral-report",
+        metavar="DIR",
+        help="report folder, written as a whole (default: referral-report)",
+    )
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing report file or folder (default: off, refuse)",
+    )
     report.set_defaults(run=_report)
 
     _add_ambassadors_parser(commands)
@@ -843,6 +1124,21 @@ def main(argv=None) -> int:
     int
         The exit code.
     """
+    import warnings
+
+    def one_line(message, category, filename, lineno, file=None, line=None):
+        print(f"referral: warning: {_one_line(message)}", file=sys.stderr)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = one_line
+            return _main(argv)
+    except KeyboardInterrupt:
+        print("referral: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv) -> int:
     import networkx as nx
 
     parser = build_parser()

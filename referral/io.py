@@ -7,12 +7,16 @@
   ``Connections.csv`` exports, merged into one company network.
 * :func:`atomic_write`: write a file through a temporary file and a rename,
   refusing to overwrite without ``force``.
+* :func:`staged_folder`: write a whole output folder beside the target and
+  rename it into place once; :func:`check_target` refuses an existing output
+  before any work.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -35,8 +39,22 @@ __all__ = [
     "read_linkedin_connections",
     "linkedin_network",
     "atomic_write",
+    "check_target",
+    "staged_folder",
     "write_table",
 ]
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: the process umask, read once at import (reading it means setting it)
+_UMASK = _read_umask()
+_STAGING = ".referral-staging-"
+_OLD = ".referral-old-"
 
 LINKEDIN_COLUMNS = [
     "First Name",
@@ -310,8 +328,14 @@ def apply_people(
     recruiter: str | None = "recruiter",
     candidate: str | None = "candidate",
     attributes: Iterable[str] | None = None,
+    missing: str = "add",
+    default_activity: float | None = None,
 ) -> ReferralNetwork:
     """Set activity, roles and attributes from a people table.
+
+    People in the table who are not in the network (an HR roster lists
+    everyone, including people without ties) are added as isolated people,
+    unless ``missing="raise"``.
 
     Parameters
     ----------
@@ -325,18 +349,50 @@ def apply_people(
         values (1, true, yes).
     attributes : iterable of str, optional
         Other columns to attach as person attributes (default: all others).
+    missing : {"add", "raise"}, default "add"
+        What to do with people in the table who are not in the network:
+        add them as people without ties, or raise.
+    default_activity : float, optional
+        Activity of added people whose row sets none (default: the mean
+        activity of the network).
 
     Returns
     -------
     ReferralNetwork
-        A changed copy; the input network is unchanged.
+        A changed copy with the table's values (and any added people last,
+        in table order); the input network is unchanged.
 
     Raises
     ------
     networkx.NodeNotFound
-        If the table names people who are not in the network.
+        If ``missing="raise"`` and the table names people who are not in the
+        network.
+    ValueError
+        For an unknown ``missing``.
+
+    Examples
+    --------
+    >>> net = from_arrays(["a", "b"], [0], [1], strength=1.0, activity=0.5)
+    >>> roster = pd.DataFrame({"person": ["b", "c"], "candidate": [1, 1]})
+    >>> roster = roster.set_index("person")
+    >>> out = apply_people(net, roster)
+    >>> out.labels.tolist(), out.is_candidate.tolist(), out.n_ties
+    (['a', 'b', 'c'], [False, True, True], 1)
     """
-    ids = network.ids(people.index.tolist(), parameter="people")
+    if missing not in ("add", "raise"):
+        raise ValueError(
+            f"The 'missing' parameter of apply_people must be 'add' or 'raise'. "
+            f"Got {missing!r} instead."
+        )
+    labels = people.index.tolist()
+    if missing == "add":
+        absent = network._positions(labels) < 0
+        if absent.any():
+            network = _add_isolated(
+                network, [x for x, a in zip(labels, absent, strict=True) if a],
+                default_activity,
+            )
+    ids = network.ids(labels, parameter="people")
     activity_values = network.activity.copy()
     recruiters = network.is_recruiter.copy()
     candidates = network.is_candidate.copy()
@@ -361,6 +417,40 @@ def apply_people(
         is_recruiter=recruiters,
         is_candidate=candidates,
         attributes=new_attributes,
+    )
+
+
+def _add_isolated(network: ReferralNetwork, new, activity) -> ReferralNetwork:
+    """The network with people ``new`` added, without ties."""
+    from referral.network import label_array
+
+    k = len(new)
+    if activity is None:
+        activity = float(network.activity.mean())
+    labels = label_array([*network.labels.tolist(), *new])
+    attributes = {}
+    for key, values in network.attributes.items():
+        values = np.asarray(values)
+        if values.dtype.kind == "f":
+            extra = np.full(k, np.nan)
+        else:
+            values, extra = values.astype(object), np.full(k, None, dtype=object)
+        attributes[key] = np.concatenate([values, extra])
+    return ReferralNetwork(
+        labels=labels,
+        indptr=np.concatenate(
+            [network.indptr, np.full(k, network.indptr[-1], dtype=np.int64)]
+        ),
+        indices=network.indices,
+        strength=network.strength,
+        transmission=network.transmission,
+        weak=network.weak,
+        activity=np.concatenate([network.activity, np.full(k, float(activity))]),
+        is_recruiter=np.concatenate([network.is_recruiter, np.zeros(k, bool)]),
+        is_candidate=np.concatenate([network.is_candidate, np.zeros(k, bool)]),
+        directed=network.directed,
+        weak_threshold=network.weak_threshold,
+        attributes=attributes,
     )
 
 
@@ -418,81 +508,209 @@ def read_linkedin_connections(path) -> pd.DataFrame:
     return frame
 
 
+def _linkedin_exports(exports) -> dict:
+    """``exports`` as ``{exporter: path}``: a path, paths, or a mapping."""
+    if isinstance(exports, Mapping):
+        return dict(exports)
+    if isinstance(exports, str | os.PathLike):
+        exports = [exports]
+    if not isinstance(exports, Iterable):
+        raise TypeError(
+            f"The 'exports' parameter of linkedin_network must be a path, a list "
+            f"of paths or a mapping {{exporter: path}}. Got "
+            f"{type(exports).__name__} instead."
+        )
+    named = {}
+    for path in exports:
+        if not isinstance(path, str | os.PathLike):
+            raise TypeError(
+                f"The 'exports' parameter of linkedin_network must hold paths. "
+                f"Got {path!r} instead."
+            )
+        name = Path(path).stem
+        if name in named:
+            raise ValueError(
+                f"The 'exports' parameter of linkedin_network has two files named "
+                f"{name!r}; pass a mapping {{exporter: path}} instead."
+            )
+        named[name] = path
+    return named
+
+
+def _label_list(values, parameter: str) -> list:
+    """A single label (a str) is one person, not its characters."""
+    if values is None:
+        return []
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        return [values]
+    return list(values)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+
+
 def linkedin_network(
-    exports: Mapping[str, str | os.PathLike],
+    exports,
     *,
     strength: float = 0.3,
     activity: float = 0.3,
-    recruiters: Iterable[str] = (),
+    recruiters=(),
+    candidates=(),
 ) -> ReferralNetwork:
     """Merge several employees' LinkedIn exports into one company network.
 
     Parameters
     ----------
-    exports : mapping of str to path
-        ``{exporter: path to their Connections.csv}``. The key is the
-        exporter's own profile URL (or any unique name); an exporter who
-        appears in a colleague's export is matched by that URL.
+    exports : path, list of paths, or mapping of str to path
+        Each exporter's ``Connections.csv``: ``{exporter: path}``, or paths
+        (each exporter named by the file's stem). An exporter is named by
+        their profile URL or by their name: a name that is the full name of
+        exactly one person in a colleague's export (compared without case)
+        is that person, so a name and its profile URL are one person. A name
+        matches a person's full name, else the last part of their profile
+        URL, else their first name, compared without case; a name matching
+        several people is an error (name the exporter by URL).
     strength : float, default 0.3
         Strength of every connection; LinkedIn connections are mostly weak
         ties, hence the default below 0.5.
     activity : float, default 0.3
         Activity of every person.
-    recruiters : iterable of str
-        Exporters (keys of ``exports``) who are recruiters.
+    recruiters : str or iterable of str
+        Exporters who are recruiters, by their key in ``exports``, their
+        profile URL or their name; a single string is one person.
+    candidates : str or iterable of str
+        People open to the job, by profile URL, name (as in the export) or
+        exporter key; a single string is one person. Without candidates,
+        candidate shares cannot be computed (and say so).
 
     Returns
     -------
     ReferralNetwork
         Undirected; people are labelled by profile URL (or by name where the
-        URL is empty); attributes ``name``, ``company`` and ``position``.
-        Connections listed in two exports become one tie.
+        URL is empty or the exporter is not in any export); attributes
+        ``name``, ``company`` and ``position``. Connections listed in two
+        exports become one tie.
 
     Raises
     ------
     networkx.NodeNotFound
-        If a recruiter is not one of the exporters.
+        If a recruiter or candidate is not in the network.
+    ValueError
+        If an exporter's name matches several people of the exports.
+    TypeError
+        If ``exports`` is not a path, paths or a mapping.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+    >>> _ = (folder / "ana.csv").write_text(
+    ...     header + "\\nMaria,Lopez,https://x/in/maria,,Acme,Recruiter,1 Jan 2024\\n")
+    >>> _ = (folder / "maria.csv").write_text(
+    ...     header + "\\nAna,Diaz,https://x/in/ana,,Acme,Engineer,1 Jan 2024\\n")
+    >>> net = linkedin_network({"ana": folder / "ana.csv",
+    ...                         "Maria Lopez": folder / "maria.csv"},
+    ...                        recruiters="Maria Lopez", candidates=["ana"])
+    >>> net.labels.tolist(), net.n_people, net.label_of(net.recruiters).tolist()
+    (['https://x/in/ana', 'https://x/in/maria'], 2, ['https://x/in/maria'])
     """
-    recruiters = list(recruiters)
-    unknown = [r for r in recruiters if r not in exports]
-    if unknown:
-        raise nx.NodeNotFound(
-            f"The 'recruiters' parameter names people who are not exporters: {unknown}."
-        )
-    people: dict[str, dict] = {
-        exporter: {"name": exporter, "company": None, "position": None}
-        for exporter in exports
-    }
-    pairs = []
-    for exporter, path in exports.items():
-        frame = read_linkedin_connections(path)
+    exports = _linkedin_exports(exports)
+    frames = {e: read_linkedin_connections(path) for e, path in exports.items()}
+    people: dict[str, dict] = {}
+    listed = []
+    for exporter, frame in frames.items():
         for row in frame.itertuples(index=False):
             first, last, url = row[0], row[1], row[2]
             name = f"{first} {last}".strip()
             key = url.strip() or name
             if not key:
                 continue
-            entry = people.setdefault(
-                key, {"name": name, "company": None, "position": None}
+            listed.append((exporter, key, name, row[4], row[5]))
+    # who each exporter is: a URL key, or a name matching one listed person
+    identity = {}
+    for exporter in exports:
+        keys = {key for _, key, _, _, _ in listed}
+        if exporter in keys:
+            identity[exporter] = exporter
+            continue
+        matches = []
+        for part in (
+            lambda key, name: name,  # full name
+            lambda key, name: key.rstrip("/").rsplit("/", 1)[-1],  # URL slug
+            lambda key, name: name.split(" ")[0],  # first name
+        ):
+            matches = sorted(
+                {k for _, k, n, _, _ in listed if _same_name(part(k, n), exporter)}
             )
-            entry["name"] = name or entry["name"]
-            entry["company"] = row[4] or entry["company"]
-            entry["position"] = row[5] or entry["position"]
-            if key != exporter:
-                pairs.append((exporter, key))
+            if matches:
+                break
+        if len(matches) > 1:
+            raise ValueError(
+                f"The exporter name {exporter!r} of linkedin_network matches "
+                f"{len(matches)} people of the exports ({', '.join(matches)}); "
+                f"name the exporter by their profile URL instead."
+            )
+        identity[exporter] = matches[0] if matches else exporter
+    for exporter in exports:
+        people[identity[exporter]] = {
+            "name": exporter if identity[exporter] == exporter else None,
+            "company": None,
+            "position": None,
+        }
+    pairs = []
+    for exporter, key, name, company, position in listed:
+        entry = people.setdefault(
+            key, {"name": None, "company": None, "position": None}
+        )
+        entry["name"] = name or entry["name"]
+        entry["company"] = company or entry["company"]
+        entry["position"] = position or entry["position"]
+        if key != identity[exporter]:
+            pairs.append((identity[exporter], key))
     labels = list(people)
     index = {label: i for i, label in enumerate(labels)}
+    by_name: dict[str, list] = {}
+    for label in labels:
+        if people[label]["name"]:
+            by_name.setdefault(people[label]["name"].casefold(), []).append(label)
+
+    def resolve(values, parameter):
+        ids = []
+        missing = []
+        for value in _label_list(values, parameter):
+            if value in identity:
+                value = identity[value]
+            if value in index:
+                ids.append(index[value])
+                continue
+            named = by_name.get(" ".join(str(value).split()).casefold(), [])
+            if len(named) == 1:
+                ids.append(index[named[0]])
+            else:
+                missing.append(value)
+        if missing:
+            raise nx.NodeNotFound(
+                f"The {parameter!r} parameter of linkedin_network names people who "
+                f"are not in the exports: {', '.join(map(repr, missing))}."
+            )
+        return ids
+
+    recruiter_ids = resolve(recruiters, "recruiters")
+    candidate_ids = resolve(candidates, "candidates")
     src = np.asarray([index[a] for a, _ in pairs], dtype=np.int64)
     dst = np.asarray([index[b] for _, b in pairs], dtype=np.int64)
-    label_array = np.empty(len(labels), dtype=object)
-    label_array[:] = labels
+    label_objects = np.empty(len(labels), dtype=object)
+    label_objects[:] = labels
     return from_arrays(
-        label_array,
+        label_objects,
         src,
         dst,
         strength=strength,
         activity=activity,
-        recruiters=[index[r] for r in recruiters],
+        recruiters=recruiter_ids,
+        candidates=candidate_ids,
         directed=False,
         attributes={
             key: np.asarray([people[p][key] for p in labels], dtype=object)
@@ -551,9 +769,7 @@ def atomic_write(path, *, force: bool = False, mode: str = "w", **open_kwargs):
     )
     try:
         # mkstemp creates 0600 files; give the result the usual umask mode
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+        os.chmod(temporary, 0o666 & ~_UMASK)
         with os.fdopen(fd, mode, **open_kwargs) as handle:
             yield handle
         os.replace(temporary, path)
@@ -603,3 +819,179 @@ def write_table(frame: pd.DataFrame, path, *, force: bool = False) -> Path:
             f"Got {path.suffix!r}."
         )
     return path
+
+
+def check_target(path, *, force: bool = False) -> Path:
+    """Refuse an output that exists, before any work is done.
+
+    An existing regular file, or a folder with anything in it, is refused
+    unless ``force``; an empty folder counts as absent. With ``force`` the
+    output will be replaced as a whole (see :func:`staged_folder`), except a
+    folder that holds the working directory or the home folder.
+
+    Parameters
+    ----------
+    path : str or path
+        The output file or folder.
+    force : bool, default False
+        Allow replacing an existing output.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Raises
+    ------
+    FileExistsError
+        If the output exists and ``force`` is false.
+    ValueError
+        If ``force`` would replace the working directory, one of its parents
+        or the home folder.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> check_target(folder / "new") == folder / "new"
+    True
+    >>> (folder / "old.csv").write_text("x")
+    1
+    >>> check_target(folder / "old.csv")
+    Traceback (most recent call last):
+    ...
+    FileExistsError: '...old.csv' already exists; pass --force ... to replace it.
+    """
+    path = Path(path)
+    if not (path.exists() or path.is_symlink()):
+        return path
+    if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+        return path
+    if not force:
+        raise FileExistsError(
+            f"{str(path)!r} already exists; pass --force (force=True) to replace it."
+        )
+    if path.is_dir() and not path.is_symlink():
+        resolved = path.resolve()
+        protected = [Path.cwd().resolve(), Path.home().resolve()]
+        if any(resolved == p or resolved in p.parents for p in protected):
+            raise ValueError(
+                f"Refusing to replace {str(path)!r}: it holds the working "
+                f"directory or the home folder. Choose another output folder."
+            )
+    return path
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(path) -> list[Path]:
+    """Remove staging and replaced folders left beside ``path`` by dead runs.
+
+    A run killed while staging leaves ``.NAME.referral-staging-PID-*`` beside
+    the target (and, killed between its two renames, ``.NAME.referral-old-
+    PID-*``). They are removed when their process is gone.
+
+    Parameters
+    ----------
+    path : str or path
+        The output whose siblings are checked.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The folders and files removed.
+    """
+    path = Path(path)
+    removed = []
+    if not path.parent.is_dir():
+        return removed
+    for mark in (_STAGING, _OLD):
+        for stale in path.parent.glob(f".{path.name}{mark}*"):
+            pid = stale.name[len(f".{path.name}{mark}") :].split("-", 1)[0]
+            if not pid.isdigit() or _pid_alive(int(pid)):
+                continue
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    stale.unlink()
+            removed.append(stale)
+    return removed
+
+
+@contextlib.contextmanager
+def staged_folder(path, *, force: bool = False):
+    """Write an output folder as a whole: stage it beside ``path``, rename once.
+
+    Yields a fresh staging folder, ``.NAME.referral-staging-PID-XXXX``, in
+    the same parent as ``path``. When the block ends without an error the
+    staging folder is renamed to ``path`` in one step (with ``force``, an
+    existing file or folder at ``path`` is first moved aside and removed
+    after). On an error or an interrupt the staging folder is removed. So
+    ``path`` is either absent (or as it was) or complete, whenever the
+    process is stopped; stale staging folders of dead runs are removed on
+    the next run.
+
+    Parameters
+    ----------
+    path : str or path
+        The output folder.
+    force : bool, default False
+        Replace an existing file or folder at ``path``.
+
+    Yields
+    ------
+    pathlib.Path
+        The staging folder to write into.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists (a file, or a folder that is not empty) and
+        ``force`` is false, checked on entry and again before the rename.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "results"
+    >>> with staged_folder(out) as stage:
+    ...     _ = (stage / "a.csv").write_text("x\\n1\\n")
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.csv']
+    """
+    path = Path(path)
+    check_target(path, force=force)
+    remove_stale_staging(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(
+        tempfile.mkdtemp(
+            prefix=f".{path.name}{_STAGING}{os.getpid()}-", dir=path.parent
+        )
+    )
+    try:
+        os.chmod(stage, 0o777 & ~_UMASK)
+        yield stage
+        check_target(path, force=force)
+        old = None
+        if path.exists() or path.is_symlink():
+            if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                path.rmdir()
+            else:
+                old = path.parent / f".{path.name}{_OLD}{os.getpid()}-{stage.name[-8:]}"
+                os.replace(path, old)
+        os.replace(stage, path)
+        if old is not None:
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink()
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

@@ -83,6 +83,85 @@ def _describe_labels(labels: Iterable, limit: int = 5) -> str:
     return shown
 
 
+def _is_one_label(people) -> bool:
+    """A single label (a str, a tuple, a scalar) rather than a collection."""
+    if isinstance(people, str | bytes | tuple):
+        return True
+    if isinstance(people, np.ndarray):
+        return people.ndim == 0
+    return not isinstance(people, Iterable)
+
+
+def _object_array(values) -> np.ndarray:
+    """A 1-d object array of ``values`` as given: no dtype coercion, tuples kept.
+
+    Examples
+    --------
+    >>> _object_array([3, "3", (1, 2), 2**64]).tolist()
+    [3, '3', (1, 2), 18446744073709551616]
+    """
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return values.astype(object) if values.dtype != object else values
+    if isinstance(values, pd.Index | pd.Series):
+        values = values.tolist()
+    values = list(values)
+    return np.fromiter(
+        (v.item() if isinstance(v, np.generic) else v for v in values),
+        dtype=object,
+        count=len(values),
+    )
+
+
+def _lookup(table: dict, person) -> int:
+    try:
+        return table.get(person, -1)
+    except TypeError:  # unhashable
+        return -1
+
+
+def label_array(values) -> np.ndarray:
+    """Person labels as an array, exactly as given.
+
+    Plain ints that fit in int64 become an int64 array and all-str labels a
+    str array; anything else (mixed ints and strings, tuples, ints of 2**63
+    and over) is kept as Python objects, so no label is coerced to another.
+
+    Parameters
+    ----------
+    values : iterable
+        The labels, one per person.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, str or object, one entry per label.
+
+    Examples
+    --------
+    >>> label_array([1, 2]).dtype
+    dtype('int64')
+    >>> label_array([3, "3"]).tolist()
+    [3, '3']
+    >>> label_array([2**63, 1]).dtype
+    dtype('O')
+    """
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        if values.dtype.kind == "i" or (
+            values.dtype.kind == "u" and (not len(values) or values.max() < 2**63)
+        ):
+            return values.astype(np.int64)
+        if values.dtype.kind == "U":
+            return values
+    values = _object_array(values)
+    if len(values) and all(
+        type(v) is int and -(2**63) <= v < 2**63 for v in values
+    ):
+        return values.astype(np.int64)
+    if len(values) and all(type(v) is str for v in values):
+        return values.astype(str)
+    return values
+
+
 _ARRAY_FIELDS = (
     "labels",
     "indptr",
@@ -219,7 +298,51 @@ class ReferralNetwork:
     # ----------------------------------------------------------------- labels
     @cached_property
     def _label_index(self) -> pd.Index:
-        return pd.Index(self.labels)
+        return pd.Index(self.labels, tupleize_cols=False)
+
+    @cached_property
+    def _object_label_index(self) -> pd.Index:
+        return pd.Index(self.labels.astype(object), dtype=object, tupleize_cols=False)
+
+    def _positions(self, people) -> np.ndarray:
+        """Ids (int64) of ``people`` with ``-1`` for labels not in the network.
+
+        The one exact, vectorised lookup behind :meth:`ids`: the query is
+        kept as Python objects (no dtype coercion), so ``3`` and ``'3'``,
+        tuples, numpy scalars and ints of any size are matched as Python
+        equality and hashing match them (as networkx does).
+        """
+        labels_kind = self.labels.dtype.kind
+        if (
+            isinstance(people, np.ndarray)
+            and people.ndim == 1
+            and people.dtype.kind in "iu"
+            and labels_kind == "i"
+        ):
+            return np.asarray(self._label_index.get_indexer(people), dtype=np.int64)
+        query = _object_array(people)
+        if len(query) == 0:
+            return np.zeros(0, dtype=np.int64)
+        kinds = set(map(type, query.tolist()))
+        if kinds == {int} and labels_kind == "i":
+            try:  # plain ints that fit: the typed index matches them exactly
+                typed = np.array(query.tolist(), dtype=np.int64)
+            except OverflowError:
+                typed = None
+            if typed is not None:
+                return np.asarray(self._label_index.get_indexer(typed), dtype=np.int64)
+        if kinds == {str} and labels_kind == "U":
+            index = self._label_index
+        else:
+            index = self._object_label_index
+        try:
+            positions = index.get_indexer(
+                pd.Index(query, dtype=object, tupleize_cols=False)
+            )
+        except (TypeError, ValueError, pd.errors.InvalidIndexError):
+            lookup = {label: k for k, label in reversed(list(enumerate(self.labels)))}
+            positions = [_lookup(lookup, person) for person in query]
+        return np.asarray(positions, dtype=np.int64)
 
     def ids(self, people, *, parameter: str = "people") -> np.ndarray:
         """Return the ids (int32) of the given people, in order (vectorised).
@@ -249,31 +372,18 @@ class ReferralNetwork:
         >>> net.ids(["c", "a"])
         array([2, 0], dtype=int32)
         """
-        if isinstance(people, str) or not isinstance(people, Iterable):
+        if _is_one_label(people):
             people = [people]
-        if not isinstance(people, np.ndarray | pd.Index | pd.Series | list):
-            people = list(people)
-        try:
-            positions = self._label_index.get_indexer(people)
-        except (TypeError, ValueError, pd.errors.InvalidIndexError):
-            positions = np.asarray(
-                [self._position(person) for person in people], dtype=np.int64
-            )
-        positions = np.asarray(positions, dtype=np.int64)
+        people = _object_array(people)
+        positions = self._positions(people)
         if (positions < 0).any():
-            missing = [p for p, k in zip(list(people), positions, strict=True) if k < 0]
+            missing = people[positions < 0].tolist()
             raise nx.NodeNotFound(
                 f"The {parameter!r} parameter names people who are not in the "
                 f"network: {_describe_labels(missing)}."
             )
         return positions.astype(np.int32)
 
-    def _position(self, person) -> int:
-        try:
-            found = self._label_index.get_indexer([person])[0]
-        except (TypeError, ValueError, pd.errors.InvalidIndexError):
-            return -1
-        return int(found)
 
     def label_of(self, ids) -> np.ndarray:
         """Return the labels of the given ids.
@@ -636,9 +746,7 @@ def from_arrays(
     if isinstance(people, int | np.integer) and not isinstance(people, bool):
         labels = np.arange(int(people), dtype=np.int64)
     else:
-        labels = np.asarray(people)
-        if labels.ndim != 1:
-            labels = np.asarray(list(people), dtype=object)
+        labels = label_array(people)
     n = len(labels)
     if n == 0:
         raise ValueError("The network is empty: it has no people.")
@@ -958,14 +1066,13 @@ def from_networkx(
             array = np.asarray(values)
         node_attributes[key] = array
 
-    label_array = np.empty(len(nodes), dtype=object)
-    label_array[:] = nodes
-    if all(isinstance(u, int | np.integer) and not isinstance(u, bool) for u in nodes):
-        label_array = np.asarray(nodes, dtype=np.int64)
+    labels = label_array(nodes)  # exact: big ints and mixed labels stay objects
+    if labels.dtype.kind == "U":
+        labels = labels.astype(object)
     src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
     dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
     return from_arrays(
-        label_array,
+        labels,
         src,
         dst,
         strength=strength_values,

@@ -31,9 +31,6 @@ import contextlib
 import datetime as _dt
 import html
 import io as _io
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -833,11 +830,13 @@ def check_writable(out, *, force: bool = False) -> None:
 
 @contextlib.contextmanager
 def staged_outputs(paths, *, force: bool = False):
-    """Stage files in a temporary folder, then rename each into place.
+    """Stage the files of one output folder beside it, then rename it once.
 
-    Refuses before anything is written if an output exists and ``force`` is
-    false. Yields ``staged(path) -> temporary path``; on an error nothing is
-    moved and the staging folder is removed.
+    All ``paths`` must lie in one folder. Refuses before anything is written
+    if the folder exists (a file, or a non-empty folder) and ``force`` is
+    false. Yields ``staged(path) -> path in the staging folder``; the whole
+    folder is then renamed into place by :func:`referral.io.staged_folder`,
+    so it is absent or complete whenever the process stops.
 
     Parameters
     ----------
@@ -855,32 +854,17 @@ def staged_outputs(paths, *, force: bool = False):
     ------
     FileExistsError
     """
+    from referral.io import staged_folder
+
     paths = [Path(p) for p in paths]
-    if not force:
-        for path in paths:
-            if path.exists():
-                raise FileExistsError(
-                    f"{str(path)!r} already exists; pass --force (force=True) to "
-                    f"overwrite it."
-                )
-    parents = sorted({p.parent for p in paths})
-    for parent in parents:
-        parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".referral-", dir=parents[0]))
-    try:
-        mapping = {p: stage / f"{k:03d}-{p.name}" for k, p in enumerate(paths)}
-        yield lambda path: mapping[Path(path)]
-        umask = os.umask(0)
-        os.umask(umask)
-        # index.html last, so a visible report always has its files beside it
-        for final, staged in sorted(
-            mapping.items(), key=lambda i: i[0].suffix == ".html"
-        ):
-            if staged.exists():
-                os.chmod(staged, 0o666 & ~umask)
-                os.replace(staged, final)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    parents = {p.parent for p in paths}
+    if len(parents) != 1:
+        raise ValueError(
+            f"staged_outputs writes one folder; got files in {len(parents)}."
+        )
+    (out,) = parents
+    with staged_folder(out, force=force) as stage:
+        yield lambda path: stage / Path(path).name
 
 
 def write_report(

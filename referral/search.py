@@ -24,7 +24,12 @@ import numpy as np
 import pandas as pd
 
 from referral._engine import search_kernel as _k
-from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
+from referral._parallel import (
+    new_cancel_flag,
+    resolve_n_jobs,
+    run_blocks,
+    trial_blocks,
+)
 from referral._random import base_key, resolve_entropy
 from referral._stats import (
     binomial_se,
@@ -34,7 +39,7 @@ from referral._stats import (
     wilson_interval,
     z_for,
 )
-from referral._validation import check_int, check_probability
+from referral._validation import check_int, check_memory, check_probability
 from referral.network import ReferralNetwork
 
 __all__ = [
@@ -927,20 +932,8 @@ def _people_ids(network, people, name, default):
     if people is None:
         ids = default
     else:
-        if isinstance(people, np.ndarray) and people.ndim == 0:
-            people = people.item()
-        ids = None
-        if isinstance(people, np.ndarray | list | tuple) and len(people) > 64:
-            # many (often repeated) starts: look each distinct label up once
-            try:
-                array = np.asarray(people)
-                if array.ndim == 1 and array.dtype.kind in "iufUS":
-                    unique, inverse = np.unique(array, return_inverse=True)
-                    ids = network.ids(unique.tolist(), parameter=name)[inverse]
-            except TypeError:
-                ids = None
-        if ids is None:
-            ids = network.ids(people, parameter=name)
+        # the network's one exact, vectorised label path (no dtype coercion)
+        ids = network.ids(people, parameter=name)
     if len(ids) == 0:
         what = "recruiters" if name == "targets" else "candidates"
         hint = (
@@ -1092,6 +1085,16 @@ def search(
     spec = _resolve_attrition(attrition)
     start_ids = _people_ids(network, starts, "starts", network.candidates)
     target_ids = _people_ids(network, targets, "targets", network.recruiters)
+    check_memory(
+        len(start_ids) * trials * 32
+        + min(keep_paths, len(start_ids) * trials) * (max_steps + 1) * 5,
+        function=_FN,
+        what=f"the records of {len(start_ids) * trials:,} chains "
+        f"({len(start_ids):,} starts x {trials:,} trials) and "
+        f"{keep_paths:,} kept paths of up to {max_steps:,} steps",
+        advice="Pass fewer trials or starts (or a smaller keep_paths or "
+        "max_steps); run several seeds and combine them for more.",
+    )
     if code == _k.POLICY_GREEDY and distance is None:
         raise ValueError(
             f"The 'greedy' policy of {_FN} needs a distance; got distance=None."
@@ -1145,9 +1148,11 @@ def search(
     outputs = (paths, path_weak, length, outcome, end, weak_count, cross_count)
 
     if user_policy is None:
+        cancel = new_cancel_flag()
+
         def work(c0, c1):
             return _k.search_chains(
-                c0, c1, *arrays, code, max_steps, key, *outputs
+                c0, c1, *arrays, code, max_steps, key, *outputs, cancel
             )
 
         n_blocks = jobs * (8 if progress else 1)
@@ -1155,7 +1160,8 @@ def search(
             n_blocks = max(n_blocks, 2 * jobs)
         blocks = trial_blocks(n_chains, n_blocks)
         results = run_blocks(
-            work, blocks, jobs, progress=progress, description="chains"
+            work, blocks, jobs, cancel=cancel, progress=progress,
+            description="chains",
         )
         on_completed = np.sum([r[0] for r in results], axis=0)
         as_intermediary = np.sum([r[1] for r in results], axis=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import warnings
 import weakref
 from dataclasses import dataclass, field
 
@@ -23,15 +24,22 @@ from referral._engine.spread_kernel import (
     row_tables,
     spread_block,
 )
-from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
+from referral._parallel import (
+    new_cancel_flag,
+    resolve_n_jobs,
+    run_blocks,
+    trial_blocks,
+)
 from referral._random import base_key, resolve_entropy
 from referral._stats import Z95, binomial_se, normal_interval, standard_error
-from referral._validation import check_int, check_probability
+from referral._validation import check_int, check_memory, check_probability
 from referral.network import ReferralNetwork
 
 __all__ = ["spread", "SpreadResult"]
 
 _RECORD_MODES = ("full", "reach")
+#: default cap on kept chain entries (17 bytes each, so about 160 MiB)
+MAX_CHAIN_ENTRIES = 10_000_000
 
 
 def _hop_index(name):
@@ -62,7 +70,11 @@ class SpreadResult:
     fanout : int or None
     source_activity : float
     keep_chains : int
-        Full chains are kept for trials ``0 .. keep_chains - 1``.
+        Full chains are kept for trials ``0 .. keep_chains - 1`` (the number
+        actually kept, after the ``max_chain_entries`` cap).
+    max_chain_entries : int
+        The cap on kept chain entries the run used: ``keep_chains`` is at
+        most ``max_chain_entries // n_people``.
     record : {"full", "reach"}
         What was recorded (see :func:`spread`).
     seed_entropy : int
@@ -122,6 +134,7 @@ class SpreadResult:
     chain_hop: np.ndarray = field(repr=False)
     chain_parent: np.ndarray = field(repr=False)
     chain_weak: np.ndarray = field(repr=False)
+    max_chain_entries: int = 10_000_000
 
     def __repr__(self):
         reached = self.trial_stats[:, 0]
@@ -468,7 +481,8 @@ class SpreadResult:
               trial, sources included), ``candidates_reached``,
               ``candidate_share_reached`` (candidates reached over all
               candidates in the network; NaN if there are none) and ``depth``
-              (last hop reached).
+              (last hop reached). A network without candidates gives NaN
+              for the share, with a warning.
             - ``mean`` (float64): mean over trials.
             - ``se`` (float64): standard error of the mean.
             - ``ci_low``, ``ci_high`` (float64): ``mean -/+ 1.96 se``.
@@ -488,6 +502,14 @@ class SpreadResult:
         """
         stats = self.trial_stats.astype(np.float64)
         n_candidates = int(self.network.is_candidate.sum())
+        if n_candidates == 0:
+            warnings.warn(
+                "SpreadResult.summary: candidate_share_reached is NaN because the "
+                "network has no candidates; mark them (candidates=... when "
+                "building the network, or a people file's 'candidate' column).",
+                UserWarning,
+                stacklevel=2,
+            )
         candidates = stats[:, _trial_index("candidates_reached")]
         share = candidates / n_candidates if n_candidates else candidates * np.nan
         measures = {
@@ -526,6 +548,7 @@ def spread(
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
+    max_chain_entries: int = MAX_CHAIN_ENTRIES,
 ) -> SpreadResult:
     """Simulate how an opening posted by ``sources`` spreads through the network.
 
@@ -556,7 +579,8 @@ def spread(
         Probability that a source acts (posts to its contacts).
     keep_chains : int, default 100
         Keep the full chains (hop, parent, weak-tie use of every reached
-        person) of the first ``keep_chains`` trials, for :meth:`SpreadResult.chains`.
+        person) of the first ``keep_chains`` trials, for
+        :meth:`SpreadResult.chains`, as far as ``max_chain_entries`` allows.
     record : {"full", "reach"}, default "full"
         ``"full"`` keeps every tally: losses by cause, per-person reach and
         hop, chain credit, per-tie credit, weak-tie and cross-community
@@ -575,6 +599,10 @@ def spread(
         same for any ``n_jobs``.
     progress : bool, default False
         Show a ``tqdm`` progress bar.
+    max_chain_entries : int, default 10_000_000
+        A cap on the kept chain entries (17 bytes each): chains are kept for
+        at most ``max_chain_entries // n_people`` trials, since a trial can
+        reach everyone. ``SpreadResult.keep_chains`` is the number kept.
 
     Returns
     -------
@@ -585,7 +613,9 @@ def spread(
     networkx.NodeNotFound
         If ``sources`` names people not in the network.
     ValueError
-        If there are no sources and the network has no recruiters, or for
+        If there are no sources and the network has no recruiters; if the
+        per-trial records would need more than half of the machine's memory
+        (a :class:`~referral.LargeRunWarning` is issued above 1 GiB); or for
         ``trials < 1``, negative ``max_hops``, ``fanout < 1``,
         ``source_activity`` outside [0, 1], ``keep_chains < 0``, an unknown
         ``record`` or a negative ``seed``.
@@ -646,6 +676,9 @@ def spread(
     fanout = check_int(fanout, "fanout", function=fn, minimum=1, allow_none=True)
     source_activity = check_probability(source_activity, "source_activity", function=fn)
     keep_chains = check_int(keep_chains, "keep_chains", function=fn, minimum=0)
+    max_chain_entries = check_int(
+        max_chain_entries, "max_chain_entries", function=fn, minimum=0
+    )
     if record not in _RECORD_MODES:
         raise ValueError(
             f"The 'record' parameter of {fn} must be one of {_RECORD_MODES}. "
@@ -653,6 +686,16 @@ def spread(
         )
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
+    hops = 16 if max_hops is None else max_hops + 1
+    check_memory(
+        trials * (8 * N_TRIAL + 8 * hops),
+        function=fn,
+        what=f"the per-trial records of {trials:,} trials",
+        advice="Pass fewer trials: the standard error of a mean falls as "
+        "1/sqrt(trials), so 10,000 trials give it to 1% of a standard "
+        "deviation; run several seeds and combine them for more.",
+    )
+    keep_chains = min(keep_chains, max_chain_entries // max(network.n_people, 1))
 
     if sources is None:
         source_ids = network.recruiters
@@ -695,6 +738,8 @@ def spread(
         accumulators.append(acc)
         pool.put(acc)
 
+    cancel = new_cancel_flag()
+
     def work(start, stop):
         acc = pool.get()
         try:
@@ -722,11 +767,14 @@ def spread(
                 full,
                 *acc,
                 trial_stats,
+                cancel,
             )
         finally:
             pool.put(acc)
 
-    outputs = run_blocks(work, blocks, workers, progress=progress, description=fn)
+    outputs = run_blocks(
+        work, blocks, workers, cancel=cancel, progress=progress, description=fn
+    )
 
     depth = int(trial_stats[:, _trial_index("depth")].max())
     n_hops = depth + 1
@@ -772,6 +820,7 @@ def spread(
         chain_hop=chains[2],
         chain_parent=chains[3],
         chain_weak=chains[4],
+        max_chain_entries=max_chain_entries,
     )
 
 

@@ -439,7 +439,7 @@ def test_existing_output_is_refused_before_any_work(email, tmp_path, capsys, com
         capsys,
     )
     assert code == 3
-    assert "summary.csv' already exists; pass --force" in err
+    assert "out' already exists; pass --force" in err
     assert (out / "summary.csv").read_text() == "keep"
     assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
 

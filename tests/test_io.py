@@ -96,7 +96,12 @@ def test_people_file_unknown_person(tmp_path):
     ties = write(tmp_path / "ties.csv", "source,target\nann,bob\n")
     people = write(tmp_path / "people.csv", "person,activity\nzed,0.5\n")
     with pytest.raises(nx.NodeNotFound, match="'zed'"):
-        apply_people(read_edgelist(ties), read_people(people))
+        apply_people(read_edgelist(ties), read_people(people), missing="raise")
+    # by default a roster's people without ties are kept as isolated people
+    net = apply_people(read_edgelist(ties), read_people(people))
+    assert net.labels.tolist() == ["ann", "bob", "zed"]
+    assert net.activity[2] == 0.5 and net.n_ties == 1
+    assert net.indptr[3] == net.indptr[2]
 
 
 def test_people_file_duplicate(tmp_path):
@@ -160,7 +165,7 @@ def test_linkedin_exports_merge(tmp_path):
     assert net.n_ties == 3  # me-you listed twice is one tie
     assert net.label_of(net.recruiters).tolist() == [me]
     assert net.attributes["position"][net.ids([you])[0]] == "Dev"
-    with pytest.raises(nx.NodeNotFound, match="not exporters"):
+    with pytest.raises(nx.NodeNotFound, match="not in the exports: .nobody."):
         linkedin_network({me: a}, recruiters=["nobody"])
 
 

@@ -150,6 +150,7 @@ def search_chains(
     end,
     weak_count,
     cross_count,
+    cancel,
 ):
     """Run chains ``c0 <= c < c1``; write per-chain results in place.
 
@@ -161,6 +162,9 @@ def search_chains(
     Returns the per-person counts ``(on_completed, as_intermediary)`` for
     this block: how many completed chains each person was on (start and
     target included), and was on strictly between start and target.
+
+    ``cancel`` (uint8, length 1) is checked before every chain: when
+    ``cancel[0] != 0`` the block returns at once (the driver discards it).
     """
     n = len(indptr) - 1
     keep = paths.shape[0]
@@ -169,6 +173,8 @@ def search_chains(
     on_completed = np.zeros(n, dtype=np.int64)
     as_intermediary = np.zeros(n, dtype=np.int64)
     for c in range(c0, c1):
+        if cancel[0] != 0:
+            break
         tkey = trial_key(key, c)
         mark = c + 1
         h = np.int64(chain_start[c])

@@ -222,6 +222,7 @@ def spread_block(
     person_acc,
     tie_credit,
     trial_stats,
+    cancel,
 ):
     """Run trials ``t0 .. t1 - 1``.
 
@@ -249,6 +250,9 @@ def spread_block(
         credit.
     tie_credit : int64 (n_entries,), added into if ``full``.
     trial_stats : int64 (n_trials, N_TRIAL), rows ``t0 .. t1 - 1`` written.
+    cancel : uint8 (1,)
+        Checked before every trial: when ``cancel[0] != 0`` the block returns
+        at once with the trials done so far (the driver then discards it).
 
     Returns
     -------
@@ -300,6 +304,8 @@ def spread_block(
     n_chain = 0
 
     for t in range(t0, t1):
+        if cancel[0] != 0:
+            break
         row = t - t0
         tk = trial_key(key, t)
         n_cand = 0
