@@ -12,15 +12,23 @@ simulates the same process, so each trial's expected work is the same: the
 *edge-visits* of a trial are the ties of the people reached (each reached
 person looks at all their ties once). We measure that number exactly with
 ``spread(record="full")`` (``offered`` summed over hops) and divide each code's
-``trials * edge_visits_per_trial`` by its wall time. Ratios are against
-cynetdiff, measured in the same run, interleaved, best of ``--repeats``.
+``trials * edge_visits_per_trial`` by its wall time. Edge-visits count the ties
+of people who were reached but did not act, so the table also gives the
+honest figure, *acting ties* per second: the ties of the people who acted
+(``offered - did_not_act - hop_limit``); at activity 1 the two agree. Ratios
+are against cynetdiff, measured in the same run, as medians of ``--repeats``
+interleaved repeats (the machine is shared, so single timings are noisy).
+``--ba-nodes 1000000`` adds BA(1M, 5) for the fast codes only.
 
 Mean reach must agree: the table gives the z-score of each code's mean reach
 against ``spread``'s (difference over the combined standard error).
 
 A second part times 1,000 trials on
 ``referral.populations.community_population(1_000_000, strong_contacts=12,
-weak_contacts=8, seed=1)`` in a fresh subprocess and reports its peak RSS.
+weak_contacts=8, seed=1)`` in a fresh subprocess and reports its peak RSS,
+against a *bare* one-trial-at-a-time numba cascade in the same process (a
+sequential RNG, no bookkeeping, no parents, the same threads): the floor of
+any per-trial design.
 
 The markdown table goes to stdout and to ``benchmarks/results/spread.md``.
 """
@@ -122,6 +130,88 @@ def run_python(G, p, trials, seed):
     return time.perf_counter() - start, sizes
 
 
+def run_bare(net, trials, seed, n_jobs):
+    """Time :func:`bare_cascades` on ``n_jobs`` threads; return (s, sizes)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = np.ascontiguousarray(net.recruiters, dtype=np.int32)
+    if len(sources) == 0:
+        sources = np.zeros(1, dtype=np.int32)
+    sizes = np.zeros(trials, dtype=np.int64)
+    bounds = [trials * k // n_jobs for k in range(n_jobs + 1)]
+    args = (net.indptr, net.indices, net.transmission, net.activity, sources)
+    bare_cascades(*args, 0, 1, seed, sizes)  # compile
+    start = time.perf_counter()
+    with ThreadPoolExecutor(n_jobs) as pool:
+        list(pool.map(lambda k: bare_cascades(*args, bounds[k], bounds[k + 1],
+                                              seed, sizes), range(n_jobs)))
+    return time.perf_counter() - start, sizes.astype(np.float64)
+
+
+def _bare_kernel():
+    import numba
+
+    @numba.njit(nogil=True)
+    def bare(indptr, indices, transmission, activity, sources, t0, t1, seed, sizes):
+        """Plain BFS cascades, one trial at a time, xorshift64* RNG."""
+        n = activity.shape[0]
+        stamp = np.zeros(n, np.int32)
+        queue = np.empty(n, np.int32)
+        state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(t0 + 1)
+        for t in range(t0, t1):
+            mark = t + 1
+            end = 0
+            for s in sources:
+                if stamp[s] != mark:
+                    stamp[s] = mark
+                    queue[end] = s
+                    end += 1
+            head = 0
+            n_src = end
+            while head < end:
+                u = queue[head]
+                head += 1
+                if head > n_src:
+                    state ^= state >> np.uint64(12)
+                    state ^= state << np.uint64(25)
+                    state ^= state >> np.uint64(27)
+                    x = (state * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)
+                    if np.float64(x) * 2.0**-53 >= activity[u]:
+                        continue
+                for e in range(indptr[u], indptr[u + 1]):
+                    v = indices[e]
+                    if stamp[v] == mark:
+                        continue
+                    state ^= state >> np.uint64(12)
+                    state ^= state << np.uint64(25)
+                    state ^= state >> np.uint64(27)
+                    x = (state * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)
+                    if np.float64(x) * 2.0**-53 < transmission[e]:
+                        stamp[v] = mark
+                        queue[end] = v
+                        end += 1
+            sizes[t] = end
+
+    return bare
+
+
+_BARE = None
+
+
+def bare_cascades(*args):
+    """The bare per-trial cascade kernel (compiled on first use)."""
+    global _BARE
+    if _BARE is None:
+        _BARE = _bare_kernel()
+    return _BARE(*args)
+
+
+def acting_ties(result):
+    """Ties of acting people per trial: offered minus did-not-act, hop limit."""
+    sums = result.hop_sums.sum(axis=0)
+    return (sums[2] - sums[4] - sums[7]) / result.n_trials
+
+
 def run_spread(net, p, trials, seed, *, record, n_jobs):
     start = time.perf_counter()
     result = spread(net, [0], trials=trials, record=record, n_jobs=n_jobs,
@@ -170,7 +260,7 @@ def _timed(fn):
     return time.perf_counter() - start
 
 
-def population_run(trials, n_jobs):
+def population_run(trials, n_jobs, repeats=1):
     """Time ``trials`` trials on the 1M-people population (run in a child).
 
     The population is supercritical (about 0.9 million people reached per
@@ -183,37 +273,118 @@ def population_run(trials, n_jobs):
     net = community_population(1_000_000, strong_contacts=12, weak_contacts=8,
                                seed=1)
     build = time.perf_counter() - start
+    out = {"people": net.n_people, "ties": net.n_ties, "build_s": build,
+           "build_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+           / 2**20}
     spread(net, trials=2, seed=0)  # load the compiled kernel
-    out = {"people": net.n_people, "ties": net.n_ties, "build_s": build}
-    start = time.perf_counter()
-    result = spread(net, trials=trials, seed=1, n_jobs=n_jobs)
-    out["seconds"] = time.perf_counter() - start
+    spread_s, bare_s = [], []
+    for rep in range(repeats):  # interleaved
+        elapsed, bare_sizes = run_bare(net, trials, 1 + rep, n_jobs)
+        bare_s.append(elapsed)
+        start = time.perf_counter()
+        result = spread(net, trials=trials, seed=1, n_jobs=n_jobs)
+        spread_s.append(time.perf_counter() - start)
+    out["seconds"] = float(np.median(spread_s))
+    out["bare_seconds"] = float(np.median(bare_s))
+    out["all_seconds"] = spread_s
+    out["all_bare_seconds"] = bare_s
     out["edge_visits"] = int(result.hop_sums[:, 2].sum())
+    out["acting_ties"] = float(acting_ties(result) * trials)
     out["mean_reached"] = float(result.trial_stats[:, 0].mean())
+    out["bare_mean_reached"] = float(bare_sizes.mean())
     out["mean_candidates"] = float(result.trial_stats[:, 1].mean())
+    out["kept_chain_entries"] = int(len(result.chain_trial))
+    out["kept_chains"] = int(result.keep_chains)
     out["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     return out
+
+
+def bench_ba(args, n_nodes, lines):
+    """Time every code on BA(n_nodes, 5) at p = 0.05 and 0.15; add rows."""
+    G = nx.barabasi_albert_graph(n_nodes, 5, seed=1)
+    edges = np.asarray(G.edges(), dtype=np.int64)
+    slow_codes = n_nodes <= 100_000 and not args.skip_slow
+    small = {0.05: 1.0, 0.15: 0.1}  # share of --trials for the slow codes
+    for p in [0.05, 0.15]:
+        net = from_arrays(n_nodes, edges[:, 0], edges[:, 1],
+                          strength=1.0, transmission=p, activity=1.0)
+        spread(net, [0], trials=2, seed=0)
+        spread(net, [0], trials=2, seed=0, record="reach")
+        trials = max(20, args.trials * 100_000 // n_nodes)  # fewer when large
+        check = spread(net, [0], trials=trials, seed=99)
+        visits = check.hop_sums[:, 2].sum() / trials
+        acting = acting_ties(check)
+        fast = {
+            "spread (a) hops+parents, 1 core": partial(
+                run_spread, net, p, record="reach", n_jobs=1),
+            "spread (b) hops+parents, n_jobs=2": partial(
+                run_spread, net, p, record="reach", n_jobs=2),
+            "spread (c) full bookkeeping, 1 core": partial(
+                run_spread, net, p, record="full", n_jobs=1),
+            "cynetdiff IC": partial(run_cynetdiff, net, p),
+        }
+        times = {}
+        sizes = {}
+        for rep in range(args.repeats):
+            for name, fn in fast.items():
+                elapsed, got = fn(trials, 1000 + rep)
+                times.setdefault(name, []).append(elapsed)
+                sizes.setdefault(name, []).append(got)
+        slow = {}
+        if slow_codes:
+            slow = {
+                "EoN basic_discrete_SIR": run_eon,
+                "plain Python BFS": run_python,
+                "NDlib IndependentCascadesModel": run_ndlib,
+            }
+        slow_trials = max(3, int(trials * small[p] / 4))
+        for name, fn in slow.items():
+            n_trials = slow_trials if "NDlib" not in name else max(3, slow_trials // 3)
+            elapsed, got = fn(G, p, n_trials, 7)
+            times[name] = [elapsed]
+            sizes[name] = [got]
+        reference = np.concatenate(sizes["spread (a) hops+parents, 1 core"])
+        median = {name: float(np.median(t)) for name, t in times.items()}
+        rate_cyn = len(sizes["cynetdiff IC"][0]) * visits / median["cynetdiff IC"]
+        for name in list(fast) + list(slow):
+            got = np.concatenate(sizes[name])
+            per_run = len(sizes[name][0])
+            rate = per_run * visits / median[name]
+            honest = per_run * acting / median[name]
+            z_text = "ref" if name.startswith("spread (a)") else (
+                f"{z_score(got, reference):+.2f}")
+            lines.append(
+                f"| {n_nodes:,} | {p} | {name} | {per_run} | {median[name]:.3f} "
+                f"| {got.mean():.0f} | {rate / 1e6:.1f} | {honest / 1e6:.1f} "
+                f"| {rate / rate_cyn:.2f}x | {z_text} |"
+            )
+        print(f"done n={n_nodes} p={p}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------------- main
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=200,
-                        help="trials for spread and cynetdiff")
+                        help="trials for spread and cynetdiff on BA(100k, 5); "
+                        "scaled down in proportion on larger graphs (min 20)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--population-trials", type=int, default=1000)
     parser.add_argument("--population-jobs", type=int, default=2)
+    parser.add_argument("--population-repeats", type=int, default=1)
+    parser.add_argument("--ba-nodes", type=int, nargs="+", default=[100_000],
+                        help="BA sizes; the slow codes run on 100,000 only")
+    parser.add_argument("--skip-slow", action="store_true",
+                        help="skip EoN, NDlib and plain Python")
     parser.add_argument("--skip-population", action="store_true")
     parser.add_argument("--population-child", action="store_true",
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.population_child:
         print(json.dumps(population_run(args.population_trials,
-                                        args.population_jobs)))
+                                        args.population_jobs,
+                                        args.population_repeats)))
         return 0
 
-    G = nx.barabasi_albert_graph(100_000, 5, seed=1)
-    edges = np.asarray(G.edges(), dtype=np.int64)
     lines = [
         "# spread benchmark",
         "",
@@ -227,92 +398,59 @@ def main(argv=None):
     )
     lines += [
         "",
-        "BA(100k, 5), source 0, activity 1. Edge-visits/s = trials x mean ties "
-        "of the reached people / wall time (best of "
-        f"{args.repeats}); ratio vs cynetdiff in the same run; z = mean-reach "
-        "difference vs spread (a) over the combined standard error.",
+        "BA(n, 5), source 0, activity 1. Edge-visits/s = trials x mean ties "
+        "of the reached people / wall time; acting ties/s counts only the "
+        "ties of people who acted (equal here, activity 1). Time: median of "
+        f"{args.repeats} interleaved repeats (shared machine: medians, not "
+        "best); ratio vs cynetdiff in the same run; z = mean-reach difference "
+        "vs spread (a) over the combined standard error.",
         "",
-        "| p | code | trials | best time (s) | mean reach | M edge-visits/s "
-        "| vs cynetdiff | z |",
-        "|---|---|---|---|---|---|---|---|",
+        "| n | p | code | trials | median time (s) | mean reach "
+        "| M edge-visits/s | M acting ties/s | vs cynetdiff | z |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    small = {0.05: 1.0, 0.15: 0.1}  # share of --trials for the slow codes
-    for p in [0.05, 0.15]:
-        net = from_arrays(G.number_of_nodes(), edges[:, 0], edges[:, 1],
-                          strength=1.0, transmission=p, activity=1.0)
-        spread(net, [0], trials=2, seed=0)
-        spread(net, [0], trials=2, seed=0, record="reach")
-        check = spread(net, [0], trials=args.trials, seed=99)
-        visits = check.hop_sums[:, 2].sum() / args.trials
-        fast = {
-            "spread (a) hops+parents, 1 core": partial(
-                run_spread, net, p, record="reach", n_jobs=1),
-            "spread (b) hops+parents, n_jobs=2": partial(
-                run_spread, net, p, record="reach", n_jobs=2),
-            "spread (c) full bookkeeping, 1 core": partial(
-                run_spread, net, p, record="full", n_jobs=1),
-            "cynetdiff IC": partial(run_cynetdiff, net, p),
-        }
-        best = {}
-        sizes = {}
-        for rep in range(args.repeats):
-            for name, fn in fast.items():
-                elapsed, got = fn(args.trials, 1000 + rep)
-                best[name] = min(best.get(name, math.inf), elapsed)
-                sizes.setdefault(name, []).append(got)
-        slow_trials = max(3, int(args.trials * small[p] / 4))
-        slow = {
-            "EoN basic_discrete_SIR": run_eon,
-            "plain Python BFS": run_python,
-            "NDlib IndependentCascadesModel": run_ndlib,
-        }
-        for name, fn in slow.items():
-            n_trials = slow_trials if "NDlib" not in name else max(3, slow_trials // 3)
-            elapsed, got = fn(G, p, n_trials, 7)
-            best[name] = elapsed
-            sizes[name] = [got]
-        reference = np.concatenate(sizes["spread (a) hops+parents, 1 core"])
-        rate_cyn = None
-        for name in list(fast) + list(slow):
-            got = np.concatenate(sizes[name])
-            per_run = len(sizes[name][0])
-            rate = per_run * visits / best[name]
-            if name == "cynetdiff IC":
-                rate_cyn = rate
-            best[name] = (per_run, best[name], got, rate)
-        for name, (per_run, elapsed, got, rate) in best.items():
-            z = 0.0 if got is reference else z_score(got, reference)
-            if name.startswith("spread (a)"):
-                z_text = "ref"
-            else:
-                z_text = f"{z:+.2f}"
-            lines.append(
-                f"| {p} | {name} | {per_run} | {elapsed:.3f} | {got.mean():.0f} "
-                f"| {rate / 1e6:.1f} | {rate / rate_cyn:.2f}x | {z_text} |"
-            )
-        print(f"done p={p}", file=sys.stderr)
-
+    for n_nodes in args.ba_nodes:
+        bench_ba(args, n_nodes, lines)
     if not args.skip_population:
         child = subprocess.run(
             [sys.executable, __file__, "--population-child",
              "--population-trials", str(args.population_trials),
-             "--population-jobs", str(args.population_jobs)],
+             "--population-jobs", str(args.population_jobs),
+             "--population-repeats", str(args.population_repeats)],
             check=True, capture_output=True, text=True,
         )
         pop = json.loads(child.stdout.strip().splitlines()[-1])
+        seconds, bare = pop["seconds"], pop["bare_seconds"]
         lines += [
             "",
             f"community_population(1_000_000, strong_contacts=12, "
             f"weak_contacts=8, seed=1): {pop['people']:,} people, "
-            f"{pop['ties']:,} ties, built in {pop['build_s']:.1f} s; "
-            f"{args.population_trials} trials from its 10 recruiters; mean reached "
-            f"{pop['mean_reached']:.0f}, mean candidates reached "
-            f"{pop['mean_candidates']:.0f}.",
-            f"Full bookkeeping, n_jobs={args.population_jobs}: "
-            f"{pop['seconds']:.1f} s "
-            f"({pop['edge_visits'] / pop['seconds'] / 1e6:.1f} M edge-visits/s); "
-            f"peak RSS of that process (network build included): "
-            f"{pop['peak_rss_gib']:.2f} GiB.",
+            f"{pop['ties']:,} ties, built in {pop['build_s']:.1f} s "
+            f"(peak RSS after the build {pop['build_rss_gib']:.2f} GiB); "
+            f"{args.population_trials} trials from its recruiters, "
+            f"n_jobs={args.population_jobs}, median of "
+            f"{args.population_repeats} interleaved repeats; mean reached "
+            f"{pop['mean_reached']:.0f} (bare kernel {pop['bare_mean_reached']:.0f}), "
+            f"mean candidates reached {pop['mean_candidates']:.0f}. Ties per "
+            f"trial: {pop['edge_visits'] / args.population_trials / 1e6:.2f} M "
+            f"edge-visits (ties of every reached person), "
+            f"{pop['acting_ties'] / args.population_trials / 1e6:.2f} M ties of "
+            f"acting people.",
+            "",
+            "| code | time (s) | M edge-visits/s | M acting ties/s "
+            "| vs bare kernel |",
+            "|---|---|---|---|---|",
+            f"| spread, full bookkeeping | {seconds:.1f} "
+            f"| {pop['edge_visits'] / seconds / 1e6:.1f} "
+            f"| {pop['acting_ties'] / seconds / 1e6:.1f} | {bare / seconds:.2f}x |",
+            f"| bare one-trial-at-a-time kernel (no bookkeeping, no parents) "
+            f"| {bare:.1f} | {pop['edge_visits'] / bare / 1e6:.1f} "
+            f"| {pop['acting_ties'] / bare / 1e6:.1f} | 1.00x |",
+            "",
+            f"All timings (s): spread {pop['all_seconds']}, bare "
+            f"{pop['all_bare_seconds']}. Kept chains: {pop['kept_chains']} trials, "
+            f"{pop['kept_chain_entries']:,} entries. Peak RSS of that process "
+            f"(network build included): {pop['peak_rss_gib']:.2f} GiB.",
         ]
     text = "\n".join(lines) + "\n"
     print(text)
