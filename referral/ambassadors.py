@@ -861,7 +861,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     >>> for line in who_to_ask_sentences(ambassadors(net, 1, seed=1,
     ...                                              check_trials=20)):
     ...     print(textwrap.fill(line, 70))
-    Ask 0: expected to reach 4.0 of 4 targets (100%).
+    Ask 0: expected to reach 4.0 ± 0.0 of 4 targets (100%).
     The highest-degree person (0) is the same person.
     A forward simulation of 0 posting gives 4.0 ± 0.0 targets.
     With probability at least 80%, this person reaches, in expectation, at
@@ -873,8 +873,9 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     names = ", ".join(str(x) for x in table["person"])
     degree_names = ", ".join(str(x) for x in table["degree_person"])
     lines = [
-        f"Ask {names}: expected to reach {last['reach']:.1f} of {n_targets} "
-        f"targets ({last['reach'] / n_targets:.0%})."
+        f"Ask {names}: expected to reach {last['reach']:.1f} ± "
+        f"{last['reach_se']:.1f} of {n_targets} targets "
+        f"({last['reach'] / n_targets:.0%})."
     ]
     group = (
         "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
