@@ -213,6 +213,8 @@ class _SetStore:
         members = (
             np.concatenate(self.members) if self.members else np.zeros(0, np.int32)
         )
+        # keep one copy: the pieces are replaced by their concatenation
+        self.sizes, self.members = [sizes], [members]
         set_ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=set_ptr[1:])
         return set_ptr, members
