@@ -93,8 +93,10 @@ def run_pynetim(edges, w, k, epsilon, seed):
     from pynetim import IMGraph
     from pynetim.algorithms import IMMAlgorithm
 
-    graph = IMGraph([tuple(map(int, e)) for e in edges], weights=w,
-                    directed=False, renumber=False)
+    # both directions as directed edges (pynetim's IC on directed=False raises
+    # "Edge (u, v) does not exist")
+    pairs = [(int(u), int(v)) for u, v in edges] + [(int(v), int(u)) for u, v in edges]
+    graph = IMGraph(pairs, weights=w, directed=True, renumber=False)
     algorithm = IMMAlgorithm(graph, "IC", epsilon=epsilon, l=1, random_seed=seed)
     return sorted(algorithm.run(k))
 
@@ -148,6 +150,30 @@ def population_child(k):
     }))
 
 
+def population_part(say):
+    """Part 4 in a child process (its peak RSS is the run's)."""
+    child = subprocess.run(
+        [sys.executable, __file__, "--population-child"], capture_output=True,
+        text=True, check=True,
+    )
+    facts = json.loads(child.stdout.strip().splitlines()[-1])
+    say("## 4. community_population(1_000_000, strong_contacts=12, "
+        "weak_contacts=8, seed=1), Beta(2, 5) activity, k = 50")
+    say()
+    say("| people | ties | targets | selection samples | ambassadors time (s) "
+        "| peak RSS (GiB) | reach (± se) | highest-degree reach | difference |")
+    say("|---|---|---|---|---|---|---|---|---|")
+    say(f"| {facts['people']:,} | {facts['ties']:,} | {facts['targets']:,} | "
+        f"{facts['samples']:,} | {facts['ambassadors_s']:.1f} | "
+        f"{facts['peak_gib']:.2f} | {facts['reach']:.1f} ± "
+        f"{facts['reach_se']:.1f} | {facts['degree_reach']:.1f} | "
+        f"{facts['difference']:+.1f} ± {facts['difference_se']:.1f} |")
+    say()
+    say(f"Building the population took {facts['build_s']:.1f} s (not "
+        f"included); peak RSS is the child process's, network included.")
+
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -156,6 +182,8 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=100_000)
     parser.add_argument("--skip-population", action="store_true")
     parser.add_argument("--skip-pynetim", action="store_true")
+    parser.add_argument("--only-population", action="store_true",
+                        help="run part 4 alone and append it to the results file")
     parser.add_argument("--population-child", action="store_true",
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -174,6 +202,14 @@ def main(argv=None):
     say(f"Python {platform.python_version()}, {os.cpu_count()} cores (shared "
         f"with other jobs: timings are noisy), {time.strftime('%Y-%m-%d %H:%M')}.")
     say()
+
+    if args.only_population:
+        lines.clear()
+        population_part(say)
+        out = HERE / "results" / "ambassadors.md"
+        with out.open("a") as handle:
+            handle.write("\n" + "\n".join(lines) + "\n")
+        return
 
     # warm up the compiled kernels
     small, _ = ba_network(500, 3, 0.1)
@@ -303,25 +339,7 @@ def main(argv=None):
 
     # 4. the 1M population
     if not args.skip_population:
-        child = subprocess.run(
-            [sys.executable, __file__, "--population-child"], capture_output=True,
-            text=True, check=True,
-        )
-        facts = json.loads(child.stdout.strip().splitlines()[-1])
-        say("## 4. community_population(1_000_000, strong_contacts=12, "
-            "weak_contacts=8, seed=1), Beta(2, 5) activity, k = 50")
-        say()
-        say("| people | ties | targets | selection samples | ambassadors time (s) "
-            "| peak RSS (GiB) | reach (± se) | highest-degree reach | difference |")
-        say("|---|---|---|---|---|---|---|---|---|")
-        say(f"| {facts['people']:,} | {facts['ties']:,} | {facts['targets']:,} | "
-            f"{facts['samples']:,} | {facts['ambassadors_s']:.1f} | "
-            f"{facts['peak_gib']:.2f} | {facts['reach']:.1f} ± "
-            f"{facts['reach_se']:.1f} | {facts['degree_reach']:.1f} | "
-            f"{facts['difference']:+.1f} ± {facts['difference_se']:.1f} |")
-        say()
-        say(f"Building the population took {facts['build_s']:.1f} s (not "
-            f"included); peak RSS is the child process's, network included.")
+        population_part(say)
 
     out = HERE / "results" / "ambassadors.md"
     out.write_text("\n".join(lines) + "\n")
