@@ -251,9 +251,10 @@ def reach_of_everyone(
     samples : int, default 100000
         Number of reverse-reachable samples.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
-        The randomness of the run. Person ``i`` acts in sample ``t`` exactly
-        when it acts in trial ``t`` of :func:`referral.spread` with the same
-        seed.
+        The randomness of the run. Draws are counter-based (a pure function
+        of the seed, the sample, and the person or tie), so two runs with the
+        same seed on networks that differ in a few people share the draws of
+        everyone else (common random numbers).
     n_jobs : int, optional
         Worker threads (``None``: 1, ``-1``: all cores). The result is the
         same for any ``n_jobs``.
@@ -377,6 +378,24 @@ def imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta):
 
     The failure probability ``delta`` is split evenly between the sampling
     phase (the lower bound on the optimum) and the selection phase.
+
+    Parameters
+    ----------
+    n_targets : int
+        Number of targets (the largest possible reach).
+    n_eligible : int
+        Number of people who could be asked.
+    k : int
+        How many people are asked.
+    epsilon, delta : float
+        IMM's approximation slack and failure probability, in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        ``sqrt(2) * epsilon``; ``lambda_prime``, the sampling phase's samples
+        times the trial lower bound ``x``; and ``lambda_star``, the selection
+        phase's samples times the lower bound ``LB`` on the best reach.
 
     Examples
     --------
