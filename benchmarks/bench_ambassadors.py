@@ -150,13 +150,15 @@ def population_child(k):
     }))
 
 
-def population_part(say):
-    """Part 4 in a child process (its peak RSS is the run's)."""
-    child = subprocess.run(
-        [sys.executable, __file__, "--population-child"], capture_output=True,
-        text=True, check=True,
-    )
-    facts = json.loads(child.stdout.strip().splitlines()[-1])
+def population_part(say, output=None):
+    """Part 4 in a child process (its peak RSS is the run's); ``output`` is
+    the saved stdout of an earlier ``--population-child`` run."""
+    if output is None:
+        output = subprocess.run(
+            [sys.executable, __file__, "--population-child"], capture_output=True,
+            text=True, check=True,
+        ).stdout
+    facts = json.loads(output.strip().splitlines()[-1])
     say("## 4. community_population(1_000_000, strong_contacts=12, "
         "weak_contacts=8, seed=1), Beta(2, 5) activity, k = 50")
     say()
@@ -184,6 +186,9 @@ def main(argv=None):
     parser.add_argument("--skip-pynetim", action="store_true")
     parser.add_argument("--only-population", action="store_true",
                         help="run part 4 alone and append it to the results file")
+    parser.add_argument("--population-output", type=Path, default=None,
+                        help="with --only-population: the saved output of a "
+                        "--population-child run, instead of running it")
     parser.add_argument("--population-child", action="store_true",
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -205,7 +210,8 @@ def main(argv=None):
 
     if args.only_population:
         lines.clear()
-        population_part(say)
+        saved = args.population_output
+        population_part(say, saved.read_text() if saved else None)
         out = HERE / "results" / "ambassadors.md"
         with out.open("a") as handle:
             handle.write("\n" + "\n".join(lines) + "\n")
