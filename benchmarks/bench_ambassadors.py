@@ -179,6 +179,9 @@ def population_part(say, output=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--n", type=int, default=100_000,
+                        help="people in part 1's BA graph (part 3 always uses "
+                        "100,000)")
     parser.add_argument("--score-trials", type=int, default=2000)
     parser.add_argument("--celf-trials", type=int, default=100)
     parser.add_argument("--samples", type=int, default=100_000)
@@ -225,7 +228,7 @@ def main(argv=None):
 
     # 1. IMM against pynetim on the 100k graph
     k, epsilon, w = 50, 0.1, 0.05
-    net, edges = ba_network(100_000, 5, w)
+    net, edges = ba_network(args.n, 5, w)
     ours_t, theirs_t = [], []
     ours_set = theirs_set = None
     table = None
@@ -247,7 +250,7 @@ def main(argv=None):
     groups["highest degree"] = sorted(top.tolist())
     rows, per_trial = score(net, groups, args.score_trials)
     say()
-    say(f"## 1. IMM on barabasi_albert_graph(100_000, 5), w = {w}, activity 1, "
+    say(f"## 1. IMM on barabasi_albert_graph({args.n:_}, 5), w = {w}, activity 1, "
         f"k = {k}, epsilon = {epsilon}, one thread")
     say()
     say("| code | median time (s) | runs (s) | time ratio vs pynetim | "
@@ -319,6 +322,8 @@ def main(argv=None):
     say()
 
     # 3. reach_of_everyone against 1,000 forward trials from one person
+    if args.n != 100_000:
+        net, edges = ba_network(100_000, 5, w)
     everyone_t, forward_t = [], []
     for _ in range(args.repeats):
         elapsed, everyone = timed(reach_of_everyone, net, samples=args.samples,
