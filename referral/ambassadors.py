@@ -213,6 +213,8 @@ class _SetStore:
         members = (
             np.concatenate(self.members) if self.members else np.zeros(0, np.int32)
         )
+        # keep one copy: the pieces are replaced by their concatenation
+        self.sizes, self.members = [sizes], [members]
         set_ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=set_ptr[1:])
         return set_ptr, members
@@ -249,9 +251,10 @@ def reach_of_everyone(
     samples : int, default 100000
         Number of reverse-reachable samples.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
-        The randomness of the run. Person ``i`` acts in sample ``t`` exactly
-        when it acts in trial ``t`` of :func:`referral.spread` with the same
-        seed.
+        The randomness of the run. Draws are counter-based (a pure function
+        of the seed, the sample, and the person or tie), so two runs with the
+        same seed on networks that differ in a few people share the draws of
+        everyone else (common random numbers).
     n_jobs : int, optional
         Worker threads (``None``: 1, ``-1``: all cores). The result is the
         same for any ``n_jobs``.
@@ -376,6 +379,24 @@ def imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta):
     The failure probability ``delta`` is split evenly between the sampling
     phase (the lower bound on the optimum) and the selection phase.
 
+    Parameters
+    ----------
+    n_targets : int
+        Number of targets (the largest possible reach).
+    n_eligible : int
+        Number of people who could be asked.
+    k : int
+        How many people are asked.
+    epsilon, delta : float
+        IMM's approximation slack and failure probability, in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        ``sqrt(2) * epsilon``; ``lambda_prime``, the sampling phase's samples
+        times the trial lower bound ``x``; and ``lambda_star``, the selection
+        phase's samples times the lower bound ``LB`` on the best reach.
+
     Examples
     --------
     >>> e1, l1, l2 = imm_sample_sizes(1000, 1000, 5, 0.1, 0.001)
@@ -409,6 +430,7 @@ def ambassadors(
     epsilon: float = 0.1,
     delta: float | None = None,
     check_trials: int = 1000,
+    check_samples: int | None = None,
     max_samples: int = 20_000_000,
     seed=None,
     n_jobs: int | None = None,
@@ -449,6 +471,11 @@ def ambassadors(
         Trials of each forward :func:`referral.spread` check (one per prefix of
         the pick order and per prefix of the highest-degree list). ``0`` skips
         the check (its columns are then NaN).
+    check_samples : int, optional
+        Fresh reverse-reachable samples that measure the chosen people and
+        the highest-degree people (``reach``, ``gain``, ``degree_reach``,
+        ``difference`` and their standard errors). Default: as many as the
+        selection used, at most 200,000.
     max_samples : int, default 20000000
         A cap on reverse-reachable samples per phase. If IMM asks for more,
         the cap is used and ``guarantee_ratio`` is NaN (no guarantee).
@@ -490,8 +517,8 @@ def ambassadors(
           numbers).
         - ``n_targets`` (int64): number of targets.
         - ``n_eligible`` (int64): number of people who could be asked.
-        - ``samples`` (int64): reverse-reachable samples of the selection
-          (and of the fresh measurement).
+        - ``samples`` (int64): reverse-reachable samples of the selection.
+        - ``check_samples`` (int64): fresh samples of the measurement.
         - ``epsilon``, ``delta`` (float64): the parameters.
         - ``guarantee_ratio`` (float64): ``1 - 1/e - epsilon``: the share of
           the best possible reach of ``k`` people that the chosen ``k`` are
@@ -507,7 +534,8 @@ def ambassadors(
         If ``targets`` or ``exclude`` name people not in the network.
     ValueError
         For ``k`` outside [1, number of eligible people], an empty target
-        set, ``epsilon`` or ``delta`` outside (0, 1), ``check_trials < 0`` or
+        set, ``epsilon`` or ``delta`` outside (0, 1), ``check_trials < 0``,
+        ``check_samples < 1`` or
         ``max_samples < 1``.
     TypeError
         For arguments of the wrong type.
@@ -527,7 +555,7 @@ def ambassadors(
     (fresh samples for the final pick, as Chen (2018) showed is needed for
     the martingale argument). ``delta`` is split evenly between the two
     phases. The reach of the chosen people is then measured on a third,
-    independent set of the same number of samples, because the coverage of
+    independent set of ``check_samples`` samples, because the coverage of
     the samples the choice was made on is optimistic.
 
     ``reach`` counts targets as :func:`referral.spread` counts candidates:
@@ -578,6 +606,9 @@ def ambassadors(
     else:
         delta = _check_open_unit(delta, "delta", fn)
     check_trials = check_int(check_trials, "check_trials", function=fn, minimum=0)
+    check_samples = check_int(
+        check_samples, "check_samples", function=fn, minimum=1, allow_none=True
+    )
     max_samples = check_int(max_samples, "max_samples", function=fn, minimum=1)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
@@ -648,8 +679,9 @@ def ambassadors(
     rank_b = np.full(network.n_people, _NO_RANK, dtype=np.int32)
     rank_b[by_degree] = np.arange(1, k + 1, dtype=np.int32)
     key3 = base_key(entropy, _PHASE_EVALUATION)
-    first_a = np.empty(theta, dtype=np.int32)
-    first_b = np.empty(theta, dtype=np.int32)
+    measured = check_samples if check_samples is not None else min(theta, 200_000)
+    first_a = np.empty(measured, dtype=np.int32)
+    first_b = np.empty(measured, dtype=np.int32)
     args = _engine_args(network, target_ids)
 
     def work(start, stop):
@@ -657,7 +689,7 @@ def ambassadors(
             *args, rank_a, rank_b, key3, start, stop, first_a, first_b, cancel
         )
 
-    run_blocks(work, _blocks(theta, workers, progress), workers,
+    run_blocks(work, _blocks(measured, workers, progress), workers,
                progress=progress, description=f"{fn} (measure)")
     table = _measure(first_a, first_b, k, n_targets)
 
@@ -683,6 +715,7 @@ def ambassadors(
         "n_targets": np.full(k, n_targets, dtype=np.int64),
         "n_eligible": np.full(k, n_eligible, dtype=np.int64),
         "samples": np.full(k, theta, dtype=np.int64),
+        "check_samples": np.full(k, measured, dtype=np.int64),
         "epsilon": np.full(k, epsilon),
         "delta": np.full(k, delta),
         "guarantee_ratio": np.full(
@@ -849,7 +882,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     >>> for line in who_to_ask_sentences(ambassadors(net, 1, seed=1,
     ...                                              check_trials=20)):
     ...     print(textwrap.fill(line, 70))
-    Ask 0: expected to reach 4.0 of 4 targets (100%).
+    Ask 0: expected to reach 4.0 ± 0.0 of 4 targets (100%).
     The highest-degree person (0) is the same person.
     A forward simulation of 0 posting gives 4.0 ± 0.0 targets.
     With probability at least 80%, this person reaches, in expectation, at
@@ -861,8 +894,9 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     names = ", ".join(str(x) for x in table["person"])
     degree_names = ", ".join(str(x) for x in table["degree_person"])
     lines = [
-        f"Ask {names}: expected to reach {last['reach']:.1f} of {n_targets} "
-        f"targets ({last['reach'] / n_targets:.0%})."
+        f"Ask {names}: expected to reach {last['reach']:.1f} ± "
+        f"{last['reach_se']:.1f} of {n_targets} targets "
+        f"({last['reach'] / n_targets:.0%})."
     ]
     group = (
         "The highest-degree person" if k == 1 else f"The {k} highest-degree people"

@@ -345,8 +345,10 @@ def test_sentences_follow_the_table():
     lines = who_to_ask_sentences(table)
     last = table.iloc[-1]
     assert last["person"] == "broker" and last["degree_person"] == "hub"
-    assert lines[0] == f"Ask broker: expected to reach {last['reach']:.1f} of 3 " \
-        "targets (100%)."
+    assert lines[0] == (
+        f"Ask broker: expected to reach {last['reach']:.1f} ± "
+        f"{last['reach_se']:.1f} of 3 targets (100%)."
+    )
     assert "fewer than the people chosen" in lines[1]
     assert f"{last['difference']:.1f}" in lines[1]
     assert lines[2].startswith("A forward simulation of broker posting gives 3.0")

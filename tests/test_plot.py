@@ -464,3 +464,57 @@ def test_no_figure_created_or_shown(tree_net, monkeypatch):
     plot_network(tree_net, result, ax=ax)
     assert calls == []
     assert len(plt.get_fignums()) == 1
+
+
+# ------------------------------------------------------------- ambassadors
+def _ambassador_table():
+    import networkx as nx
+
+    from referral.ambassadors import ambassadors
+    from referral.network import from_networkx
+
+    edges = [("hub", f"x{i}") for i in range(6)]
+    edges += [("broker", f"t{i}") for i in range(3)] + [("hub", "broker")]
+    edges += [("c", "t3"), ("c", "t4")]
+    net = from_networkx(nx.Graph(edges), strength=1.0, activity=0.0,
+                        candidates=[f"t{i}" for i in range(5)])
+    return ambassadors(net, 3, seed=1, check_trials=50)
+
+
+def test_plot_ambassadors_draws_the_table():
+    import matplotlib.pyplot as plt
+
+    from referral.plot import plot_ambassadors
+
+    table = _ambassador_table()
+    fig, ax = plt.subplots()
+    assert plot_ambassadors(table, ax=ax) is ax
+    chosen, degree = ax.lines[0], ax.lines[1]
+    assert chosen.get_xydata().tolist() == [
+        [float(r), float(v)] for r, v in zip(table["rank"], table["reach"],
+                                             strict=True)]
+    assert degree.get_ydata().tolist() == table["degree_reach"].tolist()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["people chosen (IMM)", "highest-degree people",
+                      "forward spread check"]
+    twin = [a for a in fig.axes if a is not ax][0]
+    heights = [bar.get_height() for bar in twin.patches]
+    assert heights == pytest.approx(table["gain"].tolist())
+    assert ax.get_xlabel() == "number of people asked"
+    plt.close(fig)
+
+
+def test_plot_ambassadors_without_gains_and_bad_table():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from referral.plot import plot_ambassadors
+
+    table = _ambassador_table()
+    fig, ax = plt.subplots()
+    plot_ambassadors(table, gains=False, ax=ax)
+    assert len(fig.axes) == 1
+    plt.close(fig)
+    with pytest.raises(ValueError, match="plot_ambassadors needs a table from "
+                       r"referral.ambassadors with columns .*\['reach_se'"):
+        plot_ambassadors(pd.DataFrame({"rank": [1], "reach": [1.0]}))

@@ -300,7 +300,7 @@ def greedy_cover(set_ptr, members, eligible, k):
     for u in range(n):
         person_ptr[u + 1] = person_ptr[u] + degree[u]
     fill = person_ptr[:-1].copy()
-    person_sets = np.empty(members.shape[0], dtype=np.int64)
+    person_sets = np.empty(members.shape[0], dtype=np.int32)
     for s in range(n_sets):
         for i in range(set_ptr[s], set_ptr[s + 1]):
             u = members[i]
