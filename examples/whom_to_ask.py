@@ -1,4 +1,5 @@
 """Whom to ask to share an opening on the bundled e-mail network.
+===============================================================
 
 A recruiter in a 1,005-person research institution (the SNAP email-Eu-core
 network, shipped with ``referral``) wants the opening to reach as many
@@ -42,7 +43,7 @@ QUICK = os.environ.get("REFERRAL_QUICK") == "1"
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("outdir", type=Path, nargs="?", help="folder for the PNGs")
     parser.add_argument("--out", type=Path, default=None, help="same as OUTDIR")
     parser.add_argument("-k", type=int, default=3 if QUICK else 10,

@@ -470,7 +470,6 @@ def _report(args) -> int:
 
 
 # ------------------------------------------------------------------ ambassadors
-AMBASSADOR_TABLES = ("ambassadors", "everyone")
 
 
 def _target_spec(network, args):
@@ -512,9 +511,7 @@ def _ambassadors(args) -> int:
         who_to_ask_sentences,
     )
 
-    _refuse_existing(
-        args.out, AMBASSADOR_TABLES, fmt=args.output_format, force=args.force
-    )
+    _refuse_existing(args.out, force=args.force)
     network = load_network(args)
     targets = _target_spec(network, args)
     exclude = _labels(network, args.exclude) if args.exclude else []

@@ -1520,7 +1520,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     if gains and {"gain", "gain_se"} <= set(frame.columns):
         twin = ax.twinx()
         twin.bar(k, frame["gain"], width=0.6, color="#f2b06b", alpha=0.45,
-                 yerr=_Z95 * frame["gain_se"].to_numpy(dtype=np.float64),
+                 yerr=Z95 * frame["gain_se"].to_numpy(dtype=np.float64),
                  error_kw={"ecolor": "#8c6d31", "capsize": 2, "linewidth": 0.8},
                  label="added by this person")
         twin.set_ylabel("targets added by this person (bars)", color="#8c6d31")
@@ -1533,18 +1533,18 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     line_kwargs = {"color": "#1f77b4", "marker": "o", "markersize": 4,
                    "label": "people chosen (IMM)", **kwargs}
     (line,) = ax.plot(k, reach, **line_kwargs)
-    ax.fill_between(k, reach - _Z95 * se, reach + _Z95 * se,
+    ax.fill_between(k, reach - Z95 * se, reach + Z95 * se,
                     color=line.get_color(), alpha=0.2, linewidth=0)
     degree = frame["degree_reach"].to_numpy(dtype=np.float64)
     degree_se = frame["degree_reach_se"].to_numpy(dtype=np.float64)
     ax.plot(k, degree, color="#7f7f7f", marker="s", markersize=3,
             linestyle="--", label="highest-degree people")
-    ax.fill_between(k, degree - _Z95 * degree_se, degree + _Z95 * degree_se,
+    ax.fill_between(k, degree - Z95 * degree_se, degree + Z95 * degree_se,
                     color="#7f7f7f", alpha=0.2, linewidth=0)
     if "spread_reach" in frame.columns and frame["spread_reach"].notna().any():
         check = frame["spread_reach"].to_numpy(dtype=np.float64)
         check_se = frame["spread_se"].to_numpy(dtype=np.float64)
-        ax.errorbar(k + 0.15, check, yerr=_Z95 * check_se, fmt="x",
+        ax.errorbar(k + 0.15, check, yerr=Z95 * check_se, fmt="x",
                     color="#d62728", markersize=5, capsize=2, linewidth=0.8,
                     label="forward spread check")
     ax.set_xlabel("number of people asked")
