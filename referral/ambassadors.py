@@ -37,8 +37,14 @@ from referral._engine.rr_kernel import (
     skip_tables,
     transpose_csr,
 )
-from referral._parallel import resolve_n_jobs, run_blocks, trial_blocks
+from referral._parallel import (
+    new_cancel_flag,
+    resolve_n_jobs,
+    run_blocks,
+    trial_blocks,
+)
 from referral._random import base_key, resolve_entropy
+from referral._stats import Z95
 from referral._validation import check_int
 from referral.network import ReferralNetwork
 
@@ -47,7 +53,6 @@ __all__ = [
     "ambassadors",
     "guarantee_sentence",
     "who_to_ask_sentences",
-    "who_to_ask_section",
 ]
 
 # spawn keys of the independent sample streams of one run
@@ -188,7 +193,7 @@ def _draw_sets(network, target_ids, eligible, key, start, stop, workers, progres
     def work(a, b):
         return rr_sets_block(*args, eligible, key, a, b, cancel)
 
-    outputs = run_blocks(work, blocks, workers, progress=progress,
+    outputs = run_blocks(work, blocks, workers, cancel=cancel, progress=progress,
                          description=description)
     sizes = np.concatenate([out[0] for out in outputs])
     members = np.concatenate([out[1] for out in outputs])
@@ -341,14 +346,16 @@ def reach_of_everyone(
     key = base_key(entropy, _PHASE_EVERYONE)
     args = _engine_args(network, target_ids)
     blocks = _blocks(samples, workers, progress)
-    cancel = np.zeros(1, dtype=np.uint8)
+    cancel = new_cancel_flag()
 
     def work(start, stop):
         counts = np.zeros(n, dtype=np.int64)
         rr_count_block(*args, key, start, stop, counts, cancel)
         return counts
 
-    outputs = run_blocks(work, blocks, workers, progress=progress, description=fn)
+    outputs = run_blocks(
+        work, blocks, workers, cancel=cancel, progress=progress, description=fn
+    )
     counts = np.sum(outputs, axis=0) if outputs else np.zeros(n, dtype=np.int64)
     n_targets = len(target_ids)
     p = counts / samples
@@ -614,7 +621,7 @@ def ambassadors(
     workers = resolve_n_jobs(n_jobs, function=fn)
     target_ids = np.flatnonzero(mask).astype(np.int32)
     n_targets = len(target_ids)
-    cancel = np.zeros(1, dtype=np.uint8)
+    cancel = new_cancel_flag()
     eligible_u8 = eligible.astype(np.bool_)
 
     eps1, lambda1, lambda2 = imm_sample_sizes(
@@ -689,7 +696,7 @@ def ambassadors(
             *args, rank_a, rank_b, key3, start, stop, first_a, first_b, cancel
         )
 
-    run_blocks(work, _blocks(measured, workers, progress), workers,
+    run_blocks(work, _blocks(measured, workers, progress), workers, cancel=cancel,
                progress=progress, description=f"{fn} (measure)")
     table = _measure(first_a, first_b, k, n_targets)
 
@@ -858,8 +865,9 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     """Plain-language findings of an :func:`ambassadors` table.
 
     Every number comes from the table's last row (all ``k`` people asked).
-    The comparison with the highest-degree people says "about the same" when
-    the paired difference is within two standard errors of zero.
+    Intervals are 95% normal intervals from the table's standard errors. The
+    comparison with the highest-degree people says the evidence does not
+    separate the two choices when the paired difference's interval holds 0.
 
     Parameters
     ----------
@@ -882,9 +890,9 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     >>> for line in who_to_ask_sentences(ambassadors(net, 1, seed=1,
     ...                                              check_trials=20)):
     ...     print(textwrap.fill(line, 70))
-    Ask 0: expected to reach 4.0 ± 0.0 of 4 targets (100%).
+    Ask 0: expected to reach 4.0 of 4 targets (100%; 95% CI 4.0 to 4.0).
     The highest-degree person (0) is the same person.
-    A forward simulation of 0 posting gives 4.0 ± 0.0 targets.
+    A forward simulation of 0 posting gives 4.0 targets (95% CI 4.0 to 4.0).
     With probability at least 80%, this person reaches, in expectation, at
     least 53% of the targets that the best possible person would reach.
     """
@@ -893,10 +901,16 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     n_targets = int(last["n_targets"])
     names = ", ".join(str(x) for x in table["person"])
     degree_names = ", ".join(str(x) for x in table["degree_person"])
+    unit = "target" if n_targets == 1 else "targets"
+
+    def interval(value, se, sign=""):
+        low, high = value - Z95 * se, value + Z95 * se
+        return f"95% CI {low:{sign}.1f} to {high:{sign}.1f}"
+
+    reach, reach_se = float(last["reach"]), float(last["reach_se"])
     lines = [
-        f"Ask {names}: expected to reach {last['reach']:.1f} ± "
-        f"{last['reach_se']:.1f} of {n_targets} targets "
-        f"({last['reach'] / n_targets:.0%})."
+        f"Ask {names}: expected to reach {reach:.1f} of {n_targets} {unit} "
+        f"({reach / n_targets:.0%}; {interval(reach, reach_se)})."
     ]
     group = (
         "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
@@ -908,102 +922,26 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         diff, se = float(last["difference"]), float(last["difference_se"])
         verb = "reaches" if k == 1 else "reach"
         base = f"{group} ({degree_names}) {verb} {last['degree_reach']:.1f}"
-        if abs(diff) <= 2.0 * se:
+        if abs(diff) <= Z95 * se:
             lines.append(
                 f"{base}; the evidence does not separate the two choices "
-                f"(difference {diff:+.1f} ± {se:.1f} targets)."
+                f"(difference {diff:+.1f}, {interval(diff, se, '+')})."
             )
         elif diff > 0:
             lines.append(
-                f"{base}: {diff:.1f} ± {se:.1f} fewer than the people chosen."
+                f"{base}: {diff:.1f} fewer than the people chosen "
+                f"({interval(diff, se)})."
             )
         else:
             lines.append(
-                f"{base}: {-diff:.1f} ± {se:.1f} more than the people chosen."
+                f"{base}: {-diff:.1f} more than the people chosen "
+                f"({interval(-diff, se)})."
             )
     if np.isfinite(last["spread_reach"]):
+        value, se = float(last["spread_reach"]), float(last["spread_se"])
         lines.append(
-            f"A forward simulation of {names} posting gives "
-            f"{last['spread_reach']:.1f} ± {last['spread_se']:.1f} targets."
+            f"A forward simulation of {names} posting gives {value:.1f} "
+            f"{unit} ({interval(value, se)})."
         )
     lines.append(guarantee_sentence(table))
     return lines
-
-
-_SECTION_COLUMNS = [
-    "rank", "person", "degree", "gain", "reach", "reach_se", "degree_person",
-    "degree_reach", "difference", "difference_se", "spread_reach", "spread_se",
-]
-
-
-def who_to_ask_section(table: pd.DataFrame, *, chart: bool = True) -> str:
-    """The "Who to ask" section of an HTML report, built from one table.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        The output of :func:`ambassadors` (as returned, or read back from the
-        ``ambassadors`` table the CLI writes).
-    chart : bool, default True
-        Embed :func:`referral.plot.plot_ambassadors` as a PNG.
-
-    Returns
-    -------
-    str
-        An HTML ``<section id="who-to-ask">`` with a heading, the sentences of
-        :func:`who_to_ask_sentences` as a list, the chart and the table (the
-        columns that the sentences and chart use).
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from referral.network import from_networkx
-    >>> net = from_networkx(nx.star_graph(4), strength=1.0, activity=1.0,
-    ...                     candidates=range(1, 5))
-    >>> html = who_to_ask_section(ambassadors(net, 1, seed=1, check_trials=20),
-    ...                           chart=False)
-    >>> html.startswith('<section id="who-to-ask"><h2>Who to ask</h2>')
-    True
-    """
-    import base64
-    import html
-    import io
-
-    e = html.escape
-    items = "".join(f"<li>{e(line)}</li>" for line in who_to_ask_sentences(table))
-    figure_html = ""
-    if chart:
-        from matplotlib.figure import Figure
-
-        from referral.plot import plot_ambassadors
-
-        figure = Figure(figsize=(7.5, 4.2), dpi=100, layout="constrained")
-        plot_ambassadors(table, ax=figure.subplots())
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        data = base64.b64encode(buffer.getvalue()).decode()
-        caption = (
-            "Targets reached as more people are asked: the people chosen "
-            "against the same number of highest-degree people (bands: 95% "
-            "intervals on fresh samples; crosses: forward simulation)."
-        )
-        figure_html = (
-            f'<figure id="chart-ambassadors"><img alt="{e(caption)}" '
-            f'src="data:image/png;base64,{data}"><figcaption>{e(caption)}'
-            f"</figcaption></figure>"
-        )
-    columns = [c for c in _SECTION_COLUMNS if c in table.columns]
-    body = table[columns].to_html(
-        index=False, border=0, na_rep="", classes="data",
-        float_format=lambda x: f"{x:,.2f}",
-    )
-    return (
-        '<section id="who-to-ask"><h2>Who to ask</h2>'
-        f'<ul class="headline">{items}</ul>{figure_html}'
-        f'<div class="scroll">{body}</div>'
-        '<p class="note">reach: expected targets reached when the people of '
-        "rank 1 to this rank all post; degree_reach: the same for the "
-        "highest-degree people; difference: their paired difference; "
-        "spread_reach: a forward simulation of the chosen people.</p>"
-        "</section>"
-    )

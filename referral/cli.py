@@ -63,8 +63,20 @@ EXIT_EXISTS = 3
 EXIT_INTERRUPTED = 130
 
 #: trial counts of ``referral demo`` (``REFERRAL_QUICK=1`` shrinks them)
-DEMO_TRIALS = {"spread": 2000, "cost": 2000, "gatekeepers": 300, "compare": 2000}
-QUICK_TRIALS = {"spread": 300, "cost": 300, "gatekeepers": 60, "compare": 300}
+DEMO_TRIALS = {
+    "spread": 2000,
+    "cost": 2000,
+    "gatekeepers": 300,
+    "compare": 2000,
+    "ambassadors": 1000,
+}
+QUICK_TRIALS = {
+    "spread": 300,
+    "cost": 300,
+    "gatekeepers": 60,
+    "compare": 300,
+    "ambassadors": 200,
+}
 
 
 class CLIError(Exception):

@@ -64,6 +64,7 @@ TABLES = [
     "weak_ties",
     "compare",
     "people",
+    "ambassadors",
 ]
 
 
@@ -140,9 +141,12 @@ def analyse(
     title, description : str
         The report's title and a sentence describing the network.
     trials : dict, optional
-        Trials per step: ``spread``, ``cost``, ``gatekeepers``, ``compare``
-        (defaults 2000, 2000, 300, 2000; the same trials for the spread, the
-        cost and the comparison keep their "as is" figures identical).
+        Trials per step: ``spread``, ``cost``, ``gatekeepers``, ``compare``,
+        ``ambassadors`` (defaults 2000, 2000, 300, 2000, 1000; the same trials
+        for the spread, the cost and the comparison keep their "as is" figures
+        identical; ``ambassadors`` is the forward check of the five people to
+        ask, chosen by :func:`referral.ambassadors` with ``epsilon=0.2``, and 0
+        leaves the "Who to ask" section out).
     top : int, default 10
         Gatekeepers to rank; the first intervention trains them.
     seed : int, default 0
@@ -161,7 +165,13 @@ def analyse(
     from referral._random import resolve_entropy
     from referral.spread import spread
 
-    steps = {"spread": 2000, "cost": 2000, "gatekeepers": 300, "compare": 2000}
+    steps = {
+        "spread": 2000,
+        "cost": 2000,
+        "gatekeepers": 300,
+        "compare": 2000,
+        "ambassadors": 1000,
+    }
     steps.update(trials or {})
     entropy = resolve_entropy(seed, function="analyse")
     result = spread(
@@ -200,6 +210,20 @@ def analyse(
         n_jobs=n_jobs,
         sources=sources,
     )
+    asked = None
+    if network.is_candidate.any() and steps.get("ambassadors", 0) > 0:
+        from referral.ambassadors import ambassadors
+
+        posters = network.labels[result.sources]  # the recruiters posting
+        asked = ambassadors(
+            network,
+            min(5, network.n_people - len(posters)),
+            exclude=list(posters),
+            epsilon=0.2,
+            check_trials=steps["ambassadors"],
+            seed=entropy,
+            n_jobs=n_jobs,
+        )
     facts = {
         "title": title,
         "kind": "spread",
@@ -227,6 +251,8 @@ def analyse(
         "compare": compared,
         "people": result.people(),
     }
+    if asked is not None:
+        tables["ambassadors"] = asked
     return Results(title=title, tables=tables, facts=facts)
 
 
@@ -552,13 +578,29 @@ def _gatekeeper_section(results) -> Section:
 
 
 def _who_to_ask_section(results) -> Section | None:
-    """The "Who to ask" section (ambassadors); not built yet.
+    """The "Who to ask" section, from the ``ambassadors`` table alone.
 
-    The place for the ambassador section: a function of ``results`` that
-    returns a :class:`Section` (sentences from an ``ambassadors`` table, a
-    chart, notes) or None when the folder holds no such table.
+    Its sentences are :func:`referral.ambassadors.who_to_ask_sentences` of
+    the table, in one paragraph; the chart is
+    :func:`referral.plot.plot_ambassadors` of the same table. None when the
+    folder holds no such table.
     """
-    return None
+    from referral import plot
+    from referral.ambassadors import who_to_ask_sentences
+
+    table = results.tables.get("ambassadors")
+    if table is None or not len(table):
+        return None
+    section = Section("Who to ask")
+    section.sentences.append("Who to ask: " + " ".join(who_to_ask_sentences(table)))
+    section.charts.append((
+        "ambassadors",
+        "Candidates reached as more people are asked to share the opening: the "
+        "people chosen against the same number of highest-degree people (bands: "
+        "95% intervals; crosses: forward simulation).",
+        lambda ax: plot.plot_ambassadors(table, ax=ax),
+    ))
+    return section
 
 
 def _weak_tie_section(results) -> Section:

@@ -1,6 +1,5 @@
 """Tests of reach_of_everyone and ambassadors against exact values."""
 
-import html
 import itertools
 import math
 
@@ -14,7 +13,6 @@ from referral.ambassadors import (
     guarantee_sentence,
     imm_sample_sizes,
     reach_of_everyone,
-    who_to_ask_section,
     who_to_ask_sentences,
 )
 from referral.network import from_arrays, from_networkx
@@ -345,12 +343,18 @@ def test_sentences_follow_the_table():
     lines = who_to_ask_sentences(table)
     last = table.iloc[-1]
     assert last["person"] == "broker" and last["degree_person"] == "hub"
+    z = 1.959963984540054
+    reach, reach_se = last["reach"], last["reach_se"]
     assert lines[0] == (
-        f"Ask broker: expected to reach {last['reach']:.1f} ± "
-        f"{last['reach_se']:.1f} of 3 targets (100%)."
+        f"Ask broker: expected to reach {reach:.1f} of 3 targets (100%; 95% CI "
+        f"{reach - z * reach_se:.1f} to {reach + z * reach_se:.1f})."
     )
     assert "fewer than the people chosen" in lines[1]
-    assert f"{last['difference']:.1f}" in lines[1]
+    diff, diff_se = last["difference"], last["difference_se"]
+    assert (
+        f"{diff:.1f} fewer than the people chosen (95% CI "
+        f"{diff - z * diff_se:.1f} to {diff + z * diff_se:.1f})"
+    ) in lines[1]
     assert lines[2].startswith("A forward simulation of broker posting gives 3.0")
     assert lines[3] == guarantee_sentence(table)
     # and says when the evidence does not separate the two choices
@@ -358,6 +362,8 @@ def test_sentences_follow_the_table():
     tied["difference"] = 0.5
     tied["difference_se"] = 0.3
     assert "does not separate" in who_to_ask_sentences(tied)[1]
+    tied["difference_se"] = 0.24  # the interval 0.03 to 0.97 excludes 0
+    assert "fewer than the people chosen" in who_to_ask_sentences(tied)[1]
     worse = table.copy()
     worse["difference"] = -2.0
     worse["difference_se"] = 0.1
@@ -446,16 +452,17 @@ def test_bad_samples_and_seed(small):
 
 
 def test_who_to_ask_section_is_built_from_the_table():
+    from referral import report
+
     edges = [("hub", f"x{i}") for i in range(6)]
     edges += [("broker", f"t{i}") for i in range(3)] + [("hub", "broker")]
     net = from_networkx(nx.Graph(edges), strength=1.0, activity=0.0,
                         candidates=[f"t{i}" for i in range(3)])
     table = ambassadors(net, 2, seed=1, check_trials=50)
-    section = who_to_ask_section(table)
-    assert section.startswith('<section id="who-to-ask"><h2>Who to ask</h2>')
-    for line in who_to_ask_sentences(table):
-        assert f"<li>{html.escape(line)}</li>" in section
-    assert section.count("data:image/png;base64,") == 1
-    assert f"{table['reach'].iloc[-1]:,.2f}" in section
-    assert "<td>broker</td>" in section
-    assert "data:image" not in who_to_ask_section(table, chart=False)
+    results = report.Results(title="t", tables={"ambassadors": table}, facts={})
+    (section,) = [s for s in report.sections(results) if s.name == "Who to ask"]
+    assert section.sentences == [
+        "Who to ask: " + " ".join(who_to_ask_sentences(table))
+    ]
+    assert [stem for stem, _, _ in section.charts] == ["ambassadors"]
+    assert "broker" in section.sentences[0]

@@ -58,9 +58,13 @@ CHILD = textwrap.dedent(
             {"a": busy, "b": busy}, trials=100_000, seed=1, n_jobs=n_jobs),
         "sweep": lambda: sweep(build, {"x": [1, 2, 3, 4]}, trials=100_000,
                                seed=1, n_jobs=n_jobs),
+        "reach_of_everyone": lambda: referral.reach_of_everyone(
+            busy, samples=50_000_000, seed=1, n_jobs=n_jobs),
     }
     referral.spread(busy, trials=2, seed=1)  # compile before the clock starts
     referral.search(net, trials=1, seed=1, max_steps=5)
+    if what == "reach_of_everyone":
+        referral.reach_of_everyone(net, samples=10, seed=1)
     # a short first spread: the interrupt lands in the counterfactual re-runs
     first = referral.spread(busy, trials=60, seed=1) if what == "gatekeepers" else None
     print("READY", flush=True)
@@ -108,7 +112,15 @@ def _start(args, **kwargs):
 @pytest.mark.parametrize("n_jobs", [1, 2])
 @pytest.mark.parametrize(
     "what",
-    ["spread", "search", "other_people_cost", "gatekeepers", "compare", "sweep"],
+    [
+        "spread",
+        "search",
+        "other_people_cost",
+        "gatekeepers",
+        "compare",
+        "sweep",
+        "reach_of_everyone",
+    ],
 )
 def test_sigint_stops_the_run_and_leaves_python_alive(what, n_jobs):
     process, lines = _start([sys.executable, "-c", CHILD, what, str(n_jobs)])

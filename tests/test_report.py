@@ -9,6 +9,7 @@ import struct
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -20,7 +21,13 @@ CHROMIUM = os.environ.get("REFERRAL_CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture(scope="module")
 def results():
-    trials = {"spread": 200, "cost": 40, "gatekeepers": 40, "compare": 100}
+    trials = {
+        "spread": 200,
+        "cost": 40,
+        "gatekeepers": 40,
+        "compare": 100,
+        "ambassadors": 100,
+    }
     return report.demo_results(seed=0, trials=trials)
 
 
@@ -83,10 +90,12 @@ def test_folder_contents_and_self_contained_html(written):
         "gatekeepers.png",
         "weak_ties.png",
         "compare.png",
+        "ambassadors.csv",
+        "ambassadors.png",
     } <= names
     assert not [n for n in names if n.startswith(".")]  # no staging leftovers
     page = written.read_text()
-    assert page.count('src="data:image/png;base64,') == 5
+    assert page.count('src="data:image/png;base64,') == 6
     # nothing to fetch: no external scripts, styles, fonts or images
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "<script" not in page
@@ -101,6 +110,7 @@ def test_headline_in_plain_words(results):
         'The "other people" cost',
         "The threshold",
         "Gatekeepers",
+        "Who to ask",
         "Best intervention",
     ]
 
@@ -121,7 +131,7 @@ def test_report_round_trips_through_saved_tables(results, written, tmp_path):
     )
     assert report.headline(again) == report.headline(results)
     copy = report.write_report(again, tmp_path / "again")
-    assert copy.read_text().count("data:image/png;base64,") == 5
+    assert copy.read_text().count("data:image/png;base64,") == 6
 
 
 def test_opens_in_headless_chromium(written, tmp_path):
@@ -141,7 +151,7 @@ def test_opens_in_headless_chromium(written, tmp_path):
     text = dom.stdout
     assert "Reach: an opening reaches" in text
     assert "Best intervention" in text
-    assert text.count("<img") == 5
+    assert text.count("<img") == 6
     if shutil.which("file"):
         assert (
             "PNG image data"
@@ -159,7 +169,7 @@ def test_demo_headline_numbers_come_from_the_tables(results):
     t = results.tables
     lines = dict(
         zip(
-            ["reach", "funnel", "cost", "threshold", "gatekeepers", "best"],
+            ["reach", "funnel", "cost", "threshold", "gatekeepers", "who", "best"],
             report.headline(results),
             strict=True,
         )
@@ -333,9 +343,11 @@ def test_missing_sections_are_left_out_with_a_note(written, tmp_path):
         "Reach",
         "The funnel, per opening (means over trials)",
         'The "other people" cost',
+        "Who to ask",
     ]
     index = report.write_report(results, tmp_path / "out")
-    assert index.read_text().count("<img") == 2  # drop-off and weak ties
+    # drop-off, weak ties and who to ask (ambassadors.csv is still there)
+    assert index.read_text().count("<img") == 3
 
 
 def _formatted_cells(results):
@@ -359,6 +371,25 @@ def _formatted_cells(results):
         for _, row in keepers.iterrows():
             for column in ["counterfactual_loss", "loss_ci_low", "loss_ci_high"]:
                 out.add(_approx(row[column], row["loss_se"]))
+    asked = results.tables.get("ambassadors")
+    if asked is not None:  # who_to_ask_sentences: labels, one decimal, 95% CIs
+        from referral._stats import Z95
+
+        out |= {str(p) for p in [*asked["person"], *asked["degree_person"]]}
+        last = asked.iloc[-1]
+        out |= {str(int(last["n_targets"])), f"{last['reach'] / last['n_targets']:.0%}"}
+        for value, se in [("reach", "reach_se"), ("difference", "difference_se"),
+                          ("spread_reach", "spread_se")]:
+            v, e = float(last[value]), float(last[se])
+            out |= {f"{x:.1f}" for x in (v, abs(v), v - Z95 * e, v + Z95 * e)}
+            out |= {f"{x:+.1f}" for x in (v, v - Z95 * e, v + Z95 * e)}
+        out |= {f"{float(last['degree_reach']):.1f}"}
+        from referral.ambassadors import _percent
+
+        if np.isfinite(last["guarantee_ratio"]):
+            out.add(f"{last['guarantee_ratio']:.0%}")
+            out.add(_percent(last["guarantee_probability"]))
+        out.add(str(len(asked)))
     if "cost" in results.tables:
         fraction = results.tables["cost"]["sizeable_fraction"].iloc[0]
         out.add(f"{100 * fraction:.0f}%")
