@@ -98,7 +98,19 @@ def check_probability_array(
 
 
 class LargeRunWarning(UserWarning):
-    """A run will hold a lot of memory; the message names the estimate and the fix."""
+    """A run will hold a lot of memory; the message names the estimate and the fix.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", LargeRunWarning)  # make it an error
+    ...     try:
+    ...         warnings.warn("spread will hold about 2 GiB", LargeRunWarning)
+    ...     except LargeRunWarning as caught:
+    ...         print(caught)
+    spread will hold about 2 GiB
+    """
 
 
 #: above this a run warns up front (bytes)

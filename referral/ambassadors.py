@@ -246,7 +246,8 @@ def reach_of_everyone(
     Parameters
     ----------
     network : ReferralNetwork
-    targets : None, mapping, boolean mask or iterable of labels, optional
+        The people and ties.
+    targets : None, mapping, bool mask or iterable of labels, optional
         Whom the opening is for. ``None`` (default): the network's
         candidates. A mapping ``{attribute: value}`` selects the people whose
         attribute equals ``value`` (or is in it, if ``value`` is a list), e.g.
@@ -297,8 +298,8 @@ def reach_of_everyone(
 
     See Also
     --------
-    ambassadors : the best ``k`` people to ask together.
-    referral.spread : the forward simulation of one choice of posters.
+    ambassadors : The best ``k`` people to ask together.
+    referral.spread : The forward simulation of one choice of posters.
 
     Notes
     -----
@@ -549,8 +550,8 @@ def ambassadors(
 
     See Also
     --------
-    reach_of_everyone : every person's reach when posting alone.
-    referral.gatekeepers : the opposite question, who blocks.
+    reach_of_everyone : Every person's reach when posting alone.
+    referral.gatekeepers : The opposite question, who blocks.
 
     Notes
     -----
@@ -822,6 +823,7 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
     Returns
     -------
     str
+        The guarantee in words, from the table's last row.
 
     Examples
     --------

@@ -1483,6 +1483,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     gains : bool, default True
         Draw the marginal gains on a twin axis.
     ax : matplotlib.axes.Axes, optional
+        Where to draw; default the current Axes.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.plot` for the chosen people's
         line.

@@ -761,6 +761,7 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
     Returns
     -------
     ReferralNetwork
+        The network the TOML specification describes.
 
     Examples
     --------
