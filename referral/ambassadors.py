@@ -15,7 +15,7 @@ acts surely, so only the intermediaries need to act. Then, for any group
     expected targets reached by ``S`` = n_targets * P(S meets the RR set),
 
 exactly, and the share of samples met by ``S`` estimates it without bias.
-See :mod:`referral._engine.rr_kernel` for the draws.
+See ``referral._engine.rr_kernel`` for the draws.
 """
 
 from __future__ import annotations

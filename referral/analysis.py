@@ -448,7 +448,7 @@ class OtherPeopleCost:
 
     Build one with :func:`other_people_cost`, or from saved tables with
     :meth:`from_tables`. Every number in :meth:`sentence` is in
-    :meth:`table` or :attr:`curve`.
+    :meth:`table` or ``curve``.
 
     Attributes
     ----------
@@ -535,7 +535,7 @@ class OtherPeopleCost:
             - ``people_reached_mean``, ``_ci_low``, ``_ci_high``,
               ``people_reached_median``, ``sizeable_share``, ``_ci_low``,
               ``_ci_high``, ``candidates_reached_mean`` (float64): as in
-              :attr:`curve`, for the two simulated scenarios.
+              ``curve``, for the two simulated scenarios.
             - ``n_people``, ``sizeable_people``, ``sources``, ``trials``
               (int64), ``sizeable_fraction`` (float64) and ``acyclic``
               (bool: the network has no cycles, so no tipping point),
@@ -618,7 +618,7 @@ class OtherPeopleCost:
         """Where today's network sits relative to its threshold, in plain words.
 
         Built by :func:`referral.wording.threshold_sentence` from
-        :meth:`table` and :attr:`curve` alone: the typical (median) reach and
+        :meth:`table` and ``curve`` alone: the typical (median) reach and
         the share of openings that reach a sizeable part of the network
         first, then the simulated tipping point with its interval, then the
         analytic estimate, labelled as one.
@@ -626,7 +626,7 @@ class OtherPeopleCost:
         Returns
         -------
         str
-            The verdict, built from :meth:`table` and :attr:`curve` only.
+            The verdict, built from :meth:`table` and ``curve`` only.
 
         Examples
         --------
@@ -762,7 +762,7 @@ def other_people_cost(
     -------
     OtherPeopleCost
         Its :meth:`~OtherPeopleCost.table` and
-        :attr:`~OtherPeopleCost.curve` hold every number of its sentence.
+        ``curve`` hold every number of its sentence.
 
     Raises
     ------

@@ -375,8 +375,8 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     interval, is the people who would also have held it at that hop if
     everyone had passed it on (the "other people" cost, from the paired
     everyone-acts run of :func:`referral.analysis.dropoff`; absent when the
-    table has no ``cost`` column). Given a :func:`referral.analysis.
-    tie_offers` table instead, each bar is the tie-offers of that hop's
+    table has no ``cost`` column). Given a
+    :func:`referral.analysis.tie_offers` table instead, each bar is the tie-offers of that hop's
     holders by what became of them. For a search, each bar is the chains
     alive at that step, split into completed, passed on and lost, by cause.
 

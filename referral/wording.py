@@ -147,7 +147,7 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
         :meth:`referral.analysis.OtherPeopleCost.table` (``cost.csv`` in a
         report folder).
     curve : pandas.DataFrame
-        :attr:`referral.analysis.OtherPeopleCost.curve` (``cost_curve.csv``).
+        ``OtherPeopleCost.curve`` (``cost_curve.csv``).
 
     Returns
     -------
