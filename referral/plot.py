@@ -376,9 +376,10 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     everyone had passed it on (the "other people" cost, from the paired
     everyone-acts run of :func:`referral.analysis.dropoff`; absent when the
     table has no ``cost`` column). Given a
-    :func:`referral.analysis.tie_offers` table instead, each bar is the tie-offers of that hop's
-    holders by what became of them. For a search, each bar is the chains
-    alive at that step, split into completed, passed on and lost, by cause.
+    :func:`referral.analysis.tie_offers` table instead, each bar is the
+    tie-offers of that hop's holders by what became of them. For a search,
+    each bar is the chains alive at that step, split into completed, passed
+    on and lost, by cause.
 
     Parameters
     ----------
