@@ -123,18 +123,21 @@ def _search_funnel(steps: pd.DataFrame) -> pd.DataFrame:
     )
     losses = ["lost_did_not_act", "lost_dead_end", "lost_step_limit"]
     table["lost_total"] = table[losses].sum(axis=1)
-    total = table["lost_total"].to_numpy(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["did_not_act_share"] = np.where(
-            total > 0, table["lost_did_not_act"] / np.where(total > 0, total, 1),
-            np.nan,
-        )
-    lost = float(total.sum())
-    table.attrs["did_not_act_share"] = (
-        float(table["lost_did_not_act"].sum()) / lost if lost else np.nan
-    )
+    _add_non_actor_share(table, "did_not_act_share")
     table.attrs["kind"] = "search"
     return table
+
+
+def _add_non_actor_share(table: pd.DataFrame, column: str) -> None:
+    """Add ``column`` = ``lost_did_not_act / lost_total`` per row (NaN where
+    nothing was lost) and the same over all rows as ``attrs[column]``."""
+    total = table["lost_total"].to_numpy(np.float64)
+    lost_to_non_actors = table["lost_did_not_act"].to_numpy(np.float64)
+    share = np.full(len(table), np.nan)
+    np.divide(lost_to_non_actors, total, out=share, where=total > 0)
+    table[column] = share
+    lost = float(total.sum())
+    table.attrs[column] = float(lost_to_non_actors.sum()) / lost if lost else np.nan
 
 
 def _everyone_acts_run(result: SpreadResult, n_jobs=None) -> SpreadResult:
@@ -380,16 +383,7 @@ def tie_offers(result: SpreadResult | pd.DataFrame) -> pd.DataFrame:
     for column in names:
         table[column] = hops[f"{column}_mean"].to_numpy(np.float64)
     table["lost_total"] = table[_SPREAD_LOSSES].sum(axis=1)
-    total = table["lost_total"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["non_actor_share"] = np.where(
-            total > 0, table["lost_did_not_act"] / np.where(total > 0, total, 1),
-            np.nan,
-        )
-    lost = float(total.sum())
-    table.attrs["non_actor_share"] = (
-        float(table["lost_did_not_act"].sum()) / lost if lost else np.nan
-    )
+    _add_non_actor_share(table, "non_actor_share")
     table.attrs["kind"] = "offers"
     return table
 
