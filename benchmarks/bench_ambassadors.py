@@ -61,8 +61,9 @@ HERE = Path(__file__).resolve().parent
 def ba_network(n, m, w):
     G = nx.barabasi_albert_graph(n, m, seed=1)
     edges = np.array(G.edges(), dtype=np.int64)
-    net = from_arrays(n, edges[:, 0], edges[:, 1], strength=w, activity=1.0,
-                      candidates=np.arange(n))
+    net = from_arrays(
+        n, edges[:, 0], edges[:, 1], strength=w, activity=1.0, candidates=np.arange(n)
+    )
     return net, edges
 
 
@@ -81,8 +82,9 @@ def score(net, groups, trials, seed=1):
     rows = {}
     per_trial = {}
     for name, group in groups.items():
-        result = spread(net, list(group), trials=trials, seed=seed, record="reach",
-                        keep_chains=0)
+        result = spread(
+            net, list(group), trials=trials, seed=seed, record="reach", keep_chains=0
+        )
         reached = result.trials()["candidates_reached"].to_numpy(dtype=float)
         per_trial[name] = reached
         rows[name] = (reached.mean(), reached.std(ddof=1) / np.sqrt(trials))
@@ -107,8 +109,9 @@ def celf_cynetdiff(net, k, trials, seed):
 
     starts = array.array("I", net.indptr[:-1].astype(np.uint32).tobytes())
     edges = array.array("I", net.indices.astype(np.uint32).tobytes())
-    model = IndependentCascadeModel(starts, edges, activation_prob=float(
-        net.transmission[0]), rng=seed)
+    model = IndependentCascadeModel(
+        starts, edges, activation_prob=float(net.transmission[0]), rng=seed
+    )
     heap = []
     for v in range(net.n_people):
         gain = model.compute_marginal_gains([v], [], trials)[0]
@@ -130,24 +133,30 @@ def population_child(k):
     from referral.populations import community_population
 
     start = time.perf_counter()
-    net = community_population(1_000_000, strong_contacts=12, weak_contacts=8,
-                               seed=1)
+    net = community_population(1_000_000, strong_contacts=12, weak_contacts=8, seed=1)
     built = time.perf_counter() - start
     start = time.perf_counter()
     table = ambassadors(net, k, epsilon=0.1, check_trials=0, seed=1)
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-    print(json.dumps({
-        "build_s": built, "ambassadors_s": elapsed, "peak_gib": peak,
-        "people": net.n_people, "ties": net.n_ties,
-        "targets": int(table["n_targets"].iloc[0]),
-        "samples": int(table["samples"].iloc[0]),
-        "reach": float(table["reach"].iloc[-1]),
-        "reach_se": float(table["reach_se"].iloc[-1]),
-        "degree_reach": float(table["degree_reach"].iloc[-1]),
-        "difference": float(table["difference"].iloc[-1]),
-        "difference_se": float(table["difference_se"].iloc[-1]),
-    }))
+    print(
+        json.dumps(
+            {
+                "build_s": built,
+                "ambassadors_s": elapsed,
+                "peak_gib": peak,
+                "people": net.n_people,
+                "ties": net.n_ties,
+                "targets": int(table["n_targets"].iloc[0]),
+                "samples": int(table["samples"].iloc[0]),
+                "reach": float(table["reach"].iloc[-1]),
+                "reach_se": float(table["reach_se"].iloc[-1]),
+                "degree_reach": float(table["degree_reach"].iloc[-1]),
+                "difference": float(table["difference"].iloc[-1]),
+                "difference_se": float(table["difference_se"].iloc[-1]),
+            }
+        )
+    )
 
 
 def population_part(say, output=None):
@@ -155,45 +164,65 @@ def population_part(say, output=None):
     the saved stdout of an earlier ``--population-child`` run."""
     if output is None:
         output = subprocess.run(
-            [sys.executable, __file__, "--population-child"], capture_output=True,
-            text=True, check=True,
+            [sys.executable, __file__, "--population-child"],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     facts = json.loads(output.strip().splitlines()[-1])
-    say("## 4. community_population(1_000_000, strong_contacts=12, "
-        "weak_contacts=8, seed=1), Beta(2, 5) activity, k = 50")
+    say(
+        "## 4. community_population(1_000_000, strong_contacts=12, "
+        "weak_contacts=8, seed=1), Beta(2, 5) activity, k = 50"
+    )
     say()
-    say("| people | ties | targets | selection samples | ambassadors time (s) "
-        "| peak RSS (GiB) | reach (± se) | highest-degree reach | difference |")
+    say(
+        "| people | ties | targets | selection samples | ambassadors time (s) "
+        "| peak RSS (GiB) | reach (± se) | highest-degree reach | difference |"
+    )
     say("|---|---|---|---|---|---|---|---|---|")
-    say(f"| {facts['people']:,} | {facts['ties']:,} | {facts['targets']:,} | "
+    say(
+        f"| {facts['people']:,} | {facts['ties']:,} | {facts['targets']:,} | "
         f"{facts['samples']:,} | {facts['ambassadors_s']:.1f} | "
         f"{facts['peak_gib']:.2f} | {facts['reach']:.1f} ± "
         f"{facts['reach_se']:.1f} | {facts['degree_reach']:.1f} | "
-        f"{facts['difference']:+.1f} ± {facts['difference_se']:.1f} |")
+        f"{facts['difference']:+.1f} ± {facts['difference_se']:.1f} |"
+    )
     say()
-    say(f"Building the population took {facts['build_s']:.1f} s (not "
-        f"included); peak RSS is the child process's, network included.")
-
+    say(
+        f"Building the population took {facts['build_s']:.1f} s (not "
+        f"included); peak RSS is the child process's, network included."
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--n", type=int, default=100_000,
-                        help="people in part 1's BA graph (part 3 always uses "
-                        "100,000)")
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=100_000,
+        help="people in part 1's BA graph (part 3 always uses 100,000)",
+    )
     parser.add_argument("--score-trials", type=int, default=2000)
     parser.add_argument("--celf-trials", type=int, default=100)
     parser.add_argument("--samples", type=int, default=100_000)
     parser.add_argument("--skip-population", action="store_true")
     parser.add_argument("--skip-pynetim", action="store_true")
-    parser.add_argument("--only-population", action="store_true",
-                        help="run part 4 alone and append it to the results file")
-    parser.add_argument("--population-output", type=Path, default=None,
-                        help="with --only-population: the saved output of a "
-                        "--population-child run, instead of running it")
-    parser.add_argument("--population-child", action="store_true",
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only-population",
+        action="store_true",
+        help="run part 4 alone and append it to the results file",
+    )
+    parser.add_argument(
+        "--population-output",
+        type=Path,
+        default=None,
+        help="with --only-population: the saved output of a "
+        "--population-child run, instead of running it",
+    )
+    parser.add_argument(
+        "--population-child", action="store_true", help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.population_child:
         population_child(50)
@@ -207,8 +236,10 @@ def main(argv=None):
 
     say("# ambassadors and reach_of_everyone")
     say()
-    say(f"Python {platform.python_version()}, {os.cpu_count()} cores (shared "
-        f"with other jobs: timings are noisy), {time.strftime('%Y-%m-%d %H:%M')}.")
+    say(
+        f"Python {platform.python_version()}, {os.cpu_count()} cores (shared "
+        f"with other jobs: timings are noisy), {time.strftime('%Y-%m-%d %H:%M')}."
+    )
     say()
 
     if args.only_population:
@@ -233,12 +264,15 @@ def main(argv=None):
     ours_set = theirs_set = None
     table = None
     for r in range(args.repeats):
-        elapsed, table = timed(ambassadors, net, k, epsilon=epsilon,
-                               check_trials=0, seed=r + 1, n_jobs=1)
+        elapsed, table = timed(
+            ambassadors, net, k, epsilon=epsilon, check_trials=0, seed=r + 1, n_jobs=1
+        )
         ours_t.append(elapsed)
         ours_set = sorted(table["id"].tolist())
-        say(f"- repeat {r}: ambassadors {elapsed:.1f} s "
-            f"({table['samples'].iloc[0]:,} selection samples)")
+        say(
+            f"- repeat {r}: ambassadors {elapsed:.1f} s "
+            f"({table['samples'].iloc[0]:,} selection samples)"
+        )
         if not args.skip_pynetim:
             elapsed, theirs_set = timed(run_pynetim, edges, w, k, epsilon, r + 1)
             theirs_t.append(elapsed)
@@ -250,15 +284,22 @@ def main(argv=None):
     groups["highest degree"] = sorted(top.tolist())
     rows, per_trial = score(net, groups, args.score_trials)
     say()
-    say(f"## 1. IMM on barabasi_albert_graph({args.n:_}, 5), w = {w}, activity 1, "
-        f"k = {k}, epsilon = {epsilon}, one thread")
+    say(
+        f"## 1. IMM on barabasi_albert_graph({args.n:_}, 5), w = {w}, activity 1, "
+        f"k = {k}, epsilon = {epsilon}, one thread"
+    )
     say()
-    say("| code | median time (s) | runs (s) | time ratio vs pynetim | "
-        "spread reach (mean ± se) | paired difference vs ambassadors |")
+    say(
+        "| code | median time (s) | runs (s) | time ratio vs pynetim | "
+        "spread reach (mean ± se) | paired difference vs ambassadors |"
+    )
     say("|---|---|---|---|---|---|")
     base = statistics.median(theirs_t) if theirs_t else float("nan")
-    for name, times in [("ambassadors", ours_t), ("pynetim IMM", theirs_t),
-                        ("highest degree", [])]:
+    for name, times in [
+        ("ambassadors", ours_t),
+        ("pynetim IMM", theirs_t),
+        ("highest degree", []),
+    ]:
         if name not in rows:
             continue
         mean, se = rows[name]
@@ -267,16 +308,20 @@ def main(argv=None):
         median = statistics.median(times) if times else float("nan")
         runs = ", ".join(f"{t:.1f}" for t in times)
         ratio = base / median if times and theirs_t else float("nan")
-        say(f"| {name} | {median:.1f} | {runs} | {ratio:.2f}x | "
-            f"{mean:.1f} ± {se:.1f} | {diff_text} |")
+        say(
+            f"| {name} | {median:.1f} | {runs} | {ratio:.2f}x | "
+            f"{mean:.1f} ± {se:.1f} | {diff_text} |"
+        )
     say()
-    say(f"Reach scored by `spread` with seed 1, {args.score_trials} trials, the "
+    say(
+        f"Reach scored by `spread` with seed 1, {args.score_trials} trials, the "
         f"same trials for every set (common random numbers). The last "
         f"ambassadors run's own estimate: {table['reach'].iloc[-1]:.1f} ± "
         f"{table['reach_se'].iloc[-1]:.1f}. `ambassadors` draws fresh samples "
         f"for its final pick (Chen 2018) and measures the pick on a third "
         f"independent set; pynetim reuses its first-phase samples and does not "
-        f"measure.")
+        f"measure."
+    )
     say()
 
     # 2. against cynetdiff CELF greedy on 10k
@@ -284,17 +329,25 @@ def main(argv=None):
     net10, _ = ba_network(10_000, 5, w)
     ours10, celf10 = [], []
     for r in range(args.repeats):
-        elapsed, t10 = timed(ambassadors, net10, k2, epsilon=epsilon,
-                             check_trials=0, seed=r + 1, n_jobs=1)
+        elapsed, t10 = timed(
+            ambassadors,
+            net10,
+            k2,
+            epsilon=epsilon,
+            check_trials=0,
+            seed=r + 1,
+            n_jobs=1,
+        )
         ours10.append(elapsed)
         try:
-            elapsed, chosen = timed(celf_cynetdiff, net10, k2, args.celf_trials,
-                                    r + 1)
+            elapsed, chosen = timed(celf_cynetdiff, net10, k2, args.celf_trials, r + 1)
             celf10.append(elapsed)
         except ImportError:
             chosen = None
-        say(f"- repeat {r}: ambassadors {ours10[-1]:.1f} s, cynetdiff CELF "
-            f"{celf10[-1] if celf10 else float('nan'):.1f} s")
+        say(
+            f"- repeat {r}: ambassadors {ours10[-1]:.1f} s, cynetdiff CELF "
+            f"{celf10[-1] if celf10 else float('nan'):.1f} s"
+        )
     groups = {"ambassadors": t10["id"].tolist()}
     if chosen is not None:
         groups["cynetdiff CELF"] = chosen
@@ -302,8 +355,10 @@ def main(argv=None):
     say()
     say(f"## 2. Greedy on barabasi_albert_graph(10_000, 5), w = {w}, k = {k2}")
     say()
-    say("| code | median time (s) | time ratio vs cynetdiff CELF | spread reach "
-        "(mean ± se) | paired difference vs ambassadors |")
+    say(
+        "| code | median time (s) | time ratio vs cynetdiff CELF | spread reach "
+        "(mean ± se) | paired difference vs ambassadors |"
+    )
     say("|---|---|---|---|---|")
     base = statistics.median(celf10) if celf10 else float("nan")
     for name, times in [("ambassadors", ours10), ("cynetdiff CELF", celf10)]:
@@ -313,12 +368,16 @@ def main(argv=None):
         diff = per_trial[name] - per_trial["ambassadors"]
         diff_text = "" if name == "ambassadors" else paired(diff)
         median = statistics.median(times)
-        say(f"| {name} | {median:.1f} | {base / median:.2f}x | {mean:.1f} ± "
-            f"{se:.1f} | {diff_text} |")
+        say(
+            f"| {name} | {median:.1f} | {base / median:.2f}x | {mean:.1f} ± "
+            f"{se:.1f} | {diff_text} |"
+        )
     say()
-    say(f"CELF evaluates each marginal gain with {args.celf_trials} cynetdiff "
+    say(
+        f"CELF evaluates each marginal gain with {args.celf_trials} cynetdiff "
         f"trials (no guarantee; the Monte Carlo error of each gain is about "
-        f"1/sqrt({args.celf_trials}) of its spread).")
+        f"1/sqrt({args.celf_trials}) of its spread)."
+    )
     say()
 
     # 3. reach_of_everyone against 1,000 forward trials from one person
@@ -326,26 +385,41 @@ def main(argv=None):
         net, edges = ba_network(100_000, 5, w)
     everyone_t, forward_t = [], []
     for _ in range(args.repeats):
-        elapsed, everyone = timed(reach_of_everyone, net, samples=args.samples,
-                                  seed=1, n_jobs=1)
+        elapsed, everyone = timed(
+            reach_of_everyone, net, samples=args.samples, seed=1, n_jobs=1
+        )
         everyone_t.append(elapsed)
-        elapsed, one = timed(spread, net, [0], trials=1000, seed=1,
-                             record="reach", keep_chains=0, n_jobs=1)
+        elapsed, one = timed(
+            spread,
+            net,
+            [0],
+            trials=1000,
+            seed=1,
+            record="reach",
+            keep_chains=0,
+            n_jobs=1,
+        )
         forward_t.append(elapsed)
     forward = one.summary().set_index("measure").loc["candidates_reached"]
     say("## 3. Everyone's reach at once, 100k graph")
     say()
     say("| what | median time (s) | person 0's reach (mean ± se) |")
     say("|---|---|---|")
-    say(f"| reach_of_everyone, {args.samples:,} samples, all 100,000 people | "
+    say(
+        f"| reach_of_everyone, {args.samples:,} samples, all 100,000 people | "
         f"{statistics.median(everyone_t):.1f} | {everyone['reach'].iloc[0]:.1f} ± "
-        f"{everyone['reach_se'].iloc[0]:.1f} |")
-    say(f"| spread, 1,000 trials from person 0 | {statistics.median(forward_t):.1f}"
-        f" | {forward['mean']:.1f} ± {forward['se']:.1f} |")
+        f"{everyone['reach_se'].iloc[0]:.1f} |"
+    )
+    say(
+        f"| spread, 1,000 trials from person 0 | {statistics.median(forward_t):.1f}"
+        f" | {forward['mean']:.1f} ± {forward['se']:.1f} |"
+    )
     say()
-    say(f"Ratio (spread time / reach_of_everyone time): "
+    say(
+        f"Ratio (spread time / reach_of_everyone time): "
         f"{statistics.median(forward_t) / statistics.median(everyone_t):.2f}. "
-        f"Median reach_se over all people: {everyone['reach_se'].median():.2f}.")
+        f"Median reach_se over all people: {everyone['reach_se'].median():.2f}."
+    )
     say()
 
     # 4. the 1M population

@@ -143,8 +143,12 @@ def run_bare(net, trials, seed, n_jobs):
     bare_cascades(*args, 0, 1, seed, sizes)  # compile
     start = time.perf_counter()
     with ThreadPoolExecutor(n_jobs) as pool:
-        list(pool.map(lambda k: bare_cascades(*args, bounds[k], bounds[k + 1],
-                                              seed, sizes), range(n_jobs)))
+        list(
+            pool.map(
+                lambda k: bare_cascades(*args, bounds[k], bounds[k + 1], seed, sizes),
+                range(n_jobs),
+            )
+        )
     return time.perf_counter() - start, sizes.astype(np.float64)
 
 
@@ -214,8 +218,9 @@ def acting_ties(result):
 
 def run_spread(net, p, trials, seed, *, record, n_jobs):
     start = time.perf_counter()
-    result = spread(net, [0], trials=trials, record=record, n_jobs=n_jobs,
-                    keep_chains=0, seed=seed)
+    result = spread(
+        net, [0], trials=trials, record=record, n_jobs=n_jobs, keep_chains=0, seed=seed
+    )
     elapsed = time.perf_counter() - start
     return elapsed, result.trial_stats[:, 0].astype(np.float64)
 
@@ -248,9 +253,7 @@ def parallel_capacity():
     n = 100_000_000
     one = min(_timed(lambda: spin(n)) for _ in range(3))
     with ThreadPoolExecutor(2) as pool:
-        two = min(
-            _timed(lambda: list(pool.map(spin, [n, n]))) for _ in range(3)
-        )
+        two = min(_timed(lambda: list(pool.map(spin, [n, n]))) for _ in range(3))
     return 2 * one / two
 
 
@@ -270,12 +273,14 @@ def population_run(trials, n_jobs, repeats=1):
     from referral.populations import community_population
 
     start = time.perf_counter()
-    net = community_population(1_000_000, strong_contacts=12, weak_contacts=8,
-                               seed=1)
+    net = community_population(1_000_000, strong_contacts=12, weak_contacts=8, seed=1)
     build = time.perf_counter() - start
-    out = {"people": net.n_people, "ties": net.n_ties, "build_s": build,
-           "build_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-           / 2**20}
+    out = {
+        "people": net.n_people,
+        "ties": net.n_ties,
+        "build_s": build,
+        "build_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+    }
     spread(net, trials=2, seed=0)  # load the compiled kernel
     spread_s, bare_s = [], []
     for rep in range(repeats):  # interleaved
@@ -306,8 +311,14 @@ def bench_ba(args, n_nodes, lines):
     slow_codes = n_nodes <= 100_000 and not args.skip_slow
     small = {0.05: 1.0, 0.15: 0.1}  # share of --trials for the slow codes
     for p in [0.05, 0.15]:
-        net = from_arrays(n_nodes, edges[:, 0], edges[:, 1],
-                          strength=1.0, transmission=p, activity=1.0)
+        net = from_arrays(
+            n_nodes,
+            edges[:, 0],
+            edges[:, 1],
+            strength=1.0,
+            transmission=p,
+            activity=1.0,
+        )
         spread(net, [0], trials=2, seed=0)
         spread(net, [0], trials=2, seed=0, record="reach")
         trials = max(20, args.trials * 100_000 // n_nodes)  # fewer when large
@@ -316,11 +327,14 @@ def bench_ba(args, n_nodes, lines):
         acting = acting_ties(check)
         fast = {
             "spread (a) hops+parents, 1 core": partial(
-                run_spread, net, p, record="reach", n_jobs=1),
+                run_spread, net, p, record="reach", n_jobs=1
+            ),
             "spread (b) hops+parents, n_jobs=2": partial(
-                run_spread, net, p, record="reach", n_jobs=2),
+                run_spread, net, p, record="reach", n_jobs=2
+            ),
             "spread (c) full bookkeeping, 1 core": partial(
-                run_spread, net, p, record="full", n_jobs=1),
+                run_spread, net, p, record="full", n_jobs=1
+            ),
             "cynetdiff IC": partial(run_cynetdiff, net, p),
         }
         times = {}
@@ -351,8 +365,11 @@ def bench_ba(args, n_nodes, lines):
             per_run = len(sizes[name][0])
             rate = per_run * visits / median[name]
             honest = per_run * acting / median[name]
-            z_text = "ref" if name.startswith("spread (a)") else (
-                f"{z_score(got, reference):+.2f}")
+            z_text = (
+                "ref"
+                if name.startswith("spread (a)")
+                else (f"{z_score(got, reference):+.2f}")
+            )
             lines.append(
                 f"| {n_nodes:,} | {p} | {name} | {per_run} | {median[name]:.3f} "
                 f"| {got.mean():.0f} | {rate / 1e6:.1f} | {honest / 1e6:.1f} "
@@ -364,25 +381,42 @@ def bench_ba(args, n_nodes, lines):
 # ---------------------------------------------------------------------- main
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=200,
-                        help="trials for spread and cynetdiff on BA(100k, 5); "
-                        "scaled down in proportion on larger graphs (min 20)")
+    parser.add_argument(
+        "--trials",
+        type=int,
+        default=200,
+        help="trials for spread and cynetdiff on BA(100k, 5); "
+        "scaled down in proportion on larger graphs (min 20)",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--population-trials", type=int, default=1000)
     parser.add_argument("--population-jobs", type=int, default=2)
     parser.add_argument("--population-repeats", type=int, default=1)
-    parser.add_argument("--ba-nodes", type=int, nargs="+", default=[100_000],
-                        help="BA sizes; the slow codes run on 100,000 only")
-    parser.add_argument("--skip-slow", action="store_true",
-                        help="skip EoN, NDlib and plain Python")
+    parser.add_argument(
+        "--ba-nodes",
+        type=int,
+        nargs="+",
+        default=[100_000],
+        help="BA sizes; the slow codes run on 100,000 only",
+    )
+    parser.add_argument(
+        "--skip-slow", action="store_true", help="skip EoN, NDlib and plain Python"
+    )
     parser.add_argument("--skip-population", action="store_true")
-    parser.add_argument("--population-child", action="store_true",
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--population-child", action="store_true", help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.population_child:
-        print(json.dumps(population_run(args.population_trials,
-                                        args.population_jobs,
-                                        args.population_repeats)))
+        print(
+            json.dumps(
+                population_run(
+                    args.population_trials,
+                    args.population_jobs,
+                    args.population_repeats,
+                )
+            )
+        )
         return 0
 
     lines = [
@@ -413,11 +447,20 @@ def main(argv=None):
         bench_ba(args, n_nodes, lines)
     if not args.skip_population:
         child = subprocess.run(
-            [sys.executable, __file__, "--population-child",
-             "--population-trials", str(args.population_trials),
-             "--population-jobs", str(args.population_jobs),
-             "--population-repeats", str(args.population_repeats)],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--population-child",
+                "--population-trials",
+                str(args.population_trials),
+                "--population-jobs",
+                str(args.population_jobs),
+                "--population-repeats",
+                str(args.population_repeats),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         pop = json.loads(child.stdout.strip().splitlines()[-1])
         seconds, bare = pop["seconds"], pop["bare_seconds"]
@@ -437,8 +480,7 @@ def main(argv=None):
             f"{pop['acting_ties'] / args.population_trials / 1e6:.2f} M ties of "
             f"acting people.",
             "",
-            "| code | time (s) | M edge-visits/s | M acting ties/s "
-            "| vs bare kernel |",
+            "| code | time (s) | M edge-visits/s | M acting ties/s | vs bare kernel |",
             "|---|---|---|---|---|",
             f"| spread, full bookkeeping | {seconds:.1f} "
             f"| {pop['edge_visits'] / seconds / 1e6:.1f} "

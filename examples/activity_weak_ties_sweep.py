@@ -37,19 +37,26 @@ def sweep(weak_contacts, multipliers, *, people, trials, seed):
     """One row per (weak-tie density, multiplier): mean reach and its se."""
     rows = []
     for weak in weak_contacts:
-        net = community_population(people, weak_contacts=weak, n_recruiters=1,
-                                   seed=seed)
+        net = community_population(
+            people, weak_contacts=weak, n_recruiters=1, seed=seed
+        )
         for m in multipliers:
-            result = referral.spread(scale_activity(net, m, warn=False),
-                                     trials=trials, record="reach", seed=seed)
+            result = referral.spread(
+                scale_activity(net, m, warn=False),
+                trials=trials,
+                record="reach",
+                seed=seed,
+            )
             s = result.summary().set_index("measure")
-            rows.append({
-                "weak_contacts": weak,
-                "multiplier": m,
-                "mean_activity": float(np.minimum(net.activity * m, 1).mean()),
-                "people_reached": s.loc["people_reached", "mean"],
-                "se": s.loc["people_reached", "se"],
-            })
+            rows.append(
+                {
+                    "weak_contacts": weak,
+                    "multiplier": m,
+                    "mean_activity": float(np.minimum(net.activity * m, 1).mean()),
+                    "people_reached": s.loc["people_reached", "mean"],
+                    "se": s.loc["people_reached", "se"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -63,31 +70,52 @@ def main(argv=None):
     args.outdir.mkdir(parents=True, exist_ok=True)
 
     multipliers = np.linspace(0.5, 3.0, 6 if QUICK else 11)
-    table = sweep([0, 2, 4, 8], multipliers, people=args.people,
-                  trials=args.trials, seed=args.seed)
+    table = sweep(
+        [0, 2, 4, 8],
+        multipliers,
+        people=args.people,
+        trials=args.trials,
+        seed=args.seed,
+    )
     print(table.round(2).to_string(index=False))
 
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     colors = plt.cm.viridis(np.linspace(0.05, 0.85, 4))
-    for color, (weak, rows) in zip(colors, table.groupby("weak_contacts"),
-                                   strict=True):
+    for color, (weak, rows) in zip(colors, table.groupby("weak_contacts"), strict=True):
         x = rows["mean_activity"].to_numpy()
         y = rows["people_reached"].to_numpy()
         band = 1.96 * rows["se"].to_numpy()
-        ax.plot(x, y, marker="o", markersize=4, color=color,
-                label=f"{weak:g} weak ties per person")
-        ax.fill_between(x, y - band, y + band, color=color, alpha=0.2,
-                        linewidth=0)
+        ax.plot(
+            x,
+            y,
+            marker="o",
+            markersize=4,
+            color=color,
+            label=f"{weak:g} weak ties per person",
+        )
+        ax.fill_between(x, y - band, y + band, color=color, alpha=0.2, linewidth=0)
     ax.axvline(0.29, color="#555555", linestyle=":", linewidth=1)
-    ax.annotate("typical activity\n(Beta(2, 5) mean)", (0.29, 0.95),
-                xycoords=("data", "axes fraction"), xytext=(4, 0),
-                textcoords="offset points", va="top", fontsize="small",
-                color="#555555")
+    ax.annotate(
+        "typical activity\n(Beta(2, 5) mean)",
+        (0.29, 0.95),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="top",
+        fontsize="small",
+        color="#555555",
+    )
     ax.set_xlabel("mean activity (chance a person passes the opening on)")
     ax.set_ylabel(f"people reached of {args.people:,} (mean per trial)")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small",
-              borderaxespad=0, title="bands: 95% CI", title_fontsize="small")
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize="small",
+        borderaxespad=0,
+        title="bands: 95% CI",
+        title_fontsize="small",
+    )
     ax.set_title("Reach against activity, by weak-tie density")
     fig.savefig(args.outdir / "sweep.png", dpi=100)
     plt.close(fig)

@@ -47,8 +47,11 @@ def main(argv=None):
     net = datasets.email_eu_core()
     result = referral.spread(net, trials=args.trials, seed=args.seed)
     keepers = referral.gatekeepers(net, result, top=args.top)
-    print(keepers[["rank", "person", "chain_share", "counterfactual_loss"]]
-          .round(3).to_string(index=False))
+    print(
+        keepers[["rank", "person", "chain_share", "counterfactual_loss"]]
+        .round(3)
+        .to_string(index=False)
+    )
 
     scenarios = {
         "today": net,
@@ -56,8 +59,11 @@ def main(argv=None):
         f"train top {args.top}": boost_activity(net, keepers["person"], to=0.9),
     }
     table = referral.compare(scenarios, trials=args.trials, seed=args.seed)
-    print(table[["scenario", "measure", "mean", "diff", "diff_ci_low",
-                 "diff_ci_high"]].round(2).to_string(index=False))
+    print(
+        table[["scenario", "measure", "mean", "diff", "diff_ci_low", "diff_ci_high"]]
+        .round(2)
+        .to_string(index=False)
+    )
 
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     plot_gatekeepers(keepers, ax=ax)

@@ -36,22 +36,24 @@ POLICIES = ["greedy", "random", "strongest", "weak-first"]
 def main(argv=None):
     parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("outdir", type=Path, help="folder to write the PNGs to")
-    parser.add_argument("--trials", type=int, default=10 if QUICK else 100,
-                        help="chains per candidate")
+    parser.add_argument(
+        "--trials", type=int, default=10 if QUICK else 100, help="chains per candidate"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
 
     net = datasets.email_eu_core()
     results = {
-        policy: referral.search(net, policy=policy, trials=args.trials,
-                                seed=args.seed)
+        policy: referral.search(net, policy=policy, trials=args.trials, seed=args.seed)
         for policy in POLICIES
     }
     for policy, result in results.items():
         s = result.summary().set_index("measure")["estimate"]
-        print(f"{policy:>10}: completion {s['completion_rate']:.3f}, "
-              f"mean length {s['mean_length']:.2f}")
+        print(
+            f"{policy:>10}: completion {s['completion_rate']:.3f}, "
+            f"mean length {s['mean_length']:.2f}"
+        )
 
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     plot_attrition(results, completed=False, ax=ax)

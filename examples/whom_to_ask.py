@@ -46,12 +46,21 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("outdir", type=Path, nargs="?", help="folder for the PNGs")
     parser.add_argument("--out", type=Path, default=None, help="same as OUTDIR")
-    parser.add_argument("-k", type=int, default=3 if QUICK else 10,
-                        help="how many people to ask")
-    parser.add_argument("--trials", type=int, default=100 if QUICK else 1000,
-                        help="forward spread trials per checked group")
-    parser.add_argument("--samples", type=int, default=5000 if QUICK else 100_000,
-                        help="reverse-reachable samples for everyone's reach")
+    parser.add_argument(
+        "-k", type=int, default=3 if QUICK else 10, help="how many people to ask"
+    )
+    parser.add_argument(
+        "--trials",
+        type=int,
+        default=100 if QUICK else 1000,
+        help="forward spread trials per checked group",
+    )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=5000 if QUICK else 100_000,
+        help="reverse-reachable samples for everyone's reach",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     outdir = args.out or args.outdir or Path("whom-to-ask")
@@ -61,17 +70,36 @@ def main(argv=None):
     net = datasets.email_eu_core()
     candidates = list(net.labels[net.candidates])
 
-    everyone = referral.reach_of_everyone(net, samples=args.samples,
-                                          seed=args.seed)
-    print(everyone.sort_values("reach", ascending=False).head(10)
-          .round(2).to_string(index=False))
+    everyone = referral.reach_of_everyone(net, samples=args.samples, seed=args.seed)
+    print(
+        everyone.sort_values("reach", ascending=False)
+        .head(10)
+        .round(2)
+        .to_string(index=False)
+    )
 
-    table = referral.ambassadors(net, args.k, exclude=candidates,
-                                 epsilon=epsilon, check_trials=args.trials,
-                                 seed=args.seed)
-    columns = ["rank", "person", "degree", "gain", "reach", "reach_se",
-               "degree_person", "degree_reach", "difference", "difference_se",
-               "spread_reach", "spread_se"]
+    table = referral.ambassadors(
+        net,
+        args.k,
+        exclude=candidates,
+        epsilon=epsilon,
+        check_trials=args.trials,
+        seed=args.seed,
+    )
+    columns = [
+        "rank",
+        "person",
+        "degree",
+        "gain",
+        "reach",
+        "reach_se",
+        "degree_person",
+        "degree_reach",
+        "difference",
+        "difference_se",
+        "spread_reach",
+        "spread_se",
+    ]
     print(table[columns].round(2).to_string(index=False))
     for line in who_to_ask_sentences(table):
         print(line)
@@ -83,11 +111,21 @@ def main(argv=None):
 
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     chosen = everyone["person"].isin(table["person"])
-    ax.scatter(everyone["degree"] + 1, everyone["reach"], s=8, alpha=0.5,
-               color="#7f7f7f", label="everyone (posting alone)")
-    ax.scatter(everyone.loc[chosen, "degree"] + 1,
-               everyone.loc[chosen, "reach"], s=30, color="#1f77b4",
-               label="people chosen")
+    ax.scatter(
+        everyone["degree"] + 1,
+        everyone["reach"],
+        s=8,
+        alpha=0.5,
+        color="#7f7f7f",
+        label="everyone (posting alone)",
+    )
+    ax.scatter(
+        everyone.loc[chosen, "degree"] + 1,
+        everyone.loc[chosen, "reach"],
+        s=30,
+        color="#1f77b4",
+        label="people chosen",
+    )
     ax.set_xscale("log")
     ax.set_xlabel("contacts + 1 (log scale)")
     ax.set_ylabel("candidates reached posting alone (expected)")
@@ -98,9 +136,15 @@ def main(argv=None):
 
     # a pool: everyone in the largest department
     pool = int(np.argmax(np.bincount(net.community.astype(int))))
-    targeted = referral.ambassadors(net, args.k, targets={"community": pool},
-                                    exclude=candidates, epsilon=epsilon,
-                                    check_trials=args.trials, seed=args.seed)
+    targeted = referral.ambassadors(
+        net,
+        args.k,
+        targets={"community": pool},
+        exclude=candidates,
+        epsilon=epsilon,
+        check_trials=args.trials,
+        seed=args.seed,
+    )
     print(f"department {pool}: {targeted['n_targets'].iloc[0]} people")
     for line in who_to_ask_sentences(targeted):
         print(line)

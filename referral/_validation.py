@@ -168,8 +168,7 @@ def check_memory(nbytes: float, *, function: str, what: str, advice: str) -> Non
         )
     if nbytes > WARN_BYTES:
         warnings.warn(
-            f"{function} will hold about {format_bytes(nbytes)} for {what}. "
-            f"{advice}",
+            f"{function} will hold about {format_bytes(nbytes)} for {what}. {advice}",
             LargeRunWarning,
             stacklevel=3,
         )

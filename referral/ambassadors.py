@@ -184,8 +184,18 @@ def _engine_args(network, target_ids):
     )
 
 
-def _draw_sets(network, target_ids, eligible, key, start, stop, workers, progress,
-               description, cancel):
+def _draw_sets(
+    network,
+    target_ids,
+    eligible,
+    key,
+    start,
+    stop,
+    workers,
+    progress,
+    description,
+    cancel,
+):
     """RR samples ``start .. stop - 1`` as CSR ``(set_ptr, members)``."""
     args = _engine_args(network, target_ids)
     blocks = _blocks(stop - start, workers, progress, start=start)
@@ -193,8 +203,9 @@ def _draw_sets(network, target_ids, eligible, key, start, stop, workers, progres
     def work(a, b):
         return rr_sets_block(*args, eligible, key, a, b, cancel)
 
-    outputs = run_blocks(work, blocks, workers, cancel=cancel, progress=progress,
-                         description=description)
+    outputs = run_blocks(
+        work, blocks, workers, cancel=cancel, progress=progress, description=description
+    )
     sizes = np.concatenate([out[0] for out in outputs])
     members = np.concatenate([out[1] for out in outputs])
     return sizes, members
@@ -625,9 +636,7 @@ def ambassadors(
     cancel = new_cancel_flag()
     eligible_u8 = eligible.astype(np.bool_)
 
-    eps1, lambda1, lambda2 = imm_sample_sizes(
-        n_targets, n_eligible, k, epsilon, delta
-    )
+    eps1, lambda1, lambda2 = imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta)
     capped = False
 
     # phase 1: a lower bound on the best reach
@@ -643,8 +652,16 @@ def ambassadors(
             wanted, capped = max_samples, True
         if wanted > store.count:
             sizes, members = _draw_sets(
-                network, target_ids, eligible_u8, key1, store.count, wanted,
-                workers, progress, f"{fn} (bound {i})", cancel,
+                network,
+                target_ids,
+                eligible_u8,
+                key1,
+                store.count,
+                wanted,
+                workers,
+                progress,
+                f"{fn} (bound {i})",
+                cancel,
             )
             store.extend(sizes, members)
         set_ptr, members = store.csr()
@@ -669,8 +686,16 @@ def ambassadors(
         theta, capped = max_samples, True
     key2 = base_key(entropy, _PHASE_SELECTION)
     sizes, members = _draw_sets(
-        network, target_ids, eligible_u8, key2, 0, theta, workers, progress,
-        f"{fn} (selection)", cancel,
+        network,
+        target_ids,
+        eligible_u8,
+        key2,
+        0,
+        theta,
+        workers,
+        progress,
+        f"{fn} (selection)",
+        cancel,
     )
     set_ptr = np.zeros(theta + 1, dtype=np.int64)
     np.cumsum(sizes, out=set_ptr[1:])
@@ -697,8 +722,14 @@ def ambassadors(
             *args, rank_a, rank_b, key3, start, stop, first_a, first_b, cancel
         )
 
-    run_blocks(work, _blocks(measured, workers, progress), workers, cancel=cancel,
-               progress=progress, description=f"{fn} (measure)")
+    run_blocks(
+        work,
+        _blocks(measured, workers, progress),
+        workers,
+        cancel=cancel,
+        progress=progress,
+        description=f"{fn} (measure)",
+    )
     table = _measure(first_a, first_b, k, n_targets)
 
     spread_columns = _spread_check(
@@ -716,8 +747,12 @@ def ambassadors(
         "degree_person": labels[by_degree],
         **{
             name: table[name]
-            for name in ("degree_reach", "degree_reach_se", "difference",
-                         "difference_se")
+            for name in (
+                "degree_reach",
+                "degree_reach_se",
+                "difference",
+                "difference_se",
+            )
         },
         **spread_columns,
         "n_targets": np.full(k, n_targets, dtype=np.int64),
@@ -780,8 +815,12 @@ def _spread_check(network, mask, picks, by_degree, trials, entropy, workers):
     k = len(picks)
     columns = {
         name: np.full(k, np.nan)
-        for name in ("spread_reach", "spread_se", "degree_spread_reach",
-                     "degree_spread_se")
+        for name in (
+            "spread_reach",
+            "spread_se",
+            "degree_spread_reach",
+            "degree_spread_se",
+        )
     }
     if trials == 0:
         return columns
@@ -914,9 +953,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         f"Ask {names}: expected to reach {reach:.1f} of {n_targets} {unit} "
         f"({reach / n_targets:.0%}; {interval(reach, reach_se)})."
     ]
-    group = (
-        "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
-    )
+    group = "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
     if set(table["person"]) == set(table["degree_person"]):
         same = "is the same person" if k == 1 else "are the same people"
         lines.append(f"{group} ({degree_names}) {same}.")

@@ -71,8 +71,15 @@ def _mean_se(values: np.ndarray) -> tuple[float, float]:
 
 # -------------------------------------------------------------------- dropoff
 _BY_HOP_PEOPLE = ["hop", "held_mean", "acted_mean", "arrived_mean"]
-_BY_STEP = ["step", "alive", "attempts", "dropped", "completed", "dead_end",
-            "step_limit"]
+_BY_STEP = [
+    "step",
+    "alive",
+    "attempts",
+    "dropped",
+    "completed",
+    "dead_end",
+    "step_limit",
+]
 
 
 def _missing(frame: pd.DataFrame, columns, what: str) -> None:
@@ -584,8 +591,12 @@ class OtherPeopleCost:
         cost = tables["cost"].copy()
         curve = tables["cost_curve"].copy()
         rows = {}
-        for scenario in ["as_is", "everyone_acts", "critical_analytic",
-                         "critical_simulated"]:
+        for scenario in [
+            "as_is",
+            "everyone_acts",
+            "critical_analytic",
+            "critical_simulated",
+        ]:
             found = cost.loc[cost["scenario"] == scenario]
             if len(found) != 1:
                 raise ValueError(
@@ -593,9 +604,11 @@ class OtherPeopleCost:
                     f"{scenario!r}; got {len(found)}."
                 )
             rows[scenario] = found.iloc[0]
-        cost["acyclic"] = cost["acyclic"].map(
-            lambda v: v if isinstance(v, bool | np.bool_) else str(v) == "True"
-        ).astype(bool)
+        cost["acyclic"] = (
+            cost["acyclic"]
+            .map(lambda v: v if isinstance(v, bool | np.bool_) else str(v) == "True")
+            .astype(bool)
+        )
         return cls(
             curve=curve,
             scenarios=cost,
@@ -874,8 +887,13 @@ def other_people_cost(
         ("critical_simulated", None, simulated, sim_low, sim_high, "simulation"),
     ]:
         record = dict.fromkeys(_COST_COLUMNS, nan)
-        record.update(scenario=name, method=method, multiplier=m,
-                      multiplier_ci_low=low, multiplier_ci_high=high)
+        record.update(
+            scenario=name,
+            method=method,
+            multiplier=m,
+            multiplier_ci_low=low,
+            multiplier_ci_high=high,
+        )
         if row is not None:
             for column in _COST_COLUMNS:
                 if column in row.index:
@@ -884,10 +902,14 @@ def other_people_cost(
         elif name == "critical_analytic":
             record["mean_activity"] = capped_mean(m)
         else:
-            for key, value in [("mean_activity", m), ("mean_activity_ci_low", low),
-                               ("mean_activity_ci_high", high)]:
+            for key, value in [
+                ("mean_activity", m),
+                ("mean_activity_ci_low", low),
+                ("mean_activity_ci_high", high),
+            ]:
                 record[key] = (
-                    float(np.interp(value, x, activity_at)) if np.isfinite(value)
+                    float(np.interp(value, x, activity_at))
+                    if np.isfinite(value)
                     else nan
                 )
         record.update(
@@ -900,8 +922,13 @@ def other_people_cost(
         )
         records.append(record)
     scenarios = pd.DataFrame(records, columns=_COST_COLUMNS).astype(
-        {"n_people": "int64", "sizeable_people": "int64", "sources": "int64",
-         "trials": "int64", "acyclic": bool}
+        {
+            "n_people": "int64",
+            "sizeable_people": "int64",
+            "sources": "int64",
+            "trials": "int64",
+            "acyclic": bool,
+        }
     )
     return OtherPeopleCost(
         curve=curve,
@@ -1845,9 +1872,7 @@ def compare(
     for name, measures in per_scenario.items():
         for measure, values in measures.items():
             mean, se = _mean_se(values)
-            diff, diff_se = paired_difference_se(
-                values, reference[measure], single=0.0
-            )
+            diff, diff_se = paired_difference_se(values, reference[measure], single=0.0)
             rows.append(
                 (
                     name,

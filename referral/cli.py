@@ -496,8 +496,7 @@ def _target_spec(network, args):
         name, sep, value = args.target_attribute.partition("=")
         if not sep or not name:
             raise CLIError(
-                f"--target-attribute must be NAME=VALUE. Got "
-                f"{args.target_attribute!r}."
+                f"--target-attribute must be NAME=VALUE. Got {args.target_attribute!r}."
             )
         values = network.attributes.get(name)
         if values is not None:
@@ -595,25 +594,43 @@ def _add_ambassadors_parser(commands):
     parser.add_argument(
         "--target-attribute",
         metavar="NAME=VALUE",
-        help="target the people whose attribute NAME equals VALUE "
-        "(e.g. department=3)",
+        help="target the people whose attribute NAME equals VALUE (e.g. department=3)",
     )
-    parser.add_argument("--exclude", nargs="+", metavar="LABEL",
-                        help="people who must not be asked")
-    parser.add_argument("--exclude-recruiters", action="store_true",
-                        help="do not ask the recruiters themselves")
-    parser.add_argument("--candidates-only", action="store_true",
-                        help="ask candidates only")
-    parser.add_argument("--epsilon", type=_open_unit, default=0.1,
-                        help="approximation slack in (0, 1) (0.1)")
-    parser.add_argument("--delta", type=_open_unit, default=None,
-                        help="failure probability in (0, 1) (1 / people)")
-    parser.add_argument("--check-trials", type=_int_at_least(0), default=1000,
-                        help="forward spread trials per checked group (1000; "
-                        "0 skips the check)")
-    parser.add_argument("--samples", type=_positive_int, default=100_000,
-                        help="reverse-reachable samples for everyone's reach "
-                        "(100000)")
+    parser.add_argument(
+        "--exclude", nargs="+", metavar="LABEL", help="people who must not be asked"
+    )
+    parser.add_argument(
+        "--exclude-recruiters",
+        action="store_true",
+        help="do not ask the recruiters themselves",
+    )
+    parser.add_argument(
+        "--candidates-only", action="store_true", help="ask candidates only"
+    )
+    parser.add_argument(
+        "--epsilon",
+        type=_open_unit,
+        default=0.1,
+        help="approximation slack in (0, 1) (0.1)",
+    )
+    parser.add_argument(
+        "--delta",
+        type=_open_unit,
+        default=None,
+        help="failure probability in (0, 1) (1 / people)",
+    )
+    parser.add_argument(
+        "--check-trials",
+        type=_int_at_least(0),
+        default=1000,
+        help="forward spread trials per checked group (1000; 0 skips the check)",
+    )
+    parser.add_argument(
+        "--samples",
+        type=_positive_int,
+        default=100_000,
+        help="reverse-reachable samples for everyone's reach (100000)",
+    )
     parser.add_argument("--seed", type=_seed, default=None)
     parser.add_argument("--n-jobs", type=int, default=None, metavar="N")
     parser.add_argument(
@@ -766,8 +783,7 @@ def _add_run_options(parser, *, trials):
         type=_n_jobs,
         default=None,
         metavar="N",
-        help="worker threads; -1 all cores; results do not depend on it "
-        "(default: 1)",
+        help="worker threads; -1 all cores; results do not depend on it (default: 1)",
     )
     parser.add_argument(
         "--no-progress",

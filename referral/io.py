@@ -389,7 +389,8 @@ def apply_people(
         absent = network._positions(labels) < 0
         if absent.any():
             network = _add_isolated(
-                network, [x for x, a in zip(labels, absent, strict=True) if a],
+                network,
+                [x for x, a in zip(labels, absent, strict=True) if a],
                 default_activity,
             )
     ids = network.ids(labels, parameter="people")

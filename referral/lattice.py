@@ -177,8 +177,10 @@ def kleinberg_lattice(
         todo = np.arange(len(holders))
         while len(todo):
             u = rng.random(len(todo)) * cumulative[-1]
-            d = np.minimum(np.searchsorted(cumulative, u, side="right"),
-                           len(d_all) - 1) + 1
+            d = (
+                np.minimum(np.searchsorted(cumulative, u, side="right"), len(d_all) - 1)
+                + 1
+            )
             k = rng.integers(0, 4 * d)
             dx, dy = _diamond_offsets(d, k)
             cx, cy = x[holders[todo]] + dx, y[holders[todo]] + dy

@@ -153,9 +153,7 @@ def label_array(values) -> np.ndarray:
         if values.dtype.kind == "U":
             return values
     values = _object_array(values)
-    if len(values) and all(
-        type(v) is int and -(2**63) <= v < 2**63 for v in values
-    ):
+    if len(values) and all(type(v) is int and -(2**63) <= v < 2**63 for v in values):
         return values.astype(np.int64)
     if len(values) and all(type(v) is str for v in values):
         return values.astype(str)
@@ -383,7 +381,6 @@ class ReferralNetwork:
                 f"network: {_describe_labels(missing)}."
             )
         return positions.astype(np.int32)
-
 
     def label_of(self, ids) -> np.ndarray:
         """Return the labels of the given ids.

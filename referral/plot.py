@@ -87,7 +87,6 @@ _LOSS_LABELS = {
 }
 
 
-
 # ---------------------------------------------------------------- helpers
 def _pyplot():
     import matplotlib.pyplot as plt
@@ -242,7 +241,11 @@ def plot_reach(
         line_kwargs.setdefault("color", color)
         (line,) = ax.plot(hops, mean, label=f"{prefix}people reached", **line_kwargs)
         ax.fill_between(
-            hops, mean - z * se, mean + z * se, color=line.get_color(), alpha=0.2,
+            hops,
+            mean - z * se,
+            mean + z * se,
+            color=line.get_color(),
+            alpha=0.2,
             linewidth=0,
         )
         if candidates:
@@ -252,15 +255,23 @@ def plot_reach(
             ax.plot(hops, c_mean, label=f"{prefix}candidates reached", **c_kwargs)
             if np.all(np.isfinite(c_se)):
                 ax.fill_between(
-                    hops, c_mean - z * c_se, c_mean + z * c_se,
-                    color=line.get_color(), alpha=0.12, linewidth=0,
+                    hops,
+                    c_mean - z * c_se,
+                    c_mean + z * c_se,
+                    color=line.get_color(),
+                    alpha=0.12,
+                    linewidth=0,
                 )
     ax.set_xlabel("hop from the recruiter")
     ax.set_ylabel("reached so far (mean per trial)")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylim(bottom=0)
-    ax.legend(loc="best", fontsize="small", title=f"band: {level:.0%} CI",
-              title_fontsize="small")
+    ax.legend(
+        loc="best",
+        fontsize="small",
+        title=f"band: {level:.0%} CI",
+        title_fontsize="small",
+    )
     _title(ax, "How far the opening travels")
     return ax
 
@@ -325,34 +336,64 @@ def _people_funnel(frame, share, ax, bar_kwargs):
     stopped = np.nan_to_num(frame["did_not_pass_on"].to_numpy(dtype=np.float64))
     held = passed + stopped
     scale = np.where(held > 0, held, 1.0) if share else np.ones_like(held)
-    ax.bar(x, passed / scale, color=LOSS_COLORS["passed_on"],
-           label="passed it on", **bar_kwargs)
-    ax.bar(x, stopped / scale, bottom=passed / scale,
-           color=LOSS_COLORS["lost_did_not_act"], label="did not pass it on",
-           **bar_kwargs)
+    ax.bar(
+        x,
+        passed / scale,
+        color=LOSS_COLORS["passed_on"],
+        label="passed it on",
+        **bar_kwargs,
+    )
+    ax.bar(
+        x,
+        stopped / scale,
+        bottom=passed / scale,
+        color=LOSS_COLORS["lost_did_not_act"],
+        label="did not pass it on",
+        **bar_kwargs,
+    )
     if not share and "cost" in frame.columns:
         cost = np.nan_to_num(frame["cost"].to_numpy(dtype=np.float64))
         low = np.nan_to_num(frame["cost_ci_low"].to_numpy(dtype=np.float64))
         high = np.nan_to_num(frame["cost_ci_high"].to_numpy(dtype=np.float64))
         shown = np.maximum(cost, 0.0)
-        ax.bar(x, shown, bottom=held, hatch="///",
-               label="would also hold it if everyone passed it on\n"
-               "(lost to those who did not; 95% CI)",
-               **{**bar_kwargs, "facecolor": "none",
-                  "edgecolor": LOSS_COLORS["lost_did_not_act"]})
+        ax.bar(
+            x,
+            shown,
+            bottom=held,
+            hatch="///",
+            label="would also hold it if everyone passed it on\n"
+            "(lost to those who did not; 95% CI)",
+            **{
+                **bar_kwargs,
+                "facecolor": "none",
+                "edgecolor": LOSS_COLORS["lost_did_not_act"],
+            },
+        )
         some = cost > 0
-        ax.errorbar(x[some], (held + shown)[some],
-                    yerr=[(shown - np.maximum(low, 0.0))[some],
-                          (np.maximum(high, 0.0) - shown)[some]],
-                    fmt="none", ecolor="#333333", elinewidth=1.0, capsize=3)
+        ax.errorbar(
+            x[some],
+            (held + shown)[some],
+            yerr=[
+                (shown - np.maximum(low, 0.0))[some],
+                (np.maximum(high, 0.0) - shown)[some],
+            ],
+            fmt="none",
+            ecolor="#333333",
+            elinewidth=1.0,
+            capsize=3,
+        )
     _hop_ticks(ax, x)
     ax.set_xlabel("hop from the recruiter (0 = the recruiter)")
     if share:
         ax.set_ylabel("share of the people holding it")
         _percent(ax)
         ax.set_ylim(0, 1.0)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
-                  borderaxespad=0.0)
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize="small",
+            borderaxespad=0.0,
+        )
     else:
         ax.set_ylabel("people holding the opening (mean per opening)")
         ax.set_ylim(bottom=0)
@@ -456,8 +497,12 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     for name, values in parts.items():
         heights = values / scale
         ax.bar(
-            x, heights, bottom=bottom, color=LOSS_COLORS[name],
-            label=labels[name], **bar_kwargs,
+            x,
+            heights,
+            bottom=bottom,
+            color=LOSS_COLORS[name],
+            label=labels[name],
+            **bar_kwargs,
         )
         bottom = bottom + heights
     _hop_ticks(ax, x)
@@ -468,8 +513,12 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
         ax.set_ylabel("share of tie-offers" if kind == "offers" else "share of chains")
         _percent(ax)
         ax.set_ylim(0, 1.0)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
-                  borderaxespad=0.0)
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize="small",
+            borderaxespad=0.0,
+        )
     else:
         ax.set_ylabel(
             "tie-offers (ties of holders), mean per trial"
@@ -555,26 +604,53 @@ def plot_chain_lengths(
     table = result.corrected_lengths(rate)
     ax = _axes(ax)
     if len(table) == 0:
-        ax.text(0.5, 0.5, "no chain completed", ha="center", va="center",
-                transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "no chain completed",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
     lengths = table["length"].to_numpy()
     width = 0.4
     bar_kwargs = {"edgecolor": "white", "linewidth": 0.5, **kwargs}
-    ax.bar(lengths - width / 2, table["raw_share"], width=width, color="#5b8fc7",
-           label=f"completed chains (n = {int(table['completed'].sum())})",
-           **bar_kwargs)
+    ax.bar(
+        lengths - width / 2,
+        table["raw_share"],
+        width=width,
+        color="#5b8fc7",
+        label=f"completed chains (n = {int(table['completed'].sum())})",
+        **bar_kwargs,
+    )
     r = table.attrs.get("attrition_rate", np.nan)
-    ax.bar(lengths + width / 2, table["corrected_share"], width=width,
-           color="#f2b06b", hatch="//",
-           label=f"corrected for attrition (r = {r:.2f})", **bar_kwargs)
+    ax.bar(
+        lengths + width / 2,
+        table["corrected_share"],
+        width=width,
+        color="#f2b06b",
+        hatch="//",
+        label=f"corrected for attrition (r = {r:.2f})",
+        **bar_kwargs,
+    )
     if len(table):
         raw_median = float(np.median(np.repeat(lengths, table["completed"])))
-        ax.axvline(raw_median, color="#2b5d8c", linestyle=":", linewidth=1.5,
-                   label=f"median completed: {raw_median:g}")
+        ax.axvline(
+            raw_median,
+            color="#2b5d8c",
+            linestyle=":",
+            linewidth=1.5,
+            label=f"median completed: {raw_median:g}",
+        )
         median = table.attrs.get("corrected_median")
         if median is not None:
-            ax.axvline(median, color="#b36b00", linestyle=":", linewidth=1.5,
-                       label=f"corrected median: {median:g}")
+            ax.axvline(
+                median,
+                color="#b36b00",
+                linestyle=":",
+                linewidth=1.5,
+                label=f"corrected median: {median:g}",
+            )
     if empirical is not None:
         if empirical is True:
             from referral.datasets import empirical_chain_lengths
@@ -586,10 +662,15 @@ def plot_chain_lengths(
         for k, (study, rows) in enumerate(empirical.groupby("study", sort=False)):
             rows = rows.sort_values("intermediaries")
             shares = rows["chains"] / rows["chains"].sum()
-            ax.plot(rows["intermediaries"] + 1, shares, marker=markers[k % 4],
-                    color=colors[k % 4], linewidth=1.2, markersize=5,
-                    label=f"{names.get(study, study)} "
-                    f"(n = {int(rows['chains'].sum())})")
+            ax.plot(
+                rows["intermediaries"] + 1,
+                shares,
+                marker=markers[k % 4],
+                color=colors[k % 4],
+                linewidth=1.2,
+                markersize=5,
+                label=f"{names.get(study, study)} (n = {int(rows['chains'].sum())})",
+            )
     ax.set_xlabel("chain length (ties traversed; intermediaries + 1)")
     ax.set_ylabel("share of chains")
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -660,13 +741,19 @@ def plot_attrition(
         prefix = "" if name is None else f"{name}: "
         line_kwargs = {"marker": "o", "markersize": 4, "color": color, **kwargs}
         (line,) = ax.plot(steps, alive, label=f"{prefix}alive", **line_kwargs)
-        ax.fill_between(steps, low, high, color=line.get_color(), alpha=0.2,
-                        linewidth=0)
+        ax.fill_between(
+            steps, low, high, color=line.get_color(), alpha=0.2, linewidth=0
+        )
         if completed:
             done = np.cumsum(table["completed"].to_numpy()) / n
             shown = np.where(done > 0, done, np.nan) if log else done
-            ax.plot(steps, shown, color=line.get_color(), linestyle="--",
-                    label=f"{prefix}completed so far")
+            ax.plot(
+                steps,
+                shown,
+                color=line.get_color(),
+                linestyle="--",
+                label=f"{prefix}completed so far",
+            )
     if log:
         ax.set_yscale("log")
         ax.set_ylim(top=1.5)
@@ -755,9 +842,16 @@ def plot_threshold(
     ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     median_column = f"{column}_median"
     if median_column in curve.columns:
-        ax.plot(x, curve[median_column].to_numpy(dtype=np.float64), marker="s",
-                markersize=3, linestyle="--", color=line.get_color(), alpha=0.8,
-                label="reach (median: the typical opening)")
+        ax.plot(
+            x,
+            curve[median_column].to_numpy(dtype=np.float64),
+            marker="s",
+            markersize=3,
+            linestyle="--",
+            color=line.get_color(),
+            alpha=0.8,
+            label="reach (median: the typical opening)",
+        )
 
     def value(frame, name):
         if frame is None:
@@ -768,39 +862,71 @@ def plot_threshold(
 
     everyone = value(getattr(cost, "everyone_acts", None), f"{column}_mean")
     if np.isfinite(everyone):
-        ax.axhline(everyone, color="#4c9f50", linestyle="-.", linewidth=1.2,
-                   label=f"if everyone acted: {everyone:,.0f}")
+        ax.axhline(
+            everyone,
+            color="#4c9f50",
+            linestyle="-.",
+            linewidth=1.2,
+            label=f"if everyone acted: {everyone:,.0f}",
+        )
     analytic = getattr(cost, "critical_multiplier_analytic", np.nan)
     simulated = getattr(cost, "critical_multiplier_simulated", np.nan)
     if analytic is not None and np.isfinite(analytic):
-        ax.axvline(analytic, color="#d62728", linestyle="--", linewidth=1.2,
-                   label=f"critical point, analytic estimate: ×{analytic:.2f}")
+        ax.axvline(
+            analytic,
+            color="#d62728",
+            linestyle="--",
+            linewidth=1.2,
+            label=f"critical point, analytic estimate: ×{analytic:.2f}",
+        )
     if simulated is not None and np.isfinite(simulated):
-        ax.axvline(simulated, color="#ff7f0e", linestyle=":", linewidth=1.5,
-                   label=f"critical point, simulated: ×{simulated:.2f}")
+        ax.axvline(
+            simulated,
+            color="#ff7f0e",
+            linestyle=":",
+            linewidth=1.5,
+            label=f"critical point, simulated: ×{simulated:.2f}",
+        )
         table = cost.table() if hasattr(cost, "table") else None
         if table is not None and "multiplier_ci_low" in table.columns:
             row = table.loc[table["scenario"] == "critical_simulated"].iloc[0]
             lo, hi = float(row["multiplier_ci_low"]), float(row["multiplier_ci_high"])
             if np.isfinite(lo) and np.isfinite(hi):
-                ax.axvspan(lo, hi, color="#ff7f0e", alpha=0.12, linewidth=0,
-                           label="simulated critical point, 95% interval")
+                ax.axvspan(
+                    lo,
+                    hi,
+                    color="#ff7f0e",
+                    alpha=0.12,
+                    linewidth=0,
+                    label="simulated critical point, 95% interval",
+                )
     today = float(getattr(cost, "today", 1.0))
     as_is = value(getattr(cost, "as_is", None), f"{column}_mean")
     if not np.isfinite(as_is):
         as_is = float(np.interp(today, x, y))
     ax.axvline(today, color="#555555", linewidth=1.0, alpha=0.6)
-    ax.plot([today], [as_is], marker="*", markersize=14, color="black",
-            linestyle="none", label=f"today's network: {as_is:,.0f}", zorder=5)
+    ax.plot(
+        [today],
+        [as_is],
+        marker="*",
+        markersize=14,
+        color="black",
+        linestyle="none",
+        label=f"today's network: {as_is:,.0f}",
+        zorder=5,
+    )
     if logx:
         ax.set_xscale("log")
     ax.set_xlabel("multiplier on everyone's activity (1 = today)")
     ax.set_ylabel(
-        "candidates reached (mean per trial)" if show_candidates
+        "candidates reached (mean per trial)"
+        if show_candidates
         else "people reached (mean per trial)"
     )
-    ax.set_ylim(bottom=0, top=max(np.nanmax(high), everyone if np.isfinite(
-        everyone) else 0) * 1.08)
+    ax.set_ylim(
+        bottom=0,
+        top=max(np.nanmax(high), everyone if np.isfinite(everyone) else 0) * 1.08,
+    )
     ax.legend(loc="center left", fontsize="small")
     _title(ax, "The threshold: reach against how active people are")
     return ax
@@ -900,16 +1026,27 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
         else [_TOP_GROUP_COLOR if t == 1 else _OTHER_TIER_COLOR for t in tiers]
     )
     bar_kwargs = {"color": colors, "alpha": 0.85, "height": 0.7, **kwargs}
-    ax.barh(y, loss, xerr=np.vstack([np.maximum(low, 0), np.maximum(high, 0)]),
-            error_kw={"ecolor": "#333333", "capsize": 3, "linewidth": 1},
-            **bar_kwargs)
+    ax.barh(
+        y,
+        loss,
+        xerr=np.vstack([np.maximum(low, 0), np.maximum(high, 0)]),
+        error_kw={"ecolor": "#333333", "capsize": 3, "linewidth": 1},
+        **bar_kwargs,
+    )
     ax.set_yticks(y)
     ax.set_yticklabels([str(p) for p in frame["person"]])
     if len(frame):
         ax.set_ylim(len(frame) - 0.5, -0.5)  # rank 1 at the top
     else:
-        ax.text(0.5, 0.5, "no one besides the sources was compared",
-                transform=ax.transAxes, ha="center", va="center", color="#555555")
+        ax.text(
+            0.5,
+            0.5,
+            "no one besides the sources was compared",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="#555555",
+        )
     ax.axvline(0, color="black", linewidth=0.8)
     text_column = "chain_share" in frame.columns and len(frame) > 0
     if tiers is not None and len(frame):
@@ -919,8 +1056,14 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
         right = np.nanmax(loss + np.maximum(high, 0)) if len(loss) else 1.0
         for k, value in enumerate(frame["chain_share"].to_numpy(dtype=np.float64)):
             if np.isfinite(value):
-                ax.text(right * 1.03, k, f"{value:.0%}", va="center",
-                        fontsize="x-small", color="#555555")
+                ax.text(
+                    right * 1.03,
+                    k,
+                    f"{value:.0%}",
+                    va="center",
+                    fontsize="x-small",
+                    color="#555555",
+                )
         ax.set_xlim(right=right * 1.15 if right > 0 else 1.0)
     if "measure" in frame.columns and len(frame):
         measure = str(frame["measure"].iloc[0])
@@ -953,8 +1096,14 @@ def _gatekeeper_tiers(ax, frame, tiers, *, right=1.0):
     )
     handles = []
     if in_top:
-        ax.axhspan(-0.5, in_top - 0.5, color=_TOP_GROUP_COLOR, alpha=0.08,
-                   linewidth=0, zorder=0)
+        ax.axhspan(
+            -0.5,
+            in_top - 0.5,
+            color=_TOP_GROUP_COLOR,
+            alpha=0.08,
+            linewidth=0,
+            zorder=0,
+        )
         if size == 1:
             others = "one" if compared == 2 else f"{compared - 1:,}"
             label = (
@@ -969,8 +1118,7 @@ def _gatekeeper_tiers(ax, frame, tiers, *, right=1.0):
         handles.append(Patch(facecolor=_TOP_GROUP_COLOR, alpha=0.85, label=label))
     if (tiers > 1).any():
         handles.append(
-            Patch(facecolor=_OTHER_TIER_COLOR, alpha=0.85,
-                  label="below the top group")
+            Patch(facecolor=_OTHER_TIER_COLOR, alpha=0.85, label="below the top group")
         )
     changes = np.flatnonzero(np.diff(tiers) != 0)
     for k in changes:
@@ -978,12 +1126,23 @@ def _gatekeeper_tiers(ax, frame, tiers, *, right=1.0):
     if len(changes):
         only_top_ends = len(changes) == 1 and in_top and changes[0] == in_top - 1
         handles.append(
-            Line2D([], [], color="#555555", linestyle="--", linewidth=0.8,
-                   label="end of the top group" if only_top_ends
-                   else "tier boundary (tiers below the top are descriptive)")
+            Line2D(
+                [],
+                [],
+                color="#555555",
+                linestyle="--",
+                linewidth=0.8,
+                label="end of the top group"
+                if only_top_ends
+                else "tier boundary (tiers below the top are descriptive)",
+            )
         )
-    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(right, 0.0),
-              fontsize="small")
+    ax.legend(
+        handles=handles,
+        loc="lower right",
+        bbox_to_anchor=(right, 0.0),
+        fontsize="small",
+    )
 
 
 # ------------------------------------------------------------- weak ties
@@ -1046,10 +1205,15 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
     weak = by_hop["via_weak"].to_numpy(dtype=np.float64)
     ax = _axes(ax)
     bar_kwargs = {"width": 0.8, "edgecolor": "white", "linewidth": 0.5, **kwargs}
-    ax.bar(hops, chains - weak, color="#5b8fc7", label="strong ties only",
-           **bar_kwargs)
-    ax.bar(hops, weak, bottom=chains - weak, color="#f2b06b",
-           label="used a weak tie", **bar_kwargs)
+    ax.bar(hops, chains - weak, color="#5b8fc7", label="strong ties only", **bar_kwargs)
+    ax.bar(
+        hops,
+        weak,
+        bottom=chains - weak,
+        color="#f2b06b",
+        label="used a weak tie",
+        **bar_kwargs,
+    )
     top = np.nanmax(chains) if len(chains) else 1.0
     shares = by_hop["share"].to_numpy(dtype=np.float64)
     ses = (
@@ -1061,8 +1225,14 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
     for x, height, value, se in zip(hops, chains, shares, ses, strict=True):
         if annotate and np.isfinite(value) and height > 0:
             text = f"{value:.0%}" + (f"\n±{se:.1%}" if np.isfinite(se) else "")
-            ax.text(x, height + top * 0.02, text, ha="center", va="bottom",
-                    fontsize="x-small")
+            ax.text(
+                x,
+                height + top * 0.02,
+                text,
+                ha="center",
+                va="bottom",
+                fontsize="x-small",
+            )
     ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
     if annotate and len(hops):
         ax.set_xticks(hops)
@@ -1163,24 +1333,39 @@ def plot_compare(
     ax = _axes(ax)
     colors = ["#9e9e9e"] + _colors(max(len(rows) - 1, 0))
     bar_kwargs = {"color": colors[: len(rows)], "alpha": 0.9, "width": 0.65, **kwargs}
-    bars = ax.bar(x, value, yerr=err, capsize=4,
-                  error_kw={"ecolor": "#333333", "linewidth": 1}, **bar_kwargs)
+    bars = ax.bar(
+        x,
+        value,
+        yerr=err,
+        capsize=4,
+        error_kw={"ecolor": "#333333", "linewidth": 1},
+        **bar_kwargs,
+    )
     span = np.nanmax(np.abs(value)) if len(value) else 1.0
     for rect, v in zip(bars, value, strict=True):
         if np.isfinite(v):
-            ax.annotate(f"{v:+,.1f}" if diff else f"{v:,.1f}",
-                        (rect.get_x() + rect.get_width() / 2, 0),
-                        xytext=(0, 3), textcoords="offset points", ha="center",
-                        va="bottom", fontsize="x-small", color="white"
-                        if abs(v) > 0.12 * span else "#333333")
+            ax.annotate(
+                f"{v:+,.1f}" if diff else f"{v:,.1f}",
+                (rect.get_x() + rect.get_width() / 2, 0),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize="x-small",
+                color="white" if abs(v) > 0.12 * span else "#333333",
+            )
     _hop_ticks(ax, x)
-    ax.set_xticklabels(scenarios, rotation=15 if len(scenarios) > 3 else 0,
-                       ha="right" if len(scenarios) > 3 else "center")
+    ax.set_xticklabels(
+        scenarios,
+        rotation=15 if len(scenarios) > 3 else 0,
+        ha="right" if len(scenarios) > 3 else "center",
+    )
     ax.axhline(0, color="black", linewidth=0.8)
     pretty = measure.replace("_", " ")
     ax.set_xlabel("scenario")
     ax.set_ylabel(
-        f"change in {pretty} vs {scenarios[0]} (95% CI)" if diff
+        f"change in {pretty} vs {scenarios[0]} (95% CI)"
+        if diff
         else f"{pretty}, mean per trial (95% CI)"
     )
     _title(ax, f"Scenarios compared: {pretty}")
@@ -1203,7 +1388,7 @@ def _subset(network, centre, radius, max_people, must, rng):
     for _ in range(radius):
         if len(seen) >= max_people or len(frontier) == 0:
             break
-        out = np.concatenate([indices[indptr[u]:indptr[u + 1]] for u in frontier])
+        out = np.concatenate([indices[indptr[u] : indptr[u + 1]] for u in frontier])
         inn = src[np.isin(indices, frontier)]
         layer = np.setdiff1d(np.concatenate([out, inn]), np.fromiter(seen, np.int64))
         room = max_people - len(seen)
@@ -1214,8 +1399,10 @@ def _subset(network, centre, radius, max_people, must, rng):
                 layer = rng.choice(preferred, size=room, replace=False)
             else:
                 layer = np.concatenate(
-                    [preferred, rng.choice(others, size=room - len(preferred),
-                                           replace=False)]
+                    [
+                        preferred,
+                        rng.choice(others, size=room - len(preferred), replace=False),
+                    ]
                 )
         chosen.extend(int(u) for u in layer)
         seen.update(int(u) for u in layer)
@@ -1378,8 +1565,9 @@ def plot_network(
         G.add_nodes_from(people.tolist())
         G.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
         if layout == "spring":
-            pos = nx.spring_layout(G, seed=int(rng.integers(2**31)),
-                                   k=1.5 / np.sqrt(max(len(people), 1)))
+            pos = nx.spring_layout(
+                G, seed=int(rng.integers(2**31)), k=1.5 / np.sqrt(max(len(people), 1))
+            )
         elif layout == "kamada_kawai":
             pos = nx.kamada_kawai_layout(G)
         elif layout == "circular":
@@ -1394,27 +1582,51 @@ def plot_network(
     where = {int(p): k for k, p in enumerate(people)}
 
     def segments(a, b):
-        return [(xy[where[int(u)]], xy[where[int(v)]]) for u, v in zip(a, b,
-                                                                         strict=True)]
+        return [
+            (xy[where[int(u)]], xy[where[int(v)]]) for u, v in zip(a, b, strict=True)
+        ]
 
     ax = _axes(ax)
-    ax.add_collection(LineCollection(segments(src[~weak], dst[~weak]),
-                                     colors="#777777", linewidths=0.8, alpha=0.6,
-                                     linestyles="solid", zorder=1))
-    ax.add_collection(LineCollection(segments(src[weak], dst[weak]),
-                                     colors="#999999", linewidths=0.7, alpha=0.6,
-                                     linestyles=(0, (3, 3)), zorder=1))
+    ax.add_collection(
+        LineCollection(
+            segments(src[~weak], dst[~weak]),
+            colors="#777777",
+            linewidths=0.8,
+            alpha=0.6,
+            linestyles="solid",
+            zorder=1,
+        )
+    )
+    ax.add_collection(
+        LineCollection(
+            segments(src[weak], dst[weak]),
+            colors="#999999",
+            linewidths=0.7,
+            alpha=0.6,
+            linestyles=(0, (3, 3)),
+            zorder=1,
+        )
+    )
     if chain_edges.size:
         on = inside[chain_edges[:, 0]] & inside[chain_edges[:, 1]]
         shown = chain_edges[on]
     else:
         shown = np.empty((0, 2), dtype=np.int64)
-    ax.add_collection(LineCollection(segments(shown[:, 0], shown[:, 1]),
-                                     colors="#ff7f0e", linewidths=2.6, alpha=0.9,
-                                     zorder=2))
+    ax.add_collection(
+        LineCollection(
+            segments(shown[:, 0], shown[:, 1]),
+            colors="#ff7f0e",
+            linewidths=2.6,
+            alpha=0.9,
+            zorder=2,
+        )
+    )
 
-    role = np.where(network.is_recruiter[people], "recruiter",
-                    np.where(network.is_candidate[people], "candidate", "other"))
+    role = np.where(
+        network.is_recruiter[people],
+        "recruiter",
+        np.where(network.is_candidate[people], "candidate", "other"),
+    )
     colors = [ROLE_COLORS[r] for r in role]
     credit = np.zeros(len(people))
     if isinstance(result, SpreadResult) and result.record == "full":
@@ -1424,8 +1636,7 @@ def plot_network(
     top = credit.max() if len(credit) and credit.max() > 0 else 1.0
     sizes = 25 + 400 * credit / top
     sizes[role == "recruiter"] = np.maximum(sizes[role == "recruiter"], 160)
-    scatter_kwargs = {"edgecolors": "white", "linewidths": 0.6, "zorder": 3,
-                      **kwargs}
+    scatter_kwargs = {"edgecolors": "white", "linewidths": 0.6, "zorder": 3, **kwargs}
     ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colors, **scatter_kwargs)
 
     ax.set_aspect("equal", adjustable="datalim")
@@ -1435,8 +1646,15 @@ def plot_network(
     for spine in ax.spines.values():
         spine.set_visible(False)
     handles = [
-        Line2D([], [], marker="o", linestyle="none", color=ROLE_COLORS[r],
-               markersize=7, label=r)
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            color=ROLE_COLORS[r],
+            markersize=7,
+            label=r,
+        )
         for r in ("recruiter", "candidate", "other")
     ]
     handles += [
@@ -1444,19 +1662,34 @@ def plot_network(
         Line2D([], [], color="#999999", linestyle=(0, (3, 3)), label="weak tie"),
     ]
     if result is not None:
-        handles.append(Line2D([], [], color="#ff7f0e", linewidth=2.6,
-                              label="one trial's chains"
-                              if isinstance(result, SpreadResult)
-                              else "one search chain"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-              fontsize="small", borderaxespad=0.0, frameon=False)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#ff7f0e",
+                linewidth=2.6,
+                label="one trial's chains"
+                if isinstance(result, SpreadResult)
+                else "one search chain",
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize="small",
+        borderaxespad=0.0,
+        frameon=False,
+    )
     size_note = "size = chain credit" if result is not None else ""
     ax.set_xlabel(
         ", ".join(
-            x for x in [
+            x
+            for x in [
                 f"{len(people)} of {network.n_people} people",
                 size_note,
-            ] if x
+            ]
+            if x
         )
     )
     whole = len(people) == network.n_people
@@ -1521,10 +1754,16 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     ax = _axes(ax)
     if gains and {"gain", "gain_se"} <= set(frame.columns):
         twin = ax.twinx()
-        twin.bar(k, frame["gain"], width=0.6, color="#f2b06b", alpha=0.45,
-                 yerr=Z95 * frame["gain_se"].to_numpy(dtype=np.float64),
-                 error_kw={"ecolor": "#8c6d31", "capsize": 2, "linewidth": 0.8},
-                 label="added by this person")
+        twin.bar(
+            k,
+            frame["gain"],
+            width=0.6,
+            color="#f2b06b",
+            alpha=0.45,
+            yerr=Z95 * frame["gain_se"].to_numpy(dtype=np.float64),
+            error_kw={"ecolor": "#8c6d31", "capsize": 2, "linewidth": 0.8},
+            label="added by this person",
+        )
         twin.set_ylabel("targets added by this person (bars)", color="#8c6d31")
         twin.tick_params(axis="y", colors="#8c6d31")
         twin.set_ylim(bottom=0)
@@ -1532,23 +1771,55 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
         ax.patch.set_visible(False)
     reach = frame["reach"].to_numpy(dtype=np.float64)
     se = frame["reach_se"].to_numpy(dtype=np.float64)
-    line_kwargs = {"color": "#1f77b4", "marker": "o", "markersize": 4,
-                   "label": "people chosen (IMM)", **kwargs}
+    line_kwargs = {
+        "color": "#1f77b4",
+        "marker": "o",
+        "markersize": 4,
+        "label": "people chosen (IMM)",
+        **kwargs,
+    }
     (line,) = ax.plot(k, reach, **line_kwargs)
-    ax.fill_between(k, reach - Z95 * se, reach + Z95 * se,
-                    color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.fill_between(
+        k,
+        reach - Z95 * se,
+        reach + Z95 * se,
+        color=line.get_color(),
+        alpha=0.2,
+        linewidth=0,
+    )
     degree = frame["degree_reach"].to_numpy(dtype=np.float64)
     degree_se = frame["degree_reach_se"].to_numpy(dtype=np.float64)
-    ax.plot(k, degree, color="#7f7f7f", marker="s", markersize=3,
-            linestyle="--", label="highest-degree people")
-    ax.fill_between(k, degree - Z95 * degree_se, degree + Z95 * degree_se,
-                    color="#7f7f7f", alpha=0.2, linewidth=0)
+    ax.plot(
+        k,
+        degree,
+        color="#7f7f7f",
+        marker="s",
+        markersize=3,
+        linestyle="--",
+        label="highest-degree people",
+    )
+    ax.fill_between(
+        k,
+        degree - Z95 * degree_se,
+        degree + Z95 * degree_se,
+        color="#7f7f7f",
+        alpha=0.2,
+        linewidth=0,
+    )
     if "spread_reach" in frame.columns and frame["spread_reach"].notna().any():
         check = frame["spread_reach"].to_numpy(dtype=np.float64)
         check_se = frame["spread_se"].to_numpy(dtype=np.float64)
-        ax.errorbar(k + 0.15, check, yerr=Z95 * check_se, fmt="x",
-                    color="#d62728", markersize=5, capsize=2, linewidth=0.8,
-                    label="forward spread check")
+        ax.errorbar(
+            k + 0.15,
+            check,
+            yerr=Z95 * check_se,
+            fmt="x",
+            color="#d62728",
+            markersize=5,
+            capsize=2,
+            linewidth=0.8,
+            label="forward spread check",
+        )
     ax.set_xlabel("number of people asked")
     ax.set_ylabel("targets reached (expected; bands: 95% CI)")
     if len(k) <= 20:

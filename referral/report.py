@@ -314,13 +314,18 @@ def _required():
         "tie_offers": ["hop", "offered", "arrived", "lost_did_not_act"],
         "by_hop": _BY_HOP_PEOPLE,
         "by_step": _BY_STEP,
-        "gatekeepers": ["person", "counterfactual_loss", "loss_ci_low",
-                        "loss_ci_high"],
+        "gatekeepers": ["person", "counterfactual_loss", "loss_ci_low", "loss_ci_high"],
         "cost": _COST_COLUMNS,
         "cost_curve": _CURVE_COLUMNS,
         "weak_ties": ["scope", "hop", "chains", "via_weak", "share"],
-        "compare": ["scenario", "measure", "mean", "diff", "diff_ci_low",
-                    "diff_ci_high"],
+        "compare": [
+            "scenario",
+            "measure",
+            "mean",
+            "diff",
+            "diff_ci_low",
+            "diff_ci_high",
+        ],
         "people": ["person", "chain_share"],
     }
 
@@ -372,8 +377,11 @@ def read_results(folder) -> Results:
         if path.suffix == ".csv":
             try:
                 frame = pd.read_csv(path)
-            except (pd.errors.ParserError, pd.errors.EmptyDataError,
-                    UnicodeDecodeError) as error:
+            except (
+                pd.errors.ParserError,
+                pd.errors.EmptyDataError,
+                UnicodeDecodeError,
+            ) as error:
                 raise ValueError(
                     f"{str(path)!r} is not a readable CSV table: "
                     f"{' '.join(str(error).split())}"
@@ -468,12 +476,14 @@ def _dropoff_section(results) -> Section:
             )
             return section
         steps = dropoff(t["by_step"])
-        section.charts.append((
-            "dropoff",
-            "Where search chains stop, step by step: chains alive, by what "
-            "became of them. Red: the holder did not pass the chain on.",
-            lambda ax: plot.plot_dropoff(steps, ax=ax),
-        ))
+        section.charts.append(
+            (
+                "dropoff",
+                "Where search chains stop, step by step: chains alive, by what "
+                "became of them. Red: the holder did not pass the chain on.",
+                lambda ax: plot.plot_dropoff(steps, ax=ax),
+            )
+        )
         return section
     table = _spread_dropoff(t)
     if table is None:
@@ -492,17 +502,22 @@ def _dropoff_section(results) -> Section:
         )
     else:
         section.sentences.append(cost)
-    section.charts.append((
-        "dropoff",
-        "Where the opening stops, in people: at each hop (0 = the recruiter), "
-        "the people who held it, blue if they passed it on, red if not"
-        + ("; hatched: the extra people who would have held it at that hop "
-           "had everyone passed it on (95% CI, common random numbers; a hop "
-           "where the everyone-acts run has fewer people, because it reached "
-           "them earlier, shows none; see the cost columns of dropoff.csv)."
-           if cost else "."),
-        lambda ax: plot.plot_dropoff(table, ax=ax),
-    ))
+    section.charts.append(
+        (
+            "dropoff",
+            "Where the opening stops, in people: at each hop (0 = the recruiter), "
+            "the people who held it, blue if they passed it on, red if not"
+            + (
+                "; hatched: the extra people who would have held it at that hop "
+                "had everyone passed it on (95% CI, common random numbers; a hop "
+                "where the everyone-acts run has fewer people, because it reached "
+                "them earlier, shows none; see the cost columns of dropoff.csv)."
+                if cost
+                else "."
+            ),
+            lambda ax: plot.plot_dropoff(table, ax=ax),
+        )
+    )
     return section
 
 
@@ -524,12 +539,14 @@ def _threshold_section(results) -> Section:
     section.sentences.append("The threshold: " + cost.sentence())
     m = cost.critical_multiplier_simulated
     logx = bool(np.isfinite(m) and 0 < m < 0.3)
-    section.charts.append((
-        "threshold",
-        "The threshold: mean (band: 95% CI) and median reach against a "
-        "multiplier on everyone's activity.",
-        lambda ax: plot.plot_threshold(cost, ax=ax, logx=logx),
-    ))
+    section.charts.append(
+        (
+            "threshold",
+            "The threshold: mean (band: 95% CI) and median reach against a "
+            "multiplier on everyone's activity.",
+            lambda ax: plot.plot_threshold(cost, ax=ax, logx=logx),
+        )
+    )
     return section
 
 
@@ -551,12 +568,14 @@ def _gatekeeper_section(results) -> Section:
                 "referral.gatekeepers, so the gatekeepers are not put in words; "
                 "only the chart is shown."
             )
-        section.charts.append((
-            "gatekeepers",
-            "Gatekeepers: the drop in reach if this person did not act (95% CI, "
-            "common random numbers).",
-            lambda ax: plot.plot_gatekeepers(keepers, ax=ax),
-        ))
+        section.charts.append(
+            (
+                "gatekeepers",
+                "Gatekeepers: the drop in reach if this person did not act (95% CI, "
+                "common random numbers).",
+                lambda ax: plot.plot_gatekeepers(keepers, ax=ax),
+            )
+        )
     elif t.get("people") is not None and len(t["people"]):
         people = t["people"].sort_values("chain_share", ascending=False).head(3)
         names = ", ".join(
@@ -593,13 +612,15 @@ def _who_to_ask_section(results) -> Section | None:
         return None
     section = Section("Who to ask")
     section.sentences.append("Who to ask: " + " ".join(who_to_ask_sentences(table)))
-    section.charts.append((
-        "ambassadors",
-        "Candidates reached as more people are asked to share the opening: the "
-        "people chosen against the same number of highest-degree people (bands: "
-        "95% intervals; crosses: forward simulation).",
-        lambda ax: plot.plot_ambassadors(table, ax=ax),
-    ))
+    section.charts.append(
+        (
+            "ambassadors",
+            "Candidates reached as more people are asked to share the opening: the "
+            "people chosen against the same number of highest-degree people (bands: "
+            "95% intervals; crosses: forward simulation).",
+            lambda ax: plot.plot_ambassadors(table, ax=ax),
+        )
+    )
     return section
 
 
@@ -609,11 +630,13 @@ def _weak_tie_section(results) -> Section:
     t = results.tables
     section = Section("Weak ties")
     if t.get("weak_ties") is not None:
-        section.charts.append((
-            "weak_ties",
-            "Strong and weak ties in the chains that reached candidates.",
-            lambda ax: plot.plot_weak_ties(t["weak_ties"], ax=ax),
-        ))
+        section.charts.append(
+            (
+                "weak_ties",
+                "Strong and weak ties in the chains that reached candidates.",
+                lambda ax: plot.plot_weak_ties(t["weak_ties"], ax=ax),
+            )
+        )
     elif results.facts.get("kind") != "search":
         section.notes.append(
             "No weak_ties table (referral.weak_tie_share): the weak-tie chart is "
@@ -631,8 +654,7 @@ def _compare_section(results) -> Section:
     if compare is None:
         if results.facts.get("kind") != "search":
             section.notes.append(
-                "No compare table (referral.compare): the interventions are left "
-                "out."
+                "No compare table (referral.compare): the interventions are left out."
             )
         return section
     best = _best_intervention(compare)
@@ -643,12 +665,14 @@ def _compare_section(results) -> Section:
         if (compare["measure"] == "candidates_reached").any()
         else str(compare["measure"].iloc[0])
     )
-    section.charts.append((
-        "compare",
-        "Interventions against today's network (difference, 95% CI, common "
-        "random numbers).",
-        lambda ax: plot.plot_compare(compare, measure=measure, diff=True, ax=ax),
-    ))
+    section.charts.append(
+        (
+            "compare",
+            "Interventions against today's network (difference, 95% CI, common "
+            "random numbers).",
+            lambda ax: plot.plot_compare(compare, measure=measure, diff=True, ax=ax),
+        )
+    )
     return section
 
 
@@ -809,9 +833,7 @@ def _html(results, built, images, fmt) -> str:
     if facts.get("interventions"):
         meta.append(f"Interventions tried: {e(facts['interventions'])}.")
     meta.append(f"Made by referral on {_dt.date.today().isoformat()}.")
-    items = "".join(
-        f"<li>{e(s)}</li>" for section in built for s in section.sentences
-    )
+    items = "".join(f"<li>{e(s)}</li>" for section in built for s in section.sentences)
     body = []
     for section in built:
         if not (section.charts or section.notes):
@@ -940,9 +962,7 @@ def write_report(
     check_writable(out, force=force)
     built = sections(results)
     images = {
-        name: _render(draw)
-        for section in built
-        for name, _, draw in section.charts
+        name: _render(draw) for section in built for name, _, draw in section.charts
     }
     tables = {name: results.tables[name] for name in TABLES if name in results.tables}
     fact_items = {"title": results.title, **results.facts}

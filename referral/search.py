@@ -175,8 +175,10 @@ class PerChain:
             )
         if self.rates is not None:
             rates = np.atleast_1d(np.asarray(self.rates, dtype=np.float64))
-            if rates.ndim != 1 or len(rates) == 0 or not np.all(
-                (rates >= 0) & (rates <= 1)
+            if (
+                rates.ndim != 1
+                or len(rates) == 0
+                or not np.all((rates >= 0) & (rates <= 1))
             ):
                 raise ValueError(
                     "The 'rates' parameter of PerChain must be a non-empty "
@@ -334,9 +336,7 @@ def _resolve_distance(network, distance, target_ids):
         codes, _ = pd.factorize(pd.Series(values))
         target_codes = np.unique(codes[target_ids])
         return np.where(np.isin(codes, target_codes), 0.0, 1.0)
-    if isinstance(distance, tuple | list) and all(
-        isinstance(x, str) for x in distance
-    ):
+    if isinstance(distance, tuple | list) and all(isinstance(x, str) for x in distance):
         if len(distance) == 0:
             raise ValueError(
                 f"The 'distance' parameter of {_FN} must name at least one "
@@ -883,12 +883,22 @@ class SearchResult:
             se = standard_error(lengths)
             rows.append(("mean_length", mean, se, *normal_interval(mean, se, z), m))
             rows.append(
-                ("mean_intermediaries", mean - 1, se,
-                 *normal_interval(mean - 1, se, z), m)
+                (
+                    "mean_intermediaries",
+                    mean - 1,
+                    se,
+                    *normal_interval(mean - 1, se, z),
+                    m,
+                )
             )
             rows.append(
-                ("median_length", float(np.median(lengths)), np.nan,
-                 *median_interval(lengths, level), m)
+                (
+                    "median_length",
+                    float(np.median(lengths)),
+                    np.nan,
+                    *median_interval(lengths, level),
+                    m,
+                )
             )
         else:
             for name in ["mean_length", "mean_intermediaries", "median_length"]:
@@ -899,19 +909,29 @@ class SearchResult:
         table = self.corrected_lengths()
         median = table.attrs["corrected_median"]
         rows.append(
-            ("corrected_median", np.nan if median is None else float(median),
-             np.nan, np.nan, np.nan, m)
+            (
+                "corrected_median",
+                np.nan if median is None else float(median),
+                np.nan,
+                np.nan,
+                np.nan,
+                m,
+            )
         )
         rows.append(
-            ("corrected_mean", table.attrs["corrected_mean"], np.nan, np.nan,
-             np.nan, m)
+            ("corrected_mean", table.attrs["corrected_mean"], np.nan, np.nan, np.nan, m)
         )
         frame = pd.DataFrame(
             rows, columns=["measure", "estimate", "se", "ci_low", "ci_high", "n"]
         )
         return frame.astype(
-            {"estimate": np.float64, "se": np.float64, "ci_low": np.float64,
-             "ci_high": np.float64, "n": np.int64}
+            {
+                "estimate": np.float64,
+                "se": np.float64,
+                "ci_low": np.float64,
+                "ci_high": np.float64,
+                "n": np.int64,
+            }
         )
 
 
@@ -940,8 +960,7 @@ def _people_ids(network, people, name, default):
             f" (the default, the network's {what}, is empty)" if people is None else ""
         )
         raise ValueError(
-            f"The {name!r} parameter of {_FN} must name at least one person"
-            f"{hint}."
+            f"The {name!r} parameter of {_FN} must name at least one person{hint}."
         )
     return np.asarray(ids, dtype=np.int32)
 
@@ -1141,9 +1160,20 @@ def search(
     weak = np.asarray(network.weak, dtype=np.bool_)
 
     arrays = (
-        chain_start, network.indptr, network.indices, strength, weak, is_target,
-        dist_array, use_dist, community_codes, use_community, mode, activity,
-        step_p, chain_p,
+        chain_start,
+        network.indptr,
+        network.indices,
+        strength,
+        weak,
+        is_target,
+        dist_array,
+        use_dist,
+        community_codes,
+        use_community,
+        mode,
+        activity,
+        step_p,
+        chain_p,
     )
     outputs = (paths, path_weak, length, outcome, end, weak_count, cross_count)
 
@@ -1160,7 +1190,11 @@ def search(
             n_blocks = max(n_blocks, 2 * jobs)
         blocks = trial_blocks(n_chains, n_blocks)
         results = run_blocks(
-            work, blocks, jobs, cancel=cancel, progress=progress,
+            work,
+            blocks,
+            jobs,
+            cancel=cancel,
+            progress=progress,
             description="chains",
         )
         on_completed = np.sum([r[0] for r in results], axis=0)
@@ -1170,9 +1204,7 @@ def search(
             network, user_policy, arrays, max_steps, key, outputs
         )
 
-    start_distance = (
-        dist[chain_start] if use_dist else np.full(n_chains, np.nan)
-    )
+    start_distance = dist[chain_start] if use_dist else np.full(n_chains, np.nan)
     return SearchResult(
         network=network,
         policy=policy_name,
@@ -1199,8 +1231,22 @@ def search(
 
 def _python_chains(network, user_policy, arrays, max_steps, key, outputs):
     """The same chains as the kernel, with a Python policy (slow path)."""
-    (chain_start, indptr, indices, _strength, weak, is_target, _dist, _use_dist,
-     community, use_community, mode, activity, step_p, chain_p) = arrays
+    (
+        chain_start,
+        indptr,
+        indices,
+        _strength,
+        weak,
+        is_target,
+        _dist,
+        _use_dist,
+        community,
+        use_community,
+        mode,
+        activity,
+        step_p,
+        chain_p,
+    ) = arrays
     paths, path_weak, length, outcome, end, weak_count, cross_count = outputs
     labels = network.labels
     n = network.n_people
@@ -1231,7 +1277,8 @@ def _python_chains(network, user_policy, arrays, max_steps, key, outputs):
                 result = _k.DROPPED
                 break
             entries = [
-                e for e in range(indptr[h], indptr[h + 1])
+                e
+                for e in range(indptr[h], indptr[h + 1])
                 if int(indices[e]) not in on_chain
             ]
             if not entries:
@@ -1250,8 +1297,11 @@ def _python_chains(network, user_policy, arrays, max_steps, key, outputs):
             v = int(indices[e])
             if weak[e]:
                 weak_used += 1
-            if use_community and community[h] >= 0 and community[v] >= 0 and (
-                community[h] != community[v]
+            if (
+                use_community
+                and community[h] >= 0
+                and community[v] >= 0
+                and (community[h] != community[v])
             ):
                 crossed += 1
             h = v

@@ -864,11 +864,15 @@ def read_sweep_spec(path) -> dict:
     if not isinstance(grid, dict) or not grid:
         raise ValueError(f"{where}: needs a non-empty [grid] table of value lists.")
     signature = inspect.signature(_toml_builder(builder)).parameters
-    allowed = {
-        name
-        for name, p in signature.items()
-        if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-    } | set(TOML_INTERVENTIONS) | set(_TOML_FIXED)
+    allowed = (
+        {
+            name
+            for name, p in signature.items()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        }
+        | set(TOML_INTERVENTIONS)
+        | set(_TOML_FIXED)
+    )
     if builder == "edgelist":
         allowed = (allowed - {"path_or_frame"}) | {"path"}
     for key in [*grid, *fixed]:

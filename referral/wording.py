@@ -264,11 +264,13 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     m_sim = float(sim["multiplier"])
     if math.isfinite(m_sim):
         a_sim = float(sim["mean_activity"])
-        low, high = float(sim["mean_activity_ci_low"]), float(
-            sim["mean_activity_ci_high"]
+        low, high = (
+            float(sim["mean_activity_ci_low"]),
+            float(sim["mean_activity_ci_high"]),
         )
-        m_low, m_high = float(sim["multiplier_ci_low"]), float(
-            sim["multiplier_ci_high"]
+        m_low, m_high = (
+            float(sim["multiplier_ci_low"]),
+            float(sim["multiplier_ci_high"]),
         )
         interval = (
             f"95% interval {_activity(low)} to {_activity(high)}"
@@ -285,8 +287,9 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             )
         else:
             where = (
-                "today's network is above it" if m_sim < 1 else
-                "today's network is below it"
+                "today's network is above it"
+                if m_sim < 1
+                else "today's network is below it"
             )
         text += (
             f" By simulation, openings from {recruiter} start to multiply (people "
@@ -409,8 +412,10 @@ def dropoff_sentence(dropoff: pd.DataFrame, hops: int = 4) -> str:
     """
     frame = dropoff.sort_values("hop")
     first = frame.iloc[0]
-    sources = "the recruiter" if fmt_number(first["held"]) == "1" else (
-        f"the {fmt_number(first['held'])} recruiters"
+    sources = (
+        "the recruiter"
+        if fmt_number(first["held"]) == "1"
+        else (f"the {fmt_number(first['held'])} recruiters")
     )
     parts = [f"{sources} told {count_of(first['newly_reached'])}"]
     for _, row in frame.iloc[1 : hops + 1].iterrows():
@@ -427,9 +432,7 @@ def dropoff_sentence(dropoff: pd.DataFrame, hops: int = 4) -> str:
                 f"{head}{fmt_number(passed)} of {holding} passed it on, reaching "
                 f"{count_of(row['newly_reached'], 'new person', 'new people')}"
             )
-    return (
-        "The funnel, per opening (means over trials): " + "; ".join(parts) + "."
-    )
+    return "The funnel, per opening (means over trials): " + "; ".join(parts) + "."
 
 
 def cost_sentence(dropoff: pd.DataFrame) -> str | None:
@@ -511,8 +514,7 @@ def search_sentence(summary: pd.DataFrame) -> str:
     dropped = _measure(summary, "dropped_rate", "estimate")
     if math.isfinite(dropped):
         text += (
-            f"; {fmt_share(dropped)} ended because a holder did not pass the "
-            f"chain on"
+            f"; {fmt_share(dropped)} ended because a holder did not pass the chain on"
         )
     median = _measure(summary, "median_length", "estimate")
     if math.isfinite(median):

@@ -77,8 +77,9 @@ _EXACT = {}
 def exact_groups(name, net, size):
     """Exact reach of every group of ``size`` posters (cached per network)."""
     if name not in _EXACT:
-        groups = [g for r in (1, 2, 3)
-                  for g in itertools.combinations(range(net.n_people), r)]
+        groups = [
+            g for r in (1, 2, 3) for g in itertools.combinations(range(net.n_people), r)
+        ]
         values = exact_reach(net, net.candidates, groups)
         _EXACT[name] = dict(zip(groups, values, strict=True))
     table = _EXACT[name]
@@ -89,12 +90,19 @@ def exact_groups(name, net, size):
 @pytest.fixture(scope="module")
 def tiny_undirected():
     G = nx.Graph([(0, 1), (1, 2), (2, 3), (1, 3), (3, 4), (4, 5)])
-    strength = {(0, 1): 1.0, (1, 2): 0.4, (2, 3): 0.9, (1, 3): 0.5, (3, 4): 0.6,
-                (4, 5): 1.0}
+    strength = {
+        (0, 1): 1.0,
+        (1, 2): 0.4,
+        (2, 3): 0.9,
+        (1, 3): 0.5,
+        (3, 4): 0.6,
+        (4, 5): 1.0,
+    }
     nx.set_edge_attributes(G, strength, "strength")
     activity = {0: 0.8, 1: 0.3, 2: 1.0, 3: 0.6, 4: 0.5, 5: 0.9}
-    return from_networkx(G, strength="strength", activity=activity,
-                         candidates=[0, 2, 5])
+    return from_networkx(
+        G, strength="strength", activity=activity, candidates=[0, 2, 5]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -114,15 +122,19 @@ def tiny_directed():
 def tiny_sparse():
     # every row's largest transmission is <= 0.2: ties drawn by geometric skips
     G = nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (1, 4)])
-    strength = {(0, 1): 0.2, (1, 2): 0.15, (2, 0): 0.1, (2, 3): 0.2,
-                (3, 4): 0.05, (1, 4): 0.12}
+    strength = {
+        (0, 1): 0.2,
+        (1, 2): 0.15,
+        (2, 0): 0.1,
+        (2, 3): 0.2,
+        (3, 4): 0.05,
+        (1, 4): 0.12,
+    }
     nx.set_edge_attributes(G, strength, "strength")
-    return from_networkx(G, strength="strength", activity=0.6,
-                         candidates=[0, 3, 4])
+    return from_networkx(G, strength="strength", activity=0.6, candidates=[0, 3, 4])
 
 
-@pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed",
-                                  "tiny_sparse"])
+@pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed", "tiny_sparse"])
 def test_reach_of_everyone_within_4_se_of_exact(name, request):
     net = request.getfixturevalue(name)
     targets = net.candidates
@@ -150,16 +162,16 @@ def test_directed_reach_follows_ties_forwards(tiny_directed):
         directed=True,
         candidates=[2, 4],
     )
-    exact_reversed = exact_reach(reversed_net, reversed_net.candidates,
-                                 [(s,) for s in range(5)])
+    exact_reversed = exact_reach(
+        reversed_net, reversed_net.candidates, [(s,) for s in range(5)]
+    )
     assert not np.allclose(exact, exact_reversed)
     z = np.abs(table["reach"] - exact) / np.maximum(table["reach_se"], 1e-9)
     assert (z < 4).all()
 
 
 @pytest.mark.parametrize("k", [2, 3])
-@pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed",
-                                  "tiny_sparse"])
+@pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed", "tiny_sparse"])
 def test_chosen_group_near_the_best_group(name, k, request):
     net = request.getfixturevalue(name)
     groups, exact = exact_groups(name, net, k)
@@ -183,9 +195,12 @@ def test_chosen_group_near_the_best_group(name, k, request):
 def test_star_closed_form():
     w, leaves = 0.3, 6
     G = nx.star_graph(leaves)
-    net = from_networkx(G, strength=w, activity={0: 0.4, **{i: 0.5 for i in
-                                                            range(1, 7)}},
-                        candidates=range(1, leaves + 1))
+    net = from_networkx(
+        G,
+        strength=w,
+        activity={0: 0.4, **{i: 0.5 for i in range(1, 7)}},
+        candidates=range(1, leaves + 1),
+    )
     table = reach_of_everyone(net, samples=60_000, seed=5)
     expected = [leaves * w] + [1 + w * 0.4 * (leaves - 1) * w] * leaves
     z = (table["reach"] - expected) / table["reach_se"]
@@ -212,21 +227,28 @@ def test_cut_vertex_broker_closed_form():
     w, act_b = 0.5, 0.8
     activity = {x: 0.9 for x in ["a1", "a2", "a3"]} | {"b": act_b}
     activity |= {f"t{i}": 0.1 for i in range(1, 5)}
-    net = from_networkx(nx.Graph(edges), strength=w, activity=activity,
-                        candidates=[f"t{i}" for i in range(1, 5)])
+    net = from_networkx(
+        nx.Graph(edges),
+        strength=w,
+        activity=activity,
+        candidates=[f"t{i}" for i in range(1, 5)],
+    )
     table = reach_of_everyone(net, samples=80_000, seed=7).set_index("person")
     # a3 reaches b directly (w), or not at all
-    assert abs(table.loc["a3", "reach"] - w * act_b * 4 * w) < 4 * table.loc[
-        "a3", "reach_se"]
+    assert (
+        abs(table.loc["a3", "reach"] - w * act_b * 4 * w)
+        < 4 * table.loc["a3", "reach_se"]
+    )
     # a1 reaches b directly, or via a2 (who acts with 0.9)
     p_b = 1 - (1 - w) * (1 - w * 0.9 * w)
-    assert abs(table.loc["a1", "reach"] - p_b * act_b * 4 * w) < 4 * table.loc[
-        "a1", "reach_se"]
+    assert (
+        abs(table.loc["a1", "reach"] - p_b * act_b * 4 * w)
+        < 4 * table.loc["a1", "reach_se"]
+    )
     assert abs(table.loc["b", "reach"] - 4 * w) < 4 * table.loc["b", "reach_se"]
     # target t1 reaches itself, and the others only through b
     expected_t = 1 + w * act_b * 3 * w
-    assert abs(table.loc["t1", "reach"] - expected_t) < 4 * table.loc[
-        "t1", "reach_se"]
+    assert abs(table.loc["t1", "reach"] - expected_t) < 4 * table.loc["t1", "reach_se"]
     assert ambassadors(net, 1, seed=7, check_trials=0)["person"].tolist() == ["b"]
 
 
@@ -250,8 +272,7 @@ def test_unreliable_hub_loses_to_reliable_relay():
     assert ambassadors(net, 1, seed=8, check_trials=0)["person"].tolist() == ["H"]
     # ... but among people who cannot be asked directly to post,
     # the reliable relay's contact wins over the unreliable hub's
-    picked = ambassadors(net, 1, exclude=["H", "L"] + targets, seed=8,
-                         check_trials=0)
+    picked = ambassadors(net, 1, exclude=["H", "L"] + targets, seed=8, check_trials=0)
     assert picked["person"].tolist() == ["Y"]
     # X and Y both have one contact: the degree list takes the lower id, X
     assert picked["degree_person"].tolist() == ["X"]
@@ -270,8 +291,14 @@ def test_agrees_with_forward_spread_on_email(email):
     rng = np.random.default_rng(4)
     people = rng.choice(email.n_people, size=6, replace=False)
     for person in people:
-        result = spread(email, [email.labels[person]], trials=3000, seed=12,
-                        record="reach", keep_chains=0)
+        result = spread(
+            email,
+            [email.labels[person]],
+            trials=3000,
+            seed=12,
+            record="reach",
+            keep_chains=0,
+        )
         row = result.summary().set_index("measure").loc["candidates_reached"]
         se = math.hypot(row["se"], table["reach_se"].iloc[person])
         assert abs(row["mean"] - table["reach"].iloc[person]) < 4 * se
@@ -285,7 +312,8 @@ def test_ambassadors_on_email_beat_or_match_degree(email):
     last = table.iloc[-1]
     assert last["difference"] > -2 * last["difference_se"]
     z = (last["spread_reach"] - last["reach"]) / math.hypot(
-        last["spread_se"], last["reach_se"])
+        last["spread_se"], last["reach_se"]
+    )
     assert abs(z) < 4
     assert table["n_targets"].iloc[0] == email.is_candidate.sum()
 
@@ -309,12 +337,13 @@ def test_target_specifications_agree():
     nx.set_node_attributes(G, community, "community")
     net = from_networkx(G, strength=0.6, activity=0.5, candidates=[0])
     by_labels = reach_of_everyone(net, targets=[3, 4, 5], samples=3000, seed=1)
-    by_mask = reach_of_everyone(net, targets=[False] * 3 + [True] * 3,
-                                samples=3000, seed=1)
-    by_attribute = reach_of_everyone(net, targets={"community": "b"},
-                                     samples=3000, seed=1)
-    by_list = reach_of_everyone(net, targets={"community": ["b"]}, samples=3000,
-                                seed=1)
+    by_mask = reach_of_everyone(
+        net, targets=[False] * 3 + [True] * 3, samples=3000, seed=1
+    )
+    by_attribute = reach_of_everyone(
+        net, targets={"community": "b"}, samples=3000, seed=1
+    )
+    by_list = reach_of_everyone(net, targets={"community": ["b"]}, samples=3000, seed=1)
     assert by_labels.equals(by_mask)
     assert by_labels.equals(by_attribute)
     assert by_labels.equals(by_list)
@@ -322,12 +351,10 @@ def test_target_specifications_agree():
 
 
 def test_ambassadors_respect_exclude_and_candidates_only(tiny_undirected):
-    table = ambassadors(tiny_undirected, 2, exclude=[1, 3], seed=1,
-                        check_trials=0)
+    table = ambassadors(tiny_undirected, 2, exclude=[1, 3], seed=1, check_trials=0)
     assert not set(table["id"]) & {1, 3}
     assert table["n_eligible"].iloc[0] == 4
-    only = ambassadors(tiny_undirected, 3, candidates_only=True, seed=1,
-                       check_trials=0)
+    only = ambassadors(tiny_undirected, 3, candidates_only=True, seed=1, check_trials=0)
     assert set(only["id"]) == {0, 2, 5}
     assert only["spread_reach"].isna().all()
 
@@ -337,8 +364,12 @@ def test_sentences_follow_the_table():
     # the chosen broker beats the highest-degree person by a clear margin
     edges = [("hub", f"x{i}") for i in range(6)]
     edges += [("broker", f"t{i}") for i in range(3)] + [("hub", "broker")]
-    net = from_networkx(nx.Graph(edges), strength=1.0, activity=0.0,
-                        candidates=[f"t{i}" for i in range(3)])
+    net = from_networkx(
+        nx.Graph(edges),
+        strength=1.0,
+        activity=0.0,
+        candidates=[f"t{i}" for i in range(3)],
+    )
     table = ambassadors(net, 1, seed=1, check_trials=100)
     lines = who_to_ask_sentences(table)
     last = table.iloc[-1]
@@ -374,8 +405,9 @@ def test_sentences_follow_the_table():
 
 
 def test_guarantee_sentence_numbers():
-    net = from_networkx(nx.cycle_graph(10), strength=0.5, activity=0.5,
-                        candidates=range(10))
+    net = from_networkx(
+        nx.cycle_graph(10), strength=0.5, activity=0.5, candidates=range(10)
+    )
     table = ambassadors(net, 3, epsilon=0.2, delta=0.05, seed=1, check_trials=0)
     assert guarantee_sentence(table) == (
         "With probability at least 95%, these 3 people reach, in expectation, "
@@ -389,41 +421,55 @@ def test_imm_sample_sizes_grow_as_epsilon_shrinks():
     _, l1a, l2a = imm_sample_sizes(1000, 1000, 10, 0.2, 0.01)
     _, l1b, l2b = imm_sample_sizes(1000, 1000, 10, 0.1, 0.01)
     assert l2b == pytest.approx(4 * l2a)
-    assert l1b == pytest.approx(l1a * 4 * (2 + 2 / 3 * 0.1 * math.sqrt(2)) / (
-        2 + 2 / 3 * 0.2 * math.sqrt(2)))
+    assert l1b == pytest.approx(
+        l1a * 4 * (2 + 2 / 3 * 0.1 * math.sqrt(2)) / (2 + 2 / 3 * 0.2 * math.sqrt(2))
+    )
 
 
 # ----------------------------------------------------------------- bad input
 @pytest.fixture(scope="module")
 def small():
-    return from_networkx(nx.path_graph(5), strength=0.5, activity=0.5,
-                         candidates=[4])
+    return from_networkx(nx.path_graph(5), strength=0.5, activity=0.5, candidates=[4])
 
 
 def test_bad_k(small):
-    with pytest.raises(ValueError, match=r"The 'k' parameter of ambassadors must "
-                       r"be an int in the range \[1, 5\]. Got 0 instead."):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'k' parameter of ambassadors must "
+        r"be an int in the range \[1, 5\]. Got 0 instead.",
+    ):
         ambassadors(small, 0)
     with pytest.raises(ValueError, match=r"range \[1, 3\]. Got 4 instead."):
         ambassadors(small, 4, exclude=[0, 1])
-    with pytest.raises(TypeError, match=r"The 'k' parameter of ambassadors must "
-                       r"be an int in the range \[1, 5\]. Got 2.5 instead."):
+    with pytest.raises(
+        TypeError,
+        match=r"The 'k' parameter of ambassadors must "
+        r"be an int in the range \[1, 5\]. Got 2.5 instead.",
+    ):
         ambassadors(small, 2.5)
 
 
 def test_bad_targets(small):
-    with pytest.raises(ValueError, match="The 'targets' parameter of "
-                       "reach_of_everyone must select at least one person. "
-                       r"Got \[\] instead."):
+    with pytest.raises(
+        ValueError,
+        match="The 'targets' parameter of "
+        "reach_of_everyone must select at least one person. "
+        r"Got \[\] instead.",
+    ):
         reach_of_everyone(small, targets=[])
-    with pytest.raises(nx.NodeNotFound, match="The 'targets' parameter names "
-                       "people who are not in the network: 9."):
+    with pytest.raises(
+        nx.NodeNotFound,
+        match="The 'targets' parameter names people who are not in the network: 9.",
+    ):
         ambassadors(small, 1, targets=[1, 9])
-    with pytest.raises(nx.NodeNotFound, match="The 'exclude' parameter names "
-                       "people who are not in the network: 'z'."):
+    with pytest.raises(
+        nx.NodeNotFound,
+        match="The 'exclude' parameter names people who are not in the network: 'z'.",
+    ):
         ambassadors(small, 1, exclude=["z"])
-    with pytest.raises(ValueError, match="names the attribute 'team', which the "
-                       "network does not have"):
+    with pytest.raises(
+        ValueError, match="names the attribute 'team', which the network does not have"
+    ):
         reach_of_everyone(small, targets={"team": 1})
     none = from_networkx(nx.path_graph(3), strength=0.5, activity=0.5)
     with pytest.raises(ValueError, match="reach_of_everyone needs targets"):
@@ -433,21 +479,33 @@ def test_bad_targets(small):
 @pytest.mark.parametrize("name", ["epsilon", "delta"])
 @pytest.mark.parametrize("value", [0.0, 1.0, -0.5, 1.5])
 def test_bad_epsilon_delta(small, name, value):
-    with pytest.raises(ValueError, match=rf"The '{name}' parameter of ambassadors "
-                       rf"must be a float in the open interval \(0, 1\). Got "
-                       rf"{value!r} instead."):
+    with pytest.raises(
+        ValueError,
+        match=rf"The '{name}' parameter of ambassadors "
+        rf"must be a float in the open interval \(0, 1\). Got "
+        rf"{value!r} instead.",
+    ):
         ambassadors(small, 1, **{name: value})
 
 
 def test_bad_samples_and_seed(small):
-    with pytest.raises(ValueError, match="The 'samples' parameter of "
-                       "reach_of_everyone must be an int >= 1. Got 0 instead."):
+    with pytest.raises(
+        ValueError,
+        match="The 'samples' parameter of "
+        "reach_of_everyone must be an int >= 1. Got 0 instead.",
+    ):
         reach_of_everyone(small, samples=0)
-    with pytest.raises(ValueError, match="The 'check_trials' parameter of "
-                       "ambassadors must be an int >= 0. Got -1 instead."):
+    with pytest.raises(
+        ValueError,
+        match="The 'check_trials' parameter of "
+        "ambassadors must be an int >= 0. Got -1 instead.",
+    ):
         ambassadors(small, 1, check_trials=-1)
-    with pytest.raises(TypeError, match="The 'network' parameter of ambassadors "
-                       "must be a ReferralNetwork. Got Graph instead."):
+    with pytest.raises(
+        TypeError,
+        match="The 'network' parameter of ambassadors "
+        "must be a ReferralNetwork. Got Graph instead.",
+    ):
         ambassadors(nx.path_graph(3), 1)
 
 
@@ -456,13 +514,15 @@ def test_who_to_ask_section_is_built_from_the_table():
 
     edges = [("hub", f"x{i}") for i in range(6)]
     edges += [("broker", f"t{i}") for i in range(3)] + [("hub", "broker")]
-    net = from_networkx(nx.Graph(edges), strength=1.0, activity=0.0,
-                        candidates=[f"t{i}" for i in range(3)])
+    net = from_networkx(
+        nx.Graph(edges),
+        strength=1.0,
+        activity=0.0,
+        candidates=[f"t{i}" for i in range(3)],
+    )
     table = ambassadors(net, 2, seed=1, check_trials=50)
     results = report.Results(title="t", tables={"ambassadors": table}, facts={})
     (section,) = [s for s in report.sections(results) if s.name == "Who to ask"]
-    assert section.sentences == [
-        "Who to ask: " + " ".join(who_to_ask_sentences(table))
-    ]
+    assert section.sentences == ["Who to ask: " + " ".join(who_to_ask_sentences(table))]
     assert [stem for stem, _, _ in section.charts] == ["ambassadors"]
     assert "broker" in section.sentences[0]

@@ -202,10 +202,16 @@ def test_dropoff_counts_people_and_pairs_the_everyone_acts_run():
         table["newly_reached"].iloc[:-1].to_numpy(), table["held"].iloc[1:].to_numpy()
     )
     # the counterfactual is the everyone-acts spread with the same seed
-    everyone = spread(
-        net.replace(activity=np.ones(net.n_people)), trials=200, seed=1,
-        record="reach",
-    ).trials()["reached"].to_numpy(np.float64)
+    everyone = (
+        spread(
+            net.replace(activity=np.ones(net.n_people)),
+            trials=200,
+            seed=1,
+            record="reach",
+        )
+        .trials()["reached"]
+        .to_numpy(np.float64)
+    )
     assert table["everyone_acts_held"].sum() == pytest.approx(everyone.mean())
     total = table.iloc[-1]
     assert total["cost_cumulative"] == pytest.approx(everyone.mean() - today.mean())
@@ -234,8 +240,9 @@ def test_dropoff_cost_matches_a_closed_form():
     # path 0-1-2, source 0 acts; 1 acts with probability a: 2 is lost with
     # probability 1 - a, and only then
     a, trials = 0.3, 4000
-    net = from_networkx(nx.path_graph(3), strength=1.0, transmission=1.0,
-                        activity=a, recruiters=[0])
+    net = from_networkx(
+        nx.path_graph(3), strength=1.0, transmission=1.0, activity=a, recruiters=[0]
+    )
     table = dropoff(spread(net, trials=trials, seed=7))
     last = table.iloc[-1]
     expected = 1 - a

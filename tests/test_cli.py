@@ -464,9 +464,27 @@ def test_cli_ambassadors_writes_tables(tmp_path, capsys):
 
     edges, people = _broker_csv(tmp_path)
     out = tmp_path / "who"
-    code = main(["ambassadors", str(edges), "--people", str(people), "-k", "1",
-                 "--activity", "0", "--seed", "3", "--check-trials", "50",
-                 "--samples", "2000", "--out", str(out), "--no-progress"])
+    code = main(
+        [
+            "ambassadors",
+            str(edges),
+            "--people",
+            str(people),
+            "-k",
+            "1",
+            "--activity",
+            "0",
+            "--seed",
+            "3",
+            "--check-trials",
+            "50",
+            "--samples",
+            "2000",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     table = pd.read_csv(out / "ambassadors.csv")
     everyone = pd.read_csv(out / "everyone.csv")
@@ -482,23 +500,52 @@ def test_cli_ambassadors_writes_tables(tmp_path, capsys):
         assert line in printed
     # targets by attribute: department 1 (the hub's side)
     out2 = tmp_path / "who2"
-    code = main(["ambassadors", str(edges), "--people", str(people), "-k", "1",
-                 "--activity", "0", "--seed", "3", "--check-trials", "0",
-                 "--samples", "2000", "--target-attribute", "department=1",
-                 "--out", str(out2), "--no-progress"])
+    code = main(
+        [
+            "ambassadors",
+            str(edges),
+            "--people",
+            str(people),
+            "-k",
+            "1",
+            "--activity",
+            "0",
+            "--seed",
+            "3",
+            "--check-trials",
+            "0",
+            "--samples",
+            "2000",
+            "--target-attribute",
+            "department=1",
+            "--out",
+            str(out2),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     assert pd.read_csv(out2 / "ambassadors.csv")["person"].tolist() == ["hub"]
 
 
 def test_cli_ambassadors_bad_input(tmp_path, capsys):
     edges, people = _broker_csv(tmp_path)
-    base = ["ambassadors", str(edges), "--people", str(people), "--out",
-            str(tmp_path / "o"), "--no-progress"]
+    base = [
+        "ambassadors",
+        str(edges),
+        "--people",
+        str(people),
+        "--out",
+        str(tmp_path / "o"),
+        "--no-progress",
+    ]
     assert main([*base, "-k", "40"]) == 2
-    assert ("The 'k' parameter of ambassadors must be an int in the range "
-            "[1, 11]. Got 40 instead.") in capsys.readouterr().err
+    assert (
+        "The 'k' parameter of ambassadors must be an int in the range "
+        "[1, 11]. Got 40 instead."
+    ) in capsys.readouterr().err
     assert main([*base, "--exclude", "nobody"]) == 2
     assert "'exclude' parameter names people who are not in the network" in (
-        capsys.readouterr().err)
+        capsys.readouterr().err
+    )
     assert main([*base, "--epsilon", "1.5"]) == 2
     assert "must be in (0, 1). Got '1.5'" in capsys.readouterr().err

@@ -30,8 +30,11 @@ def ties(tmp_path):
         tmp_path / "ties.csv", index=False
     )
     pd.DataFrame(
-        {"person": range(60), "recruiter": [p == 0 for p in range(60)],
-         "candidate": [p % 4 == 0 for p in range(60)]}
+        {
+            "person": range(60),
+            "recruiter": [p == 0 for p in range(60)],
+            "candidate": [p % 4 == 0 for p in range(60)],
+        }
     ).to_csv(tmp_path / "people.csv", index=False)
     return tmp_path / "ties.csv"
 
@@ -101,8 +104,16 @@ def test_every_option_has_help_with_its_default(command):
 def test_huge_trials_refused_up_front_with_the_estimate(ties, tmp_path, capsys):
     out = tmp_path / "out"
     code, _, err = run(
-        ["spread", ties, "--people", tmp_path / "people.csv",
-         "--trials", "1000000000000", "--out", out],
+        [
+            "spread",
+            ties,
+            "--people",
+            tmp_path / "people.csv",
+            "--trials",
+            "1000000000000",
+            "--out",
+            out,
+        ],
         capsys,
     )
     assert code == 2
@@ -112,8 +123,16 @@ def test_huge_trials_refused_up_front_with_the_estimate(ties, tmp_path, capsys):
     assert "Pass fewer trials" in lines[0]
     assert not out.exists()
     code, _, err = run(
-        ["search", ties, "--people", tmp_path / "people.csv",
-         "--trials", "1000000000000", "--out", out],
+        [
+            "search",
+            ties,
+            "--people",
+            tmp_path / "people.csv",
+            "--trials",
+            "1000000000000",
+            "--out",
+            out,
+        ],
         capsys,
     )
     assert code == 2 and "search would need about" in err
@@ -121,17 +140,24 @@ def test_huge_trials_refused_up_front_with_the_estimate(ties, tmp_path, capsys):
 
 
 def test_library_refuses_huge_runs_and_warns_about_large_ones(monkeypatch):
-    net = referral.from_networkx(nx.path_graph(30), strength=1.0, activity=0.5,
-                                 recruiters=[0], candidates=[29])
-    with pytest.raises(ValueError, match=r"spread would need about .* for the "
-                       r"per-trial records of 1,000,000,000,000 trials"):
+    net = referral.from_networkx(
+        nx.path_graph(30), strength=1.0, activity=0.5, recruiters=[0], candidates=[29]
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"spread would need about .* for the "
+        r"per-trial records of 1,000,000,000,000 trials",
+    ):
         referral.spread(net, trials=10**12)
     with pytest.raises(ValueError, match="search would need about"):
         referral.search(net, trials=10**12)
     monkeypatch.setattr(_validation, "WARN_BYTES", 10_000)
-    with pytest.warns(referral.LargeRunWarning, match=r"spread will hold about "
-                      r"[\d.,]+ KiB for the per-trial records of 1,000 trials\. "
-                      r"Pass fewer trials"):
+    with pytest.warns(
+        referral.LargeRunWarning,
+        match=r"spread will hold about "
+        r"[\d.,]+ KiB for the per-trial records of 1,000 trials\. "
+        r"Pass fewer trials",
+    ):
         referral.spread(net, trials=1000, seed=1)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -139,10 +165,12 @@ def test_library_refuses_huge_runs_and_warns_about_large_ones(monkeypatch):
 
 
 def test_kept_chains_are_bounded_in_entries():
-    net = referral.from_networkx(nx.complete_graph(200), strength=1.0,
-                                 activity=1.0, recruiters=[0])
-    result = referral.spread(net, trials=50, keep_chains=40, seed=1,
-                             max_chain_entries=1000)
+    net = referral.from_networkx(
+        nx.complete_graph(200), strength=1.0, activity=1.0, recruiters=[0]
+    )
+    result = referral.spread(
+        net, trials=50, keep_chains=40, seed=1, max_chain_entries=1000
+    )
     assert result.keep_chains == 5 and result.max_chain_entries == 1000
     chains = result.chains()
     assert len(chains) <= 1000
@@ -157,8 +185,18 @@ def test_kept_chains_are_bounded_in_entries():
 def test_out_naming_a_regular_file(command, ties, tmp_path, capsys):
     target = tmp_path / "taken"
     target.write_text("keep me")
-    argv = [command, ties, "--people", tmp_path / "people.csv", "--out", target,
-            "--trials", "20", "--seed", "1"]
+    argv = [
+        command,
+        ties,
+        "--people",
+        tmp_path / "people.csv",
+        "--out",
+        target,
+        "--trials",
+        "20",
+        "--seed",
+        "1",
+    ]
     code, _, err = run(argv, capsys)
     assert code == 3
     assert err.strip() == (
@@ -191,8 +229,21 @@ def test_sweep_results_dir_naming_a_regular_file(tmp_path, capsys):
 
 
 def test_warnings_are_one_line(ties, tmp_path, capsys):
-    code, _, err = run(["spread", ties, "--sources", "0", "--trials", "5",
-                        "--seed", "1", "--out", tmp_path / "o"], capsys)
+    code, _, err = run(
+        [
+            "spread",
+            ties,
+            "--sources",
+            "0",
+            "--trials",
+            "5",
+            "--seed",
+            "1",
+            "--out",
+            tmp_path / "o",
+        ],
+        capsys,
+    )
     assert code == 0
     assert err.strip().splitlines() == [
         "referral: warning: SpreadResult.summary: candidate_share_reached is NaN "

@@ -83,8 +83,12 @@ def wilson_coverage(n: int, p: float) -> float:
 def tree(activity, transmission=0.8):
     """Binary tree of depth 3 from the recruiter 0; the 8 leaves are candidates."""
     return from_networkx(
-        nx.balanced_tree(2, 3), strength=1.0, transmission=transmission,
-        activity=activity, recruiters=[0], candidates=range(7, 15),
+        nx.balanced_tree(2, 3),
+        strength=1.0,
+        transmission=transmission,
+        activity=activity,
+        recruiters=[0],
+        candidates=range(7, 15),
     )
 
 
@@ -134,8 +138,9 @@ def test_spread_summary_coverage():
 def test_spread_reach_se_coverage():
     # path 0-1-2, the source acts: P(person 2 reached) = w a w
     a, w, t = 0.6, 0.8, 100
-    net = from_networkx(nx.path_graph(3), strength=1.0, transmission=w,
-                        activity=a, recruiters=[0])
+    net = from_networkx(
+        nx.path_graph(3), strength=1.0, transmission=w, activity=a, recruiters=[0]
+    )
     p = w * a * w
     exact = wald_coverage(t, p)
     assert 0.93 <= exact <= 0.97
@@ -163,14 +168,26 @@ def test_search_summary_coverage():
     assert cdf[1] < 0.5 < cdf[2]  # the median (3) is unique
     exact = wilson_coverage(n, completion)
     assert 0.93 <= exact <= 0.97
-    hits = {"completion_rate": [], "dropped_rate": [], "attrition_rate": [],
-            "mean_length": [], "median_length": []}
-    truth = {"completion_rate": completion, "dropped_rate": 1 - completion,
-             "attrition_rate": 1 - a, "mean_length": mean_length,
-             "median_length": median_length}
+    hits = {
+        "completion_rate": [],
+        "dropped_rate": [],
+        "attrition_rate": [],
+        "mean_length": [],
+        "median_length": [],
+    }
+    truth = {
+        "completion_rate": completion,
+        "dropped_rate": 1 - completion,
+        "attrition_rate": 1 - a,
+        "mean_length": mean_length,
+        "median_length": median_length,
+    }
     for rep in range(R):
-        s = search(net, starts=[0], targets=[7], policy="random", trials=n,
-                   seed=rep).summary().set_index("measure")
+        s = (
+            search(net, starts=[0], targets=[7], policy="random", trials=n, seed=rep)
+            .summary()
+            .set_index("measure")
+        )
         for m in hits:
             hits[m].append(covers(s.loc[m, "ci_low"], s.loc[m, "ci_high"], truth[m]))
     check(hits["completion_rate"], exact, "completion_rate")
@@ -188,8 +205,10 @@ def test_median_interval_coverage_on_continuous_data():
     # probability P(6 <= B <= 14), B ~ Binomial(20, 1/2), = 95.86%
     rng = np.random.default_rng(0)
     exact = binom.cdf(14, 20, 0.5) - binom.cdf(5, 20, 0.5)
-    hits = [covers(*median_interval(rng.exponential(size=20)), np.log(2))
-            for _ in range(R_FAST)]
+    hits = [
+        covers(*median_interval(rng.exponential(size=20)), np.log(2))
+        for _ in range(R_FAST)
+    ]
     check(hits, exact, "median_interval")
 
 
@@ -199,8 +218,9 @@ def test_compare_difference_coverage():
     net = tree(a)
     scenarios = {"today": net, "bonus": referral_bonus(net, bonus)}
     low, high = tree_truth(a), tree_truth(a + bonus)
-    truth = {m: high[m] - low[m] for m in ("people_reached", "candidates_reached",
-                                            "depth")}
+    truth = {
+        m: high[m] - low[m] for m in ("people_reached", "candidates_reached", "depth")
+    }
     hits = {m: [] for m in truth}
     mean_hits = []
     for rep in range(R):
@@ -210,9 +230,13 @@ def test_compare_difference_coverage():
             hits[m].append(
                 covers(rows.loc[m, "diff_ci_low"], rows.loc[m, "diff_ci_high"], value)
             )
-        mean_hits.append(covers(rows.loc["people_reached", "ci_low"],
-                                rows.loc["people_reached", "ci_high"],
-                                high["people_reached"]))
+        mean_hits.append(
+            covers(
+                rows.loc["people_reached", "ci_low"],
+                rows.loc["people_reached", "ci_high"],
+                high["people_reached"],
+            )
+        )
     for m in truth:
         check(hits[m], name=f"diff {m}")
     check(mean_hits, name="compare mean")
@@ -225,8 +249,14 @@ def test_gatekeeper_loss_coverage():
     a, w, k, t = 0.6, 0.7, 5, 40
     G = nx.star_graph(range(1, k + 2))
     G.add_edge(0, 1)
-    net = from_networkx(G, strength=1.0, transmission=w, activity=a,
-                        recruiters=[0], candidates=range(2, k + 2))
+    net = from_networkx(
+        G,
+        strength=1.0,
+        transmission=w,
+        activity=a,
+        recruiters=[0],
+        candidates=range(2, k + 2),
+    )
     truth = w * a * k * w
     hits = []
     for rep in range(R_SLOW):
@@ -249,16 +279,27 @@ def test_weak_tie_share_coverage_spread():
     nx.set_edge_attributes(G, 1.0, "strength")
     nx.set_edge_attributes(G, 0.8, "t")
     G.edges[0, 1]["strength"], G.edges[0, 1]["t"] = 0.2, 0.5
-    net = from_networkx(G, strength="strength", transmission="t", activity=0.7,
-                        recruiters=[0], candidates=range(7, 15))
+    net = from_networkx(
+        G,
+        strength="strength",
+        transmission="t",
+        activity=0.7,
+        recruiters=[0],
+        candidates=range(7, 15),
+    )
     truth = 0.5 / 1.3
     overall, by_hop = [], []
     for rep in range(R_SLOW):
         table = weak_tie_share(spread(net, trials=100, seed=rep))
         for hits, scope, hop in [(overall, "overall", -1), (by_hop, "by hop", 3)]:
             row = table[(table["scope"] == scope) & (table["hop"] == hop)].iloc[0]
-            hits.append(covers(row["share"] - Z95 * row["share_se"],
-                               row["share"] + Z95 * row["share_se"], truth))
+            hits.append(
+                covers(
+                    row["share"] - Z95 * row["share_se"],
+                    row["share"] + Z95 * row["share_se"],
+                    truth,
+                )
+            )
     check(overall, name="weak share overall (delta method over trials)")
     check(by_hop, name="weak share by hop (delta method, kept trials)")
 
@@ -275,11 +316,17 @@ def test_weak_tie_share_coverage_search():
     assert 0.93 <= exact <= 0.97
     hits = []
     for rep in range(R_SLOW):
-        res = search(net, starts=["s"], targets=["t"], policy="random", trials=n,
-                     seed=rep)
+        res = search(
+            net, starts=["s"], targets=["t"], policy="random", trials=n, seed=rep
+        )
         row = weak_tie_share(res).query("scope == 'overall'").iloc[0]
-        hits.append(covers(row["share"] - Z95 * row["share_se"],
-                           row["share"] + Z95 * row["share_se"], 1 / 3))
+        hits.append(
+            covers(
+                row["share"] - Z95 * row["share_se"],
+                row["share"] + Z95 * row["share_se"],
+                1 / 3,
+            )
+        )
     check(hits, exact, "weak share search")
 
 
@@ -291,11 +338,17 @@ def test_threshold_curve_coverage():
     truth = {m: tree_truth(a * m)["people_reached"] for m in multipliers}
     hits = {m: [] for m in multipliers}
     for rep in range(R_SLOW):
-        curve = other_people_cost(net, multipliers=multipliers, trials=t,
-                                  seed=rep).curve.set_index("multiplier")
+        curve = other_people_cost(
+            net, multipliers=multipliers, trials=t, seed=rep
+        ).curve.set_index("multiplier")
         for m in multipliers:
-            hits[m].append(covers(curve.loc[m, "people_reached_ci_low"],
-                                  curve.loc[m, "people_reached_ci_high"], truth[m]))
+            hits[m].append(
+                covers(
+                    curve.loc[m, "people_reached_ci_low"],
+                    curve.loc[m, "people_reached_ci_high"],
+                    truth[m],
+                )
+            )
     for m in multipliers:
         check(hits[m], name=f"threshold curve x{m}")
 

@@ -185,8 +185,9 @@ def test_racing_gives_more_trials_to_contenders_only_and_extends_them():
     # people who were not raced keep their losses exactly
     pd.testing.assert_series_equal(
         raced.loc[~contenders, "counterfactual_loss"].reset_index(drop=True),
-        plain.loc[~plain["person"].isin(["B1", "B2"]), "counterfactual_loss"]
-        .reset_index(drop=True),
+        plain.loc[
+            ~plain["person"].isin(["B1", "B2"]), "counterfactual_loss"
+        ].reset_index(drop=True),
     )
     # contenders' trials extend the first ones: the same as a plain run with
     # that many trials from the start
@@ -224,20 +225,32 @@ def test_racing_with_the_result_reuses_its_trials():
 # ---------------------------------------------------------------- bad input
 def test_bad_racing_and_alpha_parameters():
     net = broker_network()
-    with pytest.raises(ValueError, match=r"'max_trials' parameter of gatekeepers "
-                       r"must be an int >= the 50 trials of the spread, or None\. "
-                       r"Got 10 instead"):
+    with pytest.raises(
+        ValueError,
+        match=r"'max_trials' parameter of gatekeepers "
+        r"must be an int >= the 50 trials of the spread, or None\. "
+        r"Got 10 instead",
+    ):
         gatekeepers(net, trials=50, max_trials=10, seed=1)
-    with pytest.raises(TypeError, match=r"'max_trials' parameter of gatekeepers "
-                       r"must be an int or None\. Got 'many' instead"):
+    with pytest.raises(
+        TypeError,
+        match=r"'max_trials' parameter of gatekeepers "
+        r"must be an int or None\. Got 'many' instead",
+    ):
         gatekeepers(net, trials=50, max_trials="many", seed=1)
     for bad in (0, 1, 1.5, -0.1, float("nan")):
-        with pytest.raises(ValueError, match=r"'alpha' parameter of gatekeepers "
-                           r"must be a float in the range \(0, 1\)\. Got "):
+        with pytest.raises(
+            ValueError,
+            match=r"'alpha' parameter of gatekeepers "
+            r"must be a float in the range \(0, 1\)\. Got ",
+        ):
             gatekeepers(net, trials=5, alpha=bad, seed=1)
     for bad in ("0.05", True, None):
-        with pytest.raises(TypeError, match=r"'alpha' parameter of gatekeepers "
-                           rf"must be a float in the range \(0, 1\)\. Got {bad!r}"):
+        with pytest.raises(
+            TypeError,
+            match=r"'alpha' parameter of gatekeepers "
+            rf"must be a float in the range \(0, 1\)\. Got {bad!r}",
+        ):
             gatekeepers(net, trials=5, alpha=bad, seed=1)
 
 
@@ -251,8 +264,7 @@ def test_sentence_bad_input():
 # ------------------------------------------------- only the sources (issue 11)
 def test_only_sources_in_the_network_gives_an_empty_table():
     # every person is a source: before, an IndexError from numpy
-    net = from_networkx(nx.path_graph(2), strength=1.0, activity=1.0,
-                        recruiters=[0, 1])
+    net = from_networkx(nx.path_graph(2), strength=1.0, activity=1.0, recruiters=[0, 1])
     table = gatekeepers(net, trials=10, seed=1)
     assert len(table) == 0
     assert "in_top_group" in table.columns and "counterfactual_loss" in table.columns
@@ -266,8 +278,9 @@ def test_only_sources_act_means_no_gatekeeper():
     G = nx.path_graph(5)
     activity = {u: 0.0 for u in G}
     activity[0] = 1.0
-    net = from_networkx(G, strength=1.0, activity=activity, recruiters=[0],
-                        candidates=[3, 4])
+    net = from_networkx(
+        G, strength=1.0, activity=activity, recruiters=[0], candidates=[3, 4]
+    )
     table = gatekeepers(net, trials=20, seed=1)
     assert (table["counterfactual_loss"] == 0).all()
     assert table["in_top_group"].all()  # all tied at zero
@@ -296,8 +309,9 @@ def test_sentence_of_a_clear_gatekeeper_quotes_the_table():
 
 def test_sentence_with_people_as_the_measure_and_one_person():
     net = broker_network()
-    table = gatekeepers(net, top=1, shortlist=1, trials=200, seed=2,
-                        measure="people_reached")
+    table = gatekeepers(
+        net, top=1, shortlist=1, trials=200, seed=2, measure="people_reached"
+    )
     sentence = gatekeeper_sentence(table)
     assert sentence.startswith("broker is the only person compared:")
     assert "fewer people on average" in sentence
@@ -307,14 +321,22 @@ def test_sentence_when_the_top_group_is_longer_than_the_table():
     table = gatekeepers(two_brokers(), top=1, trials=300, seed=0)
     assert table["top_group_size"].iloc[0] == 2 and len(table) == 1
     sentence = gatekeeper_sentence(table)
-    assert sentence.startswith(f"The data cannot separate {table['person'][0]} "
-                               "and 1 more: if any one of the 1 shown")
+    assert sentence.startswith(
+        f"The data cannot separate {table['person'][0]} "
+        "and 1 more: if any one of the 1 shown"
+    )
 
 
 def test_sentence_when_no_loss_can_be_told_from_none():
     # a long chain with rare action: the losses are small and noisy
-    net = from_networkx(nx.path_graph(8), strength=1.0, transmission=0.8,
-                        activity=0.7, recruiters=[0], candidates=[6, 7])
+    net = from_networkx(
+        nx.path_graph(8),
+        strength=1.0,
+        transmission=0.8,
+        activity=0.7,
+        recruiters=[0],
+        candidates=[6, 7],
+    )
     table = gatekeepers(net, top=3, trials=30, seed=2)
     first = table.iloc[0]
     assert first["loss_ci_low"] <= 0 < first["counterfactual_loss"]
@@ -405,14 +427,22 @@ def test_sentence_ranges_are_plural_and_collapse_when_equal_at_their_precision()
 
 
 def test_sentence_singular_and_negative_losses():
-    one = _table(counterfactual_loss=[1.0, 0.2, 0.1], loss_se=[0.0, 0.0, 0.0],
-                 loss_ci_low=[1.0, 0.2, 0.1], loss_ci_high=[1.0, 0.2, 0.1],
-                 in_top_group=[True, False, False], top_group_size=[1, 1, 1])
+    one = _table(
+        counterfactual_loss=[1.0, 0.2, 0.1],
+        loss_se=[0.0, 0.0, 0.0],
+        loss_ci_low=[1.0, 0.2, 0.1],
+        loss_ci_high=[1.0, 0.2, 0.1],
+        in_top_group=[True, False, False],
+        top_group_size=[1, 1, 1],
+    )
     sentence = gatekeeper_sentence(one)
     assert "about 1 fewer candidate on average (95% CI 1 to 1)" in sentence
     # with fanout, removing someone can raise reach: never a gatekeeper then
-    negative = _table(counterfactual_loss=[-0.1, -0.3, -0.5],
-                      loss_ci_low=[-0.5, -0.7, -0.6], loss_ci_high=[0.3, 0.1, -0.4])
+    negative = _table(
+        counterfactual_loss=[-0.1, -0.3, -0.5],
+        loss_ci_low=[-0.5, -0.7, -0.6],
+        loss_ci_high=[0.3, 0.1, -0.4],
+    )
     assert gatekeeper_sentence(negative) == (
         "No clear gatekeeper: none of the 3 people compared has an estimated loss "
         "above zero (the largest is ana's, about -0.1 candidates per opening; "

@@ -166,13 +166,32 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
         "import sys; from referral.cli import main; import referral.spread, "
         "referral.search; print('READY', flush=True); sys.exit(main(sys.argv[1:]))"
     )
-    args = [sys.executable, "-c", launcher, command, str(edges), "--out", str(out),
-            "--n-jobs", str(n_jobs), "--no-progress"]
+    args = [
+        sys.executable,
+        "-c",
+        launcher,
+        command,
+        str(edges),
+        "--out",
+        str(out),
+        "--n-jobs",
+        str(n_jobs),
+        "--no-progress",
+    ]
     if command == "spread":
         args += ["--activity", "0.9", "--sources", "0", "--trials", "100000"]
     elif command == "demo":
-        args = [*args[:3], "demo", "--out", str(out), "--n-jobs", str(n_jobs),
-                "--no-progress", "--trials", "1000000"]
+        args = [
+            *args[:3],
+            "demo",
+            "--out",
+            str(out),
+            "--n-jobs",
+            str(n_jobs),
+            "--no-progress",
+            "--trials",
+            "1000000",
+        ]
         edges.unlink()
     elif command == "sweep":
         grid = tmp_path / "grid.toml"
@@ -184,13 +203,33 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
         )
         edges.unlink()
         out = tmp_path / "sweep.csv"
-        args = [*args[:3], "sweep", str(grid), "--out", str(out), "--n-jobs",
-                str(n_jobs), "--results-dir", str(tmp_path / "parts"),
-                "--no-progress"]
+        args = [
+            *args[:3],
+            "sweep",
+            str(grid),
+            "--out",
+            str(out),
+            "--n-jobs",
+            str(n_jobs),
+            "--results-dir",
+            str(tmp_path / "parts"),
+            "--no-progress",
+        ]
     else:
-        args += ["--starts", *map(str, range(200)), "--targets", "19999",
-                 "--policy", "random", "--attrition", "0", "--max-steps", "100000",
-                 "--trials", "2000"]
+        args += [
+            "--starts",
+            *map(str, range(200)),
+            "--targets",
+            "19999",
+            "--policy",
+            "random",
+            "--attrition",
+            "0",
+            "--max-steps",
+            "100000",
+            "--trials",
+            "2000",
+        ]
     process, lines = _start(args, cwd=tmp_path)
     try:
         _, line = _next_line(lines, 240)
@@ -213,8 +252,10 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
     left = sorted(p.name for p in tmp_path.iterdir())
     if command == "sweep":  # finished configurations are kept for a resume
         assert left == ["grid.toml", "parts"]
-        assert all(p.name.startswith(("part-", "sweep")) and not p.name.endswith(
-            ".tmp") for p in (tmp_path / "parts").iterdir())
+        assert all(
+            p.name.startswith(("part-", "sweep")) and not p.name.endswith(".tmp")
+            for p in (tmp_path / "parts").iterdir()
+        )
     else:
         assert left == ([] if command == "demo" else ["ties.csv"])
 
@@ -232,11 +273,27 @@ def test_cancel_flag_stops_a_block_kernel():
     net = community_population(200, seed=1)
     stats = np.zeros((50, N_TRIAL), dtype=np.int64)
     out = spread_block(
-        net.indptr, net.indices, net.transmission, *_row_tables(net), net.weak,
-        net.activity, net.is_candidate, _community_codes(net),
-        np.asarray(net.recruiters, dtype=np.int32), 1.0, base_key(1), 0, 50, -1,
-        -1, 10, True, np.zeros((net.n_people, 4), np.int64),
-        np.zeros(len(net.indices), np.int64), stats, np.ones(1, np.uint8),
+        net.indptr,
+        net.indices,
+        net.transmission,
+        *_row_tables(net),
+        net.weak,
+        net.activity,
+        net.is_candidate,
+        _community_codes(net),
+        np.asarray(net.recruiters, dtype=np.int32),
+        1.0,
+        base_key(1),
+        0,
+        50,
+        -1,
+        -1,
+        10,
+        True,
+        np.zeros((net.n_people, 4), np.int64),
+        np.zeros(len(net.indices), np.int64),
+        stats,
+        np.ones(1, np.uint8),
     )
     assert stats.sum() == 0 and out[0].sum() == 0 and len(out[2]) == 0
     assert referral.spread(net, trials=50, seed=1).trial_stats.sum() > 0

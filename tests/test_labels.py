@@ -14,8 +14,7 @@ from referral.cli import main
 @pytest.fixture
 def mixed():
     G = nx.Graph([(3, "3"), ("3", "a"), ("a", 1), (1, (2, "x")), ((2, "x"), 3)])
-    return referral.from_networkx(G, strength=1.0, activity=1.0,
-                                  recruiters=[(2, "x")])
+    return referral.from_networkx(G, strength=1.0, activity=1.0, recruiters=[(2, "x")])
 
 
 def test_search_many_starts_mixing_3_and_string_3(mixed):
@@ -41,8 +40,9 @@ def test_tuple_labels_are_people_not_shapes(mixed):
 
 @pytest.mark.parametrize("big", [2**63, 2**64, 2**64 + 1])
 def test_from_networkx_big_int_labels(big):
-    net = referral.from_networkx(nx.path_graph([big, 5, big + 2]), strength=1.0,
-                                 activity=1.0, recruiters=[big])
+    net = referral.from_networkx(
+        nx.path_graph([big, 5, big + 2]), strength=1.0, activity=1.0, recruiters=[big]
+    )
     assert net.labels.tolist() == [big, 5, big + 2]
     assert referral.spread(net, trials=2, seed=1).trials()["reached"].tolist() == [3, 3]
     assert net.ids(np.array([5])).tolist() == [1]
@@ -55,19 +55,54 @@ def test_cli_sources_and_people_file_with_ids_of_2_64_and_more(tmp_path, capsys)
         f"person,recruiter,candidate\n{big},1,0\n{big + 1},0,1\n"
     )
     out = tmp_path / "a"
-    code = main(["spread", str(tmp_path / "ties.csv"), "--sources", str(big),
-                 "--activity", "1", "--trials", "3", "--seed", "1", "--out", str(out)])
+    code = main(
+        [
+            "spread",
+            str(tmp_path / "ties.csv"),
+            "--sources",
+            str(big),
+            "--activity",
+            "1",
+            "--trials",
+            "3",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     assert pd.read_csv(out / "trials.csv")["reached"].tolist() == [3, 3, 3]
     out = tmp_path / "b"
-    code = main(["spread", str(tmp_path / "ties.csv"), "--people",
-                 str(tmp_path / "people.csv"), "--activity", "1", "--trials", "3",
-                 "--seed", "1", "--out", str(out)])
+    code = main(
+        [
+            "spread",
+            str(tmp_path / "ties.csv"),
+            "--people",
+            str(tmp_path / "people.csv"),
+            "--activity",
+            "1",
+            "--trials",
+            "3",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     people = pd.read_csv(out / "people.csv", dtype={"person": str}).set_index("person")
     assert bool(people.loc[str(big), "recruiter"])
     assert bool(people.loc[str(big + 1), "candidate"])
-    code = main(["spread", str(tmp_path / "ties.csv"), "--sources", "7",
-                 "--out", str(tmp_path / "c")])
+    code = main(
+        [
+            "spread",
+            str(tmp_path / "ties.csv"),
+            "--sources",
+            "7",
+            "--out",
+            str(tmp_path / "c"),
+        ]
+    )
     assert code == 2
     assert "names people who are not in the network: '7'" in capsys.readouterr().err

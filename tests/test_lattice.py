@@ -90,8 +90,9 @@ def test_delivery_time_is_u_shaped_in_r():
     means = {}
     for r in [0.0, 2.0, 4.0]:
         net = kleinberg_lattice(n, r, seed=1)
-        res = search(net, starts, [target], distance=("x", "y"),
-                     max_steps=4 * n, seed=2)
+        res = search(
+            net, starts, [target], distance=("x", "y"), max_steps=4 * n, seed=2
+        )
         assert (res.chain_outcome == 0).all()
         means[r] = res.chain_length.mean()
     assert means[2.0] < 0.9 * means[0.0]

@@ -22,14 +22,20 @@ def export(path, rows):
 @pytest.fixture
 def exports(tmp_path):
     """Maria's and Ana's exports: each lists the other by URL, both know Bo."""
-    maria = export(tmp_path / "maria.csv", [
-        ("Ana", "Diaz", ANA, "", "Acme", "Engineer"),
-        ("Bo", "Li", BO, "", "Acme", "Analyst"),
-    ])
-    ana = export(tmp_path / "ana.csv", [
-        ("Maria", "Lopez", MARIA, "", "Acme", "Recruiter"),
-        ("Bo", "Li", BO, "", "Acme", "Analyst"),
-    ])
+    maria = export(
+        tmp_path / "maria.csv",
+        [
+            ("Ana", "Diaz", ANA, "", "Acme", "Engineer"),
+            ("Bo", "Li", BO, "", "Acme", "Analyst"),
+        ],
+    )
+    ana = export(
+        tmp_path / "ana.csv",
+        [
+            ("Maria", "Lopez", MARIA, "", "Acme", "Recruiter"),
+            ("Bo", "Li", BO, "", "Acme", "Analyst"),
+        ],
+    )
     return {"maria": maria, "ana": ana}
 
 
@@ -59,8 +65,13 @@ def test_recruiters_as_one_string_and_paths_as_a_list(exports):
 
 def test_ambiguous_exporter_name_is_an_error(tmp_path):
     mine = export(tmp_path / "bo.csv", [("Al", "Ho", "https://x/in/al", "", "", "")])
-    other = export(tmp_path / "x.csv", [("Bo", "Li", "https://x/in/bli", "", "", ""),
-                                        ("Bo", "Ng", "https://x/in/bng", "", "", "")])
+    other = export(
+        tmp_path / "x.csv",
+        [
+            ("Bo", "Li", "https://x/in/bli", "", "", ""),
+            ("Bo", "Ng", "https://x/in/bng", "", "", ""),
+        ],
+    )
     with pytest.raises(ValueError, match="'bo' of linkedin_network matches 2 people"):
         linkedin_network({"bo": mine, "x": other})
 
@@ -72,22 +83,41 @@ def test_candidates_marked_and_missing_candidates_warn(exports):
     share = result.summary().set_index("measure").loc["candidate_share_reached"]
     assert 0 <= share["mean"] <= 1
     bare = linkedin_network(exports, recruiters="maria")
-    with pytest.warns(UserWarning, match="candidate_share_reached is NaN because "
-                      "the network has no candidates"):
+    with pytest.warns(
+        UserWarning,
+        match="candidate_share_reached is NaN because the network has no candidates",
+    ):
         table = referral.spread(bare, trials=5, seed=1).summary()
     assert table.set_index("measure")["mean"].isna()["candidate_share_reached"]
 
 
 def test_cli_named_exporters_recruiter_and_candidate(exports, tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(["spread", f"maria={exports['maria']}", f"ana={exports['ana']}",
-                 "--recruiter", "maria", "--candidate", BO, "--trials", "10",
-                 "--seed", "1", "--out", str(out)])
+    code = main(
+        [
+            "spread",
+            f"maria={exports['maria']}",
+            f"ana={exports['ana']}",
+            "--recruiter",
+            "maria",
+            "--candidate",
+            BO,
+            "--trials",
+            "10",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     people = pd.read_csv(out / "people.csv")
     assert sorted(people["person"]) == sorted([MARIA, ANA, BO])
     assert people.set_index("person")["recruiter"].to_dict() == {
-        MARIA: True, ANA: False, BO: False}
+        MARIA: True,
+        ANA: False,
+        BO: False,
+    }
     assert people.set_index("person")["candidate"][BO]
 
 
@@ -97,9 +127,20 @@ def test_cli_roster_keeps_people_without_ties(tmp_path, capsys):
         "person,recruiter,candidate,department\n1,1,0,a\n3,0,1,b\n580,0,1,c\n633,0,0,c\n"
     )
     out = tmp_path / "out"
-    code = main(["spread", str(tmp_path / "ties.csv"), "--people",
-                 str(tmp_path / "people.csv"), "--trials", "10", "--seed", "1",
-                 "--out", str(out)])
+    code = main(
+        [
+            "spread",
+            str(tmp_path / "ties.csv"),
+            "--people",
+            str(tmp_path / "people.csv"),
+            "--trials",
+            "10",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 0, err
     assert err.strip() == (

@@ -64,8 +64,9 @@ def ties(tmp_path_factory):
     pd.DataFrame(list(G.edges()), columns=["source", "target"]).to_csv(
         folder / "ties.csv", index=False
     )
-    pd.DataFrame({"person": range(80), "candidate": [p % 3 == 0 for p in range(80)]}
-                 ).to_csv(folder / "people.csv", index=False)
+    pd.DataFrame(
+        {"person": range(80), "candidate": [p % 3 == 0 for p in range(80)]}
+    ).to_csv(folder / "people.csv", index=False)
     return folder / "ties.csv"
 
 
@@ -123,14 +124,28 @@ def _ready(seen):
 
 
 def _spread_argv(ties, out, *extra):
-    return ["spread", ties, "--people", ties.parent / "people.csv",
-            "--sources", "0", "--trials", "30", "--seed", "1",
-            "--out", out, "--no-progress", *extra]
+    return [
+        "spread",
+        ties,
+        "--people",
+        ties.parent / "people.csv",
+        "--sources",
+        "0",
+        "--trials",
+        "30",
+        "--seed",
+        "1",
+        "--out",
+        out,
+        "--no-progress",
+        *extra,
+    ]
 
 
 def _siblings(folder: Path) -> list[str]:
     return sorted(
-        p.name for p in folder.parent.iterdir()
+        p.name
+        for p in folder.parent.iterdir()
         if p.name not in ("ties.csv", "people.csv")
     )
 
@@ -197,8 +212,21 @@ def test_killed_between_the_two_renames_leaves_no_folder(ties, tmp_path):
 def test_killed_search_and_demo_leave_no_folder(ties, tmp_path, command):
     out = tmp_path / "results"
     if command == "search":
-        argv = ["search", ties, "--starts", "5", "6", "--targets", "40",
-                "--trials", "5", "--seed", "1", "--out", out]
+        argv = [
+            "search",
+            ties,
+            "--starts",
+            "5",
+            "6",
+            "--targets",
+            "40",
+            "--trials",
+            "5",
+            "--seed",
+            "1",
+            "--out",
+            out,
+        ]
     else:
         argv = ["demo", "--quick", "--out", out, "--no-progress"]
     code, seen, stderr = _run_until(argv, ties.parent, _writes(2), signal.SIGKILL)

@@ -36,7 +36,10 @@ analysis = pytest.importorskip("referral.analysis")
 @pytest.fixture(scope="module")
 def tree_net():
     return from_networkx(
-        nx.balanced_tree(2, 3), strength=1.0, activity=1.0, recruiters=[0],
+        nx.balanced_tree(2, 3),
+        strength=1.0,
+        activity=1.0,
+        recruiters=[0],
         candidates=range(7, 15),
     )
 
@@ -93,10 +96,16 @@ def test_plot_reach_single(tree_net, tmp_path):
 def test_plot_reach_overlay_and_kwargs(pop, pop_spread, tmp_path):
     quiet = spread(pop.replace(activity=pop.activity * 0.5), trials=60, seed=1)
     fig, ax = plt.subplots()
-    plot_reach({"today": pop_spread, "half as active": quiet}, candidates=False,
-               ax=ax, linewidth=3)
-    assert _legend_texts(ax) == ["today: people reached",
-                                 "half as active: people reached"]
+    plot_reach(
+        {"today": pop_spread, "half as active": quiet},
+        candidates=False,
+        ax=ax,
+        linewidth=3,
+    )
+    assert _legend_texts(ax) == [
+        "today: people reached",
+        "half as active: people reached",
+    ]
     assert all(line.get_linewidth() == 3 for line in ax.lines)
     assert ax.lines[0].get_color() != ax.lines[1].get_color()
     # the band contains the mean
@@ -129,17 +138,13 @@ def test_plot_dropoff_spread_counts_people(pop_spread, tmp_path):
     assert texts[:2] == ["passed it on", "did not pass it on"]
     blue, red, hatched = ax.containers[:3]
     np.testing.assert_allclose([p.get_height() for p in blue], table["passed_on"])
-    np.testing.assert_allclose(
-        [p.get_height() for p in red], table["did_not_pass_on"]
-    )
+    np.testing.assert_allclose([p.get_height() for p in red], table["did_not_pass_on"])
     assert red[0].get_facecolor()[:3] == pytest.approx(
         matplotlib.colors.to_rgb("#d62728")
     )
     # blue + red is the people who held it; the hatched segment sits on top
     # and is the paired everyone-acts excess where it is positive
-    np.testing.assert_allclose(
-        [p.get_y() for p in hatched], table["held"], rtol=1e-9
-    )
+    np.testing.assert_allclose([p.get_y() for p in hatched], table["held"], rtol=1e-9)
     np.testing.assert_allclose(
         [p.get_height() for p in hatched], np.maximum(table["cost"], 0)
     )
@@ -154,8 +159,7 @@ def test_plot_dropoff_spread_counts_people(pop_spread, tmp_path):
 
 def test_plot_dropoff_share_and_tie_offers(pop_spread, tmp_path):
     fig, ax = plt.subplots()
-    plot_dropoff(analysis.dropoff(pop_spread, counterfactual=False), share=True,
-                 ax=ax)
+    plot_dropoff(analysis.dropoff(pop_spread, counterfactual=False), share=True, ax=ax)
     tops = np.sum([[p.get_height() for p in c] for c in ax.containers], axis=0)
     held = analysis.dropoff(pop_spread, counterfactual=False)["held"].to_numpy()
     np.testing.assert_allclose(tops[held > 0], 1.0)
@@ -218,8 +222,12 @@ def test_plot_attrition(pop, pop_search, tmp_path):
     fig, ax = plt.subplots()
     plot_attrition({"greedy": pop_search, "random": other}, ax=ax)
     texts = _legend_texts(ax)
-    assert texts == ["greedy: alive", "greedy: completed so far", "random: alive",
-                     "random: completed so far"]
+    assert texts == [
+        "greedy: alive",
+        "greedy: completed so far",
+        "random: alive",
+        "random: completed so far",
+    ]
     alive = pop_search.by_step()["alive"] / pop_search.n_chains
     np.testing.assert_allclose(ax.lines[0].get_ydata(), alive)
     assert ax.get_yscale() == "log"
@@ -237,8 +245,9 @@ def test_plot_attrition_linear(pop_search):
 @pytest.fixture(scope="module")
 def cost():
     G = nx.random_regular_graph(3, 300, seed=1)
-    net = from_networkx(G, strength=1.0, activity=0.3, recruiters=[0],
-                        candidates=range(150, 300))
+    net = from_networkx(
+        G, strength=1.0, activity=0.3, recruiters=[0], candidates=range(150, 300)
+    )
     return analysis.other_people_cost(
         net, multipliers=[0.5, 1.0, 1.5, 2.0, 2.5, 3.0], trials=60, seed=1
     )
@@ -256,9 +265,7 @@ def test_plot_threshold(cost, tmp_path):
     np.testing.assert_allclose(median.get_ydata(), cost.curve["people_reached_median"])
     assert any("today" in t for t in texts)
     analytic = [ln for ln in ax.lines if "analytic" in ln.get_label()][0]
-    assert analytic.get_xdata()[0] == pytest.approx(
-        cost.critical_multiplier_analytic
-    )
+    assert analytic.get_xdata()[0] == pytest.approx(cost.critical_multiplier_analytic)
     star = [ln for ln in ax.lines if ln.get_label().startswith("today")][0]
     assert star.get_xdata()[0] == 1.0
     _render(ax, tmp_path, "threshold")
@@ -271,8 +278,9 @@ def test_plot_threshold_from_saved_tables(cost, tmp_path):
         frame.to_csv(paths[name], index=False)
     fig, ax = plt.subplots()
     plot_threshold({k: pd.read_csv(v) for k, v in paths.items()}, ax=ax)
-    np.testing.assert_allclose(ax.lines[0].get_ydata(),
-                               cost.curve["people_reached_mean"])
+    np.testing.assert_allclose(
+        ax.lines[0].get_ydata(), cost.curve["people_reached_mean"]
+    )
 
 
 def test_plot_threshold_candidates_log(cost):
@@ -291,8 +299,9 @@ def _bars(ax):
 
 def test_plot_gatekeepers(tmp_path):
     G = nx.barbell_graph(5, 0)
-    net = from_networkx(G, strength=1.0, activity=0.8, recruiters=[4],
-                        candidates=range(6, 10))
+    net = from_networkx(
+        G, strength=1.0, activity=0.8, recruiters=[4], candidates=range(6, 10)
+    )
     table = analysis.gatekeepers(net, top=4, trials=100, seed=1)
     fig, ax = plt.subplots()
     plot_gatekeepers(table, ax=ax)
@@ -322,8 +331,9 @@ def test_plot_gatekeepers_shades_a_top_group_instead_of_an_order(tmp_path):
     G.add_edges_from((a, b) for i, a in enumerate(right) for b in right[i + 1 :])
     for broker in ("B1", "B2"):
         G.add_edges_from((broker, u) for u in left + right)
-    net = from_networkx(G, strength=0.5, activity=0.6, recruiters=["L1"],
-                        candidates=right)
+    net = from_networkx(
+        G, strength=0.5, activity=0.6, recruiters=["L1"], candidates=right
+    )
     table = analysis.gatekeepers(net, top=6, trials=200, seed=2)
     assert sorted(table.loc[table["in_top_group"], "person"]) == ["B1", "B2"]
     fig, ax = plt.subplots()
@@ -334,9 +344,9 @@ def test_plot_gatekeepers_shades_a_top_group_instead_of_an_order(tmp_path):
     # one shaded band spans exactly the two rows of the top group
     bands = [p for p in ax.patches if p not in list(_bars(ax))]
     assert len(bands) == 1
-    corners = bands[0].get_patch_transform().transform(
-        bands[0].get_path().vertices
-    )[:, 1]
+    corners = (
+        bands[0].get_patch_transform().transform(bands[0].get_path().vertices)[:, 1]
+    )
     assert corners.min() == pytest.approx(-0.5) and corners.max() == pytest.approx(1.5)
     _render(ax, tmp_path, "gatekeepers_group")
     # when the top group runs past the rows shown, the legend says how many
@@ -346,8 +356,7 @@ def test_plot_gatekeepers_shades_a_top_group_instead_of_an_order(tmp_path):
 
 
 def test_plot_gatekeepers_empty_table():
-    net = from_networkx(nx.path_graph(2), strength=1.0, activity=1.0,
-                        recruiters=[0, 1])
+    net = from_networkx(nx.path_graph(2), strength=1.0, activity=1.0, recruiters=[0, 1])
     table = analysis.gatekeepers(net, trials=5, seed=1)
     fig, ax = plt.subplots()
     assert plot_gatekeepers(table, ax=ax) is ax
@@ -367,9 +376,7 @@ def test_plot_weak_ties(pop_spread, tmp_path):
     table = analysis.weak_tie_share(pop_spread)
     by_hop = table[table["scope"] == "by hop"]
     strong, weak = ax.containers
-    np.testing.assert_allclose(
-        [p.get_height() for p in weak], by_hop["via_weak"]
-    )
+    np.testing.assert_allclose([p.get_height() for p in weak], by_hop["via_weak"])
     np.testing.assert_allclose(
         [p.get_height() + q.get_height() for p, q in zip(strong, weak, strict=True)],
         by_hop["chains"],
@@ -395,18 +402,14 @@ def test_plot_compare(pop, tmp_path):
     fig, ax = plt.subplots()
     plot_compare(table, ax=ax)
     rows = table[table["measure"] == "people_reached"]
-    np.testing.assert_allclose(
-        [p.get_height() for p in ax.patches], rows["mean"]
-    )
+    np.testing.assert_allclose([p.get_height() for p in ax.patches], rows["mean"])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["today", "bonus"]
     assert "people reached" in ax.get_ylabel()
     _render(ax, tmp_path, "compare")
     fig, ax = plt.subplots()
     plot_compare(table, measure="candidates_reached", diff=True, ax=ax)
     rows = table[table["measure"] == "candidates_reached"]
-    np.testing.assert_allclose(
-        [p.get_height() for p in ax.patches], rows["diff"]
-    )
+    np.testing.assert_allclose([p.get_height() for p in ax.patches], rows["diff"])
     assert ax.get_ylabel().startswith("change in candidates reached vs today")
     with pytest.raises(ValueError, match="measure"):
         plot_compare(table, measure="nope")
@@ -476,8 +479,12 @@ def _ambassador_table():
     edges = [("hub", f"x{i}") for i in range(6)]
     edges += [("broker", f"t{i}") for i in range(3)] + [("hub", "broker")]
     edges += [("c", "t3"), ("c", "t4")]
-    net = from_networkx(nx.Graph(edges), strength=1.0, activity=0.0,
-                        candidates=[f"t{i}" for i in range(5)])
+    net = from_networkx(
+        nx.Graph(edges),
+        strength=1.0,
+        activity=0.0,
+        candidates=[f"t{i}" for i in range(5)],
+    )
     return ambassadors(net, 3, seed=1, check_trials=50)
 
 
@@ -491,12 +498,15 @@ def test_plot_ambassadors_draws_the_table():
     assert plot_ambassadors(table, ax=ax) is ax
     chosen, degree = ax.lines[0], ax.lines[1]
     assert chosen.get_xydata().tolist() == [
-        [float(r), float(v)] for r, v in zip(table["rank"], table["reach"],
-                                             strict=True)]
+        [float(r), float(v)] for r, v in zip(table["rank"], table["reach"], strict=True)
+    ]
     assert degree.get_ydata().tolist() == table["degree_reach"].tolist()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["people chosen (IMM)", "highest-degree people",
-                      "forward spread check"]
+    assert labels == [
+        "people chosen (IMM)",
+        "highest-degree people",
+        "forward spread check",
+    ]
     twin = [a for a in fig.axes if a is not ax][0]
     heights = [bar.get_height() for bar in twin.patches]
     assert heights == pytest.approx(table["gain"].tolist())
@@ -515,6 +525,9 @@ def test_plot_ambassadors_without_gains_and_bad_table():
     plot_ambassadors(table, gains=False, ax=ax)
     assert len(fig.axes) == 1
     plt.close(fig)
-    with pytest.raises(ValueError, match="plot_ambassadors needs a table from "
-                       r"referral.ambassadors with columns .*\['reach_se'"):
+    with pytest.raises(
+        ValueError,
+        match="plot_ambassadors needs a table from "
+        r"referral.ambassadors with columns .*\['reach_se'",
+    ):
         plot_ambassadors(pd.DataFrame({"rank": [1], "reach": [1.0]}))

@@ -122,8 +122,9 @@ def test_spread_reaches_exactly_the_sources_components(data, draw):
     assert (reached == len(component)).all()
     people = result.people()
     assert {
-        _key(p) for p, r in zip(people["person"], people["reach_probability"],
-                                strict=True) if r == 1
+        _key(p)
+        for p, r in zip(people["person"], people["reach_probability"], strict=True)
+        if r == 1
     } == component
     assert result.sources.tolist() == sorted(
         set(net.ids(sources).tolist()), key=net.ids(sources).tolist().index
@@ -134,8 +135,9 @@ def test_spread_reaches_exactly_the_sources_components(data, draw):
 @given(graphs(min_people=2), st.floats(0.0, 1.0), st.integers(0, 2**32))
 def test_spread_same_seed_same_result_any_n_jobs_and_hop_sums(data, activity, seed):
     G, labels = data
-    net = referral.from_networkx(G, strength=0.6, activity=activity,
-                                 recruiters=labels[:1])
+    net = referral.from_networkx(
+        G, strength=0.6, activity=activity, recruiters=labels[:1]
+    )
     one = referral.spread(net, trials=12, seed=seed, n_jobs=1)
     two = referral.spread(net, trials=12, seed=seed, n_jobs=2)
     assert np.array_equal(one.trial_stats, two.trial_stats)
@@ -160,8 +162,9 @@ def test_search_chains_walk_ties_and_complete_only_at_targets(data, draw):
     targets = draw.draw(st.lists(st.sampled_from(labels), min_size=1, max_size=2))
     policy = draw.draw(st.sampled_from(["greedy", "random", "strongest"]))
     net = referral.from_networkx(G, strength=0.7, activity=0.8)
-    result = referral.search(net, starts, targets, policy=policy, trials=2,
-                             seed=3, max_steps=6)
+    result = referral.search(
+        net, starts, targets, policy=policy, trials=2, seed=3, max_steps=6
+    )
     chains = result.chains()
     assert len(chains) == 2 * len(starts)
     start_ids = np.repeat(net.ids(starts), 2)
@@ -187,8 +190,9 @@ def test_search_chains_walk_ties_and_complete_only_at_targets(data, draw):
 @given(graphs(min_people=3), st.integers(1, 4))
 def test_gatekeepers_are_people_of_the_network_never_sources(data, top):
     G, labels = data
-    net = referral.from_networkx(G, strength=1.0, activity=0.8,
-                                 recruiters=labels[:1], candidates=labels[1:])
+    net = referral.from_networkx(
+        G, strength=1.0, activity=0.8, recruiters=labels[:1], candidates=labels[1:]
+    )
     table = referral.gatekeepers(net, top=top, trials=20, seed=1)
     assert len(table) <= top
     assert list(table["rank"]) == list(range(1, len(table) + 1))

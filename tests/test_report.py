@@ -359,8 +359,14 @@ def _formatted_cells(results):
         for column in frame.columns:
             values = pd.to_numeric(frame[column], errors="coerce").dropna()
             for v in values.to_numpy(dtype=float):
-                out |= {fmt_number(v), fmt_share(v), f"{v:.2f}", _activity(v),
-                        f"{v:+.3g}", f"{int(v):,}" if v == int(v) else ""}
+                out |= {
+                    fmt_number(v),
+                    fmt_share(v),
+                    f"{v:.2f}",
+                    _activity(v),
+                    f"{v:+.3g}",
+                    f"{int(v):,}" if v == int(v) else "",
+                }
             sums = values.sum() if len(values) else None
             if sums is not None:
                 out.add(fmt_number(sums))
@@ -378,8 +384,11 @@ def _formatted_cells(results):
         out |= {str(p) for p in [*asked["person"], *asked["degree_person"]]}
         last = asked.iloc[-1]
         out |= {str(int(last["n_targets"])), f"{last['reach'] / last['n_targets']:.0%}"}
-        for value, se in [("reach", "reach_se"), ("difference", "difference_se"),
-                          ("spread_reach", "spread_se")]:
+        for value, se in [
+            ("reach", "reach_se"),
+            ("difference", "difference_se"),
+            ("spread_reach", "spread_se"),
+        ]:
             v, e = float(last[value]), float(last[se])
             out |= {f"{x:.1f}" for x in (v, abs(v), v - Z95 * e, v + Z95 * e)}
             out |= {f"{x:+.1f}" for x in (v, v - Z95 * e, v + Z95 * e)}

@@ -161,8 +161,9 @@ def test_common_random_numbers_across_activity():
     net, ends = spider(activity=0.35)
     starts = binomial_starts(ends)
     low = search(net, starts, [0], trials=50, seed=9)
-    high = search(net.replace(activity=np.full(net.n_people, 0.6)), starts, [0],
-                  trials=50, seed=9)
+    high = search(
+        net.replace(activity=np.full(net.n_people, 0.6)), starts, [0], trials=50, seed=9
+    )
     done_low = low.chain_outcome == 0
     done_high = high.chain_outcome == 0
     assert done_low.sum() < done_high.sum()
@@ -188,9 +189,10 @@ def test_seed_entropy_replays_the_run():
     again = search(net, trials=5, policy="random", seed=first.seed_entropy)
     assert_same(first, again)
     gen = search(net, trials=5, seed=np.random.default_rng(3))
-    assert gen.seed_entropy == search(
-        net, trials=5, seed=np.random.default_rng(3)
-    ).seed_entropy
+    assert (
+        gen.seed_entropy
+        == search(net, trials=5, seed=np.random.default_rng(3)).seed_entropy
+    )
 
 
 def test_user_callable_matches_builtin_when_there_is_no_choice():
@@ -235,8 +237,9 @@ def test_policies_choose_as_documented():
     strongest = search(net, [0], [3], policy="strongest", trials=50, seed=1)
     assert (strongest.chain_length == 3).all()
     assert (strongest.chains()["weak_ties"] == 0).all()
-    weak_first = search(net, [0], [3], policy="weak-first", trials=50, seed=1,
-                        distance=None)
+    weak_first = search(
+        net, [0], [3], policy="weak-first", trials=50, seed=1, distance=None
+    )
     assert (weak_first.chain_length == 2).all()
     random = search(net, [0], [3], policy="random", trials=2000, seed=1)
     share = (random.chain_length == 2).mean()
@@ -248,8 +251,9 @@ def test_policies_choose_as_documented():
 
 def test_greedy_ties_are_broken_at_random():
     # a diamond: both middle people are at distance 1
-    net = referral.from_arrays(4, [0, 0, 1, 2], [1, 2, 3, 3], strength=1.0,
-                               activity=1.0)
+    net = referral.from_arrays(
+        4, [0, 0, 1, 2], [1, 2, 3, 3], strength=1.0, activity=1.0
+    )
     res = search(net, [0], [3], trials=4000, seed=2, keep_paths=4000)
     second = res.paths().query("step == 1")["id"]
     assert_close((second == 1).mean(), 0.5, math.sqrt(0.25 / 4000))
@@ -257,8 +261,9 @@ def test_greedy_ties_are_broken_at_random():
 
 def test_directed_graph_distance_uses_reversed_ties():
     # 0 -> 1 -> 2 (target) and 2 -> 0: distance to the target is 2, 1, 0
-    net = referral.from_arrays(3, [0, 1, 2], [1, 2, 0], strength=1.0,
-                               activity=1.0, directed=True)
+    net = referral.from_arrays(
+        3, [0, 1, 2], [1, 2, 0], strength=1.0, activity=1.0, directed=True
+    )
     res = search(net, [0, 1], [2], seed=1)
     np.testing.assert_array_equal(res.start_distance, [2.0, 1.0])
     np.testing.assert_array_equal(res.chain_length, [2, 1])
@@ -295,8 +300,9 @@ def test_dead_end_and_step_limit():
     assert chains["target"].tolist() == [None]
     assert np.isinf(chains["start_distance"][0])
     # a ring 0..9 and an unreachable target 10
-    ring = referral.from_arrays(11, *np.array(list(nx.cycle_graph(10).edges)).T,
-                                strength=1.0, activity=1.0)
+    ring = referral.from_arrays(
+        11, *np.array(list(nx.cycle_graph(10).edges)).T, strength=1.0, activity=1.0
+    )
     res = search(ring, [0], [10], max_steps=4, seed=1)
     assert res.chains()["outcome"].tolist() == ["step_limit"]
     assert res.chain_length.tolist() == [4]
@@ -310,8 +316,16 @@ def test_views_are_consistent():
     res = search(net, trials=10, seed=2, max_steps=6)
     chains = res.chains()
     assert list(chains.columns) == [
-        "chain", "start", "start_id", "target", "target_id", "length", "outcome",
-        "weak_ties", "crossed_communities", "start_distance",
+        "chain",
+        "start",
+        "start_id",
+        "target",
+        "target_id",
+        "length",
+        "outcome",
+        "weak_ties",
+        "crossed_communities",
+        "start_distance",
     ]
     assert list(chains["outcome"].cat.categories) == list(OUTCOMES)
     steps = res.by_step()
@@ -331,11 +345,20 @@ def test_views_are_consistent():
     targets = people.loc[net.recruiters, "times_on_completed_chain"]
     assert targets.sum() == len(done)
     summary = res.summary()
-    assert list(summary.columns) == ["measure", "estimate", "se", "ci_low",
-                                     "ci_high", "n"]
+    assert list(summary.columns) == [
+        "measure",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "n",
+    ]
     rows = summary.set_index("measure")
-    assert rows.loc["completion_rate", "ci_low"] <= rows.loc[
-        "completion_rate", "estimate"] <= rows.loc["completion_rate", "ci_high"]
+    assert (
+        rows.loc["completion_rate", "ci_low"]
+        <= rows.loc["completion_rate", "estimate"]
+        <= rows.loc["completion_rate", "ci_high"]
+    )
     assert (chains["weak_ties"] <= chains["length"]).all()
 
 
@@ -424,11 +447,15 @@ def test_attrition_specs_describe_themselves():
 def test_weak_first_with_graph_distance_and_progress():
     # 0 -> 1 (strong, 1 hop from the target 3) or 0 -> 2 (weak, 2 hops)
     net = referral.from_arrays(
-        5, [0, 0, 1, 2, 4], [1, 2, 3, 4, 3],
-        strength=[0.9, 0.1, 0.9, 0.9, 0.9], activity=1.0,
+        5,
+        [0, 0, 1, 2, 4],
+        [1, 2, 3, 4, 3],
+        strength=[0.9, 0.1, 0.9, 0.9, 0.9],
+        activity=1.0,
     )
-    weak_first = search(net, [0], [3], policy="weak-first", trials=20, seed=1,
-                        progress=True)
+    weak_first = search(
+        net, [0], [3], policy="weak-first", trials=20, seed=1, progress=True
+    )
     assert (weak_first.chain_length == 3).all()
     assert (weak_first.chain_weak_ties == 1).all()
     greedy = search(net, [0], [3], trials=20, seed=1)

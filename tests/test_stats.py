@@ -70,8 +70,9 @@ def test_wilson_against_hand_computation():
     assert (low, high) == pytest.approx((0.1078, 0.6032), abs=1e-4)
 
 
-@pytest.mark.parametrize(("k", "n"), [(0, 10), (1, 10), (3, 10), (10, 10),
-                                      (17, 40), (250, 1000), (1, 3)])
+@pytest.mark.parametrize(
+    ("k", "n"), [(0, 10), (1, 10), (3, 10), (10, 10), (17, 40), (250, 1000), (1, 3)]
+)
 @pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
 def test_wilson_against_scipy(k, n, level):
     expected = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
@@ -186,15 +187,26 @@ def test_median_interval_exact_coverage(m):
 
 def test_one_home():
     names = set(_stats.__all__)
-    assert {"Z95", "z_for", "wilson_interval", "mean_se", "ratio_se",
-            "paired_difference_se", "median_interval"} <= names
+    assert {
+        "Z95",
+        "z_for",
+        "wilson_interval",
+        "mean_se",
+        "ratio_se",
+        "paired_difference_se",
+        "median_interval",
+    } <= names
 
 
 # --------------------------------------------------- the library's tables
 def _spread_tree(activity=0.6, transmission=0.8):
     return from_networkx(
-        nx.balanced_tree(2, 3), strength=1.0, transmission=transmission,
-        activity=activity, recruiters=[0], candidates=range(7, 15),
+        nx.balanced_tree(2, 3),
+        strength=1.0,
+        transmission=transmission,
+        activity=activity,
+        recruiters=[0],
+        candidates=range(7, 15),
     )
 
 
@@ -202,9 +214,11 @@ def test_spread_summary_intervals_from_trials():
     res = spread(_spread_tree(), trials=50, seed=4)
     trials = res.trials()
     s = res.summary().set_index("measure")
-    for measure, column in [("people_reached", "reached"),
-                            ("candidates_reached", "candidates_reached"),
-                            ("depth", "depth")]:
+    for measure, column in [
+        ("people_reached", "reached"),
+        ("candidates_reached", "candidates_reached"),
+        ("depth", "depth"),
+    ]:
         x = trials[column].to_numpy(float)
         se = x.std(ddof=1) / np.sqrt(len(x))
         assert s.loc[measure, "se"] == pytest.approx(se, rel=1e-12)
@@ -218,8 +232,14 @@ def test_spread_people_reach_se_and_hop_sd():
     G.add_edge(0, 3)
     t = {(0, 1): 0.9, (1, 2): 0.9, (2, 3): 0.9, (0, 3): 0.3}
     nx.set_edge_attributes(G, {e: v for e, v in t.items()}, "t")
-    net = from_networkx(G, strength=1.0, transmission="t", activity=0.7,
-                        recruiters=[0], candidates=[1, 2, 3])
+    net = from_networkx(
+        G,
+        strength=1.0,
+        transmission="t",
+        activity=0.7,
+        recruiters=[0],
+        candidates=[1, 2, 3],
+    )
     trials = 300
     res = spread(net, trials=trials, seed=9, keep_chains=trials)
     people = res.people().set_index("id")
@@ -265,11 +285,13 @@ def test_search_summary_intervals():
 
 def test_compare_difference_interval_is_paired():
     net = _spread_tree(activity=0.5)
-    table = compare({"today": net, "bonus": referral_bonus(net, 0.2)},
-                    trials=120, seed=5)
+    table = compare(
+        {"today": net, "bonus": referral_bonus(net, 0.2)}, trials=120, seed=5
+    )
     a = spread(net, trials=120, seed=table.attrs["seed_entropy"]).trials()
-    b = spread(referral_bonus(net, 0.2), trials=120,
-               seed=table.attrs["seed_entropy"]).trials()
+    b = spread(
+        referral_bonus(net, 0.2), trials=120, seed=table.attrs["seed_entropy"]
+    ).trials()
     d = (b["reached"] - a["reached"]).to_numpy(float)
     row = table.query("scenario == 'bonus' and measure == 'people_reached'").iloc[0]
     se = d.std(ddof=1) / np.sqrt(len(d))
@@ -307,8 +329,14 @@ def _broker(activity=0.6, k=5, w=0.7):
     """Source 0 -- broker 1 -- candidates 2..k+1: 1 is a cut vertex."""
     G = nx.star_graph(range(1, k + 2))  # 1 is the hub
     G.add_edge(0, 1)
-    return from_networkx(G, strength=1.0, transmission=w, activity=activity,
-                         recruiters=[0], candidates=range(2, k + 2))
+    return from_networkx(
+        G,
+        strength=1.0,
+        transmission=w,
+        activity=activity,
+        recruiters=[0],
+        candidates=range(2, k + 2),
+    )
 
 
 def test_weak_tie_share_se_from_trials():
@@ -352,8 +380,14 @@ def test_weak_tie_share_by_hop_never_zero_from_empty_kept_trials():
     G.add_edge(0, "b", strength=0.2, t=1.0)
     G.add_edge("a", "c", strength=1.0, t=0.05)
     G.add_edge("b", "c", strength=1.0, t=0.05)
-    net = from_networkx(G, strength="strength", transmission="t", activity=1.0,
-                        recruiters=[0], candidates=["c"])
+    net = from_networkx(
+        G,
+        strength="strength",
+        transmission="t",
+        activity=1.0,
+        recruiters=[0],
+        candidates=["c"],
+    )
     res = spread(net, trials=400, seed=3, keep_chains=3)
     assert not (res.chains()["person"] == "c").any()
     row = weak_tie_share(res).query("scope == 'by hop' and hop == 2").iloc[0]
@@ -369,8 +403,14 @@ def _weak_star(n_weak=3, n_strong=5, w_weak=0.3, w_strong=0.6):
     t = {(0, i): (w_weak if i <= n_weak else w_strong) for i in G[0]}
     nx.set_edge_attributes(G, strength, "strength")
     nx.set_edge_attributes(G, t, "t")
-    return from_networkx(G, strength="strength", transmission="t", activity=0.5,
-                         recruiters=[0], candidates=range(1, n_weak + n_strong + 1))
+    return from_networkx(
+        G,
+        strength="strength",
+        transmission="t",
+        activity=0.5,
+        recruiters=[0],
+        candidates=range(1, n_weak + n_strong + 1),
+    )
 
 
 def test_search_weak_tie_share_se():

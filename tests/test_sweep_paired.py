@@ -33,15 +33,13 @@ def build_with_bonus(n_people, bonus, seed):
 # ------------------------------------------------------------------- pairing
 def test_interventions_share_population_and_trials():
     grid = {"n_people": [150, 200], "bonus": [0.0, 1e-9, 0.15]}
-    paired = sweep(build_with_bonus, grid, trials=40, seed=5,
-                   interventions=["bonus"])
+    paired = sweep(build_with_bonus, grid, trials=40, seed=5, interventions=["bonus"])
     for n_people, group in paired.groupby("n_people"):
         assert len(set(group["seed"])) == 1, n_people
         assert len(set(group["build_seed"])) == 1, n_people
         base, tiny, bonus = (group.iloc[i] for i in range(3))
         # a negligible change gives (nearly) the same row
-        for column in ("people_reached_mean", "candidates_reached_mean",
-                       "depth_mean"):
+        for column in ("people_reached_mean", "candidates_reached_mean", "depth_mean"):
             assert abs(tiny[column] - base[column]) <= 1e-6 * max(base[column], 1)
         # a real bonus only adds reach, trial by trial (common random numbers)
         assert bonus["people_reached_mean"] >= base["people_reached_mean"]
@@ -57,8 +55,14 @@ def test_interventions_share_population_and_trials():
 
 def test_paired_rows_trial_by_trial():
     grid = {"n_people": [150], "bonus": [0.0, 0.2]}
-    table = sweep(build_with_bonus, grid, trials=60, seed=2, per_trial=True,
-                  interventions=["bonus"])
+    table = sweep(
+        build_with_bonus,
+        grid,
+        trials=60,
+        seed=2,
+        per_trial=True,
+        interventions=["bonus"],
+    )
     base = table[table["bonus"] == 0.0]["reached"].to_numpy()
     more = table[table["bonus"] == 0.2]["reached"].to_numpy()
     # raising everyone's activity with the same coins never loses anyone
@@ -69,21 +73,24 @@ def test_seeds_keyed_by_content_not_position():
     grid = {"n_people": [150, 200], "bonus": [0.0, 0.1]}
     table = sweep(build_with_bonus, grid, trials=20, seed=4)
     reordered = sweep(
-        build_with_bonus, {"bonus": [0.1, 0.0], "n_people": [200, 150]},
-        trials=20, seed=4,
+        build_with_bonus,
+        {"bonus": [0.1, 0.0], "n_people": [200, 150]},
+        trials=20,
+        seed=4,
     )
     columns = ["n_people", "bonus", "seed", "build_seed", "people_reached_mean"]
     left = table[columns].sort_values(["n_people", "bonus"]).reset_index(drop=True)
-    right = reordered[columns].sort_values(["n_people", "bonus"]).reset_index(
-        drop=True
-    )
+    right = reordered[columns].sort_values(["n_people", "bonus"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(left, right)
 
 
 def test_interventions_bad_input():
     grid = {"n_people": [150], "bonus": [0.0]}
-    with pytest.raises(ValueError, match=r"'interventions' parameter of sweep must "
-                       r"name grid parameters .* Got 'bonsu'"):
+    with pytest.raises(
+        ValueError,
+        match=r"'interventions' parameter of sweep must "
+        r"name grid parameters .* Got 'bonsu'",
+    ):
         sweep(build_with_bonus, grid, trials=2, seed=1, interventions=["bonsu"])
     with pytest.raises(TypeError, match="'interventions' parameter of sweep"):
         sweep(build_with_bonus, grid, trials=2, seed=1, interventions=3)
@@ -92,14 +99,18 @@ def test_interventions_bad_input():
 # -------------------------------------------------------------------- replay
 def test_every_row_replays():
     grid = {"n_people": [150], "bonus": [0.0, 0.1]}
-    table = sweep(build_with_bonus, grid, trials=25, seed=8, max_hops=4,
-                  interventions=["bonus"])
+    table = sweep(
+        build_with_bonus, grid, trials=25, seed=8, max_hops=4, interventions=["bonus"]
+    )
     assert table.attrs["simulate_kwargs"] == {"max_hops": 4}
     for row in table.itertuples():
         params = {"n_people": row.n_people, "bonus": row.bonus}
-        again = spread(build_with_bonus(**params, seed=row.build_seed),
-                       trials=row.trials, seed=row.seed,
-                       **table.attrs["simulate_kwargs"])
+        again = spread(
+            build_with_bonus(**params, seed=row.build_seed),
+            trials=row.trials,
+            seed=row.seed,
+            **table.attrs["simulate_kwargs"],
+        )
         s = again.summary().set_index("measure")
         assert s.loc["people_reached", "mean"] == row.people_reached_mean
         assert s.loc["depth", "se"] == row.depth_se
@@ -115,25 +126,35 @@ def _readme_recipe() -> str:
 def test_readme_replay_recipe():
     # the README's own build and call, smaller
     def build(n_people, strong_contacts, seed):
-        return community_population(n_people, strong_contacts=strong_contacts,
-                                    seed=seed)
+        return community_population(
+            n_people, strong_contacts=strong_contacts, seed=seed
+        )
 
-    table = sweep(build, {"n_people": [300], "strong_contacts": [4, 6]},
-                  trials=30, seed=1, max_hops=6)
+    table = sweep(
+        build,
+        {"n_people": [300], "strong_contacts": [4, 6]},
+        trials=30,
+        seed=1,
+        max_hops=6,
+    )
     recipe = _readme_recipe()
     for row in table.itertuples():
         params = {"n_people": row.n_people, "strong_contacts": row.strong_contacts}
-        result = eval(recipe, {"spread": spread, "build": build, "params": params,
-                               "row": row})
+        result = eval(
+            recipe, {"spread": spread, "build": build, "params": params, "row": row}
+        )
         assert result.summary()["mean"][0] == row.people_reached_mean
 
 
 # ------------------------------------------------------- resume by content
 def build_from_activity(activity, seed=None):
     """A path whose activities are the given array."""
-    return from_networkx(nx.path_graph(len(activity)), strength=1.0,
-                         activity=dict(enumerate(np.asarray(activity).tolist())),
-                         recruiters=[0])
+    return from_networkx(
+        nx.path_graph(len(activity)),
+        strength=1.0,
+        activity=dict(enumerate(np.asarray(activity).tolist())),
+        recruiters=[0],
+    )
 
 
 def test_resume_tells_long_arrays_apart(tmp_path):
@@ -141,10 +162,22 @@ def test_resume_tells_long_arrays_apart(tmp_path):
     holed = ones.copy()
     holed[5] = 0.0  # same repr as `ones` once numpy shortens it
     assert repr(ones) == repr(holed)
-    first = sweep(build_from_activity, {"activity": [ones]}, trials=3, seed=1,
-                  results_dir=tmp_path, record="reach")
-    second = sweep(build_from_activity, {"activity": [holed]}, trials=3, seed=1,
-                   results_dir=tmp_path, record="reach")
+    first = sweep(
+        build_from_activity,
+        {"activity": [ones]},
+        trials=3,
+        seed=1,
+        results_dir=tmp_path,
+        record="reach",
+    )
+    second = sweep(
+        build_from_activity,
+        {"activity": [holed]},
+        trials=3,
+        seed=1,
+        results_dir=tmp_path,
+        record="reach",
+    )
     assert first["people_reached_mean"][0] == 2000
     assert second["people_reached_mean"][0] == 6  # people 0..5
     assert len(list(Path(tmp_path).glob("part-*.pkl"))) == 2
@@ -184,10 +217,12 @@ def test_task_fingerprint_covers_partial_arguments_by_content():
     a = np.zeros(3000)
     b = a.copy()
     b[-1] = 1.0
-    ta = make_tasks(functools.partial(build_from_activity, a), {"seed": [1]},
-                    trials=1, seed=1)
-    tb = make_tasks(functools.partial(build_from_activity, b), {"seed": [1]},
-                    trials=1, seed=1)
+    ta = make_tasks(
+        functools.partial(build_from_activity, a), {"seed": [1]}, trials=1, seed=1
+    )
+    tb = make_tasks(
+        functools.partial(build_from_activity, b), {"seed": [1]}, trials=1, seed=1
+    )
     assert ta[0].fingerprint != tb[0].fingerprint
 
 
@@ -217,7 +252,8 @@ def test_toml_sweep_is_paired(tmp_path, capsys):
     assert len(set(table["seed"])) == 1 and len(set(table["build_seed"])) == 1
     base, tiny, bonus = (table.iloc[i] for i in range(3))
     assert tiny["people_reached_mean"] == pytest.approx(
-        base["people_reached_mean"], rel=1e-6)
+        base["people_reached_mean"], rel=1e-6
+    )
     assert bonus["people_reached_mean"] > base["people_reached_mean"]
     assert read_sweep_spec(grid)["interventions"] == ["referral_bonus"]
 
@@ -254,8 +290,17 @@ def test_toml_edgelist_builder_through_the_cli(tmp_path, capsys):
     grid.write_text(EDGELIST_TOML)
     out = tmp_path / "sweep.csv"
     parts = tmp_path / "parts"
-    code = main(["sweep", str(grid), "--out", str(out), "--results-dir", str(parts),
-                 "--no-progress"])
+    code = main(
+        [
+            "sweep",
+            str(grid),
+            "--out",
+            str(out),
+            "--results-dir",
+            str(parts),
+            "--no-progress",
+        ]
+    )
     _, err = capsys.readouterr()
     assert code == 0, err
     table = pd.read_csv(out)
@@ -264,8 +309,18 @@ def test_toml_edgelist_builder_through_the_cli(tmp_path, capsys):
     assert table["people_reached_mean"][1] > table["people_reached_mean"][0]
     # a changed edge list is never served the old parts
     (tmp_path / "data" / "ties.csv").write_text("source,target,strength\nana,bo,0.9\n")
-    code = main(["sweep", str(grid), "--out", str(out), "--results-dir", str(parts),
-                 "--force", "--no-progress"])
+    code = main(
+        [
+            "sweep",
+            str(grid),
+            "--out",
+            str(out),
+            "--results-dir",
+            str(parts),
+            "--force",
+            "--no-progress",
+        ]
+    )
     assert code == 0
     assert pd.read_csv(out)["people_reached_mean"].max() <= 2
     assert len(list(parts.glob("part-*.pkl"))) == 4
@@ -292,8 +347,13 @@ def test_sweep_help_documents_edgelist_path(capsys):
 
 
 def build_with_transmission(transmission, seed=None):
-    return from_networkx(nx.path_graph(6), strength=0.5, transmission=transmission,
-                         activity=1.0, recruiters=[0])
+    return from_networkx(
+        nx.path_graph(6),
+        strength=0.5,
+        transmission=transmission,
+        activity=1.0,
+        recruiters=[0],
+    )
 
 
 def test_functions_as_grid_values_are_keyed_by_code():
@@ -307,8 +367,12 @@ def test_functions_as_grid_values_are_keyed_by_code():
     with pytest.raises(TypeError, match="needs picklable parameter values"):
         import threading
 
-        sweep(build_with_transmission, {"transmission": [threading.Lock()]},
-              trials=1, seed=1)
+        sweep(
+            build_with_transmission,
+            {"transmission": [threading.Lock()]},
+            trials=1,
+            seed=1,
+        )
 
 
 BOOST_TOML = """\
@@ -336,8 +400,10 @@ def test_toml_boosts_and_added_ties_are_paired(tmp_path, capsys):
     spec = read_sweep_spec(grid)
     assert spec["interventions"] == ["boost_to", "add_weak_ties"]
     out = tmp_path / "sweep.csv"
-    assert main(["sweep", str(grid), "--out", str(out), "--no-progress",
-                 "--per-trial"]) == 0
+    assert (
+        main(["sweep", str(grid), "--out", str(out), "--no-progress", "--per-trial"])
+        == 0
+    )
     table = pd.read_csv(out)
     assert len(set(table["seed"])) == 1
     # boost_to 0.3 changes nobody (they are at 0.3 already): identical trials

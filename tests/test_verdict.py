@@ -52,8 +52,9 @@ def _share_claim(text, row):
 
 
 def test_tree_has_no_tipping_point_and_says_how_reach_grows():
-    net = from_networkx(nx.balanced_tree(3, 4), strength=1.0, activity=0.3,
-                        recruiters=[0])
+    net = from_networkx(
+        nx.balanced_tree(3, 4), strength=1.0, activity=0.3, recruiters=[0]
+    )
     cost = other_people_cost(net, trials=400, seed=1)
     text, today, everyone, table = _check_common(cost)
     assert text.startswith("This network has no cycles, so it has no tipping point")
@@ -68,8 +69,7 @@ def test_tree_has_no_tipping_point_and_says_how_reach_grows():
 
 
 def test_path_is_acyclic_too():
-    net = from_networkx(nx.path_graph(40), strength=1.0, activity=0.5,
-                        recruiters=[0])
+    net = from_networkx(nx.path_graph(40), strength=1.0, activity=0.5, recruiters=[0])
     cost = other_people_cost(net, trials=400, seed=2)
     text, today, *_ = _check_common(cost)
     assert text.startswith("This network has no cycles")
@@ -153,19 +153,20 @@ def test_small_network_never_quotes_an_activity_above_one():
     net = from_networkx(G, strength=1.0, activity=activity, recruiters=[0])
     cost = other_people_cost(net, trials=300, seed=1)
     text, *_ = _check_common(cost)
-    assert all(
-        float(v) <= 1 for v in re.findall(r"mean activity (\d+\.\d+)", text)
-    )
+    assert all(float(v) <= 1 for v in re.findall(r"mean activity (\d+\.\d+)", text))
 
 
 def test_ceiling_even_if_everyone_passed_it_on(regular):
-    net = from_networkx(regular, strength=1.0, transmission=0.3, activity=0.5,
-                        recruiters=[0])
+    net = from_networkx(
+        regular, strength=1.0, transmission=0.3, activity=0.5, recruiters=[0]
+    )
     cost = other_people_cost(net, trials=300, seed=1)
     text, today, everyone, table = _check_common(cost)
     assert float(everyone["sizeable_share"]) < MOST
-    assert "Even if everyone always passed it on, the typical opening would reach " \
+    assert (
+        "Even if everyone always passed it on, the typical opening would reach "
         f"{fmt_number(everyone['people_reached_median'])} people" in text
+    )
     assert np.isinf(cost.critical_multiplier_analytic)
     assert "would not take off even if everyone always passed them on" in text
 
@@ -213,6 +214,4 @@ def test_from_tables_bad_input(regular):
             {**tables, "cost": tables["cost"].drop(columns="sizeable_share")}
         )
     with pytest.raises(ValueError, match="scenario 'as_is'; got 0"):
-        OtherPeopleCost.from_tables(
-            {**tables, "cost": tables["cost"].iloc[1:]}
-        )
+        OtherPeopleCost.from_tables({**tables, "cost": tables["cost"].iloc[1:]})

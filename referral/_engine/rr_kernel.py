@@ -118,8 +118,18 @@ def skip_tables(t_indptr, t_entry, transmission):
 
 @numba.njit(nogil=True, cache=True)
 def _rr_one(
-    tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
-    stamp, mark, queue,
+    tk,
+    t_indptr,
+    t_source,
+    t_entry,
+    transmission,
+    rate,
+    log_q,
+    activity,
+    targets,
+    stamp,
+    mark,
+    queue,
 ):
     """Fill ``queue[:size]`` with one RR set (root first); return ``size``."""
     n_targets = targets.shape[0]
@@ -181,8 +191,19 @@ def _rr_one(
 
 @numba.njit(nogil=True, cache=True)
 def rr_count_block(
-    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets, key,
-    start, stop, counts, cancel,
+    t_indptr,
+    t_source,
+    t_entry,
+    transmission,
+    rate,
+    log_q,
+    activity,
+    targets,
+    key,
+    start,
+    stop,
+    counts,
+    cancel,
 ):
     """Samples ``start .. stop - 1``: add 1 to ``counts[u]`` for every member.
 
@@ -198,8 +219,18 @@ def rr_count_block(
             return t - start, total
         tk = trial_key(key, t)
         size = _rr_one(
-            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
-            targets, stamp, t, queue,
+            tk,
+            t_indptr,
+            t_source,
+            t_entry,
+            transmission,
+            rate,
+            log_q,
+            activity,
+            targets,
+            stamp,
+            t,
+            queue,
         )
         total += size
         for i in range(size):
@@ -209,8 +240,19 @@ def rr_count_block(
 
 @numba.njit(nogil=True, cache=True)
 def rr_sets_block(
-    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
-    eligible, key, start, stop, cancel,
+    t_indptr,
+    t_source,
+    t_entry,
+    transmission,
+    rate,
+    log_q,
+    activity,
+    targets,
+    eligible,
+    key,
+    start,
+    stop,
+    cancel,
 ):
     """Samples ``start .. stop - 1`` as CSR pieces, keeping eligible members.
 
@@ -228,8 +270,18 @@ def rr_sets_block(
             break
         tk = trial_key(key, t)
         size = _rr_one(
-            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
-            targets, stamp, t, queue,
+            tk,
+            t_indptr,
+            t_source,
+            t_entry,
+            transmission,
+            rate,
+            log_q,
+            activity,
+            targets,
+            stamp,
+            t,
+            queue,
         )
         if used + size > members.shape[0]:
             grown = np.empty(max(2 * members.shape[0], used + size), dtype=np.int32)
@@ -248,8 +300,22 @@ def rr_sets_block(
 
 @numba.njit(nogil=True, cache=True)
 def rr_rank_block(
-    t_indptr, t_source, t_entry, transmission, rate, log_q, activity, targets,
-    rank_a, rank_b, key, start, stop, out_a, out_b, cancel,
+    t_indptr,
+    t_source,
+    t_entry,
+    transmission,
+    rate,
+    log_q,
+    activity,
+    targets,
+    rank_a,
+    rank_b,
+    key,
+    start,
+    stop,
+    out_a,
+    out_b,
+    cancel,
 ):
     """Samples ``start .. stop - 1``: the smallest rank of a member, twice.
 
@@ -266,8 +332,18 @@ def rr_rank_block(
             return t - start
         tk = trial_key(key, t)
         size = _rr_one(
-            tk, t_indptr, t_source, t_entry, transmission, rate, log_q, activity,
-            targets, stamp, t, queue,
+            tk,
+            t_indptr,
+            t_source,
+            t_entry,
+            transmission,
+            rate,
+            log_q,
+            activity,
+            targets,
+            stamp,
+            t,
+            queue,
         )
         best_a = rank_a[queue[0]]
         best_b = rank_b[queue[0]]
