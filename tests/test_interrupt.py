@@ -20,6 +20,7 @@ import textwrap
 import threading
 import time
 
+import pandas as pd
 import pytest
 
 pytestmark = pytest.mark.skipif(
@@ -38,7 +39,7 @@ CHILD = textwrap.dedent(
     from referral.populations import community_population
     from referral.sweep import sweep
 
-    what, n_jobs = sys.argv[1], int(sys.argv[2])
+    n_jobs, names = int(sys.argv[1]), sys.argv[2:]
     net = community_population(20000, seed=1)
     busy = net.replace(activity=np.full(net.n_people, 0.9))
 
@@ -63,21 +64,23 @@ CHILD = textwrap.dedent(
     }
     referral.spread(busy, trials=2, seed=1)  # compile before the clock starts
     referral.search(net, trials=1, seed=1, max_steps=5)
-    if what == "reach_of_everyone":
-        referral.reach_of_everyone(net, samples=10, seed=1)
+    referral.reach_of_everyone(net, samples=10, seed=1)
     # a short first spread: the interrupt lands in the counterfactual re-runs
-    first = referral.spread(busy, trials=60, seed=1) if what == "gatekeepers" else None
-    print("READY", flush=True)
-    try:
-        calls[what]()
-    except KeyboardInterrupt:
-        print("INTERRUPTED", flush=True)
-    else:
-        print("FINISHED", flush=True)
-        sys.exit(1)
-    # the interpreter is alive and the library still works
-    again = referral.spread(net, trials=20, seed=1, n_jobs=n_jobs)
-    print("ALIVE", int(again.trial_stats[:, 0].sum()), flush=True)
+    first = referral.spread(busy, trials=60, seed=1)
+    # one interpreter runs every call in turn: each is interrupted, and the
+    # next starts in the same interpreter, so it must have been left working
+    for what in names:
+        print("READY", what, flush=True)
+        try:
+            calls[what]()
+        except KeyboardInterrupt:
+            print("INTERRUPTED", what, flush=True)
+        else:
+            print("FINISHED", what, flush=True)
+            sys.exit(1)
+        # the interpreter is alive and the library still works
+        again = referral.spread(net, trials=20, seed=1, n_jobs=n_jobs)
+        print("ALIVE", int(again.trial_stats[:, 0].sum()), flush=True)
     """
 )
 
@@ -109,34 +112,40 @@ def _start(args, **kwargs):
     return process, lines
 
 
+CALLS = [
+    "spread",
+    "search",
+    "other_people_cost",
+    "gatekeepers",
+    "compare",
+    "sweep",
+    "reach_of_everyone",
+]
+
+
 @pytest.mark.parametrize("n_jobs", [1, 2])
-@pytest.mark.parametrize(
-    "what",
-    [
-        "spread",
-        "search",
-        "other_people_cost",
-        "gatekeepers",
-        "compare",
-        "sweep",
-        "reach_of_everyone",
-    ],
-)
-def test_sigint_stops_the_run_and_leaves_python_alive(what, n_jobs):
-    process, lines = _start([sys.executable, "-c", CHILD, what, str(n_jobs)])
+def test_sigint_stops_every_run_and_leaves_python_alive(n_jobs):
+    process, lines = _start([sys.executable, "-c", CHILD, str(n_jobs), *CALLS])
     try:
-        _, line = _next_line(lines, 240)
-        assert line == "READY", process.stderr.read() if line is None else line
-        time.sleep(1.5)  # well inside the simulation
-        assert process.poll() is None
-        sent = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        when, line = _next_line(lines, 120)
-        assert line == "INTERRUPTED", process.stderr.read() if line is None else line
-        assert when - sent < STOP_WITHIN, f"stopped {when - sent:.1f} s after SIGINT"
-        _, line = _next_line(lines, 120)
-        assert line is not None and line.startswith("ALIVE "), line
-        assert int(line.split()[1]) > 0
+        for what in CALLS:
+            _, line = _next_line(lines, 240)
+            assert line == f"READY {what}", (
+                process.stderr.read() if line is None else line
+            )
+            time.sleep(1.5)  # well inside the simulation
+            assert process.poll() is None, what
+            sent = time.monotonic()
+            process.send_signal(signal.SIGINT)
+            when, line = _next_line(lines, 120)
+            assert line == f"INTERRUPTED {what}", (
+                process.stderr.read() if line is None else line
+            )
+            assert when - sent < STOP_WITHIN, (
+                f"{what} stopped {when - sent:.1f} s after SIGINT"
+            )
+            _, line = _next_line(lines, 120)
+            assert line is not None and line.startswith("ALIVE "), (what, line)
+            assert int(line.split()[1]) > 0, what
         assert process.wait(timeout=60) == 0
     finally:
         if process.poll() is None:
@@ -144,21 +153,39 @@ def test_sigint_stops_the_run_and_leaves_python_alive(what, n_jobs):
             process.wait()
 
 
-@pytest.mark.parametrize("n_jobs", [1, 2])
-@pytest.mark.parametrize("command", ["spread", "search", "demo", "sweep"])
-def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_path):
+@pytest.fixture(scope="module")
+def ties_csv(tmp_path_factory):
+    """A 20,000-person edge list, written once for the CLI tests."""
     import numpy as np
 
     from referral.populations import community_population
 
     net = community_population(20000, seed=1)
     src = np.repeat(np.arange(net.n_people), np.diff(net.indptr))
-    edges = tmp_path / "ties.csv"
-    with open(edges, "w") as handle:
-        handle.write("source,target\n")
-        for a, b in zip(src, net.indices, strict=True):
-            if a < b:
-                handle.write(f"{a},{b}\n")
+    edges = tmp_path_factory.mktemp("interrupt") / "ties.csv"
+    keep = src < net.indices
+    frame = pd.DataFrame({"source": src[keep], "target": net.indices[keep]})
+    frame.to_csv(edges, index=False)
+    return edges
+
+
+# spread and search on both paths (the main thread and the worker pool);
+# demo and sweep reach the same kernels, one path each
+@pytest.mark.parametrize(
+    ("command", "n_jobs"),
+    [
+        ("spread", 1),
+        ("spread", 2),
+        ("search", 1),
+        ("search", 2),
+        ("demo", 2),
+        ("sweep", 1),
+    ],
+)
+def test_cli_sigint_exits_130_with_one_line_and_no_output(
+    command, n_jobs, ties_csv, tmp_path
+):
+    edges = ties_csv
     out = tmp_path / "out"
     # the console script's own entry point, after a marker once imports are done
     # (a loaded machine can take many seconds to import numba)
@@ -192,7 +219,6 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
             "--trials",
             "1000000",
         ]
-        edges.unlink()
     elif command == "sweep":
         grid = tmp_path / "grid.toml"
         grid.write_text(
@@ -201,7 +227,6 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
             "[grid]\nstrong_contacts = [6, 7, 8]\n"
             "[simulate]\ntrials = 100000\nseed = 1\n"
         )
-        edges.unlink()
         out = tmp_path / "sweep.csv"
         args = [
             *args[:3],
@@ -234,7 +259,7 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
     try:
         _, line = _next_line(lines, 240)
         assert line == "READY", process.stderr.read() if line is None else line
-        time.sleep(5)  # read the file and get well into the run
+        time.sleep(3)  # read the file and get into the run
         assert process.poll() is None, process.stderr.read()
         sent = time.monotonic()
         process.send_signal(signal.SIGINT)
@@ -257,7 +282,7 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(command, n_jobs, tmp_p
             for p in (tmp_path / "parts").iterdir()
         )
     else:
-        assert left == ([] if command == "demo" else ["ties.csv"])
+        assert left == []
 
 
 def test_cancel_flag_stops_a_block_kernel():
