@@ -150,8 +150,17 @@ def _siblings(folder: Path) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
-@pytest.mark.parametrize("point", ["ready", 2, 5])
+# SIGKILL between and after the writes; Ctrl-C before any write and between
+# writes (where it must also remove its staging folder)
+@pytest.mark.parametrize(
+    ("sig", "point"),
+    [
+        (signal.SIGKILL, 2),
+        (signal.SIGKILL, 5),
+        (signal.SIGINT, "ready"),
+        (signal.SIGINT, 2),
+    ],
+)
 def test_killed_spread_leaves_no_folder_or_a_complete_one(ties, tmp_path, sig, point):
     out = tmp_path / "results"
     stop = _ready if point == "ready" else _writes(point)
@@ -228,7 +237,8 @@ def test_killed_search_and_demo_leave_no_folder(ties, tmp_path, command):
             out,
         ]
     else:
-        argv = ["demo", "--quick", "--out", out, "--no-progress"]
+        # few trials: what is tested is the folder, not the numbers
+        argv = ["demo", "--quick", "--trials", "60", "--out", out, "--no-progress"]
     code, seen, stderr = _run_until(argv, ties.parent, _writes(2), signal.SIGKILL)
     assert code == -9, stderr
     assert not out.exists()

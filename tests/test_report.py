@@ -37,7 +37,8 @@ def written(results, tmp_path_factory):
     return report.write_report(results, out)
 
 
-def _chromium(*arguments, tmp_path):
+def _require_chromium():
+    """Skip (or, with REFERRAL_REQUIRE_BROWSER=1, fail) without the browser."""
     if not Path(CHROMIUM).exists():
         reason = (
             f"the browser test needs Debian's chromium at {CHROMIUM}: "
@@ -46,6 +47,10 @@ def _chromium(*arguments, tmp_path):
         if os.environ.get("REFERRAL_REQUIRE_BROWSER") == "1":
             pytest.fail(f"REFERRAL_REQUIRE_BROWSER=1 and {reason}")
         pytest.skip(reason)
+
+
+def _chromium(*arguments, tmp_path):
+    _require_chromium()
     profile = tmp_path / "profile"
     command = [
         CHROMIUM,
@@ -134,7 +139,9 @@ def test_report_round_trips_through_saved_tables(results, written, tmp_path):
     assert copy.read_text().count("data:image/png;base64,") == 6
 
 
-def test_opens_in_headless_chromium(written, tmp_path):
+def test_opens_in_headless_chromium(request, tmp_path):
+    _require_chromium()  # before the demo is simulated
+    written = request.getfixturevalue("written")
     shot = tmp_path / "report.png"
     done = _chromium(
         f"--screenshot={shot}",
