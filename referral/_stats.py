@@ -3,7 +3,8 @@
 * :data:`Z95` and :func:`z_for`: the two-sided normal quantile of a
   confidence level.
 * :func:`binomial_se` and :func:`wilson_interval`: a proportion's standard
-  error and its Wilson score interval.
+  error and its Wilson score interval; :func:`proportion_interval` both at
+  once from a count.
 * :func:`standard_error`, :func:`mean_se` and :func:`paired_difference_se`:
   a mean over independent trials, and a difference of paired means (common
   random numbers) with the standard error of the trial-by-trial differences.
@@ -30,13 +31,20 @@ __all__ = [
     "z_for",
     "binomial_se",
     "wilson_interval",
+    "proportion_interval",
     "standard_error",
     "mean_se",
     "paired_difference_se",
     "ratio_se",
     "normal_interval",
     "median_interval",
+    "SUMMARY_COLUMNS",
 ]
+
+#: The columns of every ``summary()`` table (``SpreadResult.summary`` and
+#: ``SearchResult.summary``): the measure's name, its estimate, standard
+#: error, interval and the number of observations behind it.
+SUMMARY_COLUMNS = ["measure", "estimate", "se", "ci_low", "ci_high", "n"]
 
 #: The two-sided 95% normal quantile, ``scipy.stats.norm.ppf(0.975)``.
 Z95 = 1.959963984540054
@@ -155,6 +163,38 @@ def wilson_interval(p, n, z: float = Z95):
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
+
+
+def proportion_interval(k, n, z: float = Z95) -> tuple[float, float, float, float]:
+    """A proportion ``k / n`` with its standard error and Wilson interval.
+
+    Parameters
+    ----------
+    k : float
+        Successes.
+    n : float
+        Trials; for ``n == 0`` every output is NaN.
+    z : float, default :data:`Z95`
+        Normal quantile of the interval.
+
+    Returns
+    -------
+    p, se, low, high : float
+        ``k / n``, :func:`binomial_se` and :func:`wilson_interval`.
+
+    Examples
+    --------
+    >>> p, se, low, high = proportion_interval(3, 10)
+    >>> p, round(se, 4), round(low, 4), round(high, 4)
+    (0.3, 0.1449, 0.1078, 0.6032)
+    >>> proportion_interval(0, 0)
+    (nan, nan, nan, nan)
+    """
+    if n == 0:
+        return np.nan, np.nan, np.nan, np.nan
+    p = k / n
+    low, high = wilson_interval(p, n, z)
+    return p, float(binomial_se(p, n)), low, high
 
 
 def standard_error(values, axis=None, *, single: float = np.nan):

@@ -843,7 +843,7 @@ def _spread_check(network, mask, picks, by_degree, trials, entropy, workers):
                 n_jobs=workers,
             )
             row = result.summary().set_index("measure").loc["candidates_reached"]
-            columns[mean_name][i] = row["mean"]
+            columns[mean_name][i] = row["estimate"]
             columns[se_name][i] = row["se"]
     return columns
 
