@@ -8,6 +8,8 @@
 * :func:`standard_error`, :func:`mean_se` and :func:`paired_difference_se`:
   a mean over independent trials, and a difference of paired means (common
   random numbers) with the standard error of the trial-by-trial differences.
+* :func:`subsample_se`: the standard error of a mean over all trials when
+  the per-trial values are known for a subsample only.
 * :func:`ratio_se`: a ratio of sums with its delta-method standard error.
 * :func:`normal_interval`: ``estimate -/+ z se``.
 * :func:`median_interval`: the distribution-free (order-statistic, binomial)
@@ -34,6 +36,7 @@ __all__ = [
     "proportion_interval",
     "standard_error",
     "mean_se",
+    "subsample_se",
     "paired_difference_se",
     "ratio_se",
     "normal_interval",
@@ -255,6 +258,38 @@ def mean_se(values, *, single: float = np.nan) -> tuple[float, float]:
     values = np.asarray(values, dtype=np.float64).ravel()
     mean = float(values.mean()) if len(values) else np.nan
     return mean, standard_error(values, single=single)
+
+
+def subsample_se(values, n_trials, axis=None):
+    """Standard error of a mean over ``n_trials``, from a subsample's spread.
+
+    Some tallies are exact over all trials but known trial by trial only
+    for the trials whose chains were kept; their spread estimates the
+    standard deviation, and the mean is over all ``n_trials``.
+
+    Parameters
+    ----------
+    values : array_like
+        The per-trial values of the kept trials (at least two); with
+        ``axis=0``, one row per kept trial.
+    n_trials : int
+        The trials the mean is over.
+    axis : None or 0, default None
+        ``None`` for all values, ``0`` for one standard error per column.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``sd(values, ddof=1) / sqrt(n_trials)``.
+
+    Examples
+    --------
+    >>> round(subsample_se([1.0, 2.0, 3.0], 100), 4)
+    0.1
+    """
+    values = np.asarray(values, dtype=np.float64)
+    se = values.std(axis=axis, ddof=1) / np.sqrt(n_trials)
+    return float(se) if axis is None else se
 
 
 def paired_difference_se(

@@ -42,6 +42,7 @@ from referral._stats import (
     paired_difference_se,
     proportion_interval,
     standard_error,
+    subsample_se,
 )
 from referral._stats import ratio_se as _ratio_se
 from referral._validation import check_int
@@ -1688,8 +1689,7 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
                 # from the kept trials, scaled to all trials
                 share = via / chains
                 y, x = kept[0][:, hop], kept[1][:, hop]
-                spread_ = np.std(x - share * y, ddof=1)
-                se = spread_ / np.sqrt(result.n_trials) / chains
+                se = subsample_se(x - share * y, result.n_trials) / chains
                 rows.append(("by hop", int(hop), float(chains), float(via), share, se))
         if result.network.community is None:
             rows.append(("cross-community", -1, np.nan, np.nan, np.nan, np.nan))

@@ -36,6 +36,7 @@ from referral._stats import (
     binomial_se,
     normal_interval,
     standard_error,
+    subsample_se,
     z_for,
 )
 from referral._validation import check_int, check_memory, check_probability
@@ -474,8 +475,9 @@ class SpreadResult:
                 1.0,
             )
             # the spread seen in the kept trials, for a mean over all trials
-            spread_ = np.cumsum(found, axis=1).std(axis=0, ddof=1)
-            candidates_se = spread_ / np.sqrt(self.n_trials)
+            candidates_se = subsample_se(
+                np.cumsum(found, axis=1), self.n_trials, axis=0
+            )
         return pd.DataFrame(
             {
                 "hop": np.arange(n_hops, dtype=np.int64),
