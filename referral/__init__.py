@@ -18,8 +18,6 @@ from referral import datasets, interventions, lattice, populations, threshold
 from referral._validation import LargeRunWarning
 from referral.ambassadors import ambassadors, reach_of_everyone
 from referral.analysis import (
-    SEARCH_LOSS_COLUMNS,
-    SPREAD_LOSS_COLUMNS,
     OtherPeopleCost,
     compare,
     dropoff,
@@ -43,8 +41,6 @@ from referral.tie_strength import overlap_strength, reciprocity_strength
 __version__ = "0.1.0"
 
 __all__ = [
-    "SPREAD_LOSS_COLUMNS",
-    "SEARCH_LOSS_COLUMNS",
     "ReferralNetwork",
     "SpreadResult",
     "SearchResult",

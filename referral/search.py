@@ -464,12 +464,12 @@ class SearchResult:
 
     @property
     def trials(self) -> int:
-        """Chains per start; deprecated, use :attr:`n_trials`.
+        """Chains per start; deprecated, use ``n_trials``.
 
         Returns
         -------
         int
-            :attr:`n_trials`, with a :class:`FutureWarning`.
+            ``n_trials``, with a :class:`FutureWarning`.
         """
         warnings.warn(
             "SearchResult.trials is deprecated and will be removed; use "

@@ -444,7 +444,7 @@ class SpreadResult:
               the spread over the trials whose chains were kept
               (``keep_chains``) and scaled to all trials; NaN when fewer than
               two trials were kept.
-            - ``n`` (int64): trials run (:attr:`n_trials`).
+            - ``n`` (int64): trials run (``n_trials``).
 
         Examples
         --------
@@ -567,7 +567,7 @@ class SpreadResult:
               trial).
             - ``ci_low``, ``ci_high`` (float64): ``estimate -/+ z se``, ``z``
               the normal quantile of ``level`` (1.96 for 0.95).
-            - ``n`` (int64): trials the mean is over (:attr:`n_trials`).
+            - ``n`` (int64): trials the mean is over (``n_trials``).
 
         Raises
         ------
