@@ -53,7 +53,7 @@ def sweep(weak_contacts, multipliers, *, people, trials, seed):
                     "weak_contacts": weak,
                     "multiplier": m,
                     "mean_activity": float(np.minimum(net.activity * m, 1).mean()),
-                    "people_reached": s.loc["people_reached", "mean"],
+                    "people_reached": s.loc["people_reached", "estimate"],
                     "se": s.loc["people_reached", "se"],
                 }
             )

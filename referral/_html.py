@@ -168,7 +168,7 @@ def spread_html(result) -> str:
     """The display of a :class:`~referral.SpreadResult`: its ``summary()``."""
     table = result.summary()
     rows = [
-        (r.measure, r.mean, r.se, interval(r.ci_low, r.ci_high))
+        (r.measure, r.estimate, r.se, interval(r.ci_low, r.ci_high))
         for r in table.itertuples(index=False)
     ]
     caption = f"{result.n_trials:,} trials from {len(result.sources):,} source(s)"

@@ -3,10 +3,13 @@
 * :data:`Z95` and :func:`z_for`: the two-sided normal quantile of a
   confidence level.
 * :func:`binomial_se` and :func:`wilson_interval`: a proportion's standard
-  error and its Wilson score interval.
+  error and its Wilson score interval; :func:`proportion_interval` both at
+  once from a count.
 * :func:`standard_error`, :func:`mean_se` and :func:`paired_difference_se`:
   a mean over independent trials, and a difference of paired means (common
   random numbers) with the standard error of the trial-by-trial differences.
+* :func:`subsample_se`: the standard error of a mean over all trials when
+  the per-trial values are known for a subsample only.
 * :func:`ratio_se`: a ratio of sums with its delta-method standard error.
 * :func:`normal_interval`: ``estimate -/+ z se``.
 * :func:`median_interval`: the distribution-free (order-statistic, binomial)
@@ -30,13 +33,21 @@ __all__ = [
     "z_for",
     "binomial_se",
     "wilson_interval",
+    "proportion_interval",
     "standard_error",
     "mean_se",
+    "subsample_se",
     "paired_difference_se",
     "ratio_se",
     "normal_interval",
     "median_interval",
+    "SUMMARY_COLUMNS",
 ]
+
+#: The columns of every ``summary()`` table (``SpreadResult.summary`` and
+#: ``SearchResult.summary``): the measure's name, its estimate, standard
+#: error, interval and the number of observations behind it.
+SUMMARY_COLUMNS = ["measure", "estimate", "se", "ci_low", "ci_high", "n"]
 
 #: The two-sided 95% normal quantile, ``scipy.stats.norm.ppf(0.975)``.
 Z95 = 1.959963984540054
@@ -157,6 +168,38 @@ def wilson_interval(p, n, z: float = Z95):
     return low, high
 
 
+def proportion_interval(k, n, z: float = Z95) -> tuple[float, float, float, float]:
+    """A proportion ``k / n`` with its standard error and Wilson interval.
+
+    Parameters
+    ----------
+    k : float
+        Successes.
+    n : float
+        Trials; for ``n == 0`` every output is NaN.
+    z : float, default :data:`Z95`
+        Normal quantile of the interval.
+
+    Returns
+    -------
+    p, se, low, high : float
+        ``k / n``, :func:`binomial_se` and :func:`wilson_interval`.
+
+    Examples
+    --------
+    >>> p, se, low, high = proportion_interval(3, 10)
+    >>> p, round(se, 4), round(low, 4), round(high, 4)
+    (0.3, 0.1449, 0.1078, 0.6032)
+    >>> proportion_interval(0, 0)
+    (nan, nan, nan, nan)
+    """
+    if n == 0:
+        return np.nan, np.nan, np.nan, np.nan
+    p = k / n
+    low, high = wilson_interval(p, n, z)
+    return p, float(binomial_se(p, n)), low, high
+
+
 def standard_error(values, axis=None, *, single: float = np.nan):
     """Standard error of a mean over independent values, ``sd / sqrt(n)``.
 
@@ -215,6 +258,38 @@ def mean_se(values, *, single: float = np.nan) -> tuple[float, float]:
     values = np.asarray(values, dtype=np.float64).ravel()
     mean = float(values.mean()) if len(values) else np.nan
     return mean, standard_error(values, single=single)
+
+
+def subsample_se(values, n_trials, axis=None):
+    """Standard error of a mean over ``n_trials``, from a subsample's spread.
+
+    Some tallies are exact over all trials but known trial by trial only
+    for the trials whose chains were kept; their spread estimates the
+    standard deviation, and the mean is over all ``n_trials``.
+
+    Parameters
+    ----------
+    values : array_like
+        The per-trial values of the kept trials (at least two); with
+        ``axis=0``, one row per kept trial.
+    n_trials : int
+        The trials the mean is over.
+    axis : None or 0, default None
+        ``None`` for all values, ``0`` for one standard error per column.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``sd(values, ddof=1) / sqrt(n_trials)``.
+
+    Examples
+    --------
+    >>> round(subsample_se([1.0, 2.0, 3.0], 100), 4)
+    0.1
+    """
+    values = np.asarray(values, dtype=np.float64)
+    se = values.std(axis=axis, ddof=1) / np.sqrt(n_trials)
+    return float(se) if axis is None else se
 
 
 def paired_difference_se(

@@ -44,7 +44,7 @@ from referral._parallel import (
     trial_blocks,
 )
 from referral._random import base_key, resolve_entropy
-from referral._stats import Z95
+from referral._stats import Z95, binomial_se, normal_interval
 from referral._validation import check_int
 from referral.network import ReferralNetwork
 
@@ -379,7 +379,7 @@ def reach_of_everyone(
             "activity": network.activity,
             "target": mask,
             "reach": n_targets * p,
-            "reach_se": n_targets * np.sqrt(p * (1.0 - p) / samples),
+            "reach_se": n_targets * binomial_se(p, samples),
             "reach_share": p,
             "n_targets": np.full(n, n_targets, dtype=np.int64),
             "samples": np.full(n, samples, dtype=np.int64),
@@ -788,7 +788,7 @@ def _measure(first_a, first_b, k, n_targets):
 
     def share_and_se(count):
         p = count / theta
-        return n_targets * p, n_targets * np.sqrt(p * (1.0 - p) / theta)
+        return n_targets * p, n_targets * binomial_se(p, theta)
 
     reach, reach_se = share_and_se(covered_a)
     gain, gain_se = share_and_se(count_a)
@@ -843,7 +843,7 @@ def _spread_check(network, mask, picks, by_degree, trials, entropy, workers):
                 n_jobs=workers,
             )
             row = result.summary().set_index("measure").loc["candidates_reached"]
-            columns[mean_name][i] = row["mean"]
+            columns[mean_name][i] = row["estimate"]
             columns[se_name][i] = row["se"]
     return columns
 
@@ -945,7 +945,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     unit = "target" if n_targets == 1 else "targets"
 
     def interval(value, se, sign=""):
-        low, high = value - Z95 * se, value + Z95 * se
+        low, high = normal_interval(value, se, Z95)
         return f"95% CI {low:{sign}.1f} to {high:{sign}.1f}"
 
     reach, reach_se = float(last["reach"]), float(last["reach_se"])

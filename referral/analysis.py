@@ -35,7 +35,15 @@ import pandas as pd
 
 from referral._random import resolve_entropy
 from referral._stats import Z95 as _Z95
-from referral._stats import binomial_se, mean_se, paired_difference_se
+from referral._stats import (
+    binomial_se,
+    mean_se,
+    normal_interval,
+    paired_difference_se,
+    proportion_interval,
+    standard_error,
+    subsample_se,
+)
 from referral._stats import ratio_se as _ratio_se
 from referral._validation import check_int
 from referral.interventions import scale_activity
@@ -53,15 +61,22 @@ __all__ = [
     "gatekeeper_sentence",
     "weak_tie_share",
     "compare",
+    "SPREAD_LOSS_COLUMNS",
+    "SEARCH_LOSS_COLUMNS",
 ]
 
-_SPREAD_LOSSES = [
+#: The loss columns of a spread's :func:`tie_offers` table, in drawing order:
+#: every tie-offer of a holder that did not reach someone new, by cause.
+SPREAD_LOSS_COLUMNS = (
     "lost_did_not_act",
     "lost_not_carried",
     "lost_already_reached",
     "lost_hop_limit",
     "lost_fanout",
-]
+)
+#: The loss columns of a search's :func:`dropoff` table, in drawing order:
+#: chains that ended without reaching a target, by cause.
+SEARCH_LOSS_COLUMNS = ("lost_did_not_act", "lost_dead_end", "lost_step_limit")
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:
@@ -111,7 +126,6 @@ def _spread_funnel(by_hop: pd.DataFrame) -> pd.DataFrame:
             "reached_so_far": np.cumsum(held),
         }
     )
-    table.attrs["kind"] = "spread"
     return table
 
 
@@ -128,23 +142,19 @@ def _search_funnel(steps: pd.DataFrame) -> pd.DataFrame:
             "lost_step_limit": steps["step_limit"],
         }
     )
-    losses = ["lost_did_not_act", "lost_dead_end", "lost_step_limit"]
-    table["lost_total"] = table[losses].sum(axis=1)
+    table["lost_total"] = table[list(SEARCH_LOSS_COLUMNS)].sum(axis=1)
     _add_non_actor_share(table, "did_not_act_share")
-    table.attrs["kind"] = "search"
     return table
 
 
 def _add_non_actor_share(table: pd.DataFrame, column: str) -> None:
     """Add ``column`` = ``lost_did_not_act / lost_total`` per row (NaN where
-    nothing was lost) and the same over all rows as ``attrs[column]``."""
+    nothing was lost); over all rows it is the ratio of the two columns' sums."""
     total = table["lost_total"].to_numpy(np.float64)
     lost_to_non_actors = table["lost_did_not_act"].to_numpy(np.float64)
     share = np.full(len(table), np.nan)
     np.divide(lost_to_non_actors, total, out=share, where=total > 0)
     table[column] = share
-    lost = float(total.sum())
-    table.attrs[column] = float(lost_to_non_actors.sum()) / lost if lost else np.nan
 
 
 def _everyone_acts_run(result: SpreadResult, n_jobs=None) -> SpreadResult:
@@ -181,12 +191,12 @@ def _paired_columns(today: np.ndarray, everyone: np.ndarray) -> dict:
         ("cost_cumulative", np.cumsum(everyone - today, axis=1)),
     ]:
         mean = diff.mean(axis=0)
-        n = diff.shape[0]
-        se = diff.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(hops)
+        se = standard_error(diff, axis=0, single=0.0)
         columns[name] = mean
         columns[f"{name}_se"] = se
-        columns[f"{name}_ci_low"] = mean - _Z95 * se
-        columns[f"{name}_ci_high"] = mean + _Z95 * se
+        low, high = normal_interval(mean, se, _Z95)
+        columns[f"{name}_ci_low"] = low
+        columns[f"{name}_ci_high"] = high
     return columns
 
 
@@ -255,8 +265,10 @@ def dropoff(
         - ``lost_dead_end``, ``lost_step_limit`` (int64).
         - ``lost_total`` (int64) and ``did_not_act_share`` (float64).
 
-        ``attrs["kind"]`` is ``"spread"`` or ``"search"``. The tie-by-tie
-        accounting of a spread is :func:`tie_offers`.
+        The columns tell the two apart (``hop`` and ``passed_on`` for a
+        spread, ``step`` for a search), so the table read back from CSV
+        plots the same. The tie-by-tie accounting of a spread is
+        :func:`tie_offers`.
 
     Raises
     ------
@@ -293,7 +305,6 @@ def dropoff(
                 )
                 table = pd.concat([table, extra], ignore_index=True).fillna(0.0)
                 table["reached_so_far"] = np.cumsum(table["held"])
-                table.attrs["kind"] = "spread"
             for name, values in columns.items():
                 table[name] = values
         return table
@@ -347,8 +358,8 @@ def tie_offers(result: SpreadResult | pd.DataFrame) -> pd.DataFrame:
         - ``non_actor_share`` (float64): ``lost_did_not_act / lost_total``,
           the share of lost offers that were ties of holders who did not
           act, counting every tie of such a holder (ties to people already
-          reached included). ``attrs["non_actor_share"]`` is the same over
-          all hops.
+          reached included). Over all hops it is
+          ``lost_did_not_act.sum() / lost_total.sum()``.
 
     Raises
     ------
@@ -380,7 +391,7 @@ def tie_offers(result: SpreadResult | pd.DataFrame) -> pd.DataFrame:
             f"tie_offers expects a SpreadResult or a by_hop table. Got "
             f"{type(result).__name__}."
         )
-    names = ["held", "acted", "offered", "arrived", *_SPREAD_LOSSES]
+    names = ["held", "acted", "offered", "arrived", *SPREAD_LOSS_COLUMNS]
     _missing(hops, ["hop", *[f"{n}_mean" for n in names]], "tie_offers")
     if hops["acted_mean"].isna().all():
         raise ValueError(
@@ -389,9 +400,8 @@ def tie_offers(result: SpreadResult | pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({"hop": hops["hop"].to_numpy(np.int64)})
     for column in names:
         table[column] = hops[f"{column}_mean"].to_numpy(np.float64)
-    table["lost_total"] = table[_SPREAD_LOSSES].sum(axis=1)
+    table["lost_total"] = table[list(SPREAD_LOSS_COLUMNS)].sum(axis=1)
     _add_non_actor_share(table, "non_actor_share")
-    table.attrs["kind"] = "offers"
     return table
 
 
@@ -658,26 +668,27 @@ def _branching_terms(result: SpreadResult) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _curve_row(network, result, multiplier, sizeable):
-    from referral.search import _wilson
 
     trials = result.trials()
     reached = trials["reached"].to_numpy(np.float64)
     people_mean, people_se = _mean_se(reached)
     cand_mean, cand_se = _mean_se(trials["candidates_reached"].to_numpy())
     far = int(np.count_nonzero(reached >= sizeable))
-    share, _, share_low, share_high = _wilson(far, len(reached), _Z95)
+    share, _, share_low, share_high = proportion_interval(far, len(reached), _Z95)
     onward, parents = _branching_terms(result)
     branching, branching_se = _ratio_se(onward, parents)
     if parents.sum() == 0:
         branching = 0.0
     q10, q50, q90 = np.quantile(reached, [0.1, 0.5, 0.9])
+    people_low, people_high = normal_interval(people_mean, people_se, _Z95)
+    branching_low, branching_high = normal_interval(branching, branching_se, _Z95)
     return {
         "multiplier": float(multiplier),
         "mean_activity": float(network.activity.mean()),
         "people_reached_mean": people_mean,
         "people_reached_se": people_se,
-        "people_reached_ci_low": people_mean - _Z95 * people_se,
-        "people_reached_ci_high": people_mean + _Z95 * people_se,
+        "people_reached_ci_low": people_low,
+        "people_reached_ci_high": people_high,
         "people_reached_median": float(q50),
         "people_reached_q10": float(q10),
         "people_reached_q90": float(q90),
@@ -689,8 +700,8 @@ def _curve_row(network, result, multiplier, sizeable):
         "reach_share": people_mean / network.n_people,
         "branching": branching,
         "branching_se": branching_se,
-        "branching_ci_low": branching - _Z95 * branching_se,
-        "branching_ci_high": branching + _Z95 * branching_se,
+        "branching_ci_low": branching_low,
+        "branching_ci_high": branching_high,
     }
 
 
@@ -994,9 +1005,7 @@ def _paired_z(losses: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndar
             n = min(len(losses[i]), len(losses[j]))
             if n < 2:
                 continue
-            d = losses[j][:n] - losses[i][:n]
-            mean = float(d.mean())
-            s = float(d.std(ddof=1) / np.sqrt(n))
+            mean, s = paired_difference_se(losses[j][:n], losses[i][:n])
             if s > 0:
                 zz = mean / s
             else:
@@ -1075,8 +1084,6 @@ def _empty_gatekeepers(network: ReferralNetwork, measure: str) -> pd.DataFrame:
     table = pd.DataFrame(
         {name: pd.Series([], dtype=dtype) for name, dtype in dtypes.items()}
     )
-    table.attrs["measure"] = measure
-    table.attrs["baseline_mean"] = np.nan
     return table
 
 
@@ -1193,8 +1200,8 @@ def gatekeepers(
         - ``measure`` (object): ``"candidates_reached"`` or
           ``"people_reached"``.
 
-        ``attrs`` also holds ``measure`` and ``baseline_mean``. When no one
-        but the sources is in the network, the table has no rows.
+        When no one but the sources is in the network, the table has no
+        rows.
 
     Raises
     ------
@@ -1355,8 +1362,9 @@ def gatekeepers(
     )
     table = chosen.merge(frame, on="id")
     table["activity"] = network.activity[table["id"].to_numpy()]
-    table["loss_ci_low"] = table["counterfactual_loss"] - _Z95 * table["loss_se"]
-    table["loss_ci_high"] = table["counterfactual_loss"] + _Z95 * table["loss_se"]
+    table["loss_ci_low"], table["loss_ci_high"] = normal_interval(
+        table["counterfactual_loss"], table["loss_se"], _Z95
+    )
     today = np.array([base_means[n] for n in table["trials"]])
     with np.errstate(divide="ignore", invalid="ignore"):
         table["loss_share"] = np.where(
@@ -1375,8 +1383,6 @@ def gatekeepers(
     table = table.astype(
         {k: v for k, v in _GATEKEEPER_COLUMNS.items() if k != "person"}
     )
-    table.attrs["measure"] = measure
-    table.attrs["baseline_mean"] = base_mean
     return table
 
 
@@ -1632,6 +1638,8 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
           rows its variance comes from the trials whose chains were kept
           (``keep_chains``; binomial if fewer than two of them reached a
           candidate at that hop). Search: binomial over chains.
+        - ``kind`` (object): ``"spread"`` or ``"search"``, the run the
+          table comes from (so a table read back from CSV plots the same).
 
     Examples
     --------
@@ -1681,8 +1689,7 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
                 # from the kept trials, scaled to all trials
                 share = via / chains
                 y, x = kept[0][:, hop], kept[1][:, hop]
-                spread_ = np.std(x - share * y, ddof=1)
-                se = spread_ / np.sqrt(result.n_trials) / chains
+                se = subsample_se(x - share * y, result.n_trials) / chains
                 rows.append(("by hop", int(hop), float(chains), float(via), share, se))
         if result.network.community is None:
             rows.append(("cross-community", -1, np.nan, np.nan, np.nan, np.nan))
@@ -1719,9 +1726,11 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
             f"weak_tie_share expects a SpreadResult or a SearchResult. Got "
             f"{type(result).__name__}."
         )
-    return pd.DataFrame(
+    table = pd.DataFrame(
         rows, columns=["scope", "hop", "chains", "via_weak", "share", "share_se"]
     ).astype({"hop": "int64", "chains": "float64", "via_weak": "float64"})
+    table["kind"] = "spread" if isinstance(result, SpreadResult) else "search"
+    return table
 
 
 def _kept_by_hop(result: SpreadResult, n_hops: int):
@@ -1879,12 +1888,10 @@ def compare(
                     measure,
                     mean,
                     se,
-                    mean - _Z95 * se,
-                    mean + _Z95 * se,
+                    *normal_interval(mean, se, _Z95),
                     diff,
                     diff_se,
-                    diff - _Z95 * diff_se,
-                    diff + _Z95 * diff_se,
+                    *normal_interval(diff, diff_se, _Z95),
                 )
             )
     table = pd.DataFrame(

@@ -302,7 +302,7 @@ def _spread(args) -> int:
     )
     tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
-    summary = tables["summary"].set_index("measure")["mean"]
+    summary = tables["summary"].set_index("measure")["estimate"]
     print(
         f"referral spread: {result.n_trials} trials in "
         f"{time.perf_counter() - t0:.1f} s; on average "

@@ -35,7 +35,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from referral._stats import Z95, normal_interval, standard_error, wilson_interval, z_for
+from referral._stats import Z95, normal_interval, wilson_interval, z_for
+from referral.analysis import SEARCH_LOSS_COLUMNS, SPREAD_LOSS_COLUMNS
 
 __all__ = [
     "plot_reach",
@@ -112,26 +113,6 @@ def _z(level):
     return z_for(level)
 
 
-def _named(results, kind, function):
-    """``results`` as a dict name -> result (one result gets name None)."""
-    if isinstance(results, Mapping):
-        if not results:
-            raise ValueError(
-                f"{function} needs at least one result; got an empty dict."
-            )
-        items = dict(results)
-    else:
-        items = {None: results}
-    for name, result in items.items():
-        if not isinstance(result, kind):
-            what = f" for {name!r}" if name is not None else ""
-            raise TypeError(
-                f"{function} expects a {kind.__name__} or a dict of them. "
-                f"Got {type(result).__name__}{what} instead."
-            )
-    return items
-
-
 def _colors(n):
     cycle = _pyplot().rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
     return [cycle[k % len(cycle)] for k in range(n)]
@@ -151,30 +132,45 @@ def _percent(ax, axis="y"):
 
 
 # ------------------------------------------------------------------ reach
-def _candidate_cumulative(result, n_hops):
-    """Mean cumulative candidates by hop (exact) and its standard error,
-    estimated from the trials whose chains were kept."""
-    from referral.spread import _hop_index
+_REACH_COLUMNS = ["hop", "people_mean", "people_se", "candidates_mean", "candidates_se"]
 
-    per_hop = result.hop_sums[:, _hop_index("new_candidates")] / result.n_trials
-    mean = np.cumsum(per_hop[:n_hops])
-    se = np.full(n_hops, np.nan)
-    kept = min(result.keep_chains, result.n_trials)
-    if kept >= 2 and len(result.chain_trial):
-        is_candidate = result.network.is_candidate[result.chain_person]
-        counts = np.zeros((kept, n_hops))
-        np.add.at(
-            counts,
-            (result.chain_trial[is_candidate], result.chain_hop[is_candidate]),
-            1.0,
-        )
-        cumulative = np.cumsum(counts, axis=1)
-        se = cumulative.std(axis=0, ddof=1) / np.sqrt(result.n_trials)
-    return mean, se
+
+def _tables(data, kind, view, function, columns):
+    """``data`` as a dict name -> table (one table gets name None).
+
+    Each value may be a table or a ``kind`` result, turned into its table by
+    ``view(result)``; tables must have ``columns``.
+    """
+    if isinstance(data, Mapping):
+        if not data:
+            raise ValueError(
+                f"{function} needs at least one table or result; got an empty dict."
+            )
+        items = dict(data)
+    else:
+        items = {None: data}
+    out = {}
+    for name, value in items.items():
+        what = f" for {name!r}" if name is not None else ""
+        if isinstance(value, kind):
+            value = view(value)
+        elif not isinstance(value, pd.DataFrame):
+            raise TypeError(
+                f"{function} expects a DataFrame or a {kind.__name__}, or a dict "
+                f"of them. Got {type(value).__name__}{what} instead."
+            )
+        missing = [c for c in columns if c not in value.columns]
+        if missing:
+            raise ValueError(
+                f"{function} needs a table with columns {columns}; the table"
+                f"{what} lacks {missing}."
+            )
+        out[name] = value
+    return out
 
 
 def plot_reach(
-    result,
+    data,
     *,
     candidates: bool = True,
     level: float = 0.95,
@@ -185,8 +181,11 @@ def plot_reach(
 
     Parameters
     ----------
-    result : SpreadResult or dict of str to SpreadResult
-        One result, or several by name to overlay (one colour each).
+    data : DataFrame, SpreadResult, or dict of str to either
+        A :meth:`~referral.spread.SpreadResult.reach_curve` table (columns
+        ``hop``, ``people_mean``, ``people_se``, ``candidates_mean``,
+        ``candidates_se``), or a result (its ``reach_curve()`` is drawn);
+        several by name to overlay (one colour each).
     candidates : bool, default True
         Also draw the candidates reached (dashed, same colour).
     level : float, default 0.95
@@ -202,12 +201,21 @@ def plot_reach(
     matplotlib.axes.Axes
         The Axes drawn on.
 
+    Raises
+    ------
+    TypeError
+        If ``data`` is neither a table nor a result (or a dict of them).
+    ValueError
+        If a table lacks a column named above, or ``level`` is not strictly
+        between 0 and 1.
+
     Notes
     -----
     The people band uses every trial. Candidates are tallied exactly per
     hop over all trials, but per trial only for the trials whose chains
     were kept (``keep_chains``); their band uses the spread seen in those
-    trials, scaled to the number of trials run.
+    trials, scaled to the number of trials run, and is left out where the
+    table has no standard error.
 
     Examples
     --------
@@ -218,7 +226,7 @@ def plot_reach(
     >>> from referral.spread import spread
     >>> net = from_networkx(nx.balanced_tree(2, 3), strength=1.0, activity=1.0,
     ...                     recruiters=[0], candidates=range(7, 15))
-    >>> ax = plot_reach(spread(net, trials=20, seed=1), ax=ax)
+    >>> ax = plot_reach(spread(net, trials=20, seed=1).reach_curve(), ax=ax)
     >>> ax.lines[0].get_ydata().tolist()
     [1.0, 3.0, 7.0, 15.0]
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
@@ -227,37 +235,35 @@ def plot_reach(
     """
     from referral.spread import SpreadResult
 
-    items = _named(result, SpreadResult, "plot_reach")
+    items = _tables(
+        data, SpreadResult, SpreadResult.reach_curve, "plot_reach", _REACH_COLUMNS
+    )
     z = _z(level)
     ax = _axes(ax)
     colors = _colors(len(items))
-    for (name, res), color in zip(items.items(), colors, strict=True):
-        counts = np.cumsum(res.trial_hop.astype(np.float64), axis=1)
-        hops = np.arange(counts.shape[1])
-        mean = counts.mean(axis=0)
-        se = standard_error(counts, axis=0, single=0.0)
+    for (name, table), color in zip(items.items(), colors, strict=True):
+        table = table.sort_values("hop")
+        hops = table["hop"].to_numpy()
+        mean = table["people_mean"].to_numpy(dtype=np.float64)
+        se = table["people_se"].to_numpy(dtype=np.float64)
         prefix = "" if name is None else f"{name}: "
         line_kwargs = {"marker": "o", "markersize": 4, **kwargs}
         line_kwargs.setdefault("color", color)
         (line,) = ax.plot(hops, mean, label=f"{prefix}people reached", **line_kwargs)
-        ax.fill_between(
-            hops,
-            mean - z * se,
-            mean + z * se,
-            color=line.get_color(),
-            alpha=0.2,
-            linewidth=0,
-        )
+        low, high = normal_interval(mean, se, z)
+        ax.fill_between(hops, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
         if candidates:
-            c_mean, c_se = _candidate_cumulative(res, len(hops))
+            c_mean = table["candidates_mean"].to_numpy(dtype=np.float64)
+            c_se = table["candidates_se"].to_numpy(dtype=np.float64)
             c_kwargs = {**line_kwargs, "linestyle": "--", "marker": "s"}
             c_kwargs["color"] = line.get_color()
             ax.plot(hops, c_mean, label=f"{prefix}candidates reached", **c_kwargs)
             if np.all(np.isfinite(c_se)):
+                c_low, c_high = normal_interval(c_mean, c_se, z)
                 ax.fill_between(
                     hops,
-                    c_mean - z * c_se,
-                    c_mean + z * c_se,
+                    c_low,
+                    c_high,
                     color=line.get_color(),
                     alpha=0.12,
                     linewidth=0,
@@ -277,23 +283,6 @@ def plot_reach(
 
 
 # ---------------------------------------------------------------- dropoff
-_SPREAD_PARTS = [
-    "arrived",
-    "lost_did_not_act",
-    "lost_not_carried",
-    "lost_already_reached",
-    "lost_hop_limit",
-    "lost_fanout",
-]
-_SEARCH_PARTS = [
-    "completed",
-    "passed_on",
-    "lost_did_not_act",
-    "lost_dead_end",
-    "lost_step_limit",
-]
-
-
 def _dropoff_frame(data):
     if isinstance(data, pd.DataFrame):
         return data
@@ -303,9 +292,7 @@ def _dropoff_frame(data):
 
 
 def _dropoff_kind(frame):
-    kind = frame.attrs.get("kind")
-    if kind in ("spread", "search", "offers"):
-        return kind
+    # the columns tell the three tables apart (a CSV read back keeps them)
     if "hop" in frame.columns and "passed_on" in frame.columns:
         return "spread"
     if "hop" in frame.columns and "offered" in frame.columns:
@@ -471,7 +458,7 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     x = frame[x_name].to_numpy()
     parts = {}
     if kind == "offers":
-        for name in _SPREAD_PARTS:
+        for name in ["arrived", *SPREAD_LOSS_COLUMNS]:
             if name in frame.columns:
                 parts[name] = frame[name].to_numpy(dtype=np.float64)
     else:
@@ -480,7 +467,7 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
         lost = frame["lost_total"].to_numpy(dtype=np.float64)
         parts["completed"] = completed
         parts["passed_on"] = np.maximum(held - completed - lost, 0.0)
-        for name in ["lost_did_not_act", "lost_dead_end", "lost_step_limit"]:
+        for name in SEARCH_LOSS_COLUMNS:
             if name in frame.columns:
                 parts[name] = frame[name].to_numpy(dtype=np.float64)
     parts = {
@@ -529,17 +516,28 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     if kind == "offers":
         _title(ax, "Every tie of every holder, by what became of it")
     else:
-        overall = frame.attrs.get("did_not_act_share")
+        lost = float(frame["lost_total"].sum())
+        overall = float(frame["lost_did_not_act"].sum()) / lost if lost else np.nan
         label = ""
-        if overall is not None and np.isfinite(overall):
+        if np.isfinite(overall):
             label = f" ({overall:.0%} of lost chains: holder did not act)"
         _title(ax, f"Where the search dies{label}")
     return ax
 
 
 # ---------------------------------------------------------- chain lengths
+_LENGTH_COLUMNS = [
+    "length",
+    "completed",
+    "raw_share",
+    "corrected_share",
+    "attrition_rate",
+    "corrected_median",
+]
+
+
 def plot_chain_lengths(
-    result,
+    data,
     *,
     empirical=None,
     rate: float | None = None,
@@ -556,8 +554,11 @@ def plot_chain_lengths(
 
     Parameters
     ----------
-    result : SearchResult
-        The search whose completed chains are drawn.
+    data : DataFrame or SearchResult
+        A :meth:`~referral.search.SearchResult.corrected_lengths` table
+        (columns ``length``, ``completed``, ``raw_share``,
+        ``corrected_share``, ``attrition_rate``, ``corrected_median``), or
+        a search (its ``corrected_lengths(rate)`` is drawn).
     empirical : pandas.DataFrame or True, optional
         Real histograms to overlay as lines with markers, in the form of
         :func:`referral.datasets.empirical_chain_lengths` (``study``,
@@ -565,8 +566,8 @@ def plot_chain_lengths(
         intermediaries are converted to lengths (``+ 1``) and each study is
         normalised to shares.
     rate : float, optional
-        The per-step attrition rate for the correction (default: estimated
-        from the result).
+        For a result only: the per-step attrition rate for the correction
+        (default: estimated from the result). A table carries its own.
     ax : matplotlib.axes.Axes, optional
         The Axes to draw on; default the current Axes.
     **kwargs
@@ -576,6 +577,14 @@ def plot_chain_lengths(
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is neither a table nor a result.
+    ValueError
+        If the table lacks a column named above, or ``rate`` is given with a
+        table.
 
     Examples
     --------
@@ -587,7 +596,7 @@ def plot_chain_lengths(
     ...                              activity=1.0)
     >>> res = search(net, starts=[0, 3], targets=[5], attrition=0.5,
     ...              trials=200, seed=2)
-    >>> ax = plot_chain_lengths(res, ax=ax)
+    >>> ax = plot_chain_lengths(res.corrected_lengths(), ax=ax)
     >>> len(ax.containers)  # raw and corrected bars
     2
     >>> ax.get_xlabel()
@@ -596,12 +605,24 @@ def plot_chain_lengths(
     """
     from referral.search import SearchResult
 
-    if not isinstance(result, SearchResult):
+    if isinstance(data, Mapping):
         raise TypeError(
-            f"plot_chain_lengths expects a SearchResult. Got "
-            f"{type(result).__name__} instead."
+            "plot_chain_lengths draws one table or SearchResult. Got a "
+            f"{type(data).__name__} instead."
         )
-    table = result.corrected_lengths(rate)
+    if isinstance(data, pd.DataFrame) and rate is not None:
+        raise ValueError(
+            "The 'rate' parameter of plot_chain_lengths applies to a SearchResult; "
+            "a corrected_lengths table carries its own attrition_rate. Got "
+            f"rate={rate!r} with a table."
+        )
+    table = _tables(
+        data,
+        SearchResult,
+        lambda result: result.corrected_lengths(rate),
+        "plot_chain_lengths",
+        _LENGTH_COLUMNS,
+    )[None]
     ax = _axes(ax)
     if len(table) == 0:
         ax.text(
@@ -623,7 +644,7 @@ def plot_chain_lengths(
         label=f"completed chains (n = {int(table['completed'].sum())})",
         **bar_kwargs,
     )
-    r = table.attrs.get("attrition_rate", np.nan)
+    r = float(table["attrition_rate"].iloc[0]) if len(table) else np.nan
     ax.bar(
         lengths + width / 2,
         table["corrected_share"],
@@ -642,8 +663,8 @@ def plot_chain_lengths(
             linewidth=1.5,
             label=f"median completed: {raw_median:g}",
         )
-        median = table.attrs.get("corrected_median")
-        if median is not None:
+        median = float(table["corrected_median"].iloc[0])
+        if np.isfinite(median):
             ax.axvline(
                 median,
                 color="#b36b00",
@@ -682,7 +703,7 @@ def plot_chain_lengths(
 
 # -------------------------------------------------------------- attrition
 def plot_attrition(
-    result,
+    data,
     *,
     completed: bool = True,
     log: bool = True,
@@ -694,8 +715,11 @@ def plot_attrition(
 
     Parameters
     ----------
-    result : SearchResult or dict of str to SearchResult
-        One result, or several by name to overlay.
+    data : DataFrame, SearchResult, or dict of str to either
+        A :meth:`~referral.search.SearchResult.by_step` table (columns
+        ``step``, ``alive``, ``completed``; ``alive`` at step 0 is the
+        chains started), or a result (its ``by_step()`` is drawn); several
+        by name to overlay.
     completed : bool, default True
         Also draw the share of chains completed by each step (dashed).
     log : bool, default True
@@ -712,6 +736,14 @@ def plot_attrition(
     matplotlib.axes.Axes
         The Axes drawn on.
 
+    Raises
+    ------
+    TypeError
+        If ``data`` is neither a table nor a result (or a dict of them).
+    ValueError
+        If a table lacks a column named above, or ``level`` is not strictly
+        between 0 and 1.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -722,19 +754,26 @@ def plot_attrition(
     ...                              activity=1.0)
     >>> res = search(net, starts=[0], targets=[5], attrition=0.5,
     ...              trials=100, seed=2)
-    >>> ax = plot_attrition(res, log=False, ax=ax)
+    >>> ax = plot_attrition(res.by_step(), log=False, ax=ax)
     >>> float(ax.lines[0].get_ydata()[0])  # every chain is alive at step 0
     1.0
     >>> plt.close(fig)
     """
     from referral.search import SearchResult
 
-    items = _named(result, SearchResult, "plot_attrition")
+    items = _tables(
+        data,
+        SearchResult,
+        SearchResult.by_step,
+        "plot_attrition",
+        ["step", "alive", "completed"],
+    )
     z = _z(level)
     ax = _axes(ax)
-    for (name, res), color in zip(items.items(), _colors(len(items)), strict=True):
-        table = res.by_step()
-        n = max(res.n_chains, 1)
+    for (name, table), color in zip(items.items(), _colors(len(items)), strict=True):
+        table = table.sort_values("step")
+        # every chain is alive at step 0: the first row counts them
+        n = max(int(table["alive"].iloc[0]) if len(table) else 0, 1)
         steps = table["step"].to_numpy()
         alive = table["alive"].to_numpy() / n
         low, high = _wilson_band(alive, n, z)
@@ -822,10 +861,17 @@ def plot_threshold(
     multiplier on everyone's activity (1 = today)
     >>> plt.close(fig)
     """
-    if isinstance(cost, Mapping):
-        from referral.analysis import OtherPeopleCost
+    from referral.analysis import OtherPeopleCost
 
-        cost = OtherPeopleCost.from_tables(cost)
+    if isinstance(cost, OtherPeopleCost):
+        cost = cost.tables()
+    if not isinstance(cost, Mapping):
+        raise TypeError(
+            "plot_threshold expects an OtherPeopleCost or a dict of its tables "
+            f"('cost' and 'cost_curve'). Got {type(cost).__name__} instead."
+        )
+    # one path: the tables, read back as saved (from_tables checks columns)
+    cost = OtherPeopleCost.from_tables(cost)
     curve = cost.curve.sort_values("multiplier")
     column = "candidates_reached" if show_candidates else "people_reached"
     x = curve["multiplier"].to_numpy(dtype=np.float64)
@@ -853,14 +899,7 @@ def plot_threshold(
             label="reach (median: the typical opening)",
         )
 
-    def value(frame, name):
-        if frame is None:
-            return np.nan
-        if isinstance(frame, pd.DataFrame):
-            return float(frame[name].iloc[0]) if name in frame.columns else np.nan
-        return float(frame.get(name, np.nan))
-
-    everyone = value(getattr(cost, "everyone_acts", None), f"{column}_mean")
+    everyone = float(cost.everyone_acts.get(f"{column}_mean", np.nan))
     if np.isfinite(everyone):
         ax.axhline(
             everyone,
@@ -869,8 +908,8 @@ def plot_threshold(
             linewidth=1.2,
             label=f"if everyone acted: {everyone:,.0f}",
         )
-    analytic = getattr(cost, "critical_multiplier_analytic", np.nan)
-    simulated = getattr(cost, "critical_multiplier_simulated", np.nan)
+    analytic = cost.critical_multiplier_analytic
+    simulated = cost.critical_multiplier_simulated
     if analytic is not None and np.isfinite(analytic):
         ax.axvline(
             analytic,
@@ -887,8 +926,8 @@ def plot_threshold(
             linewidth=1.5,
             label=f"critical point, simulated: ×{simulated:.2f}",
         )
-        table = cost.table() if hasattr(cost, "table") else None
-        if table is not None and "multiplier_ci_low" in table.columns:
+        table = cost.table()
+        if "multiplier_ci_low" in table.columns:
             row = table.loc[table["scenario"] == "critical_simulated"].iloc[0]
             lo, hi = float(row["multiplier_ci_low"]), float(row["multiplier_ci_high"])
             if np.isfinite(lo) and np.isfinite(hi):
@@ -900,8 +939,8 @@ def plot_threshold(
                     linewidth=0,
                     label="simulated critical point, 95% interval",
                 )
-    today = float(getattr(cost, "today", 1.0))
-    as_is = value(getattr(cost, "as_is", None), f"{column}_mean")
+    today = float(cost.today)
+    as_is = float(cost.as_is.get(f"{column}_mean", np.nan))
     if not np.isfinite(as_is):
         as_is = float(np.interp(today, x, y))
     ax.axvline(today, color="#555555", linewidth=1.0, alpha=0.6)
@@ -1068,7 +1107,7 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     if "measure" in frame.columns and len(frame):
         measure = str(frame["measure"].iloc[0])
     else:
-        measure = str(table.attrs.get("measure", "reach"))
+        measure = "reach"
     text = "share of successful chains through them"
     ax.set_xlabel(
         f"fewer {measure.replace('_', ' ')} if this person does not act\n(mean per "
@@ -1160,8 +1199,8 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
     ----------
     table : pandas.DataFrame, SpreadResult or SearchResult
         From :func:`referral.analysis.weak_tie_share` (``scope``, ``hop``,
-        ``chains``, ``via_weak``, ``share``, ``share_se``), or a result to
-        pass to it (the axis labels are then specific to the kind of run).
+        ``chains``, ``via_weak``, ``share``, ``share_se``, ``kind``), or a
+        result to pass to it; the axis labels follow the ``kind`` column.
     ax : matplotlib.axes.Axes, optional
         The Axes to draw on; default the current Axes.
     **kwargs
@@ -1187,18 +1226,22 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
     >>> plt.close(fig)
     """
     from referral.search import SearchResult
+    from referral.spread import SpreadResult
 
-    xlabel = "hop reached (spread) or chain length (search)"
-    ylabel = "successful chains"
-    if not isinstance(table, pd.DataFrame):
+    if isinstance(table, SpreadResult | SearchResult):
         from referral.analysis import weak_tie_share
 
-        if isinstance(table, SearchResult):
-            xlabel, ylabel = "chain length (ties traversed)", "completed chains"
-        else:
-            xlabel = "hop at which the candidate was reached"
-            ylabel = "chains to candidates (mean per trial)"
         table = weak_tie_share(table)
+    # the table's kind column names the run (older tables may lack it)
+    kind = str(table["kind"].iloc[0]) if "kind" in table and len(table) else ""
+    if kind == "search":
+        xlabel, ylabel = "chain length (ties traversed)", "completed chains"
+    elif kind == "spread":
+        xlabel = "hop at which the candidate was reached"
+        ylabel = "chains to candidates (mean per trial)"
+    else:
+        xlabel = "hop reached (spread) or chain length (search)"
+        ylabel = "successful chains"
     by_hop = table[table["scope"] == "by hop"].sort_values("hop")
     hops = by_hop["hop"].to_numpy()
     chains = by_hop["chains"].to_numpy(dtype=np.float64)
@@ -1522,9 +1565,11 @@ def plot_network(
     elif isinstance(result, SearchResult) and result.path_ids.size:
         paths = result.path_ids
         if trial is None:
-            from referral._engine.search_kernel import COMPLETED
+            from referral.search import OUTCOMES
 
-            done = np.flatnonzero(result.chain_outcome[: len(paths)] == COMPLETED)
+            # chain_outcome indexes the public OUTCOMES
+            completed = OUTCOMES.index("completed")
+            done = np.flatnonzero(result.chain_outcome[: len(paths)] == completed)
             c = int(done[0]) if len(done) else 0
         else:
             c = int(trial)
@@ -1781,8 +1826,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     (line,) = ax.plot(k, reach, **line_kwargs)
     ax.fill_between(
         k,
-        reach - Z95 * se,
-        reach + Z95 * se,
+        *normal_interval(reach, se, Z95),
         color=line.get_color(),
         alpha=0.2,
         linewidth=0,
@@ -1800,8 +1844,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     )
     ax.fill_between(
         k,
-        degree - Z95 * degree_se,
-        degree + Z95 * degree_se,
+        *normal_interval(degree, degree_se, Z95),
         color="#7f7f7f",
         alpha=0.2,
         linewidth=0,

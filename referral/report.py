@@ -234,7 +234,7 @@ def analyse(
         "mean_activity": f"{mean_activity:.3f}",
         "trials": str(result.n_trials),
         "seed": str(entropy),
-        "gatekeeper_measure": str(keepers.attrs.get("measure", "")),
+        "gatekeeper_measure": str(keepers["measure"].iloc[0]) if len(keepers) else "",
         "interventions": (
             f"train top {len(trained)} gatekeepers: their activity raised to 0.9; "
             f"referral bonus +0.1: everyone's activity raised by 0.1"
@@ -330,8 +330,9 @@ def _required():
     }
 
 
+# both kinds of summary have the same columns; the measures tell them apart
 _SUMMARY = {
-    "spread": ["measure", "mean", "se", "ci_low", "ci_high"],
+    "spread": ["measure", "estimate", "se", "ci_low", "ci_high"],
     "search": ["measure", "estimate", "se", "ci_low", "ci_high", "n"],
 }
 
@@ -402,8 +403,13 @@ def read_results(folder) -> Results:
         }
     required = dict(_required())
     if "summary" in tables:
+        summary = tables["summary"]
+        if "estimate" not in summary.columns and "mean" in summary.columns:
+            # a spread summary written before the estimate column was named so
+            tables["summary"] = summary = summary.rename(columns={"mean": "estimate"})
+        measures = set(summary["measure"]) if "measure" in summary.columns else set()
         kind = facts.get("kind") or (
-            "search" if "estimate" in tables["summary"].columns else "spread"
+            "search" if "completion_rate" in measures else "spread"
         )
         if kind not in _SUMMARY:
             raise ValueError(

@@ -17,6 +17,7 @@ share their random numbers (common random numbers).
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -32,11 +33,11 @@ from referral._parallel import (
 )
 from referral._random import base_key, resolve_entropy
 from referral._stats import (
-    binomial_se,
+    SUMMARY_COLUMNS,
     median_interval,
     normal_interval,
+    proportion_interval,
     standard_error,
-    wilson_interval,
     z_for,
 )
 from referral._validation import check_int, check_memory, check_probability
@@ -393,14 +394,6 @@ def _describe_distance(distance) -> str:
 
 
 # --------------------------------------------------------------------- result
-def _wilson(k, n, z):
-    """Proportion ``k / n``, its standard error and Wilson interval."""
-    if n == 0:
-        return np.nan, np.nan, np.nan, np.nan
-    p = k / n
-    return (p, float(binomial_se(p, n)), *wilson_interval(p, n, z))
-
-
 @dataclass(frozen=True, eq=False)
 class SearchResult:
     """The chains of one :func:`search` run, with tidy views.
@@ -414,7 +407,10 @@ class SearchResult:
     network : ReferralNetwork
     policy, attrition, distance : str
         Descriptions of the run's settings.
-    max_steps, trials : int
+    max_steps : int
+    n_trials : int
+        Chains per start (the ``trials`` argument of :func:`search`); the
+        old name ``trials`` still works and warns.
     seed_entropy : int
         Pass it as ``seed`` to replay the run.
     target_ids : numpy.ndarray of int32
@@ -450,7 +446,7 @@ class SearchResult:
     attrition: str
     distance: str
     max_steps: int
-    trials: int
+    n_trials: int
     seed_entropy: int
     target_ids: np.ndarray = field(repr=False)
     chain_start: np.ndarray = field(repr=False)
@@ -465,6 +461,23 @@ class SearchResult:
     on_completed: np.ndarray = field(repr=False)
     as_intermediary: np.ndarray = field(repr=False)
     has_community: bool = False
+
+    @property
+    def trials(self) -> int:
+        """Chains per start; deprecated, use ``n_trials``.
+
+        Returns
+        -------
+        int
+            ``n_trials``, with a :class:`FutureWarning`.
+        """
+        warnings.warn(
+            "SearchResult.trials is deprecated and will be removed; use "
+            "SearchResult.n_trials (the same number, named as in SpreadResult).",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.n_trials
 
     def _repr_html_(self) -> str:
         from referral._html import search_html
@@ -734,10 +747,18 @@ class SearchResult:
             - ``corrected_share`` (float64): reweighted share.
             - ``corrected_cumulative`` (float64): its running sum.
 
-            ``attrs`` holds ``attrition_rate`` (the ``r`` used),
-            ``corrected_median`` (smallest length with corrected cumulative
-            share >= 1/2), ``corrected_mean`` (NaN when it cannot be
-            estimated), ``mean_estimable`` (bool) and ``note`` (why not).
+            - ``attrition_rate`` (float64): the ``r`` used.
+            - ``corrected_median`` (float64): the smallest length with
+              corrected cumulative share >= 1/2 (NaN when the weights are
+              infinite).
+            - ``corrected_mean`` (float64): the reweighted mean length (NaN
+              when it cannot be estimated, see Notes).
+            - ``note`` (object): why the corrected mean is NaN (empty when
+              it is estimated).
+
+            The last four are the same on every row, so the table read back
+            from CSV carries them; a table with no completed chain has no
+            rows.
 
         Notes
         -----
@@ -763,8 +784,8 @@ class SearchResult:
         >>> table = res.corrected_lengths()
         >>> table["length"].tolist()
         [2, 5]
-        >>> table.attrs["corrected_median"]
-        5
+        >>> float(table["corrected_median"].iloc[0])
+        5.0
         """
         if rate is None:
             rate = self.attrition_rate()
@@ -815,14 +836,15 @@ class SearchResult:
                 f"longest length, {int(lengths[-1])}, carries corrected share "
                 f"{corrected[-1]:.2f}): the corrected mean cannot be estimated"
             )
-        table.attrs.update(
-            attrition_rate=float(rate),
-            corrected_median=median,
-            corrected_mean=float(np.dot(lengths, corrected)) if mean_ok else np.nan,
-            mean_estimable=mean_ok,
-            note=note,
+        table["attrition_rate"] = float(rate)
+        table["corrected_median"] = np.nan if median is None else float(median)
+        table["corrected_mean"] = (
+            float(np.dot(lengths, corrected)) if mean_ok else np.nan
         )
-        return table
+        table["note"] = note
+        return table.astype(
+            {"attrition_rate": np.float64, "corrected_median": np.float64}
+        )
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Headline figures with standard errors and confidence intervals.
@@ -873,7 +895,7 @@ class SearchResult:
         for code, name in enumerate(OUTCOMES):
             k = int(np.count_nonzero(self.chain_outcome == code))
             rate_name = "completion_rate" if name == "completed" else f"{name}_rate"
-            rows.append((rate_name, *_wilson(k, n, z), n))
+            rows.append((rate_name, *proportion_interval(k, n, z), n))
         lengths = np.sort(
             self.chain_length[self.chain_outcome == _k.COMPLETED].astype(np.float64)
         )
@@ -905,25 +927,14 @@ class SearchResult:
                 rows.append((name, np.nan, np.nan, np.nan, np.nan, 0))
         attempts = int(self._attempts().sum())
         drops = int(np.count_nonzero(self.chain_outcome == _k.DROPPED))
-        rows.append(("attrition_rate", *_wilson(drops, attempts, z), attempts))
+        rows.append(
+            ("attrition_rate", *proportion_interval(drops, attempts, z), attempts)
+        )
         table = self.corrected_lengths()
-        median = table.attrs["corrected_median"]
-        rows.append(
-            (
-                "corrected_median",
-                np.nan if median is None else float(median),
-                np.nan,
-                np.nan,
-                np.nan,
-                m,
-            )
-        )
-        rows.append(
-            ("corrected_mean", table.attrs["corrected_mean"], np.nan, np.nan, np.nan, m)
-        )
-        frame = pd.DataFrame(
-            rows, columns=["measure", "estimate", "se", "ci_low", "ci_high", "n"]
-        )
+        for name in ["corrected_median", "corrected_mean"]:
+            value = float(table[name].iloc[0]) if len(table) else np.nan
+            rows.append((name, value, np.nan, np.nan, np.nan, m))
+        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
         return frame.astype(
             {
                 "estimate": np.float64,
@@ -1211,7 +1222,7 @@ def search(
         attrition=spec.describe(),
         distance=_describe_distance(distance),
         max_steps=max_steps,
-        trials=trials,
+        n_trials=trials,
         seed_entropy=entropy,
         target_ids=target_ids,
         chain_start=chain_start,

@@ -31,7 +31,14 @@ from referral._parallel import (
     trial_blocks,
 )
 from referral._random import base_key, resolve_entropy
-from referral._stats import Z95, binomial_se, normal_interval, standard_error
+from referral._stats import (
+    SUMMARY_COLUMNS,
+    binomial_se,
+    normal_interval,
+    standard_error,
+    subsample_se,
+    z_for,
+)
 from referral._validation import check_int, check_memory, check_probability
 from referral.network import ReferralNetwork
 
@@ -416,6 +423,72 @@ class SpreadResult:
             }
         )
 
+    def reach_curve(self) -> pd.DataFrame:
+        """People and candidates reached so far, by hop, with standard errors.
+
+        The table :func:`referral.plot.plot_reach` draws.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per hop from 0 (the sources). Columns:
+
+            - ``hop`` (int64): hops from the sources.
+            - ``people_mean`` (float64): mean people reached at hops
+              ``<= hop`` per trial (sources included).
+            - ``people_se`` (float64): its standard error over all trials
+              (0 for one trial).
+            - ``candidates_mean`` (float64): mean candidates reached at hops
+              ``<= hop`` per trial (exact, over all trials).
+            - ``candidates_se`` (float64): its standard error, estimated from
+              the spread over the trials whose chains were kept
+              (``keep_chains``) and scaled to all trials; NaN when fewer than
+              two trials were kept.
+            - ``n`` (int64): trials run (``n_trials``).
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.balanced_tree(2, 3), strength=1.0,
+        ...                     activity=1.0, recruiters=[0],
+        ...                     candidates=range(7, 15))
+        >>> spread(net, trials=10, seed=1).reach_curve()[
+        ...     ["hop", "people_mean", "candidates_mean"]]
+           hop  people_mean  candidates_mean
+        0    0          1.0              0.0
+        1    1          3.0              0.0
+        2    2          7.0              0.0
+        3    3         15.0              8.0
+        """
+        counts = np.cumsum(self.trial_hop.astype(np.float64), axis=1)
+        n_hops = counts.shape[1]
+        per_hop = self.hop_sums[:, _hop_index("new_candidates")] / self.n_trials
+        candidates_se = np.full(n_hops, np.nan)
+        kept = min(self.keep_chains, self.n_trials)
+        if kept >= 2 and len(self.chain_trial):
+            is_candidate = self.network.is_candidate[self.chain_person]
+            found = np.zeros((kept, n_hops))
+            np.add.at(
+                found,
+                (self.chain_trial[is_candidate], self.chain_hop[is_candidate]),
+                1.0,
+            )
+            # the spread seen in the kept trials, for a mean over all trials
+            candidates_se = subsample_se(
+                np.cumsum(found, axis=1), self.n_trials, axis=0
+            )
+        return pd.DataFrame(
+            {
+                "hop": np.arange(n_hops, dtype=np.int64),
+                "people_mean": counts.mean(axis=0),
+                "people_se": _se(counts, axis=0),
+                "candidates_mean": np.cumsum(per_hop[:n_hops]),
+                "candidates_se": candidates_se,
+                "n": np.full(n_hops, self.n_trials, dtype=np.int64),
+            }
+        )
+
     def chains(self) -> pd.DataFrame:
         """Full chains of the first ``keep_chains`` trials.
 
@@ -468,14 +541,20 @@ class SpreadResult:
             }
         )
 
-    def summary(self) -> pd.DataFrame:
-        """Headline figures with 95% normal confidence intervals.
+    def summary(self, level: float = 0.95) -> pd.DataFrame:
+        """Headline figures with normal confidence intervals.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of the intervals, strictly between 0 and 1.
 
         Returns
         -------
         pandas.DataFrame
-            One row per measure; ``attrs`` holds ``trials`` and
-            ``seed_entropy``. Columns:
+            One row per measure, the same columns as
+            :meth:`referral.search.SearchResult.summary`; ``attrs`` holds
+            ``seed_entropy`` (provenance only). Columns:
 
             - ``measure`` (object): ``people_reached`` (people reached per
               trial, sources included), ``candidates_reached``,
@@ -483,9 +562,17 @@ class SpreadResult:
               candidates in the network; NaN if there are none) and ``depth``
               (last hop reached). A network without candidates gives NaN
               for the share, with a warning.
-            - ``mean`` (float64): mean over trials.
-            - ``se`` (float64): standard error of the mean.
-            - ``ci_low``, ``ci_high`` (float64): ``mean -/+ 1.96 se``.
+            - ``estimate`` (float64): mean over trials.
+            - ``se`` (float64): standard error of the mean (0 for one
+              trial).
+            - ``ci_low``, ``ci_high`` (float64): ``estimate -/+ z se``, ``z``
+              the normal quantile of ``level`` (1.96 for 0.95).
+            - ``n`` (int64): trials the mean is over (``n_trials``).
+
+        Raises
+        ------
+        ValueError
+            If ``level`` is not a number strictly between 0 and 1.
 
         Examples
         --------
@@ -494,12 +581,13 @@ class SpreadResult:
         >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
         ...                     recruiters=[0], candidates=[2])
         >>> spread(net, trials=5, seed=1).summary()
-                           measure  mean   se  ci_low  ci_high
-        0           people_reached   3.0  0.0     3.0      3.0
-        1       candidates_reached   1.0  0.0     1.0      1.0
-        2  candidate_share_reached   1.0  0.0     1.0      1.0
-        3                    depth   2.0  0.0     2.0      2.0
+                           measure  estimate   se  ci_low  ci_high  n
+        0           people_reached       3.0  0.0     3.0      3.0  5
+        1       candidates_reached       1.0  0.0     1.0      1.0  5
+        2  candidate_share_reached       1.0  0.0     1.0      1.0  5
+        3                    depth       2.0  0.0     2.0      2.0  5
         """
+        z = z_for(level, function="SpreadResult.summary")
         stats = self.trial_stats.astype(np.float64)
         n_candidates = int(self.network.is_candidate.sum())
         if n_candidates == 0:
@@ -522,10 +610,9 @@ class SpreadResult:
         for name, values in measures.items():
             mean = float(values.mean())
             se = float(_se(values))
-            rows.append((name, mean, se, *normal_interval(mean, se, Z95)))
-        columns = ["measure", "mean", "se", "ci_low", "ci_high"]
-        frame = pd.DataFrame(rows, columns=columns)
-        frame.attrs["trials"] = self.n_trials
+            rows.append((name, mean, se, *normal_interval(mean, se, z), self.n_trials))
+        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+        frame = frame.astype({"n": np.int64})
         frame.attrs["seed_entropy"] = self.seed_entropy
         return frame
 
@@ -659,11 +746,11 @@ def spread(
     >>> float(result.by_hop()["held_mean"][1].round(1))  # 2 ties, w = 0.5
     1.0
     >>> result.summary().round(2)
-                       measure  mean    se  ci_low  ci_high
-    0           people_reached  4.03  0.07    3.89     4.16
-    1       candidates_reached  0.53  0.02    0.49     0.58
-    2  candidate_share_reached  0.03  0.00    0.03     0.04
-    3                    depth  1.92  0.03    1.85     1.99
+                       measure  estimate    se  ci_low  ci_high     n
+    0           people_reached      4.03  0.07    3.89     4.16  2000
+    1       candidates_reached      0.53  0.02    0.49     0.58  2000
+    2  candidate_share_reached      0.03  0.00    0.03     0.04  2000
+    3                    depth      1.92  0.03    1.85     1.99  2000
     """
     fn = "spread"
     if not isinstance(network, ReferralNetwork):

@@ -73,7 +73,7 @@ import pandas as pd
 
 from referral._random import resolve_entropy
 from referral.io import atomic_write
-from referral.spread import spread
+from referral.spread import SpreadResult, spread
 
 __all__ = [
     "sweep",
@@ -473,6 +473,10 @@ def _summary_row(result) -> dict:
             "result with a summary() DataFrame that has a 'measure' column. Got "
             f"{type(result).__name__}."
         )
+    if isinstance(result, SpreadResult):
+        # a spread's figures are means over the row's trials: the sweep table
+        # names them {measure}_mean and has the trial count in 'trials'
+        summary = summary.rename(columns={"estimate": "mean"}).drop(columns="n")
     row = {}
     for record in summary.to_dict("records"):
         measure = record.pop("measure")
@@ -486,7 +490,9 @@ def _result_frame(result, per_trial: bool) -> pd.DataFrame:
         return result.reset_index(drop=True)
     if per_trial:
         for view in ("trials", "chains"):
-            if hasattr(result, view):
+            # looked up on the class: a property (SearchResult.trials, the
+            # deprecated count) is not a per-trial table
+            if callable(getattr(type(result), view, None)):
                 return getattr(result, view)()
         raise TypeError(
             f"per_trial=True needs a result with trials() or chains(); "

@@ -341,7 +341,8 @@ def reach_sentence(summary: pd.DataFrame) -> str:
     Parameters
     ----------
     summary : pandas.DataFrame
-        Columns ``measure``, ``mean``, ``ci_low``, ``ci_high``.
+        Columns ``measure``, ``estimate``, ``ci_low``, ``ci_high`` (95%
+        intervals, the default of :meth:`referral.SpreadResult.summary`).
 
     Returns
     -------
@@ -353,7 +354,7 @@ def reach_sentence(summary: pd.DataFrame) -> str:
     >>> import pandas as pd
     >>> table = pd.DataFrame({"measure": ["people_reached", "candidates_reached",
     ...                                   "candidate_share_reached", "depth"],
-    ...                       "mean": [3.05, 0.74, 0.25, 1.2],
+    ...                       "estimate": [3.05, 0.74, 0.25, 1.2],
     ...                       "ci_low": [2.9, 0.7, 0.23, 1.1],
     ...                       "ci_high": [3.2, 0.78, 0.26, 1.3]})
     >>> reach_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
@@ -361,14 +362,14 @@ def reach_sentence(summary: pd.DataFrame) -> str:
     (95% CI 2.9 to 3.2); 0.74 of them are candidates (95% CI 0.7 to 0.78), 25% of
     all candidates; it travels 1.2 hops deep on average.'
     """
-    people = _measure(summary, "people_reached", "mean")
+    people = _measure(summary, "people_reached", "estimate")
     text = (
         f"Reach: an opening reaches {count_of(people)} on average, the recruiter "
         f"included (95% CI {fmt_number(_measure(summary, 'people_reached', 'ci_low'))}"
         f" to {fmt_number(_measure(summary, 'people_reached', 'ci_high'))})"
     )
-    candidates = _measure(summary, "candidates_reached", "mean")
-    share = _measure(summary, "candidate_share_reached", "mean")
+    candidates = _measure(summary, "candidates_reached", "estimate")
+    share = _measure(summary, "candidate_share_reached", "estimate")
     if math.isfinite(candidates) and math.isfinite(share):
         text += (
             f"; {fmt_number(candidates)} of them "
@@ -377,7 +378,7 @@ def reach_sentence(summary: pd.DataFrame) -> str:
             f" to {fmt_number(_measure(summary, 'candidates_reached', 'ci_high'))}), "
             f"{fmt_share(share)} of all candidates"
         )
-    depth = _measure(summary, "depth", "mean")
+    depth = _measure(summary, "depth", "estimate")
     if math.isfinite(depth):
         text += f"; it travels {fmt_number(depth)} hops deep on average"
     return text + "."

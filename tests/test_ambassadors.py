@@ -301,7 +301,7 @@ def test_agrees_with_forward_spread_on_email(email):
         )
         row = result.summary().set_index("measure").loc["candidates_reached"]
         se = math.hypot(row["se"], table["reach_se"].iloc[person])
-        assert abs(row["mean"] - table["reach"].iloc[person]) < 4 * se
+        assert abs(row["estimate"] - table["reach"].iloc[person]) < 4 * se
 
 
 def test_ambassadors_on_email_beat_or_match_degree(email):

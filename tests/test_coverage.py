@@ -118,7 +118,9 @@ def test_tree_truth_against_a_long_run():
     a = 0.6
     s = spread(tree(a), trials=200_000, seed=1).summary().set_index("measure")
     for measure, value in tree_truth(a).items():
-        assert abs(s.loc[measure, "mean"] - value) < 4 * s.loc[measure, "se"], measure
+        assert abs(s.loc[measure, "estimate"] - value) < 4 * s.loc[measure, "se"], (
+            measure
+        )
 
 
 # ------------------------------------------------------------------- spread

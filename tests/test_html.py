@@ -59,7 +59,7 @@ def test_spread_html_shows_summary_numbers_and_intervals(shape):
     for row in table.itertuples(index=False):
         i = cells.index(row.measure)
         assert cells[i + 1 : i + 4] == [
-            fmt(row.mean),
+            fmt(row.estimate),
             fmt(row.se),
             interval(row.ci_low, row.ci_high),
         ]

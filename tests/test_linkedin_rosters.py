@@ -81,14 +81,14 @@ def test_candidates_marked_and_missing_candidates_warn(exports):
     assert net.label_of(net.candidates).tolist() == [BO]
     result = referral.spread(net, trials=20, seed=1)
     share = result.summary().set_index("measure").loc["candidate_share_reached"]
-    assert 0 <= share["mean"] <= 1
+    assert 0 <= share["estimate"] <= 1
     bare = linkedin_network(exports, recruiters="maria")
     with pytest.warns(
         UserWarning,
         match="candidate_share_reached is NaN because the network has no candidates",
     ):
         table = referral.spread(bare, trials=5, seed=1).summary()
-    assert table.set_index("measure")["mean"].isna()["candidate_share_reached"]
+    assert table.set_index("measure")["estimate"].isna()["candidate_share_reached"]
 
 
 def test_cli_named_exporters_recruiter_and_candidate(exports, tmp_path, capsys):

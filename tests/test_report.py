@@ -184,9 +184,9 @@ def test_demo_headline_numbers_come_from_the_tables(results):
     summary = t["summary"].set_index("measure")
     reach = lines["reach"]
     for measure in ["people_reached", "candidates_reached"]:
-        for column in ["mean", "ci_low", "ci_high"]:
+        for column in ["estimate", "ci_low", "ci_high"]:
             assert fmt_number(summary.loc[measure, column]) in reach
-    assert fmt_share(summary.loc["candidate_share_reached", "mean"]) in reach
+    assert fmt_share(summary.loc["candidate_share_reached", "estimate"]) in reach
     assert "the recruiter included" in reach
     drop = t["dropoff"]
     funnel = lines["funnel"]
@@ -205,7 +205,9 @@ def test_demo_headline_numbers_come_from_the_tables(results):
     assert f"cost {fmt_number(last['cost_cumulative'])} people" in cost
     assert fmt_number(last["cost_cumulative_ci_low"]) in cost
     # the reach in the funnel and in the summary are the same spread
-    assert drop["held"].sum() == pytest.approx(summary.loc["people_reached", "mean"])
+    assert drop["held"].sum() == pytest.approx(
+        summary.loc["people_reached", "estimate"]
+    )
     rebuilt = OtherPeopleCost.from_tables({k: t[k] for k in ["cost", "cost_curve"]})
     assert lines["threshold"] == "The threshold: " + rebuilt.sentence()
     from referral.analysis import gatekeeper_sentence
@@ -272,10 +274,10 @@ def test_report_on_a_spread_folder_quotes_summary_csv(karate, tmp_path, capsys):
     capsys.readouterr()
     lines = report.headline(report.read_results(out))
     summary = pd.read_csv(out / "summary.csv").set_index("measure")
-    candidates = summary.loc["candidates_reached", "mean"]
+    candidates = summary.loc["candidates_reached", "estimate"]
     assert 0 < candidates < 10  # a small number: not rounded to a whole one
     assert f"; {fmt_number(candidates)} of them" in lines[0]
-    assert fmt_number(summary.loc["people_reached", "mean"]) in lines[0]
+    assert fmt_number(summary.loc["people_reached", "estimate"]) in lines[0]
     by_hop = pd.read_csv(out / "by_hop.csv")
     told = fmt_number(by_hop["arrived_mean"].iloc[0])
     assert f"the recruiter told {told} " in lines[1]

@@ -132,8 +132,8 @@ def test_binomial_distance_per_person_attrition():
     assert lengths.median() == 4  # raw completed chains look short
     # the attrition-corrected median recovers the true median 6
     table = res.corrected_lengths()
-    assert table.attrs["corrected_median"] == 6
-    assert_close(table.attrs["attrition_rate"], 0.65, 0.002)
+    assert (table["corrected_median"] == 6).all()
+    assert_close(table["attrition_rate"].iloc[0], 0.65, 0.002)
     summary = res.summary().set_index("measure")
     assert summary.loc["corrected_median", "estimate"] == 6
     assert summary.loc["median_length", "estimate"] == 4
@@ -307,7 +307,7 @@ def test_dead_end_and_step_limit():
     assert res.chains()["outcome"].tolist() == ["step_limit"]
     assert res.chain_length.tolist() == [4]
     table = res.corrected_lengths()
-    assert table.empty and table.attrs["corrected_median"] is None
+    assert table.empty and "corrected_median" in table.columns
 
 
 # -------------------------------------------------------------------- views
@@ -367,19 +367,18 @@ def test_corrected_mean_flagged_when_it_cannot_be_estimated():
     starts = binomial_starts(ends)
     few = search(net, starts, [0], trials=2, seed=1, max_steps=20)
     table = few.corrected_lengths(rate=0.65)
-    if not table.attrs["mean_estimable"]:
-        assert "cannot be estimated" in table.attrs["note"]
-        assert np.isnan(table.attrs["corrected_mean"])
+    if len(table) and np.isnan(table["corrected_mean"].iloc[0]):
+        assert "cannot be estimated" in table["note"].iloc[0]
     # chains cut by max_steps: the corrected mean is never reported
     cut = search(net, starts, [0], attrition=0.0, trials=1, max_steps=5, seed=1)
     table = cut.corrected_lengths(rate=0.1)
-    assert not table.attrs["mean_estimable"]
-    assert "max_steps" in table.attrs["note"]
+    assert np.isnan(table["corrected_mean"]).all()
+    assert "max_steps" in table["note"].iloc[0]
     # plenty of chains on the binomial spider: estimable, near the true 6
     many = search(net, starts, [0], attrition=0.3, trials=200, seed=1)
     table = many.corrected_lengths()
-    assert table.attrs["mean_estimable"]
-    assert abs(table.attrs["corrected_mean"] - 6) < 0.15
+    assert (table["note"] == "").all()
+    assert abs(table["corrected_mean"].iloc[0] - 6) < 0.15
 
 
 # ---------------------------------------------------------------- bad input

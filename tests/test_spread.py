@@ -367,15 +367,22 @@ def test_parent_is_uniform_among_tellers():
 def test_summary_and_people_columns(population):
     result = spread(population, trials=100, seed=1)
     summary = result.summary()
-    assert list(summary.columns) == ["measure", "mean", "se", "ci_low", "ci_high"]
+    assert list(summary.columns) == [
+        "measure",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "n",
+    ]
     assert summary["measure"].tolist() == [
         "people_reached",
         "candidates_reached",
         "candidate_share_reached",
         "depth",
     ]
-    assert (summary["ci_low"] <= summary["mean"]).all()
-    assert summary.attrs["seed_entropy"] == 1 and summary.attrs["trials"] == 100
+    assert (summary["ci_low"] <= summary["estimate"]).all()
+    assert summary.attrs["seed_entropy"] == 1 and (summary["n"] == 100).all()
     people = result.people()
     assert people.loc[people["recruiter"], "reach_probability"].eq(1.0).all()
     never = people["reach_probability"] == 0

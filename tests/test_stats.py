@@ -491,3 +491,26 @@ def test_plot_attrition_band_is_wilson(level):
         )
         assert (lo, hi) == pytest.approx((ci.low, ci.high), abs=1e-9)
     plt.close(fig)
+
+
+def test_proportion_interval_is_the_wilson_interval_of_a_count():
+    from scipy.stats import binomtest
+
+    from referral._stats import proportion_interval
+
+    p, se, low, high = proportion_interval(7, 40)
+    assert p == 7 / 40
+    assert se == pytest.approx(np.sqrt(p * (1 - p) / 40))
+    ci = binomtest(7, 40).proportion_ci(0.95, method="wilson")
+    assert (low, high) == pytest.approx((ci.low, ci.high), rel=1e-9)
+    assert all(np.isnan(proportion_interval(0, 0)))
+
+
+def test_subsample_se_scales_the_kept_spread_to_all_trials():
+    from referral._stats import subsample_se
+
+    kept = np.array([[1.0, 4.0], [3.0, 4.0], [5.0, 7.0]])
+    np.testing.assert_allclose(
+        subsample_se(kept, 12, axis=0), kept.std(axis=0, ddof=1) / np.sqrt(12)
+    )
+    assert subsample_se([2.0, 4.0], 2) == pytest.approx(1.0)

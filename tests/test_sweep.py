@@ -83,7 +83,7 @@ def test_same_seed_same_table_and_replay(serial):
     row = serial.iloc[2]
     network = build(**tasks[2].params, seed=tasks[2].build_seed)
     replay = spread(network, trials=int(row["trials"]), seed=row["seed"])
-    assert replay.summary()["mean"][0] == row["people_reached_mean"]
+    assert replay.summary()["estimate"][0] == row["people_reached_mean"]
 
 
 def test_seed_none_records_entropy():

@@ -112,7 +112,7 @@ def test_every_row_replays():
             **table.attrs["simulate_kwargs"],
         )
         s = again.summary().set_index("measure")
-        assert s.loc["people_reached", "mean"] == row.people_reached_mean
+        assert s.loc["people_reached", "estimate"] == row.people_reached_mean
         assert s.loc["depth", "se"] == row.depth_se
 
 
@@ -143,7 +143,7 @@ def test_readme_replay_recipe():
         result = eval(
             recipe, {"spread": spread, "build": build, "params": params, "row": row}
         )
-        assert result.summary()["mean"][0] == row.people_reached_mean
+        assert result.summary()["estimate"][0] == row.people_reached_mean
 
 
 # ------------------------------------------------------- resume by content

@@ -1,0 +1,66 @@
+"""One result shape: spread and search summaries share columns and ``level``."""
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import referral
+from referral._stats import SUMMARY_COLUMNS, z_for
+from referral.search import search
+from referral.spread import spread
+
+
+@pytest.fixture(scope="module")
+def net():
+    return referral.from_networkx(
+        nx.connected_watts_strogatz_graph(60, 4, 0.2, seed=3),
+        strength=0.6,
+        activity=0.7,
+        recruiters=[0],
+        candidates=range(30, 60),
+    )
+
+
+def test_spread_and_search_summaries_have_the_same_columns(net):
+    a = spread(net, trials=50, seed=1).summary()
+    b = search(net, starts=[0], targets=[30], trials=40, seed=1).summary()
+    assert list(a.columns) == list(b.columns) == SUMMARY_COLUMNS
+    assert (a["n"] == 50).all() and a["n"].dtype == np.int64
+
+
+@pytest.mark.parametrize("level", [0.5, 0.8, 0.99])
+def test_spread_summary_level_scales_the_interval(net, level):
+    result = spread(net, trials=80, seed=2)
+    wide = result.summary().set_index("measure")
+    other = result.summary(level=level).set_index("measure")
+    np.testing.assert_array_equal(other["estimate"], wide["estimate"])
+    np.testing.assert_array_equal(other["se"], wide["se"])
+    half = other["ci_high"] - other["estimate"]
+    np.testing.assert_allclose(half, z_for(level) * other["se"])
+    assert (half <= wide["ci_high"] - wide["estimate"] + 1e-12).all() == (level < 0.95)
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, 1.5, "high", True])
+def test_spread_summary_rejects_a_bad_level(net, level):
+    result = spread(net, trials=5, seed=1)
+    with pytest.raises(ValueError, match="'level' parameter of SpreadResult.summary"):
+        result.summary(level=level)
+
+
+def test_search_trials_is_n_trials_with_a_future_warning(net):
+    result = search(net, starts=[0, 1], targets=[30], trials=7, seed=1)
+    assert result.n_trials == 7
+    with pytest.warns(FutureWarning, match="SearchResult.n_trials"):
+        assert result.trials == 7
+    assert spread(net, trials=6, seed=1).n_trials == 6
+
+
+def test_sweep_keeps_mean_columns_for_spread_and_tables_for_search(net, tmp_path):
+    from referral.sweep import _result_frame, _summary_row
+
+    row = _summary_row(spread(net, trials=30, seed=1))
+    assert "people_reached_mean" in row and "people_reached_estimate" not in row
+    res = search(net, starts=[0], targets=[30], trials=5, seed=1)
+    # per-trial rows of a search are its chains (the old int 'trials' broke this)
+    frame = _result_frame(res, per_trial=True)
+    assert len(frame) == res.n_chains
