@@ -32,11 +32,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from referral._params import Interval, Options, validate_params
 from referral._random import resolve_entropy
 from referral._stats import Z95 as _Z95
 from referral._stats import binomial_se, mean_se, paired_difference_se
 from referral._stats import ratio_se as _ratio_se
-from referral._params import Interval, Options, validate_params
 from referral.interventions import scale_activity
 from referral.network import ReferralNetwork
 from referral.search import SearchResult

@@ -30,6 +30,7 @@ from referral._parallel import (
     run_blocks,
     trial_blocks,
 )
+from referral._params import Interval, Options, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._stats import (
     binomial_se,
@@ -39,7 +40,6 @@ from referral._stats import (
     wilson_interval,
     z_for,
 )
-from referral._params import Interval, Options, validate_params
 from referral._validation import check_memory, check_probability
 from referral.network import ReferralNetwork
 

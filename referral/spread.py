@@ -30,9 +30,9 @@ from referral._parallel import (
     run_blocks,
     trial_blocks,
 )
+from referral._params import Interval, Options, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._stats import Z95, binomial_se, normal_interval, standard_error
-from referral._params import Interval, Options, validate_params
 from referral._validation import check_memory
 from referral.network import ReferralNetwork
 
