@@ -371,6 +371,8 @@ def _describe(constraints) -> str:
 
 
 def _short_repr(value, limit: int = 80) -> str:
+    if type(value).__repr__ is object.__repr__:  # no useful repr: name the type
+        return type(value).__name__
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
