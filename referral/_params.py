@@ -228,8 +228,8 @@ class Interval(Constraint):
     def is_satisfied_by(self, value) -> bool:
         if not (_is_int(value) if self.kind is int else _is_real(value)):
             return False
-        if self.kind is float and math.isnan(value):
-            return False
+        if self.kind is float and not math.isfinite(value):
+            return False  # NaN, and inf (the ranges are open at infinity)
         left = self.closed in ("both", "left")
         right = self.closed in ("both", "right")
         if self.low is not None and (
@@ -244,6 +244,8 @@ class Interval(Constraint):
 
     def __str__(self) -> str:
         kind = "an int" if self.kind is int else "a float"
+        if self.low is None and self.high is None:
+            return kind if self.kind is int else "a finite float"
         left = "[" if self.closed in ("both", "left") and self.low is not None else "("
         right = (
             "]" if self.closed in ("both", "right") and self.high is not None else ")"
@@ -257,7 +259,7 @@ class Interval(Constraint):
         if self.kind is int:
             bad.append(1.5)
         else:
-            bad.append(float("nan"))
+            bad.extend([float("nan"), float("inf")])
         if self.low is not None:
             step = 1 if self.kind is int else 0.5
             bad.append(self.kind(self.low - step))
