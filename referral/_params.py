@@ -34,6 +34,7 @@ import numpy as np
 __all__ = [
     "InvalidParameterError",
     "Constraint",
+    "InstanceOf",
     "Interval",
     "Options",
     "Pair",
@@ -78,7 +79,9 @@ class Constraint:
         return ["a"]
 
 
-class _InstanceOf(Constraint):
+class InstanceOf(Constraint):
+    """An instance of a class, described in words (``"a networkx graph"``)."""
+
     def __init__(self, kind, description: str | None = None):
         self.kind = kind
         self.description = description
@@ -361,7 +364,7 @@ def make_constraint(rule) -> Constraint:
     if isinstance(rule, str) and rule in _SHORTHANDS:
         return _SHORTHANDS[rule]()
     if isinstance(rule, type):
-        return _InstanceOf(rule)
+        return InstanceOf(rule)
     raise ValueError(f"Unknown parameter rule {rule!r}")  # pragma: no cover
 
 

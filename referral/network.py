@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from referral._validation import check_probability
+from referral._params import InstanceOf, Interval, validate_params
 
 __all__ = [
     "ReferralNetwork",
@@ -676,6 +676,7 @@ def _role_mask(ids, n) -> np.ndarray:
     return mask
 
 
+@validate_params({"directed": ["boolean"], "weak_threshold": [Interval(float, 0, 1)]})
 def from_arrays(
     people,
     sources,
@@ -737,9 +738,7 @@ def from_arrays(
     >>> net.n_people, net.n_ties, int(net.weak.sum())
     (3, 2, 2)
     """
-    weak_threshold = check_probability(
-        weak_threshold, "weak_threshold", function="from_arrays"
-    )
+    weak_threshold = float(weak_threshold)
     if isinstance(people, int | np.integer) and not isinstance(people, bool):
         labels = np.arange(int(people), dtype=np.int64)
     else:
@@ -958,6 +957,12 @@ def _role_ids(G, nodes, index, spec, name) -> np.ndarray | None:
     return np.asarray([index[u] for u in people], dtype=np.int64)
 
 
+@validate_params(
+    {
+        "G": [InstanceOf(nx.Graph, "a networkx graph")],
+        "weak_threshold": [Interval(float, 0, 1)],
+    }
+)
 def from_networkx(
     G: nx.Graph,
     *,
@@ -1026,8 +1031,6 @@ def from_networkx(
     >>> net
     ReferralNetwork(people=34, ties=78, directed=False, recruiters=1, candidates=1, weak_tie_share=0.73, mean_activity=0.30)
     """  # noqa: E501
-    if not isinstance(G, nx.Graph):
-        raise TypeError(f"from_networkx expects a networkx graph. Got {type(G)!r}.")
     if G.number_of_nodes() == 0:
         raise ValueError("The graph is empty: it has no people.")
     nodes = list(G.nodes)
