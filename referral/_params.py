@@ -433,7 +433,7 @@ def validate_params(rules: dict, *, name: str | None = None):
             key: [make_constraint(rule) for rule in value]
             for key, value in rules.items()
         }
-        label = name or function.__qualname__
+        label = name or function.__qualname__.rsplit("<locals>.", 1)[-1]
 
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
