@@ -362,3 +362,33 @@ def test_validation_is_per_call_not_per_default(network):
     a = referral.spread(network, trials=20, seed=3).summary()
     b = referral.spread(network, trials=np.int64(20), seed=3).summary()
     pd.testing.assert_frame_equal(a, b)
+
+
+# ------------------------------------------ raw errors found by trying types
+def test_from_arrays_names_non_numbers():
+    with pytest.raises(ValueError, match=r"strength must be a number .* Got 'a'"):
+        referral.from_arrays(3, [0], [1], strength="a", activity=0.5)
+    with pytest.raises(ValueError, match=r"'sources' and 'targets' .* Got \['a'\]"):
+        referral.from_arrays(3, ["a"], [1], strength=0.5, activity=0.5)
+    with pytest.raises(ValueError, match=r"activity must be a number or hold one"):
+        referral.from_arrays(3, [0], [1], strength=0.5, activity=[0.5, 0.5])
+
+
+def test_from_networkx_names_a_wrong_length():
+    with pytest.raises(ValueError, match=r"one value per person \(3\)"):
+        referral.from_networkx(nx.path_graph(3), strength=0.5, activity=(1, 2))
+
+
+def test_kleinberg_lattice_names_a_non_number_activity():
+    with pytest.raises(ValueError, match=r"activity must be a number .* Got 'a'"):
+        referral.kleinberg_lattice(3, 1.0, activity="a")
+
+
+def test_label_of_and_replace_name_the_bad_value(network):
+    with pytest.raises(ValueError, match=r"'ids' .* 0 to 3\). Got \[99\]"):
+        network.label_of([99])
+    with pytest.raises(ValueError, match=r"'ids' .* Got \['a'\]"):
+        network.label_of(["a"])
+    with pytest.raises(ValueError, match=r"activity must be a number .* Got 'a'"):
+        network.replace(activity="a")
+    assert network.label_of([1]).tolist() == [1]
