@@ -10,13 +10,9 @@ from __future__ import annotations
 import numbers
 import os
 
-import numpy as np
-
 __all__ = [
     "check_int",
     "check_probability",
-    "check_probability_array",
-    "check_fraction_or_none",
     "check_memory",
     "format_bytes",
     "LargeRunWarning",
@@ -69,32 +65,6 @@ def check_probability(value, name: str, *, function: str | None = None) -> float
             f"range [0, 1]. Got {value!r} instead."
         )
     return value
-
-
-def check_fraction_or_none(value, name: str, *, function: str | None = None):
-    """Like :func:`check_probability` but lets ``None`` through."""
-    if value is None:
-        return None
-    return check_probability(value, name, function=function)
-
-
-def check_probability_array(
-    values, name: str, *, labels=None, what: str = "person"
-) -> np.ndarray:
-    """Return ``values`` as float64 and check every entry is in [0, 1].
-
-    ``labels`` (same length) is used to name the first offending entry.
-    """
-    array = np.asarray(values, dtype=np.float64)
-    bad = ~((array >= 0.0) & (array <= 1.0))
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        who = labels[first] if labels is not None else first
-        raise ValueError(
-            f"{name} must be in the range [0, 1]; {what} {who!r} has "
-            f"{float(array.flat[first])!r} ({int(bad.sum())} bad value(s) in all)."
-        )
-    return array
 
 
 class LargeRunWarning(UserWarning):

@@ -43,9 +43,9 @@ from referral._parallel import (
     run_blocks,
     trial_blocks,
 )
+from referral._params import Interval, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._stats import Z95, binomial_se, normal_interval
-from referral._validation import check_int
 from referral.network import ReferralNetwork
 
 __all__ = [
@@ -66,29 +66,6 @@ _NO_RANK = np.iinfo(np.int32).max
 
 
 # --------------------------------------------------------------- validation
-def _check_network(network, fn):
-    if not isinstance(network, ReferralNetwork):
-        raise TypeError(
-            f"The 'network' parameter of {fn} must be a ReferralNetwork. "
-            f"Got {type(network).__name__} instead."
-        )
-
-
-def _check_open_unit(value, name, fn):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"The {name!r} parameter of {fn} must be a float in the open "
-            f"interval (0, 1). Got {value!r} instead."
-        )
-    value = float(value)
-    if not (0.0 < value < 1.0):
-        raise ValueError(
-            f"The {name!r} parameter of {fn} must be a float in the open "
-            f"interval (0, 1). Got {value!r} instead."
-        )
-    return value
-
-
 def _target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
     """The targets as a boolean mask over ids (see :func:`reach_of_everyone`)."""
     n = network.n_people
@@ -237,6 +214,15 @@ class _SetStore:
 
 
 # ------------------------------------------------------------ reach_of_everyone
+@validate_params(
+    {
+        "network": ["network"],
+        "samples": [Interval(int, 1, None)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+    }
+)
 def reach_of_everyone(
     network: ReferralNetwork,
     *,
@@ -348,8 +334,7 @@ def reach_of_everyone(
     3       3    1.0
     """
     fn = "reach_of_everyone"
-    _check_network(network, fn)
-    samples = check_int(samples, "samples", function=fn, minimum=1)
+    samples = int(samples)
     mask = _target_mask(network, targets, fn)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
@@ -439,6 +424,20 @@ def imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta):
     return eps1, lambda1, lambda2
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "candidates_only": ["boolean"],
+        "epsilon": [Interval(float, 0, 1, closed="neither")],
+        "delta": [Interval(float, 0, 1, closed="neither"), None],
+        "check_trials": [Interval(int, 0, None)],
+        "check_samples": [Interval(int, 1, None), None],
+        "max_samples": [Interval(int, 1, None)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+    }
+)
 def ambassadors(
     network: ReferralNetwork,
     k: int,
@@ -600,7 +599,6 @@ def ambassadors(
     0     1       0    5.0           5.0
     """
     fn = "ambassadors"
-    _check_network(network, fn)
     mask = _target_mask(network, targets, fn)
     eligible = np.ones(network.n_people, dtype=bool)
     if candidates_only:
@@ -619,16 +617,13 @@ def ambassadors(
             f"The 'k' parameter of {fn} must be an int in the range "
             f"[1, {n_eligible}]. Got {k!r} instead."
         )
-    epsilon = _check_open_unit(epsilon, "epsilon", fn)
+    epsilon = float(epsilon)
     if delta is None:
         delta = 1.0 / network.n_people if network.n_people > 1 else 0.5
     else:
-        delta = _check_open_unit(delta, "delta", fn)
-    check_trials = check_int(check_trials, "check_trials", function=fn, minimum=0)
-    check_samples = check_int(
-        check_samples, "check_samples", function=fn, minimum=1, allow_none=True
-    )
-    max_samples = check_int(max_samples, "max_samples", function=fn, minimum=1)
+        delta = float(delta)
+    check_trials, max_samples = int(check_trials), int(max_samples)
+    check_samples = None if check_samples is None else int(check_samples)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
     target_ids = np.flatnonzero(mask).astype(np.int32)

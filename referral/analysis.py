@@ -26,13 +26,13 @@ between scenarios are signal, not noise (common random numbers).
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from referral._params import Interval, Options, validate_params
 from referral._random import resolve_entropy
 from referral._stats import Z95 as _Z95
 from referral._stats import (
@@ -45,7 +45,6 @@ from referral._stats import (
     subsample_se,
 )
 from referral._stats import ratio_se as _ratio_se
-from referral._validation import check_int
 from referral.interventions import scale_activity
 from referral.network import ReferralNetwork
 from referral.search import SearchResult
@@ -200,6 +199,7 @@ def _paired_columns(today: np.ndarray, everyone: np.ndarray) -> dict:
     return columns
 
 
+@validate_params({"counterfactual": ["boolean"], "n_jobs": ["n_jobs"]})
 def dropoff(
     result: SpreadResult | SearchResult | pd.DataFrame,
     *,
@@ -741,6 +741,16 @@ def _analytic_critical(network: ReferralNetwork, rho: float) -> float:
     return 0.5 * (low + high)
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "trials": [Interval(int, 1, None)],
+        "max_hops": [Interval(int, 0, None), None],
+        "sizeable_fraction": [Interval(float, 0, 1, closed="right")],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+    }
+)
 def other_people_cost(
     network: ReferralNetwork,
     sources=None,
@@ -811,16 +821,7 @@ def other_people_cost(
     """
     fn = "other_people_cost"
     entropy = resolve_entropy(seed, function=fn)
-    trials = check_int(trials, "trials", function=fn, minimum=1)
-    if not (
-        isinstance(sizeable_fraction, int | float)
-        and not isinstance(sizeable_fraction, bool)
-        and 0 < sizeable_fraction <= 1
-    ):
-        raise ValueError(
-            f"The 'sizeable_fraction' parameter of {fn} must be a float in the "
-            f"range (0, 1]. Got {sizeable_fraction!r} instead."
-        )
+    trials = int(trials)
     rho = nonbacktracking_radius(network)
     m_c = _analytic_critical(network, rho)
     if multipliers is None:
@@ -1087,6 +1088,20 @@ def _empty_gatekeepers(network: ReferralNetwork, measure: str) -> pd.DataFrame:
     return table
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "result": [SpreadResult, None],
+        "top": [Interval(int, 1, None)],
+        "shortlist": [Interval(int, 1, None), None],
+        "measure": [Options(("candidates_reached", "people_reached")), None],
+        "trials": [Interval(int, 1, None)],
+        "max_trials": [Interval(int, 1, None), None],
+        "alpha": [Interval(float, 0, 1, closed="neither")],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+    }
+)
 def gatekeepers(
     network: ReferralNetwork,
     result: SpreadResult | None = None,
@@ -1251,15 +1266,9 @@ def gatekeepers(
     (5, [True, False, False])
     """
     fn = "gatekeepers"
-    top = check_int(top, "top", function=fn, minimum=1)
-    alpha = _check_open_unit(alpha, "alpha", function=fn)
+    top, alpha = int(top), float(alpha)
     if result is None:
         result = spread(network, sources, trials=trials, seed=seed, n_jobs=n_jobs)
-    elif not isinstance(result, SpreadResult):
-        raise TypeError(
-            f"The 'result' parameter of {fn} must be a SpreadResult or None. Got "
-            f"{type(result).__name__}."
-        )
     if result.network is not network and not result.network.equals(network):
         raise ValueError(f"The 'result' passed to {fn} was run on another network.")
     result._need_full(fn)
@@ -1268,16 +1277,10 @@ def gatekeepers(
             "candidates_reached" if network.is_candidate.any() else "people_reached"
         )
     measures = {"candidates_reached": "candidates_reached", "people_reached": "reached"}
-    if measure not in measures:
-        raise ValueError(
-            f"The 'measure' parameter of {fn} must be one of {sorted(measures)}. "
-            f"Got {measure!r} instead."
-        )
     column = measures[measure]
-    shortlist = top + 10 if shortlist is None else shortlist
-    shortlist = check_int(shortlist, "shortlist", function=fn, minimum=1)
+    shortlist = top + 10 if shortlist is None else int(shortlist)
     start = result.n_trials
-    budget = check_int(max_trials, "max_trials", function=fn, allow_none=True)
+    budget = None if max_trials is None else int(max_trials)
     if budget is None:
         budget = start
     elif budget < start:
@@ -1384,19 +1387,6 @@ def gatekeepers(
         {k: v for k, v in _GATEKEEPER_COLUMNS.items() if k != "person"}
     )
     return table
-
-
-def _check_open_unit(value, name: str, *, function: str) -> float:
-    """Return ``value`` as a float in the open interval (0, 1)."""
-    rule = (
-        f"The {name!r} parameter of {function} must be a float in the range "
-        f"(0, 1). Got {value!r} instead."
-    )
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(rule)
-    if not 0.0 < float(value) < 1.0:  # also NaN
-        raise ValueError(rule)
-    return float(value)
 
 
 def _normal_quantile(q: float) -> float:
@@ -1797,6 +1787,15 @@ def _check_same_people(scenarios: Mapping[str, ReferralNetwork]) -> None:
             )
 
 
+@validate_params(
+    {
+        "scenarios": [Mapping],
+        "simulate": [callable],
+        "trials": [Interval(int, 1, None)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+    }
+)
 def compare(
     scenarios: Mapping[str, ReferralNetwork],
     simulate: Callable = spread,

@@ -12,13 +12,12 @@ a warning** that says how many people were clipped; a target value outside
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 
+from referral._params import Interval, Options, validate_params
 from referral._random import default_rng_from, resolve_entropy
-from referral._validation import check_int, check_probability
 from referral.network import ReferralNetwork, default_transmission, from_arrays
 
 __all__ = [
@@ -29,22 +28,6 @@ __all__ = [
     "add_channel",
     "remove_people",
 ]
-
-
-def _check_real(value, name, function, *, rule="a finite float"):
-    """``value`` as a float, or a TypeError/ValueError naming the parameter."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"The {name!r} parameter of {function} must be {rule}. "
-            f"Got {value!r} instead."
-        )
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(
-            f"The {name!r} parameter of {function} must be {rule}. "
-            f"Got {value!r} instead."
-        )
-    return value
 
 
 def _clip_activity(values, function, *, warn=True):
@@ -59,6 +42,13 @@ def _clip_activity(values, function, *, warn=True):
     return np.clip(values, 0.0, 1.0)
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "to": [Interval(float, 0, 1), None],
+        "by": [Interval(float, None, None), None],
+    }
+)
 def boost_activity(network: ReferralNetwork, people, *, to=None, by=None):
     """Raise chosen people's activity, e.g. train the top gatekeepers.
 
@@ -103,15 +93,16 @@ def boost_activity(network: ReferralNetwork, people, *, to=None, by=None):
     ids = network.ids(people, parameter="people")
     activity = network.activity.copy()
     if to is not None:
-        to = check_probability(to, "to", function="boost_activity")
+        to = float(to)
         activity[ids] = np.maximum(activity[ids], to)
     else:
-        by = _check_real(by, "by", "boost_activity")
+        by = float(by)
         activity[ids] = activity[ids] + by
         activity = _clip_activity(activity, "boost_activity")
     return network.replace(activity=activity)
 
 
+@validate_params({"network": ["network"], "uplift": [Interval(float, None, None)]})
 def referral_bonus(network: ReferralNetwork, uplift: float) -> ReferralNetwork:
     """A referral bonus: everyone's activity rises by ``uplift``.
 
@@ -137,11 +128,18 @@ def referral_bonus(network: ReferralNetwork, uplift: float) -> ReferralNetwork:
     >>> referral_bonus(net, 0.1).activity.tolist()
     [0.30000000000000004, 0.30000000000000004]
     """
-    uplift = _check_real(uplift, "uplift", "referral_bonus")
+    uplift = float(uplift)
     activity = _clip_activity(network.activity + uplift, "referral_bonus")
     return network.replace(activity=activity)
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "multiplier": [Interval(float, 0, None)],
+        "warn": ["boolean"],
+    }
+)
 def scale_activity(
     network: ReferralNetwork, multiplier: float, *, warn: bool = True
 ) -> ReferralNetwork:
@@ -174,13 +172,6 @@ def scale_activity(
     >>> scale_activity(net, 2.0).activity.tolist()
     [0.8, 0.8]
     """
-    rule = "a float >= 0"
-    multiplier = _check_real(multiplier, "multiplier", "scale_activity", rule=rule)
-    if multiplier < 0:
-        raise ValueError(
-            f"The 'multiplier' parameter of scale_activity must be a float >= 0. "
-            f"Got {multiplier!r} instead."
-        )
     activity = _clip_activity(
         network.activity * float(multiplier), "scale_activity", warn=warn
     )
@@ -247,6 +238,15 @@ def _with_new_ties(network, src, dst, strength, weak):
     return rebuilt, len(src)
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "k": [Interval(int, 0, None)],
+        "strategy": [Options(("random", "bridges"))],
+        "strength": [Interval(float, 0, 1, closed="right")],
+        "seed": ["seed"],
+    }
+)
 def add_weak_ties(
     network: ReferralNetwork,
     k: int,
@@ -288,20 +288,7 @@ def add_weak_ties(
     100
     """
     fn = "add_weak_ties"
-    k = check_int(k, "k", function=fn, minimum=0)
-    rule = "a float in (0, 1]"
-    strength = _check_real(strength, "strength", fn, rule=rule)
-    if not (0 < strength <= 1):
-        raise ValueError(
-            f"The 'strength' parameter of {fn} must be {rule}. "
-            f"Got {strength!r} instead."
-        )
-    strategies = ("random", "bridges")
-    if strategy not in strategies:
-        raise ValueError(
-            f"The 'strategy' parameter of {fn} must be one of {strategies}. "
-            f"Got {strategy!r} instead."
-        )
+    k, strength = int(k), float(strength)
     rng = default_rng_from(resolve_entropy(seed, function=fn))
     n = network.n_people
     community = network.community
@@ -344,6 +331,16 @@ def _first_new(network, src, dst, k):
     return src[chosen], dst[chosen]
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "contacts": [Interval(int, 1, None), None],
+        "weak_strength": [Interval(float, 0, 1, closed="right")],
+        "strong_probability": [Interval(float, 0, 1)],
+        "strong_strength": [Interval(float, 0, 1, closed="right")],
+        "seed": ["seed"],
+    }
+)
 def add_channel(
     network: ReferralNetwork,
     members,
@@ -393,19 +390,7 @@ def add_channel(
     """
     fn = "add_channel"
     ids = np.unique(network.ids(members, parameter="members")).astype(np.int64)
-    strong_probability = check_probability(
-        strong_probability, "strong_probability", function=fn
-    )
-    for name, value in [
-        ("weak_strength", weak_strength),
-        ("strong_strength", strong_strength),
-    ]:
-        value = _check_real(value, name, fn, rule="a float in (0, 1]")
-        if not (0 < value <= 1):
-            raise ValueError(
-                f"The {name!r} parameter of {fn} must be a float in (0, 1]. "
-                f"Got {value!r} instead."
-            )
+    strong_probability = float(strong_probability)
     rng = default_rng_from(resolve_entropy(seed, function=fn))
     size = len(ids)
     if size < 2:
@@ -413,7 +398,7 @@ def add_channel(
     if contacts is None:
         a, b = np.triu_indices(size, k=1)
     else:
-        contacts = check_int(contacts, "contacts", function=fn, minimum=1)
+        contacts = int(contacts)
         a = np.repeat(np.arange(size), contacts)
         b = (a + rng.integers(1, size, size=len(a))) % size  # never oneself
     src, dst = ids[a], ids[b]
@@ -425,6 +410,7 @@ def add_channel(
     return new_net
 
 
+@validate_params({"network": ["network"]})
 def remove_people(network: ReferralNetwork, people) -> ReferralNetwork:
     """Take people out of the network: they leave, or stop passing anything on.
 

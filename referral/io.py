@@ -25,6 +25,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from referral._params import Interval, Options, validate_params
 from referral.network import (
     DEFAULT_WEAK_THRESHOLD,
     ReferralNetwork,
@@ -102,6 +103,18 @@ def _numeric_column(frame, column, where, first_line):
     return values.to_numpy(dtype=np.float64)
 
 
+@validate_params(
+    {
+        "source": [str],
+        "target": [str],
+        "strength": [str, Interval(float, 0, 1, closed="right"), None],
+        "transmission": [str, None],
+        "weak": [str, None],
+        "directed": ["boolean"],
+        "activity": [Interval(float, 0, 1)],
+        "weak_threshold": [Interval(float, 0, 1)],
+    }
+)
 def read_edgelist(
     path_or_frame,
     *,
@@ -216,6 +229,13 @@ def read_edgelist(
     )
 
 
+@validate_params(
+    {
+        "strength": [str, Interval(float, 0, 1, closed="right")],
+        "activity": [str, Interval(float, 0, 1)],
+        "weak_threshold": [Interval(float, 0, 1)],
+    }
+)
 def read_graphml(
     path,
     *,
@@ -272,6 +292,7 @@ def read_graphml(
     )
 
 
+@validate_params({"person": [str]})
 def read_people(path_or_frame, *, person: str = "person", **read_csv_kwargs):
     """Read a per-person CSV (activity, roles, attributes) as a DataFrame.
 
@@ -320,6 +341,17 @@ def _truthy(values: pd.Series) -> np.ndarray:
     return text.isin(["1", "true", "yes", "y", "t"]).to_numpy()
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "people": [pd.DataFrame],
+        "activity": [str, None],
+        "recruiter": [str, None],
+        "candidate": [str, None],
+        "missing": [Options(("add", "raise"))],
+        "default_activity": [Interval(float, 0, 1), None],
+    }
+)
 def apply_people(
     network: ReferralNetwork,
     people: pd.DataFrame,
@@ -379,11 +411,6 @@ def apply_people(
     >>> out.labels.tolist(), out.is_candidate.tolist(), out.n_ties
     (['a', 'b', 'c'], [False, True, True], 1)
     """
-    if missing not in ("add", "raise"):
-        raise ValueError(
-            f"The 'missing' parameter of apply_people must be 'add' or 'raise'. "
-            f"Got {missing!r} instead."
-        )
     labels = people.index.tolist()
     if missing == "add":
         absent = network._positions(labels) < 0
@@ -551,6 +578,12 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
 
 
+@validate_params(
+    {
+        "strength": [Interval(float, 0, 1, closed="right")],
+        "activity": [Interval(float, 0, 1)],
+    }
+)
 def linkedin_network(
     exports,
     *,
@@ -722,6 +755,7 @@ def linkedin_network(
 
 # -------------------------------------------------------------- safe writes
 @contextlib.contextmanager
+@validate_params({"force": ["boolean"], "mode": [Options(("w", "wb"))]})
 def atomic_write(path, *, force: bool = False, mode: str = "w", **open_kwargs):
     """Open a temporary file next to ``path`` and rename it into place.
 
@@ -780,6 +814,7 @@ def atomic_write(path, *, force: bool = False, mode: str = "w", **open_kwargs):
         raise
 
 
+@validate_params({"frame": [pd.DataFrame], "force": ["boolean"]})
 def write_table(frame: pd.DataFrame, path, *, force: bool = False) -> Path:
     """Write a DataFrame as CSV or Parquet (by suffix), atomically.
 
@@ -822,6 +857,7 @@ def write_table(frame: pd.DataFrame, path, *, force: bool = False) -> Path:
     return path
 
 
+@validate_params({"force": ["boolean"]})
 def check_target(path, *, force: bool = False) -> Path:
     """Refuse an output that exists, before any work is done.
 
@@ -929,6 +965,7 @@ def remove_stale_staging(path) -> list[Path]:
 
 
 @contextlib.contextmanager
+@validate_params({"force": ["boolean"]})
 def staged_folder(path, *, force: bool = False):
     """Write an output folder as a whole: stage it beside ``path``, rename once.
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from referral._params import Interval, validate_params
 from referral._random import default_rng_from, resolve_entropy
-from referral._validation import check_int, check_probability
 from referral.network import ReferralNetwork, from_arrays
 
 __all__ = ["kleinberg_lattice", "lattice_distance"]
@@ -36,6 +36,18 @@ def _diamond_offsets(d, k):
     return dx, dy
 
 
+@validate_params(
+    {
+        "n": [Interval(int, 2, None)],
+        "r": [Interval(float, 0, None)],
+        "q": [Interval(int, 0, None)],
+        "p": [Interval(int, 1, None)],
+        "periodic": ["boolean"],
+        "local_strength": [Interval(float, 0, 1, closed="right")],
+        "long_range_strength": [Interval(float, 0, 1, closed="right")],
+        "seed": ["seed"],
+    }
+)
 def kleinberg_lattice(
     n: int,
     r: float,
@@ -107,25 +119,7 @@ def kleinberg_lattice(
     >>> int(net.attributes["x"][37]), int(net.attributes["y"][37])
     (3, 7)
     """
-    n = check_int(n, "n", function=_FN, minimum=2)
-    q = check_int(q, "q", function=_FN, minimum=0)
-    p = check_int(p, "p", function=_FN, minimum=1)
-    if isinstance(r, bool) or not (
-        isinstance(r, int | float | np.number) and np.isfinite(r) and r >= 0
-    ):
-        raise ValueError(
-            f"The 'r' parameter of {_FN} must be a float >= 0. Got {r!r} instead."
-        )
-    r = float(r)
-    for name, value in [
-        ("local_strength", local_strength),
-        ("long_range_strength", long_range_strength),
-    ]:
-        if not check_probability(value, name, function=_FN) > 0:
-            raise ValueError(
-                f"The {name!r} parameter of {_FN} must be a float in the range "
-                f"(0, 1]. Got {value!r} instead."
-            )
+    n, q, p, r = int(n), int(q), int(p), float(r)
     rng = default_rng_from(resolve_entropy(seed, function=_FN))
 
     people = n * n
@@ -211,6 +205,7 @@ def kleinberg_lattice(
     )
 
 
+@validate_params({"network": ["network"], "periodic": ["boolean"]})
 def lattice_distance(network: ReferralNetwork, targets, *, periodic: bool = False):
     """Lattice (L1) distance from every person to the nearest target.
 

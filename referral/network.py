@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from referral._validation import check_probability
+from referral._params import InstanceOf, Interval, validate_params
 
 __all__ = [
     "ReferralNetwork",
@@ -403,7 +403,18 @@ class ReferralNetwork:
         >>> net.label_of([1]).tolist()
         ['b']
         """
-        return self.labels[np.asarray(ids, dtype=np.int64)]
+        try:
+            array = np.asarray(ids, dtype=np.int64)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or (
+            array.size and (array.min() < 0 or array.max() >= self.n_people)
+        ):
+            raise ValueError(
+                f"The 'ids' parameter of label_of must hold person ids (ints from "
+                f"0 to {self.n_people - 1}). Got {ids!r} instead."
+            )
+        return self.labels[array]
 
     # ---------------------------------------------------------------- derived
     def replace(self, **changes) -> ReferralNetwork:
@@ -628,8 +639,31 @@ class ReferralNetwork:
 
 
 # ---------------------------------------------------------------- validation
+def _float_array(values, name) -> np.ndarray:
+    """``values`` as float64, or a ValueError naming ``name`` and the value."""
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        shown = repr(values)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        raise ValueError(
+            f"{name} must be a number or an array of numbers. Got {shown} instead."
+        ) from None
+
+
+def _broadcast(values, size, name, what) -> np.ndarray:
+    """One float per tie or person from a number or an array of that length."""
+    array = _float_array(values, name)
+    if array.ndim > 1 or (array.ndim == 1 and len(array) != size):
+        raise ValueError(
+            f"{name} must be a number or hold one value per {what} ({size}); got "
+            f"shape {array.shape}."
+        )
+    return np.broadcast_to(array, (size,)).copy()
+
+
 def _check_person_probabilities(values, labels, name) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64)
+    array = _float_array(values, name)
     if array.shape != (len(labels),):
         raise ValueError(
             f"{name} must have one value per person ({len(labels)}); got shape "
@@ -647,7 +681,7 @@ def _check_person_probabilities(values, labels, name) -> np.ndarray:
 
 def _check_tie_probabilities(values, network_or_ends, name, *, low_open=False):
     """Check per-tie values; ``network_or_ends`` names the offending tie."""
-    array = np.asarray(values, dtype=np.float64)
+    array = _float_array(values, name)
     if low_open:
         bad = ~((array > 0.0) & (array <= 1.0))
         rule = "(0, 1]"
@@ -676,6 +710,7 @@ def _role_mask(ids, n) -> np.ndarray:
     return mask
 
 
+@validate_params({"directed": ["boolean"], "weak_threshold": [Interval(float, 0, 1)]})
 def from_arrays(
     people,
     sources,
@@ -737,9 +772,7 @@ def from_arrays(
     >>> net.n_people, net.n_ties, int(net.weak.sum())
     (3, 2, 2)
     """
-    weak_threshold = check_probability(
-        weak_threshold, "weak_threshold", function="from_arrays"
-    )
+    weak_threshold = float(weak_threshold)
     if isinstance(people, int | np.integer) and not isinstance(people, bool):
         labels = np.arange(int(people), dtype=np.int64)
     else:
@@ -747,8 +780,14 @@ def from_arrays(
     n = len(labels)
     if n == 0:
         raise ValueError("The network is empty: it has no people.")
-    src = np.asarray(sources, dtype=np.int64).ravel()
-    dst = np.asarray(targets, dtype=np.int64).ravel()
+    try:
+        src = np.asarray(sources, dtype=np.int64).ravel()
+        dst = np.asarray(targets, dtype=np.int64).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(
+            "The 'sources' and 'targets' parameters of from_arrays must hold "
+            f"person ids (ints from 0 to n - 1). Got {sources!r} and {targets!r}."
+        ) from None
     if len(src) != len(dst):
         raise ValueError(
             f"sources and targets differ in length ({len(src)} and {len(dst)})."
@@ -764,19 +803,17 @@ def from_arrays(
     def ends_of(k):
         return labels[src[k]], labels[dst[k]]
 
-    strength = np.broadcast_to(np.asarray(strength, dtype=np.float64), (m,)).copy()
+    strength = _broadcast(strength, m, "strength", "tie")
     strength = _check_tie_probabilities(strength, ends_of, "strength", low_open=True)
     if transmission is None:
         transmission = default_transmission(strength)
-    transmission = np.broadcast_to(
-        np.asarray(transmission, dtype=np.float64), (m,)
-    ).copy()
+    transmission = _broadcast(transmission, m, "transmission", "tie")
     transmission = _check_tie_probabilities(transmission, ends_of, "transmission")
     if weak is None:
         weak = strength < weak_threshold
     weak = np.broadcast_to(np.asarray(weak, dtype=bool), (m,)).copy()
 
-    activity = np.broadcast_to(np.asarray(activity, dtype=np.float64), (n,)).copy()
+    activity = _broadcast(activity, n, "activity", "person")
     activity = _check_person_probabilities(activity, labels, "activity")
 
     loops = src == dst
@@ -958,6 +995,12 @@ def _role_ids(G, nodes, index, spec, name) -> np.ndarray | None:
     return np.asarray([index[u] for u in people], dtype=np.int64)
 
 
+@validate_params(
+    {
+        "G": [InstanceOf(nx.Graph, "a networkx graph")],
+        "weak_threshold": [Interval(float, 0, 1)],
+    }
+)
 def from_networkx(
     G: nx.Graph,
     *,
@@ -1026,8 +1069,6 @@ def from_networkx(
     >>> net
     ReferralNetwork(people=34, ties=78, directed=False, recruiters=1, candidates=1, weak_tie_share=0.73, mean_activity=0.30)
     """  # noqa: E501
-    if not isinstance(G, nx.Graph):
-        raise TypeError(f"from_networkx expects a networkx graph. Got {type(G)!r}.")
     if G.number_of_nodes() == 0:
         raise ValueError("The graph is empty: it has no people.")
     nodes = list(G.nodes)

@@ -35,6 +35,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from referral._params import Interval, Options, validate_params
 from referral._stats import Z95, normal_interval, wilson_interval, z_for
 from referral.analysis import SEARCH_LOSS_COLUMNS, SPREAD_LOSS_COLUMNS
 
@@ -169,6 +170,9 @@ def _tables(data, kind, view, function, columns):
     return out
 
 
+@validate_params(
+    {"candidates": ["boolean"], "level": [Interval(float, 0, 1, closed="neither")]}
+)
 def plot_reach(
     data,
     *,
@@ -394,6 +398,7 @@ def _people_funnel(frame, share, ax, bar_kwargs):
     return ax
 
 
+@validate_params({"share": ["boolean"]})
 def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     """Where the opening stops: a bar per hop (or step).
 
@@ -536,6 +541,7 @@ _LENGTH_COLUMNS = [
 ]
 
 
+@validate_params({"rate": [Interval(float, 0, 1, closed="left"), None]})
 def plot_chain_lengths(
     data,
     *,
@@ -702,6 +708,13 @@ def plot_chain_lengths(
 
 
 # -------------------------------------------------------------- attrition
+@validate_params(
+    {
+        "completed": ["boolean"],
+        "log": ["boolean"],
+        "level": [Interval(float, 0, 1, closed="neither")],
+    }
+)
 def plot_attrition(
     data,
     *,
@@ -811,6 +824,7 @@ def plot_attrition(
 
 
 # -------------------------------------------------------------- threshold
+@validate_params({"show_candidates": ["boolean"], "logx": ["boolean"]})
 def plot_threshold(
     cost, *, show_candidates: bool = False, logx: bool = False, ax=None, **kwargs
 ):
@@ -976,6 +990,7 @@ _TOP_GROUP_COLOR = "#d62728"
 _OTHER_TIER_COLOR = "#8c9bab"
 
 
+@validate_params({"top": [Interval(int, 1, None), None]})
 def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     """The people whose inaction costs the most, with their top group.
 
@@ -1293,6 +1308,7 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
 
 
 # ---------------------------------------------------------------- compare
+@validate_params({"measure": [str, None], "diff": ["boolean"]})
 def plot_compare(
     table,
     *,
@@ -1453,6 +1469,16 @@ def _subset(network, centre, radius, max_people, must, rng):
     return np.asarray(sorted(seen), dtype=np.int64)
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "radius": [Interval(int, 0, None)],
+        "max_people": [Interval(int, 1, None)],
+        "trial": [Interval(int, 0, None), None],
+        "layout": [Options(("spring", "kamada_kawai", "circular")), Mapping],
+        "seed": ["seed"],
+    }
+)
 def plot_network(
     network,
     result=None,
@@ -1743,6 +1769,7 @@ def plot_network(
 
 
 # ------------------------------------------------------------- ambassadors
+@validate_params({"gains": ["boolean"]})
 def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     """Reach against the number of people asked, chosen against highest-degree.
 

@@ -16,13 +16,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from referral._params import Interval, Pair, validate_params
 from referral._random import default_rng_from, resolve_entropy
-from referral._validation import check_int, check_probability
 from referral.network import DEFAULT_WEAK_THRESHOLD, ReferralNetwork, from_arrays
 
 __all__ = ["community_population", "draw_activity"]
 
 
+@validate_params(
+    {
+        "n_people": [Interval(int, 0, None)],
+        "beta": [Pair(Interval(float, 0, None, closed="neither"))],
+        "seed": ["seed"],
+    }
+)
 def draw_activity(n_people: int, *, beta=(2.0, 5.0), seed=None) -> np.ndarray:
     """Draw each person's networking activity from Beta(a, b).
 
@@ -47,26 +54,10 @@ def draw_activity(n_people: int, *, beta=(2.0, 5.0), seed=None) -> np.ndarray:
     >>> round(float(a.mean()), 2)
     0.29
     """
-    n_people = check_int(n_people, "n_people", function="draw_activity", minimum=0)
-    a, b = _check_beta(beta, "beta")
+    n_people = int(n_people)
+    a, b = (float(x) for x in beta)
     rng = default_rng_from(resolve_entropy(seed, function="draw_activity"))
     return rng.beta(a, b, size=n_people)
-
-
-def _check_beta(beta, name):
-    try:
-        a, b = (float(x) for x in beta)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"The {name!r} parameter must be a pair of positive floats (a, b). "
-            f"Got {beta!r} instead."
-        ) from None
-    if not (a > 0 and b > 0):
-        raise ValueError(
-            f"The {name!r} parameter must be a pair of positive floats (a, b). "
-            f"Got {beta!r} instead."
-        )
-    return a, b
 
 
 def _weighted_pick(rng, cumulative, low, high, size):
@@ -82,6 +73,24 @@ def _weighted_pick(rng, cumulative, low, high, size):
     return np.minimum(picked, high - 1)
 
 
+@validate_params(
+    {
+        "n_people": [Interval(int, 1, None)],
+        "n_communities": [Interval(int, 1, None), None],
+        "strong_contacts": [Interval(float, 0, None)],
+        "weak_contacts": [Interval(float, 0, None)],
+        "strong_outside": [Interval(float, 0, 1)],
+        "weak_inside": [Interval(float, 0, 1)],
+        "contact_exponent": [Interval(float, 2, None, closed="neither"), None],
+        "activity_beta": [Pair(Interval(float, 0, None, closed="neither"))],
+        "strong_strength": [Pair(Interval(float, 0, 1, closed="right"))],
+        "weak_strength": [Pair(Interval(float, 0, 1, closed="right"))],
+        "n_recruiters": [Interval(int, 0, None)],
+        "candidate_share": [Interval(float, 0, 1)],
+        "weak_threshold": [Interval(float, 0, 1)],
+        "seed": ["seed"],
+    }
+)
 def community_population(
     n_people: int,
     *,
@@ -160,39 +169,24 @@ def community_population(
     True
     """
     fn = "community_population"
-    n_people = check_int(n_people, "n_people", function=fn, minimum=1)
+    n_people = int(n_people)
     if n_communities is None:
         n_communities = max(1, round(n_people / 50))
-    n_communities = check_int(n_communities, "n_communities", function=fn, minimum=1)
+    n_communities = int(n_communities)
     if n_communities > n_people:
         raise ValueError(
             f"The 'n_communities' parameter of {fn} must be at most n_people "
             f"({n_people}). Got {n_communities} instead."
         )
-    for name, value in [
-        ("strong_contacts", strong_contacts),
-        ("weak_contacts", weak_contacts),
-    ]:
-        if not (np.isfinite(value) and value >= 0):
-            raise ValueError(
-                f"The {name!r} parameter of {fn} must be a non-negative float. "
-                f"Got {value!r} instead."
-            )
-    strong_outside = check_probability(strong_outside, "strong_outside", function=fn)
-    weak_inside = check_probability(weak_inside, "weak_inside", function=fn)
-    candidate_share = check_probability(candidate_share, "candidate_share", function=fn)
-    n_recruiters = check_int(n_recruiters, "n_recruiters", function=fn, minimum=0)
+    strong_contacts, weak_contacts = float(strong_contacts), float(weak_contacts)
+    strong_outside, weak_inside = float(strong_outside), float(weak_inside)
+    candidate_share, n_recruiters = float(candidate_share), int(n_recruiters)
     if n_recruiters > n_people:
         raise ValueError(
             f"The 'n_recruiters' parameter of {fn} must be at most n_people "
             f"({n_people}). Got {n_recruiters} instead."
         )
-    if contact_exponent is not None and not contact_exponent > 2:
-        raise ValueError(
-            f"The 'contact_exponent' parameter of {fn} must be a float > 2 (a "
-            f"finite mean) or None. Got {contact_exponent!r} instead."
-        )
-    a, b = _check_beta(activity_beta, "activity_beta")
+    a, b = (float(x) for x in activity_beta)
     for name, (low, high) in [
         ("strong_strength", strong_strength),
         ("weak_strength", weak_strength),

@@ -31,11 +31,14 @@ import contextlib
 import datetime as _dt
 import html
 import io as _io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from referral._params import Interval, Options, validate_params
 
 __all__ = [
     "Results",
@@ -118,6 +121,18 @@ class Section:
 
 
 # ------------------------------------------------------------------ analysis
+@validate_params(
+    {
+        "network": ["network"],
+        "title": [str],
+        "description": [str, None],
+        "trials": [Mapping, None],
+        "top": [Interval(int, 1, None)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+    }
+)
 def analyse(
     network,
     sources=None,
@@ -256,6 +271,14 @@ def analyse(
     return Results(title=title, tables=tables, facts=facts)
 
 
+@validate_params(
+    {
+        "seed": ["seed"],
+        "trials": [Mapping, None],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+    }
+)
 def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results:
     """The default scenario on the bundled e-mail network (``referral demo``).
 
@@ -711,6 +734,7 @@ def _best_intervention(compare) -> str | None:
     )
 
 
+@validate_params({"results": [Results]})
 def sections(results: Results) -> list[Section]:
     """The report's sections, each built from the tables alone.
 
@@ -739,6 +763,7 @@ def sections(results: Results) -> list[Section]:
     return built
 
 
+@validate_params({"results": [Results]})
 def headline(results: Results) -> list[str]:
     """The headline findings in plain words, one sentence per item.
 
@@ -755,6 +780,7 @@ def headline(results: Results) -> list[str]:
     return [s for section in sections(results) for s in section.sentences]
 
 
+@validate_params({"results": [Results]})
 def plain_summary(results: Results) -> str:
     """The headline as plain text for a terminal.
 
@@ -876,6 +902,7 @@ def _html(results, built, images, fmt) -> str:
 
 
 # ------------------------------------------------------------------ writing
+@validate_params({"force": ["boolean"]})
 def check_writable(out, *, force: bool = False) -> None:
     """Refuse early if a report already exists in ``out`` (without force).
 
@@ -899,6 +926,7 @@ def check_writable(out, *, force: bool = False) -> None:
 
 
 @contextlib.contextmanager
+@validate_params({"force": ["boolean"]})
 def staged_outputs(paths, *, force: bool = False):
     """Stage the files of one output folder beside it, then rename it once.
 
@@ -937,6 +965,13 @@ def staged_outputs(paths, *, force: bool = False):
         yield lambda path: stage / Path(path).name
 
 
+@validate_params(
+    {
+        "results": [Results],
+        "force": ["boolean"],
+        "table_format": [Options(("csv", "parquet"))],
+    }
+)
 def write_report(
     results: Results, out, *, force: bool = False, table_format: str = "csv"
 ) -> Path:

@@ -31,6 +31,7 @@ from referral._parallel import (
     run_blocks,
     trial_blocks,
 )
+from referral._params import Interval, Options, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._stats import (
     SUMMARY_COLUMNS,
@@ -40,7 +41,7 @@ from referral._stats import (
     standard_error,
     z_for,
 )
-from referral._validation import check_int, check_memory, check_probability
+from referral._validation import check_memory, check_probability
 from referral.network import ReferralNetwork
 
 __all__ = [
@@ -717,6 +718,12 @@ class SearchResult:
             }
         )
 
+    @validate_params(
+        {
+            "rate": [Interval(float, 0, 1, closed="left"), None],
+            "tail": [Interval(float, 0, 1)],
+        }
+    )
     def corrected_lengths(self, rate: float | None = None, *, tail: float = 0.05):
         """The attrition-corrected length distribution of completed chains.
 
@@ -787,10 +794,7 @@ class SearchResult:
         >>> float(table["corrected_median"].iloc[0])
         5.0
         """
-        if rate is None:
-            rate = self.attrition_rate()
-        else:
-            rate = check_probability(rate, "rate", function="corrected_lengths")
+        rate = self.attrition_rate() if rate is None else float(rate)
         done = self.chain_outcome == _k.COMPLETED
         counts = np.bincount(self.chain_length[done].astype(np.int64))
         lengths = np.flatnonzero(counts)
@@ -846,6 +850,7 @@ class SearchResult:
             {"attrition_rate": np.float64, "corrected_median": np.float64}
         )
 
+    @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Headline figures with standard errors and confidence intervals.
 
@@ -883,12 +888,7 @@ class SearchResult:
         >>> float(s.set_index("measure").loc["completion_rate", "estimate"])
         1.0
         """
-        level = check_probability(level, "level", function="SearchResult.summary")
-        if not 0.0 < level < 1.0:
-            raise ValueError(
-                f"The 'level' parameter of SearchResult.summary must be a float "
-                f"strictly between 0 and 1. Got {level!r} instead."
-            )
+        level = float(level)
         z = z_for(level, function="SearchResult.summary")
         n = self.n_chains
         rows = []
@@ -976,6 +976,18 @@ def _people_ids(network, people, name, default):
     return np.asarray(ids, dtype=np.int32)
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "policy": [Options(POLICIES), callable],
+        "max_steps": [Interval(int, 1, None)],
+        "trials": [Interval(int, 1, None)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+        "keep_paths": [Interval(int, 0, None)],
+        "progress": ["boolean"],
+    }
+)
 def search(
     network: ReferralNetwork,
     starts: Iterable | None = None,
@@ -1103,15 +1115,8 @@ def search(
     >>> int((res.chains()["outcome"] == "completed").sum())  # about 1000 / 2**4
     65
     """
-    if not isinstance(network, ReferralNetwork):
-        raise TypeError(
-            f"The 'network' parameter of {_FN} must be a ReferralNetwork. Got "
-            f"{type(network).__name__} instead."
-        )
     code, user_policy, policy_name = _resolve_policy(policy)
-    max_steps = check_int(max_steps, "max_steps", function=_FN, minimum=1)
-    trials = check_int(trials, "trials", function=_FN, minimum=1)
-    keep_paths = check_int(keep_paths, "keep_paths", function=_FN, minimum=0)
+    max_steps, trials, keep_paths = int(max_steps), int(trials), int(keep_paths)
     spec = _resolve_attrition(attrition)
     start_ids = _people_ids(network, starts, "starts", network.candidates)
     target_ids = _people_ids(network, targets, "targets", network.recruiters)

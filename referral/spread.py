@@ -30,6 +30,7 @@ from referral._parallel import (
     run_blocks,
     trial_blocks,
 )
+from referral._params import Interval, Options, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._stats import (
     SUMMARY_COLUMNS,
@@ -39,7 +40,7 @@ from referral._stats import (
     subsample_se,
     z_for,
 )
-from referral._validation import check_int, check_memory, check_probability
+from referral._validation import check_memory
 from referral.network import ReferralNetwork
 
 __all__ = ["spread", "SpreadResult"]
@@ -541,6 +542,7 @@ class SpreadResult:
             }
         )
 
+    @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Headline figures with normal confidence intervals.
 
@@ -622,6 +624,21 @@ def _se(values, axis=None):
     return standard_error(values, axis=axis, single=0.0)
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "trials": [Interval(int, 1, None)],
+        "max_hops": [Interval(int, 0, None), None],
+        "fanout": [Interval(int, 1, None), None],
+        "source_activity": [Interval(float, 0, 1)],
+        "keep_chains": [Interval(int, 0, None)],
+        "record": [Options(_RECORD_MODES)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+        "max_chain_entries": [Interval(int, 0, None)],
+    }
+)
 def spread(
     network: ReferralNetwork,
     sources=None,
@@ -753,24 +770,11 @@ def spread(
     3                    depth      1.92  0.03    1.85     1.99  2000
     """
     fn = "spread"
-    if not isinstance(network, ReferralNetwork):
-        raise TypeError(
-            f"The 'network' parameter of {fn} must be a ReferralNetwork. "
-            f"Got {type(network).__name__} instead."
-        )
-    trials = check_int(trials, "trials", function=fn, minimum=1)
-    max_hops = check_int(max_hops, "max_hops", function=fn, minimum=0, allow_none=True)
-    fanout = check_int(fanout, "fanout", function=fn, minimum=1, allow_none=True)
-    source_activity = check_probability(source_activity, "source_activity", function=fn)
-    keep_chains = check_int(keep_chains, "keep_chains", function=fn, minimum=0)
-    max_chain_entries = check_int(
-        max_chain_entries, "max_chain_entries", function=fn, minimum=0
-    )
-    if record not in _RECORD_MODES:
-        raise ValueError(
-            f"The 'record' parameter of {fn} must be one of {_RECORD_MODES}. "
-            f"Got {record!r} instead."
-        )
+    trials, keep_chains = int(trials), int(keep_chains)
+    max_chain_entries = int(max_chain_entries)
+    max_hops = None if max_hops is None else int(max_hops)
+    fanout = None if fanout is None else int(fanout)
+    source_activity = float(source_activity)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
     hops = 16 if max_hops is None else max_hops + 1

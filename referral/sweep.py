@@ -71,6 +71,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from referral._params import Interval, validate_params
 from referral._random import resolve_entropy
 from referral.io import atomic_write
 from referral.spread import SpreadResult, spread
@@ -337,6 +338,17 @@ def _read_manifest(manifest: Path) -> int:
         ) from None
 
 
+@validate_params(
+    {
+        "build": [callable],
+        "grid": [Mapping],
+        "simulate": [callable],
+        "trials": [Interval(int, 1, None)],
+        "seed": ["seed"],
+        "per_trial": ["boolean"],
+        "common_random_numbers": ["boolean"],
+    }
+)
 def make_tasks(
     build: Callable,
     grid: Mapping[str, Iterable],
@@ -374,23 +386,7 @@ def make_tasks(
     0  0.0                  2.0
     1  1.0                  4.0
     """
-    if not callable(build):
-        raise TypeError(
-            f"The 'build' parameter of sweep must be callable. Got {build!r} instead."
-        )
-    if not callable(simulate):
-        raise TypeError(
-            f"The 'simulate' parameter of sweep must be callable. Got {simulate!r}."
-        )
-    if isinstance(trials, bool) or not isinstance(trials, numbers.Integral):
-        raise TypeError(
-            f"The 'trials' parameter of sweep must be an int. Got {trials!r}."
-        )
-    if trials < 1:
-        raise ValueError(
-            f"The 'trials' parameter of sweep must be an int >= 1. Got {trials!r} "
-            f"instead."
-        )
+    trials = int(trials)
     configs = grid_configs(grid)
     interventions = _check_interventions(interventions, grid)
     entropy = _resolve_sweep_entropy(seed, results_dir)
@@ -573,6 +569,19 @@ def collect(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+@validate_params(
+    {
+        "build": [callable],
+        "grid": [Mapping],
+        "simulate": [callable],
+        "trials": [Interval(int, 1, None)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+        "per_trial": ["boolean"],
+        "common_random_numbers": ["boolean"],
+    }
+)
 def sweep(
     build: Callable,
     grid: Mapping[str, Iterable],

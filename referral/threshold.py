@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigs
 
+from referral._params import Interval, validate_params
 from referral.network import ReferralNetwork
 
 __all__ = [
@@ -123,6 +124,13 @@ def _spectral_radius(matvec, size: int, tol: float) -> float:
         return float(estimate)
 
 
+@validate_params(
+    {
+        "network": ["network"],
+        "activity": ["probabilities", None],
+        "tol": [Interval(float, 0, None, closed="neither")],
+    }
+)
 def nonbacktracking_radius(
     network: ReferralNetwork, *, activity=None, tol: float = 1e-8
 ) -> float:
@@ -181,6 +189,7 @@ def nonbacktracking_radius(
     return _spectral_radius(matvec, entries, tol)
 
 
+@validate_params({"network": ["network"], "activity": ["probabilities", None]})
 def adjacency_radius(network: ReferralNetwork, *, activity=None) -> float:
     """Spectral radius of the weighted adjacency matrix (a mean-field bound).
 
@@ -214,6 +223,7 @@ def adjacency_radius(network: ReferralNetwork, *, activity=None) -> float:
     return _spectral_radius(matrix.dot, n, 1e-8)
 
 
+@validate_params({"network": ["network"]})
 def critical_multiplier(network: ReferralNetwork) -> float:
     """The factor on everyone's activity at which openings start to take off.
 
@@ -245,6 +255,7 @@ def critical_multiplier(network: ReferralNetwork) -> float:
     return np.inf if rho == 0 else 1.0 / rho
 
 
+@validate_params({"degrees": ["array-like"]})
 def configuration_model_threshold(degrees) -> float:
     """Critical transmissibility of a configuration model with these degrees.
 
@@ -265,6 +276,15 @@ def configuration_model_threshold(degrees) -> float:
     >>> configuration_model_threshold([3] * 10)
     0.5
     """
-    k = np.asarray(degrees, dtype=np.float64)
+    try:
+        k = np.asarray(degrees, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        k = np.array([np.nan])
+    if len(k) == 0 or not np.all(np.isfinite(k) & (k >= 0)):
+        raise ValueError(
+            "The 'degrees' parameter of configuration_model_threshold must hold "
+            f"at least one number >= 0, and only such numbers. Got {degrees!r} "
+            "instead."
+        )
     mean, second = k.mean(), (k**2).mean()
     return float(mean / (second - mean)) if second > mean else np.inf

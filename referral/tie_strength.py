@@ -18,9 +18,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from referral._params import InstanceOf, validate_params
+
 __all__ = ["overlap", "overlap_strength", "reciprocity_strength"]
 
 
+@validate_params({"G": [InstanceOf(nx.Graph, "a networkx graph")]})
 def overlap(G: nx.Graph) -> dict:
     """Neighbourhood overlap of every tie of ``G`` (treated as undirected).
 
@@ -60,6 +63,7 @@ def _percentile_strength(values: np.ndarray) -> np.ndarray:
     return ranks / len(values)
 
 
+@validate_params({"G": [InstanceOf(nx.Graph, "a networkx graph")]})
 def overlap_strength(G: nx.Graph) -> dict:
     """Tie strength in (0, 1] from neighbourhood overlap (Onnela et al. 2007).
 
@@ -92,6 +96,7 @@ def overlap_strength(G: nx.Graph) -> dict:
     return dict(zip(values.keys(), strengths.tolist(), strict=True))
 
 
+@validate_params({"G": [InstanceOf(nx.Graph, "a networkx graph")]})
 def reciprocity_strength(G: nx.DiGraph) -> dict:
     """Tie strength for directed communication data such as e-mail.
 

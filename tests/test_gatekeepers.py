@@ -235,7 +235,7 @@ def test_bad_racing_and_alpha_parameters():
     with pytest.raises(
         TypeError,
         match=r"'max_trials' parameter of gatekeepers "
-        r"must be an int or None\. Got 'many' instead",
+        r"must be an int in the range \[1, inf\) or None\. Got 'many' instead",
     ):
         gatekeepers(net, trials=50, max_trials="many", seed=1)
     for bad in (0, 1, 1.5, -0.1, float("nan")):

@@ -64,8 +64,8 @@ def test_draw_activity():
     np.testing.assert_array_equal(draw_activity(10, seed=1), draw_activity(10, seed=1))
     with pytest.raises(
         ValueError,
-        match=r"'beta' parameter must be a pair of "
-        r"positive floats",
+        match=r"'beta' parameter of draw_activity must be a pair of "
+        r"floats in the range \(0, inf\)",
     ):
         draw_activity(10, beta=(0, 5))
 
@@ -77,7 +77,7 @@ def test_draw_activity():
             {"n_people": 0},
             ValueError,
             r"'n_people' parameter of community_population "
-            r"must be an int >= 1. Got 0",
+            r"must be an int in the range \[1, inf\). Got 0",
         ),
         ({"n_people": 10, "n_communities": 11}, ValueError, "at most n_people"),
         (

@@ -474,7 +474,7 @@ def small():
         ({"trials": 0}, ValueError, r"'trials' parameter of spread.*Got 0"),
         ({"trials": 2.5}, TypeError, r"'trials'.*Got 2.5"),
         ({"max_hops": -1}, ValueError, r"'max_hops'.*Got -1"),
-        ({"fanout": 0}, ValueError, r"'fanout'.*>= 1.*Got 0"),
+        ({"fanout": 0}, ValueError, r"'fanout'.*\[1, inf\).*Got 0"),
         ({"source_activity": 1.5}, ValueError, r"'source_activity'.*\[0, 1\].*1.5"),
         ({"source_activity": -0.1}, ValueError, r"'source_activity'.*-0.1"),
         ({"keep_chains": -1}, ValueError, r"'keep_chains'.*Got -1"),

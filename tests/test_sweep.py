@@ -247,7 +247,12 @@ def test_progress_bar(capsys):
     [
         ({}, {}, ValueError, "non-empty mapping"),
         ({"n_people": []}, {}, ValueError, "no values for 'n_people'"),
-        ({"n_people": [10]}, {"trials": 0}, ValueError, "'trials' .* >= 1. Got 0"),
+        (
+            {"n_people": [10]},
+            {"trials": 0},
+            ValueError,
+            r"'trials' .* \[1, inf\). Got 0",
+        ),
         ({"n_people": [10]}, {"trials": 1.5}, TypeError, "'trials' .* int"),
     ],
 )

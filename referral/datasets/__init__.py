@@ -13,8 +13,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from referral._params import Interval, Pair, validate_params
 from referral._random import default_rng_from, resolve_entropy
-from referral._validation import check_probability
 from referral.network import ReferralNetwork, from_networkx
 from referral.tie_strength import overlap_strength, reciprocity_strength
 
@@ -72,16 +72,33 @@ def email_eu_core_graph() -> nx.DiGraph:
     return G
 
 
-def _roles(G, rng, n_recruiters, candidate_share, min_contacts):
+def _roles(G, rng, n_recruiters, candidate_share, min_contacts, function):
     nodes = np.asarray(list(G.nodes))
     degree = np.asarray([G.degree(u) for u in nodes])
     eligible = nodes[degree >= min_contacts]
+    if n_recruiters > len(eligible):
+        raise ValueError(
+            f"The 'n_recruiters' parameter of {function} must be at most "
+            f"{len(eligible)} (the people with {min_contacts} or more contacts). "
+            f"Got {n_recruiters} instead."
+        )
     recruiters = rng.choice(eligible, size=n_recruiters, replace=False)
     candidate = rng.random(len(nodes)) < candidate_share
     candidate &= ~np.isin(nodes, recruiters)
     return recruiters.tolist(), nodes[candidate].tolist()
 
 
+@validate_params(
+    {
+        "activity": [
+            Interval(float, 0, 1),
+            Pair(Interval(float, 0, None, closed="neither")),
+        ],
+        "n_recruiters": [Interval(int, 0, None)],
+        "candidate_share": [Interval(float, 0, 1)],
+        "seed": ["seed"],
+    }
+)
 def email_eu_core(
     *,
     activity=(2.0, 5.0),
@@ -167,6 +184,17 @@ def facebook_ego_graph() -> nx.Graph:
     return G
 
 
+@validate_params(
+    {
+        "activity": [
+            Interval(float, 0, 1),
+            Pair(Interval(float, 0, None, closed="neither")),
+        ],
+        "n_recruiters": [Interval(int, 0, None)],
+        "candidate_share": [Interval(float, 0, 1)],
+        "seed": ["seed"],
+    }
+)
 def facebook_ego(
     *,
     activity=(2.0, 5.0),
@@ -218,20 +246,16 @@ def facebook_ego(
 def _as_referral_network(
     G, *, strength, activity, n_recruiters, candidate_share, seed, community, function
 ):
-    candidate_share = check_probability(
-        candidate_share, "candidate_share", function=function
-    )
+    candidate_share = float(candidate_share)
     rng = default_rng_from(resolve_entropy(seed, function=function))
     nodes = list(G.nodes)
     if isinstance(activity, tuple | list):
         a, b = activity
         values = rng.beta(a, b, size=len(nodes))
     else:
-        values = np.full(
-            len(nodes), check_probability(activity, "activity", function=function)
-        )
+        values = np.full(len(nodes), float(activity))
     activity_map = dict(zip(nodes, values.tolist(), strict=True))
-    recruiters, candidates = _roles(G, rng, n_recruiters, candidate_share, 10)
+    recruiters, candidates = _roles(G, rng, n_recruiters, candidate_share, 10, function)
     attributes = []
     if community is not None:
         nx.set_node_attributes(
