@@ -1175,7 +1175,7 @@ def search(
     strength = np.asarray(network.strength, dtype=np.float64)
     weak = np.asarray(network.weak, dtype=np.bool_)
 
-    arrays = (
+    arrays = _k.SearchInputs(
         chain_start,
         network.indptr,
         network.indices,
@@ -1191,14 +1191,16 @@ def search(
         step_p,
         chain_p,
     )
-    outputs = (paths, path_weak, length, outcome, end, weak_count, cross_count)
+    outputs = _k.SearchOutputs(
+        paths, path_weak, length, outcome, end, weak_count, cross_count
+    )
 
     if user_policy is None:
         cancel = new_cancel_flag()
 
         def work(c0, c1):
             return _k.search_chains(
-                c0, c1, *arrays, code, max_steps, key, *outputs, cancel
+                arrays, code, max_steps, key, outputs, c0, c1, cancel
             )
 
         n_blocks = jobs * (8 if progress else 1)

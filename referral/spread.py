@@ -21,6 +21,10 @@ from referral._engine.spread_kernel import (
     HOP_COLUMNS,
     N_TRIAL,
     TRIAL_COLUMNS,
+    CascadeNetwork,
+    CascadeRun,
+    Tallies,
+    TieSampler,
     row_tables,
     spread_block,
 )
@@ -807,9 +811,26 @@ def spread(
     source_ids = np.ascontiguousarray(source_ids[np.sort(first)], dtype=np.int32)
 
     key = base_key(entropy)
-    row_mode, row_scale, row_thin, tie_ratio, tie_prefix = _row_tables(network)
     full = record == "full"
-    community = _community_codes(network)
+    net = CascadeNetwork(
+        network.indptr,
+        network.indices,
+        network.transmission,
+        network.weak,
+        network.activity,
+        network.is_candidate,
+        _community_codes(network),
+    )
+    sampler = TieSampler(*_row_tables(network))
+    run = CascadeRun(
+        source_ids,
+        source_activity,
+        key,
+        -1 if max_hops is None else max_hops,
+        -1 if fanout is None else fanout,
+        keep_chains,
+        full,
+    )
     n = network.n_people
     n_entries = len(network.indices)
     n_blocks = (
@@ -835,30 +856,7 @@ def spread(
         acc = pool.get()
         try:
             return spread_block(
-                network.indptr,
-                network.indices,
-                network.transmission,
-                row_mode,
-                row_scale,
-                row_thin,
-                tie_ratio,
-                tie_prefix,
-                network.weak,
-                network.activity,
-                network.is_candidate,
-                community,
-                source_ids,
-                source_activity,
-                key,
-                start,
-                stop,
-                -1 if max_hops is None else max_hops,
-                -1 if fanout is None else fanout,
-                keep_chains,
-                full,
-                *acc,
-                trial_stats,
-                cancel,
+                net, sampler, run, Tallies(*acc, trial_stats), start, stop, cancel
             )
         finally:
             pool.put(acc)

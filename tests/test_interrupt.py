@@ -290,7 +290,14 @@ def test_cancel_flag_stops_a_block_kernel():
     import numpy as np
 
     import referral
-    from referral._engine.spread_kernel import N_TRIAL, spread_block
+    from referral._engine.spread_kernel import (
+        N_TRIAL,
+        CascadeNetwork,
+        CascadeRun,
+        Tallies,
+        TieSampler,
+        spread_block,
+    )
     from referral._random import base_key
     from referral.populations import community_population
     from referral.spread import _community_codes, _row_tables
@@ -298,26 +305,32 @@ def test_cancel_flag_stops_a_block_kernel():
     net = community_population(200, seed=1)
     stats = np.zeros((50, N_TRIAL), dtype=np.int64)
     out = spread_block(
-        net.indptr,
-        net.indices,
-        net.transmission,
-        *_row_tables(net),
-        net.weak,
-        net.activity,
-        net.is_candidate,
-        _community_codes(net),
-        np.asarray(net.recruiters, dtype=np.int32),
-        1.0,
-        base_key(1),
+        CascadeNetwork(
+            net.indptr,
+            net.indices,
+            net.transmission,
+            net.weak,
+            net.activity,
+            net.is_candidate,
+            _community_codes(net),
+        ),
+        TieSampler(*_row_tables(net)),
+        CascadeRun(
+            np.asarray(net.recruiters, dtype=np.int32),
+            1.0,
+            base_key(1),
+            -1,
+            -1,
+            10,
+            True,
+        ),
+        Tallies(
+            np.zeros((net.n_people, 4), np.int64),
+            np.zeros(len(net.indices), np.int64),
+            stats,
+        ),
         0,
         50,
-        -1,
-        -1,
-        10,
-        True,
-        np.zeros((net.n_people, 4), np.int64),
-        np.zeros(len(net.indices), np.int64),
-        stats,
         np.ones(1, np.uint8),
     )
     assert stats.sum() == 0 and out[0].sum() == 0 and len(out[2]) == 0

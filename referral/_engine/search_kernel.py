@@ -17,6 +17,8 @@ So a chain's course depends only on (key, chain index, network), never on
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
@@ -40,6 +42,8 @@ __all__ = [
     "MODE_PERSON",
     "MODE_STEP",
     "MODE_CHAIN",
+    "SearchInputs",
+    "SearchOutputs",
     "multi_source_bfs",
     "chain_uniforms",
     "act_uniform",
@@ -59,6 +63,37 @@ POLICY_WEAK_FIRST = 3
 MODE_PERSON = 0
 MODE_STEP = 1
 MODE_CHAIN = 2
+
+
+class SearchInputs(NamedTuple):
+    """What :func:`search_chains` reads (the same for every block)."""
+
+    chain_start: np.ndarray  # int32 (n_chains,): the start of each chain
+    indptr: np.ndarray  # int64 (n + 1,): CSR ties
+    indices: np.ndarray  # int32 (n_entries,)
+    strength: np.ndarray  # float64 (n_entries,)
+    weak: np.ndarray  # bool (n_entries,)
+    is_target: np.ndarray  # bool (n,)
+    dist: np.ndarray  # float64 (n,): hops to the nearest target (if use_dist)
+    use_dist: bool  # the weak-first policy breaks ties by dist
+    community: np.ndarray  # int64 (n,) codes, -1 unknown (if use_community)
+    use_community: bool  # count community crossings
+    mode: int  # MODE_PERSON, MODE_STEP or MODE_CHAIN: where p comes from
+    activity: np.ndarray  # float64 (n,): p per holder (MODE_PERSON)
+    step_p: float  # p at every step (MODE_STEP)
+    chain_p: np.ndarray  # float64 (n_chains,): p per chain (MODE_CHAIN)
+
+
+class SearchOutputs(NamedTuple):
+    """Per-chain arrays :func:`search_chains` writes, indexed by chain."""
+
+    paths: np.ndarray  # int32 (keep, max_steps + 1): holders by step, -1 beyond
+    path_weak: np.ndarray  # bool (keep, max_steps + 1): the tie into each holder
+    length: np.ndarray  # int32 (n_chains,): forwards made
+    outcome: np.ndarray  # int8 (n_chains,): COMPLETED, DROPPED, ...
+    end: np.ndarray  # int32 (n_chains,): the last holder
+    weak_count: np.ndarray  # int32 (n_chains,): weak ties used
+    cross_count: np.ndarray  # int32 (n_chains,): community crossings
 
 
 @numba.njit(nogil=True, cache=True)
@@ -123,41 +158,13 @@ def _score(policy, e, v, strength, weak, dist, use_dist):
 
 
 @numba.njit(nogil=True, cache=True)
-def search_chains(
-    c0,
-    c1,
-    chain_start,
-    indptr,
-    indices,
-    strength,
-    weak,
-    is_target,
-    dist,
-    use_dist,
-    community,
-    use_community,
-    mode,
-    activity,
-    step_p,
-    chain_p,
-    policy,
-    max_steps,
-    key,
-    paths,
-    path_weak,
-    length,
-    outcome,
-    end,
-    weak_count,
-    cross_count,
-    cancel,
-):
+def search_chains(inputs, policy, max_steps, key, outputs, c0, c1, cancel):
     """Run chains ``c0 <= c < c1``; write per-chain results in place.
 
-    Per-chain arrays (``length``, ``outcome``, ``end``, ``weak_count``,
-    ``cross_count``) are indexed by the global chain index, so blocks write
-    disjoint entries. ``paths``/``path_weak`` hold the first ``len(paths)``
-    chains' holders by step (-1 beyond the end).
+    ``inputs`` is a :class:`SearchInputs`, ``outputs`` a :class:`SearchOutputs`
+    whose per-chain arrays are indexed by the global chain index, so blocks
+    write disjoint entries. ``outputs.paths``/``path_weak`` hold the first
+    ``len(paths)`` chains' holders by step (-1 beyond the end).
 
     Returns the per-person counts ``(on_completed, as_intermediary)`` for
     this block: how many completed chains each person was on (start and
@@ -166,6 +173,27 @@ def search_chains(
     ``cancel`` (uint8, length 1) is checked before every chain: when
     ``cancel[0] != 0`` the block returns at once (the driver discards it).
     """
+    chain_start = inputs.chain_start
+    indptr = inputs.indptr
+    indices = inputs.indices
+    strength = inputs.strength
+    weak = inputs.weak
+    is_target = inputs.is_target
+    dist = inputs.dist
+    use_dist = inputs.use_dist
+    community = inputs.community
+    use_community = inputs.use_community
+    mode = inputs.mode
+    activity = inputs.activity
+    step_p = inputs.step_p
+    chain_p = inputs.chain_p
+    paths = outputs.paths
+    path_weak = outputs.path_weak
+    length = outputs.length
+    outcome = outputs.outcome
+    end = outputs.end
+    weak_count = outputs.weak_count
+    cross_count = outputs.cross_count
     n = len(indptr) - 1
     keep = paths.shape[0]
     stamp = np.zeros(n, dtype=np.int64)
