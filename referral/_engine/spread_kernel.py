@@ -253,6 +253,7 @@ class _Scratch(NamedTuple):
     comm_pos: np.ndarray  # int32: community code (full only)
     sub: np.ndarray  # int64: candidates below (chain credit, full only)
     buf: np.ndarray  # int64: the fanout's eligible entries
+    reached: np.ndarray  # uint64 bitmap by person: reached by this hop (full only)
 
 
 @numba.njit(cache=True)
@@ -287,6 +288,7 @@ def _seed_sources(net, run, s, person_acc):
     pentry = s.pentry
     pos_of = s.pos_of
     ppos = s.ppos
+    reached = s.reached
     n_cand = 0
     has_community = community.shape[0] > 0
     for k in range(run.sources.shape[0]):
@@ -304,6 +306,7 @@ def _seed_sources(net, run, s, person_acc):
             if has_community:
                 comm_pos[k] = community[v]
             person_acc[v, P_REACHED] += 1
+            reached[v >> 6] |= np.uint64(1) << np.uint64(v & 63)
     return n_cand
 
 
@@ -321,6 +324,7 @@ def _close_hop(h, level_end, end, net, s, person_acc):
     is_candidate = net.is_candidate
     order = s.order
     ppos = s.ppos
+    reached = s.reached
     has_community = community.shape[0] > 0
     hop = np.int64(h + 1)
     weak_new = 0
@@ -346,6 +350,7 @@ def _close_hop(h, level_end, end, net, s, person_acc):
                 if f & CHAIN_WEAK:
                     cross_weak += 1
         flags[pos] = f
+        reached[v >> 6] |= np.uint64(1) << np.uint64(v & 63)
         person_acc[v, P_REACHED] += 1
         person_acc[v, P_HOP_SUM] += hop
         person_acc[v, P_HOP_SQ] += hop * hop
@@ -477,6 +482,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
         np.zeros(n if full else 0, np.int32),
         np.zeros(n if full else 0, np.int64),
         np.empty(max_degree, np.int64),
+        np.zeros((n + 63) // 64 if full else 0, np.uint64),
     )
     pos_of = s.pos_of
     order = s.order
@@ -485,6 +491,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     ntell = s.ntell
     flags = s.flags
     buf = s.buf
+    reached = s.reached
 
     cap = 16 if max_hops < 0 else max_hops + 2
     hop_sums = np.zeros((cap, N_HOP), np.int64)
@@ -590,10 +597,12 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                 if unlimited:
                     if full:
                         # contacts reached by this hop, counted without branches
+                        # from a bitmap (cache-resident, unlike pos_of)
                         seen = np.int64(0)
-                        bound = np.uint32(level_end)
                         for e in range(a, b):
-                            seen += np.int64(np.uint32(pos_of[indices[e]]) < bound)
+                            v = indices[e]
+                            bit = reached[v >> 6] >> np.uint64(v & 63)
+                            seen += np.int64(bit & np.uint64(1))
                         already += seen
                         not_carried += b - a - seen
                     if mode == ROW_NONE:  # no tie of u can carry
@@ -729,6 +738,9 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
 
         for pos in range(end):
             pos_of[order[pos]] = -1
+        if full:
+            for pos in range(end):
+                reached[order[pos] >> 6] = 0
 
     return (
         hop_sums,
