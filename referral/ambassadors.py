@@ -31,12 +31,12 @@ import pandas as pd
 
 from referral._engine.rr_kernel import (
     greedy_cover,
-    rr_count_block,
     rr_rank_block,
     rr_sets_block,
     skip_tables,
     transpose_csr,
 )
+from referral._engine.rr_world import hub_order, world_count_block
 from referral._parallel import (
     new_cancel_flag,
     resolve_n_jobs,
@@ -156,8 +156,10 @@ def _transpose(network: ReferralNetwork):
         t_indptr, t_source, t_entry = transpose_csr(
             network.indptr, network.indices, network.n_people
         )
-        rate, log_q = skip_tables(t_indptr, t_entry, network.transmission)
-        cached = (t_indptr, t_source, t_entry, rate, log_q)
+        t_weight, rate, log_q, thin = skip_tables(
+            t_indptr, t_entry, network.transmission
+        )
+        cached = (t_indptr, t_source, t_entry, t_weight, rate, log_q, thin)
         for array in cached:
             array.setflags(write=False)
         with _TRANSPOSES_LOCK:
@@ -171,17 +173,7 @@ def _blocks(samples, workers, progress, start=0):
 
 
 def _engine_args(network, target_ids):
-    t_indptr, t_source, t_entry, rate, log_q = _transpose(network)
-    return (
-        t_indptr,
-        t_source,
-        t_entry,
-        network.transmission,
-        rate,
-        log_q,
-        network.activity,
-        target_ids,
-    )
+    return (*_transpose(network), network.activity, target_ids)
 
 
 def _draw_sets(
@@ -242,6 +234,7 @@ def reach_of_everyone(
     *,
     targets=None,
     samples: int = 100_000,
+    per_world: int = 1,
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
@@ -266,7 +259,13 @@ def reach_of_everyone(
         of length ``n_people`` is a mask over ids. Anything else is an
         iterable of person labels (or one label).
     samples : int, default 100000
-        Number of reverse-reachable samples.
+        Number of reverse-reachable samples (rounded up to a whole number of
+        worlds).
+    per_world : int, default 1
+        Samples (random targets) drawn in each random world. ``1`` gives
+        independent samples. Larger values share one world, and its giant
+        part, between many targets: far cheaper per sample where an opening
+        can spread widely, at the price of correlated samples (see Notes).
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The randomness of the run. Draws are counter-based (a pure function
         of the seed, the sample, and the person or tie), so two runs with the
@@ -296,6 +295,7 @@ def reach_of_everyone(
         - ``reach_share`` (float64): ``reach / n_targets``.
         - ``n_targets`` (int64): number of targets.
         - ``samples`` (int64): number of reverse-reachable samples.
+        - ``worlds`` (int64): number of independent worlds they came from.
 
     Raises
     ------
@@ -303,7 +303,8 @@ def reach_of_everyone(
         If ``targets`` names people not in the network.
     ValueError
         If ``targets`` selects nobody (or is ``None`` and the network has no
-        candidates), names an unknown attribute, or for ``samples < 1``.
+        candidates), names an unknown attribute, or for ``samples < 1`` or
+        ``per_world < 1``.
     TypeError
         For arguments of the wrong type.
 
@@ -314,20 +315,31 @@ def reach_of_everyone(
 
     Notes
     -----
-    With ``T`` targets and ``N`` samples, if person ``u`` is in ``c_u``
-    samples, ``reach = T * c_u / N``. It is unbiased because for a target
-    ``v`` drawn uniformly and one world, ``u`` is in the sample exactly when
-    ``u`` posting alone reaches ``v``, so ``T * P(u in sample)`` is the
-    expected number of targets ``u`` reaches (Borgs et al. 2014). ``c_u`` is
-    binomial, so ``reach_se = T * sqrt(p (1 - p) / N)`` with ``p = c_u / N``;
-    it is 0 for a person in no sample or in every sample. The relative error
-    shrinks as ``1 / sqrt(N p)``: people of small reach are measured less
-    precisely, relatively, than those of large reach.
+    With ``T`` targets, ``W`` worlds and ``B = per_world`` samples in each
+    (``N = W B``), if person ``u`` is in ``c_w`` of world ``w``'s samples,
+    ``reach = T * sum(c_w) / N``. It is unbiased because for a target ``v``
+    drawn uniformly and one world, ``u`` is in the sample exactly when ``u``
+    posting alone reaches ``v``, so ``T * P(u in sample)`` is the expected
+    number of targets ``u`` reaches (Borgs et al. 2014); sharing a world
+    between samples does not change that probability. Worlds are
+    independent, so ``reach_se = T / B * sqrt(s2 / W)`` with ``s2`` the
+    sample variance of ``c_w`` over worlds (for ``B = 1`` this is the
+    binomial standard error times ``sqrt(W / (W - 1))``). It is 0 for a
+    person in no sample. With ``B > 1`` the standard error rests on ``W``
+    worlds, so keep ``W`` in the hundreds at least: a person who reaches
+    the widely-spreading part of the network only in rare worlds has a
+    standard error that is itself uncertain.
 
-    The cost is the total size of the samples, about ``N`` times the mean
-    number of people who could reach a random target, whatever the network
-    size; a forward estimate of every person's reach would need one batch of
-    simulations per person.
+    The cost of independent samples is their total size, about ``N`` times
+    the mean number of people who could reach a random target. Where
+    openings can spread widely, many samples share one giant part; with
+    ``B > 1`` each world finds the part once (everyone who reaches a
+    well-connected acting hub, and everyone the hub reaches) and each sample
+    adds only the few people outside it, so a world costs about one pass
+    over the ties plus ``B`` small searches. Samples of one world are
+    positively correlated, so per sample they carry less information; they
+    pay where the giant part dominates (well-connected people gain most).
+    See ``referral._engine.rr_world``.
 
     References
     ----------
@@ -350,6 +362,7 @@ def reach_of_everyone(
     fn = "reach_of_everyone"
     _check_network(network, fn)
     samples = check_int(samples, "samples", function=fn, minimum=1)
+    per_world = check_int(per_world, "per_world", function=fn, minimum=1)
     mask = _target_mask(network, targets, fn)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
@@ -357,20 +370,36 @@ def reach_of_everyone(
     n = network.n_people
     key = base_key(entropy, _PHASE_EVERYONE)
     args = _engine_args(network, target_ids)
-    blocks = _blocks(samples, workers, progress)
+    hubs = hub_order(args[0]) if per_world > 1 else np.zeros(0, dtype=np.int32)
+    worlds = -(-samples // per_world)
     cancel = new_cancel_flag()
 
     def work(start, stop):
-        counts = np.zeros(n, dtype=np.int64)
-        rr_count_block(*args, key, start, stop, counts, cancel)
-        return counts
+        sum_c = np.zeros(n, dtype=np.int64)
+        sum_c2 = np.zeros(n, dtype=np.int64)
+        world_count_block(
+            *args, hubs, per_world, key, start, stop, sum_c, sum_c2, cancel
+        )
+        return sum_c, sum_c2
 
     outputs = run_blocks(
-        work, blocks, workers, cancel=cancel, progress=progress, description=fn
+        work,
+        _blocks(worlds, workers, progress),
+        workers,
+        cancel=cancel,
+        progress=progress,
+        description=fn,
     )
-    counts = np.sum(outputs, axis=0) if outputs else np.zeros(n, dtype=np.int64)
+    sum_c = np.sum([out[0] for out in outputs], axis=0, dtype=np.float64)
+    sum_c2 = np.sum([out[1] for out in outputs], axis=0, dtype=np.float64)
     n_targets = len(target_ids)
-    p = counts / samples
+    total = worlds * per_world
+    p = sum_c / total
+    if worlds > 1:
+        s2 = np.maximum(sum_c2 - sum_c**2 / worlds, 0.0) / (worlds - 1)
+        se = n_targets / per_world * np.sqrt(s2 / worlds)
+    else:
+        se = np.full(n, np.nan)
     return pd.DataFrame(
         {
             "person": network.labels,
@@ -379,10 +408,11 @@ def reach_of_everyone(
             "activity": network.activity,
             "target": mask,
             "reach": n_targets * p,
-            "reach_se": n_targets * np.sqrt(p * (1.0 - p) / samples),
+            "reach_se": se,
             "reach_share": p,
             "n_targets": np.full(n, n_targets, dtype=np.int64),
-            "samples": np.full(n, samples, dtype=np.int64),
+            "samples": np.full(n, total, dtype=np.int64),
+            "worlds": np.full(n, worlds, dtype=np.int64),
         }
     )
 

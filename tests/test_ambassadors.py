@@ -134,13 +134,15 @@ def tiny_sparse():
     return from_networkx(G, strength="strength", activity=0.6, candidates=[0, 3, 4])
 
 
+@pytest.mark.parametrize("per_world", [1, 40])
 @pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed", "tiny_sparse"])
-def test_reach_of_everyone_within_4_se_of_exact(name, request):
+def test_reach_of_everyone_within_4_se_of_exact(name, per_world, request):
     net = request.getfixturevalue(name)
     targets = net.candidates
     _, exact = exact_groups(name, net, 1)
-    table = reach_of_everyone(net, samples=40_000, seed=3)
+    table = reach_of_everyone(net, samples=40_000, per_world=per_world, seed=3)
     assert table["n_targets"].eq(len(targets)).all()
+    assert table["worlds"].eq(40_000 // per_world).all()
     for row, value in zip(table.itertuples(), exact, strict=True):
         if row.reach_se == 0:
             assert row.reach == pytest.approx(value, abs=1e-12)
@@ -286,8 +288,9 @@ def email():
     return datasets.email_eu_core()
 
 
-def test_agrees_with_forward_spread_on_email(email):
-    table = reach_of_everyone(email, samples=40_000, seed=11)
+@pytest.mark.parametrize("per_world", [1, 100])
+def test_agrees_with_forward_spread_on_email(email, per_world):
+    table = reach_of_everyone(email, samples=40_000, per_world=per_world, seed=11)
     rng = np.random.default_rng(4)
     people = rng.choice(email.n_people, size=6, replace=False)
     for person in people:
@@ -325,6 +328,10 @@ def test_reproducible_across_n_jobs(tiny_undirected, email):
     assert a.equals(b)
     c = reach_of_everyone(email, samples=5000, seed=10, n_jobs=1)
     assert not a["reach"].equals(c["reach"])
+    d = reach_of_everyone(email, samples=5000, per_world=50, seed=9, n_jobs=1)
+    e = reach_of_everyone(email, samples=5000, per_world=50, seed=9, n_jobs=3)
+    assert d.equals(e)
+    assert not d["reach"].equals(a["reach"])
     x = ambassadors(email, 3, seed=9, n_jobs=1, check_trials=50)
     y = ambassadors(email, 3, seed=9, n_jobs=2, check_trials=50)
     assert x.equals(y)

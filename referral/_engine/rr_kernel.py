@@ -56,7 +56,6 @@ __all__ = [
     "SKIP_BELOW",
     "transpose_csr",
     "skip_tables",
-    "rr_count_block",
     "rr_sets_block",
     "rr_rank_block",
     "greedy_cover",
@@ -93,27 +92,35 @@ def transpose_csr(indptr, indices, n_people):
 
 
 def skip_tables(t_indptr, t_entry, transmission):
-    """Per person: the largest transmission ``r`` into them and ``log(1 - r)``
-    (``0`` where rows are drawn tie by tie, ``r > SKIP_BELOW``).
+    """Per person: the largest transmission ``r`` into them, ``log(1 - r)``
+    (``0`` where rows are drawn tie by tie, ``r > SKIP_BELOW``) and whether
+    the row's transmissions differ (so skipped-to ties need thinning); per
+    transposed entry: its transmission (``t_weight``, read in row order).
+
+    Returns ``(t_weight, rate, log_q, thin)``. A row whose ties all carry
+    with ``r`` keeps every candidate without a thinning draw: the same
+    outcome as thinning, since ``w >= r`` keeps surely.
 
     Examples
     --------
     >>> import numpy as np
-    >>> rate, log_q = skip_tables(np.array([0, 2, 3]), np.array([0, 1, 2]),
-    ...                           np.array([0.05, 0.1, 0.9]))
-    >>> rate.tolist(), bool(log_q[0] < 0), float(log_q[1])
-    ([0.1, 0.9], True, 0.0)
+    >>> t_weight, rate, log_q, thin = skip_tables(
+    ...     np.array([0, 2, 3]), np.array([0, 1, 2]), np.array([0.05, 0.1, 0.9]))
+    >>> rate.tolist(), bool(log_q[0] < 0), float(log_q[1]), thin.tolist()
+    ([0.1, 0.9], True, 0.0, [True, False])
     """
     n = len(t_indptr) - 1
-    w = np.asarray(transmission, dtype=np.float64)[t_entry]
+    w = np.ascontiguousarray(np.asarray(transmission, dtype=np.float64)[t_entry])
     rate = np.zeros(n, dtype=np.float64)
+    low = np.zeros(n, dtype=np.float64)
     rows = np.flatnonzero(np.diff(t_indptr) > 0)
     if len(rows):
         rate[rows] = np.maximum.reduceat(w, t_indptr[rows])
+        low[rows] = np.minimum.reduceat(w, t_indptr[rows])
     log_q = np.zeros(n, dtype=np.float64)
     skip = (rate > 0) & (rate <= SKIP_BELOW)
     log_q[skip] = np.log1p(-rate[skip])
-    return rate, log_q
+    return w, rate, log_q, low < rate
 
 
 @numba.njit(nogil=True, cache=True)
@@ -122,9 +129,10 @@ def _rr_one(
     t_indptr,
     t_source,
     t_entry,
-    transmission,
+    t_weight,
     rate,
     log_q,
+    thin,
     activity,
     targets,
     stamp,
@@ -152,20 +160,24 @@ def _rr_one(
                 continue
         lo = t_indptr[v]
         hi = t_indptr[v + 1]
-        if log_q[v] < 0.0:
-            # geometric skips between candidate ties, then thinning
+        lq = log_q[v]
+        if lq < 0.0:
+            # geometric skips between candidate ties, then thinning (only in
+            # rows whose transmissions differ)
             r = rate[v]
+            thinned = thin[v]
             q = lo - 1
             j = 0
             while True:
                 x = 1.0 - uniform(tk, STREAM_RR_SKIP, v, j)
-                step = np.log(x) / log_q[v]
+                step = np.log(x) / lq
                 if step >= hi - q - 1:
                     break
                 q += 1 + int(step)
-                e = t_entry[q]
-                w = transmission[e]
-                keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
+                keep = True
+                if thinned:
+                    w = t_weight[q]
+                    keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
                 j += 1
                 u = t_source[q]
                 if keep and stamp[u] != mark:
@@ -177,10 +189,10 @@ def _rr_one(
             u = t_source[q]
             if stamp[u] == mark:
                 continue
-            e = np.uint64(t_entry[q])
-            w = transmission[e]
+            w = t_weight[q]
             if w <= 0.0:
                 continue
+            e = np.uint64(t_entry[q])
             if w < 1.0 and not uniform(tk, STREAM_RR_TIE, e >> _S32, e & _LOW32) < w:
                 continue
             stamp[u] = mark
@@ -190,62 +202,14 @@ def _rr_one(
 
 
 @numba.njit(nogil=True, cache=True)
-def rr_count_block(
-    t_indptr,
-    t_source,
-    t_entry,
-    transmission,
-    rate,
-    log_q,
-    activity,
-    targets,
-    key,
-    start,
-    stop,
-    counts,
-    cancel,
-):
-    """Samples ``start .. stop - 1``: add 1 to ``counts[u]`` for every member.
-
-    Returns the number of samples done (``stop - start`` unless cancelled) and
-    the total of their sizes.
-    """
-    n = activity.shape[0]
-    stamp = np.full(n, -1, dtype=np.int64)
-    queue = np.empty(n, dtype=np.int32)
-    total = 0
-    for t in range(start, stop):
-        if cancel[0] != 0:
-            return t - start, total
-        tk = trial_key(key, t)
-        size = _rr_one(
-            tk,
-            t_indptr,
-            t_source,
-            t_entry,
-            transmission,
-            rate,
-            log_q,
-            activity,
-            targets,
-            stamp,
-            t,
-            queue,
-        )
-        total += size
-        for i in range(size):
-            counts[queue[i]] += 1
-    return stop - start, total
-
-
-@numba.njit(nogil=True, cache=True)
 def rr_sets_block(
     t_indptr,
     t_source,
     t_entry,
-    transmission,
+    t_weight,
     rate,
     log_q,
+    thin,
     activity,
     targets,
     eligible,
@@ -274,9 +238,10 @@ def rr_sets_block(
             t_indptr,
             t_source,
             t_entry,
-            transmission,
+            t_weight,
             rate,
             log_q,
+            thin,
             activity,
             targets,
             stamp,
@@ -303,9 +268,10 @@ def rr_rank_block(
     t_indptr,
     t_source,
     t_entry,
-    transmission,
+    t_weight,
     rate,
     log_q,
+    thin,
     activity,
     targets,
     rank_a,
@@ -336,9 +302,10 @@ def rr_rank_block(
             t_indptr,
             t_source,
             t_entry,
-            transmission,
+            t_weight,
             rate,
             log_q,
+            thin,
             activity,
             targets,
             stamp,
