@@ -504,6 +504,18 @@ def test_bad_samples_and_seed(small):
         reach_of_everyone(small, samples=0)
     with pytest.raises(
         ValueError,
+        match="The 'per_world' parameter of "
+        "reach_of_everyone must be an int >= 1. Got 0 instead.",
+    ):
+        reach_of_everyone(small, per_world=0)
+    with pytest.raises(
+        ValueError,
+        match="The 'max_members' parameter of "
+        "ambassadors must be an int >= 1. Got 0 instead.",
+    ):
+        ambassadors(small, 1, max_members=0)
+    with pytest.raises(
+        ValueError,
         match="The 'check_trials' parameter of "
         "ambassadors must be an int >= 0. Got -1 instead.",
     ):
@@ -514,6 +526,21 @@ def test_bad_samples_and_seed(small):
         "must be a ReferralNetwork. Got Graph instead.",
     ):
         ambassadors(nx.path_graph(3), 1)
+
+
+def test_max_members_bounds_the_samples_and_drops_the_guarantee(email):
+    free = ambassadors(email, 3, epsilon=0.5, check_trials=0, seed=2)
+    assert free["guarantee_ratio"].notna().all()
+    budget = 20_000
+    capped = ambassadors(
+        email, 3, epsilon=0.5, check_trials=0, seed=2, max_members=budget
+    )
+    assert capped["guarantee_ratio"].isna().all()
+    assert capped["samples"].iloc[0] < free["samples"].iloc[0]
+    # phase 2 holds about max_members people: mean size times samples
+    mean_size = budget / capped["samples"].iloc[0]
+    assert 1.0 <= mean_size <= email.n_people
+    assert "No guarantee" in guarantee_sentence(capped)
 
 
 def test_who_to_ask_section_is_built_from_the_table():

@@ -39,6 +39,8 @@ checks the flag before every sample.
 
 from __future__ import annotations
 
+import heapq
+
 import numba
 import numpy as np
 
@@ -326,52 +328,64 @@ def rr_rank_block(
 
 
 @numba.njit(nogil=True, cache=True)
-def greedy_cover(set_ptr, members, eligible, k):
+def greedy_cover(person_ptr, person_sets, n_sets, eligible, k):
     """Greedy maximum coverage: ``k`` eligible people covering most sets.
 
     Each pick is the eligible person, not yet picked, in most sets not yet
     covered (ties to the lowest id). Returns ``(picks int32[k], gains
-    int64[k])``, the gain being the number of newly covered sets. Cost:
-    O(total set size + k * n_people).
+    int64[k])``, the gain being the number of newly covered sets.
+
+    Lazy (CELF) evaluation on the inverted index alone: a max-heap holds an
+    upper bound of every person's gain; the top is recounted (and its list
+    compacted in place, dropping covered sets, so ``person_sets`` is
+    overwritten) until a person's fresh count stays on top. Gains only
+    shrink as sets get covered, so this picks what the plain greedy picks;
+    every covered set leaves every list at most once.
     """
     n = eligible.shape[0]
-    n_sets = set_ptr.shape[0] - 1
-    degree = np.zeros(n, dtype=np.int64)
-    for i in range(members.shape[0]):
-        degree[members[i]] += 1
-    person_ptr = np.zeros(n + 1, dtype=np.int64)
-    for u in range(n):
-        person_ptr[u + 1] = person_ptr[u] + degree[u]
-    fill = person_ptr[:-1].copy()
-    person_sets = np.empty(members.shape[0], dtype=np.int32)
-    for s in range(n_sets):
-        for i in range(set_ptr[s], set_ptr[s + 1]):
-            u = members[i]
-            person_sets[fill[u]] = s
-            fill[u] += 1
-    for u in range(n):
-        if not eligible[u]:
-            degree[u] = -1
+    length = np.diff(person_ptr)
     covered = np.zeros(n_sets, dtype=np.bool_)
+    heap = [(np.int64(0), np.int32(0)) for _ in range(0)]
+    for u in range(n):
+        if eligible[u] and length[u] > 0:
+            heap.append((-length[u], np.int32(u)))
+    heapq.heapify(heap)
+    fresh = np.full(n, -1, dtype=np.int64)
+    picked = np.zeros(n, dtype=np.bool_)
     picks = np.empty(k, dtype=np.int32)
     gains = np.zeros(k, dtype=np.int64)
+    zero = 0
     for r in range(k):
         best = -1
-        best_gain = -1
-        for u in range(n):
-            if degree[u] > best_gain:
-                best_gain = degree[u]
+        best_gain = 0
+        while len(heap) > 0:
+            neg, u = heapq.heappop(heap)
+            if fresh[u] == r:
                 best = u
+                best_gain = -neg
+                break
+            lo = person_ptr[u]
+            kept = 0
+            for i in range(lo, lo + length[u]):
+                s = person_sets[i]
+                if not covered[s]:
+                    person_sets[lo + kept] = s
+                    kept += 1
+            length[u] = kept
+            fresh[u] = r
+            if kept > 0:
+                heapq.heappush(heap, (-np.int64(kept), u))
+        if best < 0:
+            # no one covers anything new: the lowest eligible ids not picked
+            while zero < n and (picked[zero] or not eligible[zero]):
+                zero += 1
+            best = zero
+            best_gain = 0
         picks[r] = best
         gains[r] = best_gain
-        degree[best] = -1
-        for i in range(person_ptr[best], person_ptr[best + 1]):
-            s = person_sets[i]
-            if covered[s]:
-                continue
-            covered[s] = True
-            for j in range(set_ptr[s], set_ptr[s + 1]):
-                v = members[j]
-                if degree[v] > 0:
-                    degree[v] -= 1
+        picked[best] = True
+        lo = person_ptr[best]
+        for i in range(lo, lo + length[best]):
+            covered[person_sets[i]] = True
+        length[best] = 0
     return picks, gains
