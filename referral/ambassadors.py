@@ -28,6 +28,7 @@ import pandas as pd
 
 from referral._engine.rr_kernel import (
     greedy_cover,
+    rr_count_block,
     rr_rank_block,
 )
 from referral._engine.rr_world import hub_order, world_count_block
@@ -214,6 +215,9 @@ def reach_of_everyone(
 
     def work(start, stop):
         sum_c = np.zeros(n, dtype=np.int64)
+        if per_world == 1:  # independent samples: no world is drawn whole
+            rr_count_block(*args, key, start, stop, sum_c, cancel)
+            return sum_c, sum_c
         sum_c2 = np.zeros(n, dtype=np.int64)
         world_count_block(
             *args, hubs, per_world, key, start, stop, sum_c, sum_c2, cancel

@@ -58,6 +58,7 @@ __all__ = [
     "SKIP_BELOW",
     "transpose_csr",
     "skip_tables",
+    "rr_count_block",
     "rr_sets_block",
     "rr_rank_block",
     "greedy_cover",
@@ -201,6 +202,57 @@ def _rr_one(
             queue[size] = u
             size += 1
     return size
+
+
+@numba.njit(nogil=True, cache=True)
+def rr_count_block(
+    t_indptr,
+    t_source,
+    t_entry,
+    t_weight,
+    rate,
+    log_q,
+    thin,
+    activity,
+    targets,
+    key,
+    start,
+    stop,
+    counts,
+    cancel,
+):
+    """Samples ``start .. stop - 1``: add 1 to ``counts[u]`` for every member.
+
+    Returns the number of samples done (``stop - start`` unless cancelled) and
+    the total of their sizes.
+    """
+    n = activity.shape[0]
+    stamp = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    total = 0
+    for t in range(start, stop):
+        if cancel[0] != 0:
+            return t - start, total
+        tk = trial_key(key, t)
+        size = _rr_one(
+            tk,
+            t_indptr,
+            t_source,
+            t_entry,
+            t_weight,
+            rate,
+            log_q,
+            thin,
+            activity,
+            targets,
+            stamp,
+            t,
+            queue,
+        )
+        total += size
+        for i in range(size):
+            counts[queue[i]] += 1
+    return stop - start, total
 
 
 @numba.njit(nogil=True, cache=True)
