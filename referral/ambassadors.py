@@ -54,7 +54,6 @@ __all__ = [
     "ambassadors",
     "guarantee_sentence",
     "who_to_ask_sentences",
-    "imm_sample_sizes",
 ]
 
 # spawn keys of the independent sample streams of one run
