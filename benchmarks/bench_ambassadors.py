@@ -103,6 +103,32 @@ def run_pynetim(edges, w, k, epsilon, seed):
     return sorted(algorithm.run(k))
 
 
+def pynetim_child(n, seed):
+    """Run in a child process: pynetim's IMM on the BA graph; print the set."""
+    _, edges = ba_network(n, 5, 0.05)
+    start = time.perf_counter()
+    chosen = run_pynetim(edges, 0.05, 50, 0.1, seed)
+    print(json.dumps({"seconds": time.perf_counter() - start, "set": chosen}))
+
+
+def pynetim_timed(n, seed, timeout):
+    """pynetim in a child process: ``(seconds, set)``, or ``(seconds, None)``
+    if it was stopped after ``timeout`` seconds (its graph build included)."""
+    start = time.perf_counter()
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--n", str(n), "--pynetim-child", str(seed)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=timeout,
+        ).stdout
+    except subprocess.TimeoutExpired:
+        return time.perf_counter() - start, None
+    facts = json.loads(out.strip().splitlines()[-1])
+    return facts["seconds"], facts["set"]
+
+
 def celf_cynetdiff(net, k, trials, seed):
     """CELF greedy with cynetdiff's marginal gains (the peer's intended use)."""
     from cynetdiff.models import IndependentCascadeModel
@@ -206,6 +232,22 @@ def main(argv=None):
     parser.add_argument("--score-trials", type=int, default=2000)
     parser.add_argument("--celf-trials", type=int, default=100)
     parser.add_argument("--samples", type=int, default=100_000)
+    parser.add_argument(
+        "--parts", default="1,2,3,4", help="which parts to run (default 1,2,3,4)"
+    )
+    parser.add_argument(
+        "--pynetim-timeout",
+        type=float,
+        default=None,
+        help="seconds after which a pynetim run (in a child process) is stopped",
+    )
+    parser.add_argument("--per-world", type=int, default=1000)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=HERE / "results" / "ambassadors.md",
+        help="where the markdown goes (default benchmarks/results/ambassadors.md)",
+    )
     parser.add_argument("--skip-population", action="store_true")
     parser.add_argument("--skip-pynetim", action="store_true")
     parser.add_argument(
@@ -223,7 +265,14 @@ def main(argv=None):
     parser.add_argument(
         "--population-child", action="store_true", help=argparse.SUPPRESS
     )
+    parser.add_argument("--pynetim-child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    parts = set(args.parts.split(","))
+    if args.skip_population:
+        parts.discard("4")
+    if args.pynetim_child:
+        pynetim_child(args.n, args.pynetim_child)
+        return
     if args.population_child:
         population_child(50)
         return
@@ -255,11 +304,27 @@ def main(argv=None):
     small, _ = ba_network(500, 3, 0.1)
     ambassadors(small, 3, check_trials=10, seed=0)
     reach_of_everyone(small, samples=100, seed=0)
+    reach_of_everyone(small, samples=100, per_world=10, seed=0)
     spread(small, [0], trials=10, seed=0, record="reach")
 
-    # 1. IMM against pynetim on the 100k graph
     k, epsilon, w = 50, 0.1, 0.05
     net, edges = ba_network(args.n, 5, w)
+    if "1" in parts:
+        part_imm(args, say, net, edges, k, epsilon, w)
+    if "2" in parts:
+        part_celf(args, say, epsilon, w)
+    if "3" in parts:
+        if args.n != 100_000:
+            net, edges = ba_network(100_000, 5, w)
+        part_everyone(args, say, net)
+    if "4" in parts:
+        population_part(say)
+
+    args.output.write_text("\n".join(lines) + "\n")
+
+
+def part_imm(args, say, net, edges, k, epsilon, w):
+    """1. IMM against pynetim on the 100k graph."""
     ours_t, theirs_t = [], []
     ours_set = theirs_set = None
     table = None
@@ -274,9 +339,19 @@ def main(argv=None):
             f"({table['samples'].iloc[0]:,} selection samples)"
         )
         if not args.skip_pynetim:
-            elapsed, theirs_set = timed(run_pynetim, edges, w, k, epsilon, r + 1)
-            theirs_t.append(elapsed)
-            say(f"- repeat {r}: pynetim IMM {elapsed:.1f} s")
+            if args.pynetim_timeout:
+                elapsed, got = pynetim_timed(args.n, r + 1, args.pynetim_timeout)
+            else:
+                elapsed, got = timed(run_pynetim, edges, w, k, epsilon, r + 1)
+            if got is None:
+                say(
+                    f"- repeat {r}: pynetim IMM stopped unfinished after "
+                    f"{elapsed:.1f} s"
+                )
+            else:
+                theirs_set = got
+                theirs_t.append(elapsed)
+                say(f"- repeat {r}: pynetim IMM {elapsed:.1f} s")
     groups = {"ambassadors": ours_set}
     if theirs_set is not None:
         groups["pynetim IMM"] = theirs_set
@@ -324,7 +399,9 @@ def main(argv=None):
     )
     say()
 
-    # 2. against cynetdiff CELF greedy on 10k
+
+def part_celf(args, say, epsilon, w):
+    """2. Against cynetdiff's CELF greedy on 10k."""
     k2 = 20
     net10, _ = ba_network(10_000, 5, w)
     ours10, celf10 = [], []
@@ -380,15 +457,22 @@ def main(argv=None):
     )
     say()
 
-    # 3. reach_of_everyone against 1,000 forward trials from one person
-    if args.n != 100_000:
-        net, edges = ba_network(100_000, 5, w)
-    everyone_t, forward_t = [], []
+
+def part_everyone(args, say, net):
+    """3. reach_of_everyone against 1,000 forward trials from one person."""
+    variants = [
+        (f"independent samples, {args.samples:,}", args.samples, 1),
+        (f"independent samples, {args.samples // 10:,}", args.samples // 10, 1),
+        (
+            f"{args.per_world:,} samples per world, {args.samples:,}",
+            args.samples,
+            args.per_world,
+        ),
+    ]
+    times = {name: [] for name, _, _ in variants}
+    forward_t = []
+    results = {}
     for _ in range(args.repeats):
-        elapsed, everyone = timed(
-            reach_of_everyone, net, samples=args.samples, seed=1, n_jobs=1
-        )
-        everyone_t.append(elapsed)
         elapsed, one = timed(
             spread,
             net,
@@ -400,34 +484,42 @@ def main(argv=None):
             n_jobs=1,
         )
         forward_t.append(elapsed)
+        for name, samples, per_world in variants:
+            elapsed, results[name] = timed(
+                reach_of_everyone,
+                net,
+                samples=samples,
+                per_world=per_world,
+                seed=1,
+                n_jobs=1,
+            )
+            times[name].append(elapsed)
     forward = one.summary().set_index("measure").loc["candidates_reached"]
+    base = statistics.median(forward_t)
+    top = np.argsort(-net.degree, kind="stable")[:100]
     say("## 3. Everyone's reach at once, 100k graph")
     say()
-    say("| what | median time (s) | person 0's reach (mean ± se) |")
-    say("|---|---|---|")
     say(
-        f"| reach_of_everyone, {args.samples:,} samples, all 100,000 people | "
-        f"{statistics.median(everyone_t):.1f} | {everyone['reach'].iloc[0]:.1f} ± "
-        f"{everyone['reach_se'].iloc[0]:.1f} |"
+        "| what | median time (s) | runs (s) | time / forward time | person 0's "
+        "reach (mean ± se) | median reach_se | median reach_se, top 100 by degree |"
     )
+    say("|---|---|---|---|---|---|---|")
     say(
-        f"| spread, 1,000 trials from person 0 | {statistics.median(forward_t):.1f}"
-        f" | {forward['mean']:.1f} ± {forward['se']:.1f} |"
+        f"| spread, 1,000 trials from person 0 | {base:.2f} | "
+        f"{', '.join(f'{t:.2f}' for t in forward_t)} | 1.00 | "
+        f"{forward['mean']:.1f} ± {forward['se']:.1f} | | |"
     )
+    for name, _, _ in variants:
+        table = results[name]
+        median = statistics.median(times[name])
+        say(
+            f"| reach_of_everyone, {name} (all 100,000 people) | {median:.2f} | "
+            f"{', '.join(f'{t:.2f}' for t in times[name])} | {median / base:.2f} | "
+            f"{table['reach'].iloc[0]:.1f} ± {table['reach_se'].iloc[0]:.1f} | "
+            f"{table['reach_se'].median():.1f} | "
+            f"{table['reach_se'].iloc[top].median():.1f} |"
+        )
     say()
-    say(
-        f"Ratio (spread time / reach_of_everyone time): "
-        f"{statistics.median(forward_t) / statistics.median(everyone_t):.2f}. "
-        f"Median reach_se over all people: {everyone['reach_se'].median():.2f}."
-    )
-    say()
-
-    # 4. the 1M population
-    if not args.skip_population:
-        population_part(say)
-
-    out = HERE / "results" / "ambassadors.md"
-    out.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import threading
-import weakref
-from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -33,19 +30,23 @@ from referral._engine.rr_kernel import (
     greedy_cover,
     rr_count_block,
     rr_rank_block,
-    rr_sets_block,
-    skip_tables,
-    transpose_csr,
 )
+from referral._engine.rr_world import hub_order, world_count_block
+from referral._imm import imm_sample_sizes, measure_prefixes, spread_check
 from referral._parallel import (
     new_cancel_flag,
     resolve_n_jobs,
     run_blocks,
-    trial_blocks,
 )
 from referral._params import Interval, validate_params
 from referral._random import base_key, resolve_entropy
-from referral._stats import Z95, binomial_se, normal_interval
+from referral._rr_samples import SetStore, blocks, draw_sets, engine_args
+from referral._targets import target_mask
+from referral._who_to_ask import (  # _percent: used by tests/test_report.py
+    _percent,  # noqa: F401
+    guarantee_sentence,
+    who_to_ask_sentences,
+)
 from referral.network import ReferralNetwork
 
 __all__ = [
@@ -65,159 +66,12 @@ _PHASE_SPREAD = 4
 _NO_RANK = np.iinfo(np.int32).max
 
 
-# --------------------------------------------------------------- validation
-def _target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
-    """The targets as a boolean mask over ids (see :func:`reach_of_everyone`)."""
-    n = network.n_people
-    if targets is None:
-        mask = np.asarray(network.is_candidate, dtype=bool).copy()
-        if not mask.any():
-            raise ValueError(
-                f"{fn} needs targets: the 'targets' parameter is None and the "
-                f"network has no candidates. Pass targets=[...], a boolean mask "
-                f"or {{attribute: value}}."
-            )
-        return mask
-    if isinstance(targets, Mapping):
-        if len(targets) == 0:
-            raise ValueError(
-                f"The 'targets' parameter of {fn} must name at least one "
-                f"attribute. Got {targets!r} instead."
-            )
-        mask = np.ones(n, dtype=bool)
-        for name, wanted in targets.items():
-            if name not in network.attributes:
-                raise ValueError(
-                    f"The 'targets' parameter of {fn} names the attribute "
-                    f"{name!r}, which the network does not have (it has "
-                    f"{sorted(network.attributes)})."
-                )
-            values = pd.Series(network.attributes[name], dtype=object)
-            if isinstance(wanted, str) or not isinstance(wanted, Iterable):
-                wanted = [wanted]
-            mask &= values.isin(list(wanted)).to_numpy()
-    elif (
-        isinstance(targets, np.ndarray | pd.Series | list | tuple)
-        and len(targets) == n
-        and n > 0
-        and all(isinstance(x, bool | np.bool_) for x in targets)
-    ):
-        mask = np.asarray(targets, dtype=bool).copy()
-    else:
-        mask = np.zeros(n, dtype=bool)
-        mask[network.ids(targets, parameter="targets")] = True
-    if not mask.any():
-        raise ValueError(
-            f"The 'targets' parameter of {fn} must select at least one person. "
-            f"Got {_short(targets)} instead."
-        )
-    return mask
-
-
-def _short(value, limit=80):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-# ---------------------------------------------------------------- engine glue
-_TRANSPOSES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_TRANSPOSES_LOCK = threading.Lock()
-
-
-def _transpose(network: ReferralNetwork):
-    """The transpose CSR of the network and its skip tables, cached per
-    (immutable) network."""
-    with _TRANSPOSES_LOCK:
-        cached = _TRANSPOSES.get(network)
-    if cached is None:
-        t_indptr, t_source, t_entry = transpose_csr(
-            network.indptr, network.indices, network.n_people
-        )
-        rate, log_q = skip_tables(t_indptr, t_entry, network.transmission)
-        cached = (t_indptr, t_source, t_entry, rate, log_q)
-        for array in cached:
-            array.setflags(write=False)
-        with _TRANSPOSES_LOCK:
-            _TRANSPOSES[network] = cached
-    return cached
-
-
-def _blocks(samples, workers, progress, start=0):
-    n_blocks = workers * 4 if workers > 1 else (16 if progress else 1)
-    return [(start + a, start + b) for a, b in trial_blocks(samples, n_blocks)]
-
-
-def _engine_args(network, target_ids):
-    t_indptr, t_source, t_entry, rate, log_q = _transpose(network)
-    return (
-        t_indptr,
-        t_source,
-        t_entry,
-        network.transmission,
-        rate,
-        log_q,
-        network.activity,
-        target_ids,
-    )
-
-
-def _draw_sets(
-    network,
-    target_ids,
-    eligible,
-    key,
-    start,
-    stop,
-    workers,
-    progress,
-    description,
-    cancel,
-):
-    """RR samples ``start .. stop - 1`` as CSR ``(set_ptr, members)``."""
-    args = _engine_args(network, target_ids)
-    blocks = _blocks(stop - start, workers, progress, start=start)
-
-    def work(a, b):
-        return rr_sets_block(*args, eligible, key, a, b, cancel)
-
-    outputs = run_blocks(
-        work, blocks, workers, cancel=cancel, progress=progress, description=description
-    )
-    sizes = np.concatenate([out[0] for out in outputs])
-    members = np.concatenate([out[1] for out in outputs])
-    return sizes, members
-
-
-class _SetStore:
-    """RR sets drawn so far, as growing CSR pieces."""
-
-    def __init__(self):
-        self.sizes = []
-        self.members = []
-        self.count = 0
-
-    def extend(self, sizes, members):
-        self.sizes.append(sizes)
-        self.members.append(members)
-        self.count += len(sizes)
-
-    def csr(self):
-        sizes = np.concatenate(self.sizes) if self.sizes else np.zeros(0, np.int64)
-        members = (
-            np.concatenate(self.members) if self.members else np.zeros(0, np.int32)
-        )
-        # keep one copy: the pieces are replaced by their concatenation
-        self.sizes, self.members = [sizes], [members]
-        set_ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=set_ptr[1:])
-        return set_ptr, members
-
-
 # ------------------------------------------------------------ reach_of_everyone
 @validate_params(
     {
         "network": ["network"],
         "samples": [Interval(int, 1, None)],
+        "per_world": [Interval(int, 1, None)],
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
         "progress": ["boolean"],
@@ -228,6 +82,7 @@ def reach_of_everyone(
     *,
     targets=None,
     samples: int = 100_000,
+    per_world: int = 1,
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
@@ -252,7 +107,13 @@ def reach_of_everyone(
         of length ``n_people`` is a mask over ids. Anything else is an
         iterable of person labels (or one label).
     samples : int, default 100000
-        Number of reverse-reachable samples.
+        Number of reverse-reachable samples (rounded up to a whole number of
+        worlds).
+    per_world : int, default 1
+        Samples (random targets) drawn in each random world. ``1`` gives
+        independent samples. Larger values share one world, and its giant
+        part, between many targets: far cheaper per sample where an opening
+        can spread widely, at the price of correlated samples (see Notes).
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The randomness of the run. Draws are counter-based (a pure function
         of the seed, the sample, and the person or tie), so two runs with the
@@ -282,6 +143,7 @@ def reach_of_everyone(
         - ``reach_share`` (float64): ``reach / n_targets``.
         - ``n_targets`` (int64): number of targets.
         - ``samples`` (int64): number of reverse-reachable samples.
+        - ``worlds`` (int64): number of independent worlds they came from.
 
     Raises
     ------
@@ -289,7 +151,8 @@ def reach_of_everyone(
         If ``targets`` names people not in the network.
     ValueError
         If ``targets`` selects nobody (or is ``None`` and the network has no
-        candidates), names an unknown attribute, or for ``samples < 1``.
+        candidates), names an unknown attribute, or for ``samples < 1`` or
+        ``per_world < 1``.
     TypeError
         For arguments of the wrong type.
 
@@ -300,20 +163,31 @@ def reach_of_everyone(
 
     Notes
     -----
-    With ``T`` targets and ``N`` samples, if person ``u`` is in ``c_u``
-    samples, ``reach = T * c_u / N``. It is unbiased because for a target
-    ``v`` drawn uniformly and one world, ``u`` is in the sample exactly when
-    ``u`` posting alone reaches ``v``, so ``T * P(u in sample)`` is the
-    expected number of targets ``u`` reaches (Borgs et al. 2014). ``c_u`` is
-    binomial, so ``reach_se = T * sqrt(p (1 - p) / N)`` with ``p = c_u / N``;
-    it is 0 for a person in no sample or in every sample. The relative error
-    shrinks as ``1 / sqrt(N p)``: people of small reach are measured less
-    precisely, relatively, than those of large reach.
+    With ``T`` targets, ``W`` worlds and ``B = per_world`` samples in each
+    (``N = W B``), if person ``u`` is in ``c_w`` of world ``w``'s samples,
+    ``reach = T * sum(c_w) / N``. It is unbiased because for a target ``v``
+    drawn uniformly and one world, ``u`` is in the sample exactly when ``u``
+    posting alone reaches ``v``, so ``T * P(u in sample)`` is the expected
+    number of targets ``u`` reaches (Borgs et al. 2014); sharing a world
+    between samples does not change that probability. Worlds are
+    independent, so ``reach_se = T / B * sqrt(s2 / W)`` with ``s2`` the
+    sample variance of ``c_w`` over worlds (for ``B = 1`` this is the
+    binomial standard error times ``sqrt(W / (W - 1))``). It is 0 for a
+    person in no sample. With ``B > 1`` the standard error rests on ``W``
+    worlds, so keep ``W`` in the hundreds at least: a person who reaches
+    the widely-spreading part of the network only in rare worlds has a
+    standard error that is itself uncertain.
 
-    The cost is the total size of the samples, about ``N`` times the mean
-    number of people who could reach a random target, whatever the network
-    size; a forward estimate of every person's reach would need one batch of
-    simulations per person.
+    The cost of independent samples is their total size, about ``N`` times
+    the mean number of people who could reach a random target. Where
+    openings can spread widely, many samples share one giant part; with
+    ``B > 1`` each world finds the part once (everyone who reaches a
+    well-connected acting hub, and everyone the hub reaches) and each sample
+    adds only the few people outside it, so a world costs about one pass
+    over the ties plus ``B`` small searches. Samples of one world are
+    positively correlated, so per sample they carry less information; they
+    pay where the giant part dominates (well-connected people gain most).
+    See ``referral._engine.rr_world``.
 
     References
     ----------
@@ -334,28 +208,47 @@ def reach_of_everyone(
     3       3    1.0
     """
     fn = "reach_of_everyone"
-    samples = int(samples)
-    mask = _target_mask(network, targets, fn)
+    samples, per_world = int(samples), int(per_world)
+    mask = target_mask(network, targets, fn)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
     target_ids = np.flatnonzero(mask).astype(np.int32)
     n = network.n_people
     key = base_key(entropy, _PHASE_EVERYONE)
-    args = _engine_args(network, target_ids)
-    blocks = _blocks(samples, workers, progress)
+    args = engine_args(network, target_ids)
+    hubs = hub_order(args[0]) if per_world > 1 else np.zeros(0, dtype=np.int32)
+    worlds = -(-samples // per_world)
     cancel = new_cancel_flag()
 
     def work(start, stop):
-        counts = np.zeros(n, dtype=np.int64)
-        rr_count_block(*args, key, start, stop, counts, cancel)
-        return counts
+        sum_c = np.zeros(n, dtype=np.int64)
+        if per_world == 1:  # independent samples: no world is drawn whole
+            rr_count_block(*args, key, start, stop, sum_c, cancel)
+            return sum_c, sum_c
+        sum_c2 = np.zeros(n, dtype=np.int64)
+        world_count_block(
+            *args, hubs, per_world, key, start, stop, sum_c, sum_c2, cancel
+        )
+        return sum_c, sum_c2
 
     outputs = run_blocks(
-        work, blocks, workers, cancel=cancel, progress=progress, description=fn
+        work,
+        blocks(worlds, workers, progress),
+        workers,
+        cancel=cancel,
+        progress=progress,
+        description=fn,
     )
-    counts = np.sum(outputs, axis=0) if outputs else np.zeros(n, dtype=np.int64)
+    sum_c = np.sum([out[0] for out in outputs], axis=0, dtype=np.float64)
+    sum_c2 = np.sum([out[1] for out in outputs], axis=0, dtype=np.float64)
     n_targets = len(target_ids)
-    p = counts / samples
+    total = worlds * per_world
+    p = sum_c / total
+    if worlds > 1:
+        s2 = np.maximum(sum_c2 - sum_c**2 / worlds, 0.0) / (worlds - 1)
+        se = n_targets / per_world * np.sqrt(s2 / worlds)
+    else:
+        se = np.full(n, np.nan)
     return pd.DataFrame(
         {
             "person": network.labels,
@@ -364,66 +257,16 @@ def reach_of_everyone(
             "activity": network.activity,
             "target": mask,
             "reach": n_targets * p,
-            "reach_se": n_targets * binomial_se(p, samples),
+            "reach_se": se,
             "reach_share": p,
             "n_targets": np.full(n, n_targets, dtype=np.int64),
-            "samples": np.full(n, samples, dtype=np.int64),
+            "samples": np.full(n, total, dtype=np.int64),
+            "worlds": np.full(n, worlds, dtype=np.int64),
         }
     )
 
 
 # ------------------------------------------------------------------ ambassadors
-def _log_binomial(m, k):
-    return math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1)
-
-
-def imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta):
-    """IMM's constants: ``(epsilon_prime, lambda_prime, lambda_star)``.
-
-    The failure probability ``delta`` is split evenly between the sampling
-    phase (the lower bound on the optimum) and the selection phase.
-
-    Parameters
-    ----------
-    n_targets : int
-        Number of targets (the largest possible reach).
-    n_eligible : int
-        Number of people who could be asked.
-    k : int
-        How many people are asked.
-    epsilon, delta : float
-        IMM's approximation slack and failure probability, in (0, 1).
-
-    Returns
-    -------
-    tuple of float
-        ``sqrt(2) * epsilon``; ``lambda_prime``, the sampling phase's samples
-        times the trial lower bound ``x``; and ``lambda_star``, the selection
-        phase's samples times the lower bound ``LB`` on the best reach.
-
-    Examples
-    --------
-    >>> e1, l1, l2 = imm_sample_sizes(1000, 1000, 5, 0.1, 0.001)
-    >>> round(e1, 4), l1 > 0, l2 > l1
-    (0.1414, True, True)
-    """
-    log_c = _log_binomial(n_eligible, k)
-    log_fail = math.log(2.0 / delta)
-    eps1 = math.sqrt(2.0) * epsilon
-    rounds = max(1.0, math.log2(n_targets))
-    lambda1 = (
-        (2.0 + 2.0 / 3.0 * eps1)
-        * (log_c + log_fail + math.log(rounds))
-        * n_targets
-        / eps1**2
-    )
-    share = 1.0 - 1.0 / math.e
-    alpha = math.sqrt(log_fail + math.log(2.0))
-    beta = math.sqrt(share * (log_c + log_fail + math.log(2.0)))
-    lambda2 = 2.0 * n_targets * (share * alpha + beta) ** 2 / epsilon**2
-    return eps1, lambda1, lambda2
-
-
 @validate_params(
     {
         "network": ["network"],
@@ -433,6 +276,7 @@ def imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta):
         "check_trials": [Interval(int, 0, None)],
         "check_samples": [Interval(int, 1, None), None],
         "max_samples": [Interval(int, 1, None)],
+        "max_members": [Interval(int, 1, None)],
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
         "progress": ["boolean"],
@@ -450,6 +294,7 @@ def ambassadors(
     check_trials: int = 1000,
     check_samples: int | None = None,
     max_samples: int = 20_000_000,
+    max_members: int = 500_000_000,
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
@@ -497,6 +342,13 @@ def ambassadors(
     max_samples : int, default 20000000
         A cap on reverse-reachable samples per phase. If IMM asks for more,
         the cap is used and ``guarantee_ratio`` is NaN (no guarantee).
+    max_members : int, default 500000000
+        A cap on the people held in one phase's samples, which bounds memory:
+        about ``8 * max_members`` bytes (4 GB by default) at the peak, the
+        samples and their inverted index. Phase 2's sample count is cut to
+        ``max_members`` divided by the mean sample size of phase 1 (and phase
+        1 stops growing once its samples hold ``max_members`` people); if
+        that binds, ``guarantee_ratio`` is NaN.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The randomness of the run.
     n_jobs : int, optional
@@ -540,7 +392,8 @@ def ambassadors(
         - ``epsilon``, ``delta`` (float64): the parameters.
         - ``guarantee_ratio`` (float64): ``1 - 1/e - epsilon``: the share of
           the best possible reach of ``k`` people that the chosen ``k`` are
-          guaranteed to reach (NaN if ``max_samples`` cut the run short).
+          guaranteed to reach (NaN if ``max_samples`` or ``max_members``
+          cut the run short).
         - ``guarantee_probability`` (float64): ``1 - delta``, the probability
           with which the guarantee holds.
 
@@ -554,7 +407,7 @@ def ambassadors(
         For ``k`` outside [1, number of eligible people], an empty target
         set, ``epsilon`` or ``delta`` outside (0, 1), ``check_trials < 0``,
         ``check_samples < 1`` or
-        ``max_samples < 1``.
+        ``max_samples < 1`` or ``max_members < 1``.
     TypeError
         For arguments of the wrong type.
 
@@ -599,7 +452,7 @@ def ambassadors(
     0     1       0    5.0           5.0
     """
     fn = "ambassadors"
-    mask = _target_mask(network, targets, fn)
+    mask = target_mask(network, targets, fn)
     eligible = np.ones(network.n_people, dtype=bool)
     if candidates_only:
         eligible &= np.asarray(network.is_candidate, dtype=bool)
@@ -623,6 +476,7 @@ def ambassadors(
     else:
         delta = float(delta)
     check_trials, max_samples = int(check_trials), int(max_samples)
+    max_members = int(max_members)
     check_samples = None if check_samples is None else int(check_samples)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
@@ -635,7 +489,7 @@ def ambassadors(
     capped = False
 
     # phase 1: a lower bound on the best reach
-    store = _SetStore()
+    store = SetStore()
     key1 = base_key(entropy, _PHASE_SAMPLING)
     lower = None
     estimate = 0.0
@@ -645,8 +499,12 @@ def ambassadors(
         wanted = math.ceil(lambda1 / x)
         if wanted > max_samples:
             wanted, capped = max_samples, True
+        if store.members > 0 and wanted > store.count:
+            room = math.floor(store.count * max_members / store.members)
+            if wanted > room:
+                wanted, capped = max(room, store.count), True
         if wanted > store.count:
-            sizes, members = _draw_sets(
+            pieces = draw_sets(
                 network,
                 target_ids,
                 eligible_u8,
@@ -658,9 +516,11 @@ def ambassadors(
                 f"{fn} (bound {i})",
                 cancel,
             )
-            store.extend(sizes, members)
-        set_ptr, members = store.csr()
-        _, gains = greedy_cover(set_ptr, members, eligible_u8, k)
+            store.extend(pieces)
+            del pieces
+        person_ptr, person_sets = store.invert(network.n_people)
+        _, gains = greedy_cover(person_ptr, person_sets, store.count, eligible_u8, k)
+        del person_ptr, person_sets
         estimate = n_targets * gains.sum() / store.count
         if estimate >= (1.0 + eps1) * x:
             lower = estimate / (1.0 + eps1)
@@ -673,29 +533,35 @@ def ambassadors(
         else:
             lower = max(estimate / (1.0 + eps1), 1.0 / n_targets)
             capped = True  # no rigorous lower bound: no guarantee claimed
+    mean_size = store.members / store.count
     del store
 
     # phase 2: fresh samples, greedy pick
     theta = math.ceil(lambda2 / lower)
     if theta > max_samples:
         theta, capped = max_samples, True
+    if mean_size > 0 and theta > max_members / mean_size:
+        theta, capped = max(1, math.floor(max_members / mean_size)), True
     key2 = base_key(entropy, _PHASE_SELECTION)
-    sizes, members = _draw_sets(
-        network,
-        target_ids,
-        eligible_u8,
-        key2,
-        0,
-        theta,
-        workers,
-        progress,
-        f"{fn} (selection)",
-        cancel,
+    store = SetStore()
+    store.extend(
+        draw_sets(
+            network,
+            target_ids,
+            eligible_u8,
+            key2,
+            0,
+            theta,
+            workers,
+            progress,
+            f"{fn} (selection)",
+            cancel,
+        )
     )
-    set_ptr = np.zeros(theta + 1, dtype=np.int64)
-    np.cumsum(sizes, out=set_ptr[1:])
-    picks, _ = greedy_cover(set_ptr, members, eligible_u8, k)
-    del sizes, members, set_ptr
+    person_ptr, person_sets = store.invert(network.n_people)
+    del store  # the inverted index is all the greedy needs
+    picks, _ = greedy_cover(person_ptr, person_sets, theta, eligible_u8, k)
+    del person_ptr, person_sets
 
     # the same number of highest-degree eligible people, for contrast
     order = np.lexsort((np.arange(network.n_people), -network.degree))
@@ -710,7 +576,7 @@ def ambassadors(
     measured = check_samples if check_samples is not None else min(theta, 200_000)
     first_a = np.empty(measured, dtype=np.int32)
     first_b = np.empty(measured, dtype=np.int32)
-    args = _engine_args(network, target_ids)
+    args = engine_args(network, target_ids)
 
     def work(start, stop):
         return rr_rank_block(
@@ -719,16 +585,17 @@ def ambassadors(
 
     run_blocks(
         work,
-        _blocks(measured, workers, progress),
+        blocks(measured, workers, progress),
         workers,
         cancel=cancel,
         progress=progress,
         description=f"{fn} (measure)",
     )
-    table = _measure(first_a, first_b, k, n_targets)
+    table = measure_prefixes(first_a, first_b, k, n_targets)
 
-    spread_columns = _spread_check(
-        network, mask, picks, by_degree, check_trials, entropy, workers
+    spread_seed = np.random.SeedSequence(entropy, spawn_key=(_PHASE_SPREAD,))
+    spread_columns = spread_check(
+        network, mask, picks, by_degree, check_trials, spread_seed, workers
     )
 
     labels = network.labels
@@ -762,220 +629,3 @@ def ambassadors(
         "guarantee_probability": np.full(k, 1.0 - delta),
     }
     return pd.DataFrame(data)
-
-
-def _measure(first_a, first_b, k, n_targets):
-    """Per prefix ``1 .. k``: reach of both lists, gains and paired difference."""
-    theta = len(first_a)
-    ranks = np.arange(1, k + 1)
-    count_a = np.bincount(np.minimum(first_a, k + 1), minlength=k + 2)[1 : k + 1]
-    count_b = np.bincount(np.minimum(first_b, k + 1), minlength=k + 2)[1 : k + 1]
-    covered_a = np.cumsum(count_a)
-    covered_b = np.cumsum(count_b)
-    # samples covered by one list's first i people and not by the other's
-    a_only = np.empty(k, dtype=np.int64)
-    b_only = np.empty(k, dtype=np.int64)
-    both = np.minimum(first_a, first_b)
-    count_both = np.bincount(np.minimum(both, k + 1), minlength=k + 2)[1 : k + 1]
-    covered_any = np.cumsum(count_both)
-    a_only[:] = covered_any - covered_b
-    b_only[:] = covered_any - covered_a
-
-    def share_and_se(count):
-        p = count / theta
-        return n_targets * p, n_targets * binomial_se(p, theta)
-
-    reach, reach_se = share_and_se(covered_a)
-    gain, gain_se = share_and_se(count_a)
-    degree_reach, degree_reach_se = share_and_se(covered_b)
-    mean_d = (a_only - b_only) / theta
-    var_d = np.maximum((a_only + b_only) / theta - mean_d**2, 0.0)
-    del ranks
-    return {
-        "gain": gain,
-        "gain_se": gain_se,
-        "reach": reach,
-        "reach_se": reach_se,
-        "degree_reach": degree_reach,
-        "degree_reach_se": degree_reach_se,
-        "difference": n_targets * mean_d,
-        "difference_se": n_targets * np.sqrt(var_d / theta),
-    }
-
-
-def _spread_check(network, mask, picks, by_degree, trials, entropy, workers):
-    """Forward ``spread`` from every prefix of both lists, same trials."""
-    from referral.spread import spread
-
-    k = len(picks)
-    columns = {
-        name: np.full(k, np.nan)
-        for name in (
-            "spread_reach",
-            "spread_se",
-            "degree_spread_reach",
-            "degree_spread_se",
-        )
-    }
-    if trials == 0:
-        return columns
-    checked = network
-    if not np.array_equal(mask, network.is_candidate):
-        checked = network.replace(is_candidate=mask)
-    seed = np.random.SeedSequence(entropy, spawn_key=(_PHASE_SPREAD,))
-    for prefix, mean_name, se_name in (
-        (picks, "spread_reach", "spread_se"),
-        (by_degree, "degree_spread_reach", "degree_spread_se"),
-    ):
-        for i in range(k):
-            result = spread(
-                checked,
-                network.labels[prefix[: i + 1]],
-                trials=trials,
-                keep_chains=0,
-                record="reach",
-                seed=seed,
-                n_jobs=workers,
-            )
-            row = result.summary().set_index("measure").loc["candidates_reached"]
-            columns[mean_name][i] = row["estimate"]
-            columns[se_name][i] = row["se"]
-    return columns
-
-
-# ------------------------------------------------------------------- sentences
-def guarantee_sentence(table: pd.DataFrame) -> str:
-    """What the IMM guarantee of an :func:`ambassadors` table means, in words.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        The output of :func:`ambassadors` (its ``rank``,
-        ``guarantee_ratio``, ``guarantee_probability`` and ``n_targets``
-        columns are used).
-
-    Returns
-    -------
-    str
-        The guarantee in words, from the table's last row.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"rank": [1, 2], "guarantee_ratio": [0.532] * 2,
-    ...                       "guarantee_probability": [0.999] * 2,
-    ...                       "n_targets": [40, 40]})
-    >>> import textwrap
-    >>> print(textwrap.fill(guarantee_sentence(table), 70))
-    With probability at least 99.9%, these 2 people reach, in expectation,
-    at least 53% of the targets that the best possible 2 people would
-    reach.
-    """
-    k = int(table["rank"].max())
-    ratio = float(table["guarantee_ratio"].iloc[-1])
-    probability = float(table["guarantee_probability"].iloc[-1])
-    who = "this person reaches" if k == 1 else f"these {k} people reach"
-    best = "best possible person" if k == 1 else f"best possible {k} people"
-    if not np.isfinite(ratio):
-        return (
-            f"No guarantee: the sample cap was reached before IMM's bound was "
-            f"met, so {who.split(' reach')[0]} may fall short of the {best}."
-        )
-    return (
-        f"With probability at least {_percent(probability)}, {who}, in "
-        f"expectation, at least {ratio:.0%} of the targets that the {best} "
-        f"would reach."
-    )
-
-
-def _percent(p):
-    """``p`` as a percentage, rounded down (so "at least" stays true), with
-    enough decimals to tell it from 100%."""
-    gap = round(100.0 * (1.0 - p), 9)
-    digits = 0 if gap >= 1 or gap <= 0 else min(4, math.ceil(-math.log10(gap)))
-    value = math.floor(100 * p * 10**digits + 1e-9) / 10**digits
-    return f"{value:.{digits}f}%"
-
-
-def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
-    """Plain-language findings of an :func:`ambassadors` table.
-
-    Every number comes from the table's last row (all ``k`` people asked).
-    Intervals are 95% normal intervals from the table's standard errors. The
-    comparison with the highest-degree people says the evidence does not
-    separate the two choices when the paired difference's interval holds 0.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        The output of :func:`ambassadors`.
-
-    Returns
-    -------
-    list of str
-        The headline, the comparison with the highest-degree people, the
-        forward check (if run) and the guarantee.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from referral.network import from_networkx
-    >>> net = from_networkx(nx.star_graph(4), strength=1.0, activity=1.0,
-    ...                     candidates=range(1, 5))
-    >>> import textwrap
-    >>> for line in who_to_ask_sentences(ambassadors(net, 1, seed=1,
-    ...                                              check_trials=20)):
-    ...     print(textwrap.fill(line, 70))
-    Ask 0: expected to reach 4.0 of 4 targets (100%; 95% CI 4.0 to 4.0).
-    The highest-degree person (0) is the same person.
-    A forward simulation of 0 posting gives 4.0 targets (95% CI 4.0 to 4.0).
-    With probability at least 80%, this person reaches, in expectation, at
-    least 53% of the targets that the best possible person would reach.
-    """
-    last = table.iloc[-1]
-    k = int(last["rank"])
-    n_targets = int(last["n_targets"])
-    names = ", ".join(str(x) for x in table["person"])
-    degree_names = ", ".join(str(x) for x in table["degree_person"])
-    unit = "target" if n_targets == 1 else "targets"
-
-    def interval(value, se, sign=""):
-        low, high = normal_interval(value, se, Z95)
-        return f"95% CI {low:{sign}.1f} to {high:{sign}.1f}"
-
-    reach, reach_se = float(last["reach"]), float(last["reach_se"])
-    lines = [
-        f"Ask {names}: expected to reach {reach:.1f} of {n_targets} {unit} "
-        f"({reach / n_targets:.0%}; {interval(reach, reach_se)})."
-    ]
-    group = "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
-    if set(table["person"]) == set(table["degree_person"]):
-        same = "is the same person" if k == 1 else "are the same people"
-        lines.append(f"{group} ({degree_names}) {same}.")
-    else:
-        diff, se = float(last["difference"]), float(last["difference_se"])
-        verb = "reaches" if k == 1 else "reach"
-        base = f"{group} ({degree_names}) {verb} {last['degree_reach']:.1f}"
-        if abs(diff) <= Z95 * se:
-            lines.append(
-                f"{base}; the evidence does not separate the two choices "
-                f"(difference {diff:+.1f}, {interval(diff, se, '+')})."
-            )
-        elif diff > 0:
-            lines.append(
-                f"{base}: {diff:.1f} fewer than the people chosen "
-                f"({interval(diff, se)})."
-            )
-        else:
-            lines.append(
-                f"{base}: {-diff:.1f} more than the people chosen "
-                f"({interval(-diff, se)})."
-            )
-    if np.isfinite(last["spread_reach"]):
-        value, se = float(last["spread_reach"]), float(last["spread_se"])
-        lines.append(
-            f"A forward simulation of {names} posting gives {value:.1f} "
-            f"{unit} ({interval(value, se)})."
-        )
-    lines.append(guarantee_sentence(table))
-    return lines

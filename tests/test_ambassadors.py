@@ -134,13 +134,15 @@ def tiny_sparse():
     return from_networkx(G, strength="strength", activity=0.6, candidates=[0, 3, 4])
 
 
+@pytest.mark.parametrize("per_world", [1, 40])
 @pytest.mark.parametrize("name", ["tiny_undirected", "tiny_directed", "tiny_sparse"])
-def test_reach_of_everyone_within_4_se_of_exact(name, request):
+def test_reach_of_everyone_within_4_se_of_exact(name, per_world, request):
     net = request.getfixturevalue(name)
     targets = net.candidates
     _, exact = exact_groups(name, net, 1)
-    table = reach_of_everyone(net, samples=40_000, seed=3)
+    table = reach_of_everyone(net, samples=40_000, per_world=per_world, seed=3)
     assert table["n_targets"].eq(len(targets)).all()
+    assert table["worlds"].eq(40_000 // per_world).all()
     for row, value in zip(table.itertuples(), exact, strict=True):
         if row.reach_se == 0:
             assert row.reach == pytest.approx(value, abs=1e-12)
@@ -286,8 +288,9 @@ def email():
     return datasets.email_eu_core()
 
 
-def test_agrees_with_forward_spread_on_email(email):
-    table = reach_of_everyone(email, samples=40_000, seed=11)
+@pytest.mark.parametrize("per_world", [1, 100])
+def test_agrees_with_forward_spread_on_email(email, per_world):
+    table = reach_of_everyone(email, samples=40_000, per_world=per_world, seed=11)
     rng = np.random.default_rng(4)
     people = rng.choice(email.n_people, size=6, replace=False)
     for person in people:
@@ -325,6 +328,10 @@ def test_reproducible_across_n_jobs(tiny_undirected, email):
     assert a.equals(b)
     c = reach_of_everyone(email, samples=5000, seed=10, n_jobs=1)
     assert not a["reach"].equals(c["reach"])
+    d = reach_of_everyone(email, samples=5000, per_world=50, seed=9, n_jobs=1)
+    e = reach_of_everyone(email, samples=5000, per_world=50, seed=9, n_jobs=3)
+    assert d.equals(e)
+    assert not d["reach"].equals(a["reach"])
     x = ambassadors(email, 3, seed=9, n_jobs=1, check_trials=50)
     y = ambassadors(email, 3, seed=9, n_jobs=2, check_trials=50)
     assert x.equals(y)
@@ -497,6 +504,18 @@ def test_bad_samples_and_seed(small):
         reach_of_everyone(small, samples=0)
     with pytest.raises(
         ValueError,
+        match="The 'per_world' parameter of "
+        "reach_of_everyone must be an int >= 1. Got 0 instead.",
+    ):
+        reach_of_everyone(small, per_world=0)
+    with pytest.raises(
+        ValueError,
+        match="The 'max_members' parameter of "
+        "ambassadors must be an int >= 1. Got 0 instead.",
+    ):
+        ambassadors(small, 1, max_members=0)
+    with pytest.raises(
+        ValueError,
         match="The 'check_trials' parameter of "
         r"ambassadors must be an int in the range \[0, inf\). Got -1 instead.",
     ):
@@ -507,6 +526,21 @@ def test_bad_samples_and_seed(small):
         "must be a ReferralNetwork. Got Graph instead.",
     ):
         ambassadors(nx.path_graph(3), 1)
+
+
+def test_max_members_bounds_the_samples_and_drops_the_guarantee(email):
+    free = ambassadors(email, 3, epsilon=0.5, check_trials=0, seed=2)
+    assert free["guarantee_ratio"].notna().all()
+    budget = 20_000
+    capped = ambassadors(
+        email, 3, epsilon=0.5, check_trials=0, seed=2, max_members=budget
+    )
+    assert capped["guarantee_ratio"].isna().all()
+    assert capped["samples"].iloc[0] < free["samples"].iloc[0]
+    # phase 2 holds about max_members people: mean size times samples
+    mean_size = budget / capped["samples"].iloc[0]
+    assert 1.0 <= mean_size <= email.n_people
+    assert "No guarantee" in guarantee_sentence(capped)
 
 
 def test_who_to_ask_section_is_built_from_the_table():

@@ -39,6 +39,8 @@ checks the flag before every sample.
 
 from __future__ import annotations
 
+import heapq
+
 import numba
 import numpy as np
 
@@ -93,27 +95,35 @@ def transpose_csr(indptr, indices, n_people):
 
 
 def skip_tables(t_indptr, t_entry, transmission):
-    """Per person: the largest transmission ``r`` into them and ``log(1 - r)``
-    (``0`` where rows are drawn tie by tie, ``r > SKIP_BELOW``).
+    """Per person: the largest transmission ``r`` into them, ``log(1 - r)``
+    (``0`` where rows are drawn tie by tie, ``r > SKIP_BELOW``) and whether
+    the row's transmissions differ (so skipped-to ties need thinning); per
+    transposed entry: its transmission (``t_weight``, read in row order).
+
+    Returns ``(t_weight, rate, log_q, thin)``. A row whose ties all carry
+    with ``r`` keeps every candidate without a thinning draw: the same
+    outcome as thinning, since ``w >= r`` keeps surely.
 
     Examples
     --------
     >>> import numpy as np
-    >>> rate, log_q = skip_tables(np.array([0, 2, 3]), np.array([0, 1, 2]),
-    ...                           np.array([0.05, 0.1, 0.9]))
-    >>> rate.tolist(), bool(log_q[0] < 0), float(log_q[1])
-    ([0.1, 0.9], True, 0.0)
+    >>> t_weight, rate, log_q, thin = skip_tables(
+    ...     np.array([0, 2, 3]), np.array([0, 1, 2]), np.array([0.05, 0.1, 0.9]))
+    >>> rate.tolist(), bool(log_q[0] < 0), float(log_q[1]), thin.tolist()
+    ([0.1, 0.9], True, 0.0, [True, False])
     """
     n = len(t_indptr) - 1
-    w = np.asarray(transmission, dtype=np.float64)[t_entry]
+    w = np.ascontiguousarray(np.asarray(transmission, dtype=np.float64)[t_entry])
     rate = np.zeros(n, dtype=np.float64)
+    low = np.zeros(n, dtype=np.float64)
     rows = np.flatnonzero(np.diff(t_indptr) > 0)
     if len(rows):
         rate[rows] = np.maximum.reduceat(w, t_indptr[rows])
+        low[rows] = np.minimum.reduceat(w, t_indptr[rows])
     log_q = np.zeros(n, dtype=np.float64)
     skip = (rate > 0) & (rate <= SKIP_BELOW)
     log_q[skip] = np.log1p(-rate[skip])
-    return rate, log_q
+    return w, rate, log_q, low < rate
 
 
 @numba.njit(nogil=True, cache=True)
@@ -122,9 +132,10 @@ def _rr_one(
     t_indptr,
     t_source,
     t_entry,
-    transmission,
+    t_weight,
     rate,
     log_q,
+    thin,
     activity,
     targets,
     stamp,
@@ -152,20 +163,24 @@ def _rr_one(
                 continue
         lo = t_indptr[v]
         hi = t_indptr[v + 1]
-        if log_q[v] < 0.0:
-            # geometric skips between candidate ties, then thinning
+        lq = log_q[v]
+        if lq < 0.0:
+            # geometric skips between candidate ties, then thinning (only in
+            # rows whose transmissions differ)
             r = rate[v]
+            thinned = thin[v]
             q = lo - 1
             j = 0
             while True:
                 x = 1.0 - uniform(tk, STREAM_RR_SKIP, v, j)
-                step = np.log(x) / log_q[v]
+                step = np.log(x) / lq
                 if step >= hi - q - 1:
                     break
                 q += 1 + int(step)
-                e = t_entry[q]
-                w = transmission[e]
-                keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
+                keep = True
+                if thinned:
+                    w = t_weight[q]
+                    keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
                 j += 1
                 u = t_source[q]
                 if keep and stamp[u] != mark:
@@ -177,10 +192,10 @@ def _rr_one(
             u = t_source[q]
             if stamp[u] == mark:
                 continue
-            e = np.uint64(t_entry[q])
-            w = transmission[e]
+            w = t_weight[q]
             if w <= 0.0:
                 continue
+            e = np.uint64(t_entry[q])
             if w < 1.0 and not uniform(tk, STREAM_RR_TIE, e >> _S32, e & _LOW32) < w:
                 continue
             stamp[u] = mark
@@ -194,9 +209,10 @@ def rr_count_block(
     t_indptr,
     t_source,
     t_entry,
-    transmission,
+    t_weight,
     rate,
     log_q,
+    thin,
     activity,
     targets,
     key,
@@ -223,9 +239,10 @@ def rr_count_block(
             t_indptr,
             t_source,
             t_entry,
-            transmission,
+            t_weight,
             rate,
             log_q,
+            thin,
             activity,
             targets,
             stamp,
@@ -243,9 +260,10 @@ def rr_sets_block(
     t_indptr,
     t_source,
     t_entry,
-    transmission,
+    t_weight,
     rate,
     log_q,
+    thin,
     activity,
     targets,
     eligible,
@@ -274,9 +292,10 @@ def rr_sets_block(
             t_indptr,
             t_source,
             t_entry,
-            transmission,
+            t_weight,
             rate,
             log_q,
+            thin,
             activity,
             targets,
             stamp,
@@ -303,9 +322,10 @@ def rr_rank_block(
     t_indptr,
     t_source,
     t_entry,
-    transmission,
+    t_weight,
     rate,
     log_q,
+    thin,
     activity,
     targets,
     rank_a,
@@ -336,9 +356,10 @@ def rr_rank_block(
             t_indptr,
             t_source,
             t_entry,
-            transmission,
+            t_weight,
             rate,
             log_q,
+            thin,
             activity,
             targets,
             stamp,
@@ -359,52 +380,64 @@ def rr_rank_block(
 
 
 @numba.njit(nogil=True, cache=True)
-def greedy_cover(set_ptr, members, eligible, k):
+def greedy_cover(person_ptr, person_sets, n_sets, eligible, k):
     """Greedy maximum coverage: ``k`` eligible people covering most sets.
 
     Each pick is the eligible person, not yet picked, in most sets not yet
     covered (ties to the lowest id). Returns ``(picks int32[k], gains
-    int64[k])``, the gain being the number of newly covered sets. Cost:
-    O(total set size + k * n_people).
+    int64[k])``, the gain being the number of newly covered sets.
+
+    Lazy (CELF) evaluation on the inverted index alone: a max-heap holds an
+    upper bound of every person's gain; the top is recounted (and its list
+    compacted in place, dropping covered sets, so ``person_sets`` is
+    overwritten) until a person's fresh count stays on top. Gains only
+    shrink as sets get covered, so this picks what the plain greedy picks;
+    every covered set leaves every list at most once.
     """
     n = eligible.shape[0]
-    n_sets = set_ptr.shape[0] - 1
-    degree = np.zeros(n, dtype=np.int64)
-    for i in range(members.shape[0]):
-        degree[members[i]] += 1
-    person_ptr = np.zeros(n + 1, dtype=np.int64)
-    for u in range(n):
-        person_ptr[u + 1] = person_ptr[u] + degree[u]
-    fill = person_ptr[:-1].copy()
-    person_sets = np.empty(members.shape[0], dtype=np.int32)
-    for s in range(n_sets):
-        for i in range(set_ptr[s], set_ptr[s + 1]):
-            u = members[i]
-            person_sets[fill[u]] = s
-            fill[u] += 1
-    for u in range(n):
-        if not eligible[u]:
-            degree[u] = -1
+    length = np.diff(person_ptr)
     covered = np.zeros(n_sets, dtype=np.bool_)
+    heap = [(np.int64(0), np.int32(0)) for _ in range(0)]
+    for u in range(n):
+        if eligible[u] and length[u] > 0:
+            heap.append((-length[u], np.int32(u)))
+    heapq.heapify(heap)
+    fresh = np.full(n, -1, dtype=np.int64)
+    picked = np.zeros(n, dtype=np.bool_)
     picks = np.empty(k, dtype=np.int32)
     gains = np.zeros(k, dtype=np.int64)
+    zero = 0
     for r in range(k):
         best = -1
-        best_gain = -1
-        for u in range(n):
-            if degree[u] > best_gain:
-                best_gain = degree[u]
+        best_gain = 0
+        while len(heap) > 0:
+            neg, u = heapq.heappop(heap)
+            if fresh[u] == r:
                 best = u
+                best_gain = -neg
+                break
+            lo = person_ptr[u]
+            kept = 0
+            for i in range(lo, lo + length[u]):
+                s = person_sets[i]
+                if not covered[s]:
+                    person_sets[lo + kept] = s
+                    kept += 1
+            length[u] = kept
+            fresh[u] = r
+            if kept > 0:
+                heapq.heappush(heap, (-np.int64(kept), u))
+        if best < 0:
+            # no one covers anything new: the lowest eligible ids not picked
+            while zero < n and (picked[zero] or not eligible[zero]):
+                zero += 1
+            best = zero
+            best_gain = 0
         picks[r] = best
         gains[r] = best_gain
-        degree[best] = -1
-        for i in range(person_ptr[best], person_ptr[best + 1]):
-            s = person_sets[i]
-            if covered[s]:
-                continue
-            covered[s] = True
-            for j in range(set_ptr[s], set_ptr[s + 1]):
-                v = members[j]
-                if degree[v] > 0:
-                    degree[v] -= 1
+        picked[best] = True
+        lo = person_ptr[best]
+        for i in range(lo, lo + length[best]):
+            covered[person_sets[i]] = True
+        length[best] = 0
     return picks, gains

@@ -1,0 +1,66 @@
+"""The target specification shared by :func:`referral.reach_of_everyone` and
+:func:`referral.ambassadors` (their other parameters are declared rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from referral.network import ReferralNetwork
+
+__all__ = ["target_mask"]
+
+
+def target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
+    """The targets as a boolean mask over ids (see :func:`reach_of_everyone`)."""
+    n = network.n_people
+    if targets is None:
+        mask = np.asarray(network.is_candidate, dtype=bool).copy()
+        if not mask.any():
+            raise ValueError(
+                f"{fn} needs targets: the 'targets' parameter is None and the "
+                f"network has no candidates. Pass targets=[...], a boolean mask "
+                f"or {{attribute: value}}."
+            )
+        return mask
+    if isinstance(targets, Mapping):
+        if len(targets) == 0:
+            raise ValueError(
+                f"The 'targets' parameter of {fn} must name at least one "
+                f"attribute. Got {targets!r} instead."
+            )
+        mask = np.ones(n, dtype=bool)
+        for name, wanted in targets.items():
+            if name not in network.attributes:
+                raise ValueError(
+                    f"The 'targets' parameter of {fn} names the attribute "
+                    f"{name!r}, which the network does not have (it has "
+                    f"{sorted(network.attributes)})."
+                )
+            values = pd.Series(network.attributes[name], dtype=object)
+            if isinstance(wanted, str) or not isinstance(wanted, Iterable):
+                wanted = [wanted]
+            mask &= values.isin(list(wanted)).to_numpy()
+    elif (
+        isinstance(targets, np.ndarray | pd.Series | list | tuple)
+        and len(targets) == n
+        and n > 0
+        and all(isinstance(x, bool | np.bool_) for x in targets)
+    ):
+        mask = np.asarray(targets, dtype=bool).copy()
+    else:
+        mask = np.zeros(n, dtype=bool)
+        mask[network.ids(targets, parameter="targets")] = True
+    if not mask.any():
+        raise ValueError(
+            f"The 'targets' parameter of {fn} must select at least one person. "
+            f"Got {_short(targets)} instead."
+        )
+    return mask
+
+
+def _short(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

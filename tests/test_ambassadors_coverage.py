@@ -1,0 +1,82 @@
+"""Coverage of the 95% intervals that ambassadors and reach_of_everyone report.
+
+The network has a closed form: two stars and a relay. Hub ``A`` has the most
+contacts (10 target leaves, ties that carry with 0.3); hub ``B`` has 6 target
+leaves (ties 0.8) and a relay ``z`` (a target who acts with 0.5) in front of
+one more target ``t``. Posting alone, ``A`` reaches ``10 * 0.3 = 3`` targets
+and ``B`` reaches ``6 * 0.8 + 0.8 + 0.8 * 0.5 * 0.8 = 5.92``, so the best
+single person to ask is ``B`` and the highest-degree person is ``A``; their
+difference is ``2.92``. Over many seeds, each reported 95% interval (reach,
+difference vs the highest-degree person, the forward check, and
+``reach_of_everyone``'s per-person reach) must cover its true value in about
+95% of runs. The seeds are fixed, so the test is deterministic; the band
+0.92 to 0.98 is about 2.7 binomial standard errors of 400 runs either side
+of 0.95.
+"""
+
+import networkx as nx
+import pytest
+
+from referral._stats import Z95
+from referral.ambassadors import ambassadors, reach_of_everyone
+from referral.network import from_networkx
+
+RUNS = 400
+REACH_B = 6 * 0.8 + 0.8 + 0.8 * 0.5 * 0.8
+REACH_A = 10 * 0.3
+
+
+@pytest.fixture(scope="module")
+def two_stars():
+    G = nx.Graph()
+    G.add_edges_from((("A", f"a{i}") for i in range(10)), strength=0.3)
+    G.add_edges_from((("B", f"b{i}") for i in range(6)), strength=0.8)
+    G.add_edges_from([("B", "z"), ("z", "t")], strength=0.8)
+    activity = {person: 1.0 for person in G} | {"z": 0.5, "B": 0.5}
+    targets = [p for p in G if p not in ("A", "B")]
+    return from_networkx(G, strength="strength", activity=activity, candidates=targets)
+
+
+def covered(value, se, truth):
+    return abs(value - truth) <= Z95 * se
+
+
+def test_closed_form_of_the_two_stars(two_stars):
+    # the reach of every hub follows from the ties alone: check it once with
+    # many samples before trusting it as the truth below
+    table = reach_of_everyone(two_stars, samples=200_000, seed=0).set_index("person")
+    for person, truth in (("A", REACH_A), ("B", REACH_B)):
+        row = table.loc[person]
+        assert abs(row["reach"] - truth) < 4 * row["reach_se"]
+
+
+def test_ambassadors_intervals_cover_about_95_percent(two_stars):
+    hits = {"reach": 0, "difference": 0, "spread": 0}
+    for seed in range(RUNS):
+        table = ambassadors(
+            two_stars, 1, epsilon=0.5, check_trials=40, check_samples=400, seed=seed
+        )
+        row = table.iloc[0]
+        assert row["person"] == "B" and row["degree_person"] == "A"
+        hits["reach"] += covered(row["reach"], row["reach_se"], REACH_B)
+        hits["difference"] += covered(
+            row["difference"], row["difference_se"], REACH_B - REACH_A
+        )
+        hits["spread"] += covered(row["spread_reach"], row["spread_se"], REACH_B)
+    for name, count in hits.items():
+        assert 0.92 <= count / RUNS <= 0.98, (name, count / RUNS)
+
+
+@pytest.mark.parametrize("per_world", [1, 20])
+def test_reach_of_everyone_intervals_cover_about_95_percent(two_stars, per_world):
+    truth = {"A": REACH_A, "B": REACH_B}
+    hits = dict.fromkeys(truth, 0)
+    for seed in range(RUNS):
+        table = reach_of_everyone(
+            two_stars, samples=2000, per_world=per_world, seed=seed
+        ).set_index("person")
+        for person, value in truth.items():
+            row = table.loc[person]
+            hits[person] += covered(row["reach"], row["reach_se"], value)
+    for person, count in hits.items():
+        assert 0.92 <= count / RUNS <= 0.98, (person, per_world, count / RUNS)
