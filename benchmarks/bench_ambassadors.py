@@ -507,7 +507,7 @@ def part_everyone(args, say, net):
     say(
         f"| spread, 1,000 trials from person 0 | {base:.2f} | "
         f"{', '.join(f'{t:.2f}' for t in forward_t)} | 1.00 | "
-        f"{forward['mean']:.1f} ± {forward['se']:.1f} | | |"
+        f"{forward['estimate']:.1f} ± {forward['se']:.1f} | | |"
     )
     for name, _, _ in variants:
         table = results[name]

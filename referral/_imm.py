@@ -136,6 +136,6 @@ def spread_check(network, mask, picks, by_degree, trials, seed, workers):
                 n_jobs=workers,
             )
             row = result.summary().set_index("measure").loc["candidates_reached"]
-            columns[mean_name][i] = row["mean"]
+            columns[mean_name][i] = row["estimate"]
             columns[se_name][i] = row["se"]
     return columns
