@@ -505,13 +505,13 @@ def test_bad_samples_and_seed(small):
     with pytest.raises(
         ValueError,
         match="The 'per_world' parameter of "
-        "reach_of_everyone must be an int >= 1. Got 0 instead.",
+        r"reach_of_everyone must be an int in the range \[1, inf\). Got 0 instead.",
     ):
         reach_of_everyone(small, per_world=0)
     with pytest.raises(
         ValueError,
         match="The 'max_members' parameter of "
-        "ambassadors must be an int >= 1. Got 0 instead.",
+        r"ambassadors must be an int in the range \[1, inf\). Got 0 instead.",
     ):
         ambassadors(small, 1, max_members=0)
     with pytest.raises(
