@@ -218,11 +218,11 @@ def _people_labels(network, texts):
         if odd:
             import networkx as nx
 
-            from referral.network import _describe_labels
+            from referral._labels import describe_labels
 
             raise nx.NodeNotFound(
                 f"The people file names people who are not in the network and "
-                f"are not ints like its labels: {_describe_labels(odd)}."
+                f"are not ints like its labels: {describe_labels(odd)}."
             )
     return labels
 
