@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from referral import search_result
 from referral._engine import search_kernel as _k
 from referral._parallel import (
     new_cancel_flag,
@@ -42,7 +43,7 @@ from referral._search_inputs import (
 from referral._validation import check_memory
 from referral.attrition import PerChain, PerPerson, PerStep
 from referral.network import ReferralNetwork
-from referral.search_result import OUTCOMES, SearchResult
+from referral.search_result import SearchResult
 
 __all__ = [
     "search",
@@ -56,6 +57,9 @@ __all__ = [
 
 POLICIES = ("random", "greedy", "strongest", "weak-first")
 """The built-in search policies (a callable is also accepted)."""
+
+OUTCOMES = search_result.OUTCOMES
+"""How a chain can end, in the order of the ``outcome`` categories."""
 
 
 _POLICY_CODES = {
