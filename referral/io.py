@@ -10,22 +10,32 @@
 * :func:`staged_folder`: write a whole output folder beside the target and
   rename it into place once; :func:`check_target` refuses an existing output
   before any work.
+
+The LinkedIn readers live in ``referral._linkedin`` and the writers in
+``referral._writers`` (the one atomic writer, with the umask read once); all
+are re-exported here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from referral._csv import numeric_column, read_csv, require_columns
+from referral._linkedin import linkedin_network, read_linkedin_connections
 from referral._params import Interval, Options, validate_params
+from referral._writers import (
+    atomic_write,
+    check_target,
+    staged_folder,
+    write_table,
+)
+from referral._writers import (
+    remove_stale_staging as remove_stale_staging,  # re-export, not in __all__
+)
 from referral.network import (
     DEFAULT_WEAK_THRESHOLD,
     ReferralNetwork,
@@ -44,63 +54,6 @@ __all__ = [
     "staged_folder",
     "write_table",
 ]
-
-
-def _read_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-#: the process umask, read once at import (reading it means setting it)
-_UMASK = _read_umask()
-_STAGING = ".referral-staging-"
-_OLD = ".referral-old-"
-
-LINKEDIN_COLUMNS = [
-    "First Name",
-    "Last Name",
-    "URL",
-    "Email Address",
-    "Company",
-    "Position",
-    "Connected On",
-]
-
-
-def _read_csv(path, **kwargs) -> pd.DataFrame:
-    """``pandas.read_csv`` with errors that name the file and line."""
-    try:
-        return pd.read_csv(path, **kwargs)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"{str(path)!r} is empty: it has no header row.") from None
-    except pd.errors.ParserError as error:
-        raise ValueError(f"{str(path)!r} is malformed: {error}".rstrip()) from None
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{str(path)!r} is not UTF-8 text: {error}.") from None
-
-
-def _require_columns(frame: pd.DataFrame, columns, where: str) -> None:
-    missing = [c for c in columns if c is not None and c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{where} lacks the column(s) {missing}; the available columns are "
-            f"{list(frame.columns)}."
-        )
-
-
-def _numeric_column(frame, column, where, first_line):
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna() | frame[column].isna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(
-            f"{where}, line {row + first_line}: column {column!r} must be a "
-            f"number. Got {frame[column].iloc[row]!r}."
-        )
-    return values.to_numpy(dtype=np.float64)
 
 
 @validate_params(
@@ -179,16 +132,14 @@ def read_edgelist(
         where = "The edge list"
         first_line = 0
     else:
-        frame = _read_csv(path_or_frame, **read_csv_kwargs)
+        frame = read_csv(path_or_frame, **read_csv_kwargs)
         where = repr(str(path_or_frame))
         first_line = 2  # 1-based, after the header row
     default_strength = strength == "strength" and "strength" not in frame.columns
     strength_column = strength if isinstance(strength, str) else None
     if default_strength:
         strength_column = None
-    _require_columns(
-        frame, [source, target, strength_column, transmission, weak], where
-    )
+    require_columns(frame, [source, target, strength_column, transmission, weak], where)
     if len(frame) == 0:
         raise ValueError(f"{where} has no ties.")
     for column in (source, target):
@@ -202,13 +153,13 @@ def read_edgelist(
     )
     m = len(frame)
     if strength_column is not None:
-        strength_values = _numeric_column(frame, strength_column, where, first_line)
+        strength_values = numeric_column(frame, strength_column, where, first_line)
     elif default_strength:
         strength_values = 1.0
     else:
         strength_values = float(strength)
     transmission_values = (
-        _numeric_column(frame, transmission, where, first_line)
+        numeric_column(frame, transmission, where, first_line)
         if transmission is not None
         else None
     )
@@ -321,9 +272,9 @@ def read_people(path_or_frame, *, person: str = "person", **read_csv_kwargs):
     if isinstance(path_or_frame, pd.DataFrame):
         frame, where = path_or_frame, "The people table"
     else:
-        frame = _read_csv(path_or_frame, **read_csv_kwargs)
+        frame = read_csv(path_or_frame, **read_csv_kwargs)
         where = repr(str(path_or_frame))
-    _require_columns(frame, [person], where)
+    require_columns(frame, [person], where)
     duplicated = frame[person].duplicated()
     if duplicated.any():
         row = int(np.flatnonzero(duplicated.to_numpy())[0])
@@ -425,7 +376,7 @@ def apply_people(
     recruiters = network.is_recruiter.copy()
     candidates = network.is_candidate.copy()
     if activity is not None and activity in people.columns:
-        activity_values[ids] = _numeric_column(
+        activity_values[ids] = numeric_column(
             people.reset_index(), activity, "The people table", 2
         )
     if recruiter is not None and recruiter in people.columns:
@@ -450,7 +401,7 @@ def apply_people(
 
 def _add_isolated(network: ReferralNetwork, new, activity) -> ReferralNetwork:
     """The network with people ``new`` added, without ties."""
-    from referral.network import label_array
+    from referral._labels import label_array
 
     k = len(new)
     if activity is None:
@@ -480,556 +431,3 @@ def _add_isolated(network: ReferralNetwork, new, activity) -> ReferralNetwork:
         weak_threshold=network.weak_threshold,
         attributes=attributes,
     )
-
-
-# ------------------------------------------------------------------ LinkedIn
-def read_linkedin_connections(path) -> pd.DataFrame:
-    """Read a LinkedIn ``Connections.csv`` export.
-
-    LinkedIn puts a few lines of notes above the header; the header row is
-    found automatically (the first line that starts with ``First Name``).
-
-    Parameters
-    ----------
-    path : str or path
-        The ``Connections.csv`` file.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns First Name, Last Name, URL, Email Address, Company,
-        Position (str) and Connected On (datetime64, parsed from dates such
-        as ``12 Mar 2021``).
-
-    Raises
-    ------
-    ValueError
-        If no header row is found, columns are missing, or a date cannot be
-        parsed (naming the line).
-    """
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
-    header = next(
-        (k for k, line in enumerate(lines) if line.startswith("First Name")), None
-    )
-    if header is None:
-        raise ValueError(
-            f"{str(path)!r} does not look like a LinkedIn Connections export: no "
-            f"line starts with 'First Name'."
-        )
-    frame = _read_csv(
-        path, skiprows=header, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
-    _require_columns(frame, LINKEDIN_COLUMNS, repr(str(path)))
-    dates = pd.to_datetime(frame["Connected On"], format="%d %b %Y", errors="coerce")
-    bad = dates.isna() & (frame["Connected On"].str.strip() != "")
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(
-            f"{str(path)!r}, line {header + row + 2}: 'Connected On' must be a date "
-            f"like '12 Mar 2021'. Got {frame['Connected On'].iloc[row]!r}."
-        )
-    frame["Connected On"] = dates
-    return frame
-
-
-def _linkedin_exports(exports) -> dict:
-    """``exports`` as ``{exporter: path}``: a path, paths, or a mapping."""
-    if isinstance(exports, Mapping):
-        return dict(exports)
-    if isinstance(exports, str | os.PathLike):
-        exports = [exports]
-    if not isinstance(exports, Iterable):
-        raise TypeError(
-            f"The 'exports' parameter of linkedin_network must be a path, a list "
-            f"of paths or a mapping {{exporter: path}}. Got "
-            f"{type(exports).__name__} instead."
-        )
-    named = {}
-    for path in exports:
-        if not isinstance(path, str | os.PathLike):
-            raise TypeError(
-                f"The 'exports' parameter of linkedin_network must hold paths. "
-                f"Got {path!r} instead."
-            )
-        name = Path(path).stem
-        if name in named:
-            raise ValueError(
-                f"The 'exports' parameter of linkedin_network has two files named "
-                f"{name!r}; pass a mapping {{exporter: path}} instead."
-            )
-        named[name] = path
-    return named
-
-
-def _label_list(values, parameter: str) -> list:
-    """A single label (a str) is one person, not its characters."""
-    if values is None:
-        return []
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        return [values]
-    return list(values)
-
-
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
-
-
-@validate_params(
-    {
-        "strength": [Interval(float, 0, 1, closed="right")],
-        "activity": [Interval(float, 0, 1)],
-    }
-)
-def linkedin_network(
-    exports,
-    *,
-    strength: float = 0.3,
-    activity: float = 0.3,
-    recruiters=(),
-    candidates=(),
-) -> ReferralNetwork:
-    """Merge several employees' LinkedIn exports into one company network.
-
-    Parameters
-    ----------
-    exports : path, list of paths, or mapping of str to path
-        Each exporter's ``Connections.csv``: ``{exporter: path}``, or paths
-        (each exporter named by the file's stem). An exporter is named by
-        their profile URL or by their name: a name that is the full name of
-        exactly one person in a colleague's export (compared without case)
-        is that person, so a name and its profile URL are one person. A name
-        matches a person's full name, else the last part of their profile
-        URL, else their first name, compared without case; a name matching
-        several people is an error (name the exporter by URL).
-    strength : float, default 0.3
-        Strength of every connection; LinkedIn connections are mostly weak
-        ties, hence the default below 0.5.
-    activity : float, default 0.3
-        Activity of every person.
-    recruiters : str or iterable of str
-        Exporters who are recruiters, by their key in ``exports``, their
-        profile URL or their name; a single string is one person.
-    candidates : str or iterable of str
-        People open to the job, by profile URL, name (as in the export) or
-        exporter key; a single string is one person. Without candidates,
-        candidate shares cannot be computed (and say so).
-
-    Returns
-    -------
-    ReferralNetwork
-        Undirected; people are labelled by profile URL (or by name where the
-        URL is empty or the exporter is not in any export); attributes
-        ``name``, ``company`` and ``position``. Connections listed in two
-        exports become one tie.
-
-    Raises
-    ------
-    networkx.NodeNotFound
-        If a recruiter or candidate is not in the network.
-    ValueError
-        If an exporter's name matches several people of the exports.
-    TypeError
-        If ``exports`` is not a path, paths or a mapping.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
-    >>> _ = (folder / "ana.csv").write_text(
-    ...     header + "\\nMaria,Lopez,https://x/in/maria,,Acme,Recruiter,1 Jan 2024\\n")
-    >>> _ = (folder / "maria.csv").write_text(
-    ...     header + "\\nAna,Diaz,https://x/in/ana,,Acme,Engineer,1 Jan 2024\\n")
-    >>> net = linkedin_network({"ana": folder / "ana.csv",
-    ...                         "Maria Lopez": folder / "maria.csv"},
-    ...                        recruiters="Maria Lopez", candidates=["ana"])
-    >>> net.labels.tolist(), net.n_people, net.label_of(net.recruiters).tolist()
-    (['https://x/in/ana', 'https://x/in/maria'], 2, ['https://x/in/maria'])
-    """
-    exports = _linkedin_exports(exports)
-    frames = {e: read_linkedin_connections(path) for e, path in exports.items()}
-    people: dict[str, dict] = {}
-    listed = []
-    for exporter, frame in frames.items():
-        for row in frame.itertuples(index=False):
-            first, last, url = row[0], row[1], row[2]
-            name = f"{first} {last}".strip()
-            key = url.strip() or name
-            if not key:
-                continue
-            listed.append((exporter, key, name, row[4], row[5]))
-    # who each exporter is: a URL key, or a name matching one listed person
-    identity = {}
-    for exporter in exports:
-        keys = {key for _, key, _, _, _ in listed}
-        if exporter in keys:
-            identity[exporter] = exporter
-            continue
-        matches = []
-        for part in (
-            lambda key, name: name,  # full name
-            lambda key, name: key.rstrip("/").rsplit("/", 1)[-1],  # URL slug
-            lambda key, name: name.split(" ")[0],  # first name
-        ):
-            matches = sorted(
-                {k for _, k, n, _, _ in listed if _same_name(part(k, n), exporter)}
-            )
-            if matches:
-                break
-        if len(matches) > 1:
-            raise ValueError(
-                f"The exporter name {exporter!r} of linkedin_network matches "
-                f"{len(matches)} people of the exports ({', '.join(matches)}); "
-                f"name the exporter by their profile URL instead."
-            )
-        identity[exporter] = matches[0] if matches else exporter
-    for exporter in exports:
-        people[identity[exporter]] = {
-            "name": exporter if identity[exporter] == exporter else None,
-            "company": None,
-            "position": None,
-        }
-    pairs = []
-    for exporter, key, name, company, position in listed:
-        entry = people.setdefault(
-            key, {"name": None, "company": None, "position": None}
-        )
-        entry["name"] = name or entry["name"]
-        entry["company"] = company or entry["company"]
-        entry["position"] = position or entry["position"]
-        if key != identity[exporter]:
-            pairs.append((identity[exporter], key))
-    labels = list(people)
-    index = {label: i for i, label in enumerate(labels)}
-    by_name: dict[str, list] = {}
-    for label in labels:
-        if people[label]["name"]:
-            by_name.setdefault(people[label]["name"].casefold(), []).append(label)
-
-    def resolve(values, parameter):
-        ids = []
-        missing = []
-        for value in _label_list(values, parameter):
-            if value in identity:
-                value = identity[value]
-            if value in index:
-                ids.append(index[value])
-                continue
-            named = by_name.get(" ".join(str(value).split()).casefold(), [])
-            if len(named) == 1:
-                ids.append(index[named[0]])
-            else:
-                missing.append(value)
-        if missing:
-            raise nx.NodeNotFound(
-                f"The {parameter!r} parameter of linkedin_network names people who "
-                f"are not in the exports: {', '.join(map(repr, missing))}."
-            )
-        return ids
-
-    recruiter_ids = resolve(recruiters, "recruiters")
-    candidate_ids = resolve(candidates, "candidates")
-    src = np.asarray([index[a] for a, _ in pairs], dtype=np.int64)
-    dst = np.asarray([index[b] for _, b in pairs], dtype=np.int64)
-    label_objects = np.empty(len(labels), dtype=object)
-    label_objects[:] = labels
-    return from_arrays(
-        label_objects,
-        src,
-        dst,
-        strength=strength,
-        activity=activity,
-        recruiters=recruiter_ids,
-        candidates=candidate_ids,
-        directed=False,
-        attributes={
-            key: np.asarray([people[p][key] for p in labels], dtype=object)
-            for key in ("name", "company", "position")
-        },
-    )
-
-
-# -------------------------------------------------------------- safe writes
-@contextlib.contextmanager
-@validate_params({"force": ["boolean"], "mode": [Options(("w", "wb"))]})
-def atomic_write(path, *, force: bool = False, mode: str = "w", **open_kwargs):
-    """Open a temporary file next to ``path`` and rename it into place.
-
-    A crash never leaves a half-written ``path``. Without ``force`` an
-    existing file is never overwritten.
-
-    Parameters
-    ----------
-    path : str or path
-        The file to write.
-    force : bool, default False
-        Overwrite an existing file.
-    mode : str, default "w"
-        The :func:`open` mode (``"w"`` or ``"wb"``).
-    **open_kwargs
-        Passed to :func:`open` (``encoding``, ``newline``, ...).
-
-    Yields
-    ------
-    file object
-        The open temporary file; it replaces ``path`` when the block ends
-        without an error.
-
-    Raises
-    ------
-    FileExistsError
-        If ``path`` exists and ``force`` is false.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> with atomic_write(folder / "a.txt") as handle:
-    ...     _ = handle.write("hello")
-    >>> (folder / "a.txt").read_text()
-    'hello'
-    """
-    path = Path(path)
-    if path.exists() and not force:
-        raise FileExistsError(
-            f"{str(path)!r} already exists; pass force=True (--force) to overwrite it."
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        # mkstemp creates 0600 files; give the result the usual umask mode
-        os.chmod(temporary, 0o666 & ~_UMASK)
-        with os.fdopen(fd, mode, **open_kwargs) as handle:
-            yield handle
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-@validate_params({"frame": [pd.DataFrame], "force": ["boolean"]})
-def write_table(frame: pd.DataFrame, path, *, force: bool = False) -> Path:
-    """Write a DataFrame as CSV or Parquet (by suffix), atomically.
-
-    Parquet needs ``pyarrow`` (the ``parquet`` extra).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The table.
-    path : str or path
-        The file; ``.csv`` or ``.parquet``.
-    force : bool, default False
-        Overwrite an existing file.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Raises
-    ------
-    FileExistsError
-        If ``path`` exists and ``force`` is false.
-    ValueError
-        If the suffix is neither ``.csv`` nor ``.parquet``.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with atomic_write(path, force=force, newline="") as handle:
-            frame.to_csv(handle, index=False)
-    elif suffix == ".parquet":
-        with atomic_write(path, force=force, mode="wb") as handle:
-            frame.to_parquet(handle, index=False)
-    else:
-        raise ValueError(
-            f"Cannot write {str(path)!r}: the suffix must be .csv or .parquet. "
-            f"Got {path.suffix!r}."
-        )
-    return path
-
-
-@validate_params({"force": ["boolean"]})
-def check_target(path, *, force: bool = False) -> Path:
-    """Refuse an output that exists, before any work is done.
-
-    An existing regular file, or a folder with anything in it, is refused
-    unless ``force``; an empty folder counts as absent. With ``force`` the
-    output will be replaced as a whole (see :func:`staged_folder`), except a
-    folder that holds the working directory or the home folder.
-
-    Parameters
-    ----------
-    path : str or path
-        The output file or folder.
-    force : bool, default False
-        Allow replacing an existing output.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path`` as a :class:`~pathlib.Path`.
-
-    Raises
-    ------
-    FileExistsError
-        If the output exists and ``force`` is false.
-    ValueError
-        If ``force`` would replace the working directory, one of its parents
-        or the home folder.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> check_target(folder / "new") == folder / "new"
-    True
-    >>> (folder / "old.csv").write_text("x")
-    1
-    >>> check_target(folder / "old.csv")
-    Traceback (most recent call last):
-    ...
-    FileExistsError: '...old.csv' already exists; pass --force ... to replace it.
-    """
-    path = Path(path)
-    if not (path.exists() or path.is_symlink()):
-        return path
-    if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
-        return path
-    if not force:
-        raise FileExistsError(
-            f"{str(path)!r} already exists; pass --force (force=True) to replace it."
-        )
-    if path.is_dir() and not path.is_symlink():
-        resolved = path.resolve()
-        protected = [Path.cwd().resolve(), Path.home().resolve()]
-        if any(resolved == p or resolved in p.parents for p in protected):
-            raise ValueError(
-                f"Refusing to replace {str(path)!r}: it holds the working "
-                f"directory or the home folder. Choose another output folder."
-            )
-    return path
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_staging(path) -> list[Path]:
-    """Remove staging and replaced folders left beside ``path`` by dead runs.
-
-    A run killed while staging leaves ``.NAME.referral-staging-PID-*`` beside
-    the target (and, killed between its two renames, ``.NAME.referral-old-
-    PID-*``). They are removed when their process is gone.
-
-    Parameters
-    ----------
-    path : str or path
-        The output whose siblings are checked.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The folders and files removed.
-    """
-    path = Path(path)
-    removed = []
-    if not path.parent.is_dir():
-        return removed
-    for mark in (_STAGING, _OLD):
-        for stale in path.parent.glob(f".{path.name}{mark}*"):
-            pid = stale.name[len(f".{path.name}{mark}") :].split("-", 1)[0]
-            if not pid.isdigit() or _pid_alive(int(pid)):
-                continue
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    stale.unlink()
-            removed.append(stale)
-    return removed
-
-
-@contextlib.contextmanager
-@validate_params({"force": ["boolean"]})
-def staged_folder(path, *, force: bool = False):
-    """Write an output folder as a whole: stage it beside ``path``, rename once.
-
-    Yields a fresh staging folder, ``.NAME.referral-staging-PID-XXXX``, in
-    the same parent as ``path``. When the block ends without an error the
-    staging folder is renamed to ``path`` in one step (with ``force``, an
-    existing file or folder at ``path`` is first moved aside and removed
-    after). On an error or an interrupt the staging folder is removed. So
-    ``path`` is either absent (or as it was) or complete, whenever the
-    process is stopped; stale staging folders of dead runs are removed on
-    the next run.
-
-    Parameters
-    ----------
-    path : str or path
-        The output folder.
-    force : bool, default False
-        Replace an existing file or folder at ``path``.
-
-    Yields
-    ------
-    pathlib.Path
-        The staging folder to write into.
-
-    Raises
-    ------
-    FileExistsError
-        If ``path`` exists (a file, or a folder that is not empty) and
-        ``force`` is false, checked on entry and again before the rename.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "results"
-    >>> with staged_folder(out) as stage:
-    ...     _ = (stage / "a.csv").write_text("x\\n1\\n")
-    >>> sorted(p.name for p in out.iterdir())
-    ['a.csv']
-    """
-    path = Path(path)
-    check_target(path, force=force)
-    remove_stale_staging(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(
-        tempfile.mkdtemp(
-            prefix=f".{path.name}{_STAGING}{os.getpid()}-", dir=path.parent
-        )
-    )
-    try:
-        os.chmod(stage, 0o777 & ~_UMASK)
-        yield stage
-        check_target(path, force=force)
-        old = None
-        if path.exists() or path.is_symlink():
-            if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
-                path.rmdir()
-            else:
-                old = path.parent / f".{path.name}{_OLD}{os.getpid()}-{stage.name[-8:]}"
-                os.replace(path, old)
-        os.replace(stage, path)
-        if old is not None:
-            if old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink()
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)

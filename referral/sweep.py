@@ -53,13 +53,14 @@ skips every configuration whose file exists, so an interrupted sweep resumes
 without recomputing finished work, and a changed input is never served a
 stale part. (Code that a build function calls is not hashed: delete the
 folder after changing it.)
+
+The TOML specification behind ``referral sweep`` lives in
+:mod:`referral.sweep_spec` (re-exported here) and the content keys in
+``referral._sweep_keys``.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import inspect
 import itertools
 import json
 import numbers
@@ -71,10 +72,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from referral import sweep_spec
 from referral._params import Interval, validate_params
 from referral._random import resolve_entropy
+from referral._sweep_keys import accepts_seed, content_key, fingerprint
 from referral.io import atomic_write
 from referral.spread import SpreadResult, spread
+from referral.sweep_spec import read_sweep_spec, toml_build
 
 __all__ = [
     "sweep",
@@ -91,6 +95,12 @@ __all__ = [
 
 _MANIFEST = "sweep.json"
 _BUILD_STREAM = 0x0B11D  # spawn-key suffix of the stream given to ``build``
+
+#: Builders a TOML sweep may name, as ``module:function``.
+TOML_BUILDERS = sweep_spec.TOML_BUILDERS
+#: Parameters of a TOML sweep that change an intervention, not the
+#: population; configurations that differ only in them are paired.
+TOML_INTERVENTIONS = sweep_spec.TOML_INTERVENTIONS
 
 
 def grid_configs(grid: Mapping[str, Iterable]) -> list[dict]:
@@ -142,104 +152,6 @@ def grid_configs(grid: Mapping[str, Iterable]) -> list[dict]:
     return [
         dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)
     ]
-
-
-def _code_of(function):
-    """What identifies a function's behaviour, stable across processes.
-
-    Its module and name, its source and bytecode (instructions, names and
-    constants, without file name or line numbers), defaults and closure
-    values, and for a
-    :func:`functools.partial` the bound arguments by content. For a
-    callable object: its class's ``__call__`` and the object's state.
-    """
-    import joblib
-
-    if isinstance(function, functools.partial):
-        return (
-            "partial",
-            _code_of(function.func),
-            _digest(function.args),
-            _digest(sorted(function.keywords.items())),
-        )
-    state = None
-    if not inspect.isfunction(function) and not inspect.ismethod(function):
-        call = getattr(type(function), "__call__", None)  # noqa: B004
-        if inspect.isfunction(call):
-            try:
-                state = joblib.hash(function)
-            except Exception:  # noqa: BLE001 - unpicklable state: name only
-                state = None
-            function = call
-    code = getattr(function, "__code__", None)
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        source = None if code is not None else repr(function)
-    body = (source, None if code is None else _bytecode(code))
-    closure = getattr(function, "__closure__", None) or ()
-    try:
-        defaults = joblib.hash(
-            (
-                getattr(function, "__defaults__", None),
-                getattr(function, "__kwdefaults__", None),
-                [cell.cell_contents for cell in closure],
-            )
-        )
-    except Exception:  # noqa: BLE001 - unpicklable defaults: source only
-        defaults = None
-    module = getattr(function, "__module__", None) or ""
-    name = getattr(function, "__qualname__", None) or type(function).__name__
-    return (module, name, body, defaults, state)
-
-
-def _bytecode(code) -> tuple:
-    """A code object's instructions, names and constants (nested code too),
-    without its file name and line numbers, so it is stable across machines.
-    """
-    # repr, not marshal: marshal's output depends on reference counts
-    consts = tuple(
-        _bytecode(c) if inspect.iscode(c) else (type(c).__name__, repr(c))
-        for c in code.co_consts
-    )
-    return (code.co_code, code.co_names, code.co_varnames, code.co_freevars, consts)
-
-
-def _digest(value) -> str:
-    """``joblib.hash`` of a value; functions inside it count by their code."""
-    import joblib
-
-    try:
-        return joblib.hash(value)
-    except Exception:  # noqa: BLE001 - e.g. a lambda somewhere inside
-        pass
-    if callable(value):
-        return joblib.hash(_code_of(value))
-    if isinstance(value, list | tuple):
-        return joblib.hash([type(value).__name__, *map(_digest, value)])
-    if isinstance(value, Mapping):
-        return joblib.hash(sorted((repr(k), _digest(v)) for k, v in value.items()))
-    raise TypeError(
-        f"sweep keys configurations by content and needs picklable parameter "
-        f"values and options. Got {value!r} instead."
-    )
-
-
-def _content_key(params: Mapping, interventions) -> tuple[int, ...]:
-    """Four 32-bit words of ``joblib.hash`` of the build parameters."""
-    population = sorted((k, v) for k, v in params.items() if k not in interventions)
-    digest = _digest(population)
-    return tuple(int(digest[i : i + 8], 16) for i in range(0, 32, 8))
-
-
-def _accepts_seed(function) -> bool:
-    try:
-        parameters = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-    return "seed" in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )
 
 
 @dataclass(frozen=True)
@@ -299,24 +211,6 @@ class SweepTask:
         """Whether a finished part exists in ``results_dir``."""
         path = self.part_path
         return path is not None and path.exists()
-
-
-def _fingerprint(params, build, simulate, trials, seed, build_seed, per_trial, kw):
-    import referral
-
-    return _digest(
-        (
-            sorted(params.items()),
-            _code_of(build),
-            _code_of(simulate),
-            int(trials),
-            int(seed),
-            None if build_seed is None else int(build_seed),
-            bool(per_trial),
-            sorted(kw.items()),
-            referral.__version__,
-        )
-    )
 
 
 def _resolve_sweep_entropy(seed, results_dir) -> int:
@@ -399,10 +293,10 @@ def make_tasks(
             with atomic_write(manifest, force=True) as handle:
                 json.dump({"entropy": str(entropy)}, handle)
         results_dir = str(folder)
-    give_build_seed = _accepts_seed(build)
+    give_build_seed = accepts_seed(build)
     tasks = []
     for config, params in enumerate(configs):
-        key = (0,) if common_random_numbers else _content_key(params, interventions)
+        key = (0,) if common_random_numbers else content_key(params, interventions)
         sim_seed = resolve_entropy(np.random.SeedSequence(entropy, spawn_key=key))
         build_seed = None
         if give_build_seed and "seed" not in params:
@@ -422,7 +316,7 @@ def make_tasks(
                 per_trial=bool(per_trial),
                 simulate_kwargs=kwargs,
                 results_dir=results_dir,
-                fingerprint=_fingerprint(
+                fingerprint=fingerprint(
                     params,
                     build,
                     simulate,
@@ -730,217 +624,3 @@ def sweep(
     table.attrs["seed_entropy"] = entropy
     table.attrs["simulate_kwargs"] = dict(simulate_kwargs)
     return table
-
-
-# ---------------------------------------------------------- TOML sweep spec
-#: Builders a TOML sweep may name, as ``module:function``.
-TOML_BUILDERS = {
-    "community_population": "referral.populations:community_population",
-    "email_eu_core": "referral.datasets:email_eu_core",
-    "facebook_ego": "referral.datasets:facebook_ego",
-    "edgelist": "referral.io:read_edgelist",
-}
-#: Parameters of a TOML sweep that change an intervention, not the
-#: population; configurations that differ only in them are paired.
-TOML_INTERVENTIONS = ("activity_scale", "referral_bonus", "add_weak_ties", "boost_to")
-_TOML_FIXED = ("boost_people",)  # who ``boost_to`` trains, in [network]
-_DIGEST = "_source_sha256"  # fixed entry: the edge list file's content
-
-
-def _toml_builder(name):
-    import importlib
-
-    module, _, attribute = TOML_BUILDERS[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)
-
-
-def toml_build(builder: str, fixed: dict, seed=None, **params):
-    """Build a network for ``referral sweep`` (module level, so picklable).
-
-    Parameters
-    ----------
-    builder : str
-        A key of :data:`TOML_BUILDERS`.
-    fixed : dict
-        The ``[network]`` table without ``builder``; for ``edgelist``,
-        ``path`` is the CSV file (passed as ``path_or_frame``).
-    seed : int, optional
-        Passed to the builder if it takes one, and to ``add_weak_ties``.
-    **params
-        One configuration of the ``[grid]``. ``activity_scale`` multiplies
-        everyone's activity, ``referral_bonus`` adds to it,
-        ``add_weak_ties`` adds that many random weak ties and ``boost_to``
-        raises the activity of ``boost_people`` (a list of labels in
-        ``fixed``) to that value; the rest go to the builder.
-
-    Returns
-    -------
-    ReferralNetwork
-        The network the TOML specification describes.
-
-    Examples
-    --------
-    >>> net = toml_build("community_population", {"n_people": 50},
-    ...                  seed=1, referral_bonus=0.1)
-    >>> net.n_people
-    50
-    """
-    from referral import interventions
-
-    kwargs = {**fixed, **params}
-    kwargs.pop(_DIGEST, None)
-    scale = kwargs.pop("activity_scale", None)
-    bonus = kwargs.pop("referral_bonus", None)
-    added = kwargs.pop("add_weak_ties", None)
-    boost_to = kwargs.pop("boost_to", None)
-    boost_people = kwargs.pop("boost_people", None)
-    if builder == "edgelist" and "path" in kwargs:
-        kwargs["path_or_frame"] = kwargs.pop("path")
-    for key, value in list(kwargs.items()):
-        if isinstance(value, list):
-            kwargs[key] = tuple(value)  # TOML arrays: Beta shapes and the like
-    function = _toml_builder(builder)
-    if seed is not None and "seed" in inspect.signature(function).parameters:
-        kwargs["seed"] = seed
-    network = function(**kwargs)
-    if added:
-        network = interventions.add_weak_ties(network, int(added), seed=seed)
-    if boost_to is not None:
-        network = interventions.boost_activity(network, boost_people, to=boost_to)
-    if scale is not None:
-        network = interventions.scale_activity(network, scale)
-    if bonus is not None:
-        network = interventions.referral_bonus(network, bonus)
-    return network
-
-
-def read_sweep_spec(path) -> dict:
-    """Read and check a sweep TOML file (see ``referral sweep --help``).
-
-    Parameters
-    ----------
-    path : str or path
-        The TOML file, with tables ``[network]`` (``builder`` and its fixed
-        arguments), ``[grid]`` (lists of values) and ``[simulate]``
-        (``kind``, ``trials``, ``seed`` and options of spread or search).
-        For ``builder = "edgelist"``, ``path`` names the CSV edge list,
-        relative to the TOML file's folder.
-
-    Returns
-    -------
-    dict
-        ``builder``, ``fixed``, ``grid``, ``kind``, ``trials``, ``seed``,
-        ``simulate_kwargs`` and ``interventions`` (the grid parameters in
-        :data:`TOML_INTERVENTIONS`).
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file (or the edge list it names) does not exist.
-    ValueError
-        If the file is not valid TOML (the line is named) or breaks a rule.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "grid.toml").write_text(
-    ...     "[network]\\nn_people = 100\\n[grid]\\nreferral_bonus = [0.0, 0.1]\\n")
-    >>> spec = read_sweep_spec(folder / "grid.toml")
-    >>> spec["builder"], spec["interventions"]
-    ('community_population', ['referral_bonus'])
-    """
-    import tomllib
-
-    path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            spec = tomllib.load(handle)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{str(path)!r} is not valid TOML: {error}.") from None
-    where = repr(str(path))
-    unknown = set(spec) - {"network", "grid", "simulate"}
-    if unknown:
-        raise ValueError(
-            f"{where}: unknown table(s) {sorted(unknown)}; expected [network], "
-            f"[grid] and [simulate]."
-        )
-    network = spec.get("network", {})
-    builder = network.get("builder", "community_population")
-    if builder not in TOML_BUILDERS:
-        raise ValueError(
-            f"{where}: [network] builder must be one of {sorted(TOML_BUILDERS)}. "
-            f"Got {builder!r}."
-        )
-    fixed = {k: v for k, v in network.items() if k != "builder"}
-    grid = spec.get("grid")
-    if not isinstance(grid, dict) or not grid:
-        raise ValueError(f"{where}: needs a non-empty [grid] table of value lists.")
-    signature = inspect.signature(_toml_builder(builder)).parameters
-    allowed = (
-        {
-            name
-            for name, p in signature.items()
-            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-        }
-        | set(TOML_INTERVENTIONS)
-        | set(_TOML_FIXED)
-    )
-    if builder == "edgelist":
-        allowed = (allowed - {"path_or_frame"}) | {"path"}
-    for key in [*grid, *fixed]:
-        if key not in allowed:
-            raise ValueError(
-                f"{where}: {key!r} is not a parameter of {builder}; valid: "
-                f"{sorted(allowed - {'seed'})}."
-            )
-    for key, values in grid.items():
-        if not isinstance(values, list) or not values:
-            raise ValueError(
-                f"{where}: [grid] {key} must be a non-empty list of values. Got "
-                f"{values!r}."
-            )
-    if "boost_people" in grid:
-        raise ValueError(f"{where}: boost_people belongs in [network], not [grid].")
-    if ("boost_to" in grid or "boost_to" in fixed) and not isinstance(
-        fixed.get("boost_people"), list
-    ):
-        raise ValueError(
-            f"{where}: boost_to needs boost_people = [...] in [network] (the "
-            f"people whose activity is raised)."
-        )
-    if builder == "edgelist":
-        if "path" not in fixed:
-            raise ValueError(
-                f"{where}: builder 'edgelist' needs path = \"ties.csv\" in "
-                f"[network] (the CSV edge list, relative to the TOML file)."
-            )
-        source = Path(fixed["path"]).expanduser()
-        if not source.is_absolute():
-            source = path.parent / source
-        if not source.is_file():
-            raise FileNotFoundError(
-                f"{where}: [network] path names no file: {str(source)!r}."
-            )
-        fixed["path"] = str(source.resolve())
-        fixed[_DIGEST] = hashlib.sha256(source.read_bytes()).hexdigest()
-    simulate = dict(spec.get("simulate", {}))
-    kind = simulate.pop("kind", "spread")
-    if kind not in ("spread", "search"):
-        raise ValueError(
-            f"{where}: [simulate] kind must be 'spread' or 'search'. Got {kind!r}."
-        )
-    trials = simulate.pop("trials", 100)
-    seed = simulate.pop("seed", 0)
-    return {
-        "builder": builder,
-        "fixed": fixed,
-        "grid": grid,
-        "kind": kind,
-        "trials": trials,
-        "seed": seed,
-        "simulate_kwargs": simulate,
-        "interventions": [k for k in grid if k in TOML_INTERVENTIONS],
-    }

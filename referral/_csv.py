@@ -1,0 +1,47 @@
+"""CSV helpers shared by the readers in :mod:`referral.io`.
+
+Read a CSV with errors that name the file, require columns, and parse a
+numeric column naming the first bad line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["read_csv", "require_columns", "numeric_column"]
+
+
+def read_csv(path, **kwargs) -> pd.DataFrame:
+    """``pandas.read_csv`` with errors that name the file and line."""
+    try:
+        return pd.read_csv(path, **kwargs)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No such file: {str(path)!r}.") from None
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{str(path)!r} is empty: it has no header row.") from None
+    except pd.errors.ParserError as error:
+        raise ValueError(f"{str(path)!r} is malformed: {error}".rstrip()) from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{str(path)!r} is not UTF-8 text: {error}.") from None
+
+
+def require_columns(frame: pd.DataFrame, columns, where: str) -> None:
+    missing = [c for c in columns if c is not None and c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{where} lacks the column(s) {missing}; the available columns are "
+            f"{list(frame.columns)}."
+        )
+
+
+def numeric_column(frame, column, where, first_line):
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & frame[column].notna() | frame[column].isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(
+            f"{where}, line {row + first_line}: column {column!r} must be a "
+            f"number. Got {frame[column].iloc[row]!r}."
+        )
+    return values.to_numpy(dtype=np.float64)

@@ -1,0 +1,325 @@
+"""The commands of the command line: spread, search, sweep, demo, report, ambassadors.
+
+Each ``*_command(args)`` runs one subcommand from its parsed arguments and
+returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from referral.cli._common import (
+    DEMO_TRIALS,
+    EXIT_OK,
+    QUICK_TRIALS,
+    SEARCH_TABLES,
+    SPREAD_TABLES,
+    CLIError,
+    load_network,
+    plain_frame,
+    refuse_existing,
+    show_progress,
+    to_labels,
+    write_tables,
+)
+
+__all__ = [
+    "spread_command",
+    "search_command",
+    "sweep_command",
+    "demo_command",
+    "report_command",
+    "ambassadors_command",
+    "open_unit",
+]
+
+
+# ------------------------------------------------------------------ spread
+def spread_command(args) -> int:
+    from referral.spread import spread
+
+    refuse_existing(args.out, force=args.force)
+    network = load_network(args)
+    sources = _sources(network, args.sources)
+    t0 = time.perf_counter()
+    result = spread(
+        network,
+        sources,
+        trials=args.trials,
+        max_hops=args.max_hops,
+        fanout=args.fanout,
+        keep_chains=args.keep_chains,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=show_progress(args),
+    )
+    tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
+    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    summary = tables["summary"].set_index("measure")["estimate"]
+    print(
+        f"referral spread: {result.n_trials} trials in "
+        f"{time.perf_counter() - t0:.1f} s; on average "
+        f"{summary['people_reached']:,.1f} people and "
+        f"{summary['candidates_reached']:,.1f} candidates reached "
+        f"(seed {result.seed_entropy})."
+    )
+    print(f"wrote {len(written)} tables to {args.out}")
+    return EXIT_OK
+
+
+def _sources(network, given):
+    if given:
+        return to_labels(network, given)
+    if len(network.recruiters) == 0:
+        raise CLIError(
+            "no sources: pass --sources LABEL ... or mark recruiters in a --people "
+            "file (a truthy 'recruiter' column)."
+        )
+    return None
+
+
+# ------------------------------------------------------------------ search
+def search_command(args) -> int:
+    from referral.search import search
+
+    refuse_existing(args.out, force=args.force)
+    network = load_network(args)
+    starts = to_labels(network, args.starts) if args.starts else None
+    targets = to_labels(network, args.targets) if args.targets else None
+    if targets is None and len(network.recruiters) == 0:
+        raise CLIError(
+            "no targets: pass --targets LABEL ... or mark recruiters in a --people "
+            "file (a truthy 'recruiter' column)."
+        )
+    if starts is None and len(network.candidates) == 0:
+        raise CLIError(
+            "no starts: pass --starts LABEL ... or mark candidates in a --people "
+            "file (a truthy 'candidate' column)."
+        )
+    attrition = args.attrition
+    if attrition != "person":
+        try:
+            attrition = float(attrition)
+        except ValueError:
+            raise CLIError(
+                f"--attrition must be 'person' or a number in [0, 1]. Got "
+                f"{attrition!r}."
+            ) from None
+    distance = args.distance
+    if distance not in ("graph", None) and "," in distance:
+        distance = tuple(distance.split(","))
+    result = search(
+        network,
+        starts,
+        targets,
+        policy=args.policy,
+        distance=distance,
+        attrition=attrition,
+        max_steps=args.max_steps,
+        trials=args.trials,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=show_progress(args),
+    )
+    tables = {name: getattr(result, name)() for name in SEARCH_TABLES}
+    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    s = tables["summary"].set_index("measure")["estimate"]
+    print(
+        f"referral search: {result.n_chains} chains; {100 * s['completion_rate']:.1f}%"
+        f" completed (seed {result.seed_entropy})."
+    )
+    print(f"wrote {len(written)} tables to {args.out}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------- sweep
+# The TOML sweep specification (read_sweep_spec, toml_build) lives in
+# referral.sweep.
+
+
+def sweep_command(args) -> int:
+    import functools
+
+    import joblib
+
+    from referral.io import write_table
+    from referral.search import search
+    from referral.spread import spread
+    from referral.sweep import read_sweep_spec, sweep, toml_build
+
+    spec = read_sweep_spec(args.grid)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise CLIError(f"--out must end in .csv or .parquet. Got {str(out)!r}.")
+    if out.exists() and not args.force:
+        raise FileExistsError(
+            f"{str(out)!r} already exists; pass --force to overwrite it."
+        )
+    if args.results_dir is not None:
+        parts = Path(args.results_dir)
+        if parts.exists() and not parts.is_dir():
+            if not args.force:
+                raise FileExistsError(
+                    f"--results-dir {str(parts)!r} is a file, not a folder; pass "
+                    f"--force to replace it."
+                )
+            parts.unlink()
+    build = functools.partial(toml_build, spec["builder"], spec["fixed"])
+    kwargs = dict(
+        simulate=spread if spec["kind"] == "spread" else search,
+        trials=spec["trials"],
+        seed=spec["seed"],
+        n_jobs=args.n_jobs,
+        progress=show_progress(args),
+        per_trial=args.per_trial,
+        results_dir=args.results_dir,
+        interventions=spec["interventions"],
+        **spec["simulate_kwargs"],
+    )
+    t0 = time.perf_counter()
+    if args.dask_scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise CLIError(
+                "--dask-scheduler needs dask.distributed: pip install 'referral[dask]'."
+            ) from None
+        with Client(args.dask_scheduler), joblib.parallel_config(backend="dask"):
+            table = sweep(build, spec["grid"], **kwargs)
+    else:
+        table = sweep(build, spec["grid"], **kwargs)
+    for key in spec["grid"]:
+        if table[key].map(lambda v: isinstance(v, list | tuple)).any():
+            table[key] = table[key].map(str)
+    write_table(plain_frame(table), out, force=args.force)
+    print(
+        f"referral sweep: {table['config'].nunique()} configurations x "
+        f"{spec['trials']} trials in {time.perf_counter() - t0:.1f} s; wrote {out}"
+    )
+    return EXIT_OK
+
+
+# ------------------------------------------------------------ demo, report
+def demo_command(args) -> int:
+    from referral import report
+
+    quick = os.environ.get("REFERRAL_QUICK") == "1" or args.quick
+    trials = dict(QUICK_TRIALS if quick else DEMO_TRIALS)
+    if args.trials is not None:
+        trials = {
+            k: max(20, args.trials * v // DEMO_TRIALS["spread"])
+            for k, v in DEMO_TRIALS.items()
+        }
+        trials["spread"] = args.trials
+    out = Path(args.out)
+    refuse_existing(out, force=args.force)
+    t0 = time.perf_counter()
+    results = report.demo_results(
+        seed=args.seed, trials=trials, n_jobs=args.n_jobs, progress=show_progress(args)
+    )
+    path = report.write_report(results, out, force=args.force)
+    print(report.plain_summary(results))
+    print(f"\nreport: {path}  ({time.perf_counter() - t0:.1f} s)")
+    return EXIT_OK
+
+
+def report_command(args) -> int:
+    from referral import report
+
+    out = Path(args.out)
+    refuse_existing(out, force=args.force)
+    results = report.read_results(args.results)
+    path = report.write_report(results, out, force=args.force)
+    print(f"report: {path}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ ambassadors
+
+
+def _target_spec(network, args):
+    """``--targets`` labels or ``--target-attribute NAME=VALUE`` (or None)."""
+    import numpy as np
+
+    if args.targets and args.target_attribute:
+        raise CLIError("pass either --targets or --target-attribute, not both.")
+    if args.targets:
+        return to_labels(network, args.targets)
+    if args.target_attribute:
+        name, sep, value = args.target_attribute.partition("=")
+        if not sep or not name:
+            raise CLIError(
+                f"--target-attribute must be NAME=VALUE. Got {args.target_attribute!r}."
+            )
+        values = network.attributes.get(name)
+        if values is not None:
+            # compare as text, so that 3, 3.0 and "3" read from files all match
+            text = [str(v) for v in values]
+            numeric = np.asarray(values).dtype.kind in "iuf"
+            if numeric:
+                try:
+                    number = float(value)
+                    text = [str(float(v)) for v in values]
+                    value = str(number)
+                except ValueError:
+                    pass
+            return np.array([t == value for t in text], dtype=bool)
+        return {name: value}
+    return None
+
+
+def ambassadors_command(args) -> int:
+    from referral.ambassadors import (
+        ambassadors,
+        reach_of_everyone,
+        who_to_ask_sentences,
+    )
+
+    refuse_existing(args.out, force=args.force)
+    network = load_network(args)
+    targets = _target_spec(network, args)
+    exclude = to_labels(network, args.exclude) if args.exclude else []
+    if args.exclude_recruiters:
+        exclude += list(network.labels[network.recruiters])
+    t0 = time.perf_counter()
+    table = ambassadors(
+        network,
+        args.k,
+        targets=targets,
+        exclude=exclude or None,
+        candidates_only=args.candidates_only,
+        epsilon=args.epsilon,
+        delta=args.delta,
+        check_trials=args.check_trials,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=show_progress(args),
+    )
+    everyone = reach_of_everyone(
+        network,
+        targets=targets,
+        samples=args.samples,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=show_progress(args),
+    ).sort_values(["reach", "id"], ascending=[False, True], kind="stable")
+    tables = {"ambassadors": table, "everyone": everyone}
+    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    print(f"referral ambassadors: {time.perf_counter() - t0:.1f} s")
+    for line in who_to_ask_sentences(table):
+        print(line)
+    print(f"wrote {len(written)} tables to {args.out}")
+    return EXIT_OK
+
+
+def open_unit(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number. Got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1). Got {text!r}")
+    return value

@@ -1,0 +1,255 @@
+"""Shared pieces of the command line: exit codes, errors, loading and tables.
+
+The exit codes, :class:`CLIError`, loading a network from the command-line
+options (edge list, GraphML or LinkedIn exports plus a people CSV), turning
+labels given as text into the network's labels, and writing tables into an
+output folder.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_ERROR",
+    "EXIT_BAD_INPUT",
+    "EXIT_EXISTS",
+    "EXIT_INTERRUPTED",
+    "DEMO_TRIALS",
+    "QUICK_TRIALS",
+    "CLIError",
+    "show_progress",
+    "to_labels",
+    "load_network",
+    "SPREAD_TABLES",
+    "SEARCH_TABLES",
+    "refuse_existing",
+    "write_tables",
+    "plain_frame",
+]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_BAD_INPUT = 2
+EXIT_EXISTS = 3
+EXIT_INTERRUPTED = 130
+
+#: trial counts of ``referral demo`` (``REFERRAL_QUICK=1`` shrinks them)
+DEMO_TRIALS = {
+    "spread": 2000,
+    "cost": 2000,
+    "gatekeepers": 300,
+    "compare": 2000,
+    "ambassadors": 1000,
+}
+QUICK_TRIALS = {
+    "spread": 300,
+    "cost": 300,
+    "gatekeepers": 60,
+    "compare": 300,
+    "ambassadors": 200,
+}
+
+
+class CLIError(Exception):
+    """A bad input detected by the command line itself (exit code 2)."""
+
+
+# ------------------------------------------------------------------ helpers
+def show_progress(args) -> bool:
+    """Progress bars on terminals only, unless ``--no-progress``."""
+    return not getattr(args, "no_progress", False) and sys.stderr.isatty()
+
+
+def _sniff_linkedin(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            head = [next(handle, "") for _ in range(6)]
+    except OSError:
+        return False
+    return any(line.startswith("First Name") for line in head) or (
+        head[0].startswith("Notes:")
+    )
+
+
+def _input_format(args, paths) -> str:
+    if args.input_format != "auto":
+        return args.input_format
+    first = Path(paths[0].split("=", 1)[-1])
+    if first.suffix.lower() in (".graphml", ".xml"):
+        return "graphml"
+    if len(paths) > 1 or "=" in paths[0] or _sniff_linkedin(first):
+        return "linkedin"
+    return "csv"
+
+
+def to_labels(network, values):
+    """Command-line labels (text) as the network's labels, exactly.
+
+    A text that is a label is that label; otherwise, if it reads as an int
+    (of any size) that is a label, that int. Anything else stays text, and
+    the network's one label path (:meth:`ReferralNetwork.ids`) names it as
+    missing.
+    """
+    texts = [str(v) for v in values]
+    found = network._positions(texts) >= 0
+    labels = list(texts)
+    numbers = {}
+    for k, text in enumerate(texts):
+        if not found[k]:
+            try:
+                numbers[k] = int(text.strip())
+            except ValueError:
+                continue
+    if numbers:
+        hits = network._positions(list(numbers.values())) >= 0
+        for (k, number), hit in zip(numbers.items(), hits, strict=True):
+            if hit:
+                labels[k] = number
+    return labels
+
+
+def load_network(args):
+    """The network described by the input options of ``spread``/``search``."""
+    import pandas as pd
+
+    from referral import io
+
+    paths = args.network
+    kind = _input_format(args, paths)
+    if kind == "graphml":
+        if len(paths) != 1:
+            raise CLIError("GraphML input takes exactly one file.")
+        strength = _number_or_name(args.strength)
+        network = io.read_graphml(paths[0], strength=strength, activity=args.activity)
+    elif kind == "linkedin":
+        exports = {}
+        for item in paths:
+            name, _, path = item.rpartition("=")
+            name = name or Path(path).stem
+            if name in exports:
+                raise CLIError(f"LinkedIn exporter {name!r} is given twice.")
+            exports[name] = path
+        network = io.linkedin_network(
+            exports,
+            strength=float(_number_or_name(args.strength, default=0.3)),
+            activity=args.activity,
+            recruiters=args.recruiter or [],
+            candidates=args.candidate or [],
+        )
+    else:
+        if len(paths) != 1:
+            raise CLIError(
+                "A CSV edge list is one file; several files are read as LinkedIn "
+                "exports only with --input-format linkedin."
+            )
+        network = io.read_edgelist(
+            paths[0],
+            source=args.source_column,
+            target=args.target_column,
+            strength=_number_or_name(args.strength),
+            directed=args.directed,
+            activity=args.activity,
+            sep=args.sep,
+        )
+    if args.people is not None:
+        people = io.read_people(
+            args.people, person=args.person_column, dtype={args.person_column: str}
+        )
+        people.index = pd.Index(
+            _people_labels(network, people.index), dtype=object, tupleize_cols=False
+        )
+        before = network.n_people
+        network = io.apply_people(network, people, default_activity=args.activity)
+        added = network.n_people - before
+        if added:
+            print(
+                f"referral: note: {added} {'person' if added == 1 else 'people'} "
+                f"of {args.people} without ties kept as isolated people.",
+                file=sys.stderr,
+            )
+    return network
+
+
+def _people_labels(network, texts):
+    """People-file labels: as on the command line; people without ties keep
+    the label type of the network (ints if its labels are ints)."""
+    labels = to_labels(network, texts)
+    ints = network.labels.dtype.kind in "iu" or (
+        network.labels.dtype == object
+        and any(type(v) is int for v in network.labels[:1000].tolist())
+    )
+    if ints:
+        odd = []
+        for k, label in enumerate(labels):
+            if isinstance(label, str):
+                try:
+                    labels[k] = int(label.strip())
+                except ValueError:
+                    odd.append(label)
+        if odd:
+            import networkx as nx
+
+            from referral._labels import describe_labels
+
+            raise nx.NodeNotFound(
+                f"The people file names people who are not in the network and "
+                f"are not ints like its labels: {describe_labels(odd)}."
+            )
+    return labels
+
+
+def _number_or_name(value, default="strength"):
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+SPREAD_TABLES = ("summary", "by_hop", "people", "trials", "chains")
+SEARCH_TABLES = ("summary", "chains", "by_step", "paths")
+
+
+def refuse_existing(folder, *, force: bool) -> None:
+    """Refuse before any work if the output exists (the write re-checks)."""
+    from referral.io import check_target
+
+    check_target(folder, force=force)
+
+
+def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
+    """Write ``{name: DataFrame}`` as ``folder/name.csv`` (or .parquet).
+
+    The folder is written as a whole: staged beside ``folder`` and renamed
+    into place once (:func:`referral.io.staged_folder`).
+    """
+    from referral.io import staged_folder, write_table
+
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise CLIError(
+                "--output-format parquet needs pyarrow: pip install "
+                "'referral[parquet]'."
+            ) from None
+    folder = Path(folder)
+    with staged_folder(folder, force=force) as stage:
+        for name, frame in tables.items():
+            write_table(plain_frame(frame), stage / f"{name}.{fmt}", force=True)
+    return [folder / f"{name}.{fmt}" for name in tables]
+
+
+def plain_frame(frame):
+    """Object columns of mixed labels written as text (CSV/Parquet-safe)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            values = frame[column]
+            if not values.map(lambda v: v is None or isinstance(v, str)).all():
+                frame[column] = values.map(lambda v: v if v is None else str(v))
+    return frame

@@ -1,0 +1,614 @@
+"""The result of :func:`referral.spread`: :class:`SpreadResult` and its tidy views.
+
+A :class:`SpreadResult` holds the per-hop, per-person, per-tie and per-trial
+tallies of one run and turns them into tidy :class:`pandas.DataFrame` views
+(``by_hop``, ``people``, ``trials``, ``ties``, ``reach_curve``, ``chains``,
+``summary``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from referral._engine.spread_kernel import (
+    HOP_COLUMNS,
+    TRIAL_COLUMNS,
+)
+from referral._params import Interval, validate_params
+from referral._stats import (
+    SUMMARY_COLUMNS,
+    binomial_se,
+    normal_interval,
+    standard_error,
+    subsample_se,
+    z_for,
+)
+from referral.network import ReferralNetwork
+
+__all__ = ["SpreadResult"]
+
+
+def _hop_index(name):
+    return HOP_COLUMNS.index(name)
+
+
+def _trial_index(name):
+    return TRIAL_COLUMNS.index(name)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SpreadResult:
+    """The outcome of :func:`spread`: integer tallies and tidy views of them.
+
+    Do not build one directly; call :func:`spread`. Every array holds exact
+    integer sums over trials, so a run can be replayed from ``seed_entropy``
+    and gives the same arrays for any ``n_jobs``.
+
+    Attributes
+    ----------
+    network : ReferralNetwork
+        The network simulated on.
+    sources : numpy.ndarray of int32
+        Ids of the people who posted the opening (hop 0), without repeats.
+    n_trials : int
+        Number of trials run.
+    max_hops : int or None
+    fanout : int or None
+    source_activity : float
+    keep_chains : int
+        Full chains are kept for trials ``0 .. keep_chains - 1`` (the number
+        actually kept, after the ``max_chain_entries`` cap).
+    max_chain_entries : int
+        The cap on kept chain entries the run used: ``keep_chains`` is at
+        most ``max_chain_entries // n_people``.
+    record : {"full", "reach"}
+        What was recorded (see :func:`spread`).
+    seed_entropy : int
+        Pass it as ``seed=`` to replay the run.
+    hop_sums : numpy.ndarray of int64, shape (n_hops, 11)
+        Per hop, sums over trials of the columns in
+        ``referral._engine.spread_kernel.HOP_COLUMNS`` (held, acted, offered,
+        arrived, did_not_act, not_carried, already_reached, hop_limit, fanout,
+        new_candidates, weak_chain_candidates). Only ``held`` and
+        ``new_candidates`` are filled when ``record="reach"``.
+    trial_hop : numpy.ndarray of int32, shape (trials, n_hops)
+        People reached at each hop, per trial.
+    trial_stats : numpy.ndarray of int64, shape (trials, 6)
+        Per trial: reached, candidates_reached, weak_chain_candidates,
+        cross_community_candidates, cross_community_weak_candidates, depth.
+    person_reached, person_hop_sum, person_hop_sq, person_credit : numpy.ndarray
+        Per person (int64): trials reached, sum of hop and of hop squared over
+        those trials, and chain credit (candidate reaches passing through the
+        person as an intermediary). Zero when ``record="reach"``.
+    tie_credit : numpy.ndarray of int64, shape (n_entries,)
+        Per CSR tie entry: candidate chains through it.
+    chain_trial, chain_person, chain_hop, chain_parent : numpy.ndarray of int32
+    chain_weak : numpy.ndarray of bool
+        Every person reached in the kept trials, with hop, parent id (``-1``
+        for sources) and whether its chain used a weak tie.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral.network import from_networkx
+    >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+    ...                     recruiters=[0])
+    >>> from referral import spread
+    >>> result = spread(net, trials=5, seed=1)
+    >>> result.n_trials, result.by_hop()["held_mean"].tolist()
+    (5, [1.0, 1.0, 1.0])
+    """
+
+    network: ReferralNetwork
+    sources: np.ndarray
+    n_trials: int
+    max_hops: int | None
+    fanout: int | None
+    source_activity: float
+    keep_chains: int
+    record: str
+    seed_entropy: int
+    hop_sums: np.ndarray = field(repr=False)
+    trial_hop: np.ndarray = field(repr=False)
+    trial_stats: np.ndarray = field(repr=False)
+    person_reached: np.ndarray = field(repr=False)
+    person_hop_sum: np.ndarray = field(repr=False)
+    person_hop_sq: np.ndarray = field(repr=False)
+    person_credit: np.ndarray = field(repr=False)
+    tie_credit: np.ndarray = field(repr=False)
+    chain_trial: np.ndarray = field(repr=False)
+    chain_person: np.ndarray = field(repr=False)
+    chain_hop: np.ndarray = field(repr=False)
+    chain_parent: np.ndarray = field(repr=False)
+    chain_weak: np.ndarray = field(repr=False)
+    max_chain_entries: int = 10_000_000
+
+    def __repr__(self):
+        reached = self.trial_stats[:, 0]
+        return (
+            f"SpreadResult(n_trials={self.n_trials}, sources={len(self.sources)}, "
+            f"people_reached_mean={reached.mean():.4g}, "
+            f"record={self.record!r}, seed_entropy={self.seed_entropy})"
+        )
+
+    def _repr_html_(self) -> str:
+        from referral._html import spread_html
+
+        return spread_html(self)
+
+    def _need_full(self, view):
+        """Raise unless the run kept every tally; ``view`` names the caller,
+        e.g. ``"SpreadResult.people()"`` or ``"dropoff"``."""
+        if self.record != "full":
+            raise ValueError(
+                f"{view} needs the per-person and loss bookkeeping, "
+                f"but this run used record={self.record!r}. Run spread(..., "
+                f"record='full')."
+            )
+
+    # ------------------------------------------------------------------ views
+    def by_hop(self) -> pd.DataFrame:
+        """The drop-off table: one row per hop, means over trials.
+
+        Every offer is a tie of a person reached at that hop; each offer ends
+        in exactly one of: arrived, did not act, not carried, already reached,
+        hop limit, fanout. So ``offered_mean`` equals ``arrived_mean`` plus the
+        five ``lost_*_mean`` columns (exactly, as sums over trials).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per hop from 0 (the sources) to the deepest hop reached in
+            any trial. Columns:
+
+            - ``hop`` (int64): hops from the sources.
+            - ``held_mean`` (float64): mean number of people reached at this hop.
+            - ``held_se`` (float64): its standard error over trials.
+            - ``held_q05``, ``held_q50``, ``held_q95`` (float64): 5%, 50% and
+              95% quantiles over trials of people reached at this hop.
+            - ``cumulative_mean`` (float64): mean people reached at hops
+              ``<= hop``.
+            - ``acted_mean`` (float64): mean holders at this hop who acted.
+            - ``new_candidates_mean`` (float64): mean candidates reached at
+              this hop.
+            - ``offered_mean`` (float64): mean ties of this hop's holders.
+            - ``arrived_mean`` (float64): offers that reached a new person (at
+              hop + 1).
+            - ``lost_did_not_act_mean`` (float64): offers of holders who did
+              not act.
+            - ``lost_not_carried_mean`` (float64): offers of acting holders to
+              contacts not reached by this hop whose tie did not carry.
+            - ``lost_already_reached_mean`` (float64): offers to contacts
+              reached at this hop or earlier, plus surplus carrying offers to a
+              person reached by several tellers in the same hop.
+            - ``lost_hop_limit_mean`` (float64): offers of holders at
+              ``max_hops``, who do not act.
+            - ``lost_fanout_mean`` (float64): unreached contacts not picked
+              under ``fanout``.
+            - ``weak_chain_candidates_mean`` (float64): mean candidates reached
+              at this hop whose chain used at least one weak tie.
+
+            With ``record="reach"`` the columns from ``acted_mean`` on are NaN
+            except ``new_candidates_mean``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.balanced_tree(2, 3), strength=1.0,
+        ...                     activity=1.0, recruiters=[0])
+        >>> from referral import spread
+        >>> spread(net, trials=10, seed=1).by_hop()[["hop", "held_mean"]]
+           hop  held_mean
+        0    0        1.0
+        1    1        2.0
+        2    2        4.0
+        3    3        8.0
+        """
+        trials = self.n_trials
+        counts = self.trial_hop.astype(np.float64)
+        n_hops = counts.shape[1]
+        data = {"hop": np.arange(n_hops, dtype=np.int64)}
+        data["held_mean"] = counts.mean(axis=0)
+        data["held_se"] = _se(counts, axis=0)
+        q = np.quantile(counts, [0.05, 0.5, 0.95], axis=0)
+        data["held_q05"], data["held_q50"], data["held_q95"] = q
+        data["cumulative_mean"] = np.cumsum(data["held_mean"])
+        sums = self.hop_sums.astype(np.float64) / trials
+        full = self.record == "full"
+        nan = np.full(n_hops, np.nan)
+        for column, name in [
+            ("acted_mean", "acted"),
+            ("new_candidates_mean", "new_candidates"),
+            ("offered_mean", "offered"),
+            ("arrived_mean", "arrived"),
+            ("lost_did_not_act_mean", "did_not_act"),
+            ("lost_not_carried_mean", "not_carried"),
+            ("lost_already_reached_mean", "already_reached"),
+            ("lost_hop_limit_mean", "hop_limit"),
+            ("lost_fanout_mean", "fanout"),
+            ("weak_chain_candidates_mean", "weak_chain_candidates"),
+        ]:
+            if full or name == "new_candidates":
+                data[column] = sums[:, _hop_index(name)]
+            else:
+                data[column] = nan
+        return pd.DataFrame(data)
+
+    def people(self) -> pd.DataFrame:
+        """Per person: how often reached, how deep, and chain credit.
+
+        Requires ``record="full"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per person, in id order. Columns:
+
+            - ``person`` (label dtype): the person's label.
+            - ``id`` (int32): the person's id.
+            - ``candidate``, ``recruiter`` (bool): roles.
+            - ``reach_probability`` (float64): share of trials in which the
+              person was reached (sources: 1).
+            - ``reach_se`` (float64): its binomial standard error.
+            - ``mean_hop`` (float64): mean hop at which the person was reached,
+              over the trials that reached them (NaN if never reached).
+            - ``hop_sd`` (float64): standard deviation of that hop (NaN if
+              never reached).
+            - ``chain_credit`` (float64): mean per trial of the number of
+              candidates reached whose chain passed through this person
+              strictly between the source and the candidate.
+            - ``chain_share`` (float64): ``chain_credit`` divided by the mean
+              number of candidates reached per trial (NaN if that is 0).
+
+        Raises
+        ------
+        ValueError
+            If the run used ``record="reach"``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[2])
+        >>> from referral import spread
+        >>> spread(net, trials=5, seed=1).people()[["id", "chain_share"]]
+           id  chain_share
+        0   0          0.0
+        1   1          1.0
+        2   2          0.0
+        """
+        self._need_full("SpreadResult.people()")
+        net = self.network
+        trials = self.n_trials
+        reached = self.person_reached.astype(np.float64)
+        p = reached / trials
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_hop = self.person_hop_sum / reached
+            var = self.person_hop_sq / reached - mean_hop**2
+            hop_sd = np.sqrt(np.maximum(var, 0.0))
+        credit = self.person_credit / trials
+        mean_candidates = self.trial_stats[:, _trial_index("candidates_reached")].mean()
+        share = credit / mean_candidates if mean_candidates > 0 else credit * np.nan
+        return pd.DataFrame(
+            {
+                "person": net.labels,
+                "id": np.arange(net.n_people, dtype=np.int32),
+                "candidate": net.is_candidate,
+                "recruiter": net.is_recruiter,
+                "reach_probability": p,
+                "reach_se": binomial_se(p, trials),
+                "mean_hop": mean_hop,
+                "hop_sd": hop_sd,
+                "chain_credit": credit,
+                "chain_share": share,
+            }
+        )
+
+    def trials(self) -> pd.DataFrame:
+        """One row per trial.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns:
+
+            - ``trial`` (int64): trial number, ``0 .. trials - 1``.
+            - ``reached`` (int64): people reached, sources included.
+            - ``candidates_reached`` (int64): candidates reached (a source
+              who is a candidate counts).
+            - ``weak_chain_candidates`` (Int64): candidates reached whose
+              chain used at least one weak tie.
+            - ``cross_community_candidates`` (Int64): candidates reached whose
+              chain has a parent and child in different ``community`` (0 if
+              the network has no ``community`` attribute).
+            - ``cross_community_weak_candidates`` (Int64): of those, the ones
+              whose chain used a weak tie.
+            - ``depth`` (int64): the last hop at which someone was reached.
+
+            The three ``Int64`` (nullable) columns hold ``<NA>`` when the run
+            used ``record="reach"``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(4), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[3])
+        >>> from referral import spread
+        >>> spread(net, trials=2, seed=1).trials()[["trial", "reached",
+        ...                                        "depth"]]
+           trial  reached  depth
+        0      0        4      3
+        1      1        4      3
+        """
+        stats = self.trial_stats
+        data = {"trial": np.arange(self.n_trials, dtype=np.int64)}
+        for k, name in enumerate(TRIAL_COLUMNS):
+            column = stats[:, k].copy()
+            if name in (
+                "weak_chain_candidates",
+                "cross_community_candidates",
+                "cross_community_weak_candidates",
+            ):
+                column = pd.array(column, dtype="Int64")
+                if self.record != "full":
+                    column[:] = pd.NA
+            data[name] = column
+        return pd.DataFrame(data)
+
+    def ties(self) -> pd.DataFrame:
+        """Per tie: candidate chains through it. Requires ``record="full"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per directed tie entry with nonzero credit, in CSR order.
+            Columns:
+
+            - ``source``, ``target`` (label dtype): teller and contact.
+            - ``source_id``, ``target_id`` (int32): their ids.
+            - ``weak`` (bool): whether the tie is weak.
+            - ``chain_credit`` (float64): mean per trial of the candidates
+              reached whose chain used this tie (in this direction).
+
+        Raises
+        ------
+        ValueError
+            If the run used ``record="reach"``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[2])
+        >>> from referral import spread
+        >>> spread(net, trials=5, seed=1).ties()[["source", "target",
+        ...                                       "chain_credit"]]
+           source  target  chain_credit
+        0       0       1           1.0
+        1       1       2           1.0
+        """
+        self._need_full("SpreadResult.ties()")
+        net = self.network
+        keep = np.flatnonzero(self.tie_credit)
+        src = net.tie_sources[keep]
+        dst = net.indices[keep]
+        return pd.DataFrame(
+            {
+                "source": net.labels[src],
+                "target": net.labels[dst],
+                "source_id": src,
+                "target_id": dst,
+                "weak": net.weak[keep],
+                "chain_credit": self.tie_credit[keep] / self.n_trials,
+            }
+        )
+
+    def reach_curve(self) -> pd.DataFrame:
+        """People and candidates reached so far, by hop, with standard errors.
+
+        The table :func:`referral.plot.plot_reach` draws.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per hop from 0 (the sources). Columns:
+
+            - ``hop`` (int64): hops from the sources.
+            - ``people_mean`` (float64): mean people reached at hops
+              ``<= hop`` per trial (sources included).
+            - ``people_se`` (float64): its standard error over all trials
+              (0 for one trial).
+            - ``candidates_mean`` (float64): mean candidates reached at hops
+              ``<= hop`` per trial (exact, over all trials).
+            - ``candidates_se`` (float64): its standard error, estimated from
+              the spread over the trials whose chains were kept
+              (``keep_chains``) and scaled to all trials; NaN when fewer than
+              two trials were kept.
+            - ``n`` (int64): trials run (``n_trials``).
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.balanced_tree(2, 3), strength=1.0,
+        ...                     activity=1.0, recruiters=[0],
+        ...                     candidates=range(7, 15))
+        >>> from referral import spread
+        >>> spread(net, trials=10, seed=1).reach_curve()[
+        ...     ["hop", "people_mean", "candidates_mean"]]
+           hop  people_mean  candidates_mean
+        0    0          1.0              0.0
+        1    1          3.0              0.0
+        2    2          7.0              0.0
+        3    3         15.0              8.0
+        """
+        counts = np.cumsum(self.trial_hop.astype(np.float64), axis=1)
+        n_hops = counts.shape[1]
+        per_hop = self.hop_sums[:, _hop_index("new_candidates")] / self.n_trials
+        candidates_se = np.full(n_hops, np.nan)
+        kept = min(self.keep_chains, self.n_trials)
+        if kept >= 2 and len(self.chain_trial):
+            is_candidate = self.network.is_candidate[self.chain_person]
+            found = np.zeros((kept, n_hops))
+            np.add.at(
+                found,
+                (self.chain_trial[is_candidate], self.chain_hop[is_candidate]),
+                1.0,
+            )
+            # the spread seen in the kept trials, for a mean over all trials
+            candidates_se = subsample_se(
+                np.cumsum(found, axis=1), self.n_trials, axis=0
+            )
+        return pd.DataFrame(
+            {
+                "hop": np.arange(n_hops, dtype=np.int64),
+                "people_mean": counts.mean(axis=0),
+                "people_se": _se(counts, axis=0),
+                "candidates_mean": np.cumsum(per_hop[:n_hops]),
+                "candidates_se": candidates_se,
+                "n": np.full(n_hops, self.n_trials, dtype=np.int64),
+            }
+        )
+
+    def chains(self) -> pd.DataFrame:
+        """Full chains of the first ``keep_chains`` trials.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per person reached in a kept trial, in trial then
+            reach order (hop by hop). Columns:
+
+            - ``trial`` (int64): trial number.
+            - ``person`` (label dtype) and ``id`` (int32): who was reached.
+            - ``hop`` (int64): at which hop.
+            - ``parent`` (object): label of the person who told them
+              (chosen uniformly among the tellers of that hop); ``None`` for
+              sources.
+            - ``parent_id`` (int32): its id, ``-1`` for sources.
+            - ``via_weak_tie`` (bool): whether the chain from the source to
+              this person used at least one weak tie.
+            - ``candidate`` (bool): whether the person is a candidate.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(["a", "b", "c"]), strength=1.0,
+        ...                     activity=1.0, recruiters=["a"])
+        >>> from referral import spread
+        >>> spread(net, trials=3, keep_chains=1, seed=1).chains()
+           trial person  id  hop parent  parent_id  via_weak_tie  candidate
+        0      0      a   0    0   None         -1         False      False
+        1      0      b   1    1      a          0         False      False
+        2      0      c   2    2      b          1         False      False
+        """
+        net = self.network
+        person = self.chain_person
+        parent_id = self.chain_parent
+        parent = np.empty(len(parent_id), dtype=object)
+        has = parent_id >= 0
+        parent[has] = net.labels[parent_id[has]]
+        parent[~has] = None
+        return pd.DataFrame(
+            {
+                "trial": self.chain_trial.astype(np.int64),
+                "person": net.labels[person],
+                "id": person,
+                "hop": self.chain_hop.astype(np.int64),
+                "parent": pd.Series(parent, dtype=object),
+                "parent_id": parent_id,
+                "via_weak_tie": self.chain_weak,
+                "candidate": net.is_candidate[person],
+            }
+        )
+
+    @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
+    def summary(self, level: float = 0.95) -> pd.DataFrame:
+        """Headline figures with normal confidence intervals.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of the intervals, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per measure, the same columns as
+            :meth:`referral.search.SearchResult.summary`; ``attrs`` holds
+            ``seed_entropy`` (provenance only). Columns:
+
+            - ``measure`` (object): ``people_reached`` (people reached per
+              trial, sources included), ``candidates_reached``,
+              ``candidate_share_reached`` (candidates reached over all
+              candidates in the network; NaN if there are none) and ``depth``
+              (last hop reached). A network without candidates gives NaN
+              for the share, with a warning.
+            - ``estimate`` (float64): mean over trials.
+            - ``se`` (float64): standard error of the mean (0 for one
+              trial).
+            - ``ci_low``, ``ci_high`` (float64): ``estimate -/+ z se``, ``z``
+              the normal quantile of ``level`` (1.96 for 0.95).
+            - ``n`` (int64): trials the mean is over (``n_trials``).
+
+        Raises
+        ------
+        ValueError
+            If ``level`` is not a number strictly between 0 and 1.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(3), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[2])
+        >>> from referral import spread
+        >>> spread(net, trials=5, seed=1).summary()
+                           measure  estimate   se  ci_low  ci_high  n
+        0           people_reached       3.0  0.0     3.0      3.0  5
+        1       candidates_reached       1.0  0.0     1.0      1.0  5
+        2  candidate_share_reached       1.0  0.0     1.0      1.0  5
+        3                    depth       2.0  0.0     2.0      2.0  5
+        """
+        z = z_for(level, function="SpreadResult.summary")
+        stats = self.trial_stats.astype(np.float64)
+        n_candidates = int(self.network.is_candidate.sum())
+        if n_candidates == 0:
+            warnings.warn(
+                "SpreadResult.summary: candidate_share_reached is NaN because the "
+                "network has no candidates; mark them (candidates=... when "
+                "building the network, or a people file's 'candidate' column).",
+                UserWarning,
+                stacklevel=2,
+            )
+        candidates = stats[:, _trial_index("candidates_reached")]
+        share = candidates / n_candidates if n_candidates else candidates * np.nan
+        measures = {
+            "people_reached": stats[:, _trial_index("reached")],
+            "candidates_reached": candidates,
+            "candidate_share_reached": share,
+            "depth": stats[:, _trial_index("depth")],
+        }
+        rows = []
+        for name, values in measures.items():
+            mean = float(values.mean())
+            se = float(_se(values))
+            rows.append((name, mean, se, *normal_interval(mean, se, z), self.n_trials))
+        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+        frame = frame.astype({"n": np.int64})
+        frame.attrs["seed_entropy"] = self.seed_entropy
+        return frame
+
+
+def _se(values, axis=None):
+    # one trial: 0, as this module has always reported
+    return standard_error(values, axis=axis, single=0.0)
