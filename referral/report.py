@@ -325,21 +325,21 @@ def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results
 
 # --------------------------------------------------------------- reading back
 def _required():
-    from referral.analysis import (
-        _BY_HOP_PEOPLE,
-        _BY_STEP,
-        _COST_COLUMNS,
-        _CURVE_COLUMNS,
+    from referral._analysis_common import (
+        BY_HOP_PEOPLE,
+        BY_STEP,
+        COST_COLUMNS,
+        CURVE_COLUMNS,
     )
 
     return {
         "dropoff": ["hop", "held", "passed_on", "did_not_pass_on", "newly_reached"],
         "tie_offers": ["hop", "offered", "arrived", "lost_did_not_act"],
-        "by_hop": _BY_HOP_PEOPLE,
-        "by_step": _BY_STEP,
+        "by_hop": BY_HOP_PEOPLE,
+        "by_step": BY_STEP,
         "gatekeepers": ["person", "counterfactual_loss", "loss_ci_low", "loss_ci_high"],
-        "cost": _COST_COLUMNS,
-        "cost_curve": _CURVE_COLUMNS,
+        "cost": COST_COLUMNS,
+        "cost_curve": CURVE_COLUMNS,
         "weak_ties": ["scope", "hop", "chains", "via_weak", "share"],
         "compare": [
             "scenario",
