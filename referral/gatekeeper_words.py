@@ -107,6 +107,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     >>> net = from_networkx(G, strength=1.0, activity=0.8, recruiters=[4],
     ...                     candidates=range(6, 10))
     >>> import textwrap
+    >>> from referral import gatekeepers
     >>> table = gatekeepers(net, top=3, trials=200, seed=1)
     >>> print(textwrap.fill(gatekeeper_sentence(table), 72))
     The clear top gatekeeper is 5: if they did not pass openings on, an

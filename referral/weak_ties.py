@@ -59,7 +59,7 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
     Examples
     --------
     >>> import networkx as nx
-    >>> from referral import from_networkx
+    >>> from referral import from_networkx, spread
     >>> net = from_networkx(nx.path_graph(3), strength=0.2, transmission=1.0,
     ...                     activity=1.0, recruiters=[0], candidates=[2])
     >>> float(weak_tie_share(spread(net, trials=10, seed=1))["share"].iloc[0])
