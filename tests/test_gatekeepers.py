@@ -6,13 +6,9 @@ import pandas as pd
 import pytest
 
 from referral import from_networkx
-from referral.analysis import (
-    _approx,
-    _best_subset,
-    _paired_z,
-    gatekeeper_sentence,
-    gatekeepers,
-)
+from referral.analysis import gatekeeper_sentence, gatekeepers
+from referral.gatekeeper_words import _approx
+from referral.gatekeeping import _best_subset, _paired_z
 from referral.populations import community_population
 from referral.spread import spread
 

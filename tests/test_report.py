@@ -381,7 +381,7 @@ def _formatted_cells(results):
                 out.add(fmt_number(sums))
     keepers = results.tables.get("gatekeepers")
     if keepers is not None:  # gatekeeper_sentence rounds to the SE's first digit
-        from referral.analysis import _approx
+        from referral.gatekeeper_words import _approx
 
         for _, row in keepers.iterrows():
             for column in ["counterfactual_loss", "loss_ci_low", "loss_ci_high"]:

@@ -1,0 +1,404 @@
+"""The report's computations: the standard analysis and the saved tables.
+
+:func:`analyse` runs the standard analysis of a network (spread, drop-off,
+the "other people" cost, gatekeepers, weak ties, interventions) and returns a
+:class:`Results` bundle of tidy tables; :func:`demo_results` does it for the
+bundled demo network; :func:`read_results` reads a saved folder back and
+checks each table has the columns the report needs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from referral._params import Interval, validate_params
+
+__all__ = ["TABLES", "Results", "analyse", "demo_results", "read_results"]
+
+#: tables a report folder may hold, in the report's order
+TABLES = [
+    "summary",
+    "dropoff",
+    "tie_offers",
+    "by_hop",
+    "by_step",
+    "gatekeepers",
+    "cost",
+    "cost_curve",
+    "weak_ties",
+    "compare",
+    "people",
+    "ambassadors",
+]
+
+
+@dataclass
+class Results:
+    """Everything a report shows, as tidy tables and a few facts.
+
+    Attributes
+    ----------
+    title : str
+        The report's title.
+    tables : dict of str to pandas.DataFrame
+        Any of ``summary`` (:meth:`SpreadResult.summary` or
+        :meth:`SearchResult.summary`), ``dropoff``
+        (:func:`referral.analysis.dropoff`), ``tie_offers``, ``by_hop``,
+        ``by_step``, ``gatekeepers``, ``cost`` and ``cost_curve``
+        (:meth:`OtherPeopleCost.tables`), ``weak_ties``, ``compare`` and
+        ``people``. A section whose tables are missing is left out with a
+        note.
+    facts : dict of str to str
+        Descriptive facts (``title``, ``kind``, ``network``, ``trials``,
+        ``seed``, ``interventions``, ...); no finding lives here, every
+        finding is rebuilt from the tables.
+    """
+
+    title: str
+    tables: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ analysis
+@validate_params(
+    {
+        "network": ["network"],
+        "title": [str],
+        "description": [str, None],
+        "trials": [Mapping, None],
+        "top": [Interval(int, 1, None)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+    }
+)
+def analyse(
+    network,
+    sources=None,
+    *,
+    title: str = "Referral report",
+    description: str | None = None,
+    trials=None,
+    top: int = 10,
+    seed=0,
+    n_jobs=None,
+    progress: bool = False,
+) -> Results:
+    """Run the standard analysis of a network and bundle the tables.
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+        The network.
+    sources : labels, optional
+        Who posts the opening (default: the recruiters).
+    title, description : str
+        The report's title and a sentence describing the network.
+    trials : dict, optional
+        Trials per step: ``spread``, ``cost``, ``gatekeepers``, ``compare``,
+        ``ambassadors`` (defaults 2000, 2000, 300, 2000, 1000; the same trials
+        for the spread, the cost and the comparison keep their "as is" figures
+        identical; ``ambassadors`` is the forward check of the five people to
+        ask, chosen by :func:`referral.ambassadors` with ``epsilon=0.2``, and 0
+        leaves the "Who to ask" section out).
+    top : int, default 10
+        Gatekeepers to rank; the first intervention trains them.
+    seed : int, default 0
+        One seed for every step.
+    n_jobs : int, optional
+        Parallel workers.
+    progress : bool, default False
+        Progress bar for the main spread.
+
+    Returns
+    -------
+    Results
+        The tables, headline facts and results, ready for the report.
+    """
+    from referral import analysis, interventions
+    from referral._random import resolve_entropy
+    from referral.spread import spread
+
+    steps = {
+        "spread": 2000,
+        "cost": 2000,
+        "gatekeepers": 300,
+        "compare": 2000,
+        "ambassadors": 1000,
+    }
+    steps.update(trials or {})
+    entropy = resolve_entropy(seed, function="analyse")
+    result = spread(
+        network,
+        sources,
+        trials=steps["spread"],
+        seed=entropy,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
+    cost = analysis.other_people_cost(
+        network, sources, trials=steps["cost"], seed=entropy, n_jobs=n_jobs
+    )
+    keepers = analysis.gatekeepers(
+        network,
+        result,
+        sources=sources,
+        top=top,
+        trials=steps["gatekeepers"],
+        seed=entropy,
+        n_jobs=n_jobs,
+    )
+    trained = keepers["person"].tolist()
+    mean_activity = float(network.activity.mean())
+    scenarios = {
+        "as is": network,
+        f"train top {len(trained)} gatekeepers": (
+            interventions.boost_activity(network, trained, to=0.9)
+        ),
+        "referral bonus +0.1": interventions.referral_bonus(network, 0.1),
+    }
+    compared = analysis.compare(
+        scenarios,
+        trials=steps["compare"],
+        seed=entropy,
+        n_jobs=n_jobs,
+        sources=sources,
+    )
+    asked = None
+    if network.is_candidate.any() and steps.get("ambassadors", 0) > 0:
+        from referral.ambassadors import ambassadors
+
+        posters = network.labels[result.sources]  # the recruiters posting
+        asked = ambassadors(
+            network,
+            min(5, network.n_people - len(posters)),
+            exclude=list(posters),
+            epsilon=0.2,
+            check_trials=steps["ambassadors"],
+            seed=entropy,
+            n_jobs=n_jobs,
+        )
+    facts = {
+        "title": title,
+        "kind": "spread",
+        "network": description or repr(network),
+        "people": str(network.n_people),
+        "ties": str(network.n_ties),
+        "candidates": str(int(network.is_candidate.sum())),
+        "mean_activity": f"{mean_activity:.3f}",
+        "trials": str(result.n_trials),
+        "seed": str(entropy),
+        "gatekeeper_measure": str(keepers["measure"].iloc[0]) if len(keepers) else "",
+        "interventions": (
+            f"train top {len(trained)} gatekeepers: their activity raised to 0.9; "
+            f"referral bonus +0.1: everyone's activity raised by 0.1"
+        ),
+        "created": _dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    tables = {
+        "summary": result.summary(),
+        "dropoff": analysis.dropoff(result, n_jobs=n_jobs),
+        "tie_offers": analysis.tie_offers(result),
+        "gatekeepers": keepers,
+        **cost.tables(),
+        "weak_ties": analysis.weak_tie_share(result),
+        "compare": compared,
+        "people": result.people(),
+    }
+    if asked is not None:
+        tables["ambassadors"] = asked
+    return Results(title=title, tables=tables, facts=facts)
+
+
+@validate_params(
+    {
+        "seed": ["seed"],
+        "trials": [Mapping, None],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+    }
+)
+def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results:
+    """The default scenario on the bundled e-mail network (``referral demo``).
+
+    One recruiter posts an opening in the e-mail network of a European
+    research institution (1,005 people); activity is drawn from Beta(2, 5),
+    so most people are poor networkers, and a fifth are open to the job.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of the population draw and of every simulation.
+    trials : dict, optional
+        As in :func:`analyse`.
+    n_jobs : int, optional
+        Parallel workers.
+    progress : bool, default False
+        Progress bar for the main spread.
+
+    Returns
+    -------
+    Results
+        The tables and facts of the demo, ready for :func:`write_report`.
+    """
+    from referral.datasets import email_eu_core
+
+    network = email_eu_core(seed=seed)
+    description = (
+        f"the e-mail network of a European research institution (SNAP "
+        f"email-Eu-core): {network.n_people:,} people, {network.n_ties:,} "
+        f"one-way ties; one recruiter; {int(network.is_candidate.sum())} "
+        f"candidates; activity drawn from Beta(2, 5), mean "
+        f"{network.activity.mean():.2f}"
+    )
+    return analyse(
+        network,
+        title="Referral demo: how far does one opening travel?",
+        description=description,
+        trials=trials,
+        seed=seed,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------- reading back
+def _required():
+    from referral._analysis_common import (
+        BY_HOP_PEOPLE,
+        BY_STEP,
+        COST_COLUMNS,
+        CURVE_COLUMNS,
+    )
+
+    return {
+        "dropoff": ["hop", "held", "passed_on", "did_not_pass_on", "newly_reached"],
+        "tie_offers": ["hop", "offered", "arrived", "lost_did_not_act"],
+        "by_hop": BY_HOP_PEOPLE,
+        "by_step": BY_STEP,
+        "gatekeepers": ["person", "counterfactual_loss", "loss_ci_low", "loss_ci_high"],
+        "cost": COST_COLUMNS,
+        "cost_curve": CURVE_COLUMNS,
+        "weak_ties": ["scope", "hop", "chains", "via_weak", "share"],
+        "compare": [
+            "scenario",
+            "measure",
+            "mean",
+            "diff",
+            "diff_ci_low",
+            "diff_ci_high",
+        ],
+        "people": ["person", "chain_share"],
+    }
+
+
+# both kinds of summary have the same columns; the measures tell them apart
+_SUMMARY = {
+    "spread": ["measure", "estimate", "se", "ci_low", "ci_high"],
+    "search": ["measure", "estimate", "se", "ci_low", "ci_high", "n"],
+}
+
+
+def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
+    for column in columns:
+        if column not in frame.columns:
+            raise ValueError(
+                f"{str(path)!r} lacks the column {column!r} the report needs; "
+                f"its columns are {list(frame.columns)}."
+            )
+
+
+def read_results(folder) -> Results:
+    """Read saved tables: a report folder, or ``referral spread``/``search`` output.
+
+    Parameters
+    ----------
+    folder : str or path
+        The folder to read.
+
+    Returns
+    -------
+    Results
+        The tables found, ready for :func:`write_report`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder does not exist.
+    ValueError
+        If a table the report uses is malformed (the message names the file
+        and the column), or the folder holds none of them.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"No such results folder: {str(folder)!r}.")
+    tables, paths = {}, {}
+    wanted = {*TABLES, "facts"}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.stem not in wanted:
+            continue
+        if path.suffix == ".csv":
+            try:
+                frame = pd.read_csv(path)
+            except (
+                pd.errors.ParserError,
+                pd.errors.EmptyDataError,
+                UnicodeDecodeError,
+            ) as error:
+                raise ValueError(
+                    f"{str(path)!r} is not a readable CSV table: "
+                    f"{' '.join(str(error).split())}"
+                ) from None
+        elif path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            continue
+        tables[path.stem] = frame
+        paths[path.stem] = path
+    facts = {}
+    if "facts" in tables:
+        frame = tables.pop("facts")
+        _check_columns(paths["facts"], frame, ["key", "value"])
+        facts = {
+            str(k): "" if pd.isna(v) else str(v)
+            for k, v in zip(frame["key"], frame["value"], strict=True)
+        }
+    required = dict(_required())
+    if "summary" in tables:
+        summary = tables["summary"]
+        if "estimate" not in summary.columns and "mean" in summary.columns:
+            # a spread summary written before the estimate column was named so
+            tables["summary"] = summary = summary.rename(columns={"mean": "estimate"})
+        measures = set(summary["measure"]) if "measure" in summary.columns else set()
+        kind = facts.get("kind") or (
+            "search" if "completion_rate" in measures else "spread"
+        )
+        if kind not in _SUMMARY:
+            raise ValueError(
+                f"{str(paths.get('facts'))!r} gives kind {kind!r}; expected "
+                f"'spread' or 'search'."
+            )
+        facts["kind"] = kind
+        required["summary"] = _SUMMARY[kind]
+    problems = []
+    for name, columns in required.items():
+        if name in tables:
+            try:
+                _check_columns(paths[name], tables[name], columns)
+            except ValueError as error:
+                problems.append(str(error))
+    if not tables or len(problems) == len(tables):
+        found = f" ({problems[0]})" if problems else ""
+        raise ValueError(
+            f"{str(folder)!r} holds no results a report can use: expected some of "
+            f"{[f'{t}.csv' for t in TABLES]}{found}."
+        )
+    if problems:
+        raise ValueError(problems[0])
+    title = facts.get("title") or f"Referral report: {folder.name}"
+    return Results(title=title, tables=tables, facts=facts)

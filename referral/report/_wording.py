@@ -1,0 +1,382 @@
+"""The report's words: sections, headline and plain summary, from tables alone.
+
+:func:`sections` builds each :class:`Section` (sentences, charts, notes) from
+the tables of a :class:`Results` bundle only; :func:`headline` and
+:func:`plain_summary` gather their sentences. The sentences themselves come
+from :mod:`referral.wording`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from referral._params import validate_params
+from referral.report._analysing import Results
+
+__all__ = ["Section", "sections", "headline", "plain_summary"]
+
+
+@dataclass
+class Section:
+    """One part of the report: sentences, charts and notes, from tables.
+
+    Attributes
+    ----------
+    name : str
+        Heading.
+    sentences : list of str
+        Findings; they also make the headline.
+    charts : list of tuple
+        ``(file stem, caption, draw(ax))``.
+    notes : list of str
+        What was left out and why.
+    """
+
+    name: str
+    sentences: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ sections
+def _spread_dropoff(t):
+    """The people funnel: saved, or from by_hop by the library's function."""
+    from referral.analysis import dropoff
+
+    if t.get("dropoff") is not None:
+        return t["dropoff"]
+    if t.get("by_hop") is not None:
+        return dropoff(t["by_hop"])
+    return None
+
+
+def _reach_section(results) -> Section:
+    from referral.wording import reach_sentence, search_sentence
+
+    t = results.tables
+    section = Section("Reach")
+    summary = t.get("summary")
+    kind = results.facts.get("kind")
+    if summary is None:
+        section.notes.append(
+            "No summary table (summary.csv): the reach figures are left out."
+        )
+    elif kind == "search":
+        section.name = "Search chains"
+        section.sentences.append(search_sentence(summary))
+    else:
+        section.sentences.append(reach_sentence(summary))
+    return section
+
+
+def _dropoff_section(results) -> Section:
+    from referral import plot
+    from referral.analysis import dropoff
+    from referral.wording import cost_sentence, dropoff_sentence
+
+    t = results.tables
+    section = Section("Where it stops")
+    if results.facts.get("kind") == "search":
+        if t.get("by_step") is None:
+            section.notes.append(
+                "No by_step table (by_step.csv): the chain drop-off is left out."
+            )
+            return section
+        steps = dropoff(t["by_step"])
+        section.charts.append(
+            (
+                "dropoff",
+                "Where search chains stop, step by step: chains alive, by what "
+                "became of them. Red: the holder did not pass the chain on.",
+                lambda ax: plot.plot_dropoff(steps, ax=ax),
+            )
+        )
+        return section
+    table = _spread_dropoff(t)
+    if table is None:
+        section.notes.append(
+            "No dropoff or by_hop table: the drop-off section is left out."
+        )
+        return section
+    section.sentences.append(dropoff_sentence(table))
+    cost = cost_sentence(table)
+    if cost is None:
+        section.notes.append(
+            "The people that non-acting intermediaries cost need the paired "
+            "everyone-acts run (dropoff.csv from referral demo or "
+            "referral.dropoff); this folder has only by_hop.csv, so that "
+            "figure and its chart segment are left out."
+        )
+    else:
+        section.sentences.append(cost)
+    section.charts.append(
+        (
+            "dropoff",
+            "Where the opening stops, in people: at each hop (0 = the recruiter), "
+            "the people who held it, blue if they passed it on, red if not"
+            + (
+                "; hatched: the extra people who would have held it at that hop "
+                "had everyone passed it on (95% CI, common random numbers; a hop "
+                "where the everyone-acts run has fewer people, because it reached "
+                "them earlier, shows none; see the cost columns of dropoff.csv)."
+                if cost
+                else "."
+            ),
+            lambda ax: plot.plot_dropoff(table, ax=ax),
+        )
+    )
+    return section
+
+
+def _threshold_section(results) -> Section:
+    from referral import plot
+    from referral.analysis import OtherPeopleCost
+
+    t = results.tables
+    section = Section("The threshold")
+    if t.get("cost") is None or t.get("cost_curve") is None:
+        section.notes.append(
+            "No cost.csv and cost_curve.csv (referral.other_people_cost): the "
+            "threshold section is left out."
+        )
+        return section
+    cost = OtherPeopleCost.from_tables(
+        {"cost": t["cost"], "cost_curve": t["cost_curve"]}
+    )
+    section.sentences.append("The threshold: " + cost.sentence())
+    m = cost.critical_multiplier_simulated
+    logx = bool(np.isfinite(m) and 0 < m < 0.3)
+    section.charts.append(
+        (
+            "threshold",
+            "The threshold: mean (band: 95% CI) and median reach against a "
+            "multiplier on everyone's activity.",
+            lambda ax: plot.plot_threshold(cost, ax=ax, logx=logx),
+        )
+    )
+    return section
+
+
+def _gatekeeper_section(results) -> Section:
+    from referral import plot
+    from referral.wording import fmt_share
+
+    t = results.tables
+    section = Section("Gatekeepers")
+    keepers = t.get("gatekeepers")
+    if keepers is not None and len(keepers):
+        from referral.analysis import gatekeeper_sentence
+
+        try:
+            section.sentences.append("Gatekeepers: " + gatekeeper_sentence(keepers))
+        except ValueError:
+            section.notes.append(
+                "gatekeepers.csv lacks the top-group columns of "
+                "referral.gatekeepers, so the gatekeepers are not put in words; "
+                "only the chart is shown."
+            )
+        section.charts.append(
+            (
+                "gatekeepers",
+                "Gatekeepers: the drop in reach if this person did not act (95% CI, "
+                "common random numbers).",
+                lambda ax: plot.plot_gatekeepers(keepers, ax=ax),
+            )
+        )
+    elif t.get("people") is not None and len(t["people"]):
+        people = t["people"].sort_values("chain_share", ascending=False).head(3)
+        names = ", ".join(
+            f"{p} ({fmt_share(s)} of chains)"
+            for p, s in zip(people["person"], people["chain_share"], strict=True)
+        )
+        section.sentences.append(
+            f"Most often on the chains that reached a candidate: {names}."
+        )
+        section.notes.append(
+            "No gatekeepers table (referral.gatekeepers): only chain credit "
+            "from people.csv is shown, and no counterfactual chart."
+        )
+    elif results.facts.get("kind") != "search":
+        section.notes.append(
+            "No gatekeepers or people table: the gatekeeper section is left out."
+        )
+    return section
+
+
+def _who_to_ask_section(results) -> Section | None:
+    """The "Who to ask" section, from the ``ambassadors`` table alone.
+
+    Its sentences are :func:`referral.ambassadors.who_to_ask_sentences` of
+    the table, in one paragraph; the chart is
+    :func:`referral.plot.plot_ambassadors` of the same table. None when the
+    folder holds no such table.
+    """
+    from referral import plot
+    from referral.ambassadors import who_to_ask_sentences
+
+    table = results.tables.get("ambassadors")
+    if table is None or not len(table):
+        return None
+    section = Section("Who to ask")
+    section.sentences.append("Who to ask: " + " ".join(who_to_ask_sentences(table)))
+    section.charts.append(
+        (
+            "ambassadors",
+            "Candidates reached as more people are asked to share the opening: the "
+            "people chosen against the same number of highest-degree people (bands: "
+            "95% intervals; crosses: forward simulation).",
+            lambda ax: plot.plot_ambassadors(table, ax=ax),
+        )
+    )
+    return section
+
+
+def _weak_tie_section(results) -> Section:
+    from referral import plot
+
+    t = results.tables
+    section = Section("Weak ties")
+    if t.get("weak_ties") is not None:
+        section.charts.append(
+            (
+                "weak_ties",
+                "Strong and weak ties in the chains that reached candidates.",
+                lambda ax: plot.plot_weak_ties(t["weak_ties"], ax=ax),
+            )
+        )
+    elif results.facts.get("kind") != "search":
+        section.notes.append(
+            "No weak_ties table (referral.weak_tie_share): the weak-tie chart is "
+            "left out."
+        )
+    return section
+
+
+def _compare_section(results) -> Section:
+    from referral import plot
+
+    t = results.tables
+    section = Section("Interventions")
+    compare = t.get("compare")
+    if compare is None:
+        if results.facts.get("kind") != "search":
+            section.notes.append(
+                "No compare table (referral.compare): the interventions are left out."
+            )
+        return section
+    best = _best_intervention(compare)
+    if best:
+        section.sentences.append(best)
+    measure = (
+        "candidates_reached"
+        if (compare["measure"] == "candidates_reached").any()
+        else str(compare["measure"].iloc[0])
+    )
+    section.charts.append(
+        (
+            "compare",
+            "Interventions against today's network (difference, 95% CI, common "
+            "random numbers).",
+            lambda ax: plot.plot_compare(compare, measure=measure, diff=True, ax=ax),
+        )
+    )
+    return section
+
+
+def _best_intervention(compare) -> str | None:
+    from referral.wording import fmt_number
+
+    if len(compare) == 0:
+        return None
+    measure = (
+        "candidates_reached"
+        if (compare["measure"] == "candidates_reached").any()
+        else compare["measure"].iloc[0]
+    )
+    rows = compare[compare["measure"] == measure].reset_index(drop=True)
+    if len(rows) < 2:
+        return None
+    others = rows.iloc[1:]
+    best = others.loc[others["diff"].idxmax()]
+    word = measure.replace("_", " ")
+    if best["diff"] <= 0 or best["diff_ci_low"] <= 0:
+        return (
+            f"Best intervention: none of the tried interventions raised {word} "
+            f"clearly (best: {best['scenario']}, {best['diff']:+.3g})."
+        )
+    return (
+        f"Best intervention: {best['scenario']} raises {word} from "
+        f"{fmt_number(rows['mean'].iloc[0])} to {fmt_number(best['mean'])} "
+        f"({best['diff']:+.3g}, 95% CI {best['diff_ci_low']:+.3g} to "
+        f"{best['diff_ci_high']:+.3g}, common random numbers)."
+    )
+
+
+@validate_params({"results": [Results]})
+def sections(results: Results) -> list[Section]:
+    """The report's sections, each built from the tables alone.
+
+    Parameters
+    ----------
+    results : Results
+        Tables and facts.
+
+    Returns
+    -------
+    list of Section
+        In order: reach, drop-off, threshold, gatekeepers, who to ask (when
+        available), weak ties, interventions.
+    """
+    built = [
+        _reach_section(results),
+        _dropoff_section(results),
+    ]
+    if results.facts.get("kind") != "search":
+        built.append(_threshold_section(results))
+    built.append(_gatekeeper_section(results))
+    who = _who_to_ask_section(results)
+    if who is not None:
+        built.append(who)
+    built += [_weak_tie_section(results), _compare_section(results)]
+    return built
+
+
+@validate_params({"results": [Results]})
+def headline(results: Results) -> list[str]:
+    """The headline findings in plain words, one sentence per item.
+
+    Parameters
+    ----------
+    results : Results
+        Tables and facts.
+
+    Returns
+    -------
+    list of str
+        The headline sentences, in the order of the report's sections.
+    """
+    return [s for section in sections(results) for s in section.sentences]
+
+
+@validate_params({"results": [Results]})
+def plain_summary(results: Results) -> str:
+    """The headline as plain text for a terminal.
+
+    Parameters
+    ----------
+    results : Results
+        Tables and facts.
+
+    Returns
+    -------
+    str
+        The title, the network and the headline, one sentence per line.
+    """
+    lines = [results.title, ""]
+    if results.facts.get("network"):
+        lines += [f"Network: {results.facts['network']}.", ""]
+    for sentence in headline(results):
+        lines.append(f"* {sentence}")
+    return "\n".join(lines)

@@ -1,0 +1,167 @@
+"""How much of a spread's or a search's success runs over weak ties.
+
+:func:`weak_tie_share` reads it from a :class:`referral.SpreadResult` or a
+:class:`referral.SearchResult`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from referral._stats import (
+    binomial_se,
+    subsample_se,
+)
+from referral._stats import ratio_se as _ratio_se
+from referral.search import SearchResult
+from referral.spread import SpreadResult
+
+__all__ = ["weak_tie_share"]
+
+
+# ------------------------------------------------------------------ weak ties
+def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
+    """How much of the success runs over weak ties.
+
+    For a spread, a successful chain is the chain (parent path) to a
+    candidate reached; for a search, a completed chain.
+
+    Parameters
+    ----------
+    result : SpreadResult or SearchResult
+        A spread run with ``record="full"``, or a search.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows for the scopes ``overall``, ``by hop`` (spread: hop at which
+        the candidate was reached; search: chain length) and
+        ``cross-community`` (chains with a parent and child, or a forward,
+        in different communities; NaN share without a ``community``
+        attribute). Columns:
+
+        - ``scope`` (object).
+        - ``hop`` (int64): the hop or length for ``by hop`` rows, -1
+          otherwise.
+        - ``chains`` (float64): successful chains (spread: per trial;
+          search: count).
+        - ``via_weak`` (float64): of them, chains with at least one weak tie.
+        - ``share`` (float64): ``via_weak / chains``.
+        - ``share_se`` (float64): its standard error. Spread: the delta
+          method over trials (a ratio of per-trial sums); for ``by hop``
+          rows its variance comes from the trials whose chains were kept
+          (``keep_chains``; binomial if fewer than two of them reached a
+          candidate at that hop). Search: binomial over chains.
+        - ``kind`` (object): ``"spread"`` or ``"search"``, the run the
+          table comes from (so a table read back from CSV plots the same).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral import from_networkx, spread
+    >>> net = from_networkx(nx.path_graph(3), strength=0.2, transmission=1.0,
+    ...                     activity=1.0, recruiters=[0], candidates=[2])
+    >>> float(weak_tie_share(spread(net, trials=10, seed=1))["share"].iloc[0])
+    1.0
+    """
+    rows = []
+
+    def binomial(scope, hop, chains, via, per=1.0):
+        share = via / chains if chains else np.nan
+        count = chains * per
+        se = float(binomial_se(share, count)) if count else np.nan
+        rows.append((scope, hop, chains, via, share, se))
+
+    if isinstance(result, SpreadResult):
+        result._need_full("weak_tie_share")
+        trials = result.trials()
+
+        def ratio_row(scope, total_col, weak_col):
+            total = trials[total_col].to_numpy(np.float64)
+            weak = trials[weak_col].to_numpy(np.float64)
+            share, se = _ratio_se(weak, total)
+            rows.append((scope, -1, total.mean(), weak.mean(), share, se))
+
+        ratio_row("overall", "candidates_reached", "weak_chain_candidates")
+        hops = result.by_hop()
+        kept = _kept_by_hop(result, len(hops))
+        for hop, chains, via in zip(
+            hops["hop"],
+            hops["new_candidates_mean"],
+            hops["weak_chain_candidates_mean"],
+            strict=True,
+        ):
+            if chains > 0 and (kept is None or (kept[0][:, hop] > 0).sum() < 2):
+                # fewer than two kept trials reached a candidate at this hop:
+                # no spread to measure, so binomial over the candidates
+                binomial(
+                    "by hop", int(hop), float(chains), float(via), per=result.n_trials
+                )
+            elif chains > 0:
+                # candidates of one trial share their chains, so they are not
+                # independent draws: delta method over trials, its variance
+                # from the kept trials, scaled to all trials
+                share = via / chains
+                y, x = kept[0][:, hop], kept[1][:, hop]
+                se = subsample_se(x - share * y, result.n_trials) / chains
+                rows.append(("by hop", int(hop), float(chains), float(via), share, se))
+        if result.network.community is None:
+            rows.append(("cross-community", -1, np.nan, np.nan, np.nan, np.nan))
+        else:
+            ratio_row(
+                "cross-community",
+                "cross_community_candidates",
+                "cross_community_weak_candidates",
+            )
+    elif isinstance(result, SearchResult):
+        chains = result.chains()
+        done = chains[chains["outcome"] == "completed"]
+        weak = done["weak_ties"].to_numpy() > 0
+        binomial("overall", -1, float(len(done)), float(weak.sum()))
+        for length, group in done.groupby("length", sort=True):
+            binomial(
+                "by hop",
+                int(length),
+                float(len(group)),
+                float((group["weak_ties"] > 0).sum()),
+            )
+        if result.has_community:
+            crossed = done["crossed_communities"].to_numpy(dtype=np.int64) > 0
+            binomial(
+                "cross-community",
+                -1,
+                float(crossed.sum()),
+                float((crossed & weak).sum()),
+            )
+        else:
+            rows.append(("cross-community", -1, np.nan, np.nan, np.nan, np.nan))
+    else:
+        raise TypeError(
+            f"weak_tie_share expects a SpreadResult or a SearchResult. Got "
+            f"{type(result).__name__}."
+        )
+    table = pd.DataFrame(
+        rows, columns=["scope", "hop", "chains", "via_weak", "share", "share_se"]
+    ).astype({"hop": "int64", "chains": "float64", "via_weak": "float64"})
+    table["kind"] = "spread" if isinstance(result, SpreadResult) else "search"
+    return table
+
+
+def _kept_by_hop(result: SpreadResult, n_hops: int):
+    """Per kept trial and hop: candidates reached and those via a weak tie.
+
+    ``None`` with fewer than two kept trials.
+    """
+    kept = min(result.keep_chains, result.n_trials)
+    if kept < 2:
+        return None
+    chains = result.chains()
+    chains = chains[chains["candidate"].to_numpy(bool)]
+    trial = chains["trial"].to_numpy(np.int64)
+    hop = chains["hop"].to_numpy(np.int64)
+    total = np.zeros((kept, n_hops))
+    weak = np.zeros((kept, n_hops))
+    np.add.at(total, (trial, hop), 1.0)
+    np.add.at(weak, (trial, hop), chains["via_weak_tie"].to_numpy(np.float64))
+    return total, weak
