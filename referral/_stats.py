@@ -46,8 +46,9 @@ __all__ = [
 
 #: The columns of every ``summary()`` table (``SpreadResult.summary`` and
 #: ``SearchResult.summary``): the measure's name, its estimate, standard
-#: error, interval and the number of observations behind it.
-SUMMARY_COLUMNS = ["measure", "estimate", "se", "ci_low", "ci_high", "n"]
+#: error, interval, the number of observations behind it and the interval's
+#: confidence level (so a sentence built from the table names the right level).
+SUMMARY_COLUMNS = ["measure", "estimate", "se", "ci_low", "ci_high", "n", "level"]
 
 #: The two-sided 95% normal quantile, ``scipy.stats.norm.ppf(0.975)``.
 Z95 = 1.959963984540054

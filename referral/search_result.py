@@ -506,8 +506,9 @@ class SearchResult:
         -------
         pandas.DataFrame
             One row per measure, columns ``measure`` (str), ``estimate``,
-            ``se``, ``ci_low``, ``ci_high`` (float64) and ``n`` (int64, the
-            number of chains or decisions it rests on). Measures:
+            ``se``, ``ci_low``, ``ci_high`` (float64), ``n`` (int64, the
+            number of chains or decisions it rests on) and ``level``
+            (float64, the confidence level of the intervals). Measures:
 
             - ``completion_rate``, ``dropped_rate``, ``dead_end_rate``,
               ``step_limit_rate``: shares of chains by outcome (Wilson
@@ -578,7 +579,8 @@ class SearchResult:
         for name in ["corrected_median", "corrected_mean"]:
             value = float(table[name].iloc[0]) if len(table) else np.nan
             rows.append((name, value, np.nan, np.nan, np.nan, m))
-        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS[:-1])
+        frame = frame.assign(level=level)
         return frame.astype(
             {
                 "estimate": np.float64,

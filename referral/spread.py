@@ -191,11 +191,11 @@ def spread(
     >>> float(result.by_hop()["held_mean"][1].round(1))  # 2 ties, w = 0.5
     1.0
     >>> result.summary().round(2)
-                       measure  estimate    se  ci_low  ci_high     n
-    0           people_reached      4.03  0.07    3.89     4.16  2000
-    1       candidates_reached      0.53  0.02    0.49     0.58  2000
-    2  candidate_share_reached      0.03  0.00    0.03     0.04  2000
-    3                    depth      1.92  0.03    1.85     1.99  2000
+                       measure  estimate    se  ci_low  ci_high     n  level
+    0           people_reached      4.03  0.07    3.89     4.16  2000   0.95
+    1       candidates_reached      0.53  0.02    0.49     0.58  2000   0.95
+    2  candidate_share_reached      0.03  0.00    0.03     0.04  2000   0.95
+    3                    depth      1.92  0.03    1.85     1.99  2000   0.95
     """
     fn = "spread"
     trials, keep_chains = int(trials), int(keep_chains)

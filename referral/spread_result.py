@@ -559,6 +559,7 @@ class SpreadResult:
             - ``ci_low``, ``ci_high`` (float64): ``estimate -/+ z se``, ``z``
               the normal quantile of ``level`` (1.96 for 0.95).
             - ``n`` (int64): trials the mean is over (``n_trials``).
+            - ``level`` (float64): the confidence level of the intervals.
 
         Raises
         ------
@@ -573,11 +574,11 @@ class SpreadResult:
         ...                     recruiters=[0], candidates=[2])
         >>> from referral import spread
         >>> spread(net, trials=5, seed=1).summary()
-                           measure  estimate   se  ci_low  ci_high  n
-        0           people_reached       3.0  0.0     3.0      3.0  5
-        1       candidates_reached       1.0  0.0     1.0      1.0  5
-        2  candidate_share_reached       1.0  0.0     1.0      1.0  5
-        3                    depth       2.0  0.0     2.0      2.0  5
+                           measure  estimate   se  ci_low  ci_high  n  level
+        0           people_reached       3.0  0.0     3.0      3.0  5   0.95
+        1       candidates_reached       1.0  0.0     1.0      1.0  5   0.95
+        2  candidate_share_reached       1.0  0.0     1.0      1.0  5   0.95
+        3                    depth       2.0  0.0     2.0      2.0  5   0.95
         """
         z = z_for(level, function="SpreadResult.summary")
         stats = self.trial_stats.astype(np.float64)
@@ -603,8 +604,8 @@ class SpreadResult:
             mean = float(values.mean())
             se = float(_se(values))
             rows.append((name, mean, se, *normal_interval(mean, se, z), self.n_trials))
-        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-        frame = frame.astype({"n": np.int64})
+        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS[:-1])
+        frame = frame.astype({"n": np.int64}).assign(level=float(level))
         frame.attrs["seed_entropy"] = self.seed_entropy
         return frame
 

@@ -335,14 +335,25 @@ def _measure(table: pd.DataFrame, name: str, column: str) -> float:
     return float(rows.iloc[0]) if len(rows) else float("nan")
 
 
+def _ci_name(summary: pd.DataFrame, name: str) -> str:
+    """``"95% CI"``, or the level the summary's ``level`` column records."""
+    if "level" not in summary.columns:
+        return "95% CI"  # tables saved before the column existed were 95%
+    level = _measure(summary, name, "level")
+    if not math.isfinite(level):
+        return "95% CI"
+    return f"{100 * level:.4g}% CI"
+
+
 def reach_sentence(summary: pd.DataFrame) -> str:
     """How far an opening travels, from :meth:`referral.SpreadResult.summary`.
 
     Parameters
     ----------
     summary : pandas.DataFrame
-        Columns ``measure``, ``estimate``, ``ci_low``, ``ci_high`` (95%
-        intervals, the default of :meth:`referral.SpreadResult.summary`).
+        Columns ``measure``, ``estimate``, ``ci_low``, ``ci_high`` and,
+        optionally, ``level`` (the intervals' confidence level, named in the
+        sentence; 95% when the column is absent).
 
     Returns
     -------
@@ -365,7 +376,8 @@ def reach_sentence(summary: pd.DataFrame) -> str:
     people = _measure(summary, "people_reached", "estimate")
     text = (
         f"Reach: an opening reaches {count_of(people)} on average, the recruiter "
-        f"included (95% CI {fmt_number(_measure(summary, 'people_reached', 'ci_low'))}"
+        f"included ({_ci_name(summary, 'people_reached')} "
+        f"{fmt_number(_measure(summary, 'people_reached', 'ci_low'))}"
         f" to {fmt_number(_measure(summary, 'people_reached', 'ci_high'))})"
     )
     candidates = _measure(summary, "candidates_reached", "estimate")
@@ -374,7 +386,8 @@ def reach_sentence(summary: pd.DataFrame) -> str:
         text += (
             f"; {fmt_number(candidates)} of them "
             f"{'is a candidate' if fmt_number(candidates) == '1' else 'are candidates'}"
-            f" (95% CI {fmt_number(_measure(summary, 'candidates_reached', 'ci_low'))}"
+            f" ({_ci_name(summary, 'candidates_reached')} "
+            f"{fmt_number(_measure(summary, 'candidates_reached', 'ci_low'))}"
             f" to {fmt_number(_measure(summary, 'candidates_reached', 'ci_high'))}), "
             f"{fmt_share(share)} of all candidates"
         )
@@ -486,7 +499,8 @@ def search_sentence(summary: pd.DataFrame) -> str:
     Parameters
     ----------
     summary : pandas.DataFrame
-        Columns ``measure``, ``estimate``, ``ci_low``, ``ci_high``, ``n``.
+        Columns ``measure``, ``estimate``, ``ci_low``, ``ci_high``, ``n`` and,
+        optionally, ``level`` (named in the sentence; 95% when absent).
 
     Returns
     -------
@@ -508,7 +522,8 @@ def search_sentence(summary: pd.DataFrame) -> str:
     rate = _measure(summary, "completion_rate", "estimate")
     n = int(_measure(summary, "completion_rate", "n"))
     text = (
-        f"Search: {fmt_share(rate)} of {n:,} chains reached their target (95% CI "
+        f"Search: {fmt_share(rate)} of {n:,} chains reached their target "
+        f"({_ci_name(summary, 'completion_rate')} "
         f"{fmt_share(_measure(summary, 'completion_rate', 'ci_low'))} to "
         f"{fmt_share(_measure(summary, 'completion_rate', 'ci_high'))})"
     )
@@ -522,7 +537,8 @@ def search_sentence(summary: pd.DataFrame) -> str:
         steps = "step" if fmt_number(median) == "1" else "steps"
         text += (
             f"; completed chains took a median of {fmt_number(median)} {steps} "
-            f"(95% CI {fmt_number(_measure(summary, 'median_length', 'ci_low'))} "
+            f"({_ci_name(summary, 'median_length')} "
+            f"{fmt_number(_measure(summary, 'median_length', 'ci_low'))} "
             f"to {fmt_number(_measure(summary, 'median_length', 'ci_high'))})"
         )
     return text + "."

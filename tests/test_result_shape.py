@@ -64,3 +64,29 @@ def test_sweep_keeps_mean_columns_for_spread_and_tables_for_search(net, tmp_path
     # per-trial rows of a search are its chains (the old int 'trials' broke this)
     frame = _result_frame(res, per_trial=True)
     assert len(frame) == res.n_chains
+
+
+def test_sentences_name_the_level_the_summary_records():
+    from referral.network import from_networkx
+    from referral.wording import fmt_number, reach_sentence, search_sentence
+
+    net = from_networkx(
+        nx.balanced_tree(2, 4),
+        strength=0.5,
+        activity=0.8,
+        recruiters=[0],
+        candidates=range(15, 31),
+    )
+    result = referral.spread(net, trials=300, seed=1)
+    at_90 = result.summary(level=0.9)
+    assert (at_90["level"] == 0.9).all()
+    text = reach_sentence(at_90)
+    assert "90% CI" in text and "95% CI" not in text
+    low = at_90.set_index("measure").loc["people_reached", "ci_low"]
+    assert f"(90% CI {fmt_number(low)} to " in text
+    assert "95% CI" in reach_sentence(result.summary())
+    # a table saved before the column existed was at the default level
+    assert "95% CI" in reach_sentence(result.summary().drop(columns="level"))
+    chains = referral.search(net, starts=[15], targets=[0], trials=50, seed=1)
+    words = search_sentence(chains.summary(level=0.8))
+    assert "80% CI" in words and "95% CI" not in words

@@ -352,6 +352,7 @@ def test_views_are_consistent():
         "ci_low",
         "ci_high",
         "n",
+        "level",
     ]
     rows = summary.set_index("measure")
     assert (

@@ -374,6 +374,7 @@ def test_summary_and_people_columns(population):
         "ci_low",
         "ci_high",
         "n",
+        "level",
     ]
     assert summary["measure"].tolist() == [
         "people_reached",
