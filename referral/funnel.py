@@ -30,6 +30,7 @@ from referral._stats import (
 )
 from referral.search import SearchResult
 from referral.spread import SpreadResult, spread
+from referral.spread_result import require_full
 
 __all__ = ["dropoff", "tie_offers", "SPREAD_LOSS_COLUMNS", "SEARCH_LOSS_COLUMNS"]
 
@@ -236,7 +237,7 @@ def dropoff(
     2    2   0.5        0.2            0.0   0.5
     """
     if isinstance(result, SpreadResult):
-        result._need_full("dropoff")
+        require_full(result, "dropoff")
         table = _spread_funnel(result.by_hop())
         if counterfactual:
             columns = _paired_columns(
@@ -326,7 +327,7 @@ def tie_offers(result: SpreadResult | pd.DataFrame) -> pd.DataFrame:
     2    2   0.5      0.5      0.0
     """
     if isinstance(result, SpreadResult):
-        result._need_full("tie_offers")
+        require_full(result, "tie_offers")
         hops = result.by_hop()
     elif isinstance(result, pd.DataFrame):
         hops = result

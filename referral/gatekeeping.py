@@ -27,6 +27,7 @@ from referral._stats import (
 )
 from referral.network import ReferralNetwork
 from referral.spread import SpreadResult, spread
+from referral.spread_result import require_full
 
 __all__ = ["gatekeepers"]
 
@@ -348,7 +349,7 @@ def gatekeepers(
         result = spread(network, sources, trials=trials, seed=seed, n_jobs=n_jobs)
     if result.network is not network and not result.network.equals(network):
         raise ValueError(f"The 'result' passed to {fn} was run on another network.")
-    result._need_full(fn)
+    require_full(result, fn)
     if measure is None:
         measure = (
             "candidates_reached" if network.is_candidate.any() else "people_reached"

@@ -364,7 +364,7 @@ def apply_people(
     """
     labels = people.index.tolist()
     if missing == "add":
-        absent = network._positions(labels) < 0
+        absent = network.positions(labels) < 0
         if absent.any():
             network = _add_isolated(
                 network,

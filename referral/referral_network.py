@@ -211,9 +211,22 @@ class ReferralNetwork:
     def _object_label_index(self) -> pd.Index:
         return pd.Index(self.labels.astype(object), dtype=object, tupleize_cols=False)
 
-    def _positions(self, people) -> np.ndarray:
-        """Ids (int64) of ``people`` with ``-1`` for labels not in the network.
+    def positions(self, people) -> np.ndarray:
+        """Look up the ids (int64) of ``people``, -1 for those not in the network.
 
+        Parameters
+        ----------
+        people : iterable of hashable
+            Labels to look up.
+
+        Returns
+        -------
+        numpy.ndarray
+            One int64 id per label, ``-1`` where the label is not a person
+            of the network (:meth:`ids` raises instead).
+
+        Notes
+        -----
         The one exact, vectorised lookup behind :meth:`ids`: the query is
         kept as Python objects (no dtype coercion), so ``3`` and ``'3'``,
         tuples, numpy scalars and ints of any size are matched as Python
@@ -283,7 +296,7 @@ class ReferralNetwork:
         if is_one_label(people):
             people = [people]
         people = object_array(people)
-        positions = self._positions(people)
+        positions = self.positions(people)
         if (positions < 0).any():
             missing = people[positions < 0].tolist()
             raise nx.NodeNotFound(

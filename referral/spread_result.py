@@ -40,6 +40,21 @@ def _trial_index(name):
     return TRIAL_COLUMNS.index(name)
 
 
+def require_full(result, view: str) -> None:
+    """Raise unless ``result`` kept every tally (``record="full"``).
+
+    ``view`` names the caller in the message, e.g. ``"SpreadResult.people()"``
+    or ``"dropoff"``; the analyses built on the per-person and loss
+    bookkeeping call it first.
+    """
+    if result.record != "full":
+        raise ValueError(
+            f"{view} needs the per-person and loss bookkeeping, "
+            f"but this run used record={result.record!r}. Run spread(..., "
+            f"record='full')."
+        )
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class SpreadResult:
     """The outcome of :func:`spread`: integer tallies and tidy views of them.
@@ -139,16 +154,6 @@ class SpreadResult:
         from referral._html import spread_html
 
         return spread_html(self)
-
-    def _need_full(self, view):
-        """Raise unless the run kept every tally; ``view`` names the caller,
-        e.g. ``"SpreadResult.people()"`` or ``"dropoff"``."""
-        if self.record != "full":
-            raise ValueError(
-                f"{view} needs the per-person and loss bookkeeping, "
-                f"but this run used record={self.record!r}. Run spread(..., "
-                f"record='full')."
-            )
 
     # ------------------------------------------------------------------ views
     def by_hop(self) -> pd.DataFrame:
@@ -283,7 +288,7 @@ class SpreadResult:
         1   1          1.0
         2   2          0.0
         """
-        self._need_full("SpreadResult.people()")
+        require_full(self, "SpreadResult.people()")
         net = self.network
         trials = self.n_trials
         reached = self.person_reached.astype(np.float64)
@@ -395,7 +400,7 @@ class SpreadResult:
         0       0       1           1.0
         1       1       2           1.0
         """
-        self._need_full("SpreadResult.ties()")
+        require_full(self, "SpreadResult.ties()")
         net = self.network
         keep = np.flatnonzero(self.tie_credit)
         src = net.tie_sources[keep]

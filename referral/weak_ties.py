@@ -16,6 +16,7 @@ from referral._stats import (
 from referral._stats import ratio_se as _ratio_se
 from referral.search import SearchResult
 from referral.spread import SpreadResult
+from referral.spread_result import require_full
 
 __all__ = ["weak_tie_share"]
 
@@ -74,7 +75,7 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
         rows.append((scope, hop, chains, via, share, se))
 
     if isinstance(result, SpreadResult):
-        result._need_full("weak_tie_share")
+        require_full(result, "weak_tie_share")
         trials = result.trials()
 
         def ratio_row(scope, total_col, weak_col):

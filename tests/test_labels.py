@@ -106,3 +106,16 @@ def test_cli_sources_and_people_file_with_ids_of_2_64_and_more(tmp_path, capsys)
     )
     assert code == 2
     assert "names people who are not in the network: '7'" in capsys.readouterr().err
+
+
+def test_positions_gives_minus_one_for_absent_people_and_ids_raise():
+    import networkx as nx
+    import pytest
+
+    from referral.network import from_networkx
+
+    G = nx.relabel_nodes(nx.path_graph(3), {0: "a", 1: 2, 2: (1, 2)})
+    net = from_networkx(G, strength=1.0, activity=1.0)
+    assert net.positions(["a", (1, 2), "zz", 2, "2"]).tolist() == [0, 2, -1, 1, -1]
+    with pytest.raises(nx.NodeNotFound, match="zz"):
+        net.ids(["a", "zz"])

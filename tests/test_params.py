@@ -76,6 +76,7 @@ EXEMPT = {
     "network.default_transmission": "vectorised over a strength array",
     "network.ReferralNetwork.ids": "people are data (NodeNotFound names them)",
     "network.ReferralNetwork.label_of": "ids are data, checked in the body",
+    "network.ReferralNetwork.positions": "people are data; absent ones give -1",
     "network.ReferralNetwork.equals": "any object compares (False)",
     "network.ReferralNetwork.replace": "each field is checked by the constructor",
     "search.PerChain.rates_from_uniforms": "called by the engine with its arrays",

@@ -94,7 +94,7 @@ def to_labels(network, values):
     missing.
     """
     texts = [str(v) for v in values]
-    found = network._positions(texts) >= 0
+    found = network.positions(texts) >= 0
     labels = list(texts)
     numbers = {}
     for k, text in enumerate(texts):
@@ -104,7 +104,7 @@ def to_labels(network, values):
             except ValueError:
                 continue
     if numbers:
-        hits = network._positions(list(numbers.values())) >= 0
+        hits = network.positions(list(numbers.values())) >= 0
         for (k, number), hit in zip(numbers.items(), hits, strict=True):
             if hit:
                 labels[k] = number
