@@ -16,7 +16,40 @@ __all__ = [
     "check_memory",
     "format_bytes",
     "LargeRunWarning",
+    "user_stacklevel",
 ]
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the user's own line.
+
+    Counts the frames from the caller of this function up to the first one
+    outside the ``referral`` package (decorators and helpers in between move
+    with the code, so no fixed number stays right), as pandas'
+    ``find_stack_level`` does.
+
+    Returns
+    -------
+    int
+        ``stacklevel`` for :func:`warnings.warn` called right after this.
+    """
+    import inspect
+    import os
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame = inspect.currentframe()
+    level = 0
+    try:
+        frame = frame.f_back  # the function that will warn
+        while frame is not None:
+            filename = os.path.abspath(frame.f_code.co_filename)
+            if not filename.startswith(package + os.sep):
+                break
+            level += 1
+            frame = frame.f_back
+    finally:
+        del frame
+    return level + 1
 
 
 def _where(function: str | None) -> str:
@@ -140,5 +173,5 @@ def check_memory(nbytes: float, *, function: str, what: str, advice: str) -> Non
         warnings.warn(
             f"{function} will hold about {format_bytes(nbytes)} for {what}. {advice}",
             LargeRunWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )

@@ -26,6 +26,7 @@ from referral._network_checks import (
     role_mask,
 )
 from referral._params import InstanceOf, Interval, validate_params
+from referral._validation import user_stacklevel
 from referral.referral_network import (
     DEFAULT_WEAK_THRESHOLD,
     ReferralNetwork,
@@ -148,7 +149,7 @@ def from_arrays(
             f"Dropped {int(loops.sum())} self-loop(s) (a person tied to "
             f"themselves): {examples}.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
         keep = ~loops
         src, dst = src[keep], dst[keep]

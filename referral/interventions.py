@@ -18,6 +18,7 @@ import numpy as np
 
 from referral._params import Interval, Options, validate_params
 from referral._random import default_rng_from, resolve_entropy
+from referral._validation import user_stacklevel
 from referral.network import ReferralNetwork, default_transmission, from_arrays
 
 __all__ = [
@@ -37,7 +38,7 @@ def _clip_activity(values, function, *, warn=True):
             f"{function} pushed the activity of {int(low.sum() + high.sum())} "
             f"people outside [0, 1]; clipped to [0, 1].",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     return np.clip(values, 0.0, 1.0)
 

@@ -22,6 +22,7 @@ from referral._stats import (
     standard_error,
     z_for,
 )
+from referral._validation import user_stacklevel
 from referral.network import ReferralNetwork
 
 __all__ = ["SearchResult", "OUTCOMES"]
@@ -114,7 +115,7 @@ class SearchResult:
             "SearchResult.trials is deprecated and will be removed; use "
             "SearchResult.n_trials (the same number, named as in SpreadResult).",
             FutureWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
         return self.n_trials
 

@@ -27,6 +27,7 @@ from referral._stats import (
     subsample_se,
     z_for,
 )
+from referral._validation import user_stacklevel
 from referral.network import ReferralNetwork
 
 __all__ = ["SpreadResult"]
@@ -594,7 +595,7 @@ class SpreadResult:
                 "network has no candidates; mark them (candidates=... when "
                 "building the network, or a people file's 'candidate' column).",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         candidates = stats[:, _trial_index("candidates_reached")]
         share = candidates / n_candidates if n_candidates else candidates * np.nan

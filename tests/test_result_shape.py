@@ -90,3 +90,26 @@ def test_sentences_name_the_level_the_summary_records():
     chains = referral.search(net, starts=[15], targets=[0], trials=50, seed=1)
     words = search_sentence(chains.summary(level=0.8))
     assert "80% CI" in words and "95% CI" not in words
+
+
+def test_library_warnings_point_at_the_callers_line():
+    # the declared-rule decorator adds a frame; the warning must still name
+    # the user's own file, not the library's wrapper
+    import warnings
+
+    import networkx as nx
+
+    from referral.network import from_networkx
+
+    net = from_networkx(nx.path_graph(4), strength=1.0, activity=1.0, recruiters=[0])
+    result = referral.spread(net, trials=5, seed=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result.summary()
+    assert [w.filename for w in caught] == [__file__]
+    G = nx.path_graph(3)
+    G.add_edge(1, 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        from_networkx(G, strength=1.0, activity=1.0)
+    assert [w.filename for w in caught] == [__file__]
