@@ -12,7 +12,7 @@ import pandas as pd
 
 from referral._stats import Z95
 
-__all__ = ["guarantee_sentence", "who_to_ask_sentences"]
+__all__ = ["guarantee_sentence", "percent", "who_to_ask_sentences"]
 
 
 def guarantee_sentence(table: pd.DataFrame) -> str:
@@ -53,13 +53,13 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
             f"met, so {who.split(' reach')[0]} may fall short of the {best}."
         )
     return (
-        f"With probability at least {_percent(probability)}, {who}, in "
+        f"With probability at least {percent(probability)}, {who}, in "
         f"expectation, at least {ratio:.0%} of the targets that the {best} "
         f"would reach."
     )
 
 
-def _percent(p):
+def percent(p):
     """``p`` as a percentage, rounded down (so "at least" stays true), with
     enough decimals to tell it from 100%."""
     gap = round(100.0 * (1.0 - p), 9)

@@ -42,11 +42,7 @@ from referral._params import Interval, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._rr_samples import SetStore, blocks, draw_sets, engine_args
 from referral._targets import target_mask
-from referral._who_to_ask import (  # _percent: used by tests/test_report.py
-    _percent,  # noqa: F401
-    guarantee_sentence,
-    who_to_ask_sentences,
-)
+from referral._who_to_ask import guarantee_sentence, who_to_ask_sentences
 from referral.network import ReferralNetwork
 
 __all__ = [

@@ -402,11 +402,11 @@ def _formatted_cells(results):
             out |= {f"{x:.1f}" for x in (v, abs(v), v - Z95 * e, v + Z95 * e)}
             out |= {f"{x:+.1f}" for x in (v, v - Z95 * e, v + Z95 * e)}
         out |= {f"{float(last['degree_reach']):.1f}"}
-        from referral.ambassadors import _percent
+        from referral._who_to_ask import percent
 
         if np.isfinite(last["guarantee_ratio"]):
             out.add(f"{last['guarantee_ratio']:.0%}")
-            out.add(_percent(last["guarantee_probability"]))
+            out.add(percent(last["guarantee_probability"]))
         out.add(str(len(asked)))
     if "cost" in results.tables:
         fraction = results.tables["cost"]["sizeable_fraction"].iloc[0]
