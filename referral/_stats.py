@@ -27,6 +27,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "Z95",
@@ -42,6 +43,7 @@ __all__ = [
     "normal_interval",
     "median_interval",
     "SUMMARY_COLUMNS",
+    "summary_frame",
 ]
 
 #: The columns of every ``summary()`` table (``SpreadResult.summary`` and
@@ -49,6 +51,28 @@ __all__ = [
 #: error, interval, the number of observations behind it and the interval's
 #: confidence level (so a sentence built from the table names the right level).
 SUMMARY_COLUMNS = ["measure", "estimate", "se", "ci_low", "ci_high", "n", "level"]
+
+
+def summary_frame(rows, level: float) -> pd.DataFrame:
+    """The ``summary()`` table from ``(measure, estimate, se, ci_low, ci_high,
+    n)`` rows at confidence ``level`` (columns :data:`SUMMARY_COLUMNS`).
+
+    Built column by column: a frame of row tuples followed by ``astype``
+    costs several times the statistics themselves.
+    """
+    names, estimate, se, low, high, n = (list(c) for c in zip(*rows, strict=True))
+    return pd.DataFrame(
+        {
+            "measure": names,
+            "estimate": np.asarray(estimate, dtype=np.float64),
+            "se": np.asarray(se, dtype=np.float64),
+            "ci_low": np.asarray(low, dtype=np.float64),
+            "ci_high": np.asarray(high, dtype=np.float64),
+            "n": np.asarray(n, dtype=np.int64),
+            "level": np.full(len(names), float(level)),
+        }
+    )
+
 
 #: The two-sided 95% normal quantile, ``scipy.stats.norm.ppf(0.975)``.
 Z95 = 1.959963984540054

@@ -15,11 +15,11 @@ import pandas as pd
 from referral._engine import search_kernel as _k
 from referral._params import Interval, validate_params
 from referral._stats import (
-    SUMMARY_COLUMNS,
     median_interval,
     normal_interval,
     proportion_interval,
     standard_error,
+    summary_frame,
     z_for,
 )
 from referral._validation import user_stacklevel
@@ -580,14 +580,4 @@ class SearchResult:
         for name in ["corrected_median", "corrected_mean"]:
             value = float(table[name].iloc[0]) if len(table) else np.nan
             rows.append((name, value, np.nan, np.nan, np.nan, m))
-        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS[:-1])
-        frame = frame.assign(level=level)
-        return frame.astype(
-            {
-                "estimate": np.float64,
-                "se": np.float64,
-                "ci_low": np.float64,
-                "ci_high": np.float64,
-                "n": np.int64,
-            }
-        )
+        return summary_frame(rows, level)

@@ -20,11 +20,11 @@ from referral._engine.spread_kernel import (
 )
 from referral._params import Interval, validate_params
 from referral._stats import (
-    SUMMARY_COLUMNS,
     binomial_se,
     normal_interval,
     standard_error,
     subsample_se,
+    summary_frame,
     z_for,
 )
 from referral._validation import user_stacklevel
@@ -610,8 +610,7 @@ class SpreadResult:
             mean = float(values.mean())
             se = float(_se(values))
             rows.append((name, mean, se, *normal_interval(mean, se, z), self.n_trials))
-        frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS[:-1])
-        frame = frame.astype({"n": np.int64}).assign(level=float(level))
+        frame = summary_frame(rows, level)
         frame.attrs["seed_entropy"] = self.seed_entropy
         return frame
 
