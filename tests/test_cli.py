@@ -527,6 +527,39 @@ def test_cli_ambassadors_writes_tables(tmp_path, capsys):
     assert pd.read_csv(out2 / "ambassadors.csv")["person"].tolist() == ["hub"]
 
 
+def test_cli_ambassadors_per_world_is_the_librarys(tmp_path):
+    """``--per-world B`` gives the everyone table of ``reach_of_everyone(...,
+    per_world=B)`` on the same network with the same seed."""
+    import numpy as np
+    import pandas as pd
+
+    from referral import io
+    from referral.ambassadors import reach_of_everyone
+
+    edges, people = _broker_csv(tmp_path)
+    out = tmp_path / "worlds"
+    common = ["--seed", "5", "--samples", "400", "--check-trials", "0"]
+    code = main(
+        ["ambassadors", str(edges), "--people", str(people), "-k", "1", *common]
+        + ["--activity", "0.5", "--per-world", "20", "--out", str(out)]
+        + ["--no-progress"]
+    )
+    assert code == 0
+    network = io.read_edgelist(edges, activity=0.5)
+    network = io.apply_people(
+        network, io.read_people(people, dtype={"person": str}), default_activity=0.5
+    )
+    expected = reach_of_everyone(network, samples=400, per_world=20, seed=5)
+    independent = reach_of_everyone(network, samples=400, seed=5)
+    got = pd.read_csv(out / "everyone.csv").set_index("person")
+    want = expected.set_index("person").loc[got.index]
+    np.testing.assert_allclose(got["reach"], want["reach"])
+    np.testing.assert_allclose(got["reach_se"], want["reach_se"])
+    other = independent.set_index("person").loc[got.index]
+    assert not np.allclose(got["reach_se"], other["reach_se"])
+    assert main(["ambassadors", str(edges), "--per-world", "0"]) == 2
+
+
 def test_cli_ambassadors_bad_input(tmp_path, capsys):
     edges, people = _broker_csv(tmp_path)
     base = [

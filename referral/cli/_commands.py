@@ -302,6 +302,7 @@ def ambassadors_command(args) -> int:
         network,
         targets=targets,
         samples=args.samples,
+        per_world=args.per_world,
         seed=args.seed,
         n_jobs=args.n_jobs,
         progress=show_progress(args),

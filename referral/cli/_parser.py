@@ -85,6 +85,15 @@ def _add_ambassadors_parser(commands):
         default=100_000,
         help="reverse-reachable samples for everyone's reach (100000)",
     )
+    parser.add_argument(
+        "--per-world",
+        type=_positive_int,
+        default=1,
+        metavar="B",
+        help="samples drawn from each random world for everyone's reach (1: "
+        "independent samples; more is faster on large networks, with the "
+        "standard error taken between worlds)",
+    )
     parser.add_argument("--seed", type=_seed, default=None)
     parser.add_argument("--n-jobs", type=int, default=None, metavar="N")
     parser.add_argument(
