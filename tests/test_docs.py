@@ -42,6 +42,7 @@ GUIDE_PAGES = [
     "search",
     "threshold",
     "gatekeepers",
+    "ambassadors",
     "interventions",
     "sweeps",
     "data",
