@@ -15,6 +15,7 @@ and ``referral.spread`` are the functions; their result classes are
 import importlib as _importlib
 
 from referral import datasets, interventions, lattice, populations, threshold
+from referral._params import InvalidParameterError
 from referral._validation import LargeRunWarning
 from referral.ambassadors import ambassadors, reach_of_everyone
 from referral.analysis import (
@@ -46,6 +47,7 @@ __all__ = [
     "SearchResult",
     "OtherPeopleCost",
     "LargeRunWarning",
+    "InvalidParameterError",
     "PerChain",
     "PerPerson",
     "PerStep",

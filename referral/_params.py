@@ -47,10 +47,17 @@ class InvalidParameterError(ValueError, TypeError):
     """A parameter breaks its declared rule.
 
     A subclass of both :class:`ValueError` and :class:`TypeError`, so code
-    that catches either keeps working.
+    that catches either keeps working. Its message names the function, the
+    parameter, the rule and the value given.
 
     Examples
     --------
+    >>> import referral
+    >>> try:
+    ...     referral.spread(referral.datasets.email_eu_core(), trials=0)
+    ... except referral.InvalidParameterError as error:
+    ...     print(error)
+    The 'trials' parameter of spread must be an int in the range [1, inf). Got 0 instead.
     >>> issubclass(InvalidParameterError, ValueError)
     True
     >>> issubclass(InvalidParameterError, TypeError)
