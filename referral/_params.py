@@ -53,11 +53,13 @@ class InvalidParameterError(ValueError, TypeError):
     Examples
     --------
     >>> import referral
+    >>> import textwrap
     >>> try:
     ...     referral.spread(referral.datasets.email_eu_core(), trials=0)
     ... except referral.InvalidParameterError as error:
-    ...     print(error)
-    The 'trials' parameter of spread must be an int in the range [1, inf). Got 0 instead.
+    ...     print(textwrap.fill(str(error), 70))
+    The 'trials' parameter of spread must be an int in the range [1, inf).
+    Got 0 instead.
     >>> issubclass(InvalidParameterError, ValueError)
     True
     >>> issubclass(InvalidParameterError, TypeError)

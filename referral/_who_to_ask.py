@@ -128,7 +128,9 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         diff, se = float(last["difference"]), float(last["difference_se"])
         verb = "reaches" if k == 1 else "reach"
         base = f"{group} ({degree_names}) {verb} {last['degree_reach']:.1f}"
-        if abs(diff) <= Z95 * se:
+        # a direction only when the interval as printed excludes 0 ("0.0 to
+        # 2.8" does not)
+        if round(abs(diff) - Z95 * se, 1) <= 0:
             lines.append(
                 f"{base}; the evidence does not separate the two choices "
                 f"(difference {diff:+.1f}, {interval(diff, se, '+')})."

@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from referral import datasets
+from referral import datasets, populations
 from referral.ambassadors import (
     ambassadors,
     guarantee_sentence,
@@ -400,8 +400,13 @@ def test_sentences_follow_the_table():
     tied["difference"] = 0.5
     tied["difference_se"] = 0.3
     assert "does not separate" in who_to_ask_sentences(tied)[1]
-    tied["difference_se"] = 0.24  # the interval 0.03 to 0.97 excludes 0
-    assert "fewer than the people chosen" in who_to_ask_sentences(tied)[1]
+    tied["difference_se"] = 0.24  # 0.03 to 0.97, printed "0.0 to 1.0"
+    assert "does not separate" in who_to_ask_sentences(tied)[1]
+    tied["difference_se"] = 0.2  # 0.11 to 0.89, printed "0.1 to 0.9"
+    assert (
+        "fewer than the people chosen (95% CI 0.1 to 0.9)"
+        in (who_to_ask_sentences(tied)[1])
+    )
     worse = table.copy()
     worse["difference"] = -2.0
     worse["difference_se"] = 0.1
@@ -560,3 +565,78 @@ def test_who_to_ask_section_is_built_from_the_table():
     assert section.sentences == ["Who to ask: " + " ".join(who_to_ask_sentences(table))]
     assert [stem for stem, _, _ in section.charts] == ["ambassadors"]
     assert "broker" in section.sentences[0]
+
+
+# ------------------------------------------- sentences against their tables
+def _who_to_ask_shapes():
+    """Networks of different shapes for the sentence checks: a tree, a
+    near-critical random graph, a clustered population and a real network."""
+    tree = from_networkx(
+        nx.balanced_tree(3, 4), strength=0.6, activity=0.5, candidates=range(40, 121)
+    )
+    er = nx.gnp_random_graph(400, 3.0 / 400, seed=2)  # mean degree 3
+    # transmission x activity x (mean excess degree 3) = 1: near critical
+    near = from_networkx(er, strength=0.6, activity=0.55, candidates=range(0, 400, 3))
+    clustered = populations.community_population(600, seed=3)
+    return {
+        "tree": tree,
+        "near_critical": near,
+        "clustered": clustered,
+        "email": datasets.email_eu_core(),
+    }
+
+
+_NUMBER = r"(-?[\d.]+)"
+
+
+@pytest.mark.parametrize("shape", ["tree", "near_critical", "clustered", "email"])
+def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
+    """Every number and every claim of the sentences is the table's: the
+    reach and its interval, the share of targets, which way the comparison
+    with the highest-degree people goes (or that it is unresolved, exactly
+    when the difference's interval, as printed, holds 0), the forward check,
+    the guarantee."""
+    import re
+
+    net = _who_to_ask_shapes()[shape]
+    table = ambassadors(net, 3, epsilon=0.3, check_trials=200, seed=4)
+    lines = who_to_ask_sentences(table)
+    last = table.iloc[-1]
+    z = 1.959963984540054
+
+    first = re.fullmatch(
+        rf"Ask (.+): expected to reach {_NUMBER} of (\d+) targets? "
+        rf"\((\d+)%; 95% CI {_NUMBER} to {_NUMBER}\)\.",
+        lines[0],
+    )
+    assert first, lines[0]
+    names, reach, n_targets, pct, low, high = first.groups()
+    assert names == ", ".join(str(x) for x in table["person"])
+    assert float(reach) == round(last["reach"], 1)
+    assert int(n_targets) == last["n_targets"]
+    assert int(pct) == round(100 * last["reach"] / last["n_targets"])
+    assert float(low) == round(last["reach"] - z * last["reach_se"], 1)
+    assert float(high) == round(last["reach"] + z * last["reach_se"], 1)
+
+    diff, diff_se = last["difference"], last["difference_se"]
+    if set(table["person"]) == set(table["degree_person"]):
+        assert lines[1].endswith("are the same people.")
+    elif round(abs(diff) - z * diff_se, 1) <= 0:  # the printed interval holds 0
+        assert "the evidence does not separate the two choices" in lines[1]
+        assert "fewer" not in lines[1] and "more" not in lines[1]
+    else:
+        word = "fewer" if diff > 0 else "more"
+        assert f"{abs(diff):.1f} {word} than the people chosen" in lines[1]
+        low_d, high_d = abs(diff) - z * diff_se, abs(diff) + z * diff_se
+        assert (
+            round(low_d, 1) > 0
+        )  # a direction only if the printed interval excludes 0
+        assert f"(95% CI {low_d:.1f} to {high_d:.1f})" in lines[1]
+    assert f"reach {last['degree_reach']:.1f}" in lines[1] or lines[1].endswith(
+        "same people."
+    )
+
+    forward = re.search(rf"posting gives {_NUMBER} targets?", lines[2])
+    assert forward and float(forward.group(1)) == round(last["spread_reach"], 1)
+    assert lines[3] == guarantee_sentence(table)
+    assert f"{1 - 1 / math.e - 0.3:.0%}" in lines[3]

@@ -1,10 +1,11 @@
 """The "Whom to ask" figures of the README and the guide are the library's.
 
-The README and ``docs/guide/ambassadors.rst`` quote what ``ambassadors`` finds on the bundled e-mail network
-(the run of ``examples/whom_to_ask.py``: k = 10, epsilon = 0.1, 1,000 check
-trials, seed 1). This test re-runs the two calls and checks that every figure
-the README quotes is the table's value at the README's precision, so the
-prose cannot drift from the numbers when the draws or the method change.
+The README and ``docs/guide/ambassadors.rst`` quote what ``ambassadors``
+finds on the bundled e-mail network (the run of ``examples/whom_to_ask.py``:
+k = 10, epsilon = 0.1, 1,000 check trials, seed 1). This test re-runs the two
+calls and checks that every figure they quote is the table's value at the
+quoted precision, so the prose cannot drift from the numbers when the draws
+or the method change.
 """
 
 from pathlib import Path
