@@ -20,6 +20,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from scipy.stats import binom
 from test_coverage import R_FAST, R, band, check, covers, tree
 
 from referral._stats import Z95
@@ -188,3 +189,63 @@ def test_gatekeeper_diff_from_leader_coverage():
     count = int(np.sum(both_low))
     print(f"both lower bounds: {count}/{R}")
     assert count >= band(R, 1 - alpha)[0]
+
+
+def paired_bernoulli_coverage(n: int, p: float) -> float:
+    """Exact coverage of the paired-mean interval on Bernoulli(p) differences.
+
+    ``mean -/+ Z95 sd / sqrt(n)`` with the sample sd (``ddof=1``), i.e.
+    ``p_hat -/+ Z95 sqrt(p_hat (1 - p_hat) / (n - 1))``, summed over the
+    binomial count.
+    """
+    k = np.arange(n + 1)
+    ph = k / n
+    se = np.sqrt(ph * (1 - ph) / (n - 1))
+    inside = (ph - Z95 * se <= p) & (p <= ph + Z95 * se)
+    return float(binom.pmf(k, n, p)[inside].sum())
+
+
+def test_gatekeeper_diff_from_leader_coverage_on_a_path():
+    """On a path the losses are nested, and only the pairing gets the se right.
+
+    Path 0 - 1 - 2 - 3 - 4, recruiter 0 (acts), everyone else acts with
+    ``a``, ties carry with ``w``, candidates 2, 3 and 4. Person ``j`` is
+    reached when the ``j`` ties carry and 1 .. ``j - 1`` act: an indicator
+    ``I_j`` with ``P(I_j) = w^j a^(j-1)``. Turning person ``i`` off (same
+    draws) loses exactly the candidates beyond ``i`` that were reached, so
+    per trial ``loss_1 = I_2 + I_3 + I_4``, ``loss_2 = I_3 + I_4`` and
+    ``loss_3 = I_4`` (person 4 has no chain credit, so the shortlist of 3
+    is 1, 2, 3; ``m = 3`` and ``alpha = 0.05`` give ``c = Z95``).
+    ``loss_1 >= loss_2 >= loss_3`` in every trial, so person 1 leads in
+    every run.
+
+    The paired differences are ``loss_1 - loss_2 = I_2``, Bernoulli(``w^2
+    a``), whose interval's exact coverage is a finite binomial sum
+    (:func:`paired_bernoulli_coverage`: 95.3% at ``n = 40``,
+    ``w^2 a = 0.648``), and ``loss_1 - loss_3 = I_2 + I_3``, mean ``w^2 a +
+    w^3 a^2``. The two losses are strongly correlated, so an unpaired
+    standard error would cover far more than 95%.
+    """
+    w, a, t = 0.9, 0.8, 40
+    net = from_networkx(
+        nx.path_graph(5),
+        strength=1.0,
+        transmission=w,
+        activity=a,
+        recruiters=[0],
+        candidates=[2, 3, 4],
+    )
+    truth = {2: w**2 * a, 3: w**2 * a + w**3 * a**2}
+    exact = paired_bernoulli_coverage(t, truth[2])
+    assert 0.93 <= exact <= 0.97
+    hits = {2: [], 3: []}
+    for rep in range(R):
+        table = gatekeepers(net, top=3, shortlist=3, trials=t, seed=rep)
+        assert table["person"].tolist()[0] == 1
+        assert sorted(table["person"]) == [1, 2, 3]
+        table = table.set_index("person")
+        for person, value in truth.items():
+            row = table.loc[person]
+            hits[person].append(covers(row["diff_ci_low"], row["diff_ci_high"], value))
+    check(hits[2], exact, "diff_from_leader 1 - 2 (path)")
+    check(hits[3], name="diff_from_leader 1 - 3 (path)")
