@@ -284,7 +284,13 @@ def gatekeepers(
         - ``diff_ci_low``, ``diff_ci_high`` (float64): its simultaneous
           interval, ``diff_from_leader -+ c * diff_se`` with the critical
           value ``c`` of the top group test (see Notes): a person whose
-          ``diff_ci_low`` is above 0 is out of the top group.
+          ``diff_ci_low`` is above 0 is out of the top group. Its level:
+          the lower bounds of all the people compared hold together with
+          probability at least ``1 - alpha`` (one-sided, Bonferroni over the
+          ``compared - 1`` differences and the racing rounds); each interval
+          on its own covers with probability at least ``1 - 2 * alpha /
+          ((compared - 1) * rounds)`` (90% for two people and ``alpha =
+          0.05``, more for longer shortlists).
         - ``p_value`` (float64): adjusted p-value of "this person's loss is
           the largest on the shortlist"; ``in_top_group`` is
           ``p_value > alpha`` (rank 1 is always in the top group).
