@@ -13,7 +13,8 @@ candidates as possible, and can ask ``k`` colleagues to share it. The script
   messengers), and compares them with the ``k`` highest-degree people, on
   fresh samples and by a forward simulation;
 * does the same with everyone in the largest department as the targets
-  (a pool: a team we need to reach).
+  (a pool: a team we need to reach), asking neither candidates nor the
+  department's own members.
 
 It writes ``ambassadors.png`` (reach against the number of people asked),
 ``everyone.png`` (each person's reach against their contacts) and
@@ -134,13 +135,16 @@ def main(argv=None):
     fig.savefig(outdir / "everyone.png", dpi=100)
     plt.close(fig)
 
-    # a pool: everyone in the largest department
+    # a pool: everyone in the largest department. Its members are the
+    # audience, not the messengers (a member who posts counts as reached,
+    # even one with no one to tell), so they are not asked
     pool = int(np.argmax(np.bincount(net.community.astype(int))))
+    members = list(net.labels[net.community == pool])
     targeted = referral.ambassadors(
         net,
         args.k,
         targets={"community": pool},
-        exclude=candidates,
+        exclude=sorted(set(candidates) | set(members)),
         epsilon=epsilon,
         check_trials=args.trials,
         seed=args.seed,

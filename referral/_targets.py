@@ -43,12 +43,12 @@ def target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
             if isinstance(wanted, str) or not isinstance(wanted, Iterable):
                 wanted = [wanted]
             mask &= values.isin(list(wanted)).to_numpy()
-    elif (
-        isinstance(targets, np.ndarray | pd.Series | list | tuple)
-        and len(targets) == n
-        and n > 0
-        and all(isinstance(x, bool | np.bool_) for x in targets)
-    ):
+    elif _is_mask(targets):
+        if len(targets) != n:
+            raise ValueError(
+                f"The 'targets' parameter of {fn} is a boolean mask of length "
+                f"{len(targets)}; it must have one entry per person ({n})."
+            )
         mask = np.asarray(targets, dtype=bool).copy()
     else:
         mask = np.zeros(n, dtype=bool)
@@ -59,6 +59,19 @@ def target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
             f"Got {_short(targets)} instead."
         )
     return mask
+
+
+def _is_mask(targets) -> bool:
+    """A boolean sequence (of any length: its length is checked after)."""
+    if isinstance(targets, np.ndarray):
+        return targets.dtype == np.bool_
+    if isinstance(targets, pd.Series):
+        return targets.dtype == np.bool_
+    return (
+        isinstance(targets, list | tuple)
+        and len(targets) > 0
+        and all(isinstance(x, bool | np.bool_) for x in targets)
+    )
 
 
 def _short(value, limit=80):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from referral._stats import Z95
+from referral.wording import fmt_share
 
 __all__ = ["guarantee_sentence", "percent", "who_to_ask_sentences"]
 
@@ -49,13 +50,144 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
     best = "best possible person" if k == 1 else f"best possible {k} people"
     if not np.isfinite(ratio):
         return (
-            f"No guarantee: the sample cap was reached before IMM's bound was "
-            f"met, so {who.split(' reach')[0]} may fall short of the {best}."
+            f"No guarantee: a sample or memory cap (max_samples, max_members) "
+            f"cut the run short before IMM's bound was met, so "
+            f"{who.split(' reach')[0]} may fall short of the {best}."
         )
     return (
         f"With probability at least {percent(probability)}, {who}, in "
-        f"expectation, at least {ratio:.0%} of the targets that the {best} "
-        f"would reach."
+        f"expectation, at least {percent(ratio)} of the targets that the "
+        f"{best} would reach."
+    )
+
+
+#: the columns the sentences read
+_COLUMNS = (
+    "rank",
+    "person",
+    "degree",
+    "target",
+    "gain",
+    "gain_se",
+    "reach",
+    "reach_se",
+    "degree_person",
+    "degree_person_degree",
+    "degree_tied",
+    "degree_reach",
+    "difference",
+    "difference_se",
+    "spread_reach",
+    "spread_se",
+    "n_targets",
+    "guarantee_ratio",
+    "guarantee_probability",
+)
+
+
+def _check_table(table) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            f"who_to_ask_sentences needs the table ambassadors returns. Got "
+            f"{type(table).__name__}."
+        )
+    missing = [name for name in _COLUMNS if name not in table.columns]
+    if missing:
+        raise ValueError(
+            f"who_to_ask_sentences needs the table ambassadors returns; this "
+            f"one lacks the columns {', '.join(missing)}."
+        )
+    if len(table) == 0:
+        raise ValueError("who_to_ask_sentences needs at least one row. Got none.")
+
+
+def _decimals(half: float, low: float | None = None) -> int:
+    """Decimals that show an interval of half-width ``half`` to its first
+    significant digit (at least one), and enough that a positive lower bound
+    ``low`` does not print as 0."""
+    digits = 1
+    if np.isfinite(half) and half > 0:
+        digits = int(np.clip(-np.floor(np.log10(half)), 1, 4))
+    if low is not None and np.isfinite(low) and low > 0:
+        while round(low, digits) == 0 and digits < 6:
+            digits += 1
+    return digits
+
+
+def _estimate(value: float, se: float, sign: str = "") -> tuple[str, str]:
+    """``value`` and its 95% interval, printed to the same decimals: the
+    first significant digit of the half-width, and enough that a positive
+    lower bound does not print as 0."""
+    half = Z95 * se
+    low, high = value - half, value + half
+    digits = _decimals(half, low if value > 0 else None)
+    return (
+        f"{value:{sign}.{digits}f}",
+        f"95% CI {low:{sign}.{digits}f} to {high:{sign}.{digits}f}",
+    )
+
+
+def _names(labels) -> str:
+    labels = [str(x) for x in labels]
+    return (
+        labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    )
+
+
+def _who_adds_what(table: pd.DataFrame) -> list[str]:
+    """Who among the chosen adds nothing measurable, and which targets
+    among them reach, as far as the samples show, only themselves."""
+    lines = []
+    later = table.iloc[1:]
+    idle = later.loc[later["gain"] - Z95 * later["gain_se"] <= 0, "person"]
+    if len(idle):
+        verb = "adds" if len(idle) == 1 else "add"
+        lines.append(
+            f"The samples do not show that {_names(idle)} {verb} anyone to the "
+            f"people picked before (gain interval includes 0): asking fewer "
+            f"people may do as well."
+        )
+    # targets who, as far as the samples show, reach only themselves (a
+    # target who posts counts as reached)
+    chosen_target = table["target"].astype(bool) & ~table["person"].isin(idle)
+    self_only = table.loc[
+        chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"]), :
+    ]
+    if len(self_only):
+        alone = self_only.loc[self_only["degree"] == 0, "person"]
+        others = self_only.loc[self_only["degree"] > 0, "person"]
+        parts = []
+        if len(alone):
+            has = "has" if len(alone) == 1 else "have"
+            parts.append(f"{_names(alone)} {has} no one to tell")
+        if len(others):
+            parts.append(
+                f"the samples do not show that {_names(others)} "
+                f"{'reaches' if len(others) == 1 else 'reach'} anyone else"
+            )
+        one = len(self_only) == 1
+        lines.append(
+            f"{'A target' if one else 'Targets'} chosen for "
+            f"{'themselves' if not one else 'their own sake'}: "
+            + "; ".join(parts)
+            + ", so posting counts only "
+            + ("that person" if one else "them")
+            + " as reached."
+        )
+    return lines
+
+
+def _tie_note(table: pd.DataFrame) -> str:
+    """When people of equal degree were cut by id to make the group."""
+    last = table.iloc[-1]
+    degree = int(last["degree_person_degree"])
+    inside = int((table["degree_person_degree"] == degree).sum())
+    tied = int(last["degree_tied"])
+    if tied <= inside:
+        return ""
+    return (
+        f"; {inside} of the {tied} people with {degree} "
+        f"{'contact' if degree == 1 else 'contacts'}, taken by lowest id"
     )
 
 
@@ -71,10 +203,14 @@ def percent(p):
 def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     """Plain-language findings of an :func:`ambassadors` table.
 
-    Every number comes from the table's last row (all ``k`` people asked).
-    Intervals are 95% normal intervals from the table's standard errors. The
-    comparison with the highest-degree people says the evidence does not
-    separate the two choices when the paired difference's interval holds 0.
+    Every number comes from the table: the last row (all ``k`` people
+    asked), and the rows of the people who add nothing measurable or who are
+    targets themselves. Intervals are 95% normal intervals from the table's
+    standard errors, printed to the first significant digit of their
+    half-width (and never so coarsely that a positive bound prints as 0).
+    The comparison with the highest-degree people says the evidence does not
+    separate the two choices when the paired difference's interval holds 0,
+    and says when people of equal degree were cut by id to make that group.
 
     Parameters
     ----------
@@ -84,8 +220,10 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     Returns
     -------
     list of str
-        The headline, the comparison with the highest-degree people, the
-        forward check (if run) and the guarantee.
+        The headline; who among the chosen adds nothing measurable (gain
+        interval holding 0) and who is a target themselves, if any; the
+        comparison with the highest-degree people; the forward check (if
+        run); the guarantee.
 
     Examples
     --------
@@ -104,6 +242,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     With probability at least 80%, this person reaches, in expectation, at
     least 53% of the targets that the best possible person would reach.
     """
+    _check_table(table)
     last = table.iloc[-1]
     k = int(last["rank"])
     n_targets = int(last["n_targets"])
@@ -111,15 +250,13 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     degree_names = ", ".join(str(x) for x in table["degree_person"])
     unit = "target" if n_targets == 1 else "targets"
 
-    def interval(value, se, sign=""):
-        low, high = value - Z95 * se, value + Z95 * se
-        return f"95% CI {low:{sign}.1f} to {high:{sign}.1f}"
-
     reach, reach_se = float(last["reach"]), float(last["reach_se"])
+    shown, interval = _estimate(reach, reach_se)
     lines = [
-        f"Ask {names}: expected to reach {reach:.1f} of {n_targets} {unit} "
-        f"({reach / n_targets:.0%}; {interval(reach, reach_se)})."
+        f"Ask {names}: expected to reach {shown} of {n_targets} {unit} "
+        f"({fmt_share(reach / n_targets)}; {interval})."
     ]
+    lines += _who_adds_what(table)
     group = "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
     if set(table["person"]) == set(table["degree_person"]):
         same = "is the same person" if k == 1 else "are the same people"
@@ -127,29 +264,25 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     else:
         diff, se = float(last["difference"]), float(last["difference_se"])
         verb = "reaches" if k == 1 else "reach"
-        base = f"{group} ({degree_names}) {verb} {last['degree_reach']:.1f}"
-        # a direction only when the interval as printed excludes 0 ("0.0 to
-        # 2.8" does not)
-        if round(abs(diff) - Z95 * se, 1) <= 0:
+        degree_reach, _ = _estimate(float(last["degree_reach"]), se)
+        base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}"
+        if abs(diff) <= Z95 * se:
+            shown, interval = _estimate(diff, se, "+")
             lines.append(
                 f"{base}; the evidence does not separate the two choices "
-                f"(difference {diff:+.1f}, {interval(diff, se, '+')})."
-            )
-        elif diff > 0:
-            lines.append(
-                f"{base}: {diff:.1f} fewer than the people chosen "
-                f"({interval(diff, se)})."
+                f"(difference {shown}, {interval})."
             )
         else:
-            lines.append(
-                f"{base}: {-diff:.1f} more than the people chosen "
-                f"({interval(-diff, se)})."
-            )
+            word = "fewer" if diff > 0 else "more"
+            shown, interval = _estimate(abs(diff), se)
+            lines.append(f"{base}: {shown} {word} than the people chosen ({interval}).")
     if np.isfinite(last["spread_reach"]):
-        value, se = float(last["spread_reach"]), float(last["spread_se"])
+        shown, interval = _estimate(
+            float(last["spread_reach"]), float(last["spread_se"])
+        )
         lines.append(
-            f"A forward simulation of {names} posting gives {value:.1f} "
-            f"{unit} ({interval(value, se)})."
+            f"A forward simulation of {names} posting gives {shown} {unit} "
+            f"({interval})."
         )
     lines.append(guarantee_sentence(table))
     return lines

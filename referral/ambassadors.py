@@ -362,6 +362,8 @@ def ambassadors(
         - ``person`` (label dtype), ``id`` (int32): who.
         - ``degree`` (int64): contacts the person can tell.
         - ``activity`` (float64): the person's activity.
+        - ``target`` (bool): the person is a target (a target who posts
+          counts as reached, so such a person adds at least themselves).
         - ``gain`` (float64): expected targets this person adds to the people
           ranked before them (on fresh samples).
         - ``gain_se`` (float64): its standard error.
@@ -370,6 +372,10 @@ def ambassadors(
         - ``reach_se`` (float64): its standard error.
         - ``degree_person`` (label dtype): the eligible person of the same
           rank by degree (most contacts first, ties to the lowest id).
+        - ``degree_person_degree`` (int64): that person's degree.
+        - ``degree_tied`` (int64): eligible people with that same degree
+          (when it exceeds the number of them in the top ``rank``, the
+          lowest ids among equals made the cut).
         - ``degree_reach``, ``degree_reach_se`` (float64): expected targets
           reached by the ``rank`` highest-degree eligible people (same fresh
           samples).
@@ -455,17 +461,22 @@ def ambassadors(
     if exclude is not None:
         eligible[network.ids(exclude, parameter="exclude")] = False
     n_eligible = int(eligible.sum())
+    if n_eligible == 0:
+        why = "every person is excluded" if exclude is not None else ""
+        if candidates_only and not np.asarray(network.is_candidate).any():
+            why = "candidates_only=True and the network has no candidates"
+        elif candidates_only:
+            why = "candidates_only=True and every candidate is excluded"
+        raise ValueError(f"{fn} has nobody to ask: {why}.")
+    rule = (
+        f"The 'k' parameter of {fn} must be an int in the range [1, "
+        f"{n_eligible}] ({n_eligible} people can be asked). Got {k!r} instead."
+    )
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise TypeError(
-            f"The 'k' parameter of {fn} must be an int in the range "
-            f"[1, {n_eligible}]. Got {k!r} instead."
-        )
+        raise TypeError(rule)
     k = int(k)
     if not 1 <= k <= n_eligible:
-        raise ValueError(
-            f"The 'k' parameter of {fn} must be an int in the range "
-            f"[1, {n_eligible}]. Got {k!r} instead."
-        )
+        raise ValueError(rule)
     epsilon = float(epsilon)
     if delta is None:
         delta = 1.0 / network.n_people if network.n_people > 1 else 0.5
@@ -595,14 +606,23 @@ def ambassadors(
     )
 
     labels = network.labels
+    degree = network.degree.astype(np.int64)
+    eligible_degrees = degree[eligible]
+    group_degree = degree[by_degree]
     data = {
         "rank": np.arange(1, k + 1, dtype=np.int64),
         "person": labels[picks],
         "id": picks,
-        "degree": network.degree[picks].astype(np.int64),
+        "degree": degree[picks],
         "activity": network.activity[picks],
+        "target": mask[picks],
         **{name: table[name] for name in ("gain", "gain_se", "reach", "reach_se")},
         "degree_person": labels[by_degree],
+        "degree_person_degree": group_degree,
+        "degree_tied": np.array(
+            [np.count_nonzero(eligible_degrees == d) for d in group_degree],
+            dtype=np.int64,
+        ),
         **{
             name: table[name]
             for name in (

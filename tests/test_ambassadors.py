@@ -400,11 +400,14 @@ def test_sentences_follow_the_table():
     tied["difference"] = 0.5
     tied["difference_se"] = 0.3
     assert "does not separate" in who_to_ask_sentences(tied)[1]
-    tied["difference_se"] = 0.24  # 0.03 to 0.97, printed "0.0 to 1.0"
-    assert "does not separate" in who_to_ask_sentences(tied)[1]
-    tied["difference_se"] = 0.2  # 0.11 to 0.89, printed "0.1 to 0.9"
+    tied["difference_se"] = 0.24  # 0.03 to 0.97 excludes 0, printed so
     assert (
-        "fewer than the people chosen (95% CI 0.1 to 0.9)"
+        "0.50 fewer than the people chosen (95% CI 0.03 to 0.97)"
+        in (who_to_ask_sentences(tied)[1])
+    )
+    tied["difference_se"] = 0.2  # 0.11 to 0.89
+    assert (
+        "0.5 fewer than the people chosen (95% CI 0.1 to 0.9)"
         in (who_to_ask_sentences(tied)[1])
     )
     worse = table.copy()
@@ -447,18 +450,37 @@ def small():
 def test_bad_k(small):
     with pytest.raises(
         ValueError,
-        match=r"The 'k' parameter of ambassadors must "
-        r"be an int in the range \[1, 5\]. Got 0 instead.",
+        match=r"The 'k' parameter of ambassadors must be an int in the range "
+        r"\[1, 5\] \(5 people can be asked\). Got 0 instead.",
     ):
         ambassadors(small, 0)
-    with pytest.raises(ValueError, match=r"range \[1, 3\]. Got 4 instead."):
+    with pytest.raises(
+        ValueError, match=r"range \[1, 3\] \(3 people can be asked\). Got 4 instead."
+    ):
         ambassadors(small, 4, exclude=[0, 1])
     with pytest.raises(
         TypeError,
-        match=r"The 'k' parameter of ambassadors must "
-        r"be an int in the range \[1, 5\]. Got 2.5 instead.",
+        match=r"The 'k' parameter of ambassadors must be an int in the range "
+        r"\[1, 5\] \(5 people can be asked\). Got 2.5 instead.",
     ):
         ambassadors(small, 2.5)
+    with pytest.raises(
+        ValueError, match="ambassadors has nobody to ask: every person is excluded."
+    ):
+        ambassadors(small, 1, exclude=range(5))
+    with pytest.raises(
+        ValueError,
+        match="ambassadors has nobody to ask: candidates_only=True and every "
+        "candidate is excluded.",
+    ):
+        ambassadors(small, 1, candidates_only=True, exclude=[4])
+    none = from_networkx(nx.path_graph(3), strength=0.5, activity=0.5)
+    with pytest.raises(
+        ValueError,
+        match="ambassadors has nobody to ask: candidates_only=True and the "
+        "network has no candidates.",
+    ):
+        ambassadors(none, 1, targets=[0], candidates_only=True)
 
 
 def test_bad_targets(small):
@@ -486,6 +508,15 @@ def test_bad_targets(small):
     none = from_networkx(nx.path_graph(3), strength=0.5, activity=0.5)
     with pytest.raises(ValueError, match="reach_of_everyone needs targets"):
         reach_of_everyone(none)
+    # a boolean mask must cover everyone: a short one is not read as labels
+    for mask in (np.zeros(3, bool), [True, False], np.ones(6, bool)):
+        with pytest.raises(
+            ValueError,
+            match=r"The 'targets' parameter of reach_of_everyone is a boolean "
+            rf"mask of length {len(mask)}; it must have one entry per person "
+            r"\(5\).",
+        ):
+            reach_of_everyone(small, targets=mask)
 
 
 @pytest.mark.parametrize("name", ["epsilon", "delta"])
@@ -586,57 +617,141 @@ def _who_to_ask_shapes():
     }
 
 
-_NUMBER = r"(-?[\d.]+)"
+_NUMBER = r"([-+]?[\d.]+)"
+
+
+def _printed(text: str, value: float) -> bool:
+    """``text`` is ``value`` rounded to the decimals ``text`` shows."""
+    decimals = len(text.partition(".")[2])
+    return abs(float(text) - value) <= 0.5 * 10.0**-decimals + 1e-12
+
+
+def _line(lines, pattern):
+    import re
+
+    found = [m for m in (re.search(pattern, line) for line in lines) if m]
+    assert len(found) == 1, (pattern, lines)
+    return found[0]
 
 
 @pytest.mark.parametrize("shape", ["tree", "near_critical", "clustered", "email"])
 def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
     """Every number and every claim of the sentences is the table's: the
-    reach and its interval, the share of targets, which way the comparison
-    with the highest-degree people goes (or that it is unresolved, exactly
-    when the difference's interval, as printed, holds 0), the forward check,
-    the guarantee."""
-    import re
-
+    reach and its interval, the share of targets, who adds nothing
+    measurable and who is a target, which way the comparison with the
+    highest-degree people goes (or that it is unresolved, exactly when the
+    difference's interval holds 0, and never with a bound printed as 0), the
+    forward check, the guarantee."""
     net = _who_to_ask_shapes()[shape]
     table = ambassadors(net, 3, epsilon=0.3, check_trials=200, seed=4)
     lines = who_to_ask_sentences(table)
     last = table.iloc[-1]
     z = 1.959963984540054
 
-    first = re.fullmatch(
-        rf"Ask (.+): expected to reach {_NUMBER} of (\d+) targets? "
-        rf"\((\d+)%; 95% CI {_NUMBER} to {_NUMBER}\)\.",
-        lines[0],
+    head = _line(
+        lines,
+        rf"^Ask (.+): expected to reach {_NUMBER} of (\d+) targets? "
+        rf"\(([<>]?[\d.]+)%; 95% CI {_NUMBER} to {_NUMBER}\)\.$",
     )
-    assert first, lines[0]
-    names, reach, n_targets, pct, low, high = first.groups()
+    names, reach, n_targets, pct, low, high = head.groups()
     assert names == ", ".join(str(x) for x in table["person"])
-    assert float(reach) == round(last["reach"], 1)
+    assert _printed(reach, last["reach"])
     assert int(n_targets) == last["n_targets"]
-    assert int(pct) == round(100 * last["reach"] / last["n_targets"])
-    assert float(low) == round(last["reach"] - z * last["reach_se"], 1)
-    assert float(high) == round(last["reach"] + z * last["reach_se"], 1)
+    assert pct.strip("<>") == f"{100 * last['reach'] / last['n_targets']:.0f}" or (
+        pct.startswith(">") and last["reach"] / last["n_targets"] > 0.99
+    )
+    assert _printed(low, last["reach"] - z * last["reach_se"])
+    assert _printed(high, last["reach"] + z * last["reach_se"])
+
+    idle = table.iloc[1:].query("gain - @z * gain_se <= 0")["person"]
+    assert any("to the people picked before" in line for line in lines) == (
+        len(idle) > 0
+    )
+    self_only = table.loc[
+        table["target"]
+        & ~table["person"].isin(idle)
+        & (table["gain"] - 1 <= z * table["gain_se"])
+    ]
+    assert any(
+        line.startswith(("Targets chosen for", "A target chosen for")) for line in lines
+    ) == (len(self_only) > 0)
 
     diff, diff_se = last["difference"], last["difference_se"]
     if set(table["person"]) == set(table["degree_person"]):
-        assert lines[1].endswith("are the same people.")
-    elif round(abs(diff) - z * diff_se, 1) <= 0:  # the printed interval holds 0
-        assert "the evidence does not separate the two choices" in lines[1]
-        assert "fewer" not in lines[1] and "more" not in lines[1]
+        assert any(line.endswith("are the same people.") for line in lines)
+    elif abs(diff) <= z * diff_se:
+        line = _line(lines, "the evidence does not separate the two choices")
+        assert "fewer" not in line.string and "more" not in line.string
     else:
         word = "fewer" if diff > 0 else "more"
-        assert f"{abs(diff):.1f} {word} than the people chosen" in lines[1]
-        low_d, high_d = abs(diff) - z * diff_se, abs(diff) + z * diff_se
-        assert (
-            round(low_d, 1) > 0
-        )  # a direction only if the printed interval excludes 0
-        assert f"(95% CI {low_d:.1f} to {high_d:.1f})" in lines[1]
-    assert f"reach {last['degree_reach']:.1f}" in lines[1] or lines[1].endswith(
-        "same people."
-    )
+        found = _line(
+            lines,
+            rf"reach {_NUMBER}: {_NUMBER} {word} than the people chosen "
+            rf"\(95% CI {_NUMBER} to {_NUMBER}\)\.$",
+        )
+        degree_reach, size, low_d, high_d = found.groups()
+        assert _printed(degree_reach, last["degree_reach"])
+        assert _printed(size, abs(diff))
+        assert float(low_d) > 0  # a direction only with a bound printed above 0
+        assert _printed(low_d, abs(diff) - z * diff_se)
+        assert _printed(high_d, abs(diff) + z * diff_se)
 
-    forward = re.search(rf"posting gives {_NUMBER} targets?", lines[2])
-    assert forward and float(forward.group(1)) == round(last["spread_reach"], 1)
-    assert lines[3] == guarantee_sentence(table)
-    assert f"{1 - 1 / math.e - 0.3:.0%}" in lines[3]
+    forward = _line(lines, rf"posting gives {_NUMBER} targets?")
+    assert _printed(forward.group(1), last["spread_reach"])
+    assert lines[-1] == guarantee_sentence(table)
+    floor = math.floor(100 * (1 - 1 / math.e - 0.3))
+    assert f"at least {floor}% of the targets" in lines[-1]
+
+
+def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
+    """The optional sentences, each against the table it reads."""
+    # a star with three isolated targets: the isolated ones are picked for
+    # themselves (a target who posts counts as reached) and say so
+    star = nx.star_graph(4)
+    star.add_nodes_from([10, 11, 12])
+    net = from_networkx(star, strength=0.5, activity=0.5, candidates=[1, 2, 10, 11])
+    table = ambassadors(net, 3, seed=1, check_trials=50, epsilon=0.105)
+    lines = who_to_ask_sentences(table)
+    lone = table.loc[table["degree"] == 0, "person"].tolist()
+    assert sorted(lone) == [10, 11] and table.loc[table["degree"] == 0, "target"].all()
+    assert (
+        f"Targets chosen for themselves: {lone[0]} and {lone[1]} have no one to "
+        f"tell, so posting counts only them as reached."
+    ) in lines
+    # the degree group was cut among equals, and the sentence says so
+    last = table.iloc[-1]
+    assert (last["degree_person_degree"], last["degree_tied"]) == (1, 4)
+    assert "(0, 1, 2; 2 of the 4 people with 1 contact, taken by lowest id)" in (
+        " ".join(lines)
+    )
+    # the guarantee's share is rounded down: 1 - 1/e - 0.105 = 0.5271
+    assert "at least 52% of the targets" in lines[-1]
+    assert "at least 87%" in lines[-1]  # delta = 1/8
+    # on a complete graph the second person adds nothing the first does not
+    full = from_networkx(
+        nx.complete_graph(60), strength=0.5, activity=0.5, candidates=range(60)
+    )
+    table = ambassadors(full, 2, seed=1, check_trials=50)
+    second = table.iloc[1]
+    assert second["gain"] - 1.959963984540054 * second["gain_se"] <= 0
+    assert (
+        f"The samples do not show that {second['person']} adds anyone to the "
+        f"people picked before"
+    ) in " ".join(who_to_ask_sentences(table))
+    assert not any("chosen for" in line for line in who_to_ask_sentences(table))
+
+
+def test_sentences_refuse_other_tables(small):
+    import pandas as pd
+
+    with pytest.raises(
+        ValueError, match="lacks the columns rank, gain, gain_se, degree_person,"
+    ):
+        who_to_ask_sentences(reach_of_everyone(small, samples=50, seed=1))
+    with pytest.raises(ValueError, match="lacks the columns rank, person"):
+        who_to_ask_sentences(pd.DataFrame())
+    table = ambassadors(small, 1, seed=1, check_trials=0)
+    with pytest.raises(ValueError, match="needs at least one row. Got none."):
+        who_to_ask_sentences(table.iloc[:0])
+    with pytest.raises(TypeError, match="needs the table ambassadors returns. Got"):
+        who_to_ask_sentences([1, 2])

@@ -574,7 +574,7 @@ def test_cli_ambassadors_bad_input(tmp_path, capsys):
     assert main([*base, "-k", "40"]) == 2
     assert (
         "The 'k' parameter of ambassadors must be an int in the range "
-        "[1, 11]. Got 40 instead."
+        "[1, 11] (11 people can be asked). Got 40 instead."
     ) in capsys.readouterr().err
     assert main([*base, "--exclude", "nobody"]) == 2
     assert "'exclude' parameter names people who are not in the network" in (
@@ -582,3 +582,29 @@ def test_cli_ambassadors_bad_input(tmp_path, capsys):
     )
     assert main([*base, "--epsilon", "1.5"]) == 2
     assert "must be in (0, 1). Got '1.5'" in capsys.readouterr().err
+    assert main([*base, "--target-attribute", "department=9"]) == 2
+    assert (
+        "--target-attribute department=9 selects nobody: department takes the "
+        "values 1, 2." in capsys.readouterr().err
+    )
+    assert main(["ambassadors", str(edges), "--out", str(tmp_path / "o")]) == 2
+    assert "the network has no candidates to reach: name the targets with " in (
+        capsys.readouterr().err
+    )
+
+
+def test_cli_ambassadors_exclude_candidates(tmp_path, capsys):
+    import pandas as pd
+
+    edges, people = _broker_csv(tmp_path)
+    out = tmp_path / "who"
+    args = ["ambassadors", str(edges), "--people", str(people), "-k", "3"]
+    args += ["--activity", "0", "--seed", "3", "--check-trials", "0"]
+    args += ["--samples", "500", "--no-progress", "--exclude-candidates"]
+    assert main([*args, "--exclude-recruiters", "--out", str(out)]) == 0
+    chosen = pd.read_csv(out / "ambassadors.csv")
+    assert not set(chosen["person"]) & {"t0", "t1", "t2"}
+    assert chosen["n_eligible"].iloc[0] == 11 - 3
+    assert "--exclude-recruiters excludes nobody: the network has no recruiters" in (
+        capsys.readouterr().err
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -266,9 +267,31 @@ def _target_spec(network, args):
                     value = str(number)
                 except ValueError:
                     pass
-            return np.array([t == value for t in text], dtype=bool)
+            mask = np.array([t == value for t in text], dtype=bool)
+            if not mask.any():
+                found = sorted(set(map(str, values)), key=_natural)
+                shown = ", ".join(found[:10]) + (", ..." if len(found) > 10 else "")
+                raise CLIError(
+                    f"--target-attribute {args.target_attribute} selects nobody: "
+                    f"{name} takes the values {shown}."
+                )
+            return mask
         return {name: value}
+    if not np.asarray(network.is_candidate).any():
+        raise CLIError(
+            "the network has no candidates to reach: name the targets with "
+            "--targets LABEL ... or --target-attribute NAME=VALUE (or mark "
+            "candidates in a --people file)."
+        )
     return None
+
+
+def _natural(text):
+    """Numbers in numeric order, then text."""
+    try:
+        return (0, float(text), "")
+    except ValueError:
+        return (1, 0.0, text)
 
 
 def ambassadors_command(args) -> int:
@@ -283,7 +306,15 @@ def ambassadors_command(args) -> int:
     targets = _target_spec(network, args)
     exclude = to_labels(network, args.exclude) if args.exclude else []
     if args.exclude_recruiters:
+        if len(network.recruiters) == 0:
+            print(
+                "referral ambassadors: note: --exclude-recruiters excludes nobody: "
+                "the network has no recruiters.",
+                file=sys.stderr,
+            )
         exclude += list(network.labels[network.recruiters])
+    if args.exclude_candidates:
+        exclude += list(network.labels[network.candidates])
     t0 = time.perf_counter()
     table = ambassadors(
         network,

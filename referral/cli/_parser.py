@@ -59,6 +59,11 @@ def _add_ambassadors_parser(commands):
         help="do not ask the recruiters themselves",
     )
     parser.add_argument(
+        "--exclude-candidates",
+        action="store_true",
+        help="do not ask candidates (they are the audience, not the messengers)",
+    )
+    parser.add_argument(
         "--candidates-only", action="store_true", help="ask candidates only"
     )
     parser.add_argument(
