@@ -506,11 +506,39 @@ def test_plot_ambassadors_draws_the_table():
         "people chosen (IMM)",
         "highest-degree people",
         "forward spread check",
+        "added by this person",
     ]
     twin = [a for a in fig.axes if a is not ax][0]
     heights = [bar.get_height() for bar in twin.patches]
     assert heights == pytest.approx(table["gain"].tolist())
     assert ax.get_xlabel() == "number of people asked"
+    plt.close(fig)
+
+
+def test_plot_ambassadors_cuts_a_dwarfing_first_gain_and_shows_one_point():
+    import matplotlib.pyplot as plt
+
+    from referral.plot import plot_ambassadors
+
+    table = _ambassador_table().copy()
+    table["gain"] = [100.0] + [2.0] * (len(table) - 1)
+    fig, ax = plt.subplots()
+    plot_ambassadors(table, ax=ax)
+    twin = [a for a in fig.axes if a is not ax][0]
+    assert twin.get_ylim()[1] == pytest.approx(1.6 * 2.0 * 1.05)
+    assert [t.get_text() for t in twin.texts] == ["100 (cut)"]
+    plt.close(fig)
+    # one person: error bars, since a band of one point does not show
+    fig, ax = plt.subplots()
+    plot_ambassadors(table.iloc[:1], ax=ax)
+    assert len(ax.containers) >= 2  # the chosen and the highest-degree bars
+    chosen = ax.containers[0]
+    low, high = chosen.lines[2][0].get_segments()[0][:, 1]
+    z = 1.959963984540054
+    row = table.iloc[0]
+    assert (low, high) == pytest.approx(
+        (row["reach"] - z * row["reach_se"], row["reach"] + z * row["reach_se"])
+    )
     plt.close(fig)
 
 

@@ -364,7 +364,10 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     people (grey line and band), the forward :func:`referral.spread` check of
     the chosen people (markers with 95% error bars, if the table has it) and,
     on a second y axis at the right, each person's marginal gain (bars with
-    95% error bars).
+    95% error bars; when the first gain dwarfs the others, its bar is cut at
+    the top and its value written, so the later gains stay readable). Each
+    band is its group's own interval; the paired difference between the two
+    groups, which is far more precise, is the table's ``difference``.
 
     Parameters
     ----------
@@ -424,7 +427,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
         )
         twin.set_ylabel("targets added by this person (bars)", color="#8c6d31")
         twin.tick_params(axis="y", colors="#8c6d31")
-        twin.set_ylim(bottom=0)
+        _fit_gains(twin, frame["gain"].to_numpy(dtype=np.float64), k)
         ax.set_zorder(twin.get_zorder() + 1)
         ax.patch.set_visible(False)
     reach = frame["reach"].to_numpy(dtype=np.float64)
@@ -436,32 +439,35 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
         "label": "people chosen (IMM)",
         **kwargs,
     }
-    (line,) = ax.plot(k, reach, **line_kwargs)
-    ax.fill_between(
-        k,
-        *normal_interval(reach, se, Z95),
-        color=line.get_color(),
-        alpha=0.2,
-        linewidth=0,
-    )
     degree = frame["degree_reach"].to_numpy(dtype=np.float64)
     degree_se = frame["degree_reach_se"].to_numpy(dtype=np.float64)
-    ax.plot(
-        k,
-        degree,
-        color="#7f7f7f",
-        marker="s",
-        markersize=3,
-        linestyle="--",
-        label="highest-degree people",
-    )
-    ax.fill_between(
-        k,
-        *normal_interval(degree, degree_se, Z95),
-        color="#7f7f7f",
-        alpha=0.2,
-        linewidth=0,
-    )
+    degree_kwargs = {
+        "color": "#7f7f7f",
+        "marker": "s",
+        "markersize": 3,
+        "linestyle": "--",
+        "label": "highest-degree people",
+    }
+    if len(k) == 1:  # one point: a band cannot show, so error bars side by side
+        ax.errorbar(k, reach, yerr=Z95 * se, capsize=3, **line_kwargs)
+        ax.errorbar(k - 0.15, degree, yerr=Z95 * degree_se, capsize=3, **degree_kwargs)
+    else:
+        (line,) = ax.plot(k, reach, **line_kwargs)
+        ax.fill_between(
+            k,
+            *normal_interval(reach, se, Z95),
+            color=line.get_color(),
+            alpha=0.2,
+            linewidth=0,
+        )
+        ax.plot(k, degree, **degree_kwargs)
+        ax.fill_between(
+            k,
+            *normal_interval(degree, degree_se, Z95),
+            color="#7f7f7f",
+            alpha=0.2,
+            linewidth=0,
+        )
     if "spread_reach" in frame.columns and frame["spread_reach"].notna().any():
         check = frame["spread_reach"].to_numpy(dtype=np.float64)
         check_se = frame["spread_se"].to_numpy(dtype=np.float64)
@@ -480,6 +486,40 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     ax.set_ylabel("targets reached (expected; bands: 95% CI)")
     if len(k) <= 20:
         ax.set_xticks(k)
-    ax.legend(loc="lower right", fontsize="small")
-    default_title(ax, "Whom to ask: reach of the people chosen vs the best-connected")
+    ax.set_xlim(k.min() - 0.6, k.max() + 0.6)
+    handles, labels = ax.get_legend_handles_labels()
+    if gains and {"gain", "gain_se"} <= set(frame.columns):
+        bar_handles, bar_labels = twin.get_legend_handles_labels()
+        handles, labels = handles + bar_handles, labels + bar_labels
+    # below the plot: every corner of it holds data (bands, bars, the cut bar)
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=2,
+        fontsize="small",
+        frameon=False,
+    )
+    default_title(ax, "Whom to ask: people chosen vs best-connected")
     return ax
+
+
+def _fit_gains(twin, gain, k):
+    """Bars on a scale the later gains can be read on: when the first gain
+    dwarfs the rest (as on networks above their threshold, where one poster
+    reaches the big core), its bar is cut at the top and its value written."""
+    later = gain[1:]
+    top = float(np.nanmax(gain)) if len(gain) else 1.0
+    if len(later) and gain[0] > 4 * max(float(np.nanmax(later)), 1e-12):
+        top = 1.6 * float(np.nanmax(later))
+        twin.annotate(
+            f"{gain[0]:.3g} (cut)",
+            (k[0], top),
+            xytext=(0, -12),
+            textcoords="offset points",
+            ha="center",
+            fontsize="small",
+            color="#8c6d31",
+        )
+    twin.set_ylim(0, top * 1.05 if top > 0 else 1.0)
