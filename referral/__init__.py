@@ -9,7 +9,10 @@ The submodules :mod:`referral.io`, :mod:`referral.plot`,
 loaded on first use (``referral.io.read_edgelist(...)`` works after a plain
 ``import referral``), so ``import referral`` stays fast. ``referral.search``
 and ``referral.spread`` are the functions; their result classes are
-``referral.SearchResult`` and ``referral.SpreadResult``.
+``referral.SearchResult`` and ``referral.SpreadResult``. Likewise
+``referral.ambassadors`` is the function: import the module's other names
+with ``from referral.ambassadors import ...`` or use
+``referral.who_to_ask_sentences``.
 """
 
 import importlib as _importlib
@@ -17,7 +20,7 @@ import importlib as _importlib
 from referral import datasets, interventions, lattice, populations, threshold
 from referral._params import InvalidParameterError
 from referral._validation import LargeRunWarning
-from referral.ambassadors import ambassadors, reach_of_everyone
+from referral.ambassadors import ambassadors, reach_of_everyone, who_to_ask_sentences
 from referral.analysis import (
     OtherPeopleCost,
     compare,
@@ -62,6 +65,7 @@ __all__ = [
     "compare",
     "reach_of_everyone",
     "ambassadors",
+    "who_to_ask_sentences",
     "kleinberg_lattice",
     "datasets",
     "interventions",

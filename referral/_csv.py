@@ -6,6 +6,8 @@ numeric column naming the first bad line.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -21,9 +23,21 @@ def read_csv(path, **kwargs) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise ValueError(f"{str(path)!r} is empty: it has no header row.") from None
     except pd.errors.ParserError as error:
-        raise ValueError(f"{str(path)!r} is malformed: {error}".rstrip()) from None
+        raise ValueError(
+            f"{str(path)!r} is malformed: {_parser_words(error)}"
+        ) from None
     except UnicodeDecodeError as error:
         raise ValueError(f"{str(path)!r} is not UTF-8 text: {error}.") from None
+
+
+def _parser_words(error) -> str:
+    """The parser's message with file lines instead of its 0-based rows
+    (the header is row 0, so row ``r`` is line ``r + 1``)."""
+    text = str(error).strip()
+    text = re.sub(r"^Error tokenizing data\. C error: ", "", text)
+    text = re.sub(r"\brow (\d+)", lambda m: f"line {int(m.group(1)) + 1}", text)
+    text = text.replace("EOF inside string", "the file ends inside a quoted field")
+    return text.rstrip(".") + "."
 
 
 def require_columns(frame: pd.DataFrame, columns, where: str) -> None:

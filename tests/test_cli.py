@@ -604,7 +604,27 @@ def test_cli_ambassadors_exclude_candidates(tmp_path, capsys):
     assert main([*args, "--exclude-recruiters", "--out", str(out)]) == 0
     chosen = pd.read_csv(out / "ambassadors.csv")
     assert not set(chosen["person"]) & {"t0", "t1", "t2"}
+    everyone = pd.read_csv(out / "everyone.csv").set_index("person")
+    assert not everyone.loc[["t0", "t1", "t2"], "can_be_asked"].any()
+    assert everyone.drop(["t0", "t1", "t2"])["can_be_asked"].all()
     assert chosen["n_eligible"].iloc[0] == 11 - 3
     assert "--exclude-recruiters excludes nobody: the network has no recruiters" in (
         capsys.readouterr().err
     )
+
+
+def test_cli_people_file_errors_name_the_file(tmp_path, capsys):
+    ties = tmp_path / "ties.csv"
+    ties.write_text("source,target\na,b\n")
+    people = tmp_path / "people.csv"
+    people.write_text("person,activity\na,0.5\nb,lots\n")
+    code = main(
+        ["spread", str(ties), "--people", str(people), "--out", str(tmp_path / "o")]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{str(people)!r}, line 3: column 'activity' must be a number. Got 'lots'."
+        in err
+    )
+    assert not (tmp_path / "o").exists()

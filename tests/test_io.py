@@ -52,6 +52,18 @@ def test_missing_columns_named(tmp_path):
         read_edgelist(path)
 
 
+def test_unclosed_quote_names_the_file_line(tmp_path):
+    """The parser's 0-based row becomes the file's line (header is line 1)."""
+    path = tmp_path / "ties.csv"
+    path.write_text('source,target\na,b\nb,"c\nc,d\n')
+    with pytest.raises(
+        ValueError,
+        match=r"ties.csv' is malformed: the file ends inside a quoted field "
+        r"starting at line 3\.$",
+    ):
+        read_edgelist(path)
+
+
 def test_malformed_row_names_line(tmp_path):
     path = write(tmp_path / "ties.csv", "source,target,strength\n1,2,0.5\n2,3,0.5,9\n")
     with pytest.raises(ValueError, match=r"ties.csv' is malformed: .*line 3"):

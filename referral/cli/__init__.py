@@ -13,7 +13,9 @@ Commands
 ``referral ambassadors``
     Choose the k people to ask to share an opening (IMM), compare them with
     the highest-degree people, and estimate everyone's reach as a lone
-    poster; writes ``ambassadors`` and ``everyone`` tables.
+    poster; writes ``ambassadors`` and ``everyone`` tables (``everyone`` is
+    :func:`referral.reach_of_everyone`'s table plus ``can_be_asked``, false
+    for the people the options exclude).
 ``referral sweep``
     Run a parameter grid read from a TOML file, optionally on a Dask cluster.
 ``referral report``

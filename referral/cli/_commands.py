@@ -295,6 +295,8 @@ def _natural(text):
 
 
 def ambassadors_command(args) -> int:
+    import numpy as np
+
     from referral.ambassadors import (
         ambassadors,
         reach_of_everyone,
@@ -337,13 +339,24 @@ def ambassadors_command(args) -> int:
         seed=args.seed,
         n_jobs=args.n_jobs,
         progress=show_progress(args),
-    ).sort_values(["reach", "id"], ascending=[False, True], kind="stable")
+    )
+    # who this run could have asked (--exclude, --exclude-*, --candidates-only)
+    can_ask = np.ones(network.n_people, dtype=bool)
+    if args.candidates_only:
+        can_ask &= np.asarray(network.is_candidate, dtype=bool)
+    if exclude:
+        can_ask[network.ids(exclude, parameter="exclude")] = False
+    everyone["can_be_asked"] = can_ask
+    everyone = everyone.sort_values(
+        ["reach", "id"], ascending=[False, True], kind="stable"
+    )
     tables = {"ambassadors": table, "everyone": everyone}
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
-    print(f"referral ambassadors: {time.perf_counter() - t0:.1f} s")
     for line in who_to_ask_sentences(table):
         print(line)
-    print(f"wrote {len(written)} tables to {args.out}")
+    print(
+        f"wrote {len(written)} tables to {args.out} ({time.perf_counter() - t0:.1f} s)"
+    )
     return EXIT_OK
 
 

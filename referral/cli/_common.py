@@ -162,7 +162,15 @@ def load_network(args):
             _people_labels(network, people.index), dtype=object, tupleize_cols=False
         )
         before = network.n_people
-        network = io.apply_people(network, people, default_activity=args.activity)
+        try:
+            network = io.apply_people(network, people, default_activity=args.activity)
+        except ValueError as error:  # name the file the table came from
+            text = str(error)
+            if text.startswith("The people table"):
+                raise CLIError(
+                    repr(str(args.people)) + text[len("The people table") :]
+                ) from None
+            raise
         added = network.n_people - before
         if added:
             print(
