@@ -80,6 +80,8 @@ _COLUMNS = (
     "spread_reach",
     "spread_se",
     "n_targets",
+    "n_eligible",
+    "n_people",
     "guarantee_ratio",
     "guarantee_probability",
 )
@@ -258,6 +260,8 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     ]
     lines += _who_adds_what(table)
     group = "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
+    if int(last["n_eligible"]) < int(last["n_people"]):
+        group += " who could be asked"
     if set(table["person"]) == set(table["degree_person"]):
         same = "is the same person" if k == 1 else "are the same people"
         lines.append(f"{group} ({degree_names}) {same}.")

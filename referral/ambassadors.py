@@ -389,6 +389,7 @@ def ambassadors(
           numbers).
         - ``n_targets`` (int64): number of targets.
         - ``n_eligible`` (int64): number of people who could be asked.
+        - ``n_people`` (int64): number of people in the network.
         - ``samples`` (int64): reverse-reachable samples of the selection.
         - ``check_samples`` (int64): fresh samples of the measurement.
         - ``epsilon``, ``delta`` (float64): the parameters.
@@ -635,6 +636,7 @@ def ambassadors(
         **spread_columns,
         "n_targets": np.full(k, n_targets, dtype=np.int64),
         "n_eligible": np.full(k, n_eligible, dtype=np.int64),
+        "n_people": np.full(k, network.n_people, dtype=np.int64),
         "samples": np.full(k, theta, dtype=np.int64),
         "check_samples": np.full(k, measured, dtype=np.int64),
         "epsilon": np.full(k, epsilon),

@@ -608,9 +608,11 @@ def test_cli_ambassadors_exclude_candidates(tmp_path, capsys):
     assert not everyone.loc[["t0", "t1", "t2"], "can_be_asked"].any()
     assert everyone.drop(["t0", "t1", "t2"])["can_be_asked"].all()
     assert chosen["n_eligible"].iloc[0] == 11 - 3
+    printed = capsys.readouterr()
     assert "--exclude-recruiters excludes nobody: the network has no recruiters" in (
-        capsys.readouterr().err
+        printed.err
     )
+    assert "The 3 highest-degree people who could be asked (" in printed.out
 
 
 def test_cli_people_file_errors_name_the_file(tmp_path, capsys):
