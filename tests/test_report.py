@@ -387,25 +387,38 @@ def _formatted_cells(results):
             for column in ["counterfactual_loss", "loss_ci_low", "loss_ci_high"]:
                 out.add(_approx(row[column], row["loss_se"]))
     asked = results.tables.get("ambassadors")
-    if asked is not None:  # who_to_ask_sentences: labels, one decimal, 95% CIs
+    if asked is not None:  # who_to_ask_sentences: labels, 1-6 decimals, 95% CIs
         from referral._stats import Z95
+        from referral.wording import fmt_share
 
         out |= {str(p) for p in [*asked["person"], *asked["degree_person"]]}
         last = asked.iloc[-1]
-        out |= {str(int(last["n_targets"])), f"{last['reach'] / last['n_targets']:.0%}"}
+        out |= {
+            str(int(last["n_targets"])),
+            fmt_share(last["reach"] / last["n_targets"]),
+        }
         for value, se in [
             ("reach", "reach_se"),
             ("difference", "difference_se"),
             ("spread_reach", "spread_se"),
+            ("degree_reach", "difference_se"),
         ]:
             v, e = float(last[value]), float(last[se])
-            out |= {f"{x:.1f}" for x in (v, abs(v), v - Z95 * e, v + Z95 * e)}
-            out |= {f"{x:+.1f}" for x in (v, v - Z95 * e, v + Z95 * e)}
-        out |= {f"{float(last['degree_reach']):.1f}"}
+            for d in range(1, 7):
+                out |= {f"{x:.{d}f}" for x in (v, abs(v), v - Z95 * e, v + Z95 * e)}
+                out |= {f"{x:.{d}f}" for x in (abs(v) - Z95 * e, abs(v) + Z95 * e)}
+                out |= {f"{x:+.{d}f}" for x in (v, v - Z95 * e, v + Z95 * e)}
+        out |= {str(int(x)) for x in asked["degree_person_degree"]}
+        out |= {str(int(x)) for x in asked["degree_tied"]}
+        out |= {
+            str(int((asked["degree_person_degree"] == d).sum()))
+            for d in asked["degree_person_degree"]
+        }
+        out |= {str(int(asked["target"].sum()))}
         from referral._who_to_ask import percent
 
         if np.isfinite(last["guarantee_ratio"]):
-            out.add(f"{last['guarantee_ratio']:.0%}")
+            out.add(percent(last["guarantee_ratio"]))
             out.add(percent(last["guarantee_probability"]))
         out.add(str(len(asked)))
     if "cost" in results.tables:

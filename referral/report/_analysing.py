@@ -170,14 +170,17 @@ def analyse(
         sources=sources,
     )
     asked = None
-    if network.is_candidate.any() and steps.get("ambassadors", 0) > 0:
+    # ask neither the recruiters posting nor the candidates: the candidates
+    # are the audience, and a candidate who posts counts only as reached
+    not_asked = set(result.sources.tolist()) | set(network.candidates.tolist())
+    can_ask = network.n_people - len(not_asked)
+    if network.is_candidate.any() and steps.get("ambassadors", 0) > 0 and can_ask:
         from referral.ambassadors import ambassadors
 
-        posters = network.labels[result.sources]  # the recruiters posting
         asked = ambassadors(
             network,
-            min(5, network.n_people - len(posters)),
-            exclude=list(posters),
+            min(5, can_ask),
+            exclude=list(network.labels[sorted(not_asked)]),
             epsilon=0.2,
             check_trials=steps["ambassadors"],
             seed=entropy,
