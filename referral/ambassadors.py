@@ -61,6 +61,10 @@ _PHASE_SPREAD = 4
 
 _NO_RANK = np.iinfo(np.int32).max
 
+#: samples drawn first to measure their size, so that the memory cap
+#: (``max_members``) holds from the first round on
+_PILOT = 200
+
 
 # ------------------------------------------------------------ reach_of_everyone
 @validate_params(
@@ -341,10 +345,13 @@ def ambassadors(
     max_members : int, default 500000000
         A cap on the people held in one phase's samples, which bounds memory:
         about ``8 * max_members`` bytes (4 GB by default) at the peak, the
-        samples and their inverted index. Phase 2's sample count is cut to
-        ``max_members`` divided by the mean sample size of phase 1 (and phase
-        1 stops growing once its samples hold ``max_members`` people); if
-        that binds, ``guarantee_ratio`` is NaN.
+        samples and their inverted index. Phase 1 first draws 200 samples
+        to measure their mean size and never draws more than
+        ``max_members`` divided by it; phase 2's sample count is cut the
+        same way. If that binds, ``guarantee_ratio`` is NaN. Where openings
+        spread to most of a large network, one sample can hold most of it,
+        so the cap binds early. If memory runs out all the same, the
+        ``MemoryError`` says how far the run got.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The randomness of the run.
     n_jobs : int, optional
@@ -406,6 +413,9 @@ def ambassadors(
     ------
     networkx.NodeNotFound
         If ``targets`` or ``exclude`` name people not in the network.
+    MemoryError
+        If memory runs out drawing samples despite ``max_members``; the
+        message says how far the run got.
     ValueError
         For ``k`` outside [1, number of eligible people], an empty target
         set, ``epsilon`` or ``delta`` outside (0, 1), ``check_trials < 0``,
@@ -502,30 +512,49 @@ def ambassadors(
     lower = None
     estimate = 0.0
     rounds = max(1, math.ceil(math.log2(n_targets)) - 1) if n_targets > 1 else 1
+
+    def draw(store, key, stop, what):
+        """Samples ``store.count .. stop - 1`` into ``store``; running out of
+        memory is said in the run's terms."""
+        try:
+            store.extend(
+                draw_sets(
+                    network,
+                    target_ids,
+                    eligible_u8,
+                    key,
+                    store.count,
+                    stop,
+                    workers,
+                    progress,
+                    f"{fn} ({what})",
+                    cancel,
+                )
+            )
+        except MemoryError:
+            raise MemoryError(
+                f"{fn} ran out of memory drawing {stop:,} reverse-reachable "
+                f"samples ({what}); {store.count:,} samples holding "
+                f"{store.members:,} people were drawn before. Lower "
+                f"max_members (now {max_members:,}) or raise epsilon (now "
+                f"{epsilon})."
+            ) from None
+
     for i in range(1, rounds + 1):
         x = n_targets / 2.0**i
         wanted = math.ceil(lambda1 / x)
         if wanted > max_samples:
             wanted, capped = max_samples, True
+        if store.count == 0 and wanted > _PILOT:
+            # a pilot measures the samples' size before the memory cap is
+            # applied (the same draws as the first samples of the round)
+            draw(store, key1, _PILOT, f"bound {i}")
         if store.members > 0 and wanted > store.count:
             room = math.floor(store.count * max_members / store.members)
             if wanted > room:
                 wanted, capped = max(room, store.count), True
         if wanted > store.count:
-            pieces = draw_sets(
-                network,
-                target_ids,
-                eligible_u8,
-                key1,
-                store.count,
-                wanted,
-                workers,
-                progress,
-                f"{fn} (bound {i})",
-                cancel,
-            )
-            store.extend(pieces)
-            del pieces
+            draw(store, key1, wanted, f"bound {i}")
         person_ptr, person_sets = store.invert(network.n_people)
         _, gains = greedy_cover(person_ptr, person_sets, store.count, eligible_u8, k)
         del person_ptr, person_sets
@@ -552,20 +581,7 @@ def ambassadors(
         theta, capped = max(1, math.floor(max_members / mean_size)), True
     key2 = base_key(entropy, _PHASE_SELECTION)
     store = SetStore()
-    store.extend(
-        draw_sets(
-            network,
-            target_ids,
-            eligible_u8,
-            key2,
-            0,
-            theta,
-            workers,
-            progress,
-            f"{fn} (selection)",
-            cancel,
-        )
-    )
+    draw(store, key2, theta, "selection")
     person_ptr, person_sets = store.invert(network.n_people)
     del store  # the inverted index is all the greedy needs
     picks, _ = greedy_cover(person_ptr, person_sets, theta, eligible_u8, k)

@@ -1,5 +1,6 @@
 """Tests of reach_of_everyone and ambassadors against exact values."""
 
+import importlib
 import itertools
 import math
 
@@ -577,6 +578,57 @@ def test_max_members_bounds_the_samples_and_drops_the_guarantee(email):
     mean_size = budget / capped["samples"].iloc[0]
     assert 1.0 <= mean_size <= email.n_people
     assert "No guarantee" in guarantee_sentence(capped)
+
+
+def test_max_members_holds_from_the_first_round(email, monkeypatch):
+    """The first round of phase 1 is capped too: a pilot of 200 samples
+    measures their size first (a 1M-person population ran out of memory in
+    round 1 before this). Every draw is recorded by wrapping the real one."""
+    module = importlib.import_module("referral.ambassadors")
+
+    real = module.draw_sets
+    held = []
+
+    def recorded(*args, **kwargs):
+        pieces = real(*args, **kwargs)
+        held.append(sum(len(members) for _, members in pieces))
+        return pieces
+
+    monkeypatch.setattr(module, "draw_sets", recorded)
+    budget = 200_000
+    table = ambassadors(
+        email, 3, epsilon=0.05, check_trials=0, seed=2, max_members=budget
+    )
+    assert table["guarantee_ratio"].isna().all()
+    assert held[0] < budget  # the pilot
+    # phase 1 (pilot plus the rest of its first round) and phase 2 each hold
+    # about the budget: the mean size is estimated, so allow a margin
+    assert held[0] + held[1] <= 1.5 * budget
+    assert held[-1] <= 1.5 * budget
+
+
+def test_running_out_of_memory_says_how_far_it_got(email, monkeypatch):
+    """A MemoryError inside the sampling kernel (as a 16 GB run hit) is
+    re-raised naming the phase, the samples held and the cap to lower."""
+    module = importlib.import_module("referral.ambassadors")
+
+    real = module.draw_sets
+    calls = []
+
+    def failing_second_time(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise MemoryError("Allocation failed (probably too large).")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "draw_sets", failing_second_time)
+    with pytest.raises(
+        MemoryError,
+        match=r"ambassadors ran out of memory drawing [\d,]+ reverse-reachable "
+        r"samples \(bound 1\); 200 samples holding [\d,]+ people were drawn "
+        r"before. Lower max_members \(now 500,000,000\) or raise epsilon",
+    ):
+        ambassadors(email, 3, epsilon=0.1, check_trials=0, seed=2)
 
 
 def test_who_to_ask_section_is_built_from_the_table():
