@@ -80,6 +80,7 @@ _COLUMNS = (
     "spread_reach",
     "spread_se",
     "n_targets",
+    "check_samples",
     "n_eligible",
     "n_people",
     "guarantee_ratio",
@@ -253,7 +254,16 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     unit = "target" if n_targets == 1 else "targets"
 
     reach, reach_se = float(last["reach"]), float(last["reach_se"])
+    samples = int(last["check_samples"])
+    # no spread between samples (every one, or none, holds a chosen person):
+    # the rule of three bounds what the samples could have missed
+    missed = min(3.0 * n_targets / samples, n_targets) if samples > 0 else n_targets
     shown, interval = _estimate(reach, reach_se)
+    if reach_se == 0 and reach in (0.0, float(n_targets)):
+        digits = _decimals(missed)
+        low, high = (reach - missed, reach) if reach > 0 else (0.0, missed)
+        interval = f"95% CI {max(low, 0.0):.{digits}f} to {high:.{digits}f}"
+        shown = f"{reach:.{digits}f}"
     lines = [
         f"Ask {names}: expected to reach {shown} of {n_targets} {unit} "
         f"({fmt_share(reach / n_targets)}; {interval})."
@@ -270,7 +280,14 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         verb = "reaches" if k == 1 else "reach"
         degree_reach, _ = _estimate(float(last["degree_reach"]), se)
         base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}"
-        if abs(diff) <= Z95 * se:
+        if se == 0 and diff == 0:
+            lines.append(
+                f"{base}; none of the {samples:,} fresh samples tells the two "
+                f"choices apart, so the difference is below about "
+                f"{missed:.{_decimals(missed)}f} {unit} (95%, rule of three) "
+                f"and could be 0."
+            )
+        elif abs(diff) <= Z95 * se:
             shown, interval = _estimate(diff, se, "+")
             lines.append(
                 f"{base}; the evidence does not separate the two choices "

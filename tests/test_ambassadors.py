@@ -384,9 +384,13 @@ def test_sentences_follow_the_table():
     assert last["person"] == "broker" and last["degree_person"] == "hub"
     z = 1.959963984540054
     reach, reach_se = last["reach"], last["reach_se"]
+    # the broker reaches all 3 in every sample: SE 0, the rule of three's bound
+    assert (reach, reach_se) == (3.0, 0.0)
+    bound = 9 / last["check_samples"]
+    digits = max(1, -math.floor(math.log10(bound)))
     assert lines[0] == (
-        f"Ask broker: expected to reach {reach:.1f} of 3 targets (100%; 95% CI "
-        f"{reach - z * reach_se:.1f} to {reach + z * reach_se:.1f})."
+        f"Ask broker: expected to reach {reach:.{digits}f} of 3 targets (100%; "
+        f"95% CI {3 - bound:.{digits}f} to {3:.{digits}f})."
     )
     assert "fewer than the people chosen" in lines[1]
     diff, diff_se = last["difference"], last["difference_se"]
@@ -791,6 +795,25 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
         f"people picked before"
     ) in " ".join(who_to_ask_sentences(table))
     assert not any("chosen for" in line for line in who_to_ask_sentences(table))
+    # every fresh sample holds a chosen person: reach 60 of 60 with SE 0, so
+    # the interval is the rule of three's, not a zero-width one
+    n = int(table["check_samples"].iloc[0])
+    assert table["reach"].iloc[-1] == 60 and table["reach_se"].iloc[-1] == 0
+    bound = 3 * 60 / n
+    digits = max(1, -math.floor(math.log10(bound)))
+    assert (
+        f"(100%; 95% CI {60 - bound:.{digits}f} to {60:.{digits}f})"
+        in (who_to_ask_sentences(table)[0])
+    )
+    # no fresh sample tells two groups apart: a bound, not "+0.0 to +0.0"
+    apart = table.assign(degree_person=[5, 6], difference=0.0, difference_se=0.0)
+    line = " ".join(who_to_ask_sentences(apart))
+    assert (
+        f"none of the {n:,} fresh samples tells the two choices apart, so the "
+        f"difference is below about {bound:.{digits}f} targets (95%, rule of "
+        f"three) and could be 0."
+    ) in line
+    assert "+0.0 to +0.0" not in line
 
 
 def test_sentences_refuse_other_tables(small):

@@ -495,7 +495,7 @@ def test_cli_ambassadors_writes_tables(tmp_path, capsys):
     printed = capsys.readouterr().out
     from referral.ambassadors import who_to_ask_sentences
 
-    assert f"expected to reach {table['reach'].iloc[0]:.1f} of 3 targets" in printed
+    assert "expected to reach 3.000 of 3 targets (100%; 95% CI" in printed
     for line in who_to_ask_sentences(table):  # the saved table words the same
         assert line in printed
     # targets by attribute: department 1 (the hub's side)

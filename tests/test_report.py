@@ -408,6 +408,11 @@ def _formatted_cells(results):
                 out |= {f"{x:.{d}f}" for x in (v, abs(v), v - Z95 * e, v + Z95 * e)}
                 out |= {f"{x:.{d}f}" for x in (abs(v) - Z95 * e, abs(v) + Z95 * e)}
                 out |= {f"{x:+.{d}f}" for x in (v, v - Z95 * e, v + Z95 * e)}
+        bound = 3 * last["n_targets"] / last["check_samples"]  # rule of three
+        for d in range(1, 7):
+            out |= {f"{x:.{d}f}" for x in (bound, last["n_targets"] - bound)}
+            out |= {f"{x:.{d}f}" for x in (last["n_targets"], 0.0)}
+        out.add(f"{int(last['check_samples']):,}")
         out |= {str(int(x)) for x in asked["degree_person_degree"]}
         out |= {str(int(x)) for x in asked["degree_tied"]}
         out |= {
