@@ -214,6 +214,10 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     The comparison with the highest-degree people says the evidence does not
     separate the two choices when the paired difference's interval holds 0,
     and says when people of equal degree were cut by id to make that group.
+    Where the samples show no spread at all (every fresh sample holds a
+    chosen person, or none tells the two groups apart), the standard error
+    is 0 and the interval is the rule of three's 95% bound on what
+    ``check_samples`` samples could miss, not a zero-width one.
 
     Parameters
     ----------
