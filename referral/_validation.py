@@ -11,6 +11,7 @@ import numbers
 import os
 
 __all__ = [
+    "check_table",
     "check_int",
     "check_probability",
     "check_memory",
@@ -174,4 +175,25 @@ def check_memory(nbytes: float, *, function: str, what: str, advice: str) -> Non
             f"{function} will hold about {format_bytes(nbytes)} for {what}. {advice}",
             LargeRunWarning,
             stacklevel=user_stacklevel(),
+        )
+
+
+def check_table(table, columns, *, function: str, source: str) -> None:
+    """Raise unless ``table`` is a DataFrame with ``columns``.
+
+    ``TypeError`` for anything else, ``ValueError`` naming the missing
+    columns; ``source`` is what makes such tables (``"referral.ambassadors"``).
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            f"The 'table' parameter of {function} must be a DataFrame from "
+            f"{source}. Got {type(table).__name__} instead."
+        )
+    missing = [name for name in columns if name not in table.columns]
+    if missing:
+        raise ValueError(
+            f"{function} needs a table from {source}; it lacks the column(s) "
+            f"{missing}. Got columns {list(table.columns)}."
         )

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from referral._stats import Z95
+from referral._validation import check_table
 from referral.wording import fmt_share
 
 __all__ = ["guarantee_sentence", "percent", "who_to_ask_sentences"]
@@ -89,17 +90,9 @@ _COLUMNS = (
 
 
 def _check_table(table) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(
-            f"who_to_ask_sentences needs the table ambassadors returns. Got "
-            f"{type(table).__name__}."
-        )
-    missing = [name for name in _COLUMNS if name not in table.columns]
-    if missing:
-        raise ValueError(
-            f"who_to_ask_sentences needs the table ambassadors returns; this "
-            f"one lacks the columns {', '.join(missing)}."
-        )
+    check_table(
+        table, _COLUMNS, function="who_to_ask_sentences", source="referral.ambassadors"
+    )
     if len(table) == 0:
         raise ValueError("who_to_ask_sentences needs at least one row. Got none.")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from referral._validation import check_table
+
 __all__ = ["gatekeeper_sentence"]
 
 _SENTENCE_COLUMNS = (
@@ -115,19 +117,12 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     3.5; 100% of today's reach), and the trials set them apart from the
     other 8 people compared.
     """
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(
-            f"The 'table' parameter of gatekeeper_sentence must be a DataFrame "
-            f"from referral.analysis.gatekeepers. Got {type(table).__name__} "
-            f"instead."
-        )
-    missing = [name for name in _SENTENCE_COLUMNS if name not in table.columns]
-    if missing:
-        raise ValueError(
-            f"gatekeeper_sentence needs a table from referral.analysis."
-            f"gatekeepers; it lacks the column(s) {missing}. Got columns "
-            f"{list(table.columns)}."
-        )
+    check_table(
+        table,
+        _SENTENCE_COLUMNS,
+        function="gatekeeper_sentence",
+        source="referral.analysis.gatekeepers",
+    )
     if len(table) == 0:
         return "No gatekeepers to name: no one besides the sources was compared."
     if "rank" in table.columns:

@@ -820,13 +820,19 @@ def test_sentences_refuse_other_tables(small):
     import pandas as pd
 
     with pytest.raises(
-        ValueError, match="lacks the columns rank, gain, gain_se, degree_person,"
+        ValueError,
+        match=r"who_to_ask_sentences needs a table from referral.ambassadors; it "
+        r"lacks the column\(s\) \['rank', 'gain', 'gain_se', 'degree_person',",
     ):
         who_to_ask_sentences(reach_of_everyone(small, samples=50, seed=1))
-    with pytest.raises(ValueError, match="lacks the columns rank, person"):
+    with pytest.raises(ValueError, match=r"lacks the column\(s\) \['rank', 'person',"):
         who_to_ask_sentences(pd.DataFrame())
     table = ambassadors(small, 1, seed=1, check_trials=0)
     with pytest.raises(ValueError, match="needs at least one row. Got none."):
         who_to_ask_sentences(table.iloc[:0])
-    with pytest.raises(TypeError, match="needs the table ambassadors returns. Got"):
+    with pytest.raises(
+        TypeError,
+        match="The 'table' parameter of who_to_ask_sentences must be a DataFrame "
+        "from referral.ambassadors. Got list instead.",
+    ):
         who_to_ask_sentences([1, 2])
