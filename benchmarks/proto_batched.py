@@ -191,6 +191,27 @@ def _sliced_word(bkey, pre, p, undecided):
     return less
 
 
+@numba.njit(inline="always")
+def _seen(act, n_act, narrow, a, b, indices, R, Rt):
+    """Ties of row ``a .. b`` to people reached by this hop, summed over the
+    acting trials: from the 64-bit words ``R`` when many trials act, from the
+    per-trial bitmaps ``Rt`` (cache-resident, like today's kernel) when at most
+    ``narrow`` do."""
+    seen = np.int64(0)
+    if n_act <= narrow:
+        w = act
+        while w != 0:
+            j = trailing_zeros(w)
+            w &= w - _ONE
+            for e in range(a, b):
+                v = indices[e]
+                seen += np.int64((Rt[j, v >> 6] >> np.uint64(v & 63)) & _ONE)
+    else:
+        for e in range(a, b):
+            seen += _count(act & R[indices[e]])
+    return seen
+
+
 @numba.njit(nogil=True)
 def batched_block(
     indptr,
@@ -212,6 +233,7 @@ def batched_block(
     t1,
     person_acc,
     trial_stats,
+    narrow,
 ):
     """Run trials ``t0 .. t1 - 1`` (``t0`` a multiple of 64) in batches of 64.
 
@@ -238,6 +260,9 @@ def batched_block(
     hop_sums = np.zeros((cap, N_HOP), np.int64)
     trial_hop = np.zeros((t1 - t0, cap), np.int32)
     traffic = np.zeros(3, np.int64)
+    # per-trial bitmaps of the people reached by this hop (full mode only)
+    Rt = np.zeros((64, (n + 63) // 64 if full and narrow > 0 else 0), np.uint64)
+    keep_rt = full and narrow > 0
     sliced_key = splitmix64(key ^ _SLICED_SALT)
 
     for bt0 in range(t0, t1, 64):
@@ -261,6 +286,9 @@ def batched_block(
                 hop_sums[0, NEW_CANDIDATES] += nb
             if full:
                 person_acc[s, P_REACHED] += nb
+            if keep_rt:
+                for j in range(nb):
+                    Rt[j, s >> 6] |= _ONE << np.uint64(s & 63)
         for j in range(nb):
             trial_hop[bt0 - t0 + j, 0] = n_src
         h = 0
@@ -310,9 +338,7 @@ def batched_block(
                 mode = row_mode[u]
                 if mode == ROW_NONE:
                     if full:
-                        seen = np.int64(0)
-                        for e in range(a, b):
-                            seen += _count(act & R[indices[e]])
+                        seen = _seen(act, n_act, narrow, a, b, indices, R, Rt)
                         already += seen
                         not_carried += n_act * deg - seen
                     continue
@@ -352,9 +378,7 @@ def batched_block(
                     continue
                 # geometric skips, trial by trial, today's draws
                 if full:
-                    seen = np.int64(0)
-                    for e in range(a, b):
-                        seen += _count(act & R[indices[e]])
+                    seen = _seen(act, n_act, narrow, a, b, indices, R, Rt)
                     already += seen
                     not_carried += n_act * deg - seen
                 scale = row_scale[u]
@@ -405,6 +429,13 @@ def batched_block(
                 if R[v] == 0:
                     touched[n_touched] = v
                     n_touched += 1
+                if keep_rt:
+                    w = nv
+                    vbit = _ONE << np.uint64(v & 63)
+                    while w != 0:
+                        j = trailing_zeros(w)
+                        w &= w - _ONE
+                        Rt[j, v >> 6] |= vbit
                 R[v] |= nv
                 F[v] = nv
                 N[v] = 0
@@ -440,7 +471,14 @@ def batched_block(
             trial_stats[bt0 + j, T_CANDIDATES] = counts[j]
             trial_stats[bt0 + j, T_DEPTH] = depth
         for i in range(n_touched):
-            R[touched[i]] = 0
+            v = touched[i]
+            if keep_rt:
+                w = R[v]
+                while w != 0:
+                    j = trailing_zeros(w)
+                    w &= w - _ONE
+                    Rt[j, v >> 6] = 0
+            R[v] = 0
     return hop_sums, trial_hop, traffic
 
 
@@ -477,8 +515,14 @@ def current_block(net, sampler, sources, key, trials, full, person_acc=None):
     return out[0], out[1], tallies.trial_stats, person_acc
 
 
-def run_batched(net, sampler, sources, key, trials, full, sliced, person_acc=None):
-    """Run the prototype on the current kernel's tables."""
+def run_batched(
+    net, sampler, sources, key, trials, full, sliced, person_acc=None, narrow=0
+):
+    """Run the prototype on the current kernel's tables.
+
+    Under ``full``, rows where at most ``narrow`` trials act are classified
+    from per-trial bitmaps, the others from the 64-bit words.
+    """
     n = net.activity.shape[0]
     if person_acc is None:
         person_acc = np.zeros((n if full else 0, 4), np.int64)
@@ -503,6 +547,7 @@ def run_batched(net, sampler, sources, key, trials, full, sliced, person_acc=Non
         trials,
         person_acc,
         trial_stats,
+        narrow,
     )
     return hop_sums, trial_hop, trial_stats, person_acc, traffic
 
@@ -526,16 +571,19 @@ def check_network(network, sources, seed, trials):
     sources = np.ascontiguousarray(sources, dtype=np.int32)
     net, sampler = _tables(network)
     problems = []
-    for full in (False, True):
+    # narrow: rows classified from per-trial bitmaps never, up to 2 acting
+    # trials, always
+    for full, narrow in ((False, 0), (True, 0), (True, 2), (True, 64)):
         ref_hops, ref_th, ref_stats, ref_acc = current_block(
             net, sampler, sources, key, trials, full
         )
         hops, th, stats, acc, _ = run_batched(
-            net, sampler, sources, key, trials, full, False
+            net, sampler, sources, key, trials, full, False, narrow=narrow
         )
+        label = f"full={full}, narrow={narrow}"
         depth = int(ref_stats[:, T_DEPTH].max())
         if int(stats[:, T_DEPTH].max()) != depth:
-            problems.append(f"full={full}: depth {stats[:, T_DEPTH].max()} != {depth}")
+            problems.append(f"{label}: depth {stats[:, T_DEPTH].max()} != {depth}")
             continue
         ref_hops, ref_th = _trim(ref_hops, ref_th, depth)
         hops, th = _trim(hops, th, depth)
@@ -546,9 +594,9 @@ def check_network(network, sources, seed, trials):
         ):
             if not np.array_equal(stats[:, col], ref_stats[:, col]):
                 bad = int(np.flatnonzero(stats[:, col] != ref_stats[:, col])[0])
-                problems.append(f"full={full}: trial {bad} {name} differs")
+                problems.append(f"{label}: trial {bad} {name} differs")
         if not np.array_equal(th, ref_th):
-            problems.append(f"full={full}: people reached per hop differ")
+            problems.append(f"{label}: people reached per hop differ")
         cols = list(COMPARED_HOP_COLUMNS) if full else [HOLD, NEW_CANDIDATES]
         if not np.array_equal(hops[:, cols], ref_hops[:, cols]):
             diff = {
@@ -556,9 +604,9 @@ def check_network(network, sources, seed, trials):
                 for c in cols
                 if not np.array_equal(hops[:, c], ref_hops[:, c])
             }
-            problems.append(f"full={full}: hop sums differ {diff}")
+            problems.append(f"{label}: hop sums differ {diff}")
         if full and not np.array_equal(acc[:, :3], ref_acc[:, :3]):
-            problems.append("full: per-person reach/hop tallies differ")
+            problems.append(f"{label}: per-person reach/hop tallies differ")
     # bit-sliced draws: same law, other numbers
     _, _, ref_stats, _ = current_block(net, sampler, sources, key, trials, False)
     _, _, stats, _, _ = run_batched(net, sampler, sources, key, trials, False, True)
@@ -671,6 +719,11 @@ def time_case(n_nodes, p, trials, repeats, lines, with_cynetdiff=True):
         "batched, full-equivalent, today's draws": lambda a: run_batched(
             net, sampler, sources, key, trials, True, False, a
         )[2][:, 0].mean(),
+        "batched, full-equivalent, today's draws, bitmaps for rows of <= 2 trials": (
+            lambda a: run_batched(
+                net, sampler, sources, key, trials, True, False, a, narrow=2
+            )[2][:, 0].mean()
+        ),
         "batched, reach-equivalent, bit-sliced draws": lambda a: run_batched(
             net, sampler, sources, key, trials, False, True
         )[2][:, 0].mean(),
