@@ -684,13 +684,21 @@ def _run_cynetdiff(model, trials):
     return total / trials
 
 
-def time_case(n_nodes, p, trials, repeats, lines, with_cynetdiff=True):
+def time_case(n_nodes, p, trials, repeats, lines, network=None):
+    """Time every code on BA(n_nodes, 5) at ``p`` (or on ``network`` from its
+    recruiters, without cynetdiff); append table rows to ``lines``."""
     from referral._random import base_key
 
     bench = _load_bench_spread()
-    network = ba_network(n_nodes, p)
+    if network is None:
+        network = ba_network(n_nodes, p)
+        sources = np.zeros(1, np.int32)
+        label = f"{n_nodes:,}"
+    else:
+        sources = np.ascontiguousarray(network.recruiters, dtype=np.int32)
+        label = f"population {n_nodes:,}"
+    with_cynetdiff = p is not None
     net, sampler = _tables(network)
-    sources = np.zeros(1, np.int32)
     key = base_key(1)
     n = network.n_people
     bare_args = (
@@ -762,12 +770,13 @@ def time_case(n_nodes, p, trials, repeats, lines, with_cynetdiff=True):
         lo, hi = min(times[name]), max(times[name])
         cyn = f"{cyn_ref / med:.2f}x" if cyn_ref else "-"
         lines.append(
-            f"| {n_nodes:,} | {p} | {name} | {trials} | {med:.3f} | {lo:.3f}-{hi:.3f} "
+            f"| {label} | {p or 'mixed'} | {name} | {trials} | {med:.3f} "
+            f"| {lo:.3f}-{hi:.3f} "
             f"| {reach[name]:.0f} | {trials * acting / med / 1e6:.1f} "
             f"| {full_ref / med:.2f}x | {cyn} |"
         )
     lines.append(
-        f"| {n_nodes:,} | {p} | (rows read per batch/hop: {traffic[1]:,} acting "
+        f"| {label} | {p or 'mixed'} | (rows read per batch/hop: {traffic[1]:,} acting "
         f"rows for {traffic[2]:,} acting trial-rows, {traffic[2] / traffic[1]:.2f} "
         f"trials per row read; {traffic[0]:,} frontier entries) | | | | | | | |"
     )
@@ -790,6 +799,14 @@ def main(argv=None):
     parser.add_argument("--trials-low", type=int, default=256, help="trials at p=0.05")
     parser.add_argument("--trials-high", type=int, default=64, help="trials at p=0.15")
     parser.add_argument("--million", type=int, default=0, help="trials on BA(1M, 5)")
+    parser.add_argument("--skip-ba", action="store_true", help="no BA(100k, 5)")
+    parser.add_argument(
+        "--population",
+        type=int,
+        default=0,
+        help="people of a community_population(strong_contacts=12, weak_contacts=8)",
+    )
+    parser.add_argument("--population-trials", type=int, default=64)
     parser.add_argument("--output", default=str(HERE / "results" / "batched.md"))
     args = parser.parse_args(argv)
     if args.check:
@@ -801,8 +818,18 @@ def main(argv=None):
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     print(f"load before: {load}", flush=True)
-    time_case(100_000, 0.05, args.trials_low, args.repeats, lines)
-    time_case(100_000, 0.15, args.trials_high, args.repeats, lines)
+    if not args.skip_ba:
+        time_case(100_000, 0.05, args.trials_low, args.repeats, lines)
+        time_case(100_000, 0.15, args.trials_high, args.repeats, lines)
+    if args.population:
+        from referral.populations import community_population
+
+        pop = community_population(
+            args.population, strong_contacts=12, weak_contacts=8, seed=1
+        )
+        time_case(
+            args.population, None, args.population_trials, args.repeats, lines, pop
+        )
     if args.million:
         time_case(1_000_000, 0.05, args.million, args.repeats, lines)
     load_after = subprocess.run(["uptime"], capture_output=True, text=True).stdout
