@@ -807,7 +807,9 @@ def main(argv=None):
         help="people of a community_population(strong_contacts=12, weak_contacts=8)",
     )
     parser.add_argument("--population-trials", type=int, default=64)
-    parser.add_argument("--output", default=str(HERE / "results" / "batched.md"))
+    parser.add_argument(
+        "--output", help="also write the table here (results/batched.md is curated)"
+    )
     args = parser.parse_args(argv)
     if args.check:
         return run_check(args)
@@ -844,7 +846,8 @@ def main(argv=None):
         ]
     )
     print(text)
-    Path(args.output + ".raw").write_text(text + "\n")
+    if args.output:
+        Path(args.output).write_text(text + "\n")
     return 0
 
 
