@@ -63,7 +63,13 @@ from numba.core import types
 from numba.cpython.unsafe.numbers import trailing_zeros
 from numba.extending import intrinsic
 
-from referral._engine.hashing import STREAM_ACT, splitmix64, trial_key, uniform
+from referral._engine.hashing import (
+    STREAM_ACT,
+    STREAM_PARENT,
+    splitmix64,
+    trial_key,
+    uniform,
+)
 from referral._engine.spread_kernel import (
     ACTED,
     ALREADY,
@@ -212,6 +218,18 @@ def _seen(act, n_act, narrow, a, b, indices, R, Rt):
     return seen
 
 
+@numba.njit(inline="always")
+def _teller_wins(tk, v, u, incumbent):
+    """Does teller ``u`` replace ``incumbent`` as ``v``'s parent?
+
+    Order-free: the parent is the teller with the smallest
+    ``uniform(tk, STREAM_PARENT, v, teller)`` (uniform among the tellers,
+    whatever order the holders are processed in). Not today's rule, which
+    reservoir-samples in the order of reaching.
+    """
+    return uniform(tk, STREAM_PARENT, v, u) < uniform(tk, STREAM_PARENT, v, incumbent)
+
+
 @numba.njit(nogil=True)
 def batched_block(
     indptr,
@@ -234,12 +252,17 @@ def batched_block(
     person_acc,
     trial_stats,
     narrow,
+    parent,
 ):
     """Run trials ``t0 .. t1 - 1`` (``t0`` a multiple of 64) in batches of 64.
 
+    ``parent`` is ``(n, 64)`` int32 (or ``(0, 64)`` for no parents): the
+    batch's parent of each reached (person, trial), order-free
+    (:func:`_teller_wins`), reset to -1 at the end of each batch.
+
     Returns ``(hop_sums, trial_hop, traffic)``: ``hop_sums`` and ``trial_hop``
     as :func:`spread_block`'s (the chain columns stay zero), ``traffic`` =
-    (frontier entries, acting rows read, trial-rows acted): how many rows
+    (frontier entries, acting rows read, trial-rows acted, parents set): how many rows
     were read against how many one-trial-at-a-time would read. Rows
     ``t0 .. t1 - 1`` of ``trial_stats`` get reach, candidates and depth;
     ``person_acc`` columns 0-2 are added into under ``full``.
@@ -259,7 +282,10 @@ def batched_block(
     cap = 64
     hop_sums = np.zeros((cap, N_HOP), np.int64)
     trial_hop = np.zeros((t1 - t0, cap), np.int32)
-    traffic = np.zeros(3, np.int64)
+    traffic = np.zeros(4, np.int64)
+    # parents (order-free rule, see _teller_wins): parent[v, t] for a batch,
+    # person-major so that one person's 64 trials share cache lines
+    parents = parent.shape[0] > 0
     # per-trial bitmaps of the people reached by this hop (full mode only)
     Rt = np.zeros((64, (n + 63) // 64 if full and narrow > 0 else 0), np.uint64)
     keep_rt = full and narrow > 0
@@ -277,6 +303,9 @@ def batched_block(
             s = sources[k]
             R[s] = mask
             F[s] = mask
+            if parents:
+                for j in range(nb):
+                    parent[s, j] = -1
             cur[ncur] = s
             ncur += 1
             touched[n_touched] = s
@@ -371,6 +400,15 @@ def batched_block(
                         nv = N[v]
                         if full:
                             already += _count(carry & nv)
+                        if parents:
+                            w = carry
+                            while w != 0:
+                                j = trailing_zeros(w)
+                                w &= w - _ONE
+                                if ((nv >> np.uint64(j)) & _ONE) == 0 or _teller_wins(
+                                    tks[j], v, u, parent[v, j]
+                                ):
+                                    parent[v, j] = u
                         if nv == 0:
                             nxt[nnext] = v
                             nnext += 1
@@ -400,7 +438,11 @@ def batched_block(
                             nv = N[v]
                             if nv & bit:
                                 already += 1
+                                if parents and _teller_wins(tk, v, u, parent[v, j]):
+                                    parent[v, j] = u
                             else:
+                                if parents:
+                                    parent[v, j] = u
                                 if nv == 0:
                                     nxt[nnext] = v
                                     nnext += 1
@@ -436,6 +478,12 @@ def batched_block(
                         j = trailing_zeros(w)
                         w &= w - _ONE
                         Rt[j, v >> 6] |= vbit
+                if parents:
+                    w = nv
+                    while w != 0:
+                        j = trailing_zeros(w)
+                        w &= w - _ONE
+                        traffic[3] += parent[v, j] >= 0
                 R[v] |= nv
                 F[v] = nv
                 N[v] = 0
@@ -472,6 +520,12 @@ def batched_block(
             trial_stats[bt0 + j, T_DEPTH] = depth
         for i in range(n_touched):
             v = touched[i]
+            if parents:  # a full design would read the parents here
+                w = R[v]
+                while w != 0:
+                    j = trailing_zeros(w)
+                    w &= w - _ONE
+                    parent[v, j] = -1
             if keep_rt:
                 w = R[v]
                 while w != 0:
@@ -516,7 +570,16 @@ def current_block(net, sampler, sources, key, trials, full, person_acc=None):
 
 
 def run_batched(
-    net, sampler, sources, key, trials, full, sliced, person_acc=None, narrow=0
+    net,
+    sampler,
+    sources,
+    key,
+    trials,
+    full,
+    sliced,
+    person_acc=None,
+    narrow=0,
+    parents=False,
 ):
     """Run the prototype on the current kernel's tables.
 
@@ -548,6 +611,7 @@ def run_batched(
         person_acc,
         trial_stats,
         narrow,
+        np.full((n if parents else 0, 64), -1, np.int32),
     )
     return hop_sums, trial_hop, trial_stats, person_acc, traffic
 
@@ -607,6 +671,15 @@ def check_network(network, sources, seed, trials):
             problems.append(f"{label}: hop sums differ {diff}")
         if full and not np.array_equal(acc[:, :3], ref_acc[:, :3]):
             problems.append(f"{label}: per-person reach/hop tallies differ")
+    # order-free parents: one per reached (trial, person) but the sources
+    _, _, pstats, _, ptraffic = run_batched(
+        net, sampler, sources, key, trials, False, False, parents=True
+    )
+    cols = [T_REACHED, T_CANDIDATES, T_DEPTH]
+    if not np.array_equal(pstats[:, cols], ref_stats[:, cols]):
+        problems.append("parents: the trials changed")
+    if ptraffic[3] != pstats[:, T_REACHED].sum() - len(sources) * trials:
+        problems.append(f"parents: {ptraffic[3]} set")
     # bit-sliced draws: same law, other numbers
     _, _, ref_stats, _ = current_block(net, sampler, sources, key, trials, False)
     _, _, stats, _, _ = run_batched(net, sampler, sources, key, trials, False, True)
@@ -724,6 +797,11 @@ def time_case(n_nodes, p, trials, repeats, lines, network=None):
         "batched, reach-equivalent, today's draws": lambda a: run_batched(
             net, sampler, sources, key, trials, False, False
         )[2][:, 0].mean(),
+        "batched, reach-equivalent + order-free parents, today's draws": (
+            lambda a: run_batched(
+                net, sampler, sources, key, trials, False, False, parents=True
+            )[2][:, 0].mean()
+        ),
         "batched, full-equivalent, today's draws": lambda a: run_batched(
             net, sampler, sources, key, trials, True, False, a
         )[2][:, 0].mean(),
