@@ -230,6 +230,14 @@ def _teller_wins(tk, v, u, incumbent):
     return uniform(tk, STREAM_PARENT, v, u) < uniform(tk, STREAM_PARENT, v, incumbent)
 
 
+@numba.njit(inline="always")
+def _parent_key(tk, v, u):
+    """The same rule packed: 32 bits of the teller's uniform above its id, so
+    the parent is the smallest key and no incumbent's uniform is recomputed."""
+    r = np.uint64(uniform(tk, STREAM_PARENT, v, u) * 4294967296.0)
+    return (r << np.uint64(32)) | np.uint64(u)
+
+
 @numba.njit(nogil=True)
 def batched_block(
     indptr,
@@ -253,12 +261,15 @@ def batched_block(
     trial_stats,
     narrow,
     parent,
+    pkey,
 ):
     """Run trials ``t0 .. t1 - 1`` (``t0`` a multiple of 64) in batches of 64.
 
     ``parent`` is ``(n, 64)`` int32 (or ``(0, 64)`` for no parents): the
     batch's parent of each reached (person, trial), order-free
-    (:func:`_teller_wins`), reset to -1 at the end of each batch.
+    (:func:`_teller_wins`), reset to -1 at the end of each batch. ``pkey``
+    is ``(n, 64)`` uint64 (or ``(0, 64)``): the same rule with packed keys
+    (:func:`_parent_key`), reset to all ones.
 
     Returns ``(hop_sums, trial_hop, traffic)``: ``hop_sums`` and ``trial_hop``
     as :func:`spread_block`'s (the chain columns stay zero), ``traffic`` =
@@ -286,6 +297,7 @@ def batched_block(
     # parents (order-free rule, see _teller_wins): parent[v, t] for a batch,
     # person-major so that one person's 64 trials share cache lines
     parents = parent.shape[0] > 0
+    packed = pkey.shape[0] > 0
     # per-trial bitmaps of the people reached by this hop (full mode only)
     Rt = np.zeros((64, (n + 63) // 64 if full and narrow > 0 else 0), np.uint64)
     keep_rt = full and narrow > 0
@@ -306,6 +318,9 @@ def batched_block(
             if parents:
                 for j in range(nb):
                     parent[s, j] = -1
+            if packed:
+                for j in range(nb):
+                    pkey[s, j] = _ALL
             cur[ncur] = s
             ncur += 1
             touched[n_touched] = s
@@ -409,6 +424,14 @@ def batched_block(
                                     tks[j], v, u, parent[v, j]
                                 ):
                                     parent[v, j] = u
+                        if packed:
+                            w = carry
+                            while w != 0:
+                                j = trailing_zeros(w)
+                                w &= w - _ONE
+                                k = _parent_key(tks[j], v, u)
+                                if ((nv >> np.uint64(j)) & _ONE) == 0 or k < pkey[v, j]:
+                                    pkey[v, j] = k
                         if nv == 0:
                             nxt[nnext] = v
                             nnext += 1
@@ -440,9 +463,15 @@ def batched_block(
                                 already += 1
                                 if parents and _teller_wins(tk, v, u, parent[v, j]):
                                     parent[v, j] = u
+                                if packed:
+                                    k = _parent_key(tk, v, u)
+                                    if k < pkey[v, j]:
+                                        pkey[v, j] = k
                             else:
                                 if parents:
                                     parent[v, j] = u
+                                if packed:
+                                    pkey[v, j] = _parent_key(tk, v, u)
                                 if nv == 0:
                                     nxt[nnext] = v
                                     nnext += 1
@@ -484,6 +513,12 @@ def batched_block(
                         j = trailing_zeros(w)
                         w &= w - _ONE
                         traffic[3] += parent[v, j] >= 0
+                if packed:
+                    w = nv
+                    while w != 0:
+                        j = trailing_zeros(w)
+                        w &= w - _ONE
+                        traffic[3] += pkey[v, j] != _ALL
                 R[v] |= nv
                 F[v] = nv
                 N[v] = 0
@@ -526,6 +561,12 @@ def batched_block(
                     j = trailing_zeros(w)
                     w &= w - _ONE
                     parent[v, j] = -1
+            if packed:
+                w = R[v]
+                while w != 0:
+                    j = trailing_zeros(w)
+                    w &= w - _ONE
+                    pkey[v, j] = _ALL
             if keep_rt:
                 w = R[v]
                 while w != 0:
@@ -579,7 +620,7 @@ def run_batched(
     sliced,
     person_acc=None,
     narrow=0,
-    parents=False,
+    parents=0,
 ):
     """Run the prototype on the current kernel's tables.
 
@@ -611,7 +652,8 @@ def run_batched(
         person_acc,
         trial_stats,
         narrow,
-        np.full((n if parents else 0, 64), -1, np.int32),
+        np.full((n if parents == 1 else 0, 64), -1, np.int32),
+        np.full((n if parents == 2 else 0, 64), _ALL, np.uint64),
     )
     return hop_sums, trial_hop, trial_stats, person_acc, traffic
 
@@ -672,14 +714,15 @@ def check_network(network, sources, seed, trials):
         if full and not np.array_equal(acc[:, :3], ref_acc[:, :3]):
             problems.append(f"{label}: per-person reach/hop tallies differ")
     # order-free parents: one per reached (trial, person) but the sources
-    _, _, pstats, _, ptraffic = run_batched(
-        net, sampler, sources, key, trials, False, False, parents=True
-    )
-    cols = [T_REACHED, T_CANDIDATES, T_DEPTH]
-    if not np.array_equal(pstats[:, cols], ref_stats[:, cols]):
-        problems.append("parents: the trials changed")
-    if ptraffic[3] != pstats[:, T_REACHED].sum() - len(sources) * trials:
-        problems.append(f"parents: {ptraffic[3]} set")
+    for parents in (1, 2):
+        _, _, pstats, _, ptraffic = run_batched(
+            net, sampler, sources, key, trials, False, False, parents=parents
+        )
+        cols = [T_REACHED, T_CANDIDATES, T_DEPTH]
+        if not np.array_equal(pstats[:, cols], ref_stats[:, cols]):
+            problems.append(f"parents={parents}: the trials changed")
+        if ptraffic[3] != pstats[:, T_REACHED].sum() - len(sources) * trials:
+            problems.append(f"parents={parents}: {ptraffic[3]} set")
     # bit-sliced draws: same law, other numbers
     _, _, ref_stats, _ = current_block(net, sampler, sources, key, trials, False)
     _, _, stats, _, _ = run_batched(net, sampler, sources, key, trials, False, True)
@@ -799,7 +842,12 @@ def time_case(n_nodes, p, trials, repeats, lines, network=None):
         )[2][:, 0].mean(),
         "batched, reach-equivalent + order-free parents, today's draws": (
             lambda a: run_batched(
-                net, sampler, sources, key, trials, False, False, parents=True
+                net, sampler, sources, key, trials, False, False, parents=1
+            )[2][:, 0].mean()
+        ),
+        "batched, reach-equivalent + packed order-free parents, today's draws": (
+            lambda a: run_batched(
+                net, sampler, sources, key, trials, False, False, parents=2
             )[2][:, 0].mean()
         ),
         "batched, full-equivalent, today's draws": lambda a: run_batched(
