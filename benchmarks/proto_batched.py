@@ -34,9 +34,11 @@ Full bookkeeping is done per batch with words: for acting trials ``A`` on tie
 person was already told this hop, ``not_carried`` the rest; per-person tallies
 add ``popcount`` once per (batch, hop, person) instead of once per trial.
 People reached per hop and candidates per trial are counted per bit with
-vertical (bit-sliced) counters. Parents, chain credit and the weak/cross
-chain flags are not computed (see ``--memory`` for what a per-(trial, person)
-parent array would cost).
+vertical (bit-sliced) counters. Chain credit and the weak/cross chain flags
+are not computed. Parents are optional (``parents=1`` or ``2`` in
+:func:`run_batched`), with an order-free rule (the teller with the smallest
+parent uniform) instead of today's reservoir sampling in the order of
+reaching, which a batch does not keep.
 
 Timing: thread CPU seconds (``time.thread_time``), medians of interleaved
 repeats in one process. The codes: the current kernel in reach and full mode
@@ -908,13 +910,6 @@ def time_case(n_nodes, p, trials, repeats, lines, network=None):
     )
     print("\n".join(lines[-len(codes) - 1 :]), flush=True)
     return times
-
-
-def memory_note(n_people, mean_reach):
-    """Bytes of a dense per-(trial, person) parent record for one batch."""
-    dense = 64 * n_people * (4 + 8 + 4)  # parent, tie entry, tellers
-    sparse = 64 * mean_reach * (4 + 4 + 8 + 4)  # person, parent, entry, tellers
-    return dense, sparse
 
 
 def main(argv=None):
