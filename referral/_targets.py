@@ -49,6 +49,11 @@ def target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
                 f"The 'targets' parameter of {fn} is a boolean mask of length "
                 f"{len(targets)}; it must have one entry per person ({n})."
             )
+        if pd.isna(pd.Series(targets, copy=False)).any():
+            raise ValueError(
+                f"The 'targets' parameter of {fn} is a boolean mask with missing "
+                f"values; mark every person True or False."
+            )
         mask = np.asarray(targets, dtype=bool).copy()
     else:
         mask = np.zeros(n, dtype=bool)
@@ -63,10 +68,11 @@ def target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
 
 def _is_mask(targets) -> bool:
     """A boolean sequence (of any length: its length is checked after)."""
-    if isinstance(targets, np.ndarray):
-        return targets.dtype == np.bool_
-    if isinstance(targets, pd.Series):
-        return targets.dtype == np.bool_
+    if isinstance(
+        targets, np.ndarray | pd.Series | pd.Index | pd.api.extensions.ExtensionArray
+    ):
+        # numpy bool, pandas "boolean" and "bool[pyarrow]" alike
+        return pd.api.types.is_bool_dtype(targets.dtype)
     return (
         isinstance(targets, list | tuple)
         and len(targets) > 0

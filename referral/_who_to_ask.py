@@ -24,8 +24,8 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
     ----------
     table : pandas.DataFrame
         The output of :func:`ambassadors` (its ``rank``,
-        ``guarantee_ratio``, ``guarantee_probability`` and ``n_targets``
-        columns are used).
+        ``guarantee_ratio``, ``guarantee_probability``, ``n_targets`` and,
+        without a guarantee, ``no_guarantee_because`` columns are used).
 
     Returns
     -------
@@ -50,10 +50,24 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
     who = "this person reaches" if k == 1 else f"these {k} people reach"
     best = "best possible person" if k == 1 else f"best possible {k} people"
     if not np.isfinite(ratio):
+        reasons = str(table["no_guarantee_because"].iloc[-1]).split(", ")
+        caps = [r for r in reasons if r in ("max_samples", "max_members")]
+        why = []
+        if caps:
+            why.append(
+                f"the {' and '.join(caps)} cap{'s' if len(caps) > 1 else ''} cut "
+                f"the run short before IMM's bound was met"
+            )
+        if "no lower bound" in reasons:
+            why.append(
+                "no one who could be asked is a target, and the samples found no "
+                "lower bound on the best reach"
+            )
+        if not why:
+            why.append("the run stopped before IMM's bound was met")
         return (
-            f"No guarantee: a sample or memory cap (max_samples, max_members) "
-            f"cut the run short before IMM's bound was met, so "
-            f"{who.split(' reach')[0]} may fall short of the {best}."
+            f"No guarantee: {' and '.join(why)}, so {who.split(' reach')[0]} may "
+            f"fall short of the {best}."
         )
     return (
         f"With probability at least {percent(probability)}, {who}, in "
@@ -82,10 +96,12 @@ _COLUMNS = (
     "spread_se",
     "n_targets",
     "check_samples",
+    "check_trials",
     "n_eligible",
     "n_people",
     "guarantee_ratio",
     "guarantee_probability",
+    "no_guarantee_because",
 )
 
 
@@ -110,17 +126,32 @@ def _decimals(half: float, low: float | None = None) -> int:
     return digits
 
 
-def _estimate(value: float, se: float, sign: str = "") -> tuple[str, str]:
+def _estimate(
+    value: float, se: float, sign: str = "", *, bounds=(-np.inf, np.inf)
+) -> tuple[str, str]:
     """``value`` and its 95% interval, printed to the same decimals: the
     first significant digit of the half-width, and enough that a positive
-    lower bound does not print as 0."""
+    lower bound does not print as 0. The interval is clipped to ``bounds``
+    (a count of targets is never below 0 or above their number)."""
     half = Z95 * se
-    low, high = value - half, value + half
+    low = max(value - half, bounds[0])
+    high = min(value + half, bounds[1])
     digits = _decimals(half, low if value > 0 else None)
     return (
         f"{value:{sign}.{digits}f}",
         f"95% CI {low:{sign}.{digits}f} to {high:{sign}.{digits}f}",
     )
+
+
+def _separated(size: float, se: float) -> bool:
+    """A direction is claimed only when the interval excludes 0 as printed."""
+    if se == 0:
+        return size > 0
+    half = Z95 * se
+    if size <= half:
+        return False
+    digits = _decimals(half, size - half)
+    return round(size - half, digits) > 0
 
 
 def _names(labels) -> str:
@@ -132,7 +163,7 @@ def _names(labels) -> str:
 
 def _who_adds_what(table: pd.DataFrame) -> list[str]:
     """Who among the chosen adds nothing measurable, and which targets
-    among them reach, as far as the samples show, only themselves."""
+    among them add, as far as the samples show, only themselves."""
     lines = []
     later = table.iloc[1:]
     idle = later.loc[later["gain"] - Z95 * later["gain_se"] <= 0, "person"]
@@ -143,32 +174,31 @@ def _who_adds_what(table: pd.DataFrame) -> list[str]:
             f"people picked before (gain interval includes 0): asking fewer "
             f"people may do as well."
         )
-    # targets who, as far as the samples show, reach only themselves (a
-    # target who posts counts as reached)
+    # targets among the chosen who add, as far as the samples show, only
+    # themselves (a target who posts counts as reached). ``gain`` is what a
+    # person adds to the people picked before, not their own reach, so only
+    # a person with no one to tell is said to reach no one else.
     chosen_target = table["target"].astype(bool) & ~table["person"].isin(idle)
     self_only = table.loc[
         chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"]), :
     ]
-    if len(self_only):
-        alone = self_only.loc[self_only["degree"] == 0, "person"]
-        others = self_only.loc[self_only["degree"] > 0, "person"]
-        parts = []
-        if len(alone):
-            has = "has" if len(alone) == 1 else "have"
-            parts.append(f"{_names(alone)} {has} no one to tell")
-        if len(others):
-            parts.append(
-                f"the samples do not show that {_names(others)} "
-                f"{'reaches' if len(others) == 1 else 'reach'} anyone else"
-            )
-        one = len(self_only) == 1
+    alone = self_only.loc[self_only["degree"] == 0, "person"]
+    others = self_only.loc[self_only["degree"] > 0, "person"]
+    if len(alone):
+        one = len(alone) == 1
         lines.append(
-            f"{'A target' if one else 'Targets'} chosen for "
-            f"{'themselves' if not one else 'their own sake'}: "
-            + "; ".join(parts)
-            + ", so posting counts only "
-            + ("that person" if one else "them")
-            + " as reached."
+            f"{_names(alone)} {'is a target' if one else 'are targets'} with no "
+            f"one to tell: posting counts "
+            f"{'that person' if one else 'them'} as reached and reaches no one "
+            f"else."
+        )
+    if len(others):
+        one = len(others) == 1
+        lines.append(
+            f"{_names(others)} {'is a target' if one else 'are targets'} who "
+            f"{'adds' if one else 'add'} no one measurable beyond "
+            f"{'themselves' if not one else 'that person'} to the people "
+            f"picked before (a target who posts counts as reached)."
         )
     return lines
 
@@ -236,9 +266,11 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     >>> for line in who_to_ask_sentences(ambassadors(net, 1, seed=1,
     ...                                              check_trials=20)):
     ...     print(textwrap.fill(line, 70))
-    Ask 0: expected to reach 4.0 of 4 targets (100%; 95% CI 4.0 to 4.0).
+    Ask 0: expected to reach 4.000 of 4 targets (100%; 95% CI 3.993 to
+    4.000).
     The highest-degree person (0) is the same person.
-    A forward simulation of 0 posting gives 4.0 targets (95% CI 4.0 to 4.0).
+    A forward simulation of 0 posting gives 4.0 targets (95% CI 3.4 to
+    4.0).
     With probability at least 80%, this person reaches, in expectation, at
     least 53% of the targets that the best possible person would reach.
     """
@@ -255,7 +287,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     # no spread between samples (every one, or none, holds a chosen person):
     # the rule of three bounds what the samples could have missed
     missed = min(3.0 * n_targets / samples, n_targets) if samples > 0 else n_targets
-    shown, interval = _estimate(reach, reach_se)
+    shown, interval = _estimate(reach, reach_se, bounds=(0.0, n_targets))
     if reach_se == 0 and reach in (0.0, float(n_targets)):
         digits = _decimals(missed)
         low, high = (reach - missed, reach) if reach > 0 else (0.0, missed)
@@ -284,20 +316,36 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
                 f"{missed:.{_decimals(missed)}f} {unit} (95%, rule of three) "
                 f"and could be 0."
             )
-        elif abs(diff) <= Z95 * se:
+        elif not _separated(abs(diff), se):
             shown, interval = _estimate(diff, se, "+")
             lines.append(
                 f"{base}; the evidence does not separate the two choices "
-                f"(difference {shown}, {interval})."
+                f"(difference {shown}, {interval}; positive favours the people "
+                f"chosen)."
             )
         else:
             word = "fewer" if diff > 0 else "more"
             shown, interval = _estimate(abs(diff), se)
+            if se == 0:  # every sample separates them: the rule of three
+                digits = _decimals(missed)
+                shown = f"{abs(diff):.{digits}f}"
+                interval = (
+                    f"95% CI {max(abs(diff) - missed, 0.0):.{digits}f} to {shown}"
+                )
             lines.append(f"{base}: {shown} {word} than the people chosen ({interval}).")
     if np.isfinite(last["spread_reach"]):
-        shown, interval = _estimate(
-            float(last["spread_reach"]), float(last["spread_se"])
-        )
+        value, spread_se = float(last["spread_reach"]), float(last["spread_se"])
+        shown, interval = _estimate(value, spread_se, bounds=(0.0, n_targets))
+        trials = int(last["check_trials"])
+        if spread_se == 0 and trials > 0:
+            # every trial reached the same number c: by the rule of three, a
+            # trial differs with probability at most 3 / trials (95%), and by
+            # at most c below or n_targets - c above
+            q = min(3.0 / trials, 1.0)
+            low, high = value * (1 - q), value + (n_targets - value) * q
+            digits = _decimals(max(high - low, 1e-12) / 2)
+            shown = f"{value:.{digits}f}"
+            interval = f"95% CI {low:.{digits}f} to {high:.{digits}f}"
         lines.append(
             f"A forward simulation of {names} posting gives {shown} {unit} "
             f"({interval})."

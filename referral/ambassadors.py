@@ -346,12 +346,13 @@ def ambassadors(
         A cap on the people held in one phase's samples, which bounds memory:
         about ``8 * max_members`` bytes (4 GB by default) at the peak, the
         samples and their inverted index. Phase 1 first draws 200 samples
-        to measure their mean size and never draws more than
-        ``max_members`` divided by it; phase 2's sample count is cut the
-        same way. If that binds, ``guarantee_ratio`` is NaN. Where openings
-        spread to most of a large network, one sample can hold most of it,
-        so the cap binds early. If memory runs out all the same, the
-        ``MemoryError`` says how far the run got.
+        to measure their mean size (these alone may exceed a very small
+        cap) and then draws no more than ``max_members`` divided by it;
+        phase 2's sample count is cut the same way. If that binds,
+        ``guarantee_ratio`` is NaN. Where openings spread to most of a large
+        network, one sample can hold most of it, so the cap binds early. If
+        memory runs out all the same, the ``MemoryError`` says how far the
+        run got.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The randomness of the run.
     n_jobs : int, optional
@@ -399,6 +400,7 @@ def ambassadors(
         - ``n_people`` (int64): number of people in the network.
         - ``samples`` (int64): reverse-reachable samples of the selection.
         - ``check_samples`` (int64): fresh samples of the measurement.
+        - ``check_trials`` (int64): trials of each forward check (0: none).
         - ``epsilon``, ``delta`` (float64): the parameters.
         - ``guarantee_ratio`` (float64): ``1 - 1/e - epsilon``: the share of
           the best possible reach of ``k`` people that the chosen ``k`` are
@@ -406,6 +408,11 @@ def ambassadors(
           cut the run short).
         - ``guarantee_probability`` (float64): ``1 - delta``, the probability
           with which the guarantee holds.
+        - ``no_guarantee_because`` (object): empty when the guarantee holds;
+          otherwise what stopped it: ``"max_samples"`` or ``"max_members"``
+          (a cap cut the run short), or ``"no lower bound"`` (no eligible
+          person is a target and the samples found no lower bound on the
+          best reach).
 
         :func:`guarantee_sentence` says what the last two mean in words.
 
@@ -505,6 +512,12 @@ def ambassadors(
 
     eps1, lambda1, lambda2 = imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta)
     capped = False
+    why_no_guarantee = []  # "max_samples", "max_members", "no lower bound"
+
+    def cap(reason):
+        if reason not in why_no_guarantee:
+            why_no_guarantee.append(reason)
+        return True
 
     # phase 1: a lower bound on the best reach
     store = SetStore()
@@ -540,11 +553,23 @@ def ambassadors(
                 f"{epsilon})."
             ) from None
 
+    def invert(store, what):
+        """The person-to-samples index, where memory peaks."""
+        try:
+            return store.invert(network.n_people)
+        except MemoryError:
+            raise MemoryError(
+                f"{fn} ran out of memory indexing {store.count:,} "
+                f"reverse-reachable samples holding {store.members:,} people "
+                f"({what}). Lower max_members (now {max_members:,}) or raise "
+                f"epsilon (now {epsilon})."
+            ) from None
+
     for i in range(1, rounds + 1):
         x = n_targets / 2.0**i
         wanted = math.ceil(lambda1 / x)
         if wanted > max_samples:
-            wanted, capped = max_samples, True
+            wanted, capped = max_samples, cap("max_samples")
         if store.count == 0 and wanted > _PILOT:
             # a pilot measures the samples' size before the memory cap is
             # applied (the same draws as the first samples of the round)
@@ -552,10 +577,10 @@ def ambassadors(
         if store.members > 0 and wanted > store.count:
             room = math.floor(store.count * max_members / store.members)
             if wanted > room:
-                wanted, capped = max(room, store.count), True
+                wanted, capped = max(room, store.count), cap("max_members")
         if wanted > store.count:
             draw(store, key1, wanted, f"bound {i}")
-        person_ptr, person_sets = store.invert(network.n_people)
+        person_ptr, person_sets = invert(store, f"bound {i}")
         _, gains = greedy_cover(person_ptr, person_sets, store.count, eligible_u8, k)
         del person_ptr, person_sets
         estimate = n_targets * gains.sum() / store.count
@@ -569,20 +594,23 @@ def ambassadors(
             lower = 1.0  # an eligible target posting alone reaches itself
         else:
             lower = max(estimate / (1.0 + eps1), 1.0 / n_targets)
-            capped = True  # no rigorous lower bound: no guarantee claimed
+            capped = cap("no lower bound")  # no guarantee claimed
     mean_size = store.members / store.count
     del store
 
     # phase 2: fresh samples, greedy pick
     theta = math.ceil(lambda2 / lower)
     if theta > max_samples:
-        theta, capped = max_samples, True
+        theta, capped = max_samples, cap("max_samples")
     if mean_size > 0 and theta > max_members / mean_size:
-        theta, capped = max(1, math.floor(max_members / mean_size)), True
+        theta, capped = (
+            max(1, math.floor(max_members / mean_size)),
+            cap("max_members"),
+        )
     key2 = base_key(entropy, _PHASE_SELECTION)
     store = SetStore()
     draw(store, key2, theta, "selection")
-    person_ptr, person_sets = store.invert(network.n_people)
+    person_ptr, person_sets = invert(store, "selection")
     del store  # the inverted index is all the greedy needs
     picks, _ = greedy_cover(person_ptr, person_sets, theta, eligible_u8, k)
     del person_ptr, person_sets
@@ -655,11 +683,15 @@ def ambassadors(
         "n_people": np.full(k, network.n_people, dtype=np.int64),
         "samples": np.full(k, theta, dtype=np.int64),
         "check_samples": np.full(k, measured, dtype=np.int64),
+        "check_trials": np.full(k, check_trials, dtype=np.int64),
         "epsilon": np.full(k, epsilon),
         "delta": np.full(k, delta),
         "guarantee_ratio": np.full(
             k, np.nan if capped else 1.0 - 1.0 / math.e - epsilon
         ),
         "guarantee_probability": np.full(k, 1.0 - delta),
+        "no_guarantee_because": np.full(
+            k, ", ".join(why_no_guarantee) if capped else "", dtype=object
+        ),
     }
     return pd.DataFrame(data)

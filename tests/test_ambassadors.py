@@ -382,7 +382,6 @@ def test_sentences_follow_the_table():
     lines = who_to_ask_sentences(table)
     last = table.iloc[-1]
     assert last["person"] == "broker" and last["degree_person"] == "hub"
-    z = 1.959963984540054
     reach, reach_se = last["reach"], last["reach_se"]
     # the broker reaches all 3 in every sample: SE 0, the rule of three's bound
     assert (reach, reach_se) == (3.0, 0.0)
@@ -393,10 +392,12 @@ def test_sentences_follow_the_table():
         f"95% CI {3 - bound:.{digits}f} to {3:.{digits}f})."
     )
     assert "fewer than the people chosen" in lines[1]
-    diff, diff_se = last["difference"], last["difference_se"]
+    # every fresh sample separates broker (3 targets) from hub (0): SE 0, so
+    # the interval is the rule of three's
+    assert (last["difference"], last["difference_se"]) == (3.0, 0.0)
     assert (
-        f"{diff:.1f} fewer than the people chosen (95% CI "
-        f"{diff - z * diff_se:.1f} to {diff + z * diff_se:.1f})"
+        f"{3:.{digits}f} fewer than the people chosen (95% CI "
+        f"{3 - bound:.{digits}f} to {3:.{digits}f})"
     ) in lines[1]
     assert lines[2].startswith("A forward simulation of broker posting gives 3.0")
     assert lines[3] == guarantee_sentence(table)
@@ -522,6 +523,18 @@ def test_bad_targets(small):
             r"\(5\).",
         ):
             reach_of_everyone(small, targets=mask)
+    # pandas' nullable and pyarrow booleans are masks too, not labels
+    import pandas as pd
+
+    wanted = [True, False, False, False, True]
+    for dtype in ("boolean", "bool[pyarrow]"):
+        mask = pd.Series(wanted, dtype=dtype)
+        got = reach_of_everyone(small, targets=mask, samples=50, seed=1)
+        assert got["target"].tolist() == wanted
+    with pytest.raises(ValueError, match="is a boolean mask with missing values"):
+        reach_of_everyone(
+            small, targets=pd.Series([True, None, False, False, True], dtype="boolean")
+        )
 
 
 @pytest.mark.parametrize("name", ["epsilon", "delta"])
@@ -581,7 +594,26 @@ def test_max_members_bounds_the_samples_and_drops_the_guarantee(email):
     # phase 2 holds about max_members people: mean size times samples
     mean_size = budget / capped["samples"].iloc[0]
     assert 1.0 <= mean_size <= email.n_people
-    assert "No guarantee" in guarantee_sentence(capped)
+    assert capped["no_guarantee_because"].iloc[0] == "max_members"
+    assert guarantee_sentence(capped).startswith(
+        "No guarantee: the max_members cap cut the run short before IMM's bound "
+        "was met, so these 3 people may fall short of the best possible 3 people."
+    )
+    assert free["no_guarantee_because"].iloc[0] == ""
+
+
+def test_no_lower_bound_is_the_reason_given(email):
+    """Two targets nobody eligible is: IMM finds no lower bound, and the
+    sentence says that, not that a cap bound."""
+    pool = email.labels[email.community == 41]
+    table = ambassadors(
+        email, 3, targets={"community": 41}, exclude=list(pool), check_trials=0, seed=1
+    )
+    assert table["samples"].iloc[0] < 500_000
+    assert table["no_guarantee_because"].iloc[0] == "no lower bound"
+    sentence = guarantee_sentence(table)
+    assert "no one who could be asked is a target" in sentence
+    assert "cap" not in sentence
 
 
 def test_max_members_holds_from_the_first_round(email, monkeypatch):
@@ -720,7 +752,7 @@ def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
     assert _printed(high, last["reach"] + z * last["reach_se"])
 
     idle = table.iloc[1:].query("gain - @z * gain_se <= 0")["person"]
-    assert any("to the people picked before" in line for line in lines) == (
+    assert any("(gain interval includes 0)" in line for line in lines) == (
         len(idle) > 0
     )
     self_only = table.loc[
@@ -728,10 +760,13 @@ def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
         & ~table["person"].isin(idle)
         & (table["gain"] - 1 <= z * table["gain_se"])
     ]
-    assert any(
-        line.startswith(("Targets chosen for", "A target chosen for")) for line in lines
-    ) == (len(self_only) > 0)
-
+    text = " ".join(lines)
+    for _, row in self_only.iterrows():
+        if row["degree"] == 0:  # reaches no one else: true of no contacts only
+            assert "with no one to tell" in text and str(row["person"]) in text
+        else:
+            assert "no one measurable beyond" in text
+    assert ("reaches no one else" in text) == bool((self_only["degree"] == 0).any())
     diff, diff_se = last["difference"], last["difference_se"]
     if set(table["person"]) == set(table["degree_person"]):
         assert any(line.endswith("are the same people.") for line in lines)
@@ -771,9 +806,12 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     lone = table.loc[table["degree"] == 0, "person"].tolist()
     assert sorted(lone) == [10, 11] and table.loc[table["degree"] == 0, "target"].all()
     assert (
-        f"Targets chosen for themselves: {lone[0]} and {lone[1]} have no one to "
-        f"tell, so posting counts only them as reached."
+        f"{lone[0]} and {lone[1]} are targets with no one to tell: posting counts "
+        f"them as reached and reaches no one else."
     ) in lines
+    # the claim, checked: alone, each reaches themselves only (truth 1.0)
+    alone = reach_of_everyone(net, samples=4000, seed=1).set_index("person")
+    assert (abs(alone.loc[lone, "reach"] - 1.0) < 4 * alone.loc[lone, "reach_se"]).all()
     # the degree group was cut among equals, and the sentence says so
     last = table.iloc[-1]
     assert (last["degree_person_degree"], last["degree_tied"]) == (1, 4)
@@ -794,7 +832,7 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
         f"The samples do not show that {second['person']} adds anyone to the "
         f"people picked before"
     ) in " ".join(who_to_ask_sentences(table))
-    assert not any("chosen for" in line for line in who_to_ask_sentences(table))
+    assert not any("no one to tell" in line for line in who_to_ask_sentences(table))
     # every fresh sample holds a chosen person: reach 60 of 60 with SE 0, so
     # the interval is the rule of three's, not a zero-width one
     n = int(table["check_samples"].iloc[0])
@@ -814,6 +852,51 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
         f"three) and could be 0."
     ) in line
     assert "+0.0 to +0.0" not in line
+
+
+def test_a_later_pick_adding_only_themselves_is_not_said_to_reach_no_one():
+    """``gain`` is what a person adds to the people before, not their own
+    reach: person 1 reaches 4 others surely, but person 0 reaches them too."""
+    G = nx.DiGraph()
+    G.add_edges_from((0, t) for t in range(2, 8))
+    G.add_edges_from((1, t) for t in range(2, 6))
+    net = from_networkx(G, strength=1.0, activity=1.0, candidates=range(1, 8))
+    table = ambassadors(net, 2, seed=1, check_trials=50)
+    assert table["person"].tolist() == [0, 1]
+    text = " ".join(who_to_ask_sentences(table))
+    assert (
+        "1 is a target who adds no one measurable beyond that person to the "
+        "people picked before"
+    ) in text
+    assert "no one else" not in text
+    own = reach_of_everyone(net, samples=4000, seed=1).set_index("person")
+    # alone, person 1 reaches themselves and 2, 3, 4, 5: truth 5 of 7
+    assert abs(own.loc[1, "reach"] - 5.0) < 4 * own.loc[1, "reach_se"]
+
+
+def test_no_zero_width_intervals_and_no_bounds_past_the_targets():
+    """Every sample separates the two groups (SE 0): the rule of three, not
+    "4.0 to 4.0"; and an interval never runs past the number of targets."""
+    G = nx.disjoint_union(nx.star_graph(4), nx.star_graph(6))
+    net = from_networkx(G, strength=1.0, activity=1.0, candidates=[1, 2, 3, 4])
+    table = ambassadors(net, 1, seed=1, check_trials=50)
+    last = table.iloc[-1]
+    assert (last["person"], last["degree_person"]) == (0, 5)
+    assert (last["difference"], last["difference_se"]) == (4.0, 0.0)
+    bound = 3 * 4 / last["check_samples"]
+    digits = max(1, -math.floor(math.log10(bound)))
+    line = who_to_ask_sentences(table)[1]
+    assert line.endswith(
+        f"reaches 0.0: {4:.{digits}f} fewer than the people chosen (95% CI "
+        f"{4 - bound:.{digits}f} to {4:.{digits}f})."
+    )
+    # a reach near all targets: the interval stops at the number of targets
+    near = table.assign(reach=3.999, reach_se=0.002)
+    head = who_to_ask_sentences(near)[0]
+    assert head.endswith("95% CI 3.995 to 4.000).")
+    # a direction only when the printed lower bound is above 0
+    edge = table.assign(degree_person=[7], difference=0.0196, difference_se=0.01)
+    assert "does not separate" in who_to_ask_sentences(edge)[1]
 
 
 def test_sentences_refuse_other_tables(small):

@@ -511,7 +511,7 @@ def _fit_gains(twin, gain, k):
     reaches the big core), its bar is cut at the top and its value written."""
     later = gain[1:]
     top = float(np.nanmax(gain)) if len(gain) else 1.0
-    if len(later) and gain[0] > 4 * max(float(np.nanmax(later)), 1e-12):
+    if len(later) and np.nanmax(later) > 0 and gain[0] > 4 * np.nanmax(later):
         top = 1.6 * float(np.nanmax(later))
         twin.annotate(
             f"{gain[0]:.3g} (cut)",

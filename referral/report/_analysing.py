@@ -171,7 +171,8 @@ def analyse(
     )
     asked = None
     # ask neither the recruiters posting nor the candidates: the candidates
-    # are the audience, and a candidate who posts counts only as reached
+    # are the audience (a candidate who posts counts as reached, so an
+    # isolated one would be picked for reaching only themselves)
     not_asked = set(result.sources.tolist()) | set(network.candidates.tolist())
     can_ask = network.n_people - len(not_asked)
     if network.is_candidate.any() and steps.get("ambassadors", 0) > 0 and can_ask:
