@@ -213,7 +213,7 @@ def _tie_note(table: pd.DataFrame) -> str:
         return ""
     return (
         f"; {inside} of the {tied} people with {degree} "
-        f"{'contact' if degree == 1 else 'contacts'}, taken by lowest id"
+        f"{'contact' if degree == 1 else 'contacts'}, taken in the network's order"
     )
 
 

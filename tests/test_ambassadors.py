@@ -815,8 +815,9 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     # the degree group was cut among equals, and the sentence says so
     last = table.iloc[-1]
     assert (last["degree_person_degree"], last["degree_tied"]) == (1, 4)
-    assert "(0, 1, 2; 2 of the 4 people with 1 contact, taken by lowest id)" in (
-        " ".join(lines)
+    assert (
+        "(0, 1, 2; 2 of the 4 people with 1 contact, taken in the network's order)"
+        in (" ".join(lines))
     )
     # the guarantee's share is rounded down: 1 - 1/e - 0.105 = 0.5271
     assert "at least 52% of the targets" in lines[-1]
