@@ -371,7 +371,7 @@ def ambassadors(
         - ``degree`` (int64): contacts the person can tell.
         - ``activity`` (float64): the person's activity.
         - ``target`` (bool): the person is a target (a target who posts
-          counts as reached, so such a person adds at least themselves).
+          counts as reached).
         - ``gain`` (float64): expected targets this person adds to the people
           ranked before them (on fresh samples).
         - ``gain_se`` (float64): its standard error.
