@@ -626,6 +626,8 @@ def full_block(
     trial_stats,
     pent,
     sub,
+    flags,
+    credit,
 ):
     """Complete full bookkeeping for trials ``t0 .. t1 - 1`` in batches of 64.
 
@@ -647,6 +649,9 @@ def full_block(
       (``sub``, ``(n, 64)`` int32, zero outside the pass; the word ``SW[v]``
       marks the trials where ``sub[v, j] > 0``, so people without
       candidates below are skipped a word at a time).
+
+    ``flags`` and ``credit`` false leave out the chain flags and the credit
+    pass (to split the cost; the results then lack them).
 
     Returns ``(hop_sums, trial_hop, info)``; ``info`` = (frontier entries,
     acting rows read, trial-rows acted, level-list capacity).
@@ -806,7 +811,8 @@ def full_block(
                             cv = community[v]
                             if cv >= 0 and comm_u >= 0 and cv != comm_u:
                                 cmask = _ALL
-                        _set_flags(W, C, v, win, wmask, cmask)
+                        if flags:
+                            _set_flags(W, C, v, win, wmask, cmask)
                         if nv == 0:
                             lv[end] = v
                             end += 1
@@ -853,7 +859,8 @@ def full_block(
                                     cv = community[v]
                                     if cv >= 0 and comm_u >= 0 and cv != comm_u:
                                         cmask = _ALL
-                                _set_flags(W, C, v, win, wmask, cmask)
+                                if flags:
+                                    _set_flags(W, C, v, win, wmask, cmask)
                             N[v] = nv | bit
                         c += 1
                         e = e + 1 + _skip(tk, u, c, scale)
@@ -873,12 +880,13 @@ def full_block(
                     any_cand = True
                     new_cand += pc
                     _add_vertical(cand_planes, nv)
-                    wv = nv & W[v]
-                    cv = nv & C[v]
-                    new_weak += _count(wv)
-                    _add_vertical(weak_planes, wv)
-                    _add_vertical(cross_planes, cv)
-                    _add_vertical(cw_planes, cv & wv)
+                    if flags:
+                        wv = nv & W[v]
+                        cv = nv & C[v]
+                        new_weak += _count(wv)
+                        _add_vertical(weak_planes, wv)
+                        _add_vertical(cross_planes, cv)
+                        _add_vertical(cw_planes, cv & wv)
                 person_acc[v, P_REACHED] += pc
                 person_acc[v, P_HOP_SUM] += hop * pc
                 person_acc[v, P_HOP_SQ] += hop * hop * pc
@@ -904,7 +912,7 @@ def full_block(
         depth = h - 1
         info[3] = max(info[3], lcap)
         # chain credit: children first, a level at a time
-        if any_cand:
+        if any_cand and credit:
             for lev in range(depth, 0, -1):
                 for k in range(lb[lev], lb[lev + 1]):
                     v = lv[k]
@@ -1091,7 +1099,17 @@ def full_scratch(n):
 
 
 def run_full(
-    net, sampler, sources, key, t0, t1, n_trials=None, tail=None, scratch=None
+    net,
+    sampler,
+    sources,
+    key,
+    t0,
+    t1,
+    n_trials=None,
+    tail=None,
+    scratch=None,
+    flags=True,
+    credit=True,
 ):
     """The complete batched full mode on trials ``t0 .. t1 - 1``.
 
@@ -1129,6 +1147,8 @@ def run_full(
         trial_stats,
         pent,
         sub,
+        flags,
+        credit,
     )
     return hop_sums, trial_hop, trial_stats, person_acc, tie_credit, info, pent
 
@@ -1461,7 +1481,9 @@ def _run_cynetdiff(model, trials):
     return total / trials
 
 
-def time_case(n_nodes, p, trials, repeats, lines, network=None, lean=False):
+def time_case(
+    n_nodes, p, trials, repeats, lines, network=None, lean=False, decompose=False
+):
     """Time every code on BA(n_nodes, 5) at ``p`` (or on ``network`` from its
     recruiters, without cynetdiff); append table rows to ``lines``."""
     from referral._random import base_key
@@ -1536,6 +1558,21 @@ def time_case(n_nodes, p, trials, repeats, lines, network=None, lean=False):
             :, 0
         ].mean()
     )
+    if decompose:
+        codes["batched, complete full without credit"] = lambda a: run_full(
+            net, sampler, sources, key, 0, trials, tail=tail, credit=False
+        )[2][:, 0].mean()
+        codes["batched, complete full without credit and flags"] = lambda a: run_full(
+            net,
+            sampler,
+            sources,
+            key,
+            0,
+            trials,
+            tail=tail,
+            credit=False,
+            flags=False,
+        )[2][:, 0].mean()
     if lean:
         for name in list(codes):
             if "sliced" in name or "packed" in name or "bitmaps" in name:
@@ -1608,6 +1645,9 @@ def main(argv=None):
     )
     parser.add_argument("--population-trials", type=int, default=64)
     parser.add_argument(
+        "--decompose", action="store_true", help="complete full mode in stages"
+    )
+    parser.add_argument(
         "--lean", action="store_true", help="no bit-sliced, packed or bitmap variants"
     )
     parser.add_argument(
@@ -1623,9 +1663,10 @@ def main(argv=None):
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     print(f"load before: {load}", flush=True)
+    opts = {"lean": args.lean, "decompose": args.decompose}
     if not args.skip_ba:
-        time_case(100_000, 0.05, args.trials_low, args.repeats, lines, lean=args.lean)
-        time_case(100_000, 0.15, args.trials_high, args.repeats, lines, lean=args.lean)
+        time_case(100_000, 0.05, args.trials_low, args.repeats, lines, **opts)
+        time_case(100_000, 0.15, args.trials_high, args.repeats, lines, **opts)
     if args.population:
         from referral.populations import community_population
 
@@ -1639,10 +1680,10 @@ def main(argv=None):
             args.repeats,
             lines,
             pop,
-            lean=args.lean,
+            **opts,
         )
     if args.million:
-        time_case(1_000_000, 0.05, args.million, args.repeats, lines, lean=args.lean)
+        time_case(1_000_000, 0.05, args.million, args.repeats, lines, **opts)
     load_after = subprocess.run(["uptime"], capture_output=True, text=True).stdout
     text = "\n".join(
         [
