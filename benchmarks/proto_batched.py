@@ -1482,7 +1482,15 @@ def _run_cynetdiff(model, trials):
 
 
 def time_case(
-    n_nodes, p, trials, repeats, lines, network=None, lean=False, decompose=False
+    n_nodes,
+    p,
+    trials,
+    repeats,
+    lines,
+    network=None,
+    lean=False,
+    decompose=False,
+    only=(),
 ):
     """Time every code on BA(n_nodes, 5) at ``p`` (or on ``network`` from its
     recruiters, without cynetdiff); append table rows to ``lines``."""
@@ -1577,6 +1585,10 @@ def time_case(
         for name in list(codes):
             if "sliced" in name or "packed" in name or "bitmaps" in name:
                 del codes[name]
+    if only:
+        for name in list(codes):
+            if name != "current, full mode" and not any(o in name for o in only):
+                del codes[name]
     if model is not None:
         codes["cynetdiff IC"] = lambda a: _run_cynetdiff(model, trials)
     # compile / warm up
@@ -1645,6 +1657,12 @@ def main(argv=None):
     )
     parser.add_argument("--population-trials", type=int, default=64)
     parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="time only the codes whose name contains this (and current full)",
+    )
+    parser.add_argument(
         "--decompose", action="store_true", help="complete full mode in stages"
     )
     parser.add_argument(
@@ -1663,7 +1681,7 @@ def main(argv=None):
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     print(f"load before: {load}", flush=True)
-    opts = {"lean": args.lean, "decompose": args.decompose}
+    opts = {"lean": args.lean, "decompose": args.decompose, "only": args.only}
     if not args.skip_ba:
         time_case(100_000, 0.05, args.trials_low, args.repeats, lines, **opts)
         time_case(100_000, 0.15, args.trials_high, args.repeats, lines, **opts)
