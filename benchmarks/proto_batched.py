@@ -34,11 +34,21 @@ Full bookkeeping is done per batch with words: for acting trials ``A`` on tie
 person was already told this hop, ``not_carried`` the rest; per-person tallies
 add ``popcount`` once per (batch, hop, person) instead of once per trial.
 People reached per hop and candidates per trial are counted per bit with
-vertical (bit-sliced) counters. Chain credit and the weak/cross chain flags
-are not computed. Parents are optional (``parents=1`` or ``2`` in
-:func:`run_batched`), with an order-free rule (the teller with the smallest
-parent uniform) instead of today's reservoir sampling in the order of
+vertical (bit-sliced) counters. :func:`batched_block` computes no chain credit
+and no weak/cross chain flags; its parents are optional (``parents=1`` or
+``2`` in :func:`run_batched`), with an order-free rule (the teller with the
+smallest parent uniform) instead of today's reservoir sampling in the order of
 reaching, which a batch does not keep.
+
+:func:`full_block` (driver :func:`run_full`) is the *complete* batched full
+mode: today's draws, the loss classification and tallies, a parent per
+(trial, person) as the CSR entry of the telling tie (order-free, uniform
+among the hop's tellers: the one change of draws), the weak-chain and
+cross-community chain flags as words per person, and chain credit per tie
+and person by a reverse pass over the batch's levels. ``--check`` compares it
+with the current full mode exactly where the tree is forced (a tree from one
+source), exactly in everything that does not depend on the parent draw
+elsewhere, and in expectation (z-scores) for the credit and flag counts.
 
 Timing: thread CPU seconds (``time.thread_time``), medians of interleaved
 repeats in one process. The codes: the current kernel in reach and full mode
