@@ -134,6 +134,7 @@ _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 _PLANE = np.uint64(0xD1B54A32D192ED03)
 _SLICED_SALT = np.uint64(0x5EED0B17C0FFEE15)
 _COUNTER_BITS = 32
+_LOW32 = np.int64(0xFFFFFFFF)
 
 #: per-hop sums compared exactly with the current kernel
 COMPARED_HOP_COLUMNS = (
@@ -638,6 +639,7 @@ def full_block(
     sub,
     flags,
     credit,
+    packed,
 ):
     """Complete full bookkeeping for trials ``t0 .. t1 - 1`` in batches of 64.
 
@@ -661,7 +663,10 @@ def full_block(
       candidates below are skipped a word at a time).
 
     ``flags`` and ``credit`` false leave out the chain flags and the credit
-    pass (to split the cost; the results then lack them).
+    pass (to split the cost; the results then lack them). Under ``packed``
+    ``pent`` is ``(n, 64)`` int64 holding ``sub`` in its high 32 bits (zero
+    outside the credit pass) and ``sub`` is unused: a person's parent entry
+    and credit counter for a trial share a cache line.
 
     Returns ``(hop_sums, trial_hop, info)``; ``info`` = (frontier entries,
     acting rows read, trial-rows acted, level-list capacity).
@@ -931,31 +936,43 @@ def full_block(
                     bits = lw_k if own else lw_k & SW[v]
                     if bits == 0:
                         continue
-                    credit = np.int64(0)
+                    own_credit = np.int64(0)
                     w = bits
                     while w != 0:
                         j = trailing_zeros(w)
                         w &= w - _ONE
                         bit = _ONE << np.uint64(j)
-                        below = np.int64(sub[v, j])
-                        sub[v, j] = 0
-                        credit += below
+                        if packed:
+                            x = np.int64(pent[v, j])
+                            below = x >> 32
+                            e = x & _LOW32
+                            pent[v, j] = e
+                        else:
+                            below = np.int64(sub[v, j])
+                            sub[v, j] = 0
+                            e = np.int64(pent[v, j])
+                        own_credit += below
                         below += own
-                        e = pent[v, j]
                         tie_credit[e] += below
                         u = tail[e]
-                        sub[u, j] += below
+                        if packed:
+                            pent[u, j] += below << 32
+                        else:
+                            sub[u, j] += below
                         SW[u] |= bit
                     SW[v] &= ~lw_k
-                    if credit > 0:
-                        person_acc[v, P_CREDIT] += credit
+                    if own_credit > 0:
+                        person_acc[v, P_CREDIT] += own_credit
             for k in range(n_src):
                 s = sources[k]
                 w = SW[s]
                 while w != 0:
                     j = trailing_zeros(w)
                     w &= w - _ONE
-                    sub[s, j] = 0
+                    if packed:
+                        pent[s, j] = 0
+                    else:
+                        sub[s, j] = 0
                 SW[s] = 0
         # per-trial results
         _read_vertical(cand_planes, counts)
@@ -1102,9 +1119,12 @@ def current_full(net, sampler, sources, key, t0, t1, n_trials=None, keep=0):
     )
 
 
-def full_scratch(n):
+def full_scratch(n, packed=False):
     """The batch's parent entries and credit counters, ``(n, 64)`` int32 each
-    (``sub`` must start at zero; the kernel leaves it at zero)."""
+    (``sub`` must start at zero; the kernel leaves it at zero), or under
+    ``packed`` one ``(n, 64)`` int64 array holding both (zeroed)."""
+    if packed:
+        return np.zeros((n, 64), np.int64), np.zeros((0, 64), np.int32)
     return np.empty((n, 64), np.int32), np.zeros((n, 64), np.int32)
 
 
@@ -1120,6 +1140,7 @@ def run_full(
     scratch=None,
     flags=True,
     credit=True,
+    packed=False,
 ):
     """The complete batched full mode on trials ``t0 .. t1 - 1``.
 
@@ -1129,7 +1150,7 @@ def run_full(
     n = net.activity.shape[0]
     if tail is None:
         tail = entry_tails(net.indptr, net.indices.shape[0])
-    pent, sub = full_scratch(n) if scratch is None else scratch
+    pent, sub = full_scratch(n, packed) if scratch is None else scratch
     person_acc = np.zeros((n, 4), np.int64)
     tie_credit = np.zeros(net.indices.shape[0], np.int64)
     trial_stats = np.zeros((n_trials or t1, N_TRIAL), np.int64)
@@ -1159,6 +1180,7 @@ def run_full(
         sub,
         flags,
         credit,
+        packed,
     )
     return hop_sums, trial_hop, trial_stats, person_acc, tie_credit, info, pent
 
@@ -1168,11 +1190,10 @@ def check_full(network, sources, seed, trials, forced=False):
 
     Always exact: per-trial reach, candidates and depth, people per hop, the
     per-hop sums, the per-person reach and hop tallies, and two identities
-    that do not depend on which teller is the parent: the tie credits sum to
-    the candidates' hops (``sum(tie_credit) = sum over reached candidates of
-    their hop``) and the person credits to the same minus one per reached
-    non-source candidate... counted for non-sources only, so both kernels'
-    ``sum(P_CREDIT)`` must be equal. For one batch (``trials <= 64``) every
+    that do not depend on which teller is the parent: each kernel's tie
+    credits sum to the reached candidates' hops (``sum(tie_credit) = sum
+    over candidates of P_HOP_SUM``), and both kernels' ``sum(P_CREDIT)`` are
+    equal. For one batch (``trials <= 64``) every
     parent is checked to be a valid BFS parent (the tie ends at the person,
     the teller was reached at the hop before, in that trial). Under
     ``forced`` (every person has one possible parent, a tree from one
@@ -1191,6 +1212,11 @@ def check_full(network, sources, seed, trials, forced=False):
     r_hops, r_th, r_stats, r_acc, r_tie, chains = ref
     hops, th, stats, acc, tie, _, pent = got
     problems = []
+    packed = run_full(net, sampler, sources, key, 0, trials, tail=tail, packed=True)
+    for a, b in zip(got[:5], packed[:5], strict=True):
+        if not np.array_equal(a, b):
+            problems.append("packed parent + credit differs from unpacked")
+            break
     depth = int(r_stats[:, T_DEPTH].max())
     if int(stats[:, T_DEPTH].max()) != depth:
         return [f"depth {stats[:, T_DEPTH].max()} != {depth}"]
@@ -1576,6 +1602,9 @@ def time_case(
             :, 0
         ].mean()
     )
+    codes["batched, complete full, packed parent + credit"] = lambda a: run_full(
+        net, sampler, sources, key, 0, trials, tail=tail, packed=True
+    )[2][:, 0].mean()
     if decompose:
         codes["batched, complete full without credit"] = lambda a: run_full(
             net, sampler, sources, key, 0, trials, tail=tail, credit=False
