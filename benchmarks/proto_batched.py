@@ -1602,9 +1602,11 @@ def time_case(
             :, 0
         ].mean()
     )
-    codes["batched, complete full, packed parent + credit"] = lambda a: run_full(
-        net, sampler, sources, key, 0, trials, tail=tail, packed=True
-    )[2][:, 0].mean()
+    codes["batched, complete full, parent + credit in one int64 slot"] = lambda a: (
+        run_full(net, sampler, sources, key, 0, trials, tail=tail, packed=True)[2][
+            :, 0
+        ].mean()
+    )
     if decompose:
         codes["batched, complete full without credit"] = lambda a: run_full(
             net, sampler, sources, key, 0, trials, tail=tail, credit=False
