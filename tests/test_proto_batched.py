@@ -47,3 +47,49 @@ def test_check_detects_other_draws(proto):
     other = proto.run_batched(net, sampler, sources, base_key(12), 64, True, False)[2]
     assert np.array_equal(same[:, 0], stats[:, 0])
     assert not np.array_equal(other[:, 0], stats[:, 0])
+
+
+def test_complete_full_mode_is_exact_on_a_forced_tree(proto):
+    """On a tree from one source every person has one possible teller, so
+    parents, chain flags and chain credit must equal the current kernel's."""
+    network = proto.tree_network(3000, seed=1)
+    # one batch (parents checked against the kept chains) and three
+    assert proto.check_full(network, [0], seed=3, trials=64, forced=True) == []
+    assert proto.check_full(network, [0], seed=3, trials=150, forced=True) == []
+
+
+def test_complete_full_mode_keeps_the_trials_and_credit_sums(proto):
+    # the parent draw differs here: exact are the trials, loss sums, tallies,
+    # the credit totals and the validity of every parent (one batch)
+    network = community_population(1500, strong_contacts=12, weak_contacts=8, seed=3)
+    for trials in (64, 70):
+        assert proto.check_full(network, network.recruiters, 5, trials) == []
+
+
+def test_complete_full_mode_credit_in_expectation(proto):
+    """Per-tie and per-person credit and the chain-flag counts agree with the
+    current kernel's in expectation (independent trials, 16 x 64 each)."""
+    network = community_population(1500, strong_contacts=12, weak_contacts=8, seed=3)
+    z_tie, z_person, z_weak, z_cross = proto.credit_z(
+        network, network.recruiters, 9, 16
+    )
+    assert len(z_tie) > 1000 and len(z_person) > 500
+    assert 0.8 < np.mean(z_tie**2) < 1.25
+    assert 0.8 < np.mean(z_person**2) < 1.25
+    assert np.mean(np.abs(z_tie) > 3) < 0.01
+    assert abs(z_weak) < 4 and abs(z_cross) < 4
+
+
+def test_forced_tree_check_detects_a_wrong_credit(proto):
+    """The forced-tree comparison is not vacuous: trees differ between run
+    keys, and the credit of the two kernels under one key is nonzero."""
+    network = proto.tree_network(3000, seed=1)
+    net, sampler = proto._tables(network)
+    sources = np.zeros(1, np.int32)
+    ref = proto.current_full(net, sampler, sources, base_key(3), 0, 150)
+    same = proto.run_full(net, sampler, sources, base_key(3), 0, 150)
+    other = proto.run_full(net, sampler, sources, base_key(4), 0, 150)
+    assert ref[4].sum() > 0 and ref[3][:, 3].sum() > 0
+    assert ref[2][:, 2].sum() > 0 and ref[2][:, 3].sum() > 0
+    assert np.array_equal(same[4], ref[4])
+    assert not np.array_equal(other[4], ref[4])
