@@ -143,6 +143,17 @@ def _estimate(
     )
 
 
+def _up(x: float, digits: int) -> float:
+    return math.ceil(round(x * 10**digits, 9)) / 10**digits
+
+
+def _bound_text(low: float, high: float, digits: int) -> str:
+    """A rule-of-three interval, rounded outwards so the printed bounds stay
+    bounds."""
+    low = math.floor(round(low * 10**digits, 9)) / 10**digits
+    return f"95% CI {low:.{digits}f} to {_up(high, digits):.{digits}f}"
+
+
 def _separated(size: float, se: float) -> bool:
     """A direction is claimed only when the interval excludes 0 as printed."""
     if se == 0:
@@ -291,7 +302,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     if reach_se == 0 and reach in (0.0, float(n_targets)):
         digits = _decimals(missed)
         low, high = (reach - missed, reach) if reach > 0 else (0.0, missed)
-        interval = f"95% CI {max(low, 0.0):.{digits}f} to {high:.{digits}f}"
+        interval = _bound_text(max(low, 0.0), high, digits)
         shown = f"{reach:.{digits}f}"
     lines = [
         f"Ask {names}: expected to reach {shown} of {n_targets} {unit} "
@@ -313,8 +324,8 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             lines.append(
                 f"{base}; none of the {samples:,} fresh samples tells the two "
                 f"choices apart, so the difference is below about "
-                f"{missed:.{_decimals(missed)}f} {unit} (95%, rule of three) "
-                f"and could be 0."
+                f"{_up(missed, _decimals(missed)):.{_decimals(missed)}f} {unit} "
+                f"(95%, rule of three) and could be 0."
             )
         elif not _separated(abs(diff), se):
             shown, interval = _estimate(diff, se, "+")
@@ -329,9 +340,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             if se == 0:  # every sample separates them: the rule of three
                 digits = _decimals(missed)
                 shown = f"{abs(diff):.{digits}f}"
-                interval = (
-                    f"95% CI {max(abs(diff) - missed, 0.0):.{digits}f} to {shown}"
-                )
+                interval = _bound_text(max(abs(diff) - missed, 0.0), abs(diff), digits)
             lines.append(f"{base}: {shown} {word} than the people chosen ({interval}).")
     if np.isfinite(last["spread_reach"]):
         value, spread_se = float(last["spread_reach"]), float(last["spread_se"])
@@ -345,7 +354,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             low, high = value * (1 - q), value + (n_targets - value) * q
             digits = _decimals(max(high - low, 1e-12) / 2)
             shown = f"{value:.{digits}f}"
-            interval = f"95% CI {low:.{digits}f} to {high:.{digits}f}"
+            interval = _bound_text(low, high, digits)
         lines.append(
             f"A forward simulation of {names} posting gives {shown} {unit} "
             f"({interval})."

@@ -389,7 +389,7 @@ def test_sentences_follow_the_table():
     digits = max(1, -math.floor(math.log10(bound)))
     assert lines[0] == (
         f"Ask broker: expected to reach {reach:.{digits}f} of 3 targets (100%; "
-        f"95% CI {3 - bound:.{digits}f} to {3:.{digits}f})."
+        f"95% CI {_down(3 - bound, digits):.{digits}f} to {3:.{digits}f})."
     )
     assert "fewer than the people chosen" in lines[1]
     # every fresh sample separates broker (3 targets) from hub (0): SE 0, so
@@ -397,7 +397,7 @@ def test_sentences_follow_the_table():
     assert (last["difference"], last["difference_se"]) == (3.0, 0.0)
     assert (
         f"{3:.{digits}f} fewer than the people chosen (95% CI "
-        f"{3 - bound:.{digits}f} to {3:.{digits}f})"
+        f"{_down(3 - bound, digits):.{digits}f} to {3:.{digits}f})"
     ) in lines[1]
     assert lines[2].startswith("A forward simulation of broker posting gives 3.0")
     assert lines[3] == guarantee_sentence(table)
@@ -686,6 +686,16 @@ def test_who_to_ask_section_is_built_from_the_table():
     assert "broker" in section.sentences[0]
 
 
+def _down(x, digits):
+    """Rule-of-three bounds print rounded outwards: lower ones down..."""
+    return math.floor(x * 10**digits + 1e-9) / 10**digits
+
+
+def _up(x, digits):
+    """...and upper ones up."""
+    return math.ceil(x * 10**digits - 1e-9) / 10**digits
+
+
 # ------------------------------------------- sentences against their tables
 def _who_to_ask_shapes():
     """Networks of different shapes for the sentence checks: a tree, a
@@ -841,7 +851,7 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     bound = 3 * 60 / n
     digits = max(1, -math.floor(math.log10(bound)))
     assert (
-        f"(100%; 95% CI {60 - bound:.{digits}f} to {60:.{digits}f})"
+        f"(100%; 95% CI {_down(60 - bound, digits):.{digits}f} to {60:.{digits}f})"
         in (who_to_ask_sentences(table)[0])
     )
     # no fresh sample tells two groups apart: a bound, not "+0.0 to +0.0"
@@ -849,8 +859,8 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     line = " ".join(who_to_ask_sentences(apart))
     assert (
         f"none of the {n:,} fresh samples tells the two choices apart, so the "
-        f"difference is below about {bound:.{digits}f} targets (95%, rule of "
-        f"three) and could be 0."
+        f"difference is below about {_up(bound, digits):.{digits}f} targets "
+        f"(95%, rule of three) and could be 0."
     ) in line
     assert "+0.0 to +0.0" not in line
 
@@ -889,7 +899,7 @@ def test_no_zero_width_intervals_and_no_bounds_past_the_targets():
     line = who_to_ask_sentences(table)[1]
     assert line.endswith(
         f"reaches 0.0: {4:.{digits}f} fewer than the people chosen (95% CI "
-        f"{4 - bound:.{digits}f} to {4:.{digits}f})."
+        f"{_down(4 - bound, digits):.{digits}f} to {4:.{digits}f})."
     )
     # a reach near all targets: the interval stops at the number of targets
     near = table.assign(reach=3.999, reach_se=0.002)

@@ -80,3 +80,51 @@ def test_reach_of_everyone_intervals_cover_about_95_percent(two_stars, per_world
             hits[person] += covered(row["reach"], row["reach_se"], value)
     for person, count in hits.items():
         assert 0.92 <= count / RUNS <= 0.98, (person, per_world, count / RUNS)
+
+
+def _printed_interval(line, after):
+    """The numbers of the first "95% CI a to b" that follows ``after``."""
+    import re
+
+    found = re.search(
+        re.escape(after) + r".*?95% CI ([-+]?[\d.]+) to ([-+]?[\d.]+)", line
+    )
+    assert found, line
+    return float(found.group(1)), float(found.group(2))
+
+
+def test_printed_intervals_cover_a_near_certain_reach():
+    """The sentences' intervals as printed, on a star whose hub reaches each
+    of 5 target leaves with 0.999: truth 4.995. In about 37% of runs every
+    one of the 1,000 fresh samples holds the hub (SE 0), and the printed
+    interval is the rule of three's, rounded outwards; in the others it is
+    the normal one, clipped at 5 targets. Likewise the forward check of 40
+    trials, where all trials reach all 5 in about 82% of runs. At this
+    boundary any honest interval over-covers (the exact coverage here is
+    above 99%), so the check is that the printed intervals never under-cover:
+    at least the lower end of the binomial band for 95%."""
+    from test_coverage import band
+
+    from referral.ambassadors import who_to_ask_sentences
+
+    star = from_networkx(
+        nx.star_graph(5), strength=0.999, activity=1.0, candidates=range(1, 6)
+    )
+    truth = 5 * 0.999
+    hits = {"reach": 0, "forward": 0}
+    zero_se = 0
+    for seed in range(RUNS):
+        table = ambassadors(
+            star, 1, epsilon=0.5, check_samples=1000, check_trials=40, seed=seed
+        )
+        lines = who_to_ask_sentences(table)
+        zero_se += table["reach_se"].iloc[0] == 0
+        low, high = _printed_interval(lines[0], "expected to reach")
+        hits["reach"] += low <= truth <= high
+        forward = next(line for line in lines if "forward simulation" in line)
+        low, high = _printed_interval(forward, "posting gives")
+        hits["forward"] += low <= truth <= high
+    assert 0.25 * RUNS < zero_se < 0.5 * RUNS  # the rule-of-three branch ran
+    lowest, _ = band(RUNS)
+    for name, count in hits.items():
+        assert count >= lowest, (name, count, RUNS)
