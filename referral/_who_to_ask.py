@@ -324,7 +324,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             lines.append(
                 f"{base}; none of the {samples:,} fresh samples tells the two "
                 f"choices apart, so the difference is below about "
-                f"{_up(missed, _decimals(missed)):.{_decimals(missed)}f} {unit} "
+                f"{_up(missed, _decimals(missed)):.{_decimals(missed)}f} targets "
                 f"(95%, rule of three) and could be 0."
             )
         elif not _separated(abs(diff), se):
@@ -356,7 +356,8 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             shown = f"{value:.{digits}f}"
             interval = _bound_text(low, high, digits)
         lines.append(
-            f"A forward simulation of {names} posting gives {shown} {unit} "
+            f"A forward simulation of {names} posting gives {shown} "
+            f"{'target' if shown == '1' else 'targets'} "
             f"({interval})."
         )
     lines.append(guarantee_sentence(table))

@@ -930,3 +930,11 @@ def test_sentences_refuse_other_tables(small):
         "from referral.ambassadors. Got list instead.",
     ):
         who_to_ask_sentences([1, 2])
+
+
+def test_one_target_reads_in_the_singular_only_where_it_is_one():
+    net = from_networkx(nx.path_graph(4), strength=0.5, activity=0.5, candidates=[3])
+    lines = who_to_ask_sentences(ambassadors(net, 1, seed=1, check_trials=30))
+    assert " of 1 target (" in lines[0]
+    forward = next(line for line in lines if "forward simulation" in line)
+    assert forward.split("posting gives ")[1].split(" (")[0].endswith(" targets")

@@ -572,10 +572,14 @@ def test_cli_ambassadors_bad_input(tmp_path, capsys):
         "--no-progress",
     ]
     assert main([*base, "-k", "40"]) == 2
+    assert "-k 40 is more than the 11 people who can be asked." in (
+        capsys.readouterr().err
+    )
+    assert main([*base, "--candidates-only", "--exclude-candidates"]) == 2
     assert (
-        "The 'k' parameter of ambassadors must be an int in the range "
-        "[1, 11] (11 people can be asked). Got 40 instead."
-    ) in capsys.readouterr().err
+        "nobody can be asked: --candidates-only, --exclude, --exclude-candidates "
+        "and --exclude-recruiters leave no one." in capsys.readouterr().err
+    )
     assert main([*base, "--exclude", "nobody"]) == 2
     assert "'exclude' parameter names people who are not in the network" in (
         capsys.readouterr().err

@@ -317,6 +317,22 @@ def ambassadors_command(args) -> int:
         exclude += list(network.labels[network.recruiters])
     if args.exclude_candidates:
         exclude += list(network.labels[network.candidates])
+    # who this run can ask (--exclude, --exclude-*, --candidates-only)
+    can_ask = np.ones(network.n_people, dtype=bool)
+    if args.candidates_only:
+        can_ask &= np.asarray(network.is_candidate, dtype=bool)
+    if exclude:
+        can_ask[network.ids(exclude, parameter="exclude")] = False
+    if not can_ask.any():
+        raise CLIError(
+            "nobody can be asked: --candidates-only, --exclude, "
+            "--exclude-candidates and --exclude-recruiters leave no one."
+        )
+    if args.k > can_ask.sum():
+        raise CLIError(
+            f"-k {args.k} is more than the {int(can_ask.sum())} people who can be "
+            f"asked."
+        )
     t0 = time.perf_counter()
     table = ambassadors(
         network,
@@ -340,12 +356,6 @@ def ambassadors_command(args) -> int:
         n_jobs=args.n_jobs,
         progress=show_progress(args),
     )
-    # who this run could have asked (--exclude, --exclude-*, --candidates-only)
-    can_ask = np.ones(network.n_people, dtype=bool)
-    if args.candidates_only:
-        can_ask &= np.asarray(network.is_candidate, dtype=bool)
-    if exclude:
-        can_ask[network.ids(exclude, parameter="exclude")] = False
     everyone["can_be_asked"] = can_ask
     everyone = everyone.sort_values(
         ["reach", "id"], ascending=[False, True], kind="stable"
