@@ -10,7 +10,7 @@ import pandas as pd
 
 from referral.network import ReferralNetwork
 
-__all__ = ["target_mask"]
+__all__ = ["eligible_mask", "target_mask"]
 
 
 def target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
@@ -64,6 +64,19 @@ def target_mask(network: ReferralNetwork, targets, fn: str) -> np.ndarray:
             f"Got {_short(targets)} instead."
         )
     return mask
+
+
+def eligible_mask(
+    network: ReferralNetwork, exclude, candidates_only: bool
+) -> np.ndarray:
+    """Who may be asked: everyone, or the candidates only, minus ``exclude``
+    (a label or labels; ``None`` for nobody)."""
+    eligible = np.ones(network.n_people, dtype=bool)
+    if candidates_only:
+        eligible &= np.asarray(network.is_candidate, dtype=bool)
+    if exclude is not None:
+        eligible[network.ids(exclude, parameter="exclude")] = False
+    return eligible
 
 
 def _is_mask(targets) -> bool:

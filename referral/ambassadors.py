@@ -41,7 +41,7 @@ from referral._parallel import (
 from referral._params import Interval, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._rr_samples import SetStore, blocks, draw_sets, engine_args
-from referral._targets import target_mask
+from referral._targets import eligible_mask, target_mask
 from referral._who_to_ask import guarantee_sentence, who_to_ask_sentences
 from referral.network import ReferralNetwork
 
@@ -473,11 +473,7 @@ def ambassadors(
     """
     fn = "ambassadors"
     mask = target_mask(network, targets, fn)
-    eligible = np.ones(network.n_people, dtype=bool)
-    if candidates_only:
-        eligible &= np.asarray(network.is_candidate, dtype=bool)
-    if exclude is not None:
-        eligible[network.ids(exclude, parameter="exclude")] = False
+    eligible = eligible_mask(network, exclude, candidates_only)
     n_eligible = int(eligible.sum())
     if n_eligible == 0:
         why = "every person is excluded" if exclude is not None else ""

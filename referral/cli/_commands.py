@@ -295,8 +295,8 @@ def _natural(text):
 
 
 def ambassadors_command(args) -> int:
-    import numpy as np
 
+    from referral._targets import eligible_mask
     from referral.ambassadors import (
         ambassadors,
         reach_of_everyone,
@@ -318,11 +318,7 @@ def ambassadors_command(args) -> int:
     if args.exclude_candidates:
         exclude += list(network.labels[network.candidates])
     # who this run can ask (--exclude, --exclude-*, --candidates-only)
-    can_ask = np.ones(network.n_people, dtype=bool)
-    if args.candidates_only:
-        can_ask &= np.asarray(network.is_candidate, dtype=bool)
-    if exclude:
-        can_ask[network.ids(exclude, parameter="exclude")] = False
+    can_ask = eligible_mask(network, exclude or None, args.candidates_only)
     if not can_ask.any():
         raise CLIError(
             "nobody can be asked: --candidates-only, --exclude, "
