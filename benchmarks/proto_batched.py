@@ -1035,7 +1035,7 @@ def _tables(network):
 def current_block(net, sampler, sources, key, trials, full, person_acc=None):
     """Run the current kernel as :func:`referral.spread` does (keep_chains=0)."""
     n = net.activity.shape[0]
-    run = CascadeRun(sources, 1.0, key, -1, -1, 0, full)
+    run = CascadeRun(sources, 1.0, key, -1, -1, 0, full, True)
     if person_acc is None:
         person_acc = np.zeros((n if full else 0, 4), np.int64)
     tallies = Tallies(
@@ -1102,7 +1102,7 @@ def current_full(net, sampler, sources, key, t0, t1, n_trials=None, keep=0):
     chains)`` (``chains`` as :func:`spread_block`'s, for ``keep`` trials).
     """
     n = net.activity.shape[0]
-    run = CascadeRun(sources, 1.0, key, -1, -1, keep, True)
+    run = CascadeRun(sources, 1.0, key, -1, -1, keep, True, True)
     tallies = Tallies(
         np.zeros((n, 4), np.int64),
         np.zeros(net.indices.shape[0], np.int64),
@@ -1115,7 +1115,7 @@ def current_full(net, sampler, sources, key, t0, t1, n_trials=None, keep=0):
         tallies.trial_stats,
         tallies.person_acc,
         tallies.tie_credit,
-        out[2:],
+        out[3:],
     )
 
 

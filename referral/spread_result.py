@@ -16,6 +16,7 @@ import pandas as pd
 
 from referral._engine.spread_kernel import (
     HOP_COLUMNS,
+    LOSS_COLUMNS,
     TRIAL_COLUMNS,
 )
 from referral._params import Interval, validate_params
@@ -81,6 +82,10 @@ class SpreadResult:
     max_chain_entries : int
         The cap on kept chain entries the run used: ``keep_chains`` is at
         most ``max_chain_entries // n_people``.
+    exact_losses : bool
+        Whether the split between "not carried" and "already reached" was
+        counted tie by tie everywhere (see :func:`spread`); otherwise it is
+        estimated, without bias, on rows sampled by skipping.
     record : {"full", "reach"}
         What was recorded (see :func:`spread`).
     seed_entropy : int
@@ -93,6 +98,12 @@ class SpreadResult:
         ``new_candidates`` are filled when ``record="reach"``.
     trial_hop : numpy.ndarray of int32, shape (trials, n_hops)
         People reached at each hop, per trial.
+    trial_loss : numpy.ndarray of int64, shape (trials, n_hops, 5)
+        Per trial and hop, the offers lost to each cause, in the order of
+        ``referral._engine.spread_kernel.LOSS_COLUMNS`` (did_not_act,
+        not_carried, already_reached, hop_limit, fanout); their sums over
+        trials are the matching ``hop_sums`` columns. Zero trials when
+        ``record="reach"``.
     trial_stats : numpy.ndarray of int64, shape (trials, 6)
         Per trial: reached, candidates_reached, weak_chain_candidates,
         cross_community_candidates, cross_community_weak_candidates, depth.
@@ -131,6 +142,7 @@ class SpreadResult:
     hop_sums: np.ndarray = field(repr=False)
     trial_hop: np.ndarray = field(repr=False)
     trial_stats: np.ndarray = field(repr=False)
+    trial_loss: np.ndarray = field(repr=False)
     person_reached: np.ndarray = field(repr=False)
     person_hop_sum: np.ndarray = field(repr=False)
     person_hop_sq: np.ndarray = field(repr=False)
@@ -142,6 +154,7 @@ class SpreadResult:
     chain_parent: np.ndarray = field(repr=False)
     chain_weak: np.ndarray = field(repr=False)
     max_chain_entries: int = 10_000_000
+    exact_losses: bool = False
 
     def __repr__(self):
         reached = self.trial_stats[:, 0]
@@ -195,11 +208,18 @@ class SpreadResult:
               ``max_hops``, who do not act.
             - ``lost_fanout_mean`` (float64): unreached contacts not picked
               under ``fanout``.
+            - ``lost_did_not_act_se`` .. ``lost_fanout_se`` (float64): each
+              ``lost_*_mean``'s standard error over trials. Unless the run
+              used ``exact_losses=True``, "not carried" and "already
+              reached" are estimated without bias on rows sampled by skipping
+              (see :func:`spread`); their standard errors include that
+              sampling.
             - ``weak_chain_candidates_mean`` (float64): mean candidates reached
               at this hop whose chain used at least one weak tie.
 
             With ``record="reach"`` the columns from ``acted_mean`` on are NaN
-            except ``new_candidates_mean``.
+            except ``new_candidates_mean``. The ``lost_*_se`` columns follow
+            their ``lost_*_mean``.
 
         Examples
         --------
@@ -243,6 +263,13 @@ class SpreadResult:
                 data[column] = sums[:, _hop_index(name)]
             else:
                 data[column] = nan
+            if name in LOSS_COLUMNS:
+                se_column = column.replace("_mean", "_se")
+                if full:
+                    losses = self.trial_loss[:, :, LOSS_COLUMNS.index(name)]
+                    data[se_column] = _se(losses.astype(np.float64), axis=0)
+                else:
+                    data[se_column] = nan
         return pd.DataFrame(data)
 
     def people(self) -> pd.DataFrame:

@@ -323,6 +323,7 @@ def test_cancel_flag_stops_a_block_kernel():
             -1,
             10,
             True,
+            False,
         ),
         Tallies(
             np.zeros((net.n_people, 4), np.int64),
@@ -333,7 +334,7 @@ def test_cancel_flag_stops_a_block_kernel():
         50,
         np.ones(1, np.uint8),
     )
-    assert stats.sum() == 0 and out[0].sum() == 0 and len(out[2]) == 0
+    assert stats.sum() == 0 and out[0].sum() == 0 and len(out[3]) == 0
     assert referral.spread(net, trials=50, seed=1).trial_stats.sum() > 0
 
 

@@ -285,7 +285,9 @@ def test_losses_add_up_exactly(population):
     assert np.array_equal(sums[5, cols["hop_limit"]], sums[5, cols["offered"]])
     assert sums[:5, cols["hop_limit"]].sum() == 0
     by_hop = result.by_hop()
-    total = by_hop[[c for c in by_hop.columns if c.startswith("lost_")]].sum(axis=1)
+    total = by_hop[
+        [c for c in by_hop.columns if c.startswith("lost_") and c.endswith("_mean")]
+    ].sum(axis=1)
     assert np.allclose(by_hop["offered_mean"], by_hop["arrived_mean"] + total)
 
 
@@ -401,10 +403,15 @@ def test_summary_and_people_columns(population):
         "offered_mean",
         "arrived_mean",
         "lost_did_not_act_mean",
+        "lost_did_not_act_se",
         "lost_not_carried_mean",
+        "lost_not_carried_se",
         "lost_already_reached_mean",
+        "lost_already_reached_se",
         "lost_hop_limit_mean",
+        "lost_hop_limit_se",
         "lost_fanout_mean",
+        "lost_fanout_se",
         "weak_chain_candidates_mean",
     ]
     assert list(result.trials().columns) == [

@@ -16,6 +16,7 @@ Streams used by the engine (keep them distinct):
 * ``STREAM_DIRECT``: spread: does ``a``'s ``b``-th tie carry (rows drawn tie by
   tie, and ``fanout``)?
 * ``STREAM_PARENT``: tie-break when several people tell ``b`` in one hop.
+* ``STREAM_SPLIT``: spread: unbiased rounding of hop ``a``'s sampled loss split.
 * ``STREAM_CHOICE``: a search policy's random choice at holder ``a``, step ``b``.
 * ``STREAM_CHAIN``: per-chain draws (chain-level attrition).
 * ``STREAM_RR_TIE``: reverse-reachable samples: does CSR tie entry ``e`` carry
@@ -44,6 +45,7 @@ __all__ = [
     "STREAM_RR_ROOT",
     "STREAM_RR_SKIP",
     "STREAM_RR_THIN",
+    "STREAM_SPLIT",
     "splitmix64",
     "trial_key",
     "uniform",
@@ -60,6 +62,7 @@ STREAM_RR_TIE = 8
 STREAM_RR_ROOT = 9
 STREAM_RR_SKIP = 10
 STREAM_RR_THIN = 11
+STREAM_SPLIT = 12
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

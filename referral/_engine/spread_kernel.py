@@ -34,6 +34,22 @@ Decisions and their streams:
   picks ``k`` by a partial Fisher-Yates shuffle of them in CSR order, step
   ``s`` using ``uniform(tkey, STREAM_CHOICE, i, s)``.
 
+Under full bookkeeping an acting holder's offers are split into "not
+carried" and "already reached" (the contact was reached at this hop or
+before). Rows drawn tie by tie, and fanout rows, look at every tie anyway and
+split exactly. A skipping row touches only its candidate ties, so by default
+(``CascadeRun.exact_losses`` false) its number of already-reached contacts is
+estimated from them: with ``m >= 1`` candidates of which ``k`` go to people
+already reached, ``d * k / m`` for a row of ``d`` ties. Given ``m``, the
+candidates are a uniform random ``m``-subset of the row, drawn independently of
+who was reached before this hop, so the estimate is unbiased, and it never
+exceeds the row's ties that did not carry. A row with no candidate is counted
+exactly. Per trial and hop the estimates are summed and rounded to an integer
+without bias (down or up, with ``uniform(tkey, STREAM_SPLIT, h, 0)``), so the
+per-hop sums stay integers and ``offered = arrived + losses`` holds exactly.
+With ``exact_losses`` every tie of a skipping row is looked at (about a third
+of full mode's time on sparse cascades).
+
 A contact is *eligible* (unreached) for a holder at hop ``h`` if it was not
 reached at any hop ``<= h``. This makes every count independent of the order in
 which the holders of one hop are processed.
@@ -63,6 +79,7 @@ from referral._engine.hashing import (
     STREAM_CHOICE,
     STREAM_DIRECT,
     STREAM_PARENT,
+    STREAM_SPLIT,
     STREAM_TIE,
     splitmix64,
     trial_key,
@@ -72,6 +89,7 @@ from referral._engine.hashing import (
 __all__ = [
     "SKIP_BELOW",
     "HOP_COLUMNS",
+    "LOSS_COLUMNS",
     "TRIAL_COLUMNS",
     "CascadeNetwork",
     "CascadeRun",
@@ -174,6 +192,9 @@ HOP_COLUMNS = (
     "weak_chain_candidates",
 )
 N_HOP = len(HOP_COLUMNS)
+# the per-trial loss columns (``trial_loss``), in this order
+LOSS_COLUMNS = ("did_not_act", "not_carried", "already_reached", "hop_limit", "fanout")
+N_LOSS = len(LOSS_COLUMNS)
 
 # columns of the per-trial integer results
 T_REACHED, T_CANDIDATES, T_WEAK, T_CROSS, T_CROSS_WEAK, T_DEPTH = range(6)
@@ -231,6 +252,7 @@ class CascadeRun(NamedTuple):
     fanout: int  # -1 for no limit
     keep_until: int  # record full chains for trials < keep_until
     full: bool  # classify losses and add the per-person and per-tie tallies
+    exact_losses: bool  # full: split skipping rows' losses tie by tie, not sampled
 
 
 class Tallies(NamedTuple):
@@ -268,6 +290,23 @@ def _grow_cols(array, cols):
     out = np.zeros((array.shape[0], cols), dtype=array.dtype)
     out[:, : array.shape[1]] = array
     return out
+
+
+@numba.njit(cache=True)
+def _grow_hops(array, hops):
+    out = np.zeros((array.shape[0], hops, array.shape[2]), dtype=array.dtype)
+    out[:, : array.shape[1]] = array
+    return out
+
+
+@numba.njit(inline="always", cache=True)
+def _count_reached(indices, reached, a, b):
+    """Contacts in ties ``a .. b - 1`` reached by this hop (bitmap, no branches)."""
+    seen = np.int64(0)
+    for e in range(a, b):
+        v = indices[e]
+        seen += np.int64((reached[v >> 6] >> np.uint64(v & 63)) & np.uint64(1))
+    return seen
 
 
 @numba.njit(cache=True)
@@ -436,6 +475,9 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     -------
     hop_sums : int64 (H, N_HOP)
     trial_hop : int32 (t1 - t0, H), people reached at each hop per trial
+    trial_loss : int64 (t1 - t0, H, 5) under ``full`` (else 0 rows): per
+        trial and hop, the offers lost to did_not_act, not_carried,
+        already_reached, hop_limit and fanout (the same sums as ``hop_sums``)
     chain_trial, chain_person, chain_hop, chain_parent : int32 (k,)
     chain_weak : bool (k,)
 
@@ -496,6 +538,8 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     cap = 16 if max_hops < 0 else max_hops + 2
     hop_sums = np.zeros((cap, N_HOP), np.int64)
     trial_hop = np.zeros((t1 - t0, cap), np.int32)
+    trial_loss = np.zeros((t1 - t0 if full else 0, cap, N_LOSS), np.int64)
+    sample_split = full and not run.exact_losses
     bounds = np.zeros(cap + 1, np.int64)
 
     chain_cap = 1024 if run.keep_until > t0 else 0
@@ -526,6 +570,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                 cap *= 2
                 hop_sums = _grow_rows(hop_sums, cap)
                 trial_hop = _grow_cols(trial_hop, cap)
+                trial_loss = _grow_hops(trial_loss, cap)
                 bounds = _grow(bounds, cap + 1)
             level_end = end
             bounds[h] = start
@@ -539,6 +584,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
             hop_limit = 0
             lost_fanout = 0
             new_cand = 0
+            split_estimate = 0.0  # sampled already-reached contacts (skip rows)
             limited = max_hops >= 0 and h >= max_hops
             # Each holder's row is sampled in one of three ways (tie by tie,
             # geometric skips, fanout), and each writes out the step "tie e
@@ -595,14 +641,8 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                                     flags[pv] = PARENT_TIE_WEAK * weak[e]
                     continue
                 if unlimited:
-                    if full:
-                        # contacts reached by this hop, counted without branches
-                        # from a bitmap (cache-resident, unlike pos_of)
-                        seen = np.int64(0)
-                        for e in range(a, b):
-                            v = indices[e]
-                            bit = reached[v >> 6] >> np.uint64(v & 63)
-                            seen += np.int64(bit & np.uint64(1))
+                    if full and (mode == ROW_NONE or not sample_split):
+                        seen = _count_reached(indices, reached, a, b)
                         already += seen
                         not_carried += b - a - seen
                     if mode == ROW_NONE:  # no tie of u can carry
@@ -611,13 +651,14 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                     thin = row_thin[u]
                     # only the candidate ties are touched
                     c = 0
+                    hits = 0  # candidate ties to people reached by this hop
                     e = a + _skip(tk, u, c, scale)
                     while e < b:
                         v = indices[e]
                         pv = pos_of[v]
-                        if (pv < 0 or pv >= level_end) and _accepted(
-                            tk, u, c, thin, tie_ratio[e]
-                        ):
+                        if pv >= 0 and pv < level_end:
+                            hits += 1
+                        elif _accepted(tk, u, c, thin, tie_ratio[e]):
                             not_carried -= 1  # it carried after all
                             if pv < 0:  # a new person
                                 pos_of[v] = end
@@ -644,6 +685,14 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                                         flags[pv] = PARENT_TIE_WEAK * weak[e]
                         c += 1
                         e = e + 1 + _skip(tk, u, c, scale)
+                    if sample_split:
+                        not_carried += b - a
+                        if c == 0:  # no candidate to estimate from: count
+                            seen = _count_reached(indices, reached, a, b)
+                            already += seen
+                            not_carried -= seen
+                        elif hits > 0:
+                            split_estimate += (b - a) * hits / c
                     continue
                 # fanout: pick among the unreached contacts
                 m = 0
@@ -694,6 +743,18 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
             hop_sums[h + 1, NEW_CANDIDATES] += new_cand
             n_cand += new_cand
             if full:
+                if split_estimate > 0.0:  # rounded down or up, without bias
+                    estimate = np.int64(
+                        np.floor(split_estimate + uniform(tk, STREAM_SPLIT, h, 0))
+                    )
+                    already += estimate
+                    not_carried -= estimate
+                losses = trial_loss[row, h]
+                losses[0] = did_not_act
+                losses[1] = not_carried
+                losses[2] = already
+                losses[3] = hop_limit
+                losses[4] = lost_fanout
                 hop_sums[h, ACTED] += acted
                 hop_sums[h, OFFERED] += offered
                 hop_sums[h, ARRIVED] += end - level_end
@@ -745,6 +806,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     return (
         hop_sums,
         trial_hop,
+        trial_loss,
         chains[0][:n_chain],
         chains[1][:n_chain],
         chains[2][:n_chain],
