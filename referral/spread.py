@@ -189,10 +189,12 @@ def spread(
     candidates of which ``k`` go to people already reached, ``d * k / m`` of
     its ``d`` ties are counted as already reached. Given ``m`` the candidates
     are a uniform random sample of the row, so the estimate is unbiased, and
-    it never exceeds the ties that did not carry; a row with no candidate is
-    counted exactly, and per trial and hop the estimate is rounded to an
-    integer up or down without bias. ``exact_losses=True`` looks at every
-    tie instead (about a third of full mode's time on sparse cascades).
+    it never exceeds the ties that did not carry. A row with no candidate is
+    counted if it has at most 4 ties; otherwise one of its ties is picked at
+    random and ``d`` or 0 counted, as its contact was reached or not. Per
+    trial and hop the estimate is rounded to an integer up or down without
+    bias. ``exact_losses=True`` looks at every tie instead (about a third of
+    full mode's time on sparse cascades).
 
     Every tally is an integer sum, and memory does not grow with
     ``trials * people``: per-person and per-tie tallies take O(people + ties)

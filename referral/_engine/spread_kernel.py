@@ -44,7 +44,9 @@ already reached, ``d * k / m`` for a row of ``d`` ties. Given ``m``, the
 candidates are a uniform random ``m``-subset of the row, drawn independently of
 who was reached before this hop, so the estimate is unbiased, and it never
 exceeds the row's ties that did not carry. A row with no candidate is counted
-exactly. Per trial and hop the estimates are summed and rounded to an integer
+tie by tie if it has at most ``SPLIT_COUNT_UP_TO`` ties; otherwise one tie is
+picked at random (``uniform(tkey, STREAM_SPLIT, i, 1)``) and the estimate is
+``d`` if its contact was reached, else 0 (unbiased, at most ``d``). Per trial and hop the estimates are summed and rounded to an integer
 without bias (down or up, with ``uniform(tkey, STREAM_SPLIT, h, 0)``), so the
 per-hop sums stay integers and ``offered = arrived + losses`` holds exactly.
 With ``exact_losses`` every tie of a skipping row is looked at (about a third
@@ -106,6 +108,10 @@ _NO_CANDIDATE = np.int64(2**62)
 #: skips; denser rows tie by tie (a skip costs a logarithm and a hash or two,
 #: a direct draw one hash, so skipping pays only when few ties carry)
 SKIP_BELOW = 0.2
+
+#: under the sampled loss split, a skipping row with no candidate tie and at
+#: most this many ties is counted tie by tie; a longer one from one random tie
+SPLIT_COUNT_UP_TO = 4
 
 ROW_NONE, ROW_SKIP, ROW_DIRECT = 0, 1, 2
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -687,12 +693,20 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                         e = e + 1 + _skip(tk, u, c, scale)
                     if sample_split:
                         not_carried += b - a
-                        if c == 0:  # no candidate to estimate from: count
+                        if c > 0:
+                            if hits > 0:
+                                split_estimate += (b - a) * hits / c
+                        elif b - a <= SPLIT_COUNT_UP_TO:  # count a short row
                             seen = _count_reached(indices, reached, a, b)
                             already += seen
                             not_carried -= seen
-                        elif hits > 0:
-                            split_estimate += (b - a) * hits / c
+                        else:  # no candidate: one tie picked at random
+                            pick = a + np.int64(
+                                uniform(tk, STREAM_SPLIT, u, 1) * (b - a)
+                            )
+                            v = indices[pick]
+                            if (reached[v >> 6] >> np.uint64(v & 63)) & np.uint64(1):
+                                split_estimate += b - a
                     continue
                 # fanout: pick among the unreached contacts
                 m = 0
