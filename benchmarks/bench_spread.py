@@ -224,11 +224,18 @@ def acting_ties(result):
     return (sums[2] - sums[4] - sums[7]) / result.n_trials
 
 
-def run_spread(net, p, trials, seed, *, record, n_jobs):
+def run_spread(net, p, trials, seed, *, record, n_jobs, exact_losses=False):
     cpu = time.process_time()
     start = time.perf_counter()
     result = spread(
-        net, [0], trials=trials, record=record, n_jobs=n_jobs, keep_chains=0, seed=seed
+        net,
+        [0],
+        trials=trials,
+        record=record,
+        n_jobs=n_jobs,
+        keep_chains=0,
+        seed=seed,
+        exact_losses=exact_losses,
     )
     elapsed = time.perf_counter() - start
     CPU_SECONDS.append(time.process_time() - cpu)
@@ -344,6 +351,9 @@ def bench_ba(args, n_nodes, lines):
             ),
             "spread (c) full bookkeeping, 1 core": partial(
                 run_spread, net, p, record="full", n_jobs=1
+            ),
+            "spread (d) full, exact loss split, 1 core": partial(
+                run_spread, net, p, record="full", n_jobs=1, exact_losses=True
             ),
             "cynetdiff IC": partial(run_cynetdiff, net, p),
         }
