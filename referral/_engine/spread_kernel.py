@@ -46,9 +46,10 @@ who was reached before this hop, so the estimate is unbiased, and it never
 exceeds the row's ties that did not carry. A row with no candidate is counted
 tie by tie if it has at most ``SPLIT_COUNT_UP_TO`` ties; otherwise one tie is
 picked at random (``uniform(tkey, STREAM_SPLIT, i, 1)``) and the estimate is
-``d`` if its contact was reached, else 0 (unbiased, at most ``d``). Per trial and hop the estimates are summed and rounded to an integer
-without bias (down or up, with ``uniform(tkey, STREAM_SPLIT, h, 0)``), so the
-per-hop sums stay integers and ``offered = arrived + losses`` holds exactly.
+``d`` if its contact was reached, else 0 (unbiased, at most ``d``). Per
+trial and hop the estimates are summed and rounded to an integer without bias
+(down or up, with ``uniform(tkey, STREAM_SPLIT, h, 0)``), so the per-hop sums
+stay integers and ``offered = arrived + losses`` holds exactly.
 With ``exact_losses`` every tie of a skipping row is looked at (about a third
 of full mode's time on sparse cascades).
 
