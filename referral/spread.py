@@ -146,6 +146,7 @@ def spread(
         extra noise is part of the ``lost_*_se`` columns of
         :meth:`SpreadResult.by_hop`. Nothing else changes: the cascades, every
         other tally and the sum of the two columns are the same either way.
+        Ignored with ``record="reach"``.
 
     Returns
     -------
@@ -188,10 +189,12 @@ def spread(
     skipping row are classified from its candidate ties: with ``m >= 1``
     candidates of which ``k`` go to people already reached, ``d * k / m`` of
     its ``d`` ties are counted as already reached. Given ``m`` the candidates
-    are a uniform random sample of the row, so the estimate is unbiased, and
-    it never exceeds the ties that did not carry. A row with no candidate is
-    counted if it has at most 4 ties; otherwise one of its ties is picked at
-    random and ``d`` or 0 counted, as its contact was reached or not. Per
+    are a uniform random sample of the row, drawn independently of who was
+    reached before, so the estimate is unbiased; and it never exceeds the
+    ties that did not carry, so ``lost_not_carried`` is never negative. A row
+    with no candidate is counted tie by tie if it has at most 4 ties;
+    otherwise one of its ties is picked at random and ``d`` or 0 counted, as
+    its contact was reached or not. Per
     trial and hop the estimate is rounded to an integer up or down without
     bias. ``exact_losses=True`` looks at every tie instead (about a third of
     full mode's time on sparse cascades).
@@ -227,7 +230,10 @@ def spread(
     workers = resolve_n_jobs(n_jobs, function=fn)
     hops = 16 if max_hops is None else max_hops + 1
     check_memory(
-        trials * (8 * N_TRIAL + 8 * hops * (1 + (N_LOSS if record == "full" else 0))),
+        # trial_stats, trial_hop, and under full trial_loss twice (the blocks'
+        # and the result's)
+        trials
+        * (8 * N_TRIAL + 4 * hops * (1 + (2 * N_LOSS if record == "full" else 0))),
         function=fn,
         what=f"the per-trial records of {trials:,} trials",
         advice="Pass fewer trials: the standard error of a mean falls as "
@@ -314,7 +320,7 @@ def spread(
     n_hops = depth + 1
     hop_sums = np.zeros((n_hops, len(HOP_COLUMNS)), dtype=np.int64)
     trial_hop = np.zeros((trials, n_hops), dtype=np.int32)
-    trial_loss = np.zeros((trials if full else 0, n_hops, N_LOSS), dtype=np.int64)
+    trial_loss = np.zeros((trials if full else 0, n_hops, N_LOSS), dtype=np.int32)
     for (start, stop), out in zip(blocks, outputs, strict=True):
         block_hops, block_trial_hop, block_loss = out[0], out[1], out[2]
         rows = min(n_hops, block_hops.shape[0])

@@ -98,12 +98,16 @@ class SpreadResult:
         ``new_candidates`` are filled when ``record="reach"``.
     trial_hop : numpy.ndarray of int32, shape (trials, n_hops)
         People reached at each hop, per trial.
-    trial_loss : numpy.ndarray of int64, shape (trials, n_hops, 5)
+    trial_loss : numpy.ndarray of int32, shape (trials, n_hops, 5)
         Per trial and hop, the offers lost to each cause, in the order of
         ``referral._engine.spread_kernel.LOSS_COLUMNS`` (did_not_act,
         not_carried, already_reached, hop_limit, fanout); their sums over
         trials are the matching ``hop_sums`` columns. Zero trials when
-        ``record="reach"``.
+        ``record="reach"``. Unless ``exact_losses``, not_carried and
+        already_reached are per-trial *estimates* where the split was sampled:
+        their means and standard errors are right, but they vary more from
+        trial to trial than the true counts, so do not read quantiles or
+        per-trial ratios from them.
     trial_stats : numpy.ndarray of int64, shape (trials, 6)
         Per trial: reached, candidates_reached, weak_chain_candidates,
         cross_community_candidates, cross_community_weak_candidates, depth.
@@ -208,8 +212,10 @@ class SpreadResult:
               ``max_hops``, who do not act.
             - ``lost_fanout_mean`` (float64): unreached contacts not picked
               under ``fanout``.
-            - ``lost_did_not_act_se`` .. ``lost_fanout_se`` (float64): each
-              ``lost_*_mean``'s standard error over trials. Unless the run
+            - ``lost_did_not_act_se``, ``lost_not_carried_se``,
+              ``lost_already_reached_se``, ``lost_hop_limit_se``,
+              ``lost_fanout_se`` (float64), each right after its
+              ``lost_*_mean``: its standard error over trials. Unless the run
               used ``exact_losses=True``, "not carried" and "already
               reached" are estimated without bias on rows sampled by skipping
               (see :func:`spread`); their standard errors include that

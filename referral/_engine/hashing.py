@@ -16,7 +16,9 @@ Streams used by the engine (keep them distinct):
 * ``STREAM_DIRECT``: spread: does ``a``'s ``b``-th tie carry (rows drawn tie by
   tie, and ``fanout``)?
 * ``STREAM_PARENT``: tie-break when several people tell ``b`` in one hop.
-* ``STREAM_SPLIT``: spread: unbiased rounding of hop ``a``'s sampled loss split.
+* ``STREAM_SPLIT``: spread's sampled loss split: the unbiased rounding of hop
+  ``a``'s estimate (``b = 0``) and the random tie of holder ``a``'s row with no
+  candidate tie (``b = 1``).
 * ``STREAM_CHOICE``: a search policy's random choice at holder ``a``, step ``b``.
 * ``STREAM_CHAIN``: per-chain draws (chain-level attrition).
 * ``STREAM_RR_TIE``: reverse-reachable samples: does CSR tie entry ``e`` carry

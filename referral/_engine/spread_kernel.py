@@ -48,7 +48,8 @@ tie by tie if it has at most ``SPLIT_COUNT_UP_TO`` ties; otherwise one tie is
 picked at random (``uniform(tkey, STREAM_SPLIT, i, 1)``) and the estimate is
 ``d`` if its contact was reached, else 0 (unbiased, at most ``d``). Per
 trial and hop the estimates are summed and rounded to an integer without bias
-(down or up, with ``uniform(tkey, STREAM_SPLIT, h, 0)``), so the per-hop sums
+(up with probability equal to the fraction, drawn with
+``uniform(tkey, STREAM_SPLIT, h, 0)``), so the per-hop sums
 stay integers and ``offered = arrived + losses`` holds exactly.
 With ``exact_losses`` every tie of a skipping row is looked at (about a third
 of full mode's time on sparse cascades).
@@ -63,9 +64,9 @@ sum blocks exactly in any order.
 
 The arguments travel in named tuples (:class:`CascadeNetwork`,
 :class:`TieSampler`, :class:`CascadeRun`, :class:`Tallies`). A trial is
-:func:`spread_block`'s loop over hops; each acting holder's row goes to one
-of three row samplers (:func:`_row_direct`, :func:`_row_skip`,
-:func:`_row_fanout`), and under full bookkeeping each hop is closed by
+:func:`spread_block`'s loop over hops; each acting holder's row is drawn in
+one of three ways (tie by tie, by geometric skips, or under ``fanout``),
+written out in that loop, and under full bookkeeping each hop is closed by
 :func:`_close_hop` and each trial by :func:`_chain_credit`.
 """
 
@@ -482,7 +483,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     -------
     hop_sums : int64 (H, N_HOP)
     trial_hop : int32 (t1 - t0, H), people reached at each hop per trial
-    trial_loss : int64 (t1 - t0, H, 5) under ``full`` (else 0 rows): per
+    trial_loss : int32 (t1 - t0, H, 5) under ``full`` (else 0 rows): per
         trial and hop, the offers lost to did_not_act, not_carried,
         already_reached, hop_limit and fanout (the same sums as ``hop_sums``)
     chain_trial, chain_person, chain_hop, chain_parent : int32 (k,)
@@ -545,7 +546,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     cap = 16 if max_hops < 0 else max_hops + 2
     hop_sums = np.zeros((cap, N_HOP), np.int64)
     trial_hop = np.zeros((t1 - t0, cap), np.int32)
-    trial_loss = np.zeros((t1 - t0 if full else 0, cap, N_LOSS), np.int64)
+    trial_loss = np.zeros((t1 - t0 if full else 0, cap, N_LOSS), np.int32)
     sample_split = full and not run.exact_losses
     bounds = np.zeros(cap + 1, np.int64)
 
@@ -759,8 +760,9 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
             n_cand += new_cand
             if full:
                 if split_estimate > 0.0:  # rounded down or up, without bias
-                    estimate = np.int64(
-                        np.floor(split_estimate + uniform(tk, STREAM_SPLIT, h, 0))
+                    whole = np.floor(split_estimate)
+                    estimate = np.int64(whole) + np.int64(
+                        uniform(tk, STREAM_SPLIT, h, 0) < split_estimate - whole
                     )
                     already += estimate
                     not_carried -= estimate
