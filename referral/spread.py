@@ -194,10 +194,11 @@ def spread(
     ties that did not carry, so ``lost_not_carried`` is never negative. A row
     with no candidate is counted tie by tie if it has at most 4 ties;
     otherwise one of its ties is picked at random and ``d`` or 0 counted, as
-    its contact was reached or not. Per
-    trial and hop the estimate is rounded to an integer up or down without
-    bias. ``exact_losses=True`` looks at every tie instead (about a third of
-    full mode's time on sparse cascades).
+    its contact was reached or not. Per trial and hop the estimate is rounded
+    to an integer up or down without bias. ``exact_losses=True`` looks at
+    every tie instead: full mode then takes 1.2-1.45 times as long on
+    Barabasi-Albert networks with transmission 0.05-0.15
+    (``benchmarks/results/spread.md``).
 
     Every tally is an integer sum, and memory does not grow with
     ``trials * people``: per-person and per-tie tallies take O(people + ties)
