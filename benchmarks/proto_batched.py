@@ -82,6 +82,12 @@ from referral._engine.hashing import (
     trial_key,
     uniform,
 )
+from referral._engine.spread_bookkeeping import (
+    P_CREDIT,
+    P_HOP_SQ,
+    P_HOP_SUM,
+    P_REACHED,
+)
 from referral._engine.spread_kernel import (
     ACTED,
     ALREADY,
@@ -95,10 +101,6 @@ from referral._engine.spread_kernel import (
     NEW_CANDIDATES,
     NOT_CARRIED,
     OFFERED,
-    P_CREDIT,
-    P_HOP_SQ,
-    P_HOP_SUM,
-    P_REACHED,
     ROW_DIRECT,
     ROW_NONE,
     T_CANDIDATES,

@@ -66,8 +66,10 @@ The arguments travel in named tuples (:class:`CascadeNetwork`,
 :class:`TieSampler`, :class:`CascadeRun`, :class:`Tallies`). A trial is
 :func:`spread_block`'s loop over hops; each acting holder's row is drawn in
 one of three ways (tie by tie, by geometric skips, or under ``fanout``),
-written out in that loop, and under full bookkeeping each hop is closed by
-:func:`_close_hop` and each trial by :func:`_chain_credit`.
+written out in that loop (the draws are in
+:mod:`referral._engine.spread_sampler`), and under full bookkeeping each hop
+is closed by ``_close_hop`` and each trial by ``_chain_credit``
+(:mod:`referral._engine.spread_bookkeeping`).
 """
 
 from __future__ import annotations
@@ -78,22 +80,70 @@ import numba
 import numpy as np
 
 from referral._engine.hashing import (
-    STREAM_ACCEPT,
     STREAM_ACT,
     STREAM_CHOICE,
-    STREAM_DIRECT,
     STREAM_PARENT,
     STREAM_SPLIT,
-    STREAM_TIE,
-    splitmix64,
     trial_key,
     uniform,
+)
+from referral._engine.spread_bookkeeping import (
+    ACTED,
+    ALREADY,
+    ARRIVED,
+    DID_NOT_ACT,
+    FANOUT,
+    HOLD,
+    HOP_COLUMNS,
+    HOP_LIMIT,
+    LOSS_COLUMNS,
+    N_HOP,
+    N_LOSS,
+    N_TRIAL,
+    NEW_CANDIDATES,
+    NOT_CARRIED,
+    OFFERED,
+    PARENT_TIE_WEAK,
+    T_CANDIDATES,
+    T_CROSS,
+    T_CROSS_WEAK,
+    T_DEPTH,
+    T_REACHED,
+    T_WEAK,
+    TRIAL_COLUMNS,
+    WEAK_CANDIDATES,
+    _chain_credit,
+    _close_hop,
+    _count_reached,
+    _grow,
+    _grow_cols,
+    _grow_hops,
+    _grow_rows,
+    _Scratch,
+    _seed_sources,
+    _write_chains,
+)
+from referral._engine.spread_sampler import (
+    ROW_DIRECT,
+    ROW_NONE,
+    ROW_SKIP,
+    SKIP_BELOW,
+    TieSampler,
+    _accepted,
+    _direct,
+    _skip,
+    row_tables,
 )
 
 __all__ = [
     "SKIP_BELOW",
     "HOP_COLUMNS",
     "LOSS_COLUMNS",
+    "N_LOSS",
+    "N_TRIAL",
+    "ROW_DIRECT",
+    "ROW_NONE",
+    "ROW_SKIP",
     "TRIAL_COLUMNS",
     "CascadeNetwork",
     "CascadeRun",
@@ -103,129 +153,9 @@ __all__ = [
     "row_tables",
 ]
 
-_NO_CANDIDATE = np.int64(2**62)
-
-
-#: rows whose largest transmission is at most this are sampled by geometric
-#: skips; denser rows tie by tie (a skip costs a logarithm and a hash or two,
-#: a direct draw one hash, so skipping pays only when few ties carry)
-SKIP_BELOW = 0.2
-
 #: under the sampled loss split, a skipping row with no candidate tie and at
 #: most this many ties is counted tie by tie; a longer one from one random tie
 SPLIT_COUNT_UP_TO = 4
-
-ROW_NONE, ROW_SKIP, ROW_DIRECT = 0, 1, 2
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S11 = np.uint64(11)
-_S32 = np.uint64(32)
-_INV53 = 1.0 / 9007199254740992.0
-
-
-@numba.njit(nogil=True, cache=True)
-def row_tables(indptr, transmission):
-    """Per-row sampling modes and the per-tie tables the tie sampler needs.
-
-    Returns ``(mode, scale, thin, ratio, prefix)``. Per person, with ``r`` the
-    largest transmission in their row: ``mode`` is ``ROW_NONE`` (no tie can
-    carry), ``ROW_SKIP`` or ``ROW_DIRECT``; ``scale = 1 / log(1 - r)`` for
-    skipping; ``thin`` is true when the row's transmissions differ. Per CSR
-    entry: ``ratio = w_e / r`` (thinning) and ``prefix``, the trial-free half
-    of the entry's direct draw, so that ``uniform(tkey, STREAM_DIRECT, i, d)``
-    is ``splitmix64(tkey ^ prefix) >> 11`` times ``2**-53`` (one hash per tie).
-    """
-    n = indptr.shape[0] - 1
-    mode = np.zeros(n, np.int8)
-    scale = np.zeros(n, np.float64)
-    thin = np.zeros(n, np.bool_)
-    ratio = np.ones(transmission.shape[0], np.float64)
-    prefix = np.empty(transmission.shape[0], np.uint64)
-    offset = np.uint64(STREAM_DIRECT) * _MIX2
-    for i in range(n):
-        high = np.uint64(i) << _S32
-        r = 0.0
-        for e in range(indptr[i], indptr[i + 1]):
-            prefix[e] = splitmix64((high | np.uint64(e - indptr[i])) + offset)
-            if transmission[e] > r:
-                r = transmission[e]
-        if r <= 0.0:
-            mode[i] = ROW_NONE
-            continue
-        if r > SKIP_BELOW:
-            mode[i] = ROW_DIRECT
-            continue
-        mode[i] = ROW_SKIP
-        scale[i] = 1.0 / np.log1p(-r)
-        for e in range(indptr[i], indptr[i + 1]):
-            if transmission[e] < r:
-                ratio[e] = transmission[e] / r
-                thin[i] = True
-    return mode, scale, thin, ratio, prefix
-
-
-@numba.njit(inline="always", cache=True)
-def _direct(tk, prefix, w):
-    """The direct draw of a tie: ``uniform(tk, STREAM_DIRECT, i, d) < w``."""
-    return np.float64(splitmix64(tk ^ prefix) >> _S11) * _INV53 < w
-
-
-@numba.njit(inline="always", cache=True)
-def _skip(tk, u, c, scale):
-    """Ties skipped before ``u``'s ``c``-th candidate tie (geometric, >= 0)."""
-    g = np.log(1.0 - uniform(tk, STREAM_TIE, u, c)) * scale
-    if g >= 4e18:
-        return _NO_CANDIDATE
-    return np.int64(g)
-
-
-@numba.njit(inline="always", cache=True)
-def _accepted(tk, u, c, thin, ratio):
-    return not thin or ratio >= 1.0 or uniform(tk, STREAM_ACCEPT, u, c) < ratio
-
-
-# columns of the per-hop integer sums
-HOLD, ACTED, OFFERED, ARRIVED, DID_NOT_ACT, NOT_CARRIED, ALREADY, HOP_LIMIT = range(8)
-FANOUT, NEW_CANDIDATES, WEAK_CANDIDATES = 8, 9, 10
-HOP_COLUMNS = (
-    "held",
-    "acted",
-    "offered",
-    "arrived",
-    "did_not_act",
-    "not_carried",
-    "already_reached",
-    "hop_limit",
-    "fanout",
-    "new_candidates",
-    "weak_chain_candidates",
-)
-N_HOP = len(HOP_COLUMNS)
-# the per-trial loss columns (``trial_loss``), in this order
-LOSS_COLUMNS = ("did_not_act", "not_carried", "already_reached", "hop_limit", "fanout")
-N_LOSS = len(LOSS_COLUMNS)
-
-# columns of the per-trial integer results
-T_REACHED, T_CANDIDATES, T_WEAK, T_CROSS, T_CROSS_WEAK, T_DEPTH = range(6)
-TRIAL_COLUMNS = (
-    "reached",
-    "candidates_reached",
-    "weak_chain_candidates",
-    "cross_community_candidates",
-    "cross_community_weak_candidates",
-    "depth",
-)
-N_TRIAL = len(TRIAL_COLUMNS)
-
-# columns of the per-person accumulator (``Tallies.person_acc``)
-P_REACHED, P_HOP_SUM, P_HOP_SQ, P_CREDIT = range(4)
-
-
-# flag bits of a reached person (per position, ``_Scratch.flags``)
-CHAIN_WEAK = np.uint8(1)  # the chain from the source used a weak tie
-CHAIN_CROSSED = np.uint8(2)  # the chain crossed communities (unknown never does)
-IS_CANDIDATE = np.uint8(4)  # the person is a candidate
-PARENT_TIE_WEAK = np.uint8(8)  # during a hop: the tie from the current parent is weak
-INHERITED = CHAIN_WEAK | CHAIN_CROSSED  # what a child takes from its parent
 
 
 class CascadeNetwork(NamedTuple):
@@ -238,16 +168,6 @@ class CascadeNetwork(NamedTuple):
     activity: np.ndarray  # float64 (n,)
     is_candidate: np.ndarray  # bool (n,)
     community: np.ndarray  # int32 (n,) codes, -1 unknown; empty when none
-
-
-class TieSampler(NamedTuple):
-    """The tie sampler's tables, from :func:`row_tables`."""
-
-    mode: np.ndarray  # int8 (n,): ROW_NONE, ROW_SKIP or ROW_DIRECT
-    scale: np.ndarray  # float64 (n,): 1 / log(1 - r) for skipping rows
-    thin: np.ndarray  # bool (n,): the row's transmissions differ
-    ratio: np.ndarray  # float64 (n_entries,): w_e / r
-    prefix: np.ndarray  # uint64 (n_entries,): trial-free half of the direct draw
 
 
 class CascadeRun(NamedTuple):
@@ -269,193 +189,6 @@ class Tallies(NamedTuple):
     person_acc: np.ndarray  # int64 (n, 4): columns P_REACHED .. P_CREDIT
     tie_credit: np.ndarray  # int64 (n_entries,): chain credit per tie
     trial_stats: np.ndarray  # int64 (n_trials, N_TRIAL): rows t0 .. t1 - 1
-
-
-class _Scratch(NamedTuple):
-    """Per-trial scratch, indexed by position (order of reaching) unless noted."""
-
-    pos_of: np.ndarray  # int32 (n,) by person: position, -1 if not reached
-    order: np.ndarray  # int32: the person at a position
-    ppos: np.ndarray  # int32: the parent's position (-1 for sources)
-    pentry: np.ndarray  # int64: the CSR entry of the tie from the parent
-    ntell: np.ndarray  # int32: tellers in the hop (reservoir sampling)
-    flags: np.ndarray  # uint8: CHAIN_WEAK | CHAIN_CROSSED | ...
-    comm_pos: np.ndarray  # int32: community code (full only)
-    sub: np.ndarray  # int64: candidates below (chain credit, full only)
-    buf: np.ndarray  # int64: the fanout's eligible entries
-    reached: np.ndarray  # uint64 bitmap by person: reached by this hop (full only)
-
-
-@numba.njit(cache=True)
-def _grow_rows(array, rows):
-    out = np.zeros((rows, array.shape[1]), dtype=array.dtype)
-    out[: array.shape[0]] = array
-    return out
-
-
-@numba.njit(cache=True)
-def _grow_cols(array, cols):
-    out = np.zeros((array.shape[0], cols), dtype=array.dtype)
-    out[:, : array.shape[1]] = array
-    return out
-
-
-@numba.njit(cache=True)
-def _grow_hops(array, hops):
-    out = np.zeros((array.shape[0], hops, array.shape[2]), dtype=array.dtype)
-    out[:, : array.shape[1]] = array
-    return out
-
-
-@numba.njit(inline="always", cache=True)
-def _count_reached(indices, reached, a, b):
-    """Contacts in ties ``a .. b - 1`` reached by this hop (bitmap, no branches)."""
-    seen = np.int64(0)
-    for e in range(a, b):
-        v = indices[e]
-        seen += np.int64((reached[v >> 6] >> np.uint64(v & 63)) & np.uint64(1))
-    return seen
-
-
-@numba.njit(cache=True)
-def _grow(array, size):
-    out = np.empty(size, dtype=array.dtype)
-    out[: array.shape[0]] = array
-    return out
-
-
-@numba.njit(nogil=True, cache=True)
-def _seed_sources(net, run, s, person_acc):
-    """Place the sources at positions ``0 .. n_src - 1``; return the candidates."""
-    comm_pos = s.comm_pos
-    community = net.community
-    flags = s.flags
-    is_candidate = net.is_candidate
-    order = s.order
-    pentry = s.pentry
-    pos_of = s.pos_of
-    ppos = s.ppos
-    reached = s.reached
-    n_cand = 0
-    has_community = community.shape[0] > 0
-    for k in range(run.sources.shape[0]):
-        v = run.sources[k]
-        pos_of[v] = k
-        order[k] = v
-        ppos[k] = -1
-        pentry[k] = -1
-        f = np.uint8(0)
-        if is_candidate[v]:
-            n_cand += 1
-            f = IS_CANDIDATE
-        flags[k] = f
-        if run.full:
-            if has_community:
-                comm_pos[k] = community[v]
-            person_acc[v, P_REACHED] += 1
-            reached[v >> 6] |= np.uint64(1) << np.uint64(v & 63)
-    return n_cand
-
-
-@numba.njit(nogil=True, cache=True)
-def _close_hop(h, level_end, end, net, s, person_acc):
-    """Full bookkeeping of the people reached at hop ``h + 1`` (parents final).
-
-    Sets their chain flags from their parent's, adds them to the per-person
-    tallies and returns (weak-chain candidates, cross-community candidates,
-    cross-community weak-chain candidates) among them.
-    """
-    comm_pos = s.comm_pos
-    community = net.community
-    flags = s.flags
-    is_candidate = net.is_candidate
-    order = s.order
-    ppos = s.ppos
-    reached = s.reached
-    has_community = community.shape[0] > 0
-    hop = np.int64(h + 1)
-    weak_new = 0
-    cross = 0
-    cross_weak = 0
-    for pos in range(level_end, end):
-        v = order[pos]
-        pp = ppos[pos]
-        f = flags[pp] & INHERITED
-        if flags[pos] & PARENT_TIE_WEAK:
-            f |= CHAIN_WEAK
-        if has_community:
-            cv = community[v]
-            comm_pos[pos] = cv
-            if cv >= 0 and comm_pos[pp] >= 0 and comm_pos[pp] != cv:
-                f |= CHAIN_CROSSED  # unknown (-1) is never a crossing
-        if is_candidate[v]:
-            f |= IS_CANDIDATE
-            if f & CHAIN_WEAK:
-                weak_new += 1
-            if f & CHAIN_CROSSED:
-                cross += 1
-                if f & CHAIN_WEAK:
-                    cross_weak += 1
-        flags[pos] = f
-        reached[v >> 6] |= np.uint64(1) << np.uint64(v & 63)
-        person_acc[v, P_REACHED] += 1
-        person_acc[v, P_HOP_SUM] += hop
-        person_acc[v, P_HOP_SQ] += hop * hop
-    return weak_new, cross, cross_weak
-
-
-@numba.njit(nogil=True, cache=True)
-def _chain_credit(n_src, end, s, tallies):
-    """Credit every tie and person with the candidates below them in the tree.
-
-    Positions are visited children first (reverse order of reaching).
-    """
-    flags = s.flags
-    order = s.order
-    pentry = s.pentry
-    ppos = s.ppos
-    sub = s.sub
-    tie_credit = tallies.tie_credit
-    person_acc = tallies.person_acc
-    for pos in range(end - 1, n_src - 1, -1):
-        own = np.int64((flags[pos] & IS_CANDIDATE) != 0)
-        below = sub[pos] + own
-        if below > 0:
-            sub[pos] = 0
-            tie_credit[pentry[pos]] += below
-            sub[ppos[pos]] += below
-            if below > own:
-                person_acc[order[pos], P_CREDIT] += below - own
-    for pos in range(n_src):
-        sub[pos] = 0
-
-
-@numba.njit(nogil=True, cache=True)
-def _write_chains(t, depth, bounds, net, s, chains, n_chain):
-    """Append trial ``t``'s reached people to the kept chains; return the count.
-
-    ``chains`` is ``(trial, person, hop, parent, weak)``, grown by the caller.
-    """
-    flags = s.flags
-    order = s.order
-    pentry = s.pentry
-    ppos = s.ppos
-    weak = net.weak
-    chain_trial, chain_person, chain_hop, chain_parent, chain_weak = chains
-    for level in range(depth + 1):
-        for pos in range(bounds[level], bounds[level + 1]):
-            pp = ppos[pos]
-            vw = False
-            if pp >= 0:
-                vw = (flags[pp] & CHAIN_WEAK) != 0 or weak[pentry[pos]]
-            flags[pos] = (flags[pos] & (CHAIN_CROSSED | IS_CANDIDATE)) | CHAIN_WEAK * vw
-            chain_trial[n_chain] = t
-            chain_person[n_chain] = order[pos]
-            chain_hop[n_chain] = level
-            chain_parent[n_chain] = order[pp] if pp >= 0 else -1
-            chain_weak[n_chain] = vw
-            n_chain += 1
-    return n_chain
 
 
 @numba.njit(nogil=True, cache=True)
