@@ -298,6 +298,10 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
             break
         row = t - t0
         tk = trial_key(key, t)
+        # who tells a person already told this hop only decides their parent
+        # (and, under full, the loss split); with neither needed those ties
+        # are not drawn, which changes no other number
+        parents = full or t < run.keep_until
         n_cand = _seed_sources(net, run, s, person_acc)
         hop_sums[0, NEW_CANDIDATES] += n_cand
         end = n_src
@@ -354,7 +358,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                     for e in range(a, b):
                         v = indices[e]
                         pv = pos_of[v]
-                        if pv >= 0 and pv < level_end:
+                        if pv >= 0 and (pv < level_end or not parents):
                             already += 1
                             continue
                         if not _direct(tk, tie_prefix[e], transmission[e]):
@@ -399,7 +403,9 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                         pv = pos_of[v]
                         if pv >= 0 and pv < level_end:
                             hits += 1
-                        elif _accepted(tk, u, c, thin, tie_ratio[e]):
+                        elif (pv < 0 or parents) and _accepted(
+                            tk, u, c, thin, tie_ratio[e]
+                        ):
                             not_carried -= 1  # it carried after all
                             if pv < 0:  # a new person
                                 pos_of[v] = end
@@ -466,6 +472,8 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                     e = buf[i]
                     v = indices[e]
                     pv = pos_of[v]
+                    if pv >= 0 and not parents:
+                        continue
                     if not _direct(tk, tie_prefix[e], transmission[e]):
                         not_carried += 1
                         continue
