@@ -90,10 +90,25 @@ def test_generator_and_none_seed_replay(population):
     )
 
 
-def test_reach_mode_matches_full(population):
-    full = spread(population, trials=100, fanout=4, seed=2, keep_chains=10)
+@pytest.mark.parametrize("fanout", [4, None])
+@pytest.mark.parametrize("network", ["population", "skipping"])
+def test_reach_mode_matches_full(population, fanout, network):
+    # beyond the 10 kept trials reach mode does not draw the ties to people
+    # already told in the same hop (only their parent would change): the
+    # cascades must be the same, on rows drawn tie by tie, by skips and under
+    # fanout
+    if network == "skipping":
+        graph = nx.barabasi_albert_graph(3000, 5, seed=1)
+        population = from_networkx(
+            graph,
+            strength=0.15,
+            activity=0.9,
+            recruiters=[0],
+            candidates=range(2000, 3000),
+        )
+    full = spread(population, trials=100, fanout=fanout, seed=2, keep_chains=10)
     lean = spread(
-        population, trials=100, fanout=4, seed=2, keep_chains=10, record="reach"
+        population, trials=100, fanout=fanout, seed=2, keep_chains=10, record="reach"
     )
     assert np.array_equal(full.trial_hop, lean.trial_hop)
     for name in [
