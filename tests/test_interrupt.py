@@ -65,8 +65,9 @@ CHILD = textwrap.dedent(
     referral.spread(busy, trials=2, seed=1)  # compile before the clock starts
     referral.search(net, trials=1, seed=1, max_steps=5)
     referral.reach_of_everyone(net, samples=10, seed=1)
-    # a short first spread: the interrupt lands in the counterfactual re-runs
-    first = referral.spread(busy, trials=60, seed=1)
+    # a short first spread (its 300 trials make the re-runs take about 6 s on
+    # two threads): the interrupt lands in the counterfactual re-runs
+    first = referral.spread(busy, trials=300, seed=1)
     # one interpreter runs every call in turn: each is interrupted, and the
     # next starts in the same interpreter, so it must have been left working
     for what in names:
