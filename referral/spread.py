@@ -196,7 +196,7 @@ def spread(
     otherwise one of its ties is picked at random and ``d`` or 0 counted, as
     its contact was reached or not. Per trial and hop the estimate is rounded
     to an integer up or down without bias. ``exact_losses=True`` looks at
-    every tie instead: full mode then takes 1.2-1.45 times as long on
+    every tie instead: full mode then takes 1.2-1.5 times as long on
     Barabasi-Albert networks with transmission 0.05-0.15
     (``benchmarks/results/spread.md``).
 

@@ -52,7 +52,7 @@ trial and hop the estimates are summed and rounded to an integer without bias
 ``uniform(tkey, STREAM_SPLIT, h, 0)``), so the per-hop sums
 stay integers and ``offered = arrived + losses`` holds exactly.
 With ``exact_losses`` every tie of a skipping row is looked at (full mode then
-takes 1.2-1.45 times as long on sparse cascades; ``benchmarks/results/spread.md``).
+takes 1.2-1.5 times as long on sparse cascades; ``benchmarks/results/spread.md``).
 
 A contact is *eligible* (unreached) for a holder at hop ``h`` if it was not
 reached at any hop ``<= h``. This makes every count independent of the order in
