@@ -445,8 +445,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                             pick = a + np.int64(
                                 uniform(tk, STREAM_SPLIT, u, 1) * (b - a)
                             )
-                            v = indices[pick]
-                            if (reached[v >> 6] >> np.uint64(v & 63)) & np.uint64(1):
+                            if _count_reached(indices, reached, pick, pick + 1):
                                 split_estimate += b - a
                     continue
                 # fanout: pick among the unreached contacts
