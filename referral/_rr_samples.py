@@ -9,7 +9,12 @@ import weakref
 import numba
 import numpy as np
 
-from referral._engine.rr_kernel import rr_sets_block, skip_tables, transpose_csr
+from referral._engine.rr_kernel import (
+    RRInputs,
+    rr_sets_block,
+    skip_tables,
+    transpose_csr,
+)
 from referral._parallel import run_blocks, trial_blocks
 from referral.network import ReferralNetwork
 
@@ -46,7 +51,8 @@ def blocks(samples, workers, progress, start=0):
 
 
 def engine_args(network, target_ids):
-    return (*_transpose(network), network.activity, target_ids)
+    """The reverse-reachable kernels' inputs for ``network`` and targets."""
+    return RRInputs(*_transpose(network), network.activity, target_ids)
 
 
 def draw_sets(
@@ -73,7 +79,7 @@ def draw_sets(
         ]
 
     def work(a, b):
-        return rr_sets_block(*args, eligible, key, a, b, cancel)
+        return rr_sets_block(args, eligible, key, a, b, cancel)
 
     return run_blocks(
         work, pieces, workers, cancel=cancel, progress=progress, description=description

@@ -216,18 +216,18 @@ def reach_of_everyone(
     n = network.n_people
     key = base_key(entropy, _PHASE_EVERYONE)
     args = engine_args(network, target_ids)
-    hubs = hub_order(args[0]) if per_world > 1 else np.zeros(0, dtype=np.int32)
+    hubs = hub_order(args.t_indptr) if per_world > 1 else np.zeros(0, dtype=np.int32)
     worlds = -(-samples // per_world)
     cancel = new_cancel_flag()
 
     def work(start, stop):
         sum_c = np.zeros(n, dtype=np.int64)
         if per_world == 1:  # independent samples: no world is drawn whole
-            rr_count_block(*args, key, start, stop, sum_c, cancel)
+            rr_count_block(args, key, start, stop, sum_c, cancel)
             return sum_c, sum_c
         sum_c2 = np.zeros(n, dtype=np.int64)
         world_count_block(
-            *args, hubs, per_world, key, start, stop, sum_c, sum_c2, cancel
+            args, hubs, per_world, key, start, stop, sum_c, sum_c2, cancel
         )
         return sum_c, sum_c2
 
@@ -628,7 +628,7 @@ def ambassadors(
 
     def work(start, stop):
         return rr_rank_block(
-            *args, rank_a, rank_b, key3, start, stop, first_a, first_b, cancel
+            args, rank_a, rank_b, key3, start, stop, first_a, first_b, cancel
         )
 
     run_blocks(

@@ -20,6 +20,10 @@ target (the *root*):
   per sample, so both ways give independent coins with the right
   probabilities.
 
+Both the one-sample search here and the whole-world draw of
+:mod:`referral._engine.rr_world` read a row of ties through one sampler,
+:func:`carrying_tellers`, and one act test, :func:`acts`.
+
 The sample's set is every person ``u`` who, posting alone, would reach the
 root in that world: there is a path ``u = x0 -> x1 -> ... -> xm = root`` of
 carrying ties whose intermediaries ``x1 .. x(m-1)`` all act. The poster needs
@@ -40,11 +44,14 @@ checks the flag before every sample.
 from __future__ import annotations
 
 import heapq
+from typing import NamedTuple
 
 import numba
 import numpy as np
 
 from referral._engine.hashing import (
+    _LOW32,
+    _S32,
     STREAM_ACT,
     STREAM_RR_ROOT,
     STREAM_RR_SKIP,
@@ -53,9 +60,11 @@ from referral._engine.hashing import (
     trial_key,
     uniform,
 )
+from referral._engine.spread_sampler import SKIP_BELOW
 
 __all__ = [
     "SKIP_BELOW",
+    "RRInputs",
     "transpose_csr",
     "skip_tables",
     "rr_count_block",
@@ -64,9 +73,20 @@ __all__ = [
     "greedy_cover",
 ]
 
-SKIP_BELOW = 0.2
-_LOW32 = np.uint64(0xFFFFFFFF)
-_S32 = np.uint64(32)
+
+class RRInputs(NamedTuple):
+    """What every reverse-reachable kernel reads: the ties backwards, their
+    draw tables (:func:`skip_tables`), activity and the targets."""
+
+    t_indptr: np.ndarray  # int64 (n + 1,): the tellers of v in a row
+    t_source: np.ndarray  # int32 (n_entries,): the teller of each entry
+    t_entry: np.ndarray  # int64 (n_entries,): its entry in the forward CSR
+    t_weight: np.ndarray  # float64 (n_entries,): its transmission
+    rate: np.ndarray  # float64 (n,): largest transmission into v
+    log_q: np.ndarray  # float64 (n,): log(1 - rate) on skipping rows, else 0
+    thin: np.ndarray  # bool (n,): the row's transmissions differ
+    activity: np.ndarray  # float64 (n,)
+    targets: np.ndarray  # int32 (n_targets,): the possible roots
 
 
 def transpose_csr(indptr, indices, n_people):
@@ -126,28 +146,91 @@ def skip_tables(t_indptr, t_entry, transmission):
     return w, rate, log_q, low < rate
 
 
-@numba.njit(nogil=True, cache=True)
-def _rr_one(
-    tk,
-    t_indptr,
-    t_source,
-    t_entry,
-    t_weight,
-    rate,
-    log_q,
-    thin,
-    activity,
-    targets,
-    stamp,
-    mark,
-    queue,
-):
-    """Fill ``queue[:size]`` with one RR set (root first); return ``size``."""
+@numba.njit(nogil=True, cache=True, inline="always")
+def acts(tk, activity, v):
+    """Whether ``v`` acts in the world of trial key ``tk`` (its act coin)."""
+    p = activity[v]
+    if p >= 1.0:
+        return True
+    if p <= 0.0:
+        return False
+    return uniform(tk, STREAM_ACT, v, 0) < p
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def carrying_tellers(tk, rr, v, stamp, mark, out, used):
+    """The one reverse-reachable tie sampler: append to ``out[used:]`` the
+    tellers whose ties into ``v`` carry in the world of ``tk``; return the new
+    ``used``.
+
+    With ``mark >= 0``, tellers with ``stamp[u] == mark`` are left out and the
+    appended ones get ``stamp[u] = mark`` (one sample's search); with
+    ``mark < 0`` every carrying tie is appended (a whole world). The coins are
+    counter-based, so leaving a teller out never changes another draw.
+    """
+    dedupe = mark >= 0
+    lo = rr.t_indptr[v]
+    hi = rr.t_indptr[v + 1]
+    lq = rr.log_q[v]
+    if lq < 0.0:
+        # geometric skips between candidate ties, then thinning (only in
+        # rows whose transmissions differ)
+        r = rr.rate[v]
+        thinned = rr.thin[v]
+        q = lo - 1
+        j = 0
+        while True:
+            x = 1.0 - uniform(tk, STREAM_RR_SKIP, v, j)
+            step = np.log(x) / lq
+            if step >= hi - q - 1:
+                break
+            q += 1 + int(step)
+            keep = True
+            if thinned:
+                w = rr.t_weight[q]
+                keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
+            j += 1
+            if not keep:
+                continue
+            u = rr.t_source[q]
+            if dedupe:
+                if stamp[u] == mark:
+                    continue
+                stamp[u] = mark
+            out[used] = u
+            used += 1
+        return used
+    for q in range(lo, hi):
+        u = rr.t_source[q]
+        if dedupe and stamp[u] == mark:
+            continue
+        w = rr.t_weight[q]
+        if w <= 0.0:
+            continue
+        e = np.uint64(rr.t_entry[q])
+        if w < 1.0 and not uniform(tk, STREAM_RR_TIE, e >> _S32, e & _LOW32) < w:
+            continue
+        if dedupe:
+            stamp[u] = mark
+        out[used] = u
+        used += 1
+    return used
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def pick_root(tk, targets, i):
+    """The root of a world's ``i``-th sample."""
     n_targets = targets.shape[0]
-    pick = int(uniform(tk, STREAM_RR_ROOT, 0, 0) * n_targets)
+    pick = int(uniform(tk, STREAM_RR_ROOT, i, 0) * n_targets)
     if pick >= n_targets:
         pick = n_targets - 1
-    root = targets[pick]
+    return targets[pick]
+
+
+@numba.njit(nogil=True, cache=True)
+def _rr_one(tk, rr, stamp, mark, queue):
+    """Fill ``queue[:size]`` with one RR set (root first); return ``size``."""
+    root = pick_root(tk, rr.targets, 0)
     queue[0] = root
     stamp[root] = mark
     size = 1
@@ -155,100 +238,27 @@ def _rr_one(
     while head < size:
         v = queue[head]
         head += 1
-        if v != root:
-            p = activity[v]
-            if p <= 0.0:
-                continue
-            if p < 1.0 and not uniform(tk, STREAM_ACT, v, 0) < p:
-                continue
-        lo = t_indptr[v]
-        hi = t_indptr[v + 1]
-        lq = log_q[v]
-        if lq < 0.0:
-            # geometric skips between candidate ties, then thinning (only in
-            # rows whose transmissions differ)
-            r = rate[v]
-            thinned = thin[v]
-            q = lo - 1
-            j = 0
-            while True:
-                x = 1.0 - uniform(tk, STREAM_RR_SKIP, v, j)
-                step = np.log(x) / lq
-                if step >= hi - q - 1:
-                    break
-                q += 1 + int(step)
-                keep = True
-                if thinned:
-                    w = t_weight[q]
-                    keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
-                j += 1
-                u = t_source[q]
-                if keep and stamp[u] != mark:
-                    stamp[u] = mark
-                    queue[size] = u
-                    size += 1
+        if v != root and not acts(tk, rr.activity, v):
             continue
-        for q in range(lo, hi):
-            u = t_source[q]
-            if stamp[u] == mark:
-                continue
-            w = t_weight[q]
-            if w <= 0.0:
-                continue
-            e = np.uint64(t_entry[q])
-            if w < 1.0 and not uniform(tk, STREAM_RR_TIE, e >> _S32, e & _LOW32) < w:
-                continue
-            stamp[u] = mark
-            queue[size] = u
-            size += 1
+        size = carrying_tellers(tk, rr, v, stamp, mark, queue, size)
     return size
 
 
 @numba.njit(nogil=True, cache=True)
-def rr_count_block(
-    t_indptr,
-    t_source,
-    t_entry,
-    t_weight,
-    rate,
-    log_q,
-    thin,
-    activity,
-    targets,
-    key,
-    start,
-    stop,
-    counts,
-    cancel,
-):
+def rr_count_block(rr, key, start, stop, counts, cancel):
     """Samples ``start .. stop - 1``: add 1 to ``counts[u]`` for every member.
 
     Returns the number of samples done (``stop - start`` unless cancelled) and
     the total of their sizes.
     """
-    n = activity.shape[0]
+    n = rr.activity.shape[0]
     stamp = np.full(n, -1, dtype=np.int64)
     queue = np.empty(n, dtype=np.int32)
     total = 0
     for t in range(start, stop):
         if cancel[0] != 0:
             return t - start, total
-        tk = trial_key(key, t)
-        size = _rr_one(
-            tk,
-            t_indptr,
-            t_source,
-            t_entry,
-            t_weight,
-            rate,
-            log_q,
-            thin,
-            activity,
-            targets,
-            stamp,
-            t,
-            queue,
-        )
+        size = _rr_one(trial_key(key, t), rr, stamp, t, queue)
         total += size
         for i in range(size):
             counts[queue[i]] += 1
@@ -256,28 +266,13 @@ def rr_count_block(
 
 
 @numba.njit(nogil=True, cache=True)
-def rr_sets_block(
-    t_indptr,
-    t_source,
-    t_entry,
-    t_weight,
-    rate,
-    log_q,
-    thin,
-    activity,
-    targets,
-    eligible,
-    key,
-    start,
-    stop,
-    cancel,
-):
+def rr_sets_block(rr, eligible, key, start, stop, cancel):
     """Samples ``start .. stop - 1`` as CSR pieces, keeping eligible members.
 
     Returns ``(sizes int64[stop - start], members int32[sizes.sum()])``; when
     cancelled, the sizes of the samples not drawn are 0.
     """
-    n = activity.shape[0]
+    n = rr.activity.shape[0]
     stamp = np.full(n, -1, dtype=np.int64)
     queue = np.empty(n, dtype=np.int32)
     sizes = np.zeros(stop - start, dtype=np.int64)
@@ -286,22 +281,7 @@ def rr_sets_block(
     for t in range(start, stop):
         if cancel[0] != 0:
             break
-        tk = trial_key(key, t)
-        size = _rr_one(
-            tk,
-            t_indptr,
-            t_source,
-            t_entry,
-            t_weight,
-            rate,
-            log_q,
-            thin,
-            activity,
-            targets,
-            stamp,
-            t,
-            queue,
-        )
+        size = _rr_one(trial_key(key, t), rr, stamp, t, queue)
         if used + size > members.shape[0]:
             grown = np.empty(max(2 * members.shape[0], used + size), dtype=np.int32)
             grown[:used] = members[:used]
@@ -318,25 +298,7 @@ def rr_sets_block(
 
 
 @numba.njit(nogil=True, cache=True)
-def rr_rank_block(
-    t_indptr,
-    t_source,
-    t_entry,
-    t_weight,
-    rate,
-    log_q,
-    thin,
-    activity,
-    targets,
-    rank_a,
-    rank_b,
-    key,
-    start,
-    stop,
-    out_a,
-    out_b,
-    cancel,
-):
+def rr_rank_block(rr, rank_a, rank_b, key, start, stop, out_a, out_b, cancel):
     """Samples ``start .. stop - 1``: the smallest rank of a member, twice.
 
     ``rank_a[u]`` (``rank_b[u]``) is the pick order of ``u`` in list A (B),
@@ -344,28 +306,13 @@ def rr_rank_block(
     the smallest ``rank_a`` over sample ``t``'s members, so the first ``i``
     people of list A cover sample ``t`` iff ``out_a[t] <= i``.
     """
-    n = activity.shape[0]
+    n = rr.activity.shape[0]
     stamp = np.full(n, -1, dtype=np.int64)
     queue = np.empty(n, dtype=np.int32)
     for t in range(start, stop):
         if cancel[0] != 0:
             return t - start
-        tk = trial_key(key, t)
-        size = _rr_one(
-            tk,
-            t_indptr,
-            t_source,
-            t_entry,
-            t_weight,
-            rate,
-            log_q,
-            thin,
-            activity,
-            targets,
-            stamp,
-            t,
-            queue,
-        )
+        size = _rr_one(trial_key(key, t), rr, stamp, t, queue)
         best_a = rank_a[queue[0]]
         best_b = rank_b[queue[0]]
         for i in range(1, size):

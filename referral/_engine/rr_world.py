@@ -5,7 +5,7 @@ made with the draws of :mod:`referral._engine.rr_kernel` under the key
 ``key_w = trial_key(key, w)``: person ``v`` acts iff ``uniform(key_w,
 STREAM_ACT, v, 0) < activity[v]``, and the ties into ``v`` carry by the same
 per-tie or skip-and-thin draws that :func:`~referral._engine.rr_kernel._rr_one`
-uses. World ``w`` holds ``per_world`` samples; its ``i``-th root is
+uses (one sampler, :func:`~referral._engine.rr_kernel.carrying_tellers`). World ``w`` holds ``per_world`` samples; its ``i``-th root is
 ``targets[floor(u * n_targets)]`` with ``u = uniform(key_w, STREAM_RR_ROOT, i,
 0)``. With ``per_world = 1`` the samples are exactly the ones
 :func:`~referral._engine.rr_kernel.rr_sets_block` draws.
@@ -34,20 +34,11 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from referral._engine.hashing import (
-    STREAM_ACT,
-    STREAM_RR_ROOT,
-    STREAM_RR_SKIP,
-    STREAM_RR_THIN,
-    STREAM_RR_TIE,
-    trial_key,
-    uniform,
-)
+from referral._engine.hashing import trial_key
+from referral._engine.rr_kernel import acts, carrying_tellers, pick_root
 
 __all__ = ["hub_order", "world_count_block"]
 
-_LOW32 = np.uint64(0xFFFFFFFF)
-_S32 = np.uint64(32)
 _HUBS = 64
 
 
@@ -66,58 +57,16 @@ def hub_order(t_indptr):
 
 
 @numba.njit(nogil=True, cache=True)
-def _acts(tk, activity, v):
-    p = activity[v]
-    if p >= 1.0:
-        return True
-    if p <= 0.0:
-        return False
-    return uniform(tk, STREAM_ACT, v, 0) < p
-
-
-@numba.njit(nogil=True, cache=True)
-def _draw_world(
-    tk, t_indptr, t_source, t_entry, t_weight, rate, log_q, thin, live_ptr, live
-):
+def _draw_world(tk, rr, live_ptr, live):
     """The world's carrying ties, backwards: ``live[live_ptr[v]:live_ptr[v+1]]``
     are the tellers whose ties into ``v`` carry (``live`` has room for every
     tie)."""
-    n = t_indptr.shape[0] - 1
+    n = rr.t_indptr.shape[0] - 1
+    no_stamp = np.empty(0, dtype=np.int64)  # mark -1: every carrying tie kept
     used = 0
     for v in range(n):
         live_ptr[v] = used
-        lo = t_indptr[v]
-        hi = t_indptr[v + 1]
-        lq = log_q[v]
-        if lq < 0.0:
-            r = rate[v]
-            thinned = thin[v]
-            q = lo - 1
-            j = 0
-            while True:
-                x = 1.0 - uniform(tk, STREAM_RR_SKIP, v, j)
-                step = np.log(x) / lq
-                if step >= hi - q - 1:
-                    break
-                q += 1 + int(step)
-                keep = True
-                if thinned:
-                    w = t_weight[q]
-                    keep = w >= r or uniform(tk, STREAM_RR_THIN, v, j) * r < w
-                j += 1
-                if keep:
-                    live[used] = t_source[q]
-                    used += 1
-            continue
-        for q in range(lo, hi):
-            w = t_weight[q]
-            if w <= 0.0:
-                continue
-            e = np.uint64(t_entry[q])
-            if w < 1.0 and not uniform(tk, STREAM_RR_TIE, e >> _S32, e & _LOW32) < w:
-                continue
-            live[used] = t_source[q]
-            used += 1
+        used = carrying_tellers(tk, rr, v, no_stamp, -1, live, used)
     live_ptr[n] = used
 
 
@@ -139,36 +88,17 @@ def _forward(live_ptr, live, n, f_ptr, f_dst):
 
 
 @numba.njit(nogil=True, cache=True)
-def world_count_block(
-    t_indptr,
-    t_source,
-    t_entry,
-    t_weight,
-    rate,
-    log_q,
-    thin,
-    activity,
-    targets,
-    hubs,
-    per_world,
-    key,
-    start,
-    stop,
-    sum_c,
-    sum_c2,
-    cancel,
-):
+def world_count_block(rr, hubs, per_world, key, start, stop, sum_c, sum_c2, cancel):
     """Worlds ``start .. stop - 1``, ``per_world`` samples each: add each
     person's per-world count ``c_w`` to ``sum_c`` and ``c_w ** 2`` to
     ``sum_c2``. Returns the number of worlds done and the samples' total
     size."""
-    n = activity.shape[0]
-    n_targets = targets.shape[0]
-    acts = np.zeros(n, dtype=np.bool_)
+    n = rr.activity.shape[0]
+    acting = np.zeros(n, dtype=np.bool_)
     live_ptr = np.zeros(n + 1, dtype=np.int64)
-    live = np.empty(t_source.shape[0], dtype=np.int32)
+    live = np.empty(rr.t_source.shape[0], dtype=np.int32)
     f_ptr = np.zeros(n + 1, dtype=np.int64)
-    f_dst = np.empty(t_source.shape[0], dtype=np.int32)
+    f_dst = np.empty(rr.t_source.shape[0], dtype=np.int32)
     in_h = np.zeros(n, dtype=np.bool_)
     out_h = np.zeros(n, dtype=np.bool_)
     stamp = np.full(n, -1, dtype=np.int64)
@@ -183,13 +113,11 @@ def world_count_block(
             return w - start, total
         tk = trial_key(key, w)
         for v in range(n):
-            acts[v] = _acts(tk, activity, v)
-        _draw_world(
-            tk, t_indptr, t_source, t_entry, t_weight, rate, log_q, thin, live_ptr, live
-        )
+            acting[v] = acts(tk, rr.activity, v)
+        _draw_world(tk, rr, live_ptr, live)
         hub = -1
         for i in range(hubs.shape[0]):
-            if acts[hubs[i]]:
+            if acting[hubs[i]]:
                 hub = hubs[i]
                 break
         n_in = 0
@@ -202,7 +130,7 @@ def world_count_block(
             while head < n_in:
                 v = in_list[head]
                 head += 1
-                if v != hub and not acts[v]:
+                if v != hub and not acting[v]:
                     continue
                 for i in range(live_ptr[v], live_ptr[v + 1]):
                     u = live[i]
@@ -219,7 +147,7 @@ def world_count_block(
             while head < size:
                 u = queue[head]
                 head += 1
-                if u != hub and not acts[u]:
+                if u != hub and not acting[u]:
                     continue
                 for i in range(f_ptr[u], f_ptr[u + 1]):
                     v = f_dst[i]
@@ -230,10 +158,7 @@ def world_count_block(
         hits = 0
         n_touched = 0
         for s in range(per_world):
-            pick = int(uniform(tk, STREAM_RR_ROOT, s, 0) * n_targets)
-            if pick >= n_targets:
-                pick = n_targets - 1
-            root = targets[pick]
+            root = pick_root(tk, rr.targets, s)
             shared = out_h[root]
             if shared:
                 hits += 1
@@ -246,7 +171,7 @@ def world_count_block(
             while head < size:
                 v = queue[head]
                 head += 1
-                if v != root and not acts[v]:
+                if v != root and not acting[v]:
                     continue
                 for i in range(live_ptr[v], live_ptr[v + 1]):
                     u = live[i]

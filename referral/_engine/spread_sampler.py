@@ -15,6 +15,10 @@ import numba
 import numpy as np
 
 from referral._engine.hashing import (
+    _INV53,
+    _MIX2,
+    _S11,
+    _S32,
     STREAM_ACCEPT,
     STREAM_DIRECT,
     STREAM_TIE,
@@ -40,10 +44,6 @@ _NO_CANDIDATE = np.int64(2**62)
 SKIP_BELOW = 0.2
 
 ROW_NONE, ROW_SKIP, ROW_DIRECT = 0, 1, 2
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S11 = np.uint64(11)
-_S32 = np.uint64(32)
-_INV53 = 1.0 / 9007199254740992.0
 
 
 @numba.njit(nogil=True, cache=True)
