@@ -4,10 +4,11 @@ A *world* ``w`` is one draw of every act coin and every tie's carry coin,
 made with the draws of :mod:`referral._engine.rr_kernel` under the key
 ``key_w = trial_key(key, w)``: person ``v`` acts iff ``uniform(key_w,
 STREAM_ACT, v, 0) < activity[v]``, and the ties into ``v`` carry by the same
-per-tie or skip-and-thin draws that :func:`~referral._engine.rr_kernel._rr_one`
-uses (one sampler, :func:`~referral._engine.rr_kernel.carrying_tellers`). World ``w`` holds ``per_world`` samples; its ``i``-th root is
-``targets[floor(u * n_targets)]`` with ``u = uniform(key_w, STREAM_RR_ROOT, i,
-0)``. With ``per_world = 1`` the samples are exactly the ones
+per-tie or skip-and-thin draws that single samples use: both read a row
+through one sampler, :func:`~referral._engine.rr_kernel.carrying_tellers`.
+World ``w`` holds ``per_world`` samples; its ``i``-th root is
+``targets[floor(u * n_targets)]`` with ``u = uniform(key_w, STREAM_RR_ROOT,
+i, 0)``. With ``per_world = 1`` the samples are exactly the ones
 :func:`~referral._engine.rr_kernel.rr_sets_block` draws.
 
 Say ``x ~> r`` when ``x`` posting alone reaches ``r`` in the world (a path of
