@@ -447,6 +447,25 @@ def test_imm_sample_sizes_grow_as_epsilon_shrinks():
     )
 
 
+def test_imm_sample_sizes_split_delta_between_the_two_phases():
+    """Tang, Shi & Xiao (2015), Theorem 2 and eq. (9), with failure
+    probability delta / 2 for the sampling phase and delta / 2 for the
+    selection phase (written here from the paper, independently of _imm)."""
+    n, n_eligible, k, eps, delta = 5000, 4000, 7, 0.1, 0.02
+    log_c = math.lgamma(n_eligible + 1) - math.lgamma(k + 1)
+    log_c -= math.lgamma(n_eligible - k + 1)
+    phase = math.log(1 / (delta / 2))
+    eps1 = math.sqrt(2) * eps
+    lambda1 = (2 + 2 / 3 * eps1) * (log_c + phase + math.log(math.log2(n))) * n
+    lambda1 /= eps1**2
+    share = 1 - 1 / math.e
+    a = math.sqrt(phase + math.log(2))
+    b = math.sqrt(share * (log_c + phase + math.log(2)))
+    lambda2 = 2 * n * (share * a + b) ** 2 / eps**2
+    got = imm_sample_sizes(n, n_eligible, k, eps, delta)
+    assert got == pytest.approx((eps1, lambda1, lambda2), rel=1e-12)
+
+
 # ----------------------------------------------------------------- bad input
 @pytest.fixture(scope="module")
 def small():

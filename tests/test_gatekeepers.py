@@ -4,11 +4,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from referral import from_networkx
 from referral.analysis import gatekeeper_sentence, gatekeepers
 from referral.gatekeeper_words import _approx
-from referral.gatekeeping import _best_subset, _paired_z
+from referral.gatekeeping import _best_subset, _paired_z, _racing_looks
 from referral.populations import community_population
 from referral.spread import spread
 
@@ -152,6 +153,24 @@ def test_selection_separates_a_clear_leader():
     in_top, p = _best_subset(z, means, np.arange(5), 0.05, looks=1)
     assert in_top.tolist() == [False, False, True, False, False]
     assert p[2] == 1.0 and (np.delete(p, 2) < 1e-6).all()
+
+
+def test_racing_looks_widen_the_top_group():
+    """Racing looks at the data once per doubling; each look is paid for in
+    the top group's threshold, so a gap that separates two people at one look
+    does not at four."""
+    assert _racing_looks(50, 50) == 1
+    assert _racing_looks(50, 400) == 4  # 50, 100, 200, 400
+    assert _racing_looks(50, 300) == 4  # 50, 100, 200, 300
+    gap = 2.6  # one-sided p 0.0047: below 0.01 once, above it four times
+    z = np.array([[0.0, gap], [-gap, 0.0]])  # z[i, j]: j above i
+    means = np.array([0.0, 1.0])
+    in_top, p = _best_subset(z, means, np.arange(2), 0.01, looks=1)
+    assert in_top.tolist() == [False, True]
+    assert p[0] == pytest.approx(norm.sf(gap))
+    in_top, p = _best_subset(z, means, np.arange(2), 0.01, looks=4)
+    assert in_top.tolist() == [True, True]
+    assert p[0] == pytest.approx(4 * norm.sf(gap))
 
 
 def test_paired_z_edge_cases():
