@@ -54,6 +54,7 @@ UNKNOWN_GROUP = "unknown"
 #: The columns of :func:`representation`'s table, in order.
 REPRESENTATION_COLUMNS = [
     "by",
+    "pool",
     "among",
     "hop",
     "group",
@@ -165,9 +166,11 @@ def _pool_mask(network, pool, sources, function):
     if pool is None:
         mask = np.ones(n, dtype=bool)
         what = "the whole network"
+        kind = "network"
     elif isinstance(pool, str) and pool == "candidates":
         mask = network.is_candidate.copy()
         what = "the candidates"
+        kind = "candidates"
     else:
         if isinstance(pool, str | numbers.Number) or not isinstance(pool, Iterable):
             pool = [pool]
@@ -175,13 +178,14 @@ def _pool_mask(network, pool, sources, function):
         mask = np.zeros(n, dtype=bool)
         mask[ids] = True
         what = "the pool"
+        kind = "given"
     mask[sources] = False
     if not mask.any():
         raise ValueError(
             f"{function}: the pool ({what}, without the {len(sources)} poster(s)) "
             f"is empty; pass pool=None (everyone), 'candidates' or a list of people."
         )
-    return mask, what
+    return mask, what, kind
 
 
 # ---------------------------------------------------------- the estimates
@@ -227,7 +231,8 @@ def representation_parts(
     Returns
     -------
     list of dict
-        One dict per (among, hop) block with keys ``among``, ``hop`` (None for
+        One dict per (among, hop) block with keys ``pool`` (its kind),
+        ``among``, ``hop`` (None for
         all hops), ``groups``, ``pool_size``, ``pool_share``,
         ``reached_mean``, ``share``, ``psi`` (kept trials x groups: each
         trial's contribution to the share) and ``n``.
@@ -258,7 +263,7 @@ def representation_parts(
     network = result.network
     codes, groups = group_codes(network, by, function=function)
     sources = np.asarray(result.sources, dtype=np.int64)
-    mask, what = _pool_mask(network, pool, sources, function)
+    mask, what, kind = _pool_mask(network, pool, sources, function)
     n_groups = len(groups)
     pool_size = np.bincount(codes[mask], minlength=n_groups)
     if groups_wanted is None:
@@ -330,6 +335,7 @@ def representation_parts(
         share, psi, _ = _ratio_parts(overall, mean_counts, n_mean)
         blocks.append(
             {
+                "pool": kind,
                 "among": among,
                 "hop": None,
                 "groups": groups,
@@ -347,6 +353,7 @@ def representation_parts(
             share, psi, _ = _ratio_parts(counts, mean_counts, kept)
             blocks.append(
                 {
+                    "pool": kind,
                     "among": among,
                     "hop": h_,
                     "groups": groups,
@@ -414,6 +421,8 @@ def representation(
         ``group``. Columns:
 
         - ``by`` (object): the attribute.
+        - ``pool`` (object): ``"network"`` (the whole network),
+          ``"candidates"`` or ``"given"`` (the people passed as ``pool``).
         - ``among`` (object): ``"people"`` (the pool's people reached) or
           ``"candidates"`` (the pool's candidates reached; absent when the
           pool holds no candidates).
@@ -486,6 +495,7 @@ def representation(
                 rows.append(
                     (
                         by,
+                        block["pool"],
                         block["among"],
                         block["hop"],
                         group,
