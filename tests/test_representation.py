@@ -15,6 +15,8 @@ Coverage uses the binomial acceptance band of ``tests/test_coverage.py``.
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -306,3 +308,184 @@ def test_homophily_directed_matches_networkx():
         homophily(net, "team")["assortativity"].iloc[0],
         nx.attribute_assortativity_coefficient(G, "team"),
     )
+
+
+# ------------------------------------------------------------- sentences
+from referral import datasets  # noqa: E402
+from referral._representation_words import (  # noqa: E402
+    fmt_percent,
+    homophily_sentence,
+    representation_sentences,
+    verdict,
+)
+from referral.interventions import scale_activity  # noqa: E402
+from referral.populations import community_population  # noqa: E402
+from referral.threshold import critical_multiplier  # noqa: E402
+
+_PCT = r"(<0\.1%|>99\.9%|\d+\.\d%)"
+
+
+def _pct(text):
+    if text == "<0.1%":
+        return 0.0005
+    if text == ">99.9%":
+        return 0.9995
+    return float(text.rstrip("%")) / 100
+
+
+def _close(text, value):
+    """The sentence's percentage is the table's value, as formatted."""
+    assert text == fmt_percent(value), (text, value)
+
+
+def check_sentences(table, among="people"):
+    sentences = representation_sentences(table, among=among)
+    overall = table[table["hop"].isna() & (table["among"] == among)]
+    share = overall[overall["measure"] == "share_reached"]
+    ratio = overall[overall["measure"] == "ratio"]
+    by = overall["by"].iloc[0]
+    head = re.fullmatch(
+        rf"Of the (\d+) groups by {by}, (\d+) are reached less than their share "
+        r"of (.+), (\d+) more, and for (\d+) the trials cannot tell\.",
+        sentences[0],
+    )
+    assert head, sentences[0]
+    verdicts = [verdict(r) for _, r in ratio.iterrows()]
+    assert int(head[1]) == len(ratio)
+    assert int(head[2]) == sum(v in ("less", "never") for v in verdicts)
+    assert int(head[4]) == verdicts.count("more")
+    assert int(head[5]) == verdicts.count("unclear")
+    seen = set()
+    for sentence in sentences[1:]:
+        m = re.fullmatch(
+            rf"The trials cannot tell {by} (.+)'s share of the \w+ reached, {_PCT} "
+            rf"\(likely between {_PCT} and {_PCT}\), from its share of .+, {_PCT}\.",
+            sentence,
+        )
+        kind = "unclear"
+        if not m:
+            m = re.fullmatch(
+                rf"{by.capitalize()} (.+) is reached (less|more) than its share: "
+                rf"{_PCT} of the \w+ reached \(likely between {_PCT} and {_PCT}\) "
+                rf"against {_PCT} of .+, about (\d+\.\d\d) times its share\.",
+                sentence,
+            )
+            if m:
+                kind = m[2]
+                groups = m.groups()
+                name, est, lo, hi, pool, times = (
+                    groups[0], groups[2], groups[3], groups[4], groups[5], groups[6]
+                )
+        else:
+            name, est, lo, hi, pool = m.groups()
+            times = None
+        if not m:
+            hop = re.fullmatch(
+                rf"It first falls behind at hop (\d+): {_PCT} of those reached at "
+                rf"that hop against {_PCT}\.",
+                sentence,
+            )
+            never = re.fullmatch(rf"{by.capitalize()} (.+) was never reached .*",
+                                 sentence)
+            assert hop or never, sentence
+            if hop:
+                rows_h = table[(table["hop"] == int(hop[1]))
+                               & (table["among"] == among)
+                               & (table["group"].astype(str) == last)]
+                r_h = rows_h[rows_h["measure"] == "ratio"].iloc[0]
+                s_h = rows_h[rows_h["measure"] == "share_reached"].iloc[0]
+                assert r_h["ci_high"] < 1
+                _close(hop[2], s_h["estimate"])
+            continue
+        last = name
+        s = share[share["group"].astype(str) == name].iloc[0]
+        r = ratio[ratio["group"].astype(str) == name].iloc[0]
+        assert verdict(r) == kind
+        _close(est, s["estimate"])
+        _close(lo, min(max(s["ci_low"], 0), 1))
+        _close(hi, min(max(s["ci_high"], 0), 1))
+        _close(pool, s["pool_share"])
+        if times is not None:
+            assert float(times) == pytest.approx(r["estimate"], abs=0.005)
+            assert (r["ci_high"] < 1) if kind == "less" else (r["ci_low"] > 1)
+            # the pool share lies outside the share's interval
+            assert not (s["ci_low"] <= s["pool_share"] <= s["ci_high"])
+        else:
+            assert s["ci_low"] <= s["pool_share"] <= s["ci_high"]
+        seen.add(name)
+    assert seen | {
+        str(g) for g, r in ratio.set_index("group").iterrows()
+        if verdict(r) == "never"
+    } == set(ratio["group"].astype(str))
+    return sentences
+
+
+def test_sentences_on_a_tree():
+    G = nx.balanced_tree(3, 4)
+    side = {u: "left" if u in nx.descendants(G, 1) | {1} else "other" for u in G}
+    nx.set_node_attributes(G, side, "side")
+    net = from_networkx(G, strength=1.0, activity=0.5, transmission=0.7,
+                        recruiters=[0], candidates=range(40, 121))
+    table = representation(spread(net, trials=400, seed=1), by="side")
+    sentences = check_sentences(table)
+    check_sentences(table, among="candidates")
+    # the left branch is a third of the pool and gets a third of the reach
+    assert any("cannot tell side left" in s for s in sentences), sentences
+
+
+def test_sentences_near_critical_and_clustered():
+    # clustered: strong homophily, the poster's community over-reached
+    net = community_population(600, n_communities=4, strong_outside=0.02,
+                               weak_inside=0.9, n_recruiters=1, seed=3)
+    table = representation(spread(net, trials=300, seed=2), by="community")
+    sentences = check_sentences(table)
+    assert any("more than its share" in s for s in sentences), sentences
+    assert any("less than its share" in s for s in sentences), sentences
+    # near critical: everyone's activity scaled to the analytic threshold
+    m = critical_multiplier(net)
+    near = scale_activity(net, m, warn=False)
+    table = representation(spread(near, trials=300, seed=4), by="community")
+    check_sentences(table)
+    check_sentences(table, among="candidates")
+
+
+def test_sentences_on_the_email_departments():
+    net = datasets.email_eu_core()
+    table = representation(spread(net, trials=200, seed=1), by="department")
+    sentences = check_sentences(table)
+    assert len(sentences) >= 1 + table["group"].nunique()
+    h = homophily(net, "department")
+    text = homophily_sentence(h)
+    m = re.fullmatch(
+        rf"Ties stay within the same department {_PCT} of the time, against {_PCT} "
+        r"if people mixed at random \((\d+\.\d\d) times as often\)\.",
+        text,
+    )
+    assert m, text
+    row = h.set_index("group").loc["all"]
+    _close(m[1], row["within_share"])
+    _close(m[2], row["random_share"])
+    assert float(m[3]) == pytest.approx(row["times_random"], abs=0.005)
+
+
+def test_sentence_for_a_group_never_reached_and_for_no_reach():
+    G = nx.Graph([(0, 1), (0, 2), (3, 4)])
+    nx.set_node_attributes(G, {0: "a", 1: "a", 2: "a", 3: "b", 4: "b"}, "team")
+    net = from_networkx(G, strength=1.0, activity=1.0, transmission=1.0,
+                        recruiters=[0])
+    table = representation(spread(net, trials=10, seed=1), by="team")
+    sentences = check_sentences(table)
+    assert sentences[1] == (
+        "Team b was never reached in 10 trials, against 50.0% of the whole network."
+    )
+    quiet = from_networkx(G, strength=1.0, activity=1.0, transmission=0.0,
+                          recruiters=[0])
+    table = representation(spread(quiet, trials=10, seed=1), by="team")
+    assert representation_sentences(table) == [
+        "Nobody in the whole network was reached in 10 trials, so there are no "
+        "shares."
+    ]
+    with pytest.raises(ValueError, match="needs a table with the column 'pool'"):
+        representation_sentences(table.drop(columns="pool"))
+    with pytest.raises(ValueError, match="no rows for among='candidates'"):
+        representation_sentences(table, among="candidates")
