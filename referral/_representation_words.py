@@ -33,7 +33,7 @@ _POOL_WORDS = {
 
 
 def fmt_percent(p) -> str:
-    """A share as a percentage to one decimal, never an impossible 0% or 100%.
+    """A share as a percentage: one decimal from 1% on, two figures below.
 
     Parameters
     ----------
@@ -43,19 +43,19 @@ def fmt_percent(p) -> str:
     Returns
     -------
     str
-        ``"12.3%"``; ``"<0.1%"`` or ``">99.9%"`` near the ends; ``"n/a"``
-        for NaN.
+        ``"12.3%"``; ``"0.45%"`` or ``"0.0091%"`` below 1%; ``">99.9%"``
+        just below 100%; ``"n/a"`` for NaN. Never an impossible 0% or 100%.
 
     Examples
     --------
-    >>> [fmt_percent(p) for p in [0.0, 0.0004, 0.1234, 0.9996, 1.0]]
-    ['0.0%', '<0.1%', '12.3%', '>99.9%', '100.0%']
+    >>> [fmt_percent(p) for p in [0.0, 0.000091, 0.0045, 0.1234, 0.9996, 1.0]]
+    ['0.0%', '0.0091%', '0.45%', '12.3%', '>99.9%', '100.0%']
     """
     p = float(p)
     if not math.isfinite(p):
         return "n/a"
-    if 0 < p < 0.0005:
-        return "<0.1%"
+    if 0 < p < 0.01:
+        return f"{100 * p:.2g}%"
     if 0.9995 < p < 1:
         return ">99.9%"
     return f"{100 * p:.1f}%"
@@ -219,10 +219,17 @@ def representation_sentences(
                     & (by_hop["measure"] == "share_reached")
                     & (by_hop["hop"] == h)
                 ].iloc[0]
-                sentences.append(
-                    f"It first falls behind at hop {h}: {fmt_percent(at['estimate'])}"
-                    f" of those reached at that hop against {p}."
-                )
+                if at["estimate"] == 0 and at["se"] == 0:
+                    sentences.append(
+                        f"No one in it was reached at hop {h} in the "
+                        f"{int(at['n'])} trials looked at hop by hop."
+                    )
+                else:
+                    sentences.append(
+                        f"It first falls behind at hop {h}: "
+                        f"{fmt_percent(at['estimate'])} of those reached at that "
+                        f"hop against {p}."
+                    )
     return sentences
 
 

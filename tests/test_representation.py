@@ -322,7 +322,7 @@ from referral.interventions import scale_activity  # noqa: E402
 from referral.populations import community_population  # noqa: E402
 from referral.threshold import critical_multiplier  # noqa: E402
 
-_PCT = r"(<0\.1%|>99\.9%|\d+\.\d%)"
+_PCT = r"(>99\.9%|\d+(?:\.\d+)?(?:e-\d+)?%)"
 
 
 def _pct(text):
@@ -356,6 +356,7 @@ def check_sentences(table, among="people"):
     assert int(head[4]) == verdicts.count("more")
     assert int(head[5]) == verdicts.count("unclear")
     seen = set()
+    last = None  # the group the hop sentences speak of
     for sentence in sentences[1:]:
         m = re.fullmatch(
             rf"The trials cannot tell {by} (.+)'s share of the \w+ reached, {_PCT} "
@@ -374,7 +375,12 @@ def check_sentences(table, among="people"):
                 kind = m[2]
                 groups = m.groups()
                 name, est, lo, hi, pool, times = (
-                    groups[0], groups[2], groups[3], groups[4], groups[5], groups[6]
+                    groups[0],
+                    groups[2],
+                    groups[3],
+                    groups[4],
+                    groups[5],
+                    groups[6],
                 )
         else:
             name, est, lo, hi, pool = m.groups()
@@ -385,13 +391,31 @@ def check_sentences(table, among="people"):
                 rf"that hop against {_PCT}\.",
                 sentence,
             )
-            never = re.fullmatch(rf"{by.capitalize()} (.+) was never reached .*",
-                                 sentence)
+            never = re.fullmatch(
+                rf"{by.capitalize()} (.+) was never reached .*", sentence
+            )
+            none_at = re.fullmatch(
+                r"No one in it was reached at hop (\d+) in the (\d+) trials looked "
+                r"at hop by hop\.",
+                sentence,
+            )
+            if none_at:
+                rows_h = table[
+                    (table["hop"] == int(none_at[1]))
+                    & (table["among"] == among)
+                    & (table["group"].astype(str) == last)
+                ]
+                s_h = rows_h[rows_h["measure"] == "share_reached"].iloc[0]
+                assert s_h["estimate"] == 0 and s_h["se"] == 0
+                assert int(none_at[2]) == s_h["n"]
+                continue
             assert hop or never, sentence
             if hop:
-                rows_h = table[(table["hop"] == int(hop[1]))
-                               & (table["among"] == among)
-                               & (table["group"].astype(str) == last)]
+                rows_h = table[
+                    (table["hop"] == int(hop[1]))
+                    & (table["among"] == among)
+                    & (table["group"].astype(str) == last)
+                ]
                 r_h = rows_h[rows_h["measure"] == "ratio"].iloc[0]
                 s_h = rows_h[rows_h["measure"] == "share_reached"].iloc[0]
                 assert r_h["ci_high"] < 1
@@ -414,8 +438,7 @@ def check_sentences(table, among="people"):
             assert s["ci_low"] <= s["pool_share"] <= s["ci_high"]
         seen.add(name)
     assert seen | {
-        str(g) for g, r in ratio.set_index("group").iterrows()
-        if verdict(r) == "never"
+        str(g) for g, r in ratio.set_index("group").iterrows() if verdict(r) == "never"
     } == set(ratio["group"].astype(str))
     return sentences
 
@@ -424,8 +447,14 @@ def test_sentences_on_a_tree():
     G = nx.balanced_tree(3, 4)
     side = {u: "left" if u in nx.descendants(G, 1) | {1} else "other" for u in G}
     nx.set_node_attributes(G, side, "side")
-    net = from_networkx(G, strength=1.0, activity=0.5, transmission=0.7,
-                        recruiters=[0], candidates=range(40, 121))
+    net = from_networkx(
+        G,
+        strength=1.0,
+        activity=0.5,
+        transmission=0.7,
+        recruiters=[0],
+        candidates=range(40, 121),
+    )
     table = representation(spread(net, trials=400, seed=1), by="side")
     sentences = check_sentences(table)
     check_sentences(table, among="candidates")
@@ -435,8 +464,14 @@ def test_sentences_on_a_tree():
 
 def test_sentences_near_critical_and_clustered():
     # clustered: strong homophily, the poster's community over-reached
-    net = community_population(600, n_communities=4, strong_outside=0.02,
-                               weak_inside=0.9, n_recruiters=1, seed=3)
+    net = community_population(
+        600,
+        n_communities=4,
+        strong_outside=0.02,
+        weak_inside=0.9,
+        n_recruiters=1,
+        seed=3,
+    )
     table = representation(spread(net, trials=300, seed=2), by="community")
     sentences = check_sentences(table)
     assert any("more than its share" in s for s in sentences), sentences
@@ -471,19 +506,18 @@ def test_sentences_on_the_email_departments():
 def test_sentence_for_a_group_never_reached_and_for_no_reach():
     G = nx.Graph([(0, 1), (0, 2), (3, 4)])
     nx.set_node_attributes(G, {0: "a", 1: "a", 2: "a", 3: "b", 4: "b"}, "team")
-    net = from_networkx(G, strength=1.0, activity=1.0, transmission=1.0,
-                        recruiters=[0])
+    net = from_networkx(G, strength=1.0, activity=1.0, transmission=1.0, recruiters=[0])
     table = representation(spread(net, trials=10, seed=1), by="team")
     sentences = check_sentences(table)
     assert sentences[1] == (
         "Team b was never reached in 10 trials, against 50.0% of the whole network."
     )
-    quiet = from_networkx(G, strength=1.0, activity=1.0, transmission=0.0,
-                          recruiters=[0])
+    quiet = from_networkx(
+        G, strength=1.0, activity=1.0, transmission=0.0, recruiters=[0]
+    )
     table = representation(spread(quiet, trials=10, seed=1), by="team")
     assert representation_sentences(table) == [
-        "Nobody in the whole network was reached in 10 trials, so there are no "
-        "shares."
+        "Nobody in the whole network was reached in 10 trials, so there are no shares."
     ]
     with pytest.raises(ValueError, match="needs a table with the column 'pool'"):
         representation_sentences(table.drop(columns="pool"))
