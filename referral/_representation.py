@@ -68,6 +68,7 @@ REPRESENTATION_COLUMNS = [
     "ci_high",
     "level",
     "n",
+    "trials_with_reach",
 ]
 
 _MEASURES = ("share_reached", "ratio", "gap")
@@ -345,6 +346,7 @@ def representation_parts(
                 "share": share[named],
                 "psi": psi[:, named],
                 "n": n_mean,
+                "trials_with_reach": int((overall.sum(axis=1) > 0).sum()),
             }
         )
         for h_ in range(1, n_hops):
@@ -363,6 +365,7 @@ def representation_parts(
                     "share": share[named],
                     "psi": psi[:, named],
                     "n": kept,
+                    "trials_with_reach": int((counts.sum(axis=1) > 0).sum()),
                 }
             )
     return blocks
@@ -443,6 +446,11 @@ def representation(
         - ``level`` (float64): the confidence level.
         - ``n`` (int64): trials the means are over: every trial for all
           hops of a ``record="full"`` run, else the kept trials.
+        - ``trials_with_reach`` (int64): of the kept trials (``keep_chains``),
+          those in which someone in the pool was reached (at that hop). The
+          intervals lean on these trials; with few of them (say under 10), as
+          at the deepest hops, read the figures as rough: the sentences and
+          the by-hop chart leave such hops out.
 
     Raises
     ------
@@ -509,6 +517,7 @@ def representation(
                         float(est + z * err),
                         float(level),
                         int(block["n"]),
+                        int(block["trials_with_reach"]),
                     )
                 )
     table = pd.DataFrame(rows, columns=REPRESENTATION_COLUMNS)

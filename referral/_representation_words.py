@@ -25,6 +25,9 @@ __all__ = [
     "verdict",
 ]
 
+#: hops reached in fewer kept trials than this are left out of the hop sentence
+MIN_TRIALS = 10
+
 _POOL_WORDS = {
     "network": "the whole network",
     "candidates": "the candidates",
@@ -120,7 +123,8 @@ def representation_sentences(
         Which reach to speak of.
     hops : bool, default True
         Add, for each group reached less than its share, the first hop at
-        which the trials show it behind.
+        which the trials show it behind (among the hops reached in at least
+        10 of the kept trials).
 
     Returns
     -------
@@ -210,6 +214,7 @@ def representation_sentences(
         )
         if hops and v == "less" and not by_hop.empty:
             rows = by_hop[(by_hop["group"] == group) & (by_hop["measure"] == "ratio")]
+            rows = rows[rows["trials_with_reach"] >= MIN_TRIALS]
             behind = rows[rows["ci_high"] < 1].sort_values("hop")
             if not behind.empty:
                 first = behind.iloc[0]

@@ -523,3 +523,43 @@ def test_sentence_for_a_group_never_reached_and_for_no_reach():
         representation_sentences(table.drop(columns="pool"))
     with pytest.raises(ValueError, match="no rows for among='candidates'"):
         representation_sentences(table, among="candidates")
+
+
+# ------------------------------------------------------------------ plot
+def test_plot_representation_draws_the_table():
+    import matplotlib.pyplot as plt
+
+    from referral.plot import plot_representation
+
+    net = sbm_network(3)
+    table = representation(spread(net, trials=300, seed=1), by="block")
+    fig, ax = plt.subplots()
+    out = plot_representation(table, ax=ax)
+    assert out is ax
+    share = rows(table)
+    dots = ax.lines[0].get_xydata()
+    np.testing.assert_allclose(sorted(dots[:, 0]), sorted(share["estimate"]))
+    marks = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(sorted(marks[:, 0]), sorted(share["pool_share"]))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1"]
+    assert ax.get_title() == "Who gets reached, by block"
+    fig, ax = plt.subplots()
+    plot_representation(table, kind="hops", ax=ax)
+    per_hop = table[table["hop"].notna() & (table["measure"] == "ratio")]
+    per_hop = per_hop[per_hop["trials_with_reach"] >= 10]
+    line = ax.lines[0].get_xydata()
+    expect = per_hop[per_hop["group"] == 0].sort_values("hop")
+    np.testing.assert_allclose(line[:, 0], expect["hop"].to_numpy(float))
+    np.testing.assert_allclose(line[:, 1], expect["estimate"].to_numpy())
+    assert ax.get_xlabel() == "hop from the recruiter"
+    with pytest.raises(ValueError, match="'kind' parameter .* Got 'pie'"):
+        plot_representation(table, kind="pie", ax=ax)
+    with pytest.raises(ValueError, match="'among' parameter .* Got 'x'"):
+        plot_representation(table, among="x", ax=ax)
+    with pytest.raises(ValueError, match="lacks \\['estimate'\\]"):
+        plot_representation(table.drop(columns="estimate"), ax=ax)
+    with pytest.raises(TypeError, match="Got list"):
+        plot_representation([1], ax=ax)
+    with pytest.raises(ValueError, match="min_trials=1000"):
+        plot_representation(table, kind="hops", min_trials=1000, ax=ax)
+    plt.close("all")
