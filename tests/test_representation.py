@@ -318,7 +318,8 @@ from referral._representation_words import (  # noqa: E402
     representation_sentences,
     verdict,
 )
-from referral.interventions import scale_activity  # noqa: E402
+from referral.analysis import compare  # noqa: E402
+from referral.interventions import add_channel, scale_activity  # noqa: E402
 from referral.populations import community_population  # noqa: E402
 from referral.threshold import critical_multiplier  # noqa: E402
 
@@ -563,3 +564,100 @@ def test_plot_representation_draws_the_table():
     with pytest.raises(ValueError, match="min_trials=1000"):
         plot_representation(table, kind="hops", min_trials=1000, ax=ax)
     plt.close("all")
+
+
+# --------------------------------------------------------- compare(by=)
+def _two_blocks():
+    G = nx.stochastic_block_model([80, 20], [[0.08, 0.004], [0.004, 0.2]], seed=1)
+    net = from_networkx(G, strength=1.0, activity=0.5, transmission=0.5, recruiters=[0])
+    members = list(range(0, 8)) + list(range(80, 88))
+    return net, add_channel(net, members, strong_probability=0.0, seed=1)
+
+
+def _per_trial_share(result, block=1):
+    chains = result.chains()
+    chains = chains[chains["hop"] > 0]
+    b = result.network.attributes["block"][chains["id"].to_numpy()]
+    per = chains.assign(minority=b == block).groupby("trial")["minority"]
+    return per.mean().reindex(range(result.keep_chains))
+
+
+def test_a_bridge_channel_raises_the_minority_ratio_trial_by_trial():
+    net, chan = _two_blocks()
+    table = compare(
+        {"today": net, "channel": chan}, by="block", trials=400, keep_chains=400, seed=3
+    )
+    ratio = table[(table["measure"] == "ratio") & (table["group"] == 1)]
+    ratio = ratio.set_index("scenario")
+    assert ratio.loc["today", "mean"] < 0.5  # the minority is under-reached
+    assert ratio.loc["channel", "diff_ci_low"] > 0  # and the channel helps
+    np.testing.assert_allclose(
+        ratio.loc["channel", "diff"],
+        ratio.loc["channel", "mean"] - ratio.loc["today", "mean"],
+    )
+    # the same numbers as representation() gives each scenario alone
+    alone = representation(
+        spread(chan, trials=400, keep_chains=400, seed=3), by="block"
+    )
+    got = rows(alone, "ratio").loc[1]
+    assert ratio.loc["channel", "mean"] == pytest.approx(got["estimate"])
+    assert ratio.loc["channel", "se"] == pytest.approx(got["se"])
+    # trial by trial, under common random numbers
+    a = _per_trial_share(spread(net, trials=400, keep_chains=400, seed=3))
+    b = _per_trial_share(spread(chan, trials=400, keep_chains=400, seed=3))
+    both = a.notna() & b.notna()
+    rises = (b[both] > a[both]).mean()
+    print(f"minority share rises in {rises:.1%} of {int(both.sum())} trials")
+    assert rises > 0.7
+    # the non-group rows are compare's usual ones, with group None
+    usual = table[table["group"].isna()]
+    plain = compare(
+        {"today": net, "channel": chan}, trials=400, keep_chains=400, seed=3
+    )
+    np.testing.assert_allclose(usual["mean"].to_numpy(), plain["mean"].to_numpy())
+
+
+def test_compare_by_paired_difference_coverage():
+    """The paired difference of a group's share covers the exact difference
+    (two hops, closed form on both networks)."""
+    net, chan = _two_blocks()
+
+    def exact(n):
+        p1, p2 = exact_hops(n, 0)
+        b = n.attributes["block"]
+        c = np.array([(p1 + p2)[b == k].sum() for k in (0, 1)])
+        return c[1] / c.sum()
+
+    truth = exact(chan) - exact(net)
+    reps = 300
+    hits = []
+    for r in range(reps):
+        t = compare(
+            {"today": net, "channel": chan},
+            by="block",
+            trials=60,
+            keep_chains=30,
+            max_hops=2,
+            seed=500 + r,
+        )
+        row = t[(t["measure"] == "share_reached") & (t["group"] == 1)].iloc[-1]
+        hits.append(row["diff_ci_low"] <= truth <= row["diff_ci_high"])
+    lo, hi = band(reps)
+    print(f"paired difference coverage {int(np.sum(hits))}/{reps}")
+    assert lo <= int(np.sum(hits)) <= hi
+
+
+def test_compare_by_bad_input():
+    net, chan = _two_blocks()
+    with pytest.raises(KeyError, match="no person attribute 'dept'"):
+        compare({"a": net, "b": chan}, by="dept", trials=20, seed=1)
+    with pytest.raises(ValueError, match="breaks the reach of a spread"):
+        compare(
+            {"a": net},
+            simulate=referral.search,
+            by="block",
+            trials=5,
+            seed=1,
+            starts=[5],
+            targets=[0],
+        )
