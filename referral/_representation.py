@@ -467,8 +467,8 @@ def representation(
 
     See Also
     --------
-    homophily : how much ties stay within the groups.
-    representation_sentences : the table in words.
+    homophily : How much ties stay within the groups.
+    representation_sentences : The table in words.
 
     Examples
     --------

@@ -179,9 +179,11 @@ def representation_sentences(
     if counts.get("none", 0):
         n = int(ratio["n"].iloc[0])
         return [f"Nobody in {pool} was reached in {n} trials, so there are no shares."]
+    verb, whose = ("is", "its") if less == 1 else ("are", "their")
     sentences.append(
-        f"Of the {len(ratio)} groups by {by}, {less} are reached less than their "
-        f"share of {pool}, {more} more, and for {unclear} the trials cannot tell."
+        f"Of the {len(ratio)} groups by {by}, {less} {verb} reached less than "
+        f"{whose} share of {pool}, {more} more, and for {unclear} the trials "
+        f"cannot tell."
     )
     by_hop = table[table["hop"].notna() & (table["among"] == among)]
     order = ratio["estimate"].sort_values(kind="stable").index

@@ -346,13 +346,15 @@ def check_sentences(table, among="people"):
     ratio = overall[overall["measure"] == "ratio"]
     by = overall["by"].iloc[0]
     head = re.fullmatch(
-        rf"Of the (\d+) groups by {by}, (\d+) are reached less than their share "
+        rf"Of the (\d+) groups by {by}, (\d+) (?:is|are) reached less than "
+        r"(?:its|their) share "
         r"of (.+), (\d+) more, and for (\d+) the trials cannot tell\.",
         sentences[0],
     )
     assert head, sentences[0]
     verdicts = [verdict(r) for _, r in ratio.iterrows()]
     assert int(head[1]) == len(ratio)
+    assert (" 1 is reached less than its share" in sentences[0]) == (head[2] == "1")
     assert int(head[2]) == sum(v in ("less", "never") for v in verdicts)
     assert int(head[4]) == verdicts.count("more")
     assert int(head[5]) == verdicts.count("unclear")

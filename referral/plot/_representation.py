@@ -161,8 +161,14 @@ def plot_representation(
         ax.set_xlabel(f"share (of the pool, of the {noun} reached; 95% CI)")
         percent_axis(ax, axis="x")
         ax.set_xlim(left=0)
-        ax.set_ylim(-0.6, len(share) + 0.4)  # a free row on top for the legend
-        ax.legend(loc="upper center", fontsize="small", ncol=2)
+        ax.set_ylim(-0.6, len(share) - 0.4)
+        # right of the Axes, clear of every row however many groups there are
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize="small",
+            frameon=False,
+        )
         default_title(ax, f"Who gets reached, by {by}")
         return ax
     ratio = rows[rows["hop"].notna() & (rows["measure"] == "ratio")]
