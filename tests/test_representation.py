@@ -109,6 +109,10 @@ def test_block_model_agrees_with_exact_shares_on_the_graph():
     for hop in (1, 2, None):
         got = rows(table, hop=hop)
         z = (got["estimate"].to_numpy() - truth[hop]) / got["se"].to_numpy()
+        print(
+            f"hop {hop}: shares {np.round(got['estimate'].to_numpy(), 4)}, exact "
+            f"{np.round(truth[hop], 4)}, z {np.round(z, 2)}"
+        )
         assert np.all(np.abs(z) < 4), (hop, z)
         ratio = rows(table, "ratio", hop=hop)
         np.testing.assert_allclose(
@@ -195,6 +199,7 @@ def test_no_homophily_ratios_are_one_within_intervals():
         got = rows(table, "ratio").loc["B"]
         hits.append(got["ci_low"] <= 1.0 <= got["ci_high"])
     lo, hi = band(reps)
+    print(f"no homophily: the ratio's interval covers 1 in {int(np.sum(hits))}/{reps}")
     assert lo <= int(np.sum(hits)) <= hi, int(np.sum(hits))
     table = representation(spread(net, trials=2000, seed=1), by="group")
     ratio = rows(table, "ratio")
