@@ -6,6 +6,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from referral.analysis import representation_sentences
 from referral.cli import main
 
 
@@ -53,6 +54,9 @@ def test_spread_by_writes_the_tables_and_says_them(two_blocks, capsys):
     assert "all" in set(homophily["group"])
     assert "Ties stay within the same team" in stdout
     assert "Of the 3 groups by team" in stdout
+    # the saved table says the same as the run's (words rebuilt from the CSV)
+    for line in representation_sentences(table, hops=False):
+        assert line in stdout, line
 
 
 def test_spread_by_a_missing_attribute_is_a_clear_error(two_blocks, capsys):
@@ -73,3 +77,28 @@ def test_spread_by_a_missing_attribute_is_a_clear_error(two_blocks, capsys):
     assert main([str(a) for a in argv]) == 2
     err = capsys.readouterr().err
     assert "--by dept" in err and "no person attribute 'dept'" in err
+
+
+def test_report_shows_who_gets_reached(two_blocks, capsys):
+    out = two_blocks / "out"
+    argv = [
+        "spread",
+        two_blocks / "ties.csv",
+        "--people",
+        two_blocks / "people.csv",
+        "--trials",
+        200,
+        "--seed",
+        1,
+        "--by",
+        "team",
+        "--out",
+        out,
+    ]
+    assert main([str(a) for a in argv]) == 0
+    capsys.readouterr()
+    assert main(["report", str(out), "--out", str(two_blocks / "rep")]) == 0
+    html = (two_blocks / "rep" / "index.html").read_text()
+    assert "Who gets reached: Ties stay within the same team" in html
+    assert "Of the 3 groups by team" in html
+    assert (two_blocks / "rep" / "representation.png").exists()
