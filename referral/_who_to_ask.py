@@ -63,6 +63,11 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
                 "no one who could be asked is a target, and the samples found no "
                 "lower bound on the best reach"
             )
+        if "balance" in reasons:
+            why.append(
+                "the choice keeps each group's reach in balance, and IMM's bound "
+                "does not cover a choice made under that rule"
+            )
         if not why:
             why.append("the run stopped before IMM's bound was met")
         return (

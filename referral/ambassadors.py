@@ -26,6 +26,14 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from referral._balanced import (
+    balance_score,
+    balanced_cover,
+    check_balance,
+    improve_by_swaps,
+    rr_roots,
+    shortfall,
+)
 from referral._engine.rr_kernel import (
     greedy_cover,
     rr_count_block,
@@ -40,6 +48,7 @@ from referral._parallel import (
 )
 from referral._params import Interval, validate_params
 from referral._random import base_key, resolve_entropy
+from referral._representation import group_codes
 from referral._rr_samples import SetStore, blocks, draw_sets, engine_args
 from referral._targets import eligible_mask, target_mask
 from referral._who_to_ask import guarantee_sentence, who_to_ask_sentences
@@ -298,6 +307,8 @@ def ambassadors(
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
+    by: str | None = None,
+    balance: float | None = None,
 ) -> pd.DataFrame:
     """Choose the ``k`` people to ask to share an opening, to reach most targets.
 
@@ -360,6 +371,16 @@ def ambassadors(
         same for any ``n_jobs``.
     progress : bool, default False
         Show ``tqdm`` progress bars.
+    by : str, optional
+        With ``balance``: the person attribute whose groups are kept in
+        balance (missing values form the group ``"unknown"``).
+    balance : float in (0, 1], optional
+        Keep every group's share of the targets reached at least
+        ``balance`` times its share of the targets (1: every group reached
+        in proportion). The pick is then a greedy that puts this first on
+        the same samples (see Notes); the ``1 - 1/e - epsilon`` guarantee
+        does not survive it (``guarantee_ratio`` is NaN and
+        ``no_guarantee_because`` says ``"balance"``).
 
     Returns
     -------
@@ -414,6 +435,11 @@ def ambassadors(
           person is a target and the samples found no lower bound on the
           best reach).
 
+        With ``balance``, two more columns: ``balance`` (float64), the
+        ratio asked for, and ``balanced`` (bool), whether the people of rank
+        ``<= rank`` meet it on the selection samples (the last row speaks
+        for the whole choice).
+
         :func:`guarantee_sentence` says what the last two mean in words.
 
     Raises
@@ -423,9 +449,12 @@ def ambassadors(
     MemoryError
         If memory runs out drawing samples despite ``max_members``; the
         message says how far the run got.
+    KeyError
+        If ``by`` is not a person attribute.
     ValueError
-        For ``k`` outside [1, number of eligible people], an empty target
-        set, ``epsilon`` or ``delta`` outside (0, 1), ``check_trials < 0``,
+        For ``balance`` outside (0, 1] or without ``by`` (or ``by`` without
+        ``balance``), ``k`` outside [1, number of eligible people], an empty
+        target set, ``epsilon`` or ``delta`` outside (0, 1), ``check_trials < 0``,
         ``check_samples < 1`` or
         ``max_samples < 1`` or ``max_members < 1``.
     TypeError
@@ -452,6 +481,21 @@ def ambassadors(
     ``reach`` counts targets as :func:`referral.spread` counts candidates:
     a poster who is a target counts as reached.
 
+    With ``balance``, each sample belongs to its root's group and the pick
+    at each step is, among the people who keep every group's share of the
+    covered samples at least ``balance`` times its share of the targets, the
+    one who covers most new samples; if nobody does, the one who leaves the
+    worst-off group least short; then picks are swapped for better people
+    while that keeps the balance and covers more (from this start and from
+    the plain greedy's, keeping the better). What survives of the guarantee:
+    a choice marked
+    ``balanced`` meets the ratio on the selection samples exactly, and its
+    reach is measured on fresh samples as usual; no approximation ratio
+    against the best balanced choice is claimed. Check the groups'
+    reach forward with :func:`referral.analysis.representation` on
+    ``spread(network, sources=table["person"])`` (which leaves the posters
+    out).
+
     References
     ----------
     .. [1] Y. Tang, Y. Shi and X. Xiao, "Influence maximization in
@@ -472,7 +516,10 @@ def ambassadors(
     0     1       0    5.0           5.0
     """
     fn = "ambassadors"
+    balance = check_balance(balance, by, fn)
     mask = target_mask(network, targets, fn)
+    if balance is not None:
+        group_code, _ = group_codes(network, by, function=fn)
     eligible = eligible_mask(network, exclude, candidates_only)
     n_eligible = int(eligible.sum())
     if n_eligible == 0:
@@ -608,7 +655,21 @@ def ambassadors(
     draw(store, key2, theta, "selection")
     person_ptr, person_sets = invert(store, "selection")
     del store  # the inverted index is all the greedy needs
-    picks, _ = greedy_cover(person_ptr, person_sets, theta, eligible_u8, k)
+    if balance is None:
+        picks, _ = greedy_cover(person_ptr, person_sets, theta, eligible_u8, k)
+    else:
+        picks, balanced = _balanced_picks(
+            person_ptr,
+            person_sets,
+            group_code,
+            target_ids,
+            key2,
+            theta,
+            eligible_u8,
+            k,
+            balance,
+        )
+        capped = cap("balance")
     del person_ptr, person_sets
 
     # the same number of highest-degree eligible people, for contrast
@@ -690,4 +751,38 @@ def ambassadors(
             k, ", ".join(why_no_guarantee) if capped else "", dtype=object
         ),
     }
+    if balance is not None:
+        data["balance"] = np.full(k, balance)
+        data["balanced"] = balanced
     return pd.DataFrame(data)
+
+
+def _balanced_picks(
+    person_ptr, person_sets, group_code, target_ids, key, theta, eligible, k, balance
+):
+    """The balanced greedy of :mod:`referral._balanced` on phase 2's samples,
+    and whether each prefix of the picks is balanced on them."""
+    target_group = group_code[target_ids]
+    n_groups = int(group_code.max()) + 1
+    share = np.bincount(target_group, minlength=n_groups) / len(target_ids)
+    set_group = target_group[rr_roots(key, 0, theta, len(target_ids))]
+    quota = balance * share
+    # two starts, each improved by swaps: the balance-first greedy, and the
+    # plain greedy (which may need only a swap or two to be balanced)
+    first, _ = balanced_cover(person_ptr, person_sets, set_group, quota, eligible, k)
+    second, _ = greedy_cover(person_ptr.copy(), person_sets.copy(), theta, eligible, k)
+    starts = [
+        improve_by_swaps(person_ptr, person_sets, set_group, quota, eligible, p)
+        for p in (first, second)
+    ]
+    picks = max(
+        starts,
+        key=lambda p: balance_score(person_ptr, person_sets, set_group, quota, p),
+    )
+    covered = np.zeros(theta, dtype=bool)
+    balanced = np.empty(k, dtype=bool)
+    for r, u in enumerate(picks):
+        covered[person_sets[person_ptr[u] : person_ptr[u + 1]]] = True
+        have = np.bincount(set_group[covered], minlength=n_groups)
+        balanced[r] = shortfall(have, quota) <= 1e-9
+    return picks, balanced

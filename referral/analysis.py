@@ -17,6 +17,11 @@ and side-by-side scenarios.
   :func:`gatekeeper_sentence` says it in words.
 * :func:`weak_tie_share`: how much of the success runs over weak ties.
 * :func:`compare`: scenarios side by side with paired differences.
+* :func:`representation`: who gets reached, group by group (any person
+  attribute) against a pool, with intervals and per hop;
+  :func:`homophily` says how much ties stay within the groups;
+  :func:`representation_sentences` and :func:`homophily_sentence` say it in
+  words.
 
 All simulations here reuse one seed across scenarios. The engine's random
 numbers are a function of (seed, trial, person or tie), so two networks that
@@ -26,13 +31,19 @@ between scenarios are signal, not noise (common random numbers).
 This module gathers them from where they live: :mod:`referral.funnel`
 (drop-off and tie-offers), :mod:`referral.other_people` (the cost of the
 people in between), :mod:`referral.gatekeeping` (the ranking),
-:mod:`referral.gatekeeper_words` (its sentence), :mod:`referral.weak_ties`
-and :mod:`referral.scenarios` (compare).
+:mod:`referral.gatekeeper_words` (its sentence), :mod:`referral.weak_ties`,
+:mod:`referral.scenarios` (compare) and the private rooms
+``referral._representation`` and ``referral._representation_words``.
 """
 
 from __future__ import annotations
 
 from referral import funnel
+from referral._representation import homophily, representation
+from referral._representation_words import (
+    homophily_sentence,
+    representation_sentences,
+)
 from referral.funnel import dropoff, tie_offers
 from referral.gatekeeper_words import gatekeeper_sentence
 from referral.gatekeeping import gatekeepers
@@ -49,6 +60,10 @@ __all__ = [
     "gatekeeper_sentence",
     "weak_tie_share",
     "compare",
+    "representation",
+    "representation_sentences",
+    "homophily",
+    "homophily_sentence",
     "SPREAD_LOSS_COLUMNS",
     "SEARCH_LOSS_COLUMNS",
 ]

@@ -82,6 +82,7 @@ def _check_same_people(scenarios: Mapping[str, ReferralNetwork]) -> None:
         "trials": [Interval(int, 1, None)],
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
+        "by": [str, None],
     }
 )
 def compare(
@@ -91,6 +92,8 @@ def compare(
     trials: int = 500,
     seed=None,
     n_jobs: int | None = None,
+    by: str | None = None,
+    pool=None,
     **kwargs,
 ) -> pd.DataFrame:
     """Run scenarios side by side with common random numbers.
@@ -110,6 +113,14 @@ def compare(
         One seed for every scenario.
     n_jobs : int, optional
         Worker threads (None is 1, -1 all cores); results do not depend on it.
+    by : str, optional
+        A person attribute: add, for spreads, each group's share of the
+        people reached (``share_reached``) and its ratio to the group's share
+        of the pool (``ratio``), as :func:`referral.analysis.representation`
+        computes them over all hops, with paired differences (the same kept
+        trials in every scenario).
+    pool : None, "candidates" or iterable of labels, default None
+        The pool for ``by`` (see :func:`referral.analysis.representation`).
     **kwargs
         Passed to ``simulate`` (for example ``sources=``, ``max_hops=``).
 
@@ -127,12 +138,22 @@ def compare(
           the paired difference from the first scenario (trial by trial, or
           chain by chain) with its interval; exactly 0 for the first.
 
+        With ``by``, a ``group`` column follows ``measure`` (``None`` on the
+        rows that are not about a group), and the rows ``share_reached`` and
+        ``ratio`` come once per group: their intervals use the delta method
+        of :func:`referral.analysis.representation`, and the paired
+        difference of two scenarios uses the difference of each trial's
+        contributions.
+
         ``attrs["seed_entropy"]`` holds the shared seed.
 
     Raises
     ------
     ValueError
-        If there are no scenarios, or their people differ.
+        If there are no scenarios, or their people differ, or ``by`` is given
+        with a search.
+    KeyError
+        If ``by`` is not a person attribute.
     TypeError
         If a scenario is not a network.
 
@@ -158,11 +179,18 @@ def compare(
             f"{type(first).__name__}."
         )
     _check_same_people(scenarios)
+    if by is not None:  # a missing attribute fails before any simulation
+        from referral._representation import group_codes
+
+        group_codes(first, by, function="compare")
     entropy = resolve_entropy(seed, function="compare")
     per_scenario = {}
+    groups_of = {}
     for name, network in scenarios.items():
         result = simulate(network, trials=trials, seed=entropy, n_jobs=n_jobs, **kwargs)
         per_scenario[name] = _per_trial_measures(result)
+        if by is not None:
+            groups_of[name] = _group_parts(result, by, pool)
     reference = per_scenario[next(iter(scenarios))]
     rows = []
     for name, measures in per_scenario.items():
@@ -196,5 +224,60 @@ def compare(
             "diff_ci_high",
         ],
     )
+    if by is not None:
+        table = _with_group_rows(table, groups_of, next(iter(scenarios)))
     table.attrs["seed_entropy"] = entropy
     return table
+
+
+def _group_parts(result, by, pool):
+    from referral._representation import representation_parts
+
+    if not isinstance(result, SpreadResult):
+        raise ValueError(
+            f"compare(by={by!r}) breaks the reach of a spread down by group; "
+            f"simulate returned a {type(result).__name__}."
+        )
+    blocks = representation_parts(result, by, pool, function="compare")
+    return next(b for b in blocks if b["among"] == "people" and b["hop"] is None)
+
+
+def _with_group_rows(table, groups_of, first):
+    """Add each group's share reached and ratio, with paired differences."""
+    reference = groups_of[first]
+    rows = []
+    for name, block in groups_of.items():
+        if list(block["groups"]) != list(reference["groups"]):
+            raise ValueError(
+                f"compare(by=...): scenario {name!r} has the groups "
+                f"{list(block['groups'])!r} in the pool, {first!r} has "
+                f"{list(reference['groups'])!r}; give every scenario the same "
+                f"attribute values."
+            )
+        n = block["n"]
+        for g, group in enumerate(block["groups"]):
+            p = block["pool_share"][g]
+            psi, psi_ref = block["psi"][:, g], reference["psi"][:, g]
+            se = float(psi.std(ddof=1) / np.sqrt(n))
+            diff = float(block["share"][g] - reference["share"][g])
+            diff_se = float((psi - psi_ref).std(ddof=1) / np.sqrt(n))
+            for measure, scale in (("share_reached", 1.0), ("ratio", 1.0 / p)):
+                est = float(block["share"][g]) * scale
+                rows.append(
+                    (
+                        name,
+                        measure,
+                        group,
+                        est,
+                        se * scale,
+                        *normal_interval(est, se * scale, _Z95),
+                        diff * scale,
+                        diff_se * scale,
+                        *normal_interval(diff * scale, diff_se * scale, _Z95),
+                    )
+                )
+    table = table.copy()
+    table.insert(2, "group", pd.Series([None] * len(table), dtype=object))
+    extra = pd.DataFrame(rows, columns=list(table.columns))
+    extra["group"] = extra["group"].astype(object)
+    return pd.concat([table, extra], ignore_index=True)

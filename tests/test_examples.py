@@ -15,6 +15,7 @@ EXPECTED = {
     "search_policies.py": ["attrition.png", "chain_lengths.png"],
     "activity_weak_ties_sweep.py": ["sweep.png"],
     "whom_to_ask.py": ["ambassadors.png", "everyone.png", "department.png"],
+    "who_gets_reached.py": ["representation.png", "by_hop.png", "departments.png"],
 }
 
 

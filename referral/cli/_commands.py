@@ -58,6 +58,7 @@ def spread_command(args) -> int:
         progress=show_progress(args),
     )
     tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
+    words = _by_tables(result, getattr(args, "by", None), tables)
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
     summary = tables["summary"].set_index("measure")["estimate"]
     print(
@@ -67,8 +68,31 @@ def spread_command(args) -> int:
         f"{summary['candidates_reached']:,.1f} candidates reached "
         f"(seed {result.seed_entropy})."
     )
+    for line in words:
+        print(line)
     print(f"wrote {len(written)} tables to {args.out}")
     return EXIT_OK
+
+
+def _by_tables(result, by, tables):
+    """``--by``: add the representation and homophily tables; their words."""
+    if by is None:
+        return []
+    from referral.analysis import (
+        homophily,
+        homophily_sentence,
+        representation,
+        representation_sentences,
+    )
+
+    try:
+        table = representation(result, by=by)
+    except (KeyError, ValueError) as error:
+        raise CLIError(f"--by {by}: {error.args[0]}") from None
+    tables["representation"] = table
+    tables["homophily"] = homophily(result.network, by=by)
+    lines = representation_sentences(table, hops=False)
+    return [homophily_sentence(tables["homophily"]), *lines[:6]]
 
 
 def _sources(network, given):

@@ -422,6 +422,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the full chains of the first TRIALS trials, at most "
         "10,000,000 chain entries in all (default: 100)",
     )
+    spread.add_argument(
+        "--by",
+        default=None,
+        metavar="ATTRIBUTE",
+        help="also write who gets reached by the groups of this person "
+        "attribute (representation and homophily tables) and say it in words "
+        "(default: off)",
+    )
     _add_run_options(spread, trials=1000)
     _add_output_options(spread, "referral-spread")
     spread.set_defaults(run=spread_command)

@@ -13,7 +13,8 @@ stated otherwise).
 The charts live in private rooms of this package: ``_spread`` (reach,
 drop-off), ``_search`` (chain lengths, attrition), ``_analysis`` (threshold,
 gatekeepers), ``_compare`` (weak ties, scenarios), ``_network`` (the network,
-ambassadors) and ``_common`` (colours and shared helpers).
+ambassadors), ``_representation`` (who gets reached, by group) and
+``_common`` (colours and shared helpers).
 
 Examples
 --------
@@ -39,6 +40,7 @@ from referral.plot._analysis import plot_gatekeepers, plot_threshold
 from referral.plot._common import LOSS_COLORS, ROLE_COLORS
 from referral.plot._compare import plot_compare, plot_weak_ties
 from referral.plot._network import plot_ambassadors, plot_network
+from referral.plot._representation import plot_representation
 from referral.plot._search import plot_attrition, plot_chain_lengths
 from referral.plot._spread import plot_dropoff, plot_reach
 
@@ -53,6 +55,7 @@ __all__ = [
     "plot_network",
     "plot_compare",
     "plot_ambassadors",
+    "plot_representation",
     "LOSS_COLORS",
     "ROLE_COLORS",
 ]

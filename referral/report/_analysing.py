@@ -34,6 +34,8 @@ TABLES = [
     "compare",
     "people",
     "ambassadors",
+    "representation",
+    "homophily",
 ]
 
 
@@ -279,6 +281,7 @@ def _required():
         COST_COLUMNS,
         CURVE_COLUMNS,
     )
+    from referral._representation import REPRESENTATION_COLUMNS
 
     return {
         "dropoff": ["hop", "held", "passed_on", "did_not_pass_on", "newly_reached"],
@@ -298,6 +301,8 @@ def _required():
             "diff_ci_high",
         ],
         "people": ["person", "chain_share"],
+        "representation": REPRESENTATION_COLUMNS,
+        "homophily": ["by", "group", "within_share", "random_share", "times_random"],
     }
 
 

@@ -233,6 +233,39 @@ def _who_to_ask_section(results) -> Section | None:
     return section
 
 
+def _representation_section(results) -> Section | None:
+    """The "Who gets reached" section, from the ``representation`` table.
+
+    Its sentences are :func:`referral.analysis.homophily_sentence` of the
+    ``homophily`` table (when present) and the headline of
+    :func:`referral.analysis.representation_sentences`, in one paragraph;
+    the chart is :func:`referral.plot.plot_representation` of the same
+    table. None when the folder holds no such table.
+    """
+    from referral import plot
+    from referral.analysis import homophily_sentence, representation_sentences
+
+    table = results.tables.get("representation")
+    if table is None or not len(table):
+        return None
+    section = Section("Who gets reached")
+    words = representation_sentences(table, hops=False)
+    mixing = results.tables.get("homophily")
+    if mixing is not None and len(mixing):
+        words.insert(0, homophily_sentence(mixing))
+    section.sentences.append("Who gets reached: " + " ".join(words))
+    by = str(table["by"].iloc[0])
+    section.charts.append(
+        (
+            "representation",
+            f"Each {by}'s share of the people reached (dots, 95% intervals) "
+            f"against its share of the pool (bars).",
+            lambda ax: plot.plot_representation(table, ax=ax),
+        )
+    )
+    return section
+
+
 def _weak_tie_section(results) -> Section:
     from referral import plot
 
@@ -326,8 +359,8 @@ def sections(results: Results) -> list[Section]:
     Returns
     -------
     list of Section
-        In order: reach, drop-off, threshold, gatekeepers, who to ask (when
-        available), weak ties, interventions.
+        In order: reach, drop-off, threshold, gatekeepers, who to ask and
+        who gets reached (when available), weak ties, interventions.
     """
     built = [
         _reach_section(results),
@@ -339,6 +372,9 @@ def sections(results: Results) -> list[Section]:
     who = _who_to_ask_section(results)
     if who is not None:
         built.append(who)
+    reached = _representation_section(results)
+    if reached is not None:
+        built.append(reached)
     built += [_weak_tie_section(results), _compare_section(results)]
     return built
 
