@@ -61,6 +61,8 @@ EXEMPT = {
     "analysis.tie_offers": "a result or table; the body names the needed columns",
     "analysis.weak_tie_share": "a result; the body names the accepted kinds",
     "analysis.gatekeeper_sentence": "a table; the body names the needed columns",
+    "analysis.representation_sentences": "a table; the body names needed columns",
+    "analysis.homophily_sentence": "a table; the body names the needed columns",
     "analysis.OtherPeopleCost.from_tables": "tables; the body names missing ones",
     "ambassadors.guarantee_sentence": "a table from ambassadors",
     "ambassadors.who_to_ask_sentences": "a table from ambassadors",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from referral._params import Interval, Options, validate_params
 from referral.plot._common import (
     axes_or_gca,
     color_cycle,
@@ -57,6 +58,13 @@ def _errors(rows):
     return value, None
 
 
+@validate_params(
+    {
+        "kind": [Options(("groups", "hops"))],
+        "among": [Options(("people", "candidates"))],
+        "min_trials": [Interval(int, 1, None)],
+    }
+)
 def plot_representation(
     data,
     *,
