@@ -139,6 +139,7 @@ def test_report_round_trips_through_saved_tables(results, written, tmp_path):
     assert copy.read_text().count("data:image/png;base64,") == 6
 
 
+@pytest.mark.slow
 def test_opens_in_headless_chromium(request, tmp_path):
     _require_chromium()  # before the demo is simulated
     written = request.getfixturevalue("written")
