@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 
+from referral._stats import binomial_se, discordant_difference
+
 __all__ = ["imm_sample_sizes", "measure_prefixes", "spread_check"]
 
 
@@ -66,7 +68,6 @@ def imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta):
 def measure_prefixes(first_a, first_b, k, n_targets):
     """Per prefix ``1 .. k``: reach of both lists, gains and paired difference."""
     theta = len(first_a)
-    ranks = np.arange(1, k + 1)
     count_a = np.bincount(np.minimum(first_a, k + 1), minlength=k + 2)[1 : k + 1]
     count_b = np.bincount(np.minimum(first_b, k + 1), minlength=k + 2)[1 : k + 1]
     covered_a = np.cumsum(count_a)
@@ -82,14 +83,12 @@ def measure_prefixes(first_a, first_b, k, n_targets):
 
     def share_and_se(count):
         p = count / theta
-        return n_targets * p, n_targets * np.sqrt(p * (1.0 - p) / theta)
+        return n_targets * p, n_targets * binomial_se(p, theta)
 
     reach, reach_se = share_and_se(covered_a)
     gain, gain_se = share_and_se(count_a)
     degree_reach, degree_reach_se = share_and_se(covered_b)
-    mean_d = (a_only - b_only) / theta
-    var_d = np.maximum((a_only + b_only) / theta - mean_d**2, 0.0)
-    del ranks
+    mean_d, se_d = discordant_difference(a_only, b_only, theta)
     return {
         "gain": gain,
         "gain_se": gain_se,
@@ -98,7 +97,7 @@ def measure_prefixes(first_a, first_b, k, n_targets):
         "degree_reach": degree_reach,
         "degree_reach_se": degree_reach_se,
         "difference": n_targets * mean_d,
-        "difference_se": n_targets * np.sqrt(var_d / theta),
+        "difference_se": n_targets * se_d,
     }
 
 

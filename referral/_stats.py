@@ -39,6 +39,7 @@ __all__ = [
     "mean_se",
     "subsample_se",
     "paired_difference_se",
+    "discordant_difference",
     "ratio_se",
     "normal_interval",
     "median_interval",
@@ -347,6 +348,38 @@ def paired_difference_se(
     values = np.asarray(values, dtype=np.float64)
     reference = np.asarray(reference, dtype=np.float64)
     return mean_se(values - reference, single=single)
+
+
+def discordant_difference(a_only, b_only, n):
+    """Difference of two paired proportions from their discordant counts.
+
+    Over ``n`` paired observations, ``a_only`` are covered by A and not B,
+    ``b_only`` by B and not A; the per-observation difference is 1, -1 or 0.
+
+    Parameters
+    ----------
+    a_only, b_only : int or array_like
+        Discordant counts.
+    n : int
+        Number of pairs (positive).
+
+    Returns
+    -------
+    diff, se : float or numpy.ndarray
+        ``(a_only - b_only) / n`` and ``sqrt(v / n)``, with ``v`` the
+        (population) variance of the per-pair differences.
+
+    Examples
+    --------
+    >>> diff, se = discordant_difference(30, 10, 100)
+    >>> round(float(diff), 3), round(float(se), 4)
+    (0.2, 0.04)
+    """
+    a_only = np.asarray(a_only, dtype=np.float64)
+    b_only = np.asarray(b_only, dtype=np.float64)
+    diff = (a_only - b_only) / n
+    variance = np.maximum((a_only + b_only) / n - diff**2, 0.0)
+    return diff, np.sqrt(variance / n)
 
 
 def ratio_se(numerator, denominator) -> tuple[float, float]:
