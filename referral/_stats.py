@@ -373,7 +373,7 @@ def discordant_difference(a_only, b_only, n):
     --------
     >>> diff, se = discordant_difference(30, 10, 100)
     >>> round(float(diff), 3), round(float(se), 4)
-    (0.2, 0.04)
+    (0.2, 0.06)
     """
     a_only = np.asarray(a_only, dtype=np.float64)
     b_only = np.asarray(b_only, dtype=np.float64)
