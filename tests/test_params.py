@@ -241,9 +241,9 @@ def test_generated_invalid_values_are_named(name, network):
         with pytest.raises(InvalidParameterError) as caught:
             _call(function, parameter, value, network)
         message = str(caught.value)
-        assert message.startswith(
-            f"The {parameter!r} parameter of {label} must be "
-        ), message
+        assert message.startswith(f"The {parameter!r} parameter of {label} must be "), (
+            message
+        )
         assert message.endswith(f"Got {_short_repr(value)} instead."), message
         assert isinstance(caught.value, ValueError)
         assert isinstance(caught.value, TypeError)
