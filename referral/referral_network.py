@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import ClassVar
 
 import networkx as nx
 import numpy as np
@@ -120,6 +121,10 @@ class ReferralNetwork:
     >>> net.n_people, net.n_ties
     (3, 2)
     """
+
+    #: lets ``referral._params`` recognise a network without importing this
+    #: module (no import cycle through the parameter rules)
+    _is_referral_network: ClassVar[bool] = True
 
     labels: np.ndarray
     indptr: np.ndarray
