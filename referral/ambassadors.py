@@ -271,6 +271,7 @@ def reach_of_everyone(
     {
         "network": ["network"],
         "candidates_only": ["boolean"],
+        "ask_recruiters": ["boolean"],
         "epsilon": [Interval(float, 0, 1, closed="neither")],
         "delta": [Interval(float, 0, 1, closed="neither"), None],
         "check_trials": [Interval(int, 0, None)],
@@ -289,6 +290,7 @@ def ambassadors(
     targets=None,
     exclude=None,
     candidates_only: bool = False,
+    ask_recruiters: bool = False,
     epsilon: float = 0.1,
     delta: float | None = None,
     check_trials: int = 1000,
@@ -321,10 +323,14 @@ def ambassadors(
         Whom the opening is for, as in :func:`reach_of_everyone` (default: the
         candidates).
     exclude : label or iterable of labels, optional
-        People who must not be asked (e.g. the recruiters themselves). They
-        still pass the opening on if reached.
+        People who must not be asked (the recruiters are left out already,
+        see ``ask_recruiters``). They still pass the opening on if reached.
     candidates_only : bool, default False
         Ask candidates only.
+    ask_recruiters : bool, default False
+        Whether the network's recruiters may be asked. By default they are
+        not: they post the opening already, so recommending them adds
+        nothing. They still pass the opening on if reached.
     epsilon : float, default 0.1
         The approximation slack, in (0, 1).
     delta : float, optional
@@ -397,6 +403,8 @@ def ambassadors(
           numbers).
         - ``n_targets`` (int64): number of targets.
         - ``n_eligible`` (int64): number of people who could be asked.
+        - ``recruiters_left_out`` (int64): recruiters not asked because they
+          post already (0 with ``ask_recruiters=True``).
         - ``n_people`` (int64): number of people in the network.
         - ``samples`` (int64): reverse-reachable samples of the selection.
         - ``check_samples`` (int64): fresh samples of the measurement.
@@ -474,9 +482,18 @@ def ambassadors(
     fn = "ambassadors"
     mask = target_mask(network, targets, fn)
     eligible = eligible_mask(network, exclude, candidates_only)
+    recruiters = np.asarray(network.is_recruiter, dtype=bool)
+    left_out = 0 if ask_recruiters else int((eligible & recruiters).sum())
+    if not ask_recruiters:
+        eligible &= ~recruiters
     n_eligible = int(eligible.sum())
     if n_eligible == 0:
         why = "every person is excluded" if exclude is not None else ""
+        if left_out:
+            why = (
+                "everyone who could be asked is a recruiter, and recruiters "
+                "are not asked by default (pass ask_recruiters=True)"
+            )
         if candidates_only and not np.asarray(network.is_candidate).any():
             why = "candidates_only=True and the network has no candidates"
         elif candidates_only:
@@ -676,6 +693,7 @@ def ambassadors(
         **spread_columns,
         "n_targets": np.full(k, n_targets, dtype=np.int64),
         "n_eligible": np.full(k, n_eligible, dtype=np.int64),
+        "recruiters_left_out": np.full(k, left_out, dtype=np.int64),
         "n_people": np.full(k, network.n_people, dtype=np.int64),
         "samples": np.full(k, theta, dtype=np.int64),
         "check_samples": np.full(k, measured, dtype=np.int64),

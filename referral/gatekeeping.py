@@ -219,7 +219,8 @@ def gatekeepers(
     sources : label or iterable, optional
         Used only when ``result`` is None.
     top : int, default 20
-        How many people to return.
+        How many people to return; more when the top group is larger (the
+        whole top group is always returned).
     shortlist : int, optional
         How many people, by chain credit, get a counterfactual run; default
         ``top + 10``. Sources are never candidates for removal. Tiers are
@@ -254,7 +255,8 @@ def gatekeepers(
     Returns
     -------
     pandas.DataFrame
-        Up to ``top`` rows, by counterfactual loss (largest first):
+        Up to ``top`` rows, or the whole top group when it is larger, by
+        counterfactual loss (largest first):
 
         - ``rank`` (int64): 1 for the largest loss. Within a tier, ranks are
           an order of the estimates only.
@@ -277,7 +279,7 @@ def gatekeepers(
           the rest, and so on.
         - ``in_top_group`` (bool): ``tier == 1``.
         - ``top_group_size`` (int64): people in the top group, over the
-          whole shortlist (some may be below the ``top`` rows shown).
+          whole shortlist (all of them are rows of the table).
         - ``diff_from_leader`` (float64): rank 1's loss minus this person's,
           paired over the trials both have; 0 for rank 1.
         - ``diff_se`` (float64): its standard error.
@@ -464,7 +466,10 @@ def gatekeepers(
     table["measure"] = measure
     table = table.sort_values(
         ["counterfactual_loss", "chain_credit"], ascending=False, kind="stable"
-    ).head(top)
+    )
+    # the first ``top`` rows, and the whole top group even beyond them, so
+    # that a sentence about the group is about rows the table holds
+    table = table[(np.arange(len(table)) < top) | table["in_top_group"].to_numpy()]
     table.insert(0, "rank", np.arange(1, len(table) + 1, dtype=np.int64))
     table = table[list(_GATEKEEPER_COLUMNS)].reset_index(drop=True)
     table = table.astype(
