@@ -20,6 +20,7 @@ import pandas as pd
 __all__ = [
     "fmt_number",
     "fmt_share",
+    "fmt_mean",
     "count_of",
     "threshold_sentence",
     "reach_sentence",
@@ -92,6 +93,35 @@ def fmt_share(p) -> str:
     if p > 0.99:
         return ">99%"
     return f"{100 * p:.0f}%"
+
+
+def fmt_mean(x) -> str:
+    """A mean count for a terminal line: one decimal, never a false 0.
+
+    Parameters
+    ----------
+    x : float
+        The mean.
+
+    Returns
+    -------
+    str
+        One decimal (thousands separated), ``"fewer than 0.1"`` for a
+        positive mean that would print as 0.0, ``"n/a"`` for NaN.
+
+    Examples
+    --------
+    >>> [fmt_mean(x) for x in [0.0, 0.002, 0.046, 0.05, 17.54, 1234.5]]
+    ['0', 'fewer than 0.1', 'fewer than 0.1', '0.1', '17.5', '1,234.5']
+    """
+    x = float(x)
+    if not math.isfinite(x):
+        return "n/a"
+    if x == 0:
+        return "0"
+    if 0 < x < 0.05:
+        return "fewer than 0.1"
+    return f"{x:,.1f}"
 
 
 def count_of(x, singular: str = "person", plural: str = "people") -> str:
@@ -590,14 +620,26 @@ def cost_sentence(dropoff: pd.DataFrame) -> str | None:
     last = frame.iloc[-1]
     now = float(frame["held"].sum())
     everyone = float(frame["everyone_acts_held"].sum())
-    return (
+    text = (
         f'The "other people" cost: if everyone who held the opening had passed '
-        f"it on, it would reach {count_of(everyone)} instead of {fmt_number(now)}, "
-        f"the recruiter included; the people who did not pass it on cost "
-        f"{count_of(last['cost_cumulative'])} per opening (95% CI "
-        f"{fmt_number(last['cost_cumulative_ci_low'])} to "
-        f"{fmt_number(last['cost_cumulative_ci_high'])})."
+        f"it on, it would reach {count_of(everyone)} instead of "
+        f"{fmt_number(now)}, the recruiter included; the people who did not "
+        f"pass it on cost {count_of(last['cost_cumulative'])} per opening (95% "
+        f"CI {fmt_number(last['cost_cumulative_ci_low'])} to "
+        f"{fmt_number(last['cost_cumulative_ci_high'])}), an upper bound on "
+        f"what encouraging them could win back, since not everyone will act."
     )
+    if "cost" in frame.columns:
+        fewer = frame.loc[frame["cost"] < 0]
+        if len(fewer):
+            row = fewer.loc[fewer["cost"].idxmin()]
+            text += (
+                f" At hop {int(row['hop'])} everyone passing it on would put "
+                f"{count_of(-float(row['cost']))} fewer there, not because "
+                f"they would be lost but because they would be reached at an "
+                f"earlier hop."
+            )
+    return text
 
 
 def search_sentence(summary: pd.DataFrame) -> str:

@@ -59,12 +59,14 @@ def spread_command(args) -> int:
     )
     tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    from referral.wording import fmt_mean
+
     summary = tables["summary"].set_index("measure")["estimate"]
     print(
         f"referral spread: {result.n_trials} trials in "
         f"{time.perf_counter() - t0:.1f} s; on average "
-        f"{summary['people_reached']:,.1f} people and "
-        f"{summary['candidates_reached']:,.1f} candidates reached "
+        f"{fmt_mean(summary['people_reached'])} people and "
+        f"{fmt_mean(summary['candidates_reached'])} candidates reached "
         f"(seed {result.seed_entropy})."
     )
     print(f"wrote {len(written)} tables to {args.out}")
@@ -127,10 +129,12 @@ def search_command(args) -> int:
     )
     tables = {name: getattr(result, name)() for name in SEARCH_TABLES}
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    from referral.wording import fmt_share
+
     s = tables["summary"].set_index("measure")["estimate"]
     print(
-        f"referral search: {result.n_chains} chains; {100 * s['completion_rate']:.1f}%"
-        f" completed (seed {result.seed_entropy})."
+        f"referral search: {result.n_chains:,} chains; "
+        f"{fmt_share(s['completion_rate'])} completed (seed {result.seed_entropy})."
     )
     print(f"wrote {len(written)} tables to {args.out}")
     return EXIT_OK
