@@ -3,7 +3,8 @@
 ``a, b and c`` reads well while no label holds a comma; a co-authorship
 network's ``NEWMAN, M`` would make it unreadable, so such lists are
 separated by semicolons (``NEWMAN, M; JEONG, H; and WATTS, D``), and labels
-that hold a semicolon, a double quote or the word "and" are quoted.
+that hold a semicolon, a double quote or the word "and", or a lone label
+with a comma, are quoted.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def join_names(labels, *, more: int = 0, limit: int | None = None) -> str:
     if limit is not None and len(names) > limit:
         more += len(names) - limit
         names = names[:limit]
-    if any(_QUOTE.search(name) for name in names):
+    alone = len(names) == 1 and not more
+    if any(_QUOTE.search(name) for name in names) or (alone and "," in names[0]):
         names = ['"' + name.replace('"', '\\"') + '"' for name in names]
         sep = "; "
     elif any("," in name for name in names):

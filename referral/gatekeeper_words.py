@@ -194,10 +194,11 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     else:
         # a table saved with fewer rows than the group: say so
         who = f"any one of the {shown:,} in the table"
+        rest = "one was" if size - shown == 1 else f"{size - shown:,} were"
         missing = (
-            f" (the table holds {shown:,} of the {size:,}; the other "
-            f"{size - shown:,} were compared but not kept: run gatekeepers "
-            f"again with top={size} to see them)"
+            f" (the table holds {shown:,} of the {size:,}; the other {rest} "
+            f"compared but not kept: run gatekeepers again with top={size} to "
+            f"see them all)"
         )
     if others == 0:
         opening = (

@@ -411,10 +411,11 @@ def other_people_cost(
     multipliers : array_like of float >= 0, optional
         Factors on everyone's activity (capped at 1). Default: 9 points from
         a quarter to two and a half times the analytic critical multiplier,
-        plus 1 (today; and 1.5 and 2 when the nine are all below 1), then up to 10 more, each halving the step between
-        neighbouring points where reach changes fastest (or where the
-        branching crosses 1), until no step changes the mean reach or the
-        share of openings that travel far by more than 5% of the network.
+        plus 1 (today; and 1.5 and 2 when the nine are all below 1), then
+        up to 10 more, each halving the step between neighbouring points
+        where reach changes fastest (or where the branching crosses 1),
+        until no step changes the mean reach or the share of openings that
+        travel far by more than 5% of the network.
     trials : int, default 200
         Trials per point; all points share the seed (common random numbers).
     max_hops : int, optional
@@ -467,6 +468,7 @@ def other_people_cost(
     trials = int(trials)
     rho = nonbacktracking_radius(network)
     m_c = _analytic_critical(network, rho)
+    adaptive = multipliers is None
     if multipliers is None:
         base = 1.0 / rho if rho > 0 else 1.0
         # today (1) and, where the default points all lie below today, twice
@@ -493,7 +495,6 @@ def other_people_cost(
             f"The 'multipliers' parameter of {fn} must hold floats "
             f">= 0. Got {float(multipliers[bad][0])!r}."
         )
-    adaptive = multipliers is None
     fraction_people = max(1, int(np.ceil(sizeable_fraction * network.n_people - 1e-9)))
     # an opening "travels far" only beyond what the sources tell themselves
     source_ids = (

@@ -278,6 +278,5 @@ def test_three_person_path_and_tiny_networks():
     net = from_networkx(alone, strength=1.0, activity=0.5, recruiters=["r"])
     text = other_people_cost(net, trials=20, seed=1).sentence()
     assert text == (
-        "This network holds only the recruiter: there is no one to pass an "
-        "opening to."
+        "This network holds only the recruiter: there is no one to pass an opening to."
     )

@@ -131,8 +131,19 @@ def _no_jargon(text):
         assert word.lower() not in low, (word, text)
 
 
+def _parse_list(text):
+    """Invert :func:`join_names`: the names and the "N more"."""
+    found = re.search(r"(\d+) more$", text)
+    if not found:
+        return _parse_names(text), 0
+    names = _parse_names(text)
+    if not text.startswith('"'):
+        names = names[:-1]  # the last item is "N more" (unquoted)
+    return names, int(found.group(1))
+
+
 def _parse_names(text):
-    """Invert :func:`join_names`."""
+    """Invert :func:`join_names` (a list without "N more")."""
     if text.startswith('"'):
         return [m.replace('\\"', '"') for m in re.findall(r'"((?:[^"\\]|\\.)*)"', text)]
     if "; " in text:
@@ -162,9 +173,9 @@ def test_lists_of_people_read_back_whatever_the_labels(labels):
 def test_named_plus_more_is_the_group(n, more, limit):
     labels = [f"p{i}" for i in range(n)]
     text = join_names(labels, more=more, limit=limit)
-    named = min(n, limit)
-    said_more = re.search(r"(\d+) more$", text)
-    assert named + (int(said_more.group(1)) if said_more else 0) == n + more
+    names, said_more = _parse_list(text)
+    assert names == labels[: min(n, limit)]
+    assert len(names) + said_more == n + more
 
 
 @FAST
@@ -227,8 +238,8 @@ def test_threshold_verdict_matches_its_table(net):
     ):
         assert int(at_least.replace(",", "")) == k
         assert share_said in (fmt_share(share), fmt_share(everyone["sizeable_share"]))
-    if f"at least {k}" in text and "beyond" not in text:
-        assert f"direct contact" in text
+    if f"at least {k:,} people" in text and "No one passes" not in text:
+        assert "direct contact" in text
     for value in re.findall(r"mean activity (\d+\.\d+)", text):
         assert float(value) <= 1.0
     assert "instead of" not in text or not re.search(
@@ -295,8 +306,9 @@ def gatekeeper_tables(draw):
     names = [f"p{i}" for i in range(compared)]
     if draw(st.booleans()):
         names = [f"SURNAME{i}, X" for i in range(compared)]
-    loss = np.sort(draw(st.lists(st.floats(0.5, 3), min_size=compared,
-                                 max_size=compared)))[::-1]
+    loss = np.sort(
+        draw(st.lists(st.floats(0.5, 3), min_size=compared, max_size=compared))
+    )[::-1]
     table = pd.DataFrame(
         {
             "rank": np.arange(1, compared + 1),
@@ -322,21 +334,22 @@ def test_gatekeeper_counts_add_up(data):
     shown = int(table["in_top_group"].sum())
     if size == 1:
         return
-    named = re.search(r"(?:top \d+ people|top two|compared \()(.*?)(?: \(the table|:|\))",
-                      text)
+    opener = r"(?:top \d+ people|top two|compared \()"
+    named = re.search(opener + r"(.*?)(?: \(the table|:|\))", text)
     assert named, text
     listed = named.group(1).removeprefix(", ")
-    more = re.search(r"(\d+) more$", listed)
-    people = _parse_names(re.sub(r"(;)? and \d+ more$|, \d+ more$", "", listed))
-    count = len(people) + (int(more.group(1)) if more else 0)
+    people, more = _parse_list(listed)
+    count = len(people) + more
     assert count == size, text
     assert all(p in set(table["person"]) for p in people)
     if shown < size:
         assert f"the table holds {shown:,} of the {size:,}" in text
-        assert f"the other {size - shown:,}" in text
+        rest = "one was" if size - shown == 1 else f"{size - shown:,} were"
+        assert f"the other {rest} compared but not kept" in text
     if compared > size:
         other = compared - size
-        assert f"the other {other:,} {'person' if other == 1 else 'people'}" in text
+        rest = "person" if other == 1 else f"{other:,} people"
+        assert f"apart from the other {rest} compared" in text
 
 
 @FAST
