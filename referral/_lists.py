@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["join_names"]
+__all__ = ["join_names", "display_names", "names_column", "NAME_ATTRIBUTES"]
 
 _QUOTE = re.compile(r';|"|\band\b|^\s|\s$|^$')
 
@@ -63,3 +63,41 @@ def join_names(labels, *, more: int = 0, limit: int | None = None) -> str:
         return f"{items[0]}{';' if sep == '; ' else ''} and {items[1]}"
     last = "; and " if sep == "; " else " and "
     return sep.join(items[:-1]) + last + items[-1]
+
+
+#: network attributes read as people's display names, first found wins
+NAME_ATTRIBUTES = ("display_name", "name")
+
+
+def display_names(network, ids):
+    """Display names of people ``ids`` (an array of object), or None.
+
+    From the network's first attribute in :data:`NAME_ATTRIBUTES`; a person
+    without one (missing, empty) keeps their label.
+    """
+    for attribute in NAME_ATTRIBUTES:
+        values = network.attributes.get(attribute)
+        if values is None:
+            continue
+        out = []
+        for i in ids:
+            value = values[int(i)]
+            missing = value is None or (isinstance(value, float) and value != value)
+            missing = missing or str(value) == ""
+            out.append(str(network.labels[int(i)]) if missing else str(value))
+        return out
+    return None
+
+
+def names_column(table, column: str = "person") -> list:
+    """The people of ``table[column]`` as sentences name them: the matching
+    display-name column (``name`` for ``person``, ``<column>_name``
+    otherwise) where the table has one, else the labels."""
+    name_column = "name" if column == "person" else f"{column}_name"
+    labels = [str(x) for x in table[column]]
+    if name_column not in table.columns:
+        return labels
+    return [
+        label if (n is None or n != n or str(n) == "") else str(n)
+        for label, n in zip(labels, table[name_column], strict=True)
+    ]

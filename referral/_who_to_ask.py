@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from referral._lists import join_names
+from referral._lists import join_names, names_column
 from referral._stats import Z95
 from referral._validation import check_table
 from referral.wording import fmt_share
@@ -197,7 +197,9 @@ def _who_adds_what(table: pd.DataFrame) -> list[str]:
     among them add, as far as the samples show, only themselves."""
     lines = []
     later = table.iloc[1:]
-    idle = later.loc[later["gain"] - Z95 * later["gain_se"] <= 0, "person"]
+    shown = pd.Series(names_column(table), index=table.index)
+    idle_rows = later["gain"] - Z95 * later["gain_se"] <= 0
+    idle = shown[later.index[idle_rows]]
     if len(idle):
         verb = "adds" if len(idle) == 1 else "add"
         lines.append(
@@ -209,12 +211,12 @@ def _who_adds_what(table: pd.DataFrame) -> list[str]:
     # themselves (a target who posts counts as reached). ``gain`` is what a
     # person adds to the people picked before, not their own reach, so only
     # a person with no one to tell is said to reach no one else.
-    chosen_target = table["target"].astype(bool) & ~table["person"].isin(idle)
-    self_only = table.loc[
-        chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"]), :
-    ]
-    alone = self_only.loc[self_only["degree"] == 0, "person"]
-    others = self_only.loc[self_only["degree"] > 0, "person"]
+    is_idle = pd.Series(False, index=table.index)
+    is_idle[idle.index] = True
+    chosen_target = table["target"].astype(bool) & ~is_idle
+    self_only = chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"])
+    alone = shown[self_only & (table["degree"] == 0)]
+    others = shown[self_only & (table["degree"] > 0)]
     if len(alone):
         one = len(alone) == 1
         lines.append(
@@ -309,8 +311,8 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     last = table.iloc[-1]
     k = int(last["rank"])
     n_targets = int(last["n_targets"])
-    names = join_names(table["person"])
-    degree_names = join_names(table["degree_person"])
+    names = join_names(names_column(table))
+    degree_names = join_names(names_column(table, "degree_person"))
     unit = "target" if n_targets == 1 else "targets"
 
     reach, reach_se = float(last["reach"]), float(last["reach_se"])

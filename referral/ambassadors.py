@@ -33,6 +33,7 @@ from referral._engine.rr_kernel import (
 )
 from referral._engine.rr_world import hub_order, world_count_block
 from referral._imm import imm_sample_sizes, measure_prefixes, spread_check
+from referral._lists import display_names
 from referral._parallel import (
     new_cancel_flag,
     resolve_n_jobs,
@@ -374,6 +375,10 @@ def ambassadors(
 
         - ``rank`` (int64): pick order, from 1.
         - ``person`` (label dtype), ``id`` (int32): who.
+        - ``name`` (object), only when the network has a ``display_name``
+          or ``name`` attribute: the person's display name, used by the
+          sentences instead of the label (and ``degree_person_name`` for
+          ``degree_person``).
         - ``degree`` (int64): contacts the person can tell.
         - ``activity`` (float64): the person's activity.
         - ``target`` (bool): the person is a target (a target who posts
@@ -708,4 +713,9 @@ def ambassadors(
             k, ", ".join(why_no_guarantee) if capped else "", dtype=object
         ),
     }
-    return pd.DataFrame(data)
+    table = pd.DataFrame(data)
+    shown = display_names(network, picks)
+    if shown is not None:  # the user's display names, for the sentences
+        table.insert(2, "name", shown)
+        table["degree_person_name"] = display_names(network, by_degree)
+    return table

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from referral._lists import join_names
+from referral._lists import join_names, names_column
 from referral._validation import check_table
 
 __all__ = ["gatekeeper_sentence"]
@@ -121,10 +121,13 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         return "No gatekeepers to name: no one besides the sources was compared."
     if "rank" in table.columns:
         table = table.sort_values("rank", kind="stable")
+    table = table.assign(_shown=names_column(table))
     first = table.iloc[0]
     singular, plural = _UNITS.get(str(first["measure"]), ("unit of reach", "units"))
     compared = int(first["compared"])
-    leader = str(first["person"])
+    leader = str(first["_shown"])
+    if "," in leader or ";" in leader:
+        leader = join_names([leader])  # quoted
     loss, se = float(first["counterfactual_loss"]), float(first["loss_se"])
 
     def fewer(value, error, *, low=None):
@@ -180,7 +183,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         )
     group = table[table["in_top_group"].astype(bool)]
     shown = len(group)
-    names = _names(group["person"], more=size - shown)
+    names = _names(group["_shown"], more=size - shown)
     coarse = float(group["loss_se"].max())
     high = float(group["counterfactual_loss"].max())
     low = float(group["counterfactual_loss"].min())
@@ -208,7 +211,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         closing = "."
     else:
         group_of = f"the top {size:,} people" if size > 2 else "the top two"
-        opening = f"The data cannot separate {group_of}, {names}{missing}"
+        opening = f"The data cannot separate {group_of} ({names}){missing}"
         closing = "; " + apart.format("them") + "."
     return (
         f"{opening}: if {who} did not pass openings on, an opening would reach "

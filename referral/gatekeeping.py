@@ -19,6 +19,7 @@ import pandas as pd
 from referral._analysis_common import (
     trial_mean_se,
 )
+from referral._lists import display_names
 from referral._params import Interval, Options, validate_params
 from referral._stats import Z95 as _Z95
 from referral._stats import (
@@ -261,6 +262,8 @@ def gatekeepers(
         - ``rank`` (int64): 1 for the largest loss. Within a tier, ranks are
           an order of the estimates only.
         - ``person`` (label) and ``id`` (int32).
+        - ``name`` (object), only when the network has a ``display_name``
+          or ``name`` attribute: the display name the sentence uses.
         - ``chain_credit`` (float64): successful chains through the person,
           per trial.
         - ``chain_share`` (float64): the share of successful chains through
@@ -475,6 +478,9 @@ def gatekeepers(
     table = table.astype(
         {k: v for k, v in _GATEKEEPER_COLUMNS.items() if k != "person"}
     )
+    shown = display_names(network, table["id"].to_numpy())
+    if shown is not None:  # the user's display names, for the sentence
+        table.insert(2, "name", shown)
     return table
 
 

@@ -334,10 +334,10 @@ def test_gatekeeper_counts_add_up(data):
     shown = int(table["in_top_group"].sum())
     if size == 1:
         return
-    opener = r"(?:top \d+ people|top two|compared \()"
-    named = re.search(opener + r"(.*?)(?: \(the table|:|\))", text)
+    opener = r"(?:top \d+ people \(|top two \(|compared \()"
+    named = re.search(opener + r"(.*?)\)(?: \(the table|:)", text)
     assert named, text
-    listed = named.group(1).removeprefix(", ")
+    listed = named.group(1)
     people, more = _parse_list(listed)
     count = len(people) + more
     assert count == size, text
@@ -389,3 +389,28 @@ def test_whom_to_ask_leaves_recruiters_out_unless_asked(net, ask):
     _no_jargon(text)
     if not ask:
         assert "not considered: they post already" in lines[0]
+
+
+def test_display_names_replace_labels_in_every_sentence():
+    from referral.analysis import gatekeepers
+
+    G = nx.relabel_nodes(nx.les_miserables_graph(), lambda u: f"https://x.org/{u}")
+    nx.set_node_attributes(G, {u: u.rsplit("/", 1)[1] + ", J" for u in G}, "name")
+    people = sorted(G)
+    net = from_networkx(
+        G,
+        strength=1.0,
+        activity=0.3,
+        recruiters=["https://x.org/Valjean"],
+        candidates=people[::3],
+    )
+    table = ambassadors(net, 3, seed=1, check_trials=20)
+    assert table["name"].tolist() == [
+        p.rsplit("/", 1)[1] + ", J" for p in table["person"]
+    ]
+    text = " ".join(who_to_ask_sentences(table))
+    keepers = gatekeepers(net, top=3, trials=60, seed=1)
+    text += " " + gatekeeper_sentence(keepers)
+    assert "https://" not in text
+    head = re.match(r"Ask (.*?): expected", text)
+    assert _parse_names(head.group(1)) == table["name"].tolist()
