@@ -90,10 +90,12 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
         return (
             f"No guarantee: {' and '.join(why)}, so {who} may fall short of the {best}."
         )
+    added = "in_addition" in table.columns and bool(table["in_addition"].iloc[-1])
     return (
         f"The method guarantees that {who} "
         f"{'reaches' if k == 1 else 'reach'} at least {_share_floor(ratio)} as "
-        f"many targets as the {best} would (the chance that this fails is "
+        f"many {'more ' if added else ''}targets as the {best} would (the "
+        f"chance that this fails is "
         f"{_chance(probability)}); in practice its choice is usually at or near "
         f"the best."
     )
@@ -326,7 +328,22 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         low, high = (reach - missed, reach) if reach > 0 else (0.0, missed)
         interval = _bound_text(max(low, 0.0), high, digits)
         shown = f"{reach:.{digits}f}"
-    if float(shown) == n_targets:
+    added = bool(last["in_addition"]) if "in_addition" in last else False
+    more = " more" if added else ""
+    if added:
+        posted, posted_interval = _estimate(
+            float(last["posted_reach"]),
+            float(last["posted_reach_se"]),
+            bounds=(0.0, n_targets),
+        )
+        one = int(last["recruiters_left_out"]) <= 1
+        lines = [
+            f"In addition to the {posted} of {n_targets:,} {unit} "
+            f"{'the recruiter reaches' if one else 'the recruiters reach'} by "
+            f"posting ({posted_interval}), ask {names}: expected to reach "
+            f"{shown} more ({interval})."
+        ]
+    elif float(shown) == n_targets:
         amount = f"all {n_targets:,} {unit}" if n_targets > 1 else "the target"
         lines = [f"Ask {names}: expected to reach {amount} ({interval})."]
     else:
@@ -335,7 +352,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             f"({fmt_share(reach / n_targets)}; {interval})."
         ]
     left_out = int(last["recruiters_left_out"]) if "recruiters_left_out" in last else 0
-    if left_out:
+    if left_out and not added:
         lines[0] += (
             " The recruiter was not considered: they post already."
             if left_out == 1
@@ -352,7 +369,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         diff, se = float(last["difference"]), float(last["difference_se"])
         verb = "reaches" if k == 1 else "reach"
         degree_reach, _ = _estimate(float(last["degree_reach"]), se)
-        base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}"
+        base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}{more}"
         if se == 0 and diff == 0:
             lines.append(
                 f"{base}; none of the {samples:,} checks tells the two choices "
@@ -388,10 +405,16 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             digits = _decimals(max(high - low, 1e-12) / 2)
             shown = f"{value:.{digits}f}"
             interval = _bound_text(low, high, digits)
+        posters = (
+            "the recruiter"
+            if int(last["recruiters_left_out"]) <= 1
+            else "the recruiters"
+        )
+        who = f"{posters} and {names}" if added else names
         lines.append(
-            f"A forward simulation of {names} posting gives {shown} "
-            f"{'target' if shown == '1' else 'targets'} "
-            f"({interval})."
+            f"A forward simulation of {who} posting gives {shown}{more} "
+            f"{'target' if shown == '1' else 'targets'}"
+            f"{f' than {posters} alone' if added else ''} ({interval})."
         )
     lines.append(guarantee_sentence(table))
     return lines
