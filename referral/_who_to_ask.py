@@ -301,13 +301,14 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     >>> for line in who_to_ask_sentences(ambassadors(net, 1, seed=1,
     ...                                              check_trials=20)):
     ...     print(textwrap.fill(line, 70))
-    Ask 0: expected to reach 4.000 of 4 targets (100%; 95% CI 3.993 to
-    4.000).
+    Ask 0: expected to reach all 4 targets (95% CI 3.993 to 4.000).
     The highest-degree person (0) is the same person.
     A forward simulation of 0 posting gives 4.0 targets (95% CI 3.4 to
     4.0).
-    With probability at least 80%, this person reaches, in expectation, at
-    least 53% of the targets that the best possible person would reach.
+    The method guarantees that this person reaches at least half as many
+    targets as the best possible person would (the chance that this fails
+    is about 1 in 5); in practice its choice is usually at or near the
+    best.
     """
     _check_table(table)
     last = table.iloc[-1]

@@ -611,7 +611,8 @@ def cost_sentence(dropoff: pd.DataFrame) -> str | None:
     >>> cost_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
     'The "other people" cost: if everyone who held the opening had passed it on,
     it would reach 6 people instead of 3, the recruiter included; the people who
-    did not pass it on cost 3 people per opening (95% CI 2.5 to 3.5).'
+    did not pass it on cost 3 people per opening (95% CI 2.5 to 3.5), an upper
+    bound on what encouraging them could win back, since not everyone will act.'
     """
     needed = {"everyone_acts_held", "cost_cumulative", "cost_cumulative_ci_low"}
     if not needed <= set(dropoff.columns):
