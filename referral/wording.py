@@ -436,8 +436,9 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             "would not take off even if everyone always passed them on."
         )
     # ------------------------------------------- which one to trust
-    reasons = []
+    reasons, against = [], []
     if verdict is not None and sim_side is not None and sim_side != verdict:
+        against.append("the simulated figures")
         if verdict == "above":
             reasons.append(
                 f"the simulated figures are read from the first hops, and in a "
@@ -450,14 +451,19 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
                 "travel far, in a tight-knit part of the network"
             )
     if verdict is not None and ana_side != verdict:
+        against.append("the formula")
         reasons.append(
             "the formula assumes a large network without short loops, "
             "which this one is not"
         )
     if reasons:
+        who = " and ".join(against)
         text += (
-            " These supporting figures point the other way; go by the reach "
-            "today, which is simulated directly: " + "; ".join(reasons) + "."
+            f" {who[0].upper() + who[1:]} "
+            f"{'point' if len(against) > 1 or who.endswith('s') else 'points'} the "
+            f"other way; go by the reach today, which is simulated directly: "
+            + "; ".join(reasons)
+            + "."
         )
     elif verdict is None and sim_side is not None and sim_side != ana_side:
         text += (
