@@ -480,9 +480,10 @@ class SearchResult:
         elif ok and corrected[-1] >= tail and completed[-1] * (1 - rate) < 3:
             mean_ok = False
             note = (
-                f"the weights grow faster than the observed tail decays (the "
-                f"longest length, {int(lengths[-1])}, carries corrected share "
-                f"{corrected[-1]:.2f}): the corrected mean cannot be estimated"
+                f"too few long chains were seen: the longest, of length "
+                f"{int(lengths[-1])}, alone would carry {corrected[-1]:.0%} of "
+                f"the corrected lengths, so the corrected mean cannot be "
+                f"estimated"
             )
         table["attrition_rate"] = float(rate)
         table["corrected_median"] = np.nan if median is None else float(median)
