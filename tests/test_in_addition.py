@@ -74,3 +74,47 @@ def test_recruiters_are_asked_only_when_asked_for():
     )
     with pytest.raises(ValueError, match="pass ask_recruiters=True"):
         ambassadors(only, 1)
+
+
+def test_cli_leaves_recruiters_out_and_runs_in_addition(tmp_path, capsys):
+    import pandas as pd
+
+    from referral.cli import main
+
+    edges = tmp_path / "ties.csv"
+    edges.write_text(
+        "source,target\nR,B\n" + "".join(f"B,L{i}\n" for i in range(6)) + "R,x\n"
+    )
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "person,recruiter,candidate\nR,1,0\nB,0,0\nx,0,0\n"
+        + "".join(f"L{i},0,1\n" for i in range(6))
+    )
+    common = [
+        str(edges),
+        "--people",
+        str(people),
+        "--strength",
+        "1",
+        "--activity",
+        "0.5",
+        "--seed",
+        "1",
+        "--check-trials",
+        "20",
+        "--samples",
+        "500",
+        "--no-progress",
+    ]
+    assert main(["ambassadors", *common, "-k", "1", "--out", str(tmp_path / "a")]) == 0
+    table = pd.read_csv(tmp_path / "a" / "ambassadors.csv")
+    assert table["person"].tolist() == ["B"]
+    assert int(table["recruiters_left_out"][0]) == 1
+    out = tmp_path / "b"
+    assert (
+        main(["ambassadors", *common, "-k", "1", "--in-addition", "--out", str(out)])
+        == 0
+    )
+    table = pd.read_csv(out / "ambassadors.csv")
+    assert bool(table["in_addition"][0]) and table["posted_reach"][0] >= 0
+    assert "In addition to the " in capsys.readouterr().out

@@ -299,6 +299,7 @@ def _natural(text):
 
 
 def ambassadors_command(args) -> int:
+    import numpy as np
 
     from referral._targets import eligible_mask
     from referral.ambassadors import (
@@ -323,6 +324,8 @@ def ambassadors_command(args) -> int:
         exclude += list(network.labels[network.candidates])
     # who this run can ask (--exclude, --exclude-*, --candidates-only)
     can_ask = eligible_mask(network, exclude or None, args.candidates_only)
+    if args.in_addition or not (args.ask_recruiters and not args.exclude_recruiters):
+        can_ask &= ~np.asarray(network.is_recruiter, dtype=bool)
     if not can_ask.any():
         raise CLIError(
             "nobody can be asked: --candidates-only, --exclude, "
@@ -340,6 +343,8 @@ def ambassadors_command(args) -> int:
         targets=targets,
         exclude=exclude or None,
         candidates_only=args.candidates_only,
+        ask_recruiters=args.ask_recruiters and not args.exclude_recruiters,
+        in_addition=args.in_addition,
         epsilon=args.epsilon,
         delta=args.delta,
         check_trials=args.check_trials,
