@@ -80,6 +80,10 @@ COST_COLUMNS = [
     "sources",
     "trials",
     "acyclic",
+    "direct_reach",
+    "branching",
+    "branching_ci_low",
+    "branching_ci_high",
 ]
 
 

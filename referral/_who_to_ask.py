@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from referral._lists import join_names, names_column
 from referral._stats import Z95
 from referral._validation import check_table
 from referral.wording import fmt_share
@@ -17,8 +18,26 @@ from referral.wording import fmt_share
 __all__ = ["guarantee_sentence", "percent", "who_to_ask_sentences"]
 
 
+def _chance(probability: float) -> str:
+    """``1 - probability`` as "1 in N" (N rounded to 2 significant figures
+    from 100 on, so no false precision), or "none" for probability 1."""
+    fail = 1.0 - float(probability)
+    if not fail > 0:
+        return "none"
+    n = 1.0 / fail
+    if n >= 100:
+        n = float(f"{n:.2g}")
+    return f"about 1 in {n:,.0f}"
+
+
+def _share_floor(ratio: float) -> str:
+    """A guaranteed share in words, rounded down to a tenth: "half", "40%"."""
+    tenth = math.floor(round(10 * ratio, 9)) / 10
+    return "half" if tenth == 0.5 else f"{100 * tenth:.0f}%"
+
+
 def guarantee_sentence(table: pd.DataFrame) -> str:
-    """What the IMM guarantee of an :func:`ambassadors` table means, in words.
+    """What the selection method guarantees for an :func:`ambassadors` table.
 
     Parameters
     ----------
@@ -30,7 +49,9 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
     Returns
     -------
     str
-        The guarantee in words, from the table's last row.
+        The guarantee in plain words, from the table's last row: the share
+        of the best possible reach, rounded down to a tenth (so "at least"
+        stays true), and the chance that it fails as "about 1 in N".
 
     Examples
     --------
@@ -40,14 +61,15 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
     ...                       "n_targets": [40, 40]})
     >>> import textwrap
     >>> print(textwrap.fill(guarantee_sentence(table), 70))
-    With probability at least 99.9%, these 2 people reach, in expectation,
-    at least 53% of the targets that the best possible 2 people would
-    reach.
+    The method guarantees that these 2 people reach at least half as many
+    targets as the best possible 2 people would (the chance that this
+    fails is about 1 in 1,000); in practice its choice is usually at or
+    near the best.
     """
     k = int(table["rank"].max())
     ratio = float(table["guarantee_ratio"].iloc[-1])
     probability = float(table["guarantee_probability"].iloc[-1])
-    who = "this person reaches" if k == 1 else f"these {k} people reach"
+    who = "this person" if k == 1 else f"these {k} people"
     best = "best possible person" if k == 1 else f"best possible {k} people"
     if not np.isfinite(ratio):
         reasons = str(table["no_guarantee_because"].iloc[-1]).split(", ")
@@ -55,13 +77,13 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
         why = []
         if caps:
             why.append(
-                f"the {' and '.join(caps)} cap{'s' if len(caps) > 1 else ''} cut "
-                f"the run short before IMM's bound was met"
+                f"the run reached its size limit ({' and '.join(caps)}) before "
+                f"the method could vouch for its choice"
             )
         if "no lower bound" in reasons:
             why.append(
-                "no one who could be asked is a target, and the samples found no "
-                "lower bound on the best reach"
+                "no one who could be asked is a target, and the run found too "
+                "few targets reached to vouch for its choice"
             )
         if "balance" in reasons:
             why.append(
@@ -69,15 +91,18 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
                 "does not cover a choice made under that rule"
             )
         if not why:
-            why.append("the run stopped before IMM's bound was met")
+            why.append("the run stopped before the method could vouch for its choice")
         return (
-            f"No guarantee: {' and '.join(why)}, so {who.split(' reach')[0]} may "
-            f"fall short of the {best}."
+            f"No guarantee: {' and '.join(why)}, so {who} may fall short of the {best}."
         )
+    added = "in_addition" in table.columns and bool(table["in_addition"].iloc[-1])
     return (
-        f"With probability at least {percent(probability)}, {who}, in "
-        f"expectation, at least {percent(ratio)} of the targets that the "
-        f"{best} would reach."
+        f"The method guarantees that {who} "
+        f"{'reaches' if k == 1 else 'reach'} at least {_share_floor(ratio)} as "
+        f"many {'more ' if added else ''}targets as the {best} would (the "
+        f"chance that this fails is "
+        f"{_chance(probability)}); in practice its choice is usually at or near "
+        f"the best."
     )
 
 
@@ -171,10 +196,7 @@ def _separated(size: float, se: float) -> bool:
 
 
 def _names(labels) -> str:
-    labels = [str(x) for x in labels]
-    return (
-        labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-    )
+    return join_names(labels)
 
 
 def _who_adds_what(table: pd.DataFrame) -> list[str]:
@@ -182,24 +204,26 @@ def _who_adds_what(table: pd.DataFrame) -> list[str]:
     among them add, as far as the samples show, only themselves."""
     lines = []
     later = table.iloc[1:]
-    idle = later.loc[later["gain"] - Z95 * later["gain_se"] <= 0, "person"]
+    shown = pd.Series(names_column(table), index=table.index)
+    idle_rows = later["gain"] - Z95 * later["gain_se"] <= 0
+    idle = shown[later.index[idle_rows]]
     if len(idle):
         verb = "adds" if len(idle) == 1 else "add"
         lines.append(
-            f"The samples do not show that {_names(idle)} {verb} anyone to the "
-            f"people picked before (gain interval includes 0): asking fewer "
-            f"people may do as well."
+            f"The check does not show that {_names(idle)} {verb} anyone to the "
+            f"people picked before (they may add no one): asking fewer people "
+            f"may do as well."
         )
     # targets among the chosen who add, as far as the samples show, only
     # themselves (a target who posts counts as reached). ``gain`` is what a
     # person adds to the people picked before, not their own reach, so only
     # a person with no one to tell is said to reach no one else.
-    chosen_target = table["target"].astype(bool) & ~table["person"].isin(idle)
-    self_only = table.loc[
-        chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"]), :
-    ]
-    alone = self_only.loc[self_only["degree"] == 0, "person"]
-    others = self_only.loc[self_only["degree"] > 0, "person"]
+    is_idle = pd.Series(False, index=table.index)
+    is_idle[idle.index] = True
+    chosen_target = table["target"].astype(bool) & ~is_idle
+    self_only = chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"])
+    alone = shown[self_only & (table["degree"] == 0)]
+    others = shown[self_only & (table["degree"] > 0)]
     if len(alone):
         one = len(alone) == 1
         lines.append(
@@ -282,20 +306,21 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     >>> for line in who_to_ask_sentences(ambassadors(net, 1, seed=1,
     ...                                              check_trials=20)):
     ...     print(textwrap.fill(line, 70))
-    Ask 0: expected to reach 4.000 of 4 targets (100%; 95% CI 3.993 to
-    4.000).
+    Ask 0: expected to reach all 4 targets (95% CI 3.993 to 4.000).
     The highest-degree person (0) is the same person.
     A forward simulation of 0 posting gives 4.0 targets (95% CI 3.4 to
     4.0).
-    With probability at least 80%, this person reaches, in expectation, at
-    least 53% of the targets that the best possible person would reach.
+    The method guarantees that this person reaches at least half as many
+    targets as the best possible person would (the chance that this fails
+    is about 1 in 5); in practice its choice is usually at or near the
+    best.
     """
     _check_table(table)
     last = table.iloc[-1]
     k = int(last["rank"])
     n_targets = int(last["n_targets"])
-    names = ", ".join(str(x) for x in table["person"])
-    degree_names = ", ".join(str(x) for x in table["degree_person"])
+    names = join_names(names_column(table))
+    degree_names = join_names(names_column(table, "degree_person"))
     unit = "target" if n_targets == 1 else "targets"
 
     reach, reach_se = float(last["reach"]), float(last["reach_se"])
@@ -309,10 +334,36 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         low, high = (reach - missed, reach) if reach > 0 else (0.0, missed)
         interval = _bound_text(max(low, 0.0), high, digits)
         shown = f"{reach:.{digits}f}"
-    lines = [
-        f"Ask {names}: expected to reach {shown} of {n_targets} {unit} "
-        f"({fmt_share(reach / n_targets)}; {interval})."
-    ]
+    added = bool(last["in_addition"]) if "in_addition" in last else False
+    more = " more" if added else ""
+    if added:
+        posted, posted_interval = _estimate(
+            float(last["posted_reach"]),
+            float(last["posted_reach_se"]),
+            bounds=(0.0, n_targets),
+        )
+        one = int(last["recruiters_left_out"]) <= 1
+        lines = [
+            f"In addition to the {posted} of {n_targets:,} {unit} "
+            f"{'the recruiter reaches' if one else 'the recruiters reach'} by "
+            f"posting ({posted_interval}), ask {names}: expected to reach "
+            f"{shown} more ({interval})."
+        ]
+    elif float(shown) == n_targets:
+        amount = f"all {n_targets:,} {unit}" if n_targets > 1 else "the target"
+        lines = [f"Ask {names}: expected to reach {amount} ({interval})."]
+    else:
+        lines = [
+            f"Ask {names}: expected to reach {shown} of {n_targets:,} {unit} "
+            f"({fmt_share(reach / n_targets)}; {interval})."
+        ]
+    left_out = int(last["recruiters_left_out"]) if "recruiters_left_out" in last else 0
+    if left_out and not added:
+        lines[0] += (
+            " The recruiter was not considered: they post already."
+            if left_out == 1
+            else f" The {left_out:,} recruiters were not considered: they post already."
+        )
     lines += _who_adds_what(table)
     group = "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
     if int(last["n_eligible"]) < int(last["n_people"]):
@@ -324,13 +375,13 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         diff, se = float(last["difference"]), float(last["difference_se"])
         verb = "reaches" if k == 1 else "reach"
         degree_reach, _ = _estimate(float(last["degree_reach"]), se)
-        base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}"
+        base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}{more}"
         if se == 0 and diff == 0:
             lines.append(
-                f"{base}; none of the {samples:,} fresh samples tells the two "
-                f"choices apart, so the difference is below about "
+                f"{base}; none of the {samples:,} checks tells the two choices "
+                f"apart, so the difference is below about "
                 f"{_up(missed, _decimals(missed)):.{_decimals(missed)}f} targets "
-                f"(95%, rule of three) and could be 0."
+                f"and could be 0."
             )
         elif not _separated(abs(diff), se):
             shown, interval = _estimate(diff, se, "+")
@@ -360,10 +411,16 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             digits = _decimals(max(high - low, 1e-12) / 2)
             shown = f"{value:.{digits}f}"
             interval = _bound_text(low, high, digits)
+        posters = (
+            "the recruiter"
+            if int(last["recruiters_left_out"]) <= 1
+            else "the recruiters"
+        )
+        who = f"{posters} and {names}" if added else names
         lines.append(
-            f"A forward simulation of {names} posting gives {shown} "
-            f"{'target' if shown == '1' else 'targets'} "
-            f"({interval})."
+            f"A forward simulation of {who} posting gives {shown}{more} "
+            f"{'target' if shown == '1' else 'targets'}"
+            f"{f' than {posters} alone' if added else ''} ({interval})."
         )
     lines.append(guarantee_sentence(table))
     return lines

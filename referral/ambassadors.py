@@ -41,6 +41,7 @@ from referral._engine.rr_kernel import (
 )
 from referral._engine.rr_world import hub_order, world_count_block
 from referral._imm import imm_sample_sizes, measure_prefixes, spread_check
+from referral._lists import display_names
 from referral._parallel import (
     new_cancel_flag,
     resolve_n_jobs,
@@ -280,6 +281,8 @@ def reach_of_everyone(
     {
         "network": ["network"],
         "candidates_only": ["boolean"],
+        "ask_recruiters": ["boolean"],
+        "in_addition": ["boolean"],
         "epsilon": [Interval(float, 0, 1, closed="neither")],
         "delta": [Interval(float, 0, 1, closed="neither"), None],
         "check_trials": [Interval(int, 0, None)],
@@ -298,6 +301,8 @@ def ambassadors(
     targets=None,
     exclude=None,
     candidates_only: bool = False,
+    ask_recruiters: bool = False,
+    in_addition: bool = False,
     epsilon: float = 0.1,
     delta: float | None = None,
     check_trials: int = 1000,
@@ -332,10 +337,20 @@ def ambassadors(
         Whom the opening is for, as in :func:`reach_of_everyone` (default: the
         candidates).
     exclude : label or iterable of labels, optional
-        People who must not be asked (e.g. the recruiters themselves). They
-        still pass the opening on if reached.
+        People who must not be asked (the recruiters are left out already,
+        see ``ask_recruiters``). They still pass the opening on if reached.
     candidates_only : bool, default False
         Ask candidates only.
+    ask_recruiters : bool, default False
+        Whether the network's recruiters may be asked. By default they are
+        not: they post the opening already, so recommending them adds
+        nothing. They still pass the opening on if reached.
+    in_addition : bool, default False
+        Choose and measure the people who add most **in addition to what
+        is already posted**: the recruiters post the opening too, and
+        ``reach``, ``gain``, ``degree_reach``, ``difference`` and the
+        forward check count only the targets reached beyond the recruiters'
+        own reach (``posted_reach``). The recruiters are then never asked.
     epsilon : float, default 0.1
         The approximation slack, in (0, 1).
     delta : float, optional
@@ -389,6 +404,10 @@ def ambassadors(
 
         - ``rank`` (int64): pick order, from 1.
         - ``person`` (label dtype), ``id`` (int32): who.
+        - ``name`` (object), only when the network has a ``display_name``
+          or ``name`` attribute: the person's display name, used by the
+          sentences instead of the label (and ``degree_person_name`` for
+          ``degree_person``).
         - ``degree`` (int64): contacts the person can tell.
         - ``activity`` (float64): the person's activity.
         - ``target`` (bool): the person is a target (a target who posts
@@ -418,6 +437,13 @@ def ambassadors(
           numbers).
         - ``n_targets`` (int64): number of targets.
         - ``n_eligible`` (int64): number of people who could be asked.
+        - ``recruiters_left_out`` (int64): recruiters not asked because they
+          post already (0 with ``ask_recruiters=True``).
+        - ``in_addition`` (bool): whether the figures are in addition to
+          the recruiters' own posting.
+        - ``posted_reach``, ``posted_reach_se`` (float64): with
+          ``in_addition``, the targets the recruiters reach by posting
+          alone (on the measurement samples); NaN otherwise.
         - ``n_people`` (int64): number of people in the network.
         - ``samples`` (int64): reverse-reachable samples of the selection.
         - ``check_samples`` (int64): fresh samples of the measurement.
@@ -521,9 +547,25 @@ def ambassadors(
     if balance is not None:
         group_code, _ = group_codes(network, by, function=fn)
     eligible = eligible_mask(network, exclude, candidates_only)
+    recruiters = np.asarray(network.is_recruiter, dtype=bool)
+    if in_addition and not recruiters.any():
+        raise ValueError(
+            f"{fn} with in_addition=True needs recruiters (the people already "
+            f"posting); the network has none."
+        )
+    ask_recruiters = ask_recruiters and not in_addition
+    left_out = 0 if ask_recruiters else int((eligible & recruiters).sum())
+    if not ask_recruiters:
+        eligible &= ~recruiters
+    posters = np.flatnonzero(recruiters) if in_addition else np.empty(0, np.int64)
     n_eligible = int(eligible.sum())
     if n_eligible == 0:
         why = "every person is excluded" if exclude is not None else ""
+        if left_out:
+            why = (
+                "everyone who could be asked is a recruiter, and recruiters "
+                "are not asked by default (pass ask_recruiters=True)"
+            )
         if candidates_only and not np.asarray(network.is_candidate).any():
             why = "candidates_only=True and the network has no candidates"
         elif candidates_only:
@@ -552,6 +594,10 @@ def ambassadors(
     n_targets = len(target_ids)
     cancel = new_cancel_flag()
     eligible_u8 = eligible.astype(np.bool_)
+    # the samples keep the people who could be asked and, with in_addition,
+    # the posters, so the samples they cover can be set aside
+    stored_u8 = eligible_u8.copy()
+    stored_u8[posters] = True
 
     eps1, lambda1, lambda2 = imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta)
     capped = False
@@ -577,7 +623,7 @@ def ambassadors(
                 draw_sets(
                     network,
                     target_ids,
-                    eligible_u8,
+                    stored_u8,
                     key,
                     store.count,
                     stop,
@@ -623,7 +669,7 @@ def ambassadors(
                 wanted, capped = max(room, store.count), cap("max_members")
         if wanted > store.count:
             draw(store, key1, wanted, f"bound {i}")
-        person_ptr, person_sets = invert(store, f"bound {i}")
+        person_ptr, person_sets = _beyond(invert(store, f"bound {i}"), posters)
         _, gains = greedy_cover(person_ptr, person_sets, store.count, eligible_u8, k)
         del person_ptr, person_sets
         estimate = n_targets * gains.sum() / store.count
@@ -633,7 +679,7 @@ def ambassadors(
         if capped:
             break
     if lower is None:
-        if (mask & eligible).any():
+        if (mask & eligible).any() and not in_addition:
             lower = 1.0  # an eligible target posting alone reaches itself
         else:
             lower = max(estimate / (1.0 + eps1), 1.0 / n_targets)
@@ -653,7 +699,7 @@ def ambassadors(
     key2 = base_key(entropy, _PHASE_SELECTION)
     store = SetStore()
     draw(store, key2, theta, "selection")
-    person_ptr, person_sets = invert(store, "selection")
+    person_ptr, person_sets = _beyond(invert(store, "selection"), posters)
     del store  # the inverted index is all the greedy needs
     if balance is None:
         picks, _ = greedy_cover(person_ptr, person_sets, theta, eligible_u8, k)
@@ -681,6 +727,9 @@ def ambassadors(
     rank_a[picks] = np.arange(1, k + 1, dtype=np.int32)
     rank_b = np.full(network.n_people, _NO_RANK, dtype=np.int32)
     rank_b[by_degree] = np.arange(1, k + 1, dtype=np.int32)
+    # with in_addition, a sample the recruiters cover counts for neither list
+    rank_a[posters] = 0
+    rank_b[posters] = 0
     key3 = base_key(entropy, _PHASE_EVALUATION)
     measured = check_samples if check_samples is not None else min(theta, 200_000)
     first_a = np.empty(measured, dtype=np.int32)
@@ -701,11 +750,21 @@ def ambassadors(
         description=f"{fn} (measure)",
     )
     table = measure_prefixes(first_a, first_b, k, n_targets)
+    posted_reach = posted_se = np.nan
+    if in_addition:
+        share = float(np.count_nonzero(first_a == 0)) / measured
+        posted_reach = n_targets * share
+        posted_se = n_targets * math.sqrt(share * (1.0 - share) / measured)
 
     spread_seed = np.random.SeedSequence(entropy, spawn_key=(_PHASE_SPREAD,))
-    spread_columns = spread_check(
-        network, mask, picks, by_degree, check_trials, spread_seed, workers
-    )
+    if in_addition:
+        spread_columns = _spread_beyond(
+            network, mask, posters, picks, by_degree, check_trials, spread_seed, workers
+        )
+    else:
+        spread_columns = spread_check(
+            network, mask, picks, by_degree, check_trials, spread_seed, workers
+        )
 
     labels = network.labels
     degree = network.degree.astype(np.int64)
@@ -737,6 +796,10 @@ def ambassadors(
         **spread_columns,
         "n_targets": np.full(k, n_targets, dtype=np.int64),
         "n_eligible": np.full(k, n_eligible, dtype=np.int64),
+        "recruiters_left_out": np.full(k, left_out, dtype=np.int64),
+        "in_addition": np.full(k, in_addition, dtype=bool),
+        "posted_reach": np.full(k, posted_reach),
+        "posted_reach_se": np.full(k, posted_se),
         "n_people": np.full(k, network.n_people, dtype=np.int64),
         "samples": np.full(k, theta, dtype=np.int64),
         "check_samples": np.full(k, measured, dtype=np.int64),
@@ -754,7 +817,12 @@ def ambassadors(
     if balance is not None:
         data["balance"] = np.full(k, balance)
         data["balanced"] = balanced
-    return pd.DataFrame(data)
+    table = pd.DataFrame(data)
+    shown = display_names(network, picks)
+    if shown is not None:  # the user's display names, for the sentences
+        table.insert(2, "name", shown)
+        table["degree_person_name"] = display_names(network, by_degree)
+    return table
 
 
 def _balanced_picks(
@@ -786,3 +854,62 @@ def _balanced_picks(
         have = np.bincount(set_group[covered], minlength=n_groups)
         balanced[r] = shortfall(have, quota) <= 1e-9
     return picks, balanced
+
+
+def _beyond(index, posters):
+    """The inverted index ``(person_ptr, person_sets)`` without the samples
+    any of ``posters`` is in: those targets are reached already, so the
+    greedy counts only what the people asked add beyond the posters."""
+    person_ptr, person_sets = index
+    if len(posters) == 0 or len(person_sets) == 0:
+        return person_ptr, person_sets
+    n_sets = int(person_sets.max()) + 1
+    covered = np.zeros(n_sets, dtype=bool)
+    for p in posters:
+        covered[person_sets[person_ptr[p] : person_ptr[p + 1]]] = True
+    keep = ~covered[person_sets]
+    owner = np.repeat(np.arange(len(person_ptr) - 1), np.diff(person_ptr))
+    lengths = np.bincount(owner[keep], minlength=len(person_ptr) - 1)
+    ptr = np.zeros_like(person_ptr)
+    np.cumsum(lengths, out=ptr[1:])
+    return ptr, np.ascontiguousarray(person_sets[keep])
+
+
+def _spread_beyond(network, mask, posters, picks, by_degree, trials, seed, workers):
+    """The forward check with the recruiters posting too: targets reached
+    per trial beyond the recruiters posting alone, paired trial by trial."""
+    from referral.spread import spread
+
+    k = len(picks)
+    names = ("spread_reach", "spread_se", "degree_spread_reach", "degree_spread_se")
+    columns = {name: np.full(k, np.nan) for name in names}
+    if trials == 0:
+        return columns
+    checked = network
+    if not np.array_equal(mask, network.is_candidate):
+        checked = network.replace(is_candidate=mask)
+
+    def reached(ids):
+        result = spread(
+            checked,
+            network.labels[ids],
+            trials=trials,
+            keep_chains=0,
+            record="reach",
+            seed=seed,
+            n_jobs=workers,
+        )
+        return result.trials()["candidates_reached"].to_numpy(np.float64)
+
+    alone = reached(posters)
+    for prefix, mean_name, se_name in (
+        (picks, "spread_reach", "spread_se"),
+        (by_degree, "degree_spread_reach", "degree_spread_se"),
+    ):
+        for i in range(k):
+            extra = reached(np.concatenate([posters, prefix[: i + 1]])) - alone
+            columns[mean_name][i] = extra.mean()
+            columns[se_name][i] = (
+                extra.std(ddof=1) / math.sqrt(len(extra)) if len(extra) > 1 else 0.0
+            )
+    return columns

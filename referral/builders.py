@@ -321,6 +321,35 @@ def _role_ids(G, nodes, index, spec, name) -> np.ndarray | None:
     return np.asarray([index[u] for u in people], dtype=np.int64)
 
 
+def _warn_two_mode(G, nodes) -> None:
+    """Warn when ``G`` is two-mode (people and events, say): its networkx
+    ``bipartite`` node attribute takes two values and every tie joins the
+    two sides. An opening does not pass through an event, so the people's
+    projection is the network to analyse."""
+    sides = {G.nodes[u].get("bipartite") for u in nodes}
+    if len(sides) != 2 or None in sides or G.number_of_edges() == 0:
+        return
+    if any(
+        G.nodes[u].get("bipartite") == G.nodes[v].get("bipartite") for u, v in G.edges()
+    ):
+        return
+    counts = {
+        side: sum(G.nodes[u].get("bipartite") == side for u in nodes) for side in sides
+    }
+    described = " and ".join(
+        f"{n:,} with bipartite={side!r}" for side, n in counts.items()
+    )
+    warnings.warn(
+        f"from_networkx got a two-mode (bipartite) graph: {described}, and every "
+        f"tie joins the two sides. Its people and, say, events would be "
+        f"treated alike, so an event could be named a gatekeeper or someone "
+        f"to ask. Analyse the people's projection instead: "
+        f"networkx.bipartite.projected_graph(G, people).",
+        UserWarning,
+        stacklevel=4,  # the caller of from_networkx
+    )
+
+
 @validate_params(
     {
         "G": [InstanceOf(nx.Graph, "a networkx graph")],
@@ -400,6 +429,7 @@ def from_networkx(
     nodes = list(G.nodes)
     index = {u: i for i, u in enumerate(nodes)}
     edges = list(G.edges(data=True))
+    _warn_two_mode(G, nodes)
 
     strength_values = _edge_values(G, edges, strength, "strength")
     transmission_values = _edge_values(G, edges, transmission, "transmission")

@@ -130,6 +130,10 @@ def _paired_columns(today: np.ndarray, everyone: np.ndarray) -> dict:
 
     today, everyone = pad(today.astype(np.float64)), pad(everyone.astype(np.float64))
     columns = {"everyone_acts_held": everyone.mean(axis=0)}
+    # the per-hop cost split into two parts that are never negative: more
+    # people at this hop, and fewer because they were reached earlier
+    columns["cost_more_at_hop"] = np.maximum(everyone - today, 0.0).mean(axis=0)
+    columns["cost_reached_earlier"] = np.maximum(today - everyone, 0.0).mean(axis=0)
     for name, diff in [
         ("cost", everyone - today),
         ("cost_cumulative", np.cumsum(everyone - today, axis=1)),
@@ -193,10 +197,23 @@ def dropoff(
         - ``cost``, ``cost_se``, ``cost_ci_low``, ``cost_ci_high``
           (float64): ``everyone_acts_held - held``, the people at this hop
           that the non-acting intermediaries cost, with its paired standard
-          error and 95% interval.
+          error and 95% interval. It can be negative at a deep hop: had
+          everyone passed it on, some of the people today's openings reach
+          at that hop would have been reached at an earlier hop instead.
+        - ``cost_more_at_hop``, ``cost_reached_earlier`` (float64): the
+          per-hop cost split into two parts that are never negative, ``cost
+          = cost_more_at_hop - cost_reached_earlier``: per opening, how many
+          more people would hold it at this hop (over the trials where
+          everyone passing it on puts more people there), and how many fewer
+          because everyone passing it on reaches them at an earlier hop
+          (the trials where it puts fewer there).
         - ``cost_cumulative`` and its ``_se``, ``_ci_low``, ``_ci_high``
-          (float64): the same summed over hops ``<= hop``; the last row is
-          the total cost per opening.
+          (float64): the same summed over hops ``<= hop``: people not yet
+          reached by this hop who would have been had everyone passed it
+          on; the last row is the total cost per opening. In the default
+          model (no ``fanout``) it is never negative, trial by trial: the
+          people who act today are a subset of everyone, with the same
+          coins.
 
         For a search, one row per step, counts of chains (each chain is one
         person holding it):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from referral._lists import join_names, names_column
 from referral._validation import check_table
 
 __all__ = ["gatekeeper_sentence"]
@@ -52,16 +53,9 @@ def _approx(value: float, se: float) -> str:
 
 
 def _names(labels, more: int = 0, limit: int = 5) -> str:
-    """``a``, ``a and b``, ``a, b and c``, or the first ``limit`` and a count."""
-    names = [str(label) for label in labels]
-    if len(names) > limit:
-        more += len(names) - limit
-        names = names[:limit]
-    if more:
-        return ", ".join(names) + f" and {more} more"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    """The first ``limit`` labels and a count of the rest (see
+    :func:`referral._lists.join_names`)."""
+    return join_names(labels, more=more, limit=limit)
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -127,10 +121,13 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         return "No gatekeepers to name: no one besides the sources was compared."
     if "rank" in table.columns:
         table = table.sort_values("rank", kind="stable")
+    table = table.assign(_shown=names_column(table))
     first = table.iloc[0]
     singular, plural = _UNITS.get(str(first["measure"]), ("unit of reach", "units"))
     compared = int(first["compared"])
-    leader = str(first["person"])
+    leader = str(first["_shown"])
+    if "," in leader or ";" in leader:
+        leader = join_names([leader])  # quoted
     loss, se = float(first["counterfactual_loss"]), float(first["loss_se"])
 
     def fewer(value, error, *, low=None):
@@ -186,7 +183,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         )
     group = table[table["in_top_group"].astype(bool)]
     shown = len(group)
-    names = _names(group["person"], more=size - shown)
+    names = _names(group["_shown"], more=size - shown)
     coarse = float(group["loss_se"].max())
     high = float(group["counterfactual_loss"].max())
     low = float(group["counterfactual_loss"].min())
@@ -194,15 +191,27 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         cost = f"about {fewer(high, coarse)}"
     else:
         cost = f"about {fewer(high, coarse, low=low)}"
-    who = "any one of them" if shown == size else f"any one of the {shown} shown"
+    if shown == size:
+        who = "any one of them"
+        missing = ""
+    else:
+        # a table saved with fewer rows than the group: say so
+        who = f"any one of the {shown:,} in the table"
+        rest = "one was" if size - shown == 1 else f"{size - shown:,} were"
+        missing = (
+            f" (the table holds {shown:,} of the {size:,}; the other {rest} "
+            f"compared but not kept: run gatekeepers again with top={size} to "
+            f"see them all)"
+        )
     if others == 0:
         opening = (
             f"The data cannot separate any of the "
-            f"{_count(compared, 'person', 'people')} compared ({names})"
+            f"{_count(compared, 'person', 'people')} compared ({names}){missing}"
         )
         closing = "."
     else:
-        opening = f"The data cannot separate {names}"
+        group_of = f"the top {size:,} people" if size > 2 else "the top two"
+        opening = f"The data cannot separate {group_of} ({names}){missing}"
         closing = "; " + apart.format("them") + "."
     return (
         f"{opening}: if {who} did not pass openings on, an opening would reach "

@@ -19,6 +19,7 @@ import pandas as pd
 from referral._analysis_common import (
     trial_mean_se,
 )
+from referral._lists import display_names
 from referral._params import Interval, Options, validate_params
 from referral._stats import Z95 as _Z95
 from referral._stats import (
@@ -219,7 +220,8 @@ def gatekeepers(
     sources : label or iterable, optional
         Used only when ``result`` is None.
     top : int, default 20
-        How many people to return.
+        How many people to return; more when the top group is larger (the
+        whole top group is always returned).
     shortlist : int, optional
         How many people, by chain credit, get a counterfactual run; default
         ``top + 10``. Sources are never candidates for removal. Tiers are
@@ -254,11 +256,14 @@ def gatekeepers(
     Returns
     -------
     pandas.DataFrame
-        Up to ``top`` rows, by counterfactual loss (largest first):
+        Up to ``top`` rows, or the whole top group when it is larger, by
+        counterfactual loss (largest first):
 
         - ``rank`` (int64): 1 for the largest loss. Within a tier, ranks are
           an order of the estimates only.
         - ``person`` (label) and ``id`` (int32).
+        - ``name`` (object), only when the network has a ``display_name``
+          or ``name`` attribute: the display name the sentence uses.
         - ``chain_credit`` (float64): successful chains through the person,
           per trial.
         - ``chain_share`` (float64): the share of successful chains through
@@ -277,7 +282,7 @@ def gatekeepers(
           the rest, and so on.
         - ``in_top_group`` (bool): ``tier == 1``.
         - ``top_group_size`` (int64): people in the top group, over the
-          whole shortlist (some may be below the ``top`` rows shown).
+          whole shortlist (all of them are rows of the table).
         - ``diff_from_leader`` (float64): rank 1's loss minus this person's,
           paired over the trials both have; 0 for rank 1.
         - ``diff_se`` (float64): its standard error.
@@ -464,12 +469,18 @@ def gatekeepers(
     table["measure"] = measure
     table = table.sort_values(
         ["counterfactual_loss", "chain_credit"], ascending=False, kind="stable"
-    ).head(top)
+    )
+    # the first ``top`` rows, and the whole top group even beyond them, so
+    # that a sentence about the group is about rows the table holds
+    table = table[(np.arange(len(table)) < top) | table["in_top_group"].to_numpy()]
     table.insert(0, "rank", np.arange(1, len(table) + 1, dtype=np.int64))
     table = table[list(_GATEKEEPER_COLUMNS)].reset_index(drop=True)
     table = table.astype(
         {k: v for k, v in _GATEKEEPER_COLUMNS.items() if k != "person"}
     )
+    shown = display_names(network, table["id"].to_numpy())
+    if shown is not None:  # the user's display names, for the sentence
+        table.insert(2, "name", shown)
     return table
 
 

@@ -138,8 +138,16 @@ class OtherPeopleCost:
               ``curve``, for the two simulated scenarios.
             - ``n_people``, ``sizeable_people``, ``sources``, ``trials``
               (int64), ``sizeable_fraction`` (float64) and ``acyclic``
-              (bool: the network has no cycles, so no tipping point),
-              repeated on every row.
+              (bool: the ties form no cycle an opening could go round, even
+              if everyone acted, so there is no tipping point), repeated on
+              every row.
+            - ``direct_reach`` (int64): the sources and the people they can
+              tell directly (their contacts), repeated on every row. An
+              opening "travels far" only beyond them, so
+              ``sizeable_people`` is at least ``direct_reach + 1``.
+            - ``branching``, ``_ci_low``, ``_ci_high`` (float64): the
+              simulated onward reaches per reached person (as in ``curve``)
+              for the two simulated scenarios.
         """
         return self.scenarios.copy()
 
@@ -183,11 +191,17 @@ class OtherPeopleCost:
         ...     cost.sentence())
         True
         """
-        for name, columns in [("cost", COST_COLUMNS), ("cost_curve", CURVE_COLUMNS)]:
+        for name, columns in [
+            ("cost", [c for c in COST_COLUMNS if c not in _LATER_COLUMNS]),
+            ("cost_curve", CURVE_COLUMNS),
+        ]:
             if name not in tables:
                 raise ValueError(f"OtherPeopleCost.from_tables needs a {name!r} table.")
             require_columns(tables[name], columns, f"OtherPeopleCost's {name!r} table")
         cost = tables["cost"].copy()
+        for column in _LATER_COLUMNS:  # tables saved before these existed
+            if column not in cost.columns:
+                cost[column] = np.nan
         curve = tables["cost_curve"].copy()
         rows = {}
         for scenario in [
@@ -247,6 +261,41 @@ class OtherPeopleCost:
         from referral.wording import threshold_sentence
 
         return threshold_sentence(self.table(), self.curve)
+
+
+#: cost columns added later; tables saved before them read back as NaN
+_LATER_COLUMNS = ("direct_reach", "branching", "branching_ci_low", "branching_ci_high")
+
+#: extra multipliers the default curve adds where reach changes fastest
+_REFINE_POINTS = 10
+#: the curve is refined until no step between neighbouring multipliers
+#: changes the mean reach (as a share of the network) or the share of
+#: openings that travel far by more than this
+_REFINE_STEP = 0.05
+
+
+def _direct_reach(network: ReferralNetwork, sources: np.ndarray) -> int:
+    """The sources and the people they can tell directly."""
+    people = [np.asarray(sources, dtype=np.int64)]
+    for s in sources:
+        people.append(network.indices[network.indptr[s] : network.indptr[s + 1]])
+    return int(len(np.unique(np.concatenate(people))))
+
+
+def _step_sizes(curve: pd.DataFrame, n_people: int) -> np.ndarray:
+    """How much reach changes between neighbouring multipliers of ``curve``
+    (sorted by multiplier): the larger of the change in mean reach as a share
+    of the network and the change in the share of openings that travel far;
+    a step where the branching crosses 1 counts as at least the refinement
+    step, so the simulated tipping point is bracketed closely too."""
+    reach = curve["people_reached_mean"].to_numpy(np.float64) / max(n_people, 1)
+    far = curve["sizeable_share"].to_numpy(np.float64)
+    size = np.maximum(np.abs(np.diff(reach)), np.abs(np.diff(far)))
+    branching = curve["branching"].to_numpy(np.float64) - 1.0
+    crosses = np.sign(branching[:-1]) != np.sign(branching[1:])
+    x = curve["multiplier"].to_numpy(np.float64)
+    wide = np.diff(x) > 0.02 * np.maximum(x[1:], 1e-12)
+    return np.where(crosses & wide, np.maximum(size, 2 * _REFINE_STEP), size)
 
 
 def _branching_terms(result: SpreadResult) -> tuple[np.ndarray, np.ndarray]:
@@ -360,16 +409,22 @@ def other_people_cost(
     sources : label or iterable of labels, optional
         Who posts the opening; default the recruiters.
     multipliers : array_like of float >= 0, optional
-        Factors on everyone's activity (capped at 1). Default: 10 points from
+        Factors on everyone's activity (capped at 1). Default: 9 points from
         a quarter to two and a half times the analytic critical multiplier,
-        plus 1 (today).
+        plus 1 (today; and 1.5 and 2 when the nine are all below 1), then
+        up to 10 more, each halving the step between neighbouring points
+        where reach changes fastest (or where the branching crosses 1),
+        until no step changes the mean reach or the share of openings that
+        travel far by more than 5% of the network.
     trials : int, default 200
         Trials per point; all points share the seed (common random numbers).
     max_hops : int, optional
         Hop limit of every spread.
     sizeable_fraction : float in (0, 1], default 0.1
         An opening "travels far" when it reaches at least this share of the
-        people (rounded up to whole people); the ``sizeable_share`` columns.
+        people (rounded up to whole people), and more people than the
+        sources and their direct contacts (``direct_reach``); the
+        ``sizeable_share`` columns.
     seed : None, int, SeedSequence or Generator
         One seed for every point.
     n_jobs : int, optional
@@ -413,10 +468,14 @@ def other_people_cost(
     trials = int(trials)
     rho = nonbacktracking_radius(network)
     m_c = _analytic_critical(network, rho)
+    adaptive = multipliers is None
     if multipliers is None:
         base = 1.0 / rho if rho > 0 else 1.0
+        # today (1) and, where the default points all lie below today, twice
+        # today's activity, so the curve also shows what more activity buys
+        extra = [1.0] if base * 2.5 > 1.0 else [1.0, 1.5, 2.0]
         multipliers = np.unique(
-            np.round(np.concatenate([base * np.linspace(0.25, 2.5, 9), [1.0]]), 6)
+            np.round(np.concatenate([base * np.linspace(0.25, 2.5, 9), extra]), 6)
         )
     try:
         multipliers = np.asarray(multipliers, dtype=np.float64).ravel()
@@ -436,7 +495,16 @@ def other_people_cost(
             f"The 'multipliers' parameter of {fn} must hold floats "
             f">= 0. Got {float(multipliers[bad][0])!r}."
         )
-    sizeable = max(1, int(np.ceil(sizeable_fraction * network.n_people - 1e-9)))
+    fraction_people = max(1, int(np.ceil(sizeable_fraction * network.n_people - 1e-9)))
+    # an opening "travels far" only beyond what the sources tell themselves
+    source_ids = (
+        network.recruiters
+        if sources is None
+        else network.ids(sources, parameter="sources")
+    )
+    source_ids = np.unique(np.atleast_1d(np.asarray(source_ids, dtype=np.int64)))
+    direct = _direct_reach(network, source_ids)
+    sizeable = max(fraction_people, direct + 1)
 
     def run(net):
         return spread(
@@ -453,14 +521,30 @@ def other_people_cost(
     rows = []
     as_is = None
     n_sources = None
-    for m in np.unique(multipliers):
+
+    def add(m):
+        nonlocal as_is, n_sources
         scaled = scale_activity(network, m, warn=False)
         result = run(scaled)
         n_sources = len(result.sources)
         rows.append(_curve_row(scaled, result, m, sizeable))
         if m == 1.0:
             as_is = pd.Series(rows[-1])
-    curve = pd.DataFrame(rows)
+
+    for m in np.unique(multipliers):
+        add(m)
+    if adaptive and network.activity.max() > 0:
+        # sample densely where reach changes fastest, so that neither the
+        # chart nor the simulated tipping point rests on a wide gap
+        for _ in range(_REFINE_POINTS):
+            frame = pd.DataFrame(rows).sort_values("multiplier")
+            steps = _step_sizes(frame, network.n_people)
+            if len(steps) == 0 or steps.max() <= _REFINE_STEP:
+                break
+            at = int(np.argmax(steps))
+            x = frame["multiplier"].to_numpy()
+            add(round(0.5 * (x[at] + x[at + 1]), 6))
+    curve = pd.DataFrame(rows).sort_values("multiplier", ignore_index=True)
     if as_is is None:
         as_is = pd.Series(_curve_row(network, run(network), 1.0, sizeable))
     everyone = network.replace(activity=np.ones(network.n_people))
@@ -479,6 +563,11 @@ def other_people_cost(
             return np.nan
         return float(np.minimum(1.0, m * network.activity).mean())
 
+    # no cycle an opening could go round even if everyone acted (a zero
+    # radius from zero activity is not a tree)
+    acyclic = bool(
+        nonbacktracking_radius(network, activity=np.ones(network.n_people)) == 0
+    )
     nan = np.nan
     records = []
     for name, row, m, low, high, method in [
@@ -519,7 +608,8 @@ def other_people_cost(
             sizeable_people=sizeable,
             sources=n_sources,
             trials=trials,
-            acyclic=bool(rho == 0),
+            acyclic=acyclic,
+            direct_reach=direct,
         )
         records.append(record)
     scenarios = pd.DataFrame(records, columns=COST_COLUMNS).astype(
@@ -529,6 +619,7 @@ def other_people_cost(
             "sources": "int64",
             "trials": "int64",
             "acyclic": bool,
+            "direct_reach": "int64",
         }
     )
     return OtherPeopleCost(

@@ -216,7 +216,7 @@ def search(
     -----
     A start that is itself a target completes with length 0. ``length`` is
     the number of forwards (ties traversed); Milgram's count of
-    intermediaries is ``length - 1``.
+    intermediaries is ``max(length - 1, 0)``.
 
     Random numbers are counter-based: chain ``c`` uses the key
     ``trial_key(base_key(entropy), c)``; holder ``h`` forwards at step ``s``

@@ -172,7 +172,7 @@ class SearchResult:
               completed; ``target_id`` (int32): its id, -1 if none.
             - ``length`` (int32): forwards made (ties traversed). A start
               that is itself a target completes with length 0. Milgram's
-              number of intermediaries is ``length - 1``.
+              number of intermediaries is ``max(length - 1, 0)``.
             - ``outcome`` (categorical): ``completed``, ``dropped`` (a holder
               did not forward), ``dead_end`` (a holder had no contact left
               who was not on the chain) or ``step_limit`` (``max_steps``
@@ -480,9 +480,10 @@ class SearchResult:
         elif ok and corrected[-1] >= tail and completed[-1] * (1 - rate) < 3:
             mean_ok = False
             note = (
-                f"the weights grow faster than the observed tail decays (the "
-                f"longest length, {int(lengths[-1])}, carries corrected share "
-                f"{corrected[-1]:.2f}): the corrected mean cannot be estimated"
+                f"too few long chains were seen: the longest, of length "
+                f"{int(lengths[-1])}, alone would carry {corrected[-1]:.0%} of "
+                f"the corrected lengths, so the corrected mean cannot be "
+                f"estimated"
             )
         table["attrition_rate"] = float(rate)
         table["corrected_median"] = np.nan if median is None else float(median)
@@ -515,7 +516,9 @@ class SearchResult:
               ``step_limit_rate``: shares of chains by outcome (Wilson
               intervals).
             - ``mean_length``: mean length of completed chains (normal
-              interval); ``mean_intermediaries`` is ``mean_length - 1``.
+              interval); ``mean_intermediaries``: the mean number of people
+              between start and target, ``max(length - 1, 0)`` per chain (a
+              start that is a target has none), its interval clipped at 0.
             - ``median_length``: median length of completed chains
               (distribution-free order-statistic interval, se NaN).
             - ``attrition_rate``: per-step attrition, drops / forward
@@ -550,12 +553,19 @@ class SearchResult:
             mean = float(lengths.mean())
             se = standard_error(lengths)
             rows.append(("mean_length", mean, se, *normal_interval(mean, se, z), m))
+            # a chain of length 0 (a start that is a target) or 1 has no one
+            # in between: never a negative number of intermediaries
+            between = np.maximum(lengths - 1.0, 0.0)
+            mean_between = float(between.mean())
+            se_between = standard_error(between)
+            low, high = normal_interval(mean_between, se_between, z)
             rows.append(
                 (
                     "mean_intermediaries",
-                    mean - 1,
-                    se,
-                    *normal_interval(mean - 1, se, z),
+                    mean_between,
+                    se_between,
+                    max(float(low), 0.0),
+                    high,
                     m,
                 )
             )

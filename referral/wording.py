@@ -20,6 +20,7 @@ import pandas as pd
 __all__ = [
     "fmt_number",
     "fmt_share",
+    "fmt_mean",
     "count_of",
     "threshold_sentence",
     "reach_sentence",
@@ -94,6 +95,35 @@ def fmt_share(p) -> str:
     return f"{100 * p:.0f}%"
 
 
+def fmt_mean(x) -> str:
+    """A mean count for a terminal line: one decimal, never a false 0.
+
+    Parameters
+    ----------
+    x : float
+        The mean.
+
+    Returns
+    -------
+    str
+        One decimal (thousands separated), ``"fewer than 0.1"`` for a
+        positive mean that would print as 0.0, ``"n/a"`` for NaN.
+
+    Examples
+    --------
+    >>> [fmt_mean(x) for x in [0.0, 0.002, 0.046, 0.05, 17.54, 1234.5]]
+    ['0', 'fewer than 0.1', 'fewer than 0.1', '0.1', '17.5', '1,234.5']
+    """
+    x = float(x)
+    if not math.isfinite(x):
+        return "n/a"
+    if x == 0:
+        return "0"
+    if 0 < x < 0.05:
+        return "fewer than 0.1"
+    return f"{x:,.1f}"
+
+
 def count_of(x, singular: str = "person", plural: str = "people") -> str:
     """A number with its noun, singular only when the number reads "1".
 
@@ -138,8 +168,26 @@ def _activity(a) -> str:
     return f"{a:.3f}" if a < 0.1 else f"{a:.2f}"
 
 
+def _optional(row: pd.Series, column: str) -> float:
+    """A column that tables saved by older versions lack (NaN then)."""
+    return float(row[column]) if column in row.index else float("nan")
+
+
+def _today_branching(today: pd.Series, curve: pd.DataFrame) -> tuple:
+    """The simulated branching at today's activity and its 95% interval,
+    from the cost table (or, for older tables, the curve's row at 1)."""
+    names = ("branching", "branching_ci_low", "branching_ci_high")
+    values = tuple(_optional(today, c) for c in names)
+    if math.isfinite(values[0]):
+        return values
+    rows = curve.loc[curve["multiplier"] == 1.0]
+    if len(rows) == 0:
+        return (float("nan"),) * 3
+    return tuple(float(rows.iloc[0][c]) for c in names)
+
+
 def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
-    """Where a network sits relative to its tipping point, from simulation first.
+    """Do openings travel far today: one verdict, then its supporting figures.
 
     Parameters
     ----------
@@ -152,12 +200,20 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     Returns
     -------
     str
-        The typical (median) reach today and the share of openings that
-        reach a sizeable part of the network lead; then the ceiling (what
-        reach would be if everyone always passed it on) when even that does
-        not take off, the simulated tipping point with its interval, and the
-        analytic estimate, labelled as one. On an acyclic network (a tree),
-        how reach grows with activity instead of a tipping point.
+        The verdict comes first and is decided by today's simulated reach:
+        the share of openings that travel far (reach at least
+        ``sizeable_people``, which is always more than the sources and
+        their direct contacts), with its 95% interval, and the typical
+        (median) reach. "Take off" means most openings travel far, "die out"
+        that fewer than 2% do. Then the supporting figures: the simulated
+        onward reaches per person at today's activity with its interval,
+        the simulated tipping point with its interval, and the estimate of
+        a formula for large networks, labelled as one. Where a supporting
+        figure points the other way, the sentence says that it goes by the
+        reach today and why. Networks with no tipping point get their own
+        sentence: only the recruiter; openings that cannot leave the
+        recruiter; everyone a direct contact of the recruiter; no one
+        passing openings on (activity 0); no cycles (a tree).
 
     Raises
     ------
@@ -181,10 +237,21 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     k = int(today["sizeable_people"])
     trials = int(today["trials"])
     sources = int(today["sources"])
-    recruiter = "the recruiter" if sources == 1 else "the recruiters"
-    fraction = f"{100 * float(today['sizeable_fraction']):.0f}% of the network"
+    one = sources == 1
+    recruiter = "the recruiter" if one else "the recruiters"
+    their = "their"
+    direct = _optional(today, "direct_reach")
     share = float(today["sizeable_share"])
     a_today = float(today["mean_activity"])
+    if math.isfinite(direct):
+        contacts = int(direct) - sources
+        beyond = (
+            f", more than {recruiter} and {their} "
+            f"{count_of(contacts, 'direct contact', 'direct contacts')}"
+        )
+    else:
+        beyond = ""
+    fraction = f"{fmt_share(k / n_people)} of the network{beyond}"
 
     def reach(row, verb="reaches"):
         return (
@@ -198,19 +265,44 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
         if p == 0:
             return (
                 f"none of the {trials:,} simulated openings "
-                f"{'would reach' if future else 'reached'} {count_of(k)} ({fraction})"
+                f"{'would reach' if future else 'reached'} at least {count_of(k)} "
+                f"({fraction})"
             )
+        interval = (
+            f" (95% CI {fmt_share(row['sizeable_share_ci_low'])} to "
+            f"{fmt_share(row['sizeable_share_ci_high'])})"
+        )
         return (
-            f"{'only ' if only else ''}{fmt_share(p)} of openings "
+            f"{'only ' if only else ''}{fmt_share(p)} of openings{interval} "
             f"{'would reach' if future else 'reach'} at least {count_of(k)} "
             f"({fraction})"
         )
 
+    # ------------------------------------------------ no tipping point
+    if n_people <= sources:
+        who = "the recruiter" if one else f"the {sources:,} recruiters"
+        return f"This network holds only {who}: there is no one to pass an opening to."
     if float(everyone["people_reached_mean"]) <= sources:
         return (
             f"Openings never leave {recruiter}: even if everyone always passed "
             f"them on, none of the {trials:,} simulated openings reached anyone "
             f"beyond {recruiter}."
+        )
+    if math.isfinite(direct) and direct >= n_people:
+        return (
+            f"Everyone in this network is a direct contact of {recruiter}, so "
+            f"an opening has nowhere further to travel and there is no tipping "
+            f"point: {reach(today)}; if everyone always passed it on (an upper "
+            f"bound), {fmt_number(everyone['people_reached_median'])}."
+        )
+    if a_today == 0:
+        return (
+            f"No one passes openings on today (everyone's activity is 0), so an "
+            f"opening reaches only {recruiter} and the people {recruiter} "
+            f"{'tells' if one else 'tell'} directly: {reach(today)}. If everyone "
+            f"always passed it on (an upper bound), the typical opening would "
+            f"reach {count_of(everyone['people_reached_median'])}, and "
+            f"{far(everyone, future=True)}."
         )
     if bool(today["acyclic"]):
         text = (
@@ -219,7 +311,7 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             f"{far(today)}."
         )
         top = curve.loc[curve["multiplier"].idxmax()]
-        if float(top["multiplier"]) > 1:
+        if float(top["mean_activity"]) > a_today:
             text += (
                 f" At {_times(float(top['multiplier']))} today's activity (mean "
                 f"activity {_activity(top['mean_activity'])} instead of "
@@ -227,19 +319,21 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
                 f"{fmt_number(top['people_reached_median'])}"
             )
             text += (
-                f"; if everyone always passed it on, "
+                f"; if everyone always passed it on (an upper bound), "
                 f"{fmt_number(everyone['people_reached_median'])}."
             )
         else:
             text += (
-                f" If everyone always passed it on, the typical opening would "
-                f"reach {fmt_number(everyone['people_reached_median'])}."
+                f" If everyone always passed it on (an upper bound), the typical "
+                f"opening would reach {fmt_number(everyone['people_reached_median'])}."
             )
         return text
-    # ------------------------------------------------------------- lead
+    # --------------------------------------------------- the verdict
     if share >= MOST:
+        verdict = "above"
         text = f"Openings take off: {far(today)}, and {reach(today)}."
     elif share >= FEW:
+        verdict = None
         lead = (
             "Most openings stay local; a few travel far"
             if share < 0.2
@@ -247,19 +341,33 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
         )
         text = f"{lead}: {reach(today)}, and {far(today)}."
     else:
+        verdict = "below"
         text = (
             f"Openings die out near their source: {reach(today)}, and "
             f"{far(today, only=share > 0)}."
         )
     # ---------------------------------------------------------- ceiling
-    ceiling = float(everyone["sizeable_share"]) < MOST
-    if ceiling:
+    if float(everyone["sizeable_share"]) < MOST:
         text += (
-            f" Even if everyone always passed it on, the typical opening would "
-            f"reach {count_of(everyone['people_reached_median'])}, and "
-            f"{far(everyone, future=True)}."
+            f" Even if everyone always passed it on (an upper bound), the typical "
+            f"opening would reach {count_of(everyone['people_reached_median'])}, "
+            f"and {far(everyone, future=True)}."
         )
-    # ------------------------------------------------------ simulated point
+    # ------------------------------------------- supporting: simulation
+    b, b_low, b_high = _today_branching(today, curve)
+    sim_side = None
+    if math.isfinite(b):
+        if math.isfinite(b_low) and math.isfinite(b_high):
+            sim_side = "above" if b_low > 1 else "below" if b_high < 1 else None
+            interval = f" (95% CI {fmt_number(b_low)} to {fmt_number(b_high)})"
+        else:
+            interval = ""
+        text += (
+            f" Supporting figures: by simulation at today's activity, each "
+            f"person reached in the first hops passes the opening on to "
+            f"{count_of(b, 'new person', 'new people')} on average{interval}; "
+            f"above 1, openings multiply."
+        )
     sim = _row(cost, "critical_simulated")
     m_sim = float(sim["multiplier"])
     if math.isfinite(m_sim):
@@ -292,9 +400,8 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
                 else "today's network is below it"
             )
         text += (
-            f" By simulation, openings from {recruiter} start to multiply (people "
-            f"reached in the first hops pass it to more than one new person each, "
-            f"on average) at {_times(m_sim)} today's activity: mean activity "
+            f" By simulation, openings from {recruiter} start to multiply at "
+            f"{_times(m_sim)} today's activity: mean activity "
             f"{_activity(a_sim)} ({interval}; today {_activity(a_today)}), so {where}."
         )
     else:
@@ -312,20 +419,56 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
                 f"simulated, up to {_times(float(hi_row['multiplier']))} today's "
                 f"(mean activity {_activity(hi_row['mean_activity'])})."
             )
-    # ---------------------------------------------------- analytic estimate
+    # ---------------------------------------------- supporting: formula
     ana = _row(cost, "critical_analytic")
     m_ana = float(ana["multiplier"])
     if math.isfinite(m_ana):
+        ana_side = "above" if m_ana < 1 else "below"
         text += (
-            f" The analytic estimate (non-backtracking radius; it assumes a large "
-            f"network without short loops, and is optimistic on clustered ones) "
-            f"puts the tipping point at mean activity "
+            f" A formula for large networks without short loops (optimistic on "
+            f"clustered ones) puts the tipping point at mean activity "
             f"{_activity(ana['mean_activity'])}."
         )
     else:
+        ana_side = "below"
         text += (
-            " The analytic estimate (non-backtracking radius) says openings "
+            " A formula for large networks without short loops says openings "
             "would not take off even if everyone always passed them on."
+        )
+    # ------------------------------------------- which one to trust
+    reasons, against = [], []
+    if verdict is not None and sim_side is not None and sim_side != verdict:
+        against.append("the simulated figures")
+        if verdict == "above":
+            reasons.append(
+                f"the simulated figures are read from the first hops, and in a "
+                f"network of {n_people:,} people openings run out of new people "
+                f"to tell within a few hops"
+            )
+        else:
+            reasons.append(
+                "openings multiply in their first hops but stop before they "
+                "travel far, in a tight-knit part of the network"
+            )
+    if verdict is not None and ana_side != verdict:
+        against.append("the formula")
+        reasons.append(
+            "the formula assumes a large network without short loops, "
+            "which this one is not"
+        )
+    if reasons:
+        who = " and ".join(against)
+        text += (
+            f" {who[0].upper() + who[1:]} "
+            f"{'point' if len(against) > 1 or who.endswith('s') else 'points'} the "
+            f"other way; go by the reach today, which is simulated directly: "
+            + "; ".join(reasons)
+            + "."
+        )
+    elif verdict is None and sim_side is not None and sim_side != ana_side:
+        text += (
+            " The simulation and the formula disagree; go by the simulation: "
+            "the formula assumes a large network without short loops."
         )
     return text
 
@@ -474,7 +617,8 @@ def cost_sentence(dropoff: pd.DataFrame) -> str | None:
     >>> cost_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
     'The "other people" cost: if everyone who held the opening had passed it on,
     it would reach 6 people instead of 3, the recruiter included; the people who
-    did not pass it on cost 3 people per opening (95% CI 2.5 to 3.5).'
+    did not pass it on cost 3 people per opening (95% CI 2.5 to 3.5), an upper
+    bound on what encouraging them could win back, since not everyone will act.'
     """
     needed = {"everyone_acts_held", "cost_cumulative", "cost_cumulative_ci_low"}
     if not needed <= set(dropoff.columns):
@@ -483,14 +627,26 @@ def cost_sentence(dropoff: pd.DataFrame) -> str | None:
     last = frame.iloc[-1]
     now = float(frame["held"].sum())
     everyone = float(frame["everyone_acts_held"].sum())
-    return (
+    text = (
         f'The "other people" cost: if everyone who held the opening had passed '
-        f"it on, it would reach {count_of(everyone)} instead of {fmt_number(now)}, "
-        f"the recruiter included; the people who did not pass it on cost "
-        f"{count_of(last['cost_cumulative'])} per opening (95% CI "
-        f"{fmt_number(last['cost_cumulative_ci_low'])} to "
-        f"{fmt_number(last['cost_cumulative_ci_high'])})."
+        f"it on, it would reach {count_of(everyone)} instead of "
+        f"{fmt_number(now)}, the recruiter included; the people who did not "
+        f"pass it on cost {count_of(last['cost_cumulative'])} per opening (95% "
+        f"CI {fmt_number(last['cost_cumulative_ci_low'])} to "
+        f"{fmt_number(last['cost_cumulative_ci_high'])}), an upper bound on "
+        f"what encouraging them could win back, since not everyone will act."
     )
+    if "cost" in frame.columns:
+        fewer = frame.loc[frame["cost"] < 0]
+        if len(fewer):
+            row = fewer.loc[fewer["cost"].idxmin()]
+            text += (
+                f" At hop {int(row['hop'])} everyone passing it on would put "
+                f"{count_of(-float(row['cost']))} fewer there, not because "
+                f"they would be lost but because they would be reached at an "
+                f"earlier hop."
+            )
+    return text
 
 
 def search_sentence(summary: pd.DataFrame) -> str:

@@ -3,12 +3,14 @@
 import importlib
 import itertools
 import math
+import re
 
 import networkx as nx
 import numpy as np
 import pytest
 
 from referral import datasets, populations
+from referral._lists import join_names
 from referral.ambassadors import (
     ambassadors,
     guarantee_sentence,
@@ -388,8 +390,8 @@ def test_sentences_follow_the_table():
     bound = 9 / last["check_samples"]
     digits = max(1, -math.floor(math.log10(bound)))
     assert lines[0] == (
-        f"Ask broker: expected to reach {reach:.{digits}f} of 3 targets (100%; "
-        f"95% CI {_down(3 - bound, digits):.{digits}f} to {3:.{digits}f})."
+        f"Ask broker: expected to reach all 3 targets (95% CI "
+        f"{_down(3 - bound, digits):.{digits}f} to {3:.{digits}f})."
     )
     assert "fewer than the people chosen" in lines[1]
     # every fresh sample separates broker (3 targets) from hub (0): SE 0, so
@@ -430,10 +432,11 @@ def test_guarantee_sentence_numbers():
         nx.cycle_graph(10), strength=0.5, activity=0.5, candidates=range(10)
     )
     table = ambassadors(net, 3, epsilon=0.2, delta=0.05, seed=1, check_trials=0)
+    # 1 - 1/e - 0.2 = 0.432, rounded down to a tenth; delta = 0.05 = 1 in 20
     assert guarantee_sentence(table) == (
-        "With probability at least 95%, these 3 people reach, in expectation, "
-        "at least 43% of the targets that the best possible 3 people would "
-        "reach."
+        "The method guarantees that these 3 people reach at least 40% as many "
+        "targets as the best possible 3 people would (the chance that this fails "
+        "is about 1 in 20); in practice its choice is usually at or near the best."
     )
     assert table["samples"].iloc[0] > 0
 
@@ -614,9 +617,10 @@ def test_max_members_bounds_the_samples_and_drops_the_guarantee(email):
     mean_size = budget / capped["samples"].iloc[0]
     assert 1.0 <= mean_size <= email.n_people
     assert capped["no_guarantee_because"].iloc[0] == "max_members"
-    assert guarantee_sentence(capped).startswith(
-        "No guarantee: the max_members cap cut the run short before IMM's bound "
-        "was met, so these 3 people may fall short of the best possible 3 people."
+    assert guarantee_sentence(capped) == (
+        "No guarantee: the run reached its size limit (max_members) before the "
+        "method could vouch for its choice, so these 3 people may fall short of "
+        "the best possible 3 people."
     )
     assert free["no_guarantee_because"].iloc[0] == ""
 
@@ -768,10 +772,13 @@ def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
     head = _line(
         lines,
         rf"^Ask (.+): expected to reach {_NUMBER} of (\d+) targets? "
-        rf"\(([<>]?[\d.]+)%; 95% CI {_NUMBER} to {_NUMBER}\)\.$",
+        rf"\(([<>]?[\d.]+)%; 95% CI {_NUMBER} to {_NUMBER}\)\."
+        rf"( The (\d+ recruiters were|recruiter was) not considered: they post "
+        rf"already\.)?$",
     )
-    names, reach, n_targets, pct, low, high = head.groups()
-    assert names == ", ".join(str(x) for x in table["person"])
+    names, reach, n_targets, pct, low, high = head.groups()[:6]
+    assert names == join_names(table["person"])
+    assert (head.group(7) is not None) == (last["recruiters_left_out"] > 0)
     assert _printed(reach, last["reach"])
     assert int(n_targets) == last["n_targets"]
     assert pct.strip("<>") == f"{100 * last['reach'] / last['n_targets']:.0f}" or (
@@ -781,9 +788,7 @@ def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
     assert _printed(high, last["reach"] + z * last["reach_se"])
 
     idle = table.iloc[1:].query("gain - @z * gain_se <= 0")["person"]
-    assert any("(gain interval includes 0)" in line for line in lines) == (
-        len(idle) > 0
-    )
+    assert any("(they may add no one)" in line for line in lines) == (len(idle) > 0)
     self_only = table.loc[
         table["target"]
         & ~table["person"].isin(idle)
@@ -819,8 +824,9 @@ def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
     forward = _line(lines, rf"posting gives {_NUMBER} targets?")
     assert _printed(forward.group(1), last["spread_reach"])
     assert lines[-1] == guarantee_sentence(table)
-    floor = math.floor(100 * (1 - 1 / math.e - 0.3))
-    assert f"at least {floor}% of the targets" in lines[-1]
+    floor = math.floor(10 * (1 - 1 / math.e - 0.3)) * 10  # down to a tenth
+    assert f"at least {floor}% as many targets" in lines[-1]
+    assert not re.search(r"\d\.\d+%", lines[-1])  # no false precision
 
 
 def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
@@ -845,12 +851,13 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     last = table.iloc[-1]
     assert (last["degree_person_degree"], last["degree_tied"]) == (1, 4)
     assert (
-        "(0, 1, 2; 2 of the 4 people with 1 contact, taken in the network's order)"
-        in (" ".join(lines))
+        "(0, 1 and 2; 2 of the 4 people with 1 contact, taken in the network's "
+        "order)" in (" ".join(lines))
     )
-    # the guarantee's share is rounded down: 1 - 1/e - 0.105 = 0.5271
-    assert "at least 52% of the targets" in lines[-1]
-    assert "at least 87%" in lines[-1]  # delta = 1/8
+    # the guarantee's share is rounded down to a tenth: 1 - 1/e - 0.105 =
+    # 0.5271 is "half"; delta = 1/8
+    assert "at least half as many targets" in lines[-1]
+    assert "the chance that this fails is about 1 in 8)" in lines[-1]
     # on a complete graph the second person adds nothing the first does not
     full = from_networkx(
         nx.complete_graph(60), strength=0.5, activity=0.5, candidates=range(60)
@@ -859,7 +866,7 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     second = table.iloc[1]
     assert second["gain"] - 1.959963984540054 * second["gain_se"] <= 0
     assert (
-        f"The samples do not show that {second['person']} adds anyone to the "
+        f"The check does not show that {second['person']} adds anyone to the "
         f"people picked before"
     ) in " ".join(who_to_ask_sentences(table))
     assert not any("no one to tell" in line for line in who_to_ask_sentences(table))
@@ -870,16 +877,17 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     bound = 3 * 60 / n
     digits = max(1, -math.floor(math.log10(bound)))
     assert (
-        f"(100%; 95% CI {_down(60 - bound, digits):.{digits}f} to {60:.{digits}f})"
+        f"expected to reach all 60 targets (95% CI "
+        f"{_down(60 - bound, digits):.{digits}f} to {60:.{digits}f})"
         in (who_to_ask_sentences(table)[0])
     )
     # no fresh sample tells two groups apart: a bound, not "+0.0 to +0.0"
     apart = table.assign(degree_person=[5, 6], difference=0.0, difference_se=0.0)
     line = " ".join(who_to_ask_sentences(apart))
     assert (
-        f"none of the {n:,} fresh samples tells the two choices apart, so the "
+        f"none of the {n:,} checks tells the two choices apart, so the "
         f"difference is below about {_up(bound, digits):.{digits}f} targets "
-        f"(95%, rule of three) and could be 0."
+        f"and could be 0."
     ) in line
     assert "+0.0 to +0.0" not in line
 
@@ -954,6 +962,7 @@ def test_sentences_refuse_other_tables(small):
 def test_one_target_reads_in_the_singular_only_where_it_is_one():
     net = from_networkx(nx.path_graph(4), strength=0.5, activity=0.5, candidates=[3])
     lines = who_to_ask_sentences(ambassadors(net, 1, seed=1, check_trials=30))
-    assert " of 1 target (" in lines[0]
+    assert lines[0].startswith("Ask ") and " the target (95% CI" in lines[0]
+    assert " targets" not in lines[0]
     forward = next(line for line in lines if "forward simulation" in line)
     assert forward.split("posting gives ")[1].split(" (")[0].endswith(" targets")

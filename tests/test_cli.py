@@ -495,7 +495,7 @@ def test_cli_ambassadors_writes_tables(tmp_path, capsys):
     printed = capsys.readouterr().out
     from referral.ambassadors import who_to_ask_sentences
 
-    assert "expected to reach 3.000 of 3 targets (100%; 95% CI" in printed
+    assert "Ask broker: expected to reach all 3 targets (95% CI" in printed
     for line in who_to_ask_sentences(table):  # the saved table words the same
         assert line in printed
     # targets by attribute: department 1 (the hub's side)

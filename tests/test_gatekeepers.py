@@ -106,7 +106,9 @@ def test_symmetric_brokers_share_the_top_group_and_are_never_ordered(seed):
     assert set(table.loc[table["tier"] == 1, "person"]) == {"B1", "B2"}
     sentence = gatekeeper_sentence(table)
     first, second = top["person"]
-    assert sentence.startswith(f"The data cannot separate {first} and {second}:")
+    assert sentence.startswith(
+        f"The data cannot separate the top two ({first} and {second}):"
+    )
     assert "clear" not in sentence
     assert "the other 11 people compared" in sentence
 
@@ -333,12 +335,22 @@ def test_sentence_with_people_as_the_measure_and_one_person():
 
 
 def test_sentence_when_the_top_group_is_longer_than_the_table():
+    # the table keeps the whole top group even beyond ``top`` rows
     table = gatekeepers(two_brokers(), top=1, trials=300, seed=0)
-    assert table["top_group_size"].iloc[0] == 2 and len(table) == 1
-    sentence = gatekeeper_sentence(table)
+    assert table["top_group_size"].iloc[0] == 2 and len(table) == 2
+    assert table["in_top_group"].all()
+    first, second = table["person"]
+    assert gatekeeper_sentence(table).startswith(
+        f"The data cannot separate the top two ({first} and {second}): if any "
+        "one of them"
+    )
+    # a table cut shorter (say, by hand before saving) says what is missing
+    sentence = gatekeeper_sentence(table.head(1))
     assert sentence.startswith(
-        f"The data cannot separate {table['person'][0]} "
-        "and 1 more: if any one of the 1 shown"
+        f"The data cannot separate the top two ({first} and 1 more) (the table "
+        "holds 1 of the 2; the other one was compared but not kept: run "
+        "gatekeepers again with top=2 to see them all): if any one of the 1 in "
+        "the table"
     )
 
 
@@ -435,7 +447,7 @@ def test_sentence_ranges_are_plural_and_collapse_when_equal_at_their_precision()
         _table(counterfactual_loss=[1.0, 0.4, 0.1], loss_se=[0.4, 0.4, 0.1])
     )
     assert "about 0.4 to 1.0 fewer candidates" in sentence
-    assert sentence.startswith("The data cannot separate ana and bo:")
+    assert sentence.startswith("The data cannot separate the top two (ana and bo):")
     assert sentence.endswith(
         "the trials set them apart from the other person compared."
     )

@@ -95,7 +95,7 @@ def test_three_regular_below_threshold(regular):
     assert "today's network is below it" in text
     assert f"mean activity {sim['mean_activity']:.2f}" in text
     assert abs(sim["mean_activity"] - 0.5) < 0.05
-    assert "analytic estimate" in text
+    assert "A formula for large networks" in text  # the analytic estimate
     assert "mean activity 0.50." in text  # the analytic estimate, exact here
 
 
@@ -132,7 +132,7 @@ def test_clustered_population_near_critical_stays_local():
     assert "take off:" not in text
     _share_claim(text, today)
     # the analytic estimate is there, labelled, and more optimistic
-    assert "The analytic estimate" in text
+    assert "A formula for large networks without short loops" in text
     assert cost.critical_multiplier_analytic < 1
 
 
@@ -164,8 +164,9 @@ def test_ceiling_even_if_everyone_passed_it_on(regular):
     text, today, everyone, table = _check_common(cost)
     assert float(everyone["sizeable_share"]) < MOST
     assert (
-        "Even if everyone always passed it on, the typical opening would reach "
-        f"{fmt_number(everyone['people_reached_median'])} people" in text
+        "Even if everyone always passed it on (an upper bound), the typical "
+        f"opening would reach {fmt_number(everyone['people_reached_median'])} "
+        "people" in text
     )
     assert np.isinf(cost.critical_multiplier_analytic)
     assert "would not take off even if everyone always passed them on" in text
@@ -215,3 +216,67 @@ def test_from_tables_bad_input(regular):
         )
     with pytest.raises(ValueError, match="scenario 'as_is'; got 0"):
         OtherPeopleCost.from_tables({**tables, "cost": tables["cost"].iloc[1:]})
+
+
+# ----------------------------------------- the examples of issue 22
+def test_florentine_families_one_verdict_and_which_figure_it_trusts():
+    net = from_networkx(
+        nx.florentine_families_graph(),
+        strength=1.0,
+        activity=0.5,
+        recruiters=["Medici"],
+    )
+    cost = other_people_cost(net, trials=200, seed=1)
+    text, today, *_ = _check_common(cost)
+    assert float(today["sizeable_share"]) >= MOST
+    assert text.startswith("Openings take off")
+    # travelling far: beyond the Medici and their 6 contacts
+    assert int(today["direct_reach"]) == 7 and int(today["sizeable_people"]) == 8
+    assert "more than the recruiter and their 6 direct contacts" in text
+    # the branching at today's activity is below 1, so the figures disagree
+    # and the sentence says which it goes by
+    assert float(today["branching_ci_high"]) < 1
+    assert "go by the reach today" in text
+    assert text.count("take off") == 1
+
+
+def test_karate_travelling_far_means_beyond_the_recruiters_contacts():
+    G = nx.karate_club_graph()
+    net = from_networkx(G, strength=1.0, activity=0.5, recruiters=[0])
+    cost = other_people_cost(net, trials=200, seed=1)
+    text, today, *_ = _check_common(cost)
+    assert int(today["direct_reach"]) == G.degree(0) + 1
+    assert int(today["sizeable_people"]) == G.degree(0) + 2
+    assert f"at least {G.degree(0) + 2} people" in text
+    # the default curve goes beyond today's activity
+    assert cost.curve["multiplier"].max() > 1
+
+
+def test_activity_zero_is_not_a_tree():
+    net = from_networkx(
+        nx.karate_club_graph(), strength=1.0, activity=0.0, recruiters=[0]
+    )
+    cost = other_people_cost(net, trials=50, seed=1)
+    text, today, *_ = _check_common(cost)
+    assert not bool(today["acyclic"])
+    assert text.startswith("No one passes openings on today")
+    assert "0.000 instead of 0.000" not in text and "no cycles" not in text
+
+
+def test_three_person_path_and_tiny_networks():
+    path = from_networkx(nx.path_graph(3), strength=1.0, activity=0.5, recruiters=[0])
+    cost = other_people_cost(path, trials=100, seed=1)
+    text, today, *_ = _check_common(cost)
+    # reaching 1 person (the recruiter) is not travelling far
+    assert int(today["sizeable_people"]) == 3
+    assert "at least 1 person" not in text
+    pair = from_networkx(nx.path_graph(2), strength=1.0, activity=0.5, recruiters=[0])
+    text = other_people_cost(pair, trials=20, seed=1).sentence()
+    assert text.startswith("Everyone in this network is a direct contact")
+    alone = nx.Graph()
+    alone.add_node("r")
+    net = from_networkx(alone, strength=1.0, activity=0.5, recruiters=["r"])
+    text = other_people_cost(net, trials=20, seed=1).sentence()
+    assert text == (
+        "This network holds only the recruiter: there is no one to pass an opening to."
+    )

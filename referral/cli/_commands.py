@@ -60,12 +60,14 @@ def spread_command(args) -> int:
     tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
     words = _by_tables(result, getattr(args, "by", None), tables)
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    from referral.wording import fmt_mean
+
     summary = tables["summary"].set_index("measure")["estimate"]
     print(
         f"referral spread: {result.n_trials} trials in "
         f"{time.perf_counter() - t0:.1f} s; on average "
-        f"{summary['people_reached']:,.1f} people and "
-        f"{summary['candidates_reached']:,.1f} candidates reached "
+        f"{fmt_mean(summary['people_reached'])} people and "
+        f"{fmt_mean(summary['candidates_reached'])} candidates reached "
         f"(seed {result.seed_entropy})."
     )
     for line in words:
@@ -151,10 +153,12 @@ def search_command(args) -> int:
     )
     tables = {name: getattr(result, name)() for name in SEARCH_TABLES}
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    from referral.wording import fmt_share
+
     s = tables["summary"].set_index("measure")["estimate"]
     print(
-        f"referral search: {result.n_chains} chains; {100 * s['completion_rate']:.1f}%"
-        f" completed (seed {result.seed_entropy})."
+        f"referral search: {result.n_chains:,} chains; "
+        f"{fmt_share(s['completion_rate'])} completed (seed {result.seed_entropy})."
     )
     print(f"wrote {len(written)} tables to {args.out}")
     return EXIT_OK
@@ -319,6 +323,7 @@ def _natural(text):
 
 
 def ambassadors_command(args) -> int:
+    import numpy as np
 
     from referral._targets import eligible_mask
     from referral.ambassadors import (
@@ -343,6 +348,8 @@ def ambassadors_command(args) -> int:
         exclude += list(network.labels[network.candidates])
     # who this run can ask (--exclude, --exclude-*, --candidates-only)
     can_ask = eligible_mask(network, exclude or None, args.candidates_only)
+    if args.in_addition or not (args.ask_recruiters and not args.exclude_recruiters):
+        can_ask &= ~np.asarray(network.is_recruiter, dtype=bool)
     if not can_ask.any():
         raise CLIError(
             "nobody can be asked: --candidates-only, --exclude, "
@@ -360,6 +367,8 @@ def ambassadors_command(args) -> int:
         targets=targets,
         exclude=exclude or None,
         candidates_only=args.candidates_only,
+        ask_recruiters=args.ask_recruiters and not args.exclude_recruiters,
+        in_addition=args.in_addition,
         epsilon=args.epsilon,
         delta=args.delta,
         check_trials=args.check_trials,

@@ -56,7 +56,19 @@ def _add_ambassadors_parser(commands):
     parser.add_argument(
         "--exclude-recruiters",
         action="store_true",
-        help="do not ask the recruiters themselves",
+        help="do not ask the recruiters themselves (the default; kept for scripts)",
+    )
+    parser.add_argument(
+        "--ask-recruiters",
+        action="store_true",
+        help="let the recruiters be asked too (default: they post already, so "
+        "they are left out)",
+    )
+    parser.add_argument(
+        "--in-addition",
+        action="store_true",
+        help="choose the people who add most in addition to what the recruiters' "
+        "own posting reaches",
     )
     parser.add_argument(
         "--exclude-candidates",

@@ -15,6 +15,7 @@ import html
 import io as _io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from referral._params import Options, validate_params
@@ -55,11 +56,57 @@ th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}
 
 
 def _number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.4g}"
+    """A table cell: three significant figures, thousands separated, and a
+    positive value never shown as 0."""
+    if not np.isfinite(x):
+        return ""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    text = f"{x:.3g}"
+    if "e" in text:
+        text = f"{x:.1e}" if x != 0 else "0"
+    return text
+
+
+#: report table titles (the CSV file keeps its name)
+_TITLES = {
+    "summary": "Reach per opening",
+    "dropoff": "Where it stops, hop by hop",
+    "tie_offers": "What became of each tie",
+    "by_hop": "People by hop",
+    "by_step": "Search chains by step",
+    "gatekeepers": "Gatekeepers",
+    "cost": "The threshold: today, everyone acting, and the tipping points",
+    "cost_curve": "Reach against a multiplier on everyone's activity",
+    "weak_ties": "Strong and weak ties on the chains",
+    "compare": "Interventions",
+    "people": "People",
+    "ambassadors": "Who to ask",
+}
+
+
+def _heading(column: str) -> str:
+    """A readable column heading: ``cost_cumulative_ci_low`` reads "cost
+    cumulative, 95% CI low"."""
+    text = str(column)
+    for suffix, words in [
+        ("_ci_low", ", 95% CI low"),
+        ("_ci_high", ", 95% CI high"),
+        ("_se", " (std. error)"),
+    ]:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return _heading(text[: -len(suffix)]) + words
+    if text in ("ci_low", "ci_high"):
+        return "95% CI " + text[3:]
+    if text == "se":
+        return "std. error"
+    if text.startswith("n_"):
+        return "number of " + text[2:].replace("_", " ")
+    return text.replace("_", " ")
 
 
 def _table_html(name: str, frame: pd.DataFrame, fmt: str, rows: int = 25) -> str:
-    shown = frame.head(rows)
+    shown = frame.head(rows).rename(columns=_heading)
     body = shown.to_html(
         index=False,
         border=0,
@@ -67,12 +114,19 @@ def _table_html(name: str, frame: pd.DataFrame, fmt: str, rows: int = 25) -> str
         na_rep="",
         classes="data",
     )
-    more = f" Showing {rows} of {len(frame):,} rows." if len(frame) > rows else ""
+    more = (
+        f" Showing the first {rows} of {len(frame):,} rows; the other "
+        f"{len(frame) - rows:,} are in the file."
+        if len(frame) > rows
+        else ""
+    )
+    title = _TITLES.get(name, name.replace("_", " "))
     return (
-        f'<h3 id="table-{name}">{html.escape(name)}</h3>'
+        f'<h3 id="table-{name}">{html.escape(title)}</h3>'
         f'<div class="scroll">{body}</div>'
-        f'<p class="note">Full table: <a href="{name}.{fmt}">{name}.{fmt}</a>.'
-        f"{more}</p>"
+        f'<p class="note">Numbers rounded to three figures here; the full table, '
+        f'with exact values and column names: <a href="{name}.{fmt}">{name}.{fmt}'
+        f"</a>.{more}</p>"
     )
 
 
@@ -90,7 +144,7 @@ def _html(results, built, images, fmt) -> str:
     items = "".join(f"<li>{e(s)}</li>" for section in built for s in section.sentences)
     body = []
     for section in built:
-        if not (section.charts or section.notes):
+        if not (section.charts or section.notes or section.details):
             continue
         parts = [f"<h2>{e(section.name)}</h2>"]
         for name, caption, _ in section.charts:
@@ -103,6 +157,8 @@ def _html(results, built, images, fmt) -> str:
             )
         for note in section.notes:
             parts.append(f'<p class="note">Left out: {e(note)}</p>')
+        for detail in section.details:
+            parts.append(f'<p class="note">{e(detail)}</p>')
         body.append("".join(parts))
     tables = "".join(
         _table_html(name, results.tables[name], fmt)

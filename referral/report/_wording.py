@@ -32,12 +32,16 @@ class Section:
         ``(file stem, caption, draw(ax))``.
     notes : list of str
         What was left out and why.
+    details : list of str
+        How the numbers were computed (technical detail kept out of the
+        sentences).
     """
 
     name: str
     sentences: list = field(default_factory=list)
     charts: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    details: list = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ sections
@@ -104,10 +108,10 @@ def _dropoff_section(results) -> Section:
     cost = cost_sentence(table)
     if cost is None:
         section.notes.append(
-            "The people that non-acting intermediaries cost need the paired "
-            "everyone-acts run (dropoff.csv from referral demo or "
-            "referral.dropoff); this folder has only by_hop.csv, so that "
-            "figure and its chart segment are left out."
+            "The people that non-acting intermediaries cost need a second "
+            "simulation in which everyone passes the opening on (dropoff.csv "
+            "from referral demo or referral.dropoff); this folder has only "
+            "by_hop.csv, so that figure and its chart segment are left out."
         )
     else:
         section.sentences.append(cost)
@@ -118,9 +122,10 @@ def _dropoff_section(results) -> Section:
             "the people who held it, blue if they passed it on, red if not"
             + (
                 "; hatched: the extra people who would have held it at that hop "
-                "had everyone passed it on (95% CI, common random numbers; a hop "
-                "where the everyone-acts run has fewer people, because it reached "
-                "them earlier, shows none; see the cost columns of dropoff.csv)."
+                "had everyone passed it on (95% CI; a hop where everyone passing "
+                "it on would put fewer people, because they would be reached at "
+                "an earlier hop, shows none; see cost_more_at_hop and "
+                "cost_reached_earlier in dropoff.csv)."
                 if cost
                 else "."
             ),
@@ -152,7 +157,8 @@ def _threshold_section(results) -> Section:
         (
             "threshold",
             "The threshold: mean (band: 95% CI) and median reach against a "
-            "multiplier on everyone's activity.",
+            "multiplier on everyone's activity (1 = today); each marker is a "
+            "simulated activity, placed densely where reach changes fastest.",
             lambda ax: plot.plot_threshold(cost, ax=ax, logx=logx),
         )
     )
@@ -180,8 +186,8 @@ def _gatekeeper_section(results) -> Section:
         section.charts.append(
             (
                 "gatekeepers",
-                "Gatekeepers: the drop in reach if this person did not act (95% CI, "
-                "common random numbers).",
+                "Gatekeepers: the drop in reach if this person did not act (95% CI; "
+                "each compared with today on the same simulated openings).",
                 lambda ax: plot.plot_gatekeepers(keepers, ax=ax),
             )
         )
@@ -310,8 +316,8 @@ def _compare_section(results) -> Section:
     section.charts.append(
         (
             "compare",
-            "Interventions against today's network (difference, 95% CI, common "
-            "random numbers).",
+            "Interventions against today's network (difference, 95% CI; each "
+            "compared with today on the same simulated openings).",
             lambda ax: plot.plot_compare(compare, measure=measure, diff=True, ax=ax),
         )
     )
@@ -343,7 +349,7 @@ def _best_intervention(compare) -> str | None:
         f"Best intervention: {best['scenario']} raises {word} from "
         f"{fmt_number(rows['mean'].iloc[0])} to {fmt_number(best['mean'])} "
         f"({best['diff']:+.3g}, 95% CI {best['diff_ci_low']:+.3g} to "
-        f"{best['diff_ci_high']:+.3g}, common random numbers)."
+        f"{best['diff_ci_high']:+.3g})."
     )
 
 
@@ -360,7 +366,8 @@ def sections(results: Results) -> list[Section]:
     -------
     list of Section
         In order: reach, drop-off, threshold, gatekeepers, who to ask and
-        who gets reached (when available), weak ties, interventions.
+        who gets reached (when available), weak ties, interventions, and how
+        this was computed.
     """
     built = [
         _reach_section(results),
@@ -376,7 +383,47 @@ def sections(results: Results) -> list[Section]:
     if reached is not None:
         built.append(reached)
     built += [_weak_tie_section(results), _compare_section(results)]
+    built.append(_method_section(results))
     return built
+
+
+def _method_section(results) -> Section:
+    """How this was computed: the technical detail the sentences leave out."""
+    t = results.tables
+    section = Section("How this was computed")
+    section.details.append(
+        "Every figure comes from simulated openings: each person who holds an "
+        "opening passes it on with their activity as the probability, and each "
+        "tie carries it with its transmission probability. Intervals are 95% "
+        "intervals over the simulated openings."
+    )
+    section.details.append(
+        "Comparisons (everyone passing it on, a gatekeeper not acting, an "
+        "intervention) rerun the same simulated openings with one thing "
+        "changed (common random numbers), so a difference is the change, not "
+        "noise."
+    )
+    if t.get("cost") is not None:
+        section.details.append(
+            "The threshold verdict goes by today's simulated reach: an opening "
+            "travels far when it reaches more people than the recruiter and "
+            "their direct contacts, and at least 10% of the network. The "
+            "supporting branching figure is people reached at hops 2-3 over "
+            "people reached at hops 1-2; the simulated tipping point is where "
+            "it crosses 1 on the activity curve. The formula's tipping point is "
+            "the inverse of the spectral radius of the activity- and "
+            "transmission-weighted non-backtracking matrix (Karrer, Newman and "
+            "Zdeborova 2014), exact on large networks without short loops and "
+            "optimistic on clustered ones."
+        )
+    if t.get("ambassadors") is not None:
+        section.details.append(
+            "Who to ask is chosen by IMM (Tang, Shi and Xiao 2015) on "
+            "reverse-reachable samples and measured on fresh samples; where no "
+            "fresh sample tells two choices apart, the bound on the difference "
+            "is the rule of three (3 / samples)."
+        )
+    return section
 
 
 @validate_params({"results": [Results]})
