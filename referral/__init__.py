@@ -38,6 +38,7 @@ from referral.network import (
     from_arrays,
     from_networkx,
 )
+from referral.report._analysing import analyse
 from referral.search import PerChain, PerPerson, PerStep, SearchResult, search
 from referral.spread import SpreadResult, spread
 from referral.tie_strength import overlap_strength, reciprocity_strength
@@ -45,6 +46,7 @@ from referral.tie_strength import overlap_strength, reciprocity_strength
 __version__ = "0.1.0"
 
 __all__ = [
+    "analyse",
     "ReferralNetwork",
     "SpreadResult",
     "SearchResult",

@@ -20,6 +20,7 @@ __all__ = [
     "object_array",
     "lookup",
     "label_array",
+    "shown_people",
 ]
 
 
@@ -120,3 +121,25 @@ def label_array(values) -> np.ndarray:
     if len(values) and all(type(v) is str for v in values):
         return values.astype(str)
     return values
+
+
+def shown_people(table, pairs=(("person", "name"), ("degree_person", "degree_name"))):
+    """A copy of ``table`` whose people read ``"Name (label)"`` where a
+    display-name column is filled (``name`` beside ``person``, and
+    ``degree_name`` beside ``degree_person``), for sentences; the table
+    itself keeps both columns. Without such columns, ``table`` unchanged."""
+    import pandas as pd
+
+    present = [(p, n) for p, n in pairs if p in table.columns and n in table.columns]
+    if not present:
+        return table
+    table = table.copy()
+    for person, name in present:
+        shown = [
+            p
+            if n is None or (isinstance(n, float) and n != n) or str(n) == ""
+            else f"{n} ({p})"
+            for p, n in zip(table[person], table[name], strict=True)
+        ]
+        table[person] = pd.Series(shown, index=table.index, dtype=object)
+    return table

@@ -10,6 +10,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from referral._csv import flag_values
+from referral._labels import shown_people
 from referral._stats import Z95
 from referral._validation import check_table
 from referral.wording import fmt_share
@@ -189,7 +191,7 @@ def _who_adds_what(table: pd.DataFrame) -> list[str]:
     # themselves (a target who posts counts as reached). ``gain`` is what a
     # person adds to the people picked before, not their own reach, so only
     # a person with no one to tell is said to reach no one else.
-    chosen_target = table["target"].astype(bool) & ~table["person"].isin(idle)
+    chosen_target = flag_values(table["target"], "target") & ~table["person"].isin(idle)
     self_only = table.loc[
         chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"]), :
     ]
@@ -286,6 +288,9 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     least 53% of the targets that the best possible person would reach.
     """
     _check_table(table)
+    # rows keyed on rank, not on their order (a table sorted in a
+    # spreadsheet reads the same); display names where the table has them
+    table = shown_people(table.sort_values("rank", kind="stable"))
     last = table.iloc[-1]
     k = int(last["rank"])
     n_targets = int(last["n_targets"])

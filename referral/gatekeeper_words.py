@@ -127,6 +127,9 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         return "No gatekeepers to name: no one besides the sources was compared."
     if "rank" in table.columns:
         table = table.sort_values("rank", kind="stable")
+    from referral._labels import shown_people
+
+    table = shown_people(table)  # "Name (label)" where a name column is filled
     first = table.iloc[0]
     singular, plural = _UNITS.get(str(first["measure"]), ("unit of reach", "units"))
     compared = int(first["compared"])
@@ -184,7 +187,9 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
             f"on, an opening would reach about {fewer(loss, se)} on average "
             f"({interval}{share}), and " + apart.format("them") + "."
         )
-    group = table[table["in_top_group"].astype(bool)]
+    from referral._csv import flag_values
+
+    group = table[flag_values(table["in_top_group"], "in_top_group")]
     shown = len(group)
     names = _names(group["person"], more=size - shown)
     coarse = float(group["loss_se"].max())

@@ -192,9 +192,7 @@ def read_edgelist(
     for column in (source, target):
         values = frame[column]
         if _is_text(values):
-            values = values.astype(object)
-            values = values.map(lambda v: v.strip() if isinstance(v, str) else v)
-            values = values.mask(values == "")
+            values = _stripped(values)
         if values.isna().any():
             row = int(np.flatnonzero(values.isna().to_numpy())[0])
             raise ValueError(
@@ -252,6 +250,12 @@ def read_edgelist(
 def _is_text(values: pd.Series) -> bool:
     """Object or string dtype (pandas 3 reads text as ``str``)."""
     return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    """Text cells without surrounding spaces; empty cells as missing."""
+    values = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    return values.mask(values == "")
 
 
 _PLAIN_INT = re.compile(r"^(0|[1-9][0-9]*)$")
@@ -420,8 +424,7 @@ def read_people(
     require_columns(frame, [person], where)
     labels = frame[person]
     if _is_text(labels):
-        labels = labels.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-        labels = labels.mask(labels == "")
+        labels = _stripped(labels)
     if labels.isna().any():
         row = int(np.flatnonzero(labels.isna().to_numpy())[0])
         raise ValueError(
@@ -540,8 +543,7 @@ def apply_people(
     if activity is not None and activity in people.columns:
         column = people[activity].reset_index(drop=True)
         if _is_text(column):
-            column = column.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-            column = column.mask(column == "")
+            column = _stripped(column)
         blank = column.isna().to_numpy()
         if blank.any():
             warnings.warn(
