@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from referral._params import Interval, validate_params
@@ -309,6 +310,8 @@ def with_attributes(table: pd.DataFrame, network, columns=None) -> pd.DataFrame:
     with the network's person attributes inserted after ``person``: a
     roster's names and departments reach ``people.csv``."""
     table = table.copy()
+    if "person" not in table.columns:
+        return table
     at = list(table.columns).index("person") + 1
     names = [c for c in (columns or network.attributes) if c not in table.columns]
     for offset, column in enumerate(names):
@@ -319,8 +322,6 @@ def with_attributes(table: pd.DataFrame, network, columns=None) -> pd.DataFrame:
 def with_names(table: pd.DataFrame, network, name: str) -> pd.DataFrame:
     """``table`` with a ``name`` column after ``person`` (and ``degree_name``
     after ``degree_person``) from the person attribute ``name``."""
-    import numpy as np
-
     table = table.copy()
     values = np.asarray(network.attributes[name], dtype=object)
 
@@ -410,11 +411,19 @@ def _required():
             "measure",
             "mean",
             "diff",
+            "diff_se",
             "diff_ci_low",
             "diff_ci_high",
         ],
         "people": ["person", "chain_share"],
+        "ambassadors": list(_ambassador_columns()),
     }
+
+
+def _ambassador_columns():
+    from referral._who_to_ask import _COLUMNS
+
+    return _COLUMNS
 
 
 # both kinds of summary have the same columns; the measures tell them apart
@@ -431,6 +440,78 @@ def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
                 f"{str(path)!r} lacks the column {column!r} the report needs; "
                 f"its columns are {list(frame.columns)}."
             )
+
+
+#: columns that hold text, never numbers
+_TEXT = {
+    "measure",
+    "scenario",
+    "method",
+    "scope",
+    "person",
+    "name",
+    "degree_person",
+    "degree_name",
+    "tier",
+    "no_guarantee_because",
+    "key",
+    "value",
+}
+#: yes/no columns, read by the one flag reader
+_FLAGS = {"acyclic", "in_top_group", "target", "candidate", "recruiter"}
+#: the columns that key each table's rows: a table sorted in a spreadsheet
+#: reads the same
+_KEYS = {
+    "dropoff": ["hop"],
+    "tie_offers": ["hop"],
+    "by_hop": ["hop"],
+    "by_step": ["step"],
+    "cost_curve": ["multiplier"],
+    "gatekeepers": ["rank"],
+    "ambassadors": ["rank"],
+    "weak_ties": ["scope", "hop"],
+}
+
+
+def _typed(path: Path, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The table with number columns as numbers and flag columns as
+    booleans, sorted by its key columns; a cell that is neither is an error
+    naming the file, the column and the line."""
+    from referral._csv import flag_values
+
+    frame = frame.copy()
+    where = repr(str(path))
+    from referral.gatekeeper_words import _SENTENCE_COLUMNS
+
+    needed = set(_required().get(name, ())) | set(_SUMMARY["search"])
+    if name == "gatekeepers":
+        needed |= set(_SENTENCE_COLUMNS)
+    for column in frame.columns:
+        if column in _TEXT:
+            continue
+        values = frame[column]
+        if column in _FLAGS:
+            frame[column] = flag_values(values, column, where, 2)
+            continue
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = numbers.isna() & values.notna()
+        if not bad.any():
+            frame[column] = numbers
+        elif column in needed or (
+            name != "people" and bad.sum() < values.notna().sum()
+        ):
+            # a number column with a cell that is not a number
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"{where}, line {row + 2}: column {column!r} must be a number. "
+                f"Got {values.iloc[row]!r}."
+            )
+    keys = [k for k in _KEYS.get(name, ()) if k in frame.columns]
+    if keys:
+        frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return frame
 
 
 def read_results(folder) -> Results:
@@ -520,5 +601,7 @@ def read_results(folder) -> Results:
         )
     if problems:
         raise ValueError(problems[0])
+    for name in list(tables):
+        tables[name] = _typed(paths[name], tables[name], name)
     title = facts.get("title") or f"Referral report: {folder.name}"
     return Results(title=title, tables=tables, facts=facts, source=folder)
