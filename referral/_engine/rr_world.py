@@ -156,11 +156,12 @@ def world_count_block(
     stop,
     sum_c,
     sum_c2,
+    holding,
     cancel,
 ):
     """Worlds ``start .. stop - 1``, ``per_world`` samples each: add each
-    person's per-world count ``c_w`` to ``sum_c`` and ``c_w ** 2`` to
-    ``sum_c2``. Returns the number of worlds done and the samples' total
+    person's per-world count ``c_w`` to ``sum_c``, ``c_w ** 2`` to
+    ``sum_c2`` and 1 to ``holding`` when ``c_w > 0``. Returns the number of worlds done and the samples' total
     size."""
     n = activity.shape[0]
     n_targets = targets.shape[0]
@@ -276,6 +277,7 @@ def world_count_block(
             c = count[u]
             sum_c[u] += c
             sum_c2[u] += c * c
+            holding[u] += 1
             count[u] = 0
         for i in range(n_in):
             in_h[in_list[i]] = False
