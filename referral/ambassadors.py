@@ -144,10 +144,10 @@ def reach_of_everyone(
         - ``reach`` (float64): expected number of targets reached if the
           person posted alone (acting surely).
         - ``reach_se`` (float64): its standard error; 0 only where the
-          reach is exact (a person who is not a target and has no one to
-          tell); where the samples show no spread otherwise (no world, or
-          every world, holds the person) it is the half-width of the
-          interval over ``z``, not 0.
+          reach is exact (a person with no one to tell: 0, or 1 for a
+          target; the only target: 1); where the samples show no spread
+          otherwise (no world, or every world, holds the person) it is the
+          half-width of the interval over ``z``, not 0.
         - ``reach_ci_low``, ``reach_ci_high`` (float64): the interval at
           ``level`` (see Notes).
         - ``level`` (float64): its level.
@@ -273,9 +273,12 @@ def reach_of_everyone(
         se = n_targets / per_world * np.sqrt(s2 / worlds)
     else:
         se = np.full(n, np.nan)
-    exact = ~mask & (network.degree == 0)  # tells no one, is no target: 0
+    # exact reaches: no one to tell and no target (0); a target with no one
+    # to tell, or the only target (1: they reach themselves)
+    exact = (network.degree == 0) | (mask & (n_targets == 1))
+    exact_value = mask.astype(np.float64)
     low, high, se = _reach_interval(
-        p, se, holding, sum_c, worlds, per_world, n_targets, exact, level
+        p, se, holding, sum_c, worlds, per_world, n_targets, exact, exact_value, level
     )
     return pd.DataFrame(
         {
@@ -302,7 +305,9 @@ def reach_of_everyone(
 _RARE_WORLDS = 10
 
 
-def _reach_interval(p, se, holding, sum_c, worlds, per_world, n_targets, exact, level):
+def _reach_interval(
+    p, se, holding, sum_c, worlds, per_world, n_targets, exact, exact_value, level
+):
     """Each person's interval of reach (see :func:`reach_of_everyone`'s
     Notes), and a standard error that is 0 only for an exact reach."""
     from scipy.stats import beta
@@ -327,8 +332,8 @@ def _reach_interval(p, se, holding, sum_c, worlds, per_world, n_targets, exact, 
         bound = T * (1.0 - (alpha / 2) ** (1.0 / W))
         low = np.where(full, T - bound, low)
         high = np.where(full, T, high)
-    low = np.where(exact, 0.0, low)
-    high = np.where(exact, 0.0, high)
+    low = np.where(exact, exact_value, low)
+    high = np.where(exact, exact_value, high)
     flat = ~exact & ~(np.nan_to_num(se) > 0)
     se = np.where(flat, (high - low) / (2 * z), se)
     se = np.where(exact, 0.0, se)
