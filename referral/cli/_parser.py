@@ -691,6 +691,8 @@ Run every combination of a parameter grid read from a TOML file:
   n_people = 2000                    # fixed arguments of the builder
   # builder = "edgelist" reads path = "ties.csv" (relative to this file)
   # with read_edgelist's options (source, target, strength, activity, ...)
+  # and people = "roster.csv" (roles, activity, attributes), with
+  # people_columns = { employee_id = "person" } to rename its columns
 
   [grid]                             # lists of values; every combination runs
   strong_contacts = [4, 6, 8]
