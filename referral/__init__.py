@@ -12,7 +12,9 @@ and ``referral.spread`` are the functions; their result classes are
 ``referral.SearchResult`` and ``referral.SpreadResult``. Likewise
 ``referral.ambassadors`` is the function: import the module's other names
 with ``from referral.ambassadors import ...`` or use
-``referral.who_to_ask_sentences``.
+``referral.who_to_ask_sentences``. ``referral.analyse`` (the whole
+analysis of a network, and its report) is :func:`referral.report.analyse`,
+also loaded on first use.
 """
 
 import importlib as _importlib
@@ -38,7 +40,6 @@ from referral.network import (
     from_arrays,
     from_networkx,
 )
-from referral.report._analysing import analyse
 from referral.search import PerChain, PerPerson, PerStep, SearchResult, search
 from referral.spread import SpreadResult, spread
 from referral.tie_strength import overlap_strength, reciprocity_strength
@@ -87,6 +88,11 @@ _LAZY_SUBMODULES = ("io", "plot", "sweep", "report", "cli")
 
 
 def __getattr__(name):
+    if name == "analyse":  # referral.report.analyse, loaded on first use
+        from referral.report import analyse
+
+        globals()["analyse"] = analyse
+        return analyse
     if name in _LAZY_SUBMODULES:
         module = _importlib.import_module(f"referral.{name}")
         globals()[name] = module
@@ -95,4 +101,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES) | {"analyse"})

@@ -164,7 +164,7 @@ def linkedin_network(
         Strength of every connection; LinkedIn connections are mostly weak
         ties, hence the default below 0.5.
     activity : float, default 0.3
-        Activity of every person (:data:`referral.io.DEFAULT_ACTIVITY`, the
+        Activity of every person (``referral.io.DEFAULT_ACTIVITY``, the
         one default of every reader).
     recruiters : str or iterable of str
         Exporters who are recruiters, by their key in ``exports``, their

@@ -111,13 +111,13 @@ def reach_of_everyone(
     samples : int, default 100000
         Number of reverse-reachable samples (rounded up to a whole number of
         worlds).
-    level : float, default 0.95
-        Level of the ``reach_ci_low``/``reach_ci_high`` interval.
     per_world : int, default 1
         Samples (random targets) drawn in each random world. ``1`` gives
         independent samples. Larger values share one world, and its giant
         part, between many targets: far cheaper per sample where an opening
         can spread widely, at the price of correlated samples (see Notes).
+    level : float, default 0.95
+        Level of the ``reach_ci_low``/``reach_ci_high`` interval.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The randomness of the run. Draws are counter-based (a pure function
         of the seed, the sample, and the person or tie), so two runs with the
@@ -144,8 +144,8 @@ def reach_of_everyone(
         - ``reach`` (float64): expected number of targets reached if the
           person posted alone (acting surely).
         - ``reach_se`` (float64): its standard error; 0 only where the
-          reach is exact (a person with no one to tell: 0, or 1 for a
-          target; the only target: 1); where the samples show no spread
+          reach is exact (a person who is no target and has no one to
+          tell: 0; the only target: 1); where the samples show no spread
           otherwise (no world, or every world, holds the person) it is the
           half-width of the interval over ``z``, not 0.
         - ``reach_ci_low``, ``reach_ci_high`` (float64): the interval at
@@ -273,9 +273,9 @@ def reach_of_everyone(
         se = n_targets / per_world * np.sqrt(s2 / worlds)
     else:
         se = np.full(n, np.nan)
-    # exact reaches: no one to tell and no target (0); a target with no one
-    # to tell, or the only target (1: they reach themselves)
-    exact = (network.degree == 0) | (mask & (n_targets == 1))
+    # exact reaches, estimated exactly: no one to tell and no target (0, in
+    # no sample); the only target (1: the root of every sample)
+    exact = ((network.degree == 0) & ~mask) | (mask & (n_targets == 1))
     exact_value = mask.astype(np.float64)
     low, high, se = _reach_interval(
         p, se, holding, sum_c, worlds, per_world, n_targets, exact, exact_value, level

@@ -112,7 +112,7 @@ def read_edgelist(
     directed : bool, default False
         Whether ties are one-way.
     activity : float, default 0.3
-        Activity for everyone (:data:`DEFAULT_ACTIVITY`, the one default of
+        Activity for everyone (``DEFAULT_ACTIVITY``, the one default of
         every reader); use :func:`read_people` and :func:`apply_people` for
         per-person values and roles.
     weak_threshold : float, default 0.5
@@ -324,7 +324,7 @@ def read_graphml(
         attribute is on no edge, every tie gets strength 1.0.
     activity : str or float, default "activity"
         A node attribute every person has, or a constant. If the default
-        attribute is on no node, everyone gets :data:`DEFAULT_ACTIVITY`
+        attribute is on no node, everyone gets ``DEFAULT_ACTIVITY``
         (0.3), the one default of every reader.
     weak_threshold : float, default 0.5
         Ties weaker than this are weak ties (unless marked otherwise).
@@ -491,7 +491,7 @@ def apply_people(
     default_activity : float, optional
         Activity of people whose ``activity`` cell is empty, and of added
         people when the table has no ``activity`` column (default:
-        :data:`DEFAULT_ACTIVITY`, 0.3). Empty cells are counted in one
+        ``DEFAULT_ACTIVITY``, 0.3). Empty cells are counted in one
         warning.
 
     Returns

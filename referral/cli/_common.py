@@ -288,6 +288,12 @@ def refuse_existing(folder, *, force: bool, kind=None, reading=()) -> None:
     from referral.io import check_target
 
     check_target(folder, force=force, kind=kind, reading=reading)
+    folder = Path(folder)
+    if folder.is_file() and not folder.is_symlink():
+        raise CLIError(
+            f"Refusing to replace the file {str(folder)!r} with an output folder. "
+            f"Choose another output folder."
+        )
 
 
 def write_tables(
