@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import warnings
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -483,3 +484,35 @@ def test_degenerate_networks_give_results(name, tmp_path):
     referral.gatekeepers(net, result, sources=[first], trials=10, seed=1)
     results = referral.analyse(net, [first], trials=QUICK_ALL, out=tmp_path / "r")
     assert "summary" in results.tables and (tmp_path / "r" / "index.html").exists()
+
+
+# ------------------------------------------------------- a clean checkout
+def test_default_outputs_are_ignored_in_a_checkout():
+    """``referral demo`` (or any command with its default --out) run in a
+    checkout leaves nothing untracked and un-ignored."""
+    import argparse
+
+    from referral.cli._parser import build_parser
+
+    root = Path(__file__).resolve().parents[1]
+    ignored = {
+        line.strip().strip("/")
+        for line in (root / ".gitignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    parser = build_parser()
+    (commands,) = [
+        a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    defaults = {
+        sub.get_default("out")
+        for sub in commands.choices.values()
+        if sub.get_default("out") is not None
+    } | {
+        action.default
+        for sub in commands.choices.values()
+        for action in sub._actions
+        if action.dest == "out" and action.default
+    }
+    assert "referral-report" in defaults
+    assert defaults <= ignored, defaults - ignored
