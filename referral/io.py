@@ -523,7 +523,7 @@ def apply_people(
     >>> out.labels.tolist(), out.is_candidate.tolist(), out.n_ties
     (['a', 'b', 'c'], [False, True, True], 1)
     """
-    labels = people.index.tolist()
+    labels = _as_network_labels(network, people.index.tolist())
     where = people.attrs.get("where", "The people table")
     first_line = 2 if "where" in people.attrs else 0
     if default_activity is None:
@@ -581,6 +581,24 @@ def apply_people(
         is_candidate=candidates,
         attributes=new_attributes,
     )
+
+
+def _as_network_labels(network: ReferralNetwork, labels: list) -> list:
+    """Roster labels as the network's: a label that is not a person but
+    reads the same as one (``"100"`` and ``100``: a tie list of plain numbers
+    read as ints, a roster with ``"007"`` kept as text) is that person."""
+    absent = network.positions(labels) < 0
+    if not absent.any():
+        return labels
+    text = {}
+    for label in network.labels.tolist():
+        text.setdefault(str(label), []).append(label)
+    out = list(labels)
+    for k in np.flatnonzero(absent):
+        same = text.get(str(labels[k]), [])
+        if len(same) == 1:
+            out[k] = same[0]
+    return out
 
 
 def _add_isolated(network: ReferralNetwork, new, activity) -> ReferralNetwork:

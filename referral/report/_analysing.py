@@ -586,6 +586,17 @@ def read_results(folder) -> Results:
             )
         facts["kind"] = kind
         required["summary"] = _SUMMARY[kind]
+    if "gatekeepers" in tables:
+        # a table written with the top-group columns (referral.gatekeepers)
+        # must keep all of them: the sentence reads them, and one removed in
+        # a spreadsheet is named rather than the finding silently dropped
+        from referral.gatekeeper_words import _SENTENCE_COLUMNS
+
+        have = set(tables["gatekeepers"].columns)
+        if have & {"in_top_group", "top_group_size", "compared", "loss_se"}:
+            required["gatekeepers"] = list(
+                dict.fromkeys([*required["gatekeepers"], *_SENTENCE_COLUMNS])
+            )
     problems = []
     for name, columns in required.items():
         if name in tables:
