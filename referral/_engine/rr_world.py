@@ -161,8 +161,8 @@ def world_count_block(
 ):
     """Worlds ``start .. stop - 1``, ``per_world`` samples each: add each
     person's per-world count ``c_w`` to ``sum_c``, ``c_w ** 2`` to
-    ``sum_c2`` and 1 to ``holding`` when ``c_w > 0``. Returns the number of worlds done and the samples' total
-    size."""
+    ``sum_c2`` and 1 to ``holding`` when ``c_w > 0``. Returns the number
+    of worlds done and the samples' total size."""
     n = activity.shape[0]
     n_targets = targets.shape[0]
     acts = np.zeros(n, dtype=np.bool_)
