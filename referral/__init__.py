@@ -12,7 +12,9 @@ and ``referral.spread`` are the functions; their result classes are
 ``referral.SearchResult`` and ``referral.SpreadResult``. Likewise
 ``referral.ambassadors`` is the function: import the module's other names
 with ``from referral.ambassadors import ...`` or use
-``referral.who_to_ask_sentences``.
+``referral.who_to_ask_sentences``. ``referral.analyse`` (the whole
+analysis of a network, and its report) is :func:`referral.report.analyse`,
+also loaded on first use.
 """
 
 import importlib as _importlib
@@ -48,6 +50,7 @@ from referral.tie_strength import overlap_strength, reciprocity_strength
 __version__ = "0.1.0"
 
 __all__ = [
+    "analyse",
     "ReferralNetwork",
     "SpreadResult",
     "SearchResult",
@@ -91,6 +94,11 @@ _LAZY_SUBMODULES = ("io", "plot", "sweep", "report", "cli")
 
 
 def __getattr__(name):
+    if name == "analyse":  # referral.report.analyse, loaded on first use
+        from referral.report import analyse
+
+        globals()["analyse"] = analyse
+        return analyse
     if name in _LAZY_SUBMODULES:
         module = _importlib.import_module(f"referral.{name}")
         globals()[name] = module
@@ -99,4 +107,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES) | {"analyse"})

@@ -11,7 +11,19 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["read_csv", "require_columns", "numeric_column"]
+__all__ = [
+    "read_csv",
+    "require_columns",
+    "numeric_column",
+    "flag_values",
+    "TRUE_WORDS",
+    "FALSE_WORDS",
+]
+
+#: the words every flag column reads as true or false (case and spaces
+#: ignored); an empty cell is false
+TRUE_WORDS = frozenset({"1", "1.0", "true", "yes", "y", "t"})
+FALSE_WORDS = frozenset({"0", "0.0", "false", "no", "n", "f", ""})
 
 
 def read_csv(path, **kwargs) -> pd.DataFrame:
@@ -59,3 +71,48 @@ def numeric_column(frame, column, where, first_line):
             f"number. Got {frame[column].iloc[row]!r}."
         )
     return values.to_numpy(dtype=np.float64)
+
+
+def flag_values(values, column, where="The table", first_line=2) -> np.ndarray:
+    """A yes/no column as booleans, read one way everywhere.
+
+    ``True``/``False``, 1/0, ``yes``/``no``, ``y``/``n``, ``true``/``false``
+    and ``t``/``f`` (any case, spaces ignored) are read as such; an empty
+    cell is false. Anything else is an error naming the column and the line
+    (``first_line`` is the line of the first row: 2 for a file with a
+    header row).
+
+    Parameters
+    ----------
+    values : pandas.Series or array-like
+        The column.
+    column : str
+        Its name, for messages.
+    where : str
+        The file or table, for messages.
+    first_line : int
+        The line number of the first row.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    series = pd.Series(values)
+    if series.dtype == bool:
+        return series.to_numpy()
+    out = np.zeros(len(series), dtype=bool)
+    for row, value in enumerate(series.tolist()):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
+        if isinstance(value, bool | np.bool_):
+            out[row] = bool(value)
+            continue
+        text = str(value).strip().lower()
+        if text in TRUE_WORDS:
+            out[row] = True
+        elif text not in FALSE_WORDS:
+            raise ValueError(
+                f"{where}, line {row + first_line}: column {column!r} must be "
+                f"yes/no, true/false, 1/0 or empty. Got {value!r}."
+            )
+    return out

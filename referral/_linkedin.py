@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from referral._csv import read_csv, require_columns
+from referral._defaults import DEFAULT_ACTIVITY
 from referral._params import Interval, validate_params
 from referral.network import (
     ReferralNetwork,
@@ -142,7 +143,7 @@ def linkedin_network(
     exports,
     *,
     strength: float = 0.3,
-    activity: float = 0.3,
+    activity: float = DEFAULT_ACTIVITY,
     recruiters=(),
     candidates=(),
 ) -> ReferralNetwork:
@@ -163,7 +164,8 @@ def linkedin_network(
         Strength of every connection; LinkedIn connections are mostly weak
         ties, hence the default below 0.5.
     activity : float, default 0.3
-        Activity of every person.
+        Activity of every person (``referral.io.DEFAULT_ACTIVITY``, the
+        one default of every reader).
     recruiters : str or iterable of str
         Exporters who are recruiters, by their key in ``exports``, their
         profile URL or their name; a single string is one person.

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from referral._csv import flag_values
 from referral._lists import join_names, names_column
 from referral._stats import Z95
 from referral._validation import check_table
@@ -220,7 +221,7 @@ def _who_adds_what(table: pd.DataFrame) -> list[str]:
     # a person with no one to tell is said to reach no one else.
     is_idle = pd.Series(False, index=table.index)
     is_idle[idle.index] = True
-    chosen_target = table["target"].astype(bool) & ~is_idle
+    chosen_target = flag_values(table["target"], "target") & ~is_idle
     self_only = chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"])
     alone = shown[self_only & (table["degree"] == 0)]
     others = shown[self_only & (table["degree"] > 0)]
@@ -316,6 +317,9 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     best.
     """
     _check_table(table)
+    # rows keyed on rank, not on their order (a table sorted in a
+    # spreadsheet reads the same); display names where the table has them
+    table = table.sort_values("rank", kind="stable")
     last = table.iloc[-1]
     k = int(last["rank"])
     n_targets = int(last["n_targets"])

@@ -26,6 +26,8 @@ __all__ = [
     "check_target",
     "remove_stale_staging",
     "staged_folder",
+    "MARKER",
+    "output_kind",
 ]
 
 
@@ -39,6 +41,9 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 _STAGING = ".referral-staging-"
 _OLD = ".referral-old-"
+#: the file that marks a folder as an output of ``referral`` (its content is
+#: the kind: "report", "spread", ...); only such a folder is ever replaced
+MARKER = ".referral-output"
 
 
 # -------------------------------------------------------------- safe writes
@@ -145,21 +150,52 @@ def write_table(frame: pd.DataFrame, path, *, force: bool = False) -> Path:
     return path
 
 
-@validate_params({"force": ["boolean"]})
-def check_target(path, *, force: bool = False) -> Path:
+def output_kind(path) -> str | None:
+    """The kind of ``referral`` output a folder holds (its marker file's
+    content), or None if it is not one.
+
+    Parameters
+    ----------
+    path : str or path
+        A folder.
+
+    Returns
+    -------
+    str or None
+        ``"report"``, ``"spread"``, ... or None.
+    """
+    marker = Path(path) / MARKER
+    try:
+        return marker.read_text(encoding="utf-8").strip() or "output"
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+@validate_params({"force": ["boolean"], "kind": [str, None]})
+def check_target(path, *, force: bool = False, kind=None, reading=()) -> Path:
     """Refuse an output that exists, before any work is done.
 
     An existing regular file, or a folder with anything in it, is refused
     unless ``force``; an empty folder counts as absent. With ``force`` the
-    output will be replaced as a whole (see :func:`staged_folder`), except a
-    folder that holds the working directory or the home folder.
+    output will be replaced as a whole (see :func:`staged_folder`), but only
+    if it is an earlier output of the same kind: a folder is replaced only
+    when it holds the marker file (``.referral-output``) that every output
+    folder of ``referral`` gets, naming the same ``kind``. Never replaced,
+    whatever ``force`` says: a folder holding anything being read
+    (``reading``), the working directory, the home folder, or a parent of
+    any of them.
 
     Parameters
     ----------
     path : str or path
         The output file or folder.
     force : bool, default False
-        Allow replacing an existing output.
+        Allow replacing an earlier output of the same kind.
+    kind : str, optional
+        The kind of output (``"report"``, ``"spread"``, ...); None accepts
+        an earlier output of any kind.
+    reading : iterable of str or path
+        Files and folders the run reads; ``path`` must not hold any.
 
     Returns
     -------
@@ -171,8 +207,9 @@ def check_target(path, *, force: bool = False) -> Path:
     FileExistsError
         If the output exists and ``force`` is false.
     ValueError
-        If ``force`` would replace the working directory, one of its parents
-        or the home folder.
+        If ``path`` holds something being read, the working directory, the
+        home folder, or (with ``force``) is a folder that is not an earlier
+        output of this kind.
 
     Examples
     --------
@@ -188,6 +225,16 @@ def check_target(path, *, force: bool = False) -> Path:
     FileExistsError: '...old.csv' already exists; pass --force ... to replace it.
     """
     path = Path(path)
+    resolved = path.resolve()
+    for item in reading:
+        if item is None:
+            continue
+        read = Path(item).resolve()
+        if resolved == read or resolved in read.parents:
+            raise ValueError(
+                f"Refusing to write to {str(path)!r}: it holds {str(item)!r}, "
+                f"which this run reads. Choose another output folder."
+            )
     if not (path.exists() or path.is_symlink()):
         return path
     if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
@@ -197,12 +244,23 @@ def check_target(path, *, force: bool = False) -> Path:
             f"{str(path)!r} already exists; pass --force (force=True) to replace it."
         )
     if path.is_dir() and not path.is_symlink():
-        resolved = path.resolve()
         protected = [Path.cwd().resolve(), Path.home().resolve()]
         if any(resolved == p or resolved in p.parents for p in protected):
             raise ValueError(
                 f"Refusing to replace {str(path)!r}: it holds the working "
                 f"directory or the home folder. Choose another output folder."
+            )
+        found = output_kind(path)
+        if found is None:
+            raise ValueError(
+                f"Refusing to replace {str(path)!r}: it is not a folder written "
+                f"by referral (it has no {MARKER} file), so --force (force=True) "
+                f"may not delete it. Choose another output folder."
+            )
+        if kind is not None and found != kind:
+            raise ValueError(
+                f"Refusing to replace {str(path)!r}: it holds a {found} output, "
+                f"not a {kind} output. Choose another output folder."
             )
     return path
 
@@ -253,8 +311,8 @@ def remove_stale_staging(path) -> list[Path]:
 
 
 @contextlib.contextmanager
-@validate_params({"force": ["boolean"]})
-def staged_folder(path, *, force: bool = False):
+@validate_params({"force": ["boolean"], "kind": [str]})
+def staged_folder(path, *, force: bool = False, kind: str = "output", reading=()):
     """Write an output folder as a whole: stage it beside ``path``, rename once.
 
     Yields a fresh staging folder, ``.NAME.referral-staging-PID-XXXX``, in
@@ -271,7 +329,13 @@ def staged_folder(path, *, force: bool = False):
     path : str or path
         The output folder.
     force : bool, default False
-        Replace an existing file or folder at ``path``.
+        Replace an earlier output of the same ``kind`` at ``path`` (see
+        :func:`check_target`).
+    kind : str, default "output"
+        The kind of output, written to the folder's marker file
+        ``.referral-output``.
+    reading : iterable of str or path
+        Files and folders the run reads; ``path`` must not hold any.
 
     Yields
     ------
@@ -283,6 +347,8 @@ def staged_folder(path, *, force: bool = False):
     FileExistsError
         If ``path`` exists (a file, or a folder that is not empty) and
         ``force`` is false, checked on entry and again before the rename.
+    ValueError
+        If ``path`` may not be replaced (:func:`check_target`).
 
     Examples
     --------
@@ -291,10 +357,16 @@ def staged_folder(path, *, force: bool = False):
     >>> with staged_folder(out) as stage:
     ...     _ = (stage / "a.csv").write_text("x\\n1\\n")
     >>> sorted(p.name for p in out.iterdir())
-    ['a.csv']
+    ['.referral-output', 'a.csv']
     """
     path = Path(path)
-    check_target(path, force=force)
+    reading = [r for r in reading if r is not None]
+    check_target(path, force=force, kind=kind, reading=reading)
+    if path.is_file() and not path.is_symlink():
+        raise ValueError(
+            f"Refusing to replace the file {str(path)!r} with an output folder. "
+            f"Choose another output folder."
+        )
     remove_stale_staging(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(
@@ -304,8 +376,9 @@ def staged_folder(path, *, force: bool = False):
     )
     try:
         os.chmod(stage, 0o777 & ~_UMASK)
+        (stage / MARKER).write_text(kind + "\n", encoding="utf-8")
         yield stage
-        check_target(path, force=force)
+        check_target(path, force=force, kind=kind, reading=reading)
         old = None
         if path.exists() or path.is_symlink():
             if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):

@@ -82,6 +82,7 @@ _PILOT = 200
         "network": ["network"],
         "samples": [Interval(int, 1, None)],
         "per_world": [Interval(int, 1, None)],
+        "level": [Interval(float, 0, 1, closed="neither")],
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
         "progress": ["boolean"],
@@ -93,6 +94,7 @@ def reach_of_everyone(
     targets=None,
     samples: int = 100_000,
     per_world: int = 1,
+    level: float = 0.95,
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
@@ -124,6 +126,8 @@ def reach_of_everyone(
         independent samples. Larger values share one world, and its giant
         part, between many targets: far cheaper per sample where an opening
         can spread widely, at the price of correlated samples (see Notes).
+    level : float, default 0.95
+        Level of the ``reach_ci_low``/``reach_ci_high`` interval.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The randomness of the run. Draws are counter-based (a pure function
         of the seed, the sample, and the person or tie), so two runs with the
@@ -149,11 +153,20 @@ def reach_of_everyone(
           posts counts as reached).
         - ``reach`` (float64): expected number of targets reached if the
           person posted alone (acting surely).
-        - ``reach_se`` (float64): its standard error.
+        - ``reach_se`` (float64): its standard error; 0 only where the
+          reach is exact (a person who is no target and has no one to
+          tell: 0; the only target: 1); where the samples show no spread
+          otherwise (no world, or every world, holds the person) it is the
+          half-width of the interval over ``z``, not 0.
+        - ``reach_ci_low``, ``reach_ci_high`` (float64): the interval at
+          ``level`` (see Notes).
+        - ``level`` (float64): its level.
         - ``reach_share`` (float64): ``reach / n_targets``.
         - ``n_targets`` (int64): number of targets.
         - ``samples`` (int64): number of reverse-reachable samples.
         - ``worlds`` (int64): number of independent worlds they came from.
+        - ``holding_worlds`` (int64): worlds in which at least one sample
+          holds the person (with ``per_world=1``, the samples that do).
 
     Raises
     ------
@@ -186,7 +199,16 @@ def reach_of_everyone(
     person in no sample. With ``B > 1`` the standard error rests on ``W``
     worlds, so keep ``W`` in the hundreds at least: a person who reaches
     the widely-spreading part of the network only in rare worlds has a
-    standard error that is itself uncertain.
+    standard error that is itself uncertain. Such a person gets an exact
+    interval instead of the normal one: with ``m`` of the ``W`` worlds
+    holding them (``m < 10``), the share ``q`` of worlds that hold them has
+    the Clopper-Pearson interval ``[q_lo, q_hi]``, and since a world that
+    holds them holds them in at least one of its ``B`` samples and at most
+    all, ``reach / T`` lies in ``[q_lo / B, q_hi]``. With ``m = 0`` this is
+    the rule of three: up to about ``3 T / W``, never a certain 0. The same
+    bound applies at the top when every world holds the person in every
+    sample. Otherwise the interval is ``reach +/- z reach_se``, clipped to
+    ``[0, T]``.
 
     The cost of independent samples is their total size, about ``N`` times
     the mean number of people who could reach a random target. Where
@@ -234,12 +256,13 @@ def reach_of_everyone(
         sum_c = np.zeros(n, dtype=np.int64)
         if per_world == 1:  # independent samples: no world is drawn whole
             rr_count_block(args, key, start, stop, sum_c, cancel)
-            return sum_c, sum_c
+            return sum_c, sum_c, sum_c
         sum_c2 = np.zeros(n, dtype=np.int64)
+        holding = np.zeros(n, dtype=np.int64)
         world_count_block(
-            args, hubs, per_world, key, start, stop, sum_c, sum_c2, cancel
+            args, hubs, per_world, key, start, stop, sum_c, sum_c2, holding, cancel
         )
-        return sum_c, sum_c2
+        return sum_c, sum_c2, holding
 
     outputs = run_blocks(
         work,
@@ -251,6 +274,7 @@ def reach_of_everyone(
     )
     sum_c = np.sum([out[0] for out in outputs], axis=0, dtype=np.float64)
     sum_c2 = np.sum([out[1] for out in outputs], axis=0, dtype=np.float64)
+    holding = np.sum([out[2] for out in outputs], axis=0, dtype=np.int64)
     n_targets = len(target_ids)
     total = worlds * per_world
     p = sum_c / total
@@ -259,6 +283,13 @@ def reach_of_everyone(
         se = n_targets / per_world * np.sqrt(s2 / worlds)
     else:
         se = np.full(n, np.nan)
+    # exact reaches, estimated exactly: no one to tell and no target (0, in
+    # no sample); the only target (1: the root of every sample)
+    exact = ((network.degree == 0) & ~mask) | (mask & (n_targets == 1))
+    exact_value = mask.astype(np.float64)
+    low, high, se = _reach_interval(
+        p, se, holding, sum_c, worlds, per_world, n_targets, exact, exact_value, level
+    )
     return pd.DataFrame(
         {
             "person": network.labels,
@@ -268,12 +299,55 @@ def reach_of_everyone(
             "target": mask,
             "reach": n_targets * p,
             "reach_se": se,
+            "reach_ci_low": low,
+            "reach_ci_high": high,
+            "level": np.full(n, level),
             "reach_share": p,
             "n_targets": np.full(n, n_targets, dtype=np.int64),
             "samples": np.full(n, total, dtype=np.int64),
             "worlds": np.full(n, worlds, dtype=np.int64),
+            "holding_worlds": holding,
         }
     )
+
+
+#: fewer worlds than this holding a person: their interval is exact, not normal
+_RARE_WORLDS = 10
+
+
+def _reach_interval(
+    p, se, holding, sum_c, worlds, per_world, n_targets, exact, exact_value, level
+):
+    """Each person's interval of reach (see :func:`reach_of_everyone`'s
+    Notes), and a standard error that is 0 only for an exact reach."""
+    from scipy.stats import beta
+
+    from referral._stats import z_for
+
+    z = z_for(level, function="reach_of_everyone")
+    alpha = 1.0 - level
+    T, W, B = float(n_targets), worlds, per_world
+    low = np.clip(T * p - z * np.nan_to_num(se), 0.0, T)
+    high = np.clip(T * p + z * np.nan_to_num(se), 0.0, T)
+    m = holding.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        q_lo = np.where(m > 0, beta.ppf(alpha / 2, m, W - m + 1), 0.0)
+        q_hi = np.where(m < W, beta.ppf(1 - alpha / 2, m + 1, W - m), 1.0)
+    rare = m < _RARE_WORLDS
+    low = np.where(rare, T * q_lo / B, low)
+    high = np.where(rare, T * q_hi, high)
+    # every sample of every world holds the person: nothing seen below T
+    full = sum_c >= W * B
+    if W > 1 or B == 1:
+        bound = T * (1.0 - (alpha / 2) ** (1.0 / W))
+        low = np.where(full, T - bound, low)
+        high = np.where(full, T, high)
+    low = np.where(exact, exact_value, low)
+    high = np.where(exact, exact_value, high)
+    flat = ~exact & ~(np.nan_to_num(se) > 0)
+    se = np.where(flat, (high - low) / (2 * z), se)
+    se = np.where(exact, 0.0, se)
+    return low, high, se
 
 
 # ------------------------------------------------------------------ ambassadors

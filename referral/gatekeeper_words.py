@@ -181,7 +181,9 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
             f"on, an opening would reach about {fewer(loss, se)} on average "
             f"({interval}{share}), and " + apart.format("them") + "."
         )
-    group = table[table["in_top_group"].astype(bool)]
+    from referral._csv import flag_values
+
+    group = table[flag_values(table["in_top_group"], "in_top_group")]
     shown = len(group)
     names = _names(group["_shown"], more=size - shown)
     coarse = float(group["loss_se"].max())

@@ -198,11 +198,19 @@ class OtherPeopleCost:
             if name not in tables:
                 raise ValueError(f"OtherPeopleCost.from_tables needs a {name!r} table.")
             require_columns(tables[name], columns, f"OtherPeopleCost's {name!r} table")
+        from referral._csv import flag_values
+
         cost = tables["cost"].copy()
         for column in _LATER_COLUMNS:  # tables saved before these existed
             if column not in cost.columns:
                 cost[column] = np.nan
-        curve = tables["cost_curve"].copy()
+        cost["acyclic"] = flag_values(cost["acyclic"], "acyclic", "The cost table")
+        # a curve sorted or shuffled in a spreadsheet reads the same
+        curve = (
+            tables["cost_curve"]
+            .sort_values("multiplier", kind="stable")
+            .reset_index(drop=True)
+        )
         rows = {}
         for scenario in [
             "as_is",
@@ -217,11 +225,6 @@ class OtherPeopleCost:
                     f"{scenario!r}; got {len(found)}."
                 )
             rows[scenario] = found.iloc[0]
-        cost["acyclic"] = (
-            cost["acyclic"]
-            .map(lambda v: v if isinstance(v, bool | np.bool_) else str(v) == "True")
-            .astype(bool)
-        )
         return cls(
             curve=curve,
             scenarios=cost,

@@ -29,6 +29,9 @@ TOML_BUILDERS = {
 TOML_INTERVENTIONS = ("activity_scale", "referral_bonus", "add_weak_ties", "boost_to")
 _TOML_FIXED = ("boost_people",)  # who ``boost_to`` trains, in [network]
 _DIGEST = "_source_sha256"  # fixed entry: the edge list file's content
+_PEOPLE_DIGEST = "_people_sha256"  # fixed entry: the people file's content
+#: [network] keys of the edgelist builder that read a people file
+_PEOPLE_KEYS = ("people", "person", "people_columns")
 
 
 def _toml_builder(name):
@@ -73,6 +76,8 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
 
     kwargs = {**fixed, **params}
     kwargs.pop(_DIGEST, None)
+    kwargs.pop(_PEOPLE_DIGEST, None)
+    people = {key: kwargs.pop(key) for key in _PEOPLE_KEYS if key in kwargs}
     scale = kwargs.pop("activity_scale", None)
     bonus = kwargs.pop("referral_bonus", None)
     added = kwargs.pop("add_weak_ties", None)
@@ -87,6 +92,17 @@ def toml_build(builder: str, fixed: dict, seed=None, **params):
     if seed is not None and "seed" in inspect.signature(function).parameters:
         kwargs["seed"] = seed
     network = function(**kwargs)
+    if people.get("people") is not None:
+        from referral import io
+
+        table = io.read_people(
+            people["people"],
+            person=people.get("person", "person"),
+            columns=people.get("people_columns"),
+        )
+        network = io.apply_people(
+            network, table, default_activity=kwargs.get("activity")
+        )
     if added:
         network = interventions.add_weak_ties(network, int(added), seed=seed)
     if boost_to is not None:
@@ -108,7 +124,10 @@ def read_sweep_spec(path) -> dict:
         arguments), ``[grid]`` (lists of values) and ``[simulate]``
         (``kind``, ``trials``, ``seed`` and options of spread or search).
         For ``builder = "edgelist"``, ``path`` names the CSV edge list,
-        relative to the TOML file's folder.
+        relative to the TOML file's folder, and ``people`` an optional
+        people file (with ``person`` and ``people_columns`` as in
+        :func:`referral.io.read_people`), applied by
+        :func:`referral.io.apply_people`.
 
     Returns
     -------
@@ -153,6 +172,12 @@ def read_sweep_spec(path) -> dict:
         )
     network = spec.get("network", {})
     builder = network.get("builder", "community_population")
+    if not isinstance(builder, str):
+        raise ValueError(
+            f'{where}: [network] builder must be one name, such as "edgelist" '
+            f"(a sweep builds one kind of network; vary its parameters in "
+            f"[grid]). Got {builder!r}."
+        )
     if builder not in TOML_BUILDERS:
         raise ValueError(
             f"{where}: [network] builder must be one of {sorted(TOML_BUILDERS)}. "
@@ -173,7 +198,7 @@ def read_sweep_spec(path) -> dict:
         | set(_TOML_FIXED)
     )
     if builder == "edgelist":
-        allowed = (allowed - {"path_or_frame"}) | {"path"}
+        allowed = (allowed - {"path_or_frame"}) | {"path", *_PEOPLE_KEYS}
     for key in [*grid, *fixed]:
         if key not in allowed:
             raise ValueError(
@@ -210,6 +235,21 @@ def read_sweep_spec(path) -> dict:
             )
         fixed["path"] = str(source.resolve())
         fixed[_DIGEST] = hashlib.sha256(source.read_bytes()).hexdigest()
+        if "people" in fixed:
+            roster = Path(str(fixed["people"])).expanduser()
+            if not roster.is_absolute():
+                roster = path.parent / roster
+            if not roster.is_file():
+                raise FileNotFoundError(
+                    f"{where}: [network] people names no file: {str(roster)!r}."
+                )
+            fixed["people"] = str(roster.resolve())
+            fixed[_PEOPLE_DIGEST] = hashlib.sha256(roster.read_bytes()).hexdigest()
+    elif any(key in fixed for key in _PEOPLE_KEYS):
+        raise ValueError(
+            f'{where}: people = "..." (a people file) goes with builder = '
+            f'"edgelist" only.'
+        )
     simulate = dict(spec.get("simulate", {}))
     kind = simulate.pop("kind", "spread")
     if kind not in ("spread", "search"):

@@ -46,7 +46,10 @@ def email(tmp_path_factory):
 
 
 def files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*")) if folder.exists() else []
+    """The files of an output folder, without its marker (.referral-output)."""
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.rglob("*") if p.name != ".referral-output")
 
 
 def run(argv, capsys):

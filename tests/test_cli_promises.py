@@ -204,9 +204,11 @@ def test_out_naming_a_regular_file(command, ties, tmp_path, capsys):
         f"to replace it."
     )
     assert target.read_text() == "keep me"
+    # a file is not an earlier output folder: --force keeps it too
     code, _, err = run([*argv, "--force"], capsys)
-    assert code == 0, err
-    assert target.is_dir() and (target / "summary.csv").is_file()
+    assert code == 2, err
+    assert "Refusing to replace the file" in err
+    assert target.read_text() == "keep me"
 
 
 def test_sweep_results_dir_naming_a_regular_file(tmp_path, capsys):

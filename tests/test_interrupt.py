@@ -30,6 +30,10 @@ pytestmark = pytest.mark.skipif(
 #: the seconds a run may take to stop after SIGINT (each run would take
 #: minutes); the brief asks for about a second on an idle machine
 STOP_WITHIN = 6.0
+#: the command line's bound, as the README promises it: on the shared 2-core
+#: test machine at load 7-10, 15 CLI runs (spread with 1 and 2 workers,
+#: analyse) stopped 1.6-6.6 s after SIGINT, median 2.8 s (issue 23)
+CLI_STOP_WITHIN = 10.0
 
 CHILD = textwrap.dedent(
     """
@@ -181,6 +185,7 @@ def ties_csv(tmp_path_factory):
         ("search", 2),
         ("demo", 2),
         ("sweep", 1),
+        ("analyse", 2),
     ],
 )
 def test_cli_sigint_exits_130_with_one_line_and_no_output(
@@ -208,6 +213,8 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(
     ]
     if command == "spread":
         args += ["--activity", "0.9", "--sources", "0", "--trials", "100000"]
+    elif command == "analyse":
+        args += ["--activity", "0.9", "--sources", "0", "--trials", "1000000"]
     elif command == "demo":
         args = [
             *args[:3],
@@ -273,7 +280,7 @@ def test_cli_sigint_exits_130_with_one_line_and_no_output(
             process.wait()
     assert code == 130, stderr
     assert stderr.strip().splitlines() == ["referral: interrupted"]
-    assert took < STOP_WITHIN
+    assert took < CLI_STOP_WITHIN
     assert not out.exists()
     left = sorted(p.name for p in tmp_path.iterdir())
     if command == "sweep":  # finished configurations are kept for a resume

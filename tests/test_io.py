@@ -99,7 +99,7 @@ def test_people_file(tmp_path):
         "ann,0.9,yes,no,sales\ncy,0.1,0,1,tech\n",
     )
     net = apply_people(read_edgelist(ties), read_people(people))
-    assert net.activity.tolist() == [0.9, 1.0, 0.1]
+    assert net.activity.tolist() == [0.9, 0.3, 0.1]  # bob: DEFAULT_ACTIVITY
     assert net.recruiters.tolist() == [0] and net.candidates.tolist() == [2]
     assert net.attributes["department"].tolist() == ["sales", None, "tech"]
 

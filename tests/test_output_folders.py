@@ -108,7 +108,8 @@ def _run_until(argv, cwd, stop_at, sig, delay=0.0):
 
 
 def _complete_spread(folder: Path) -> bool:
-    names = sorted(p.name for p in folder.iterdir())
+    assert (folder / ".referral-output").read_text().strip() == "spread"
+    names = sorted(p.name for p in folder.iterdir() if p.name != ".referral-output")
     assert names == SPREAD_FILES, names
     for name in names:
         pd.read_csv(folder / name)
@@ -244,7 +245,7 @@ def test_killed_search_and_demo_leave_no_folder(ties, tmp_path, command):
     assert not out.exists()
     code, _, stderr = _run_until(argv, ties.parent, None, 0)
     assert code == 0, stderr
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if p.name != ".referral-output")
     if command == "search":
         assert names == ["by_step.csv", "chains.csv", "paths.csv", "summary.csv"]
     else:
@@ -262,9 +263,17 @@ def test_staged_folder_api(tmp_path):
     with pytest.raises(FileExistsError, match="already exists; pass --force"):
         with staged_folder(out):
             pass
-    with staged_folder(out, force=True) as stage:
+    # a file is not an earlier output folder: even force keeps it
+    with pytest.raises(ValueError, match="Refusing to replace the file"):
+        with staged_folder(out, force=True):
+            pass
+    assert out.read_text() == "a file"
+    out.unlink()
+    with staged_folder(out) as stage:
         (stage / "a.csv").write_text("a\n1\n")
-    assert [p.name for p in out.iterdir()] == ["a.csv"]
+    with staged_folder(out, force=True) as stage:
+        (stage / "b.csv").write_text("a\n1\n")
+    assert sorted(p.name for p in out.iterdir()) == [".referral-output", "b.csv"]
     # a stale staging folder of a dead process is removed; a live one is kept
     dead = tmp_path / ".out.referral-staging-999999999-x"
     live = tmp_path / f".out.referral-staging-{os.getpid()}-y"

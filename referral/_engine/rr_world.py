@@ -89,11 +89,13 @@ def _forward(live_ptr, live, n, f_ptr, f_dst):
 
 
 @numba.njit(nogil=True, cache=True)
-def world_count_block(rr, hubs, per_world, key, start, stop, sum_c, sum_c2, cancel):
+def world_count_block(
+    rr, hubs, per_world, key, start, stop, sum_c, sum_c2, holding, cancel
+):
     """Worlds ``start .. stop - 1``, ``per_world`` samples each: add each
-    person's per-world count ``c_w`` to ``sum_c`` and ``c_w ** 2`` to
-    ``sum_c2``. Returns the number of worlds done and the samples' total
-    size."""
+    person's per-world count ``c_w`` to ``sum_c``, ``c_w ** 2`` to
+    ``sum_c2`` and 1 to ``holding`` when ``c_w > 0``. Returns the number
+    of worlds done and the samples' total size."""
     n = rr.activity.shape[0]
     acting = np.zeros(n, dtype=np.bool_)
     live_ptr = np.zeros(n + 1, dtype=np.int64)
@@ -202,6 +204,7 @@ def world_count_block(rr, hubs, per_world, key, start, stop, sum_c, sum_c2, canc
             c = count[u]
             sum_c[u] += c
             sum_c2[u] += c * c
+            holding[u] += 1
             count[u] = 0
         for i in range(n_in):
             in_h[in_list[i]] = False

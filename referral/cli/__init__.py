@@ -140,3 +140,4 @@ def _main(argv) -> int:
             f"(set REFERRAL_DEBUG=1 for the traceback)",
             file=sys.stderr,
         )
+        return EXIT_ERROR

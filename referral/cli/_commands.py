@@ -19,6 +19,8 @@ from referral.cli._common import (
     SEARCH_TABLES,
     SPREAD_TABLES,
     CLIError,
+    activity_line,
+    input_paths,
     load_network,
     plain_frame,
     refuse_existing,
@@ -26,6 +28,7 @@ from referral.cli._common import (
     to_labels,
     write_tables,
 )
+from referral.report._analysing import with_attributes
 
 __all__ = [
     "spread_command",
@@ -34,6 +37,7 @@ __all__ = [
     "demo_command",
     "report_command",
     "ambassadors_command",
+    "analyse_command",
     "open_unit",
 ]
 
@@ -42,7 +46,8 @@ __all__ = [
 def spread_command(args) -> int:
     from referral.spread import spread
 
-    refuse_existing(args.out, force=args.force)
+    reading = input_paths(args)
+    refuse_existing(args.out, force=args.force, kind="spread", reading=reading)
     network = load_network(args)
     sources = _sources(network, args.sources)
     t0 = time.perf_counter()
@@ -59,7 +64,15 @@ def spread_command(args) -> int:
     )
     tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
     words = _by_tables(result, getattr(args, "by", None), tables)
-    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    tables["people"] = with_attributes(tables["people"], network)
+    written = write_tables(
+        tables,
+        args.out,
+        fmt=args.output_format,
+        force=args.force,
+        kind="spread",
+        reading=reading,
+    )
     from referral.wording import fmt_mean
 
     summary = tables["summary"].set_index("measure")["estimate"]
@@ -72,6 +85,7 @@ def spread_command(args) -> int:
     )
     for line in words:
         print(line)
+    print(activity_line(network, args))
     print(f"wrote {len(written)} tables to {args.out}")
     return EXIT_OK
 
@@ -112,7 +126,8 @@ def _sources(network, given):
 def search_command(args) -> int:
     from referral.search import search
 
-    refuse_existing(args.out, force=args.force)
+    reading = input_paths(args)
+    refuse_existing(args.out, force=args.force, kind="search", reading=reading)
     network = load_network(args)
     starts = to_labels(network, args.starts) if args.starts else None
     targets = to_labels(network, args.targets) if args.targets else None
@@ -152,7 +167,14 @@ def search_command(args) -> int:
         progress=show_progress(args),
     )
     tables = {name: getattr(result, name)() for name in SEARCH_TABLES}
-    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    written = write_tables(
+        tables,
+        args.out,
+        fmt=args.output_format,
+        force=args.force,
+        kind="search",
+        reading=reading,
+    )
     from referral.wording import fmt_share
 
     s = tables["summary"].set_index("measure")["estimate"]
@@ -160,6 +182,7 @@ def search_command(args) -> int:
         f"referral search: {result.n_chains:,} chains; "
         f"{fmt_share(s['completion_rate'])} completed (seed {result.seed_entropy})."
     )
+    print(activity_line(network, args))
     print(f"wrote {len(written)} tables to {args.out}")
     return EXIT_OK
 
@@ -244,7 +267,7 @@ def demo_command(args) -> int:
         }
         trials["spread"] = args.trials
     out = Path(args.out)
-    refuse_existing(out, force=args.force)
+    refuse_existing(out, force=args.force, kind="report")
     t0 = time.perf_counter()
     results = report.demo_results(
         seed=args.seed, trials=trials, n_jobs=args.n_jobs, progress=show_progress(args)
@@ -259,11 +282,63 @@ def report_command(args) -> int:
     from referral import report
 
     out = Path(args.out)
-    refuse_existing(out, force=args.force)
+    refuse_existing(out, force=args.force, kind="report", reading=[args.results])
     results = report.read_results(args.results)
     path = report.write_report(results, out, force=args.force)
     print(f"report: {path}")
     return EXIT_OK
+
+
+# ------------------------------------------------------------------ analyse
+def analyse_command(args) -> int:
+    """``referral analyse``: the whole analysis of your own data, one report."""
+    from referral import report
+
+    reading = input_paths(args)
+    out = Path(args.out)
+    refuse_existing(out, force=args.force, kind="report", reading=reading)
+    network = load_network(args)
+    sources = _sources(network, args.sources)
+    if args.name_column is not None and args.name_column not in network.attributes:
+        raise CLIError(
+            f"--name-column {args.name_column!r} is not a column of the people "
+            f"file; its columns are {sorted(network.attributes)}."
+        )
+    quick = os.environ.get("REFERRAL_QUICK") == "1" or args.quick
+    trials = dict(QUICK_TRIALS if quick else DEMO_TRIALS)
+    if args.trials is not None:
+        trials = {
+            k: max(20, args.trials * v // DEMO_TRIALS["spread"])
+            for k, v in DEMO_TRIALS.items()
+        }
+        trials["spread"] = args.trials
+    t0 = time.perf_counter()
+    results = report.analyse(
+        network,
+        sources,
+        out=out,
+        force=args.force,
+        name=args.name_column,
+        title=args.title,
+        description=_describe(network, args),
+        trials=trials,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=show_progress(args),
+    )
+    print(report.plain_summary(results))
+    print(activity_line(network, args))
+    print(f"\nreport: {out / 'index.html'}  ({time.perf_counter() - t0:.1f} s)")
+    return EXIT_OK
+
+
+def _describe(network, args) -> str:
+    files = " + ".join(Path(p).name for p in input_paths(args))
+    return (
+        f"{files}: {network.n_people:,} people, {network.n_ties:,} ties; "
+        f"{len(network.recruiters)} recruiters, {len(network.candidates)} "
+        f"candidates; mean activity {network.activity.mean():.2f}"
+    )
 
 
 # ------------------------------------------------------------------ ambassadors
@@ -332,7 +407,8 @@ def ambassadors_command(args) -> int:
         who_to_ask_sentences,
     )
 
-    refuse_existing(args.out, force=args.force)
+    reading = input_paths(args)
+    refuse_existing(args.out, force=args.force, kind="ambassadors", reading=reading)
     network = load_network(args)
     targets = _target_spec(network, args)
     exclude = to_labels(network, args.exclude) if args.exclude else []
@@ -386,13 +462,22 @@ def ambassadors_command(args) -> int:
         progress=show_progress(args),
     )
     everyone["can_be_asked"] = can_ask
+    everyone = with_attributes(everyone, network)
     everyone = everyone.sort_values(
         ["reach", "id"], ascending=[False, True], kind="stable"
     )
     tables = {"ambassadors": table, "everyone": everyone}
-    written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
+    written = write_tables(
+        tables,
+        args.out,
+        fmt=args.output_format,
+        force=args.force,
+        kind="ambassadors",
+        reading=reading,
+    )
     for line in who_to_ask_sentences(table):
         print(line)
+    print(activity_line(network, args))
     print(
         f"wrote {len(written)} tables to {args.out} ({time.perf_counter() - t0:.1f} s)"
     )

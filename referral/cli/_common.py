@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from referral._defaults import DEFAULT_ACTIVITY
+
 __all__ = [
     "EXIT_OK",
     "EXIT_ERROR",
@@ -26,6 +28,8 @@ __all__ = [
     "SPREAD_TABLES",
     "SEARCH_TABLES",
     "refuse_existing",
+    "input_paths",
+    "activity_line",
     "write_tables",
     "plain_frame",
 ]
@@ -145,32 +149,40 @@ def load_network(args):
                 "A CSV edge list is one file; several files are read as LinkedIn "
                 "exports only with --input-format linkedin."
             )
+        tie_types = _pairs(args.tie_types, "--tie-types", number=True)
+        strength = _number_or_name(args.strength)
+        if tie_types and args.strength is None:
+            strength = "type"
         network = io.read_edgelist(
             paths[0],
             source=args.source_column,
             target=args.target_column,
-            strength=_number_or_name(args.strength),
+            strength=strength,
             directed=args.directed,
             activity=args.activity,
+            columns=_pairs(args.tie_columns, "--tie-columns") or None,
+            tie_types=tie_types or None,
+            rescale=args.rescale_strength,
             sep=args.sep,
         )
+    args.own_activity = 0
     if args.people is not None:
         people = io.read_people(
-            args.people, person=args.person_column, dtype={args.person_column: str}
+            args.people,
+            person=args.person_column,
+            columns=_pairs(args.people_columns, "--people-columns") or None,
         )
+        if "activity" in people.columns:
+            column = people["activity"].astype(object)
+            args.own_activity = int(
+                (column.notna() & (column.astype(str).str.strip() != "")).sum()
+            )
         people.index = pd.Index(
             _people_labels(network, people.index), dtype=object, tupleize_cols=False
         )
         before = network.n_people
-        try:
-            network = io.apply_people(network, people, default_activity=args.activity)
-        except ValueError as error:  # name the file the table came from
-            text = str(error)
-            if text.startswith("The people table"):
-                raise CLIError(
-                    repr(str(args.people)) + text[len("The people table") :]
-                ) from None
-            raise
+        people.attrs["where"] = repr(str(args.people))
+        network = io.apply_people(network, people, default_activity=args.activity)
         added = network.n_people - before
         if added:
             print(
@@ -179,6 +191,20 @@ def load_network(args):
                 file=sys.stderr,
             )
     return network
+
+
+def activity_line(network, args) -> str:
+    """The summary line that states the activity used: how many people got
+    the default (``--activity``) and how many their own value."""
+    n = network.n_people
+    own = int(getattr(args, "own_activity", 0))
+    default = n - own
+    words = f"activity {args.activity:g} for {default:,} of {n:,} people"
+    if args.activity == DEFAULT_ACTIVITY:
+        words += " (the default; --activity to change it)"
+    if own:
+        words += f"; {own:,} their own from {args.people}"
+    return words + f"; mean {network.activity.mean():.2f}."
 
 
 def _people_labels(network, texts):
@@ -209,6 +235,30 @@ def _people_labels(network, texts):
     return labels
 
 
+def _pairs(text, option, *, number=False) -> dict:
+    """``A=B,C=D`` as ``{"A": "B", "C": "D"}`` (values as numbers if asked)."""
+    if not text:
+        return {}
+    out = {}
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            raise CLIError(
+                f"{option} takes NAME=VALUE pairs joined by commas. Got {text!r}."
+            )
+        if number:
+            try:
+                value = float(value)
+            except ValueError:
+                raise CLIError(
+                    f"{option}: the strength of {key!r} must be a number. "
+                    f"Got {value!r}."
+                ) from None
+        out[key] = value
+    return out
+
+
 def _number_or_name(value, default="strength"):
     if value is None:
         return default
@@ -222,18 +272,38 @@ SPREAD_TABLES = ("summary", "by_hop", "people", "trials", "chains")
 SEARCH_TABLES = ("summary", "chains", "by_step", "paths")
 
 
-def refuse_existing(folder, *, force: bool) -> None:
-    """Refuse before any work if the output exists (the write re-checks)."""
+def input_paths(args) -> list[str]:
+    """The files a command reads (its network files and people file), which
+    its output may never replace."""
+    paths = [item.rpartition("=")[2] for item in getattr(args, "network", None) or []]
+    if getattr(args, "people", None):
+        paths.append(args.people)
+    return paths
+
+
+def refuse_existing(folder, *, force: bool, kind=None, reading=()) -> None:
+    """Refuse before any work if the output exists (the write re-checks);
+    with ``force``, refuse anything but an earlier output of ``kind`` and any
+    folder holding what the run reads."""
     from referral.io import check_target
 
-    check_target(folder, force=force)
+    check_target(folder, force=force, kind=kind, reading=reading)
+    folder = Path(folder)
+    if folder.is_file() and not folder.is_symlink():
+        raise CLIError(
+            f"Refusing to replace the file {str(folder)!r} with an output folder. "
+            f"Choose another output folder."
+        )
 
 
-def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
+def write_tables(
+    tables: dict, folder, *, fmt: str, force: bool, kind="output", reading=()
+) -> list[Path]:
     """Write ``{name: DataFrame}`` as ``folder/name.csv`` (or .parquet).
 
     The folder is written as a whole: staged beside ``folder`` and renamed
-    into place once (:func:`referral.io.staged_folder`).
+    into place once (:func:`referral.io.staged_folder`), marked as an output
+    of ``kind``.
     """
     from referral.io import staged_folder, write_table
 
@@ -246,7 +316,7 @@ def write_tables(tables: dict, folder, *, fmt: str, force: bool) -> list[Path]:
                 "'referral[parquet]'."
             ) from None
     folder = Path(folder)
-    with staged_folder(folder, force=force) as stage:
+    with staged_folder(folder, force=force, kind=kind, reading=reading) as stage:
         for name, frame in tables.items():
             write_table(plain_frame(frame), stage / f"{name}.{fmt}", force=True)
     return [folder / f"{name}.{fmt}" for name in tables]

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from referral._defaults import DEFAULT_ACTIVITY
 from referral.cli._commands import (
     ambassadors_command,
+    analyse_command,
     demo_command,
     open_unit,
     report_command,
@@ -208,9 +210,11 @@ def _add_network_options(parser):
     group.add_argument(
         "--activity",
         type=_probability,
-        default=0.3,
+        default=DEFAULT_ACTIVITY,
         help="probability in [0, 1] that a person passes a referral on, for "
-        "everyone the people file does not set (default: 0.3)",
+        "everyone the people file does not set (blank cells included); the "
+        f"summary states it (default: {DEFAULT_ACTIVITY}, the one default of "
+        "every reader)",
     )
     group.add_argument(
         "--people",
@@ -238,6 +242,36 @@ def _add_network_options(parser):
         metavar="PERSON",
         help="(LinkedIn) a person open to the job, by profile URL or name; "
         "repeatable; or a people file's candidate column (default: none)",
+    )
+    _add_roster_options(group)
+
+
+def _add_roster_options(group):
+    """Options for rosters and tie lists as HR systems export them."""
+    group.add_argument(
+        "--people-columns",
+        metavar="FILE=OURS,...",
+        help="rename the people file's columns, e.g. employee_id=person,"
+        "score=activity,is_recruiter=recruiter (default: none)",
+    )
+    group.add_argument(
+        "--tie-columns",
+        metavar="FILE=OURS,...",
+        help="rename the tie list's columns, e.g. emp_a=source,emp_b=target,"
+        "type=strength (default: none)",
+    )
+    group.add_argument(
+        "--tie-types",
+        metavar="TYPE=STRENGTH,...",
+        help="the strength column (--strength NAME, default 'type') holds tie "
+        "types; their strengths, e.g. mentor=0.9,peer=0.5,alumni=0.2 "
+        "(default: none, strengths are numbers)",
+    )
+    group.add_argument(
+        "--rescale-strength",
+        action="store_true",
+        help="divide the strengths by the largest, so weights such as message "
+        "counts become strengths in (0, 1] (default: off)",
     )
 
 
@@ -335,6 +369,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser
     )
+
+    _add_analyse_parser(commands)
 
     demo = commands.add_parser(
         "demo",
@@ -588,6 +624,85 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_analyse_parser(commands):
+    """``referral analyse``: the whole analysis of your own data."""
+    parser = commands.add_parser(
+        "analyse",
+        aliases=["analyze"],
+        epilog=_example(
+            "referral analyse ties.csv --people roster.csv --out report",
+            "referral analyse ties.csv --people hr.csv --people-columns "
+            "employee_id=person --name-column name --out report",
+        ),
+        formatter_class=_Formatter,
+        help="the whole analysis of your own network; writes the full report",
+        description="Spread, drop-off, the 'other people' cost and the "
+        "threshold, gatekeepers, whom to ask, weak ties and a default set of "
+        "interventions on your own tie list (plus a people file: roles, "
+        "activity, names, departments); prints the headline and writes the "
+        "HTML report with every table (referral.analyse in Python).",
+    )
+    _add_network_options(parser)
+    parser.add_argument(
+        "--sources",
+        nargs="+",
+        metavar="LABEL",
+        help="who posts the opening (default: the recruiters of the people file)",
+    )
+    parser.add_argument(
+        "--name-column",
+        metavar="NAME",
+        help="a people-file column of display names, shown next to the ids in "
+        "the tables and sentences (default: none; every column of the people "
+        "file is kept in people.csv anyway)",
+    )
+    parser.add_argument("--title", default="Referral report", help="the report's title")
+    parser.add_argument(
+        "--trials",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="spread trials, an int >= 1; the other runs scale with it "
+        f"(default: {DEMO_TRIALS['spread']}, {QUICK_TRIALS['spread']} with --quick)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="few trials, a smoke run; also REFERRAL_QUICK=1 (default: off)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="INT",
+        help="random seed, an int >= 0 (default: 0)",
+    )
+    parser.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        default=None,
+        metavar="N",
+        help="worker threads; -1 all cores; results do not depend on it (default: 1)",
+    )
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: a bar when stderr is a terminal)",
+    )
+    parser.add_argument(
+        "--out",
+        default="referral-report",
+        metavar="DIR",
+        help="report folder, written as a whole (default: referral-report)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an earlier report at --out (default: off, refuse)",
+    )
+    parser.set_defaults(run=analyse_command)
+
+
 SWEEP_HELP = """\
 Run every combination of a parameter grid read from a TOML file:
 
@@ -596,6 +711,8 @@ Run every combination of a parameter grid read from a TOML file:
   n_people = 2000                    # fixed arguments of the builder
   # builder = "edgelist" reads path = "ties.csv" (relative to this file)
   # with read_edgelist's options (source, target, strength, activity, ...)
+  # and people = "roster.csv" (roles, activity, attributes), with
+  # people_columns = { employee_id = "person" } to rename its columns
 
   [grid]                             # lists of values; every combination runs
   strong_contacts = [4, 6, 8]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from referral._params import Interval, validate_params
@@ -59,11 +60,15 @@ class Results:
         Descriptive facts (``title``, ``kind``, ``network``, ``trials``,
         ``seed``, ``interventions``, ...); no finding lives here, every
         finding is rebuilt from the tables.
+    source : pathlib.Path or None
+        The folder the tables were read from (:func:`read_results`); a
+        report is never written over it.
     """
 
     title: str
     tables: dict = field(default_factory=dict)
     facts: dict = field(default_factory=dict)
+    source: Path | None = None
 
 
 # ------------------------------------------------------------------ analysis
@@ -77,12 +82,19 @@ class Results:
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
         "progress": ["boolean"],
+        "name": [str, None],
+        "interventions": [Mapping, None],
+        "force": ["boolean"],
     }
 )
 def analyse(
     network,
     sources=None,
     *,
+    out=None,
+    force: bool = False,
+    name: str | None = None,
+    interventions=None,
     title: str = "Referral report",
     description: str | None = None,
     trials=None,
@@ -91,14 +103,37 @@ def analyse(
     n_jobs=None,
     progress: bool = False,
 ) -> Results:
-    """Run the standard analysis of a network and bundle the tables.
+    """Run the whole analysis of a network, and write the report if asked.
+
+    The spread of one opening, where it stops (drop-off), what the people
+    who do not pass it on cost and where the network sits relative to its
+    threshold, the gatekeepers, whom to ask to share it, the weak ties on
+    the chains that reached candidates, and a default set of interventions
+    against today's network, all with one seed. This is also
+    :func:`referral.analyse` and ``referral analyse TIES --people ROSTER``.
 
     Parameters
     ----------
     network : ReferralNetwork
-        The network.
+        The network, e.g. from :func:`referral.io.read_edgelist` and
+        :func:`referral.io.apply_people`.
     sources : labels, optional
         Who posts the opening (default: the recruiters).
+    out : str or path, optional
+        Write the report folder here (:func:`write_report`); an earlier
+        report there is replaced only with ``force``.
+    force : bool, default False
+        Replace an earlier report at ``out``.
+    name : str, optional
+        A person attribute with display names (e.g. a roster's ``name``
+        column): added as a ``name`` column next to ``person`` in the people,
+        gatekeepers and ambassadors tables, and used in their sentences.
+        Every person attribute (e.g. ``department``) is carried into the
+        people table in any case.
+    interventions : mapping of str to ReferralNetwork, optional
+        More scenarios to compare with today's network, besides the default
+        ones (train the top gatekeepers, a referral bonus of +0.1); each must
+        have the same people, as :mod:`referral.interventions` returns.
     title, description : str
         The report's title and a sentence describing the network.
     trials : dict, optional
@@ -121,9 +156,42 @@ def analyse(
     -------
     Results
         The tables, headline facts and results, ready for the report.
+
+    Raises
+    ------
+    FileExistsError
+        If ``out`` holds an earlier output and ``force`` is false (checked
+        before any simulation).
+    ValueError
+        If ``name`` is not a person attribute, or an intervention's people
+        differ from the network's.
+
+    Examples
+    --------
+    >>> import networkx as nx, tempfile
+    >>> from referral import from_networkx
+    >>> net = from_networkx(nx.karate_club_graph(), strength=0.5, activity=0.3,
+    ...                     recruiters=[0], candidates=range(20, 34))
+    >>> quick = dict(spread=100, cost=100, gatekeepers=20, compare=100,
+    ...              ambassadors=50)
+    >>> results = analyse(net, trials=quick, top=3,
+    ...                   out=tempfile.mkdtemp() + "/report")
+    >>> sorted(results.tables)[:4]
+    ['ambassadors', 'compare', 'cost', 'cost_curve']
     """
-    from referral import analysis, interventions
+    from referral import analysis
+    from referral import interventions as changes
     from referral._random import resolve_entropy
+
+    if out is not None:
+        from referral.report._rendering import check_writable
+
+        check_writable(out, force=force)
+    if name is not None and name not in network.attributes:
+        raise ValueError(
+            f"analyse: name={name!r} is not a person attribute; the attributes "
+            f"are {sorted(network.attributes)}."
+        )
     from referral.spread import spread
 
     steps = {
@@ -160,10 +228,17 @@ def analyse(
     scenarios = {
         "as is": network,
         f"train top {len(trained)} gatekeepers": (
-            interventions.boost_activity(network, trained, to=0.9)
+            changes.boost_activity(network, trained, to=0.9)
         ),
-        "referral bonus +0.1": interventions.referral_bonus(network, 0.1),
+        "referral bonus +0.1": changes.referral_bonus(network, 0.1),
     }
+    for label, changed in (interventions or {}).items():
+        if str(label) in scenarios:
+            raise ValueError(
+                f"analyse: the intervention {label!r} has the name of a default "
+                f"scenario; choose another."
+            )
+        scenarios[str(label)] = changed
     compared = analysis.compare(
         scenarios,
         trials=steps["compare"],
@@ -197,12 +272,14 @@ def analyse(
         "ties": str(network.n_ties),
         "candidates": str(int(network.is_candidate.sum())),
         "mean_activity": f"{mean_activity:.3f}",
+        "baseline": "as is",
         "trials": str(result.n_trials),
         "seed": str(entropy),
         "gatekeeper_measure": str(keepers["measure"].iloc[0]) if len(keepers) else "",
         "interventions": (
             f"train top {len(trained)} gatekeepers: their activity raised to 0.9; "
             f"referral bonus +0.1: everyone's activity raised by 0.1"
+            + "".join(f"; {label}: your own" for label in interventions or {})
         ),
         "created": _dt.datetime.now().isoformat(timespec="seconds"),
     }
@@ -214,11 +291,52 @@ def analyse(
         **cost.tables(),
         "weak_ties": analysis.weak_tie_share(result),
         "compare": compared,
-        "people": result.people(),
+        "people": with_attributes(result.people(), network),
     }
     if asked is not None:
         tables["ambassadors"] = asked
-    return Results(title=title, tables=tables, facts=facts)
+    if name is not None:
+        for key in ("gatekeepers", "ambassadors"):
+            if key in tables:
+                tables[key] = with_names(tables[key], network, name)
+    results = Results(title=title, tables=tables, facts=facts)
+    if out is not None:
+        from referral.report._rendering import write_report
+
+        write_report(results, out, force=force)
+    return results
+
+
+def with_attributes(table: pd.DataFrame, network, columns=None) -> pd.DataFrame:
+    """A per-person table (one row per id, in id order, a ``person`` column)
+    with the network's person attributes inserted after ``person``: a
+    roster's names and departments reach ``people.csv``."""
+    table = table.copy()
+    if "person" not in table.columns:
+        return table
+    at = list(table.columns).index("person") + 1
+    names = [c for c in (columns or network.attributes) if c not in table.columns]
+    for offset, column in enumerate(names):
+        table.insert(at + offset, column, list(network.attributes[column]))
+    return table
+
+
+def with_names(table: pd.DataFrame, network, name: str) -> pd.DataFrame:
+    """``table`` with a ``name`` column after ``person`` (and
+    ``degree_person_name`` after ``degree_person``) from the person attribute
+    ``name``."""
+    table = table.copy()
+    values = np.asarray(network.attributes[name], dtype=object)
+
+    def lookup(labels):
+        ids = network.positions(list(labels))
+        return [values[i] if i >= 0 else None for i in ids]
+
+    for column, new in (("person", "name"), ("degree_person", "degree_person_name")):
+        if column in table.columns and new not in table.columns:
+            at = list(table.columns).index(column) + 1
+            table.insert(at, new, lookup(table[column]))
+    return table
 
 
 @validate_params(
@@ -297,13 +415,21 @@ def _required():
             "measure",
             "mean",
             "diff",
+            "diff_se",
             "diff_ci_low",
             "diff_ci_high",
         ],
         "people": ["person", "chain_share"],
         "representation": REPRESENTATION_COLUMNS,
         "homophily": ["by", "group", "within_share", "random_share", "times_random"],
+        "ambassadors": list(_ambassador_columns()),
     }
+
+
+def _ambassador_columns():
+    from referral._who_to_ask import _COLUMNS
+
+    return _COLUMNS
 
 
 # both kinds of summary have the same columns; the measures tell them apart
@@ -320,6 +446,78 @@ def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
                 f"{str(path)!r} lacks the column {column!r} the report needs; "
                 f"its columns are {list(frame.columns)}."
             )
+
+
+#: columns that hold text, never numbers
+_TEXT = {
+    "measure",
+    "scenario",
+    "method",
+    "scope",
+    "person",
+    "name",
+    "degree_person",
+    "degree_person_name",
+    "tier",
+    "no_guarantee_because",
+    "key",
+    "value",
+}
+#: yes/no columns, read by the one flag reader
+_FLAGS = {"acyclic", "in_top_group", "target", "candidate", "recruiter"}
+#: the columns that key each table's rows: a table sorted in a spreadsheet
+#: reads the same
+_KEYS = {
+    "dropoff": ["hop"],
+    "tie_offers": ["hop"],
+    "by_hop": ["hop"],
+    "by_step": ["step"],
+    "cost_curve": ["multiplier"],
+    "gatekeepers": ["rank"],
+    "ambassadors": ["rank"],
+    "weak_ties": ["scope", "hop"],
+}
+
+
+def _typed(path: Path, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The table with number columns as numbers and flag columns as
+    booleans, sorted by its key columns; a cell that is neither is an error
+    naming the file, the column and the line."""
+    from referral._csv import flag_values
+
+    frame = frame.copy()
+    where = repr(str(path))
+    from referral.gatekeeper_words import _SENTENCE_COLUMNS
+
+    needed = set(_required().get(name, ())) | set(_SUMMARY["search"])
+    if name == "gatekeepers":
+        needed |= set(_SENTENCE_COLUMNS)
+    for column in frame.columns:
+        if column in _TEXT:
+            continue
+        values = frame[column]
+        if column in _FLAGS:
+            frame[column] = flag_values(values, column, where, 2)
+            continue
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = numbers.isna() & values.notna()
+        if not bad.any():
+            frame[column] = numbers
+        elif column in needed or (
+            name != "people" and bad.sum() < values.notna().sum()
+        ):
+            # a number column with a cell that is not a number
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"{where}, line {row + 2}: column {column!r} must be a number. "
+                f"Got {values.iloc[row]!r}."
+            )
+    keys = [k for k in _KEYS.get(name, ()) if k in frame.columns]
+    if keys:
+        frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return frame
 
 
 def read_results(folder) -> Results:
@@ -394,6 +592,17 @@ def read_results(folder) -> Results:
             )
         facts["kind"] = kind
         required["summary"] = _SUMMARY[kind]
+    if "gatekeepers" in tables:
+        # a table written with the top-group columns (referral.gatekeepers)
+        # must keep all of them: the sentence reads them, and one removed in
+        # a spreadsheet is named rather than the finding silently dropped
+        from referral.gatekeeper_words import _SENTENCE_COLUMNS
+
+        have = set(tables["gatekeepers"].columns)
+        if have & {"in_top_group", "top_group_size", "compared", "loss_se"}:
+            required["gatekeepers"] = list(
+                dict.fromkeys([*required["gatekeepers"], *_SENTENCE_COLUMNS])
+            )
     problems = []
     for name, columns in required.items():
         if name in tables:
@@ -409,5 +618,7 @@ def read_results(folder) -> Results:
         )
     if problems:
         raise ValueError(problems[0])
+    for name in list(tables):
+        tables[name] = _typed(paths[name], tables[name], name)
     title = facts.get("title") or f"Referral report: {folder.name}"
-    return Results(title=title, tables=tables, facts=facts)
+    return Results(title=title, tables=tables, facts=facts, source=folder)

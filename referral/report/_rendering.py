@@ -181,31 +181,34 @@ def _html(results, built, images, fmt) -> str:
 
 # ------------------------------------------------------------------ writing
 @validate_params({"force": ["boolean"]})
-def check_writable(out, *, force: bool = False) -> None:
-    """Refuse early if a report already exists in ``out`` (without force).
+def check_writable(out, *, force: bool = False, reading=()) -> None:
+    """Refuse early if ``out`` exists, unless ``force`` and it is an earlier report.
 
     Parameters
     ----------
     out : str or path
         The report folder.
     force : bool, default False
-        Allow overwriting.
+        Allow replacing an earlier report (a folder marked as one).
+    reading : iterable of str or path
+        Files and folders being read; ``out`` must not hold any.
 
     Raises
     ------
     FileExistsError
+        If ``out`` exists and ``force`` is false.
+    ValueError
+        If ``out`` holds something being read, or is not an earlier report
+        (:func:`referral.io.check_target`).
     """
-    index = Path(out) / "index.html"
-    if index.exists() and not force:
-        raise FileExistsError(
-            f"{str(index)!r} already exists; pass --force (force=True) to "
-            f"overwrite the report."
-        )
+    from referral.io import check_target
+
+    check_target(out, force=force, kind="report", reading=reading)
 
 
 @contextlib.contextmanager
 @validate_params({"force": ["boolean"]})
-def staged_outputs(paths, *, force: bool = False):
+def staged_outputs(paths, *, force: bool = False, reading=()):
     """Stage the files of one output folder beside it, then rename it once.
 
     All ``paths`` must lie in one folder. Refuses before anything is written
@@ -219,7 +222,9 @@ def staged_outputs(paths, *, force: bool = False):
     paths : iterable of str or path
         The final outputs.
     force : bool, default False
-        Allow overwriting.
+        Allow replacing an earlier report.
+    reading : iterable of str or path
+        Files and folders being read; the folder must not hold any.
 
     Yields
     ------
@@ -239,7 +244,7 @@ def staged_outputs(paths, *, force: bool = False):
             f"staged_outputs writes one folder; got files in {len(parents)}."
         )
     (out,) = parents
-    with staged_folder(out, force=force) as stage:
+    with staged_folder(out, force=force, kind="report", reading=reading) as stage:
         yield lambda path: stage / Path(path).name
 
 
@@ -273,12 +278,16 @@ def write_report(
     Raises
     ------
     FileExistsError
-        If the report (or one of its files) exists and ``force`` is false.
+        If ``out`` exists and ``force`` is false.
+    ValueError
+        If ``out`` holds the folder the results were read from, or (with
+        ``force``) is not an earlier report.
     """
     from referral.io import write_table
 
     out = Path(out)
-    check_writable(out, force=force)
+    reading = [results.source] if results.source is not None else []
+    check_writable(out, force=force, reading=reading)
     built = sections(results)
     images = {
         name: _render(draw) for section in built for name, _, draw in section.charts
@@ -297,7 +306,7 @@ def write_report(
     pngs = {out / f"{name}.png": png for name, png in images.items()}
     index = out / "index.html"
     page = _html(results, built, images, table_format)
-    with staged_outputs([*files, *pngs, index], force=force) as staged:
+    with staged_outputs([*files, *pngs, index], force=force, reading=reading) as staged:
         for path, frame in files.items():
             write_table(_text_labels(frame), staged(path), force=True)
         for path, png in pngs.items():

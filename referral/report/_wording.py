@@ -192,7 +192,15 @@ def _gatekeeper_section(results) -> Section:
             )
         )
     elif t.get("people") is not None and len(t["people"]):
-        people = t["people"].sort_values("chain_share", ascending=False).head(3)
+        people = (
+            t["people"]
+            .sort_values(
+                ["chain_share", "person"],
+                ascending=[False, True],
+                key=lambda s: s if s.name == "chain_share" else s.astype(str),
+            )
+            .head(3)
+        )
         names = ", ".join(
             f"{p} ({fmt_share(s)} of chains)"
             for p, s in zip(people["person"], people["chain_share"], strict=True)
@@ -308,11 +316,7 @@ def _compare_section(results) -> Section:
     best = _best_intervention(compare)
     if best:
         section.sentences.append(best)
-    measure = (
-        "candidates_reached"
-        if (compare["measure"] == "candidates_reached").any()
-        else str(compare["measure"].iloc[0])
-    )
+    measure = _main_measure(compare)
     section.charts.append(
         (
             "compare",
@@ -324,21 +328,40 @@ def _compare_section(results) -> Section:
     return section
 
 
+def _main_measure(compare) -> str:
+    """The measure the interventions are judged on, whatever the row order."""
+    measures = set(compare["measure"].astype(str))
+    for preferred in ("candidates_reached", "people_reached"):
+        if preferred in measures:
+            return preferred
+    return sorted(measures)[0]
+
+
 def _best_intervention(compare) -> str | None:
     from referral.wording import fmt_number
 
     if len(compare) == 0:
         return None
-    measure = (
-        "candidates_reached"
-        if (compare["measure"] == "candidates_reached").any()
-        else compare["measure"].iloc[0]
-    )
-    rows = compare[compare["measure"] == measure].reset_index(drop=True)
+    measure = _main_measure(compare)
+    rows = compare[compare["measure"] == measure]
+    # the reference is the scenario compared with itself (diff and its SE
+    # exactly 0), found by its numbers, never by its row; scenarios tied on
+    # their difference are taken by name, so sorting the rows changes nothing
+    reference = rows[(rows["diff"] == 0) & (rows["diff_se"] == 0)]
     if len(rows) < 2:
         return None
-    others = rows.iloc[1:]
-    best = others.loc[others["diff"].idxmax()]
+    if len(reference) == 0:
+        raise ValueError(
+            "compare.csv has no reference scenario (a row whose diff and "
+            "diff_se are both 0), so the interventions cannot be compared."
+        )
+    baseline = reference.sort_values("scenario", key=lambda s: s.astype(str)).iloc[0]
+    others = rows[rows["scenario"] != baseline["scenario"]]
+    if len(others) == 0:
+        return None
+    best = others.sort_values(
+        ["diff", "scenario"], ascending=[False, True], kind="stable"
+    ).iloc[0]
     word = measure.replace("_", " ")
     if best["diff"] <= 0 or best["diff_ci_low"] <= 0:
         return (
@@ -347,7 +370,7 @@ def _best_intervention(compare) -> str | None:
         )
     return (
         f"Best intervention: {best['scenario']} raises {word} from "
-        f"{fmt_number(rows['mean'].iloc[0])} to {fmt_number(best['mean'])} "
+        f"{fmt_number(baseline['mean'])} to {fmt_number(best['mean'])} "
         f"({best['diff']:+.3g}, 95% CI {best['diff_ci_low']:+.3g} to "
         f"{best['diff_ci_high']:+.3g})."
     )
