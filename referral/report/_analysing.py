@@ -462,6 +462,10 @@ _TEXT = {
     "no_guarantee_because",
     "key",
     "value",
+    "by",
+    "pool",
+    "among",
+    "group",
 }
 #: yes/no columns, read by the one flag reader
 _FLAGS = {"acyclic", "in_top_group", "target", "candidate", "recruiter"}
