@@ -15,6 +15,7 @@ when the evidence cannot pin a parameter down:
 Each returns a :class:`Fit`; :func:`plot_fit` draws its predictive check.
 """
 
+from referral.calibrate._chains import chain_histogram, search_chains
 from referral.calibrate._fit import Fit
 from referral.calibrate._referral_log import referral_log
 

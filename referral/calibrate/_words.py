@@ -93,6 +93,15 @@ def _overlap(rows) -> bool:
     return bool(lows.max() <= highs.min())
 
 
+_ASSUMPTIONS = {
+    "constant": "Assuming every holder drops out with the same chance, and "
+    "Poisson-spread lengths without drop-outs:",
+    "beta_per_chain": "Assuming each chain has its own chance of being dropped "
+    "(spread as the Beta distribution named in the fit), and Poisson-spread "
+    "lengths without drop-outs:",
+}
+
+
 def _chain_sentence(fit) -> str:
     table = fit.params()
     parts = []
@@ -103,7 +112,7 @@ def _chain_sentence(fit) -> str:
         )
         if fit.model == "none":
             return " ".join(parts)
-        parts.append(f"Assuming {fit.model.replace('_', ' ')}:")
+        parts.append(_ASSUMPTIONS.get(fit.model, f"Assuming {fit.model}:"))
     for row in table.itertuples():
         if row.parameter == "starter_dropout":
             parts.append(
@@ -111,8 +120,9 @@ def _chain_sentence(fit) -> str:
                 f"their letter on ({_ci(row)})."
             )
         elif row.parameter in ("dropout", "dropout_per_step"):
+            later = " later" if row.parameter == "dropout_per_step" else ""
             parts.append(
-                f"At each later step {share_words(row.estimate)} holders "
+                f"At each{later} step {share_words(row.estimate)} holders "
                 f"dropped out ({_ci(row)})."
             )
         elif row.parameter == "dropout_mean":
