@@ -16,7 +16,9 @@ Each returns a :class:`Fit`; :func:`plot_fit` draws its predictive check.
 """
 
 from referral.calibrate._chains import chain_histogram, search_chains
+from referral.calibrate._counts import referral_counts
 from referral.calibrate._fit import Fit
+from referral.calibrate._plot import plot_fit
 from referral.calibrate._referral_log import referral_log
 
 __all__ = [

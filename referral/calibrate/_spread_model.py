@@ -532,9 +532,9 @@ def _profile_w(model, fixed=None, around=None):
 
     edge = np.log(1 / EPS)
     if around is not None:
-        lo, hi = max(around - 1.5, -edge), min(around + 1.5, edge)
+        lo, hi = max(around - 0.5, -edge), min(around + 0.5, edge)
         best = optimize.minimize_scalar(neg, bounds=(lo, hi), method="bounded",
-                                        options={"xatol": 1e-7})
+                                        options={"xatol": 1e-5})
         if lo + 1e-3 < best.x < hi - 1e-3:
             w = special.expit(best.x)
             f, ll = _best_f(model, w, fixed)
@@ -588,7 +588,7 @@ def fit_constant(model, level):
                 near = edge
             ends.append(
                 optimize.brentq(lambda v, p=prof: p(v) - threshold, centre, near,
-                                xtol=1e-7)
+                                xtol=1e-6)
             )
         intervals.append((min(ends), max(ends)))
     return x_hat, ll, intervals

@@ -162,8 +162,9 @@ def _counts_sentence(fit) -> str:
         else "the evidence does not say whether chains of referrals die out"
     )
     parts.append(
-        f"Each referral leads to {b.estimate:.2f} more on average "
-        f"({b.level:.0%} CI {b.ci_low:.2f} to {b.ci_high:.2f}); {verdict}."
+        f"Each person who could refer brought {b.estimate:.2f} people on average "
+        f"({b.level:.0%} CI {b.ci_low:.2f} to {b.ci_high:.2f}); if the people "
+        f"referred refer at that rate, {verdict.removeprefix('so ')}."
     )
     return " ".join(parts)
 
