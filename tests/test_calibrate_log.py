@@ -248,7 +248,12 @@ def test_sentence_reads_back_the_table(email):
     fit = _replicate(email, rng, n_openings=30)
     sentence = fit.sentence()
     table = fit.params()
-    numbers = [float(x) for x in re.findall(r"(\d+(?:\.\d)?)%", sentence)]
+    num = r"(\d+(?:\.\d)?)%"
+    numbers = [
+        float(x)
+        for triple in re.findall(rf"{num}; 95% CI {num} to {num}", sentence)
+        for x in triple
+    ]
     expected = []
     for row in table.itertuples():
         expected += [row.estimate, row.ci_low, row.ci_high]

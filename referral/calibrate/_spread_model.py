@@ -528,7 +528,8 @@ def _profile_w(model, fixed=None, around=None):
 
     def neg(t):
         w = special.expit(t)
-        return -_best_f(model, w, fixed)[1]
+        value = -_best_f(model, w, fixed)[1]
+        return value if np.isfinite(value) else 1e300
 
     edge = np.log(1 / EPS)
     if around is not None:
