@@ -20,13 +20,16 @@ def milgram_chains():
     drop-out lengths spread over 1-6 forwards (the paper's own table is not
     bundled; the starter drop-out does not depend on them)."""
     hist = empirical_chain_lengths().query("study == 'milgram1967'")
-    completed = np.repeat(hist["intermediaries"].to_numpy() + 1,
-                          hist["chains"].to_numpy())
+    completed = np.repeat(
+        hist["intermediaries"].to_numpy() + 1, hist["chains"].to_numpy()
+    )
     later = np.resize(np.arange(1, 7), 153)
-    return pd.DataFrame({
-        "length": np.concatenate([np.zeros(79, int), later, completed]),
-        "outcome": ["dropped"] * (79 + 153) + ["completed"] * 64,
-    })
+    return pd.DataFrame(
+        {
+            "length": np.concatenate([np.zeros(79, int), later, completed]),
+            "outcome": ["dropped"] * (79 + 153) + ["completed"] * 64,
+        }
+    )
 
 
 def test_milgram_starter_dropout_is_79_of_296_exactly():
@@ -79,8 +82,9 @@ def test_constant_dropout_interval_covers():
         length = rng.geometric(r, size=40) - 1  # forwards before the drop
         done = length >= 6
         length = np.minimum(length, 6)
-        chains = pd.DataFrame({"length": length,
-                               "outcome": np.where(done, "completed", "dropped")})
+        chains = pd.DataFrame(
+            {"length": length, "outcome": np.where(done, "completed", "dropped")}
+        )
         row = search_chains(chains, model="constant").params().iloc[0]
         hits += row.ci_low <= r <= row.ci_high
     lo, hi = stats.binom.ppf([0.005, 0.995], reps, 0.95)
@@ -124,8 +128,7 @@ def test_bad_chain_input():
     with pytest.raises(ValueError, match="no column 'outcome'"):
         search_chains(pd.DataFrame({"length": [1]}))
     with pytest.raises(ValueError, match=r"rows \[1\] hold \['lost'\]"):
-        search_chains(pd.DataFrame({"length": [1, 2],
-                                    "outcome": ["dropped", "lost"]}))
+        search_chains(pd.DataFrame({"length": [1, 2], "outcome": ["dropped", "lost"]}))
     with pytest.raises(ValueError, match=r"whole numbers >= 0; rows \[0\]"):
         search_chains(pd.DataFrame({"length": [-1], "outcome": ["dropped"]}))
     with pytest.raises(ValueError, match="is empty"):

@@ -29,8 +29,11 @@ def test_intervals_cover():
     rng = np.random.default_rng(2)
     reps, eligible, p_true, lam = 200, 60, 0.3, 1.5
     mean_true = lam / (1 - np.exp(-lam))
-    truth = {"participation": p_true, "referrals_per_participant": mean_true,
-             "branching_factor": p_true * mean_true}
+    truth = {
+        "participation": p_true,
+        "referrals_per_participant": mean_true,
+        "branching_factor": p_true * mean_true,
+    }
     hits = dict.fromkeys(truth, 0)
     for _ in range(reps):
         takers = rng.random(eligible) < p_true
@@ -55,14 +58,17 @@ def test_sentence_reads_back_the_table():
     sentence = fit.sentence()
     table = fit.params().set_index("parameter")
     b = table.loc["branching_factor"]
-    assert f"{b.estimate:.2f} people on average (95% CI {b.ci_low:.2f} to " \
+    assert (
+        f"{b.estimate:.2f} people on average (95% CI {b.ci_low:.2f} to "
         f"{b.ci_high:.2f})" in sentence
+    )
     assert "die out on their own" in sentence  # the interval is below 1
     found = re.search(r"\((\d+)%; 95% CI (\d+)% to (\d+)%\)", sentence)
     pct = [float(x) for x in found.groups()]
     part = table.loc["participation"]
-    assert pct[:3] == [round(100 * v) for v in (part.estimate, part.ci_low,
-                                                part.ci_high)]
+    assert pct[:3] == [
+        round(100 * v) for v in (part.estimate, part.ci_low, part.ci_high)
+    ]
 
 
 def test_bad_input():

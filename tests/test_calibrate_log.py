@@ -69,8 +69,7 @@ TRUE_W = 0.08
 
 # ------------------------------------------------------------ exact answers
 def triangle():
-    return from_networkx(nx.complete_graph(["a", "b", "c"]), strength=1.0,
-                         activity=0.5)
+    return from_networkx(nx.complete_graph(["a", "b", "c"]), strength=1.0, activity=0.5)
 
 
 def test_exact_likelihood_and_maximiser_on_a_triangle():
@@ -78,8 +77,9 @@ def test_exact_likelihood_and_maximiser_on_a_triangle():
     # a: w(1 - w) twice; b: f w, then 1 - f w; c holds with no untold contact.
     # loglik = log f + 3 log w + 2 log(1 - w) + log(1 - f w), maximised at
     # f = 1 (fw = 1/2 needs f = 1 when w = 1/2), w = 1/2: 6 log(1/2).
-    log = pd.DataFrame({"opening": [1, 1, 2], "teller": ["a", "b", "a"],
-                        "told": ["b", "c", "b"]})
+    log = pd.DataFrame(
+        {"opening": [1, 1, 2], "teller": ["a", "b", "a"], "told": ["b", "c", "b"]}
+    )
     fit = referral_log(triangle(), log, sources="a")
     p = fit.params().set_index("parameter")
     assert p.loc["activity", "estimate"] == pytest.approx(1.0, abs=1e-5)
@@ -91,13 +91,22 @@ def test_exact_likelihood_and_maximiser_on_a_triangle():
     from referral.calibrate._log import read_log
     from referral.calibrate._spread_model import LogModel
 
-    data = read_log(triangle(), log, sources="a", opening="opening",
-                    teller="teller", told="told", time=None, tellers="all",
-                    function="t")
+    data = read_log(
+        triangle(),
+        log,
+        sources="a",
+        opening="opening",
+        teller="teller",
+        told="told",
+        time=None,
+        tellers="all",
+        function="t",
+    )
     model = LogModel(data, triangle(), np.zeros(3, dtype=int), 1, "constant", 1.0)
     for f, w in [(0.3, 0.2), (0.9, 0.6)]:
-        expected = (math.log(f) + 3 * math.log(w) + 2 * math.log(1 - w)
-                    + math.log(1 - f * w))
+        expected = (
+            math.log(f) + 3 * math.log(w) + 2 * math.log(1 - w) + math.log(1 - f * w)
+        )
         assert -model.nll(np.array([f, w]))[0] == pytest.approx(expected, abs=1e-12)
 
 
@@ -106,8 +115,9 @@ def test_exact_maximiser_on_a_path():
     # opening 2 posted by c: c tells b, b tells nobody (a untold).
     # loglik = 2 log w + log(f w) + log(1 - f w): w = 1, f = 1/2.
     net = from_networkx(nx.path_graph(["a", "b", "c"]), strength=1.0, activity=0.5)
-    log = pd.DataFrame({"opening": [1, 1, 2], "teller": ["a", "b", "c"],
-                        "told": ["b", "c", "b"]})
+    log = pd.DataFrame(
+        {"opening": [1, 1, 2], "teller": ["a", "b", "c"], "told": ["b", "c", "b"]}
+    )
     fit = referral_log(net, log, sources={1: "a", 2: "c"})
     p = fit.params().set_index("parameter")
     assert p.loc["activity", "estimate"] == pytest.approx(0.5, abs=1e-5)
@@ -119,24 +129,37 @@ def test_exact_maximiser_on_a_path():
 
 
 def test_profile_interval_is_where_the_loglik_drops_by_the_chi2_quantile():
-    log = pd.DataFrame({"opening": [1, 1, 2], "teller": ["a", "b", "a"],
-                        "told": ["b", "c", "b"]})
+    log = pd.DataFrame(
+        {"opening": [1, 1, 2], "teller": ["a", "b", "a"], "told": ["b", "c", "b"]}
+    )
     fit = referral_log(triangle(), log, sources="a")
     row = fit.params().set_index("parameter").loc["transmission"]
     # the profile over f is maximised at f = 1 for w <= 1/2 ... check both ends
-    from referral.calibrate._log import read_log
-    from referral.calibrate._spread_model import LogModel
     from scipy import optimize
 
-    data = read_log(triangle(), log, sources="a", opening="opening",
-                    teller="teller", told="told", time=None, tellers="all",
-                    function="t")
+    from referral.calibrate._log import read_log
+    from referral.calibrate._spread_model import LogModel
+
+    data = read_log(
+        triangle(),
+        log,
+        sources="a",
+        opening="opening",
+        teller="teller",
+        told="told",
+        time=None,
+        tellers="all",
+        function="t",
+    )
     model = LogModel(data, triangle(), np.zeros(3, dtype=int), 1, "constant", 1.0)
 
     def profile(w):
-        res = optimize.minimize_scalar(lambda f: model.nll(np.array([f, w]))[0],
-                                       bounds=(1e-9, 1 - 1e-9), method="bounded",
-                                       options={"xatol": 1e-12})
+        res = optimize.minimize_scalar(
+            lambda f: model.nll(np.array([f, w]))[0],
+            bounds=(1e-9, 1 - 1e-9),
+            method="bounded",
+            options={"xatol": 1e-12},
+        )
         return -res.fun
 
     drop = stats.chi2.ppf(0.95, 1) / 2
@@ -148,21 +171,36 @@ def _model(net, log, **kw):
     from referral.calibrate._log import read_log
     from referral.calibrate._spread_model import LogModel
 
-    data = read_log(net, log, opening="opening", teller="teller", told="told",
-                    time=None, tellers="all", function="t", **kw)
+    data = read_log(
+        net,
+        log,
+        opening="opening",
+        teller="teller",
+        told="told",
+        time=None,
+        tellers="all",
+        function="t",
+        **kw,
+    )
     return LogModel(data, net, np.zeros(net.n_people, dtype=int), 1, "constant", 1.0)
 
 
 def test_holders_with_no_untold_contact_carry_no_information():
-    log = pd.DataFrame({"opening": [1, 1, 2], "teller": ["a", "b", "a"],
-                        "told": ["b", "c", "b"]})
+    log = pd.DataFrame(
+        {"opening": [1, 1, 2], "teller": ["a", "b", "a"], "told": ["b", "c", "b"]}
+    )
     G = nx.complete_graph(["a", "b", "c"])
     G.add_edge("a", "d")
     net = from_networkx(G, strength=1.0, activity=0.5)
     # a also tells leaf d in both openings; d then holds with nobody to tell,
     # so the only change is a's extra told tie: + 2 log w, nothing about f
-    log2 = pd.concat([log, pd.DataFrame({"opening": [1, 2], "teller": ["a", "a"],
-                                         "told": ["d", "d"]})], ignore_index=True)
+    log2 = pd.concat(
+        [
+            log,
+            pd.DataFrame({"opening": [1, 2], "teller": ["a", "a"], "told": ["d", "d"]}),
+        ],
+        ignore_index=True,
+    )
     old, new = _model(triangle(), log, sources="a"), _model(net, log2, sources="a")
     for f, w in [(0.3, 0.2), (0.8, 0.6)]:
         x = np.array([f, w])
@@ -171,8 +209,7 @@ def test_holders_with_no_untold_contact_carry_no_information():
 
 
 def test_a_log_where_nobody_told_anyone_gives_an_upper_bound():
-    net = from_networkx(nx.star_graph(["a", "b", "c", "d"]), strength=1.0,
-                        activity=0.5)
+    net = from_networkx(nx.star_graph(["a", "b", "c", "d"]), strength=1.0, activity=0.5)
     empty = pd.DataFrame({"opening": [], "teller": [], "told": []})
     fit = referral_log(net, empty, sources={1: "a", 2: "a", 3: "a"})
     p = fit.params().set_index("parameter")
@@ -180,8 +217,9 @@ def test_a_log_where_nobody_told_anyone_gives_an_upper_bound():
     assert t.estimate == 0.0 and t.ci_low == 0.0
     assert np.isnan(t.se)
     # poster a had 3 contacts three times and told none: (1 - w)^9 >= e^-1.92
-    assert t.ci_high == pytest.approx(1 - math.exp(-stats.chi2.ppf(0.95, 1) / 2 / 9),
-                                      abs=1e-6)
+    assert t.ci_high == pytest.approx(
+        1 - math.exp(-stats.chi2.ppf(0.95, 1) / 2 / 9), abs=1e-6
+    )
     assert not fit.identifiable
     assert "nobody in the log told anyone" in fit.reason
     sentence = fit.sentence()
@@ -223,18 +261,23 @@ def test_recovery_coverage_and_bias_over_replications(email):
 
 
 def test_spread_chains_make_a_log_the_fitter_accepts(email):
-    net = email.replace(activity=np.full(email.n_people, 0.4),
-                        transmission=np.full(len(email.indices), 0.1))
-    result = referral.spread(net, sources=[int(email.recruiters[0])], trials=20,
-                             keep_chains=20, seed=3)
+    net = email.replace(
+        activity=np.full(email.n_people, 0.4),
+        transmission=np.full(len(email.indices), 0.1),
+    )
+    result = referral.spread(
+        net, sources=[int(email.recruiters[0])], trials=20, keep_chains=20, seed=3
+    )
     chains = result.chains()
     told = chains[chains["parent_id"] >= 0]
-    log = pd.DataFrame({"opening": told["trial"], "teller": told["parent"],
-                        "told": told["person"]})
+    log = pd.DataFrame(
+        {"opening": told["trial"], "teller": told["parent"], "told": told["person"]}
+    )
     poster = email.labels[email.recruiters[0]]
     with pytest.warns(UserWarning, match="tellers='first'"):
-        fit = referral_log(net, log, sources={t: poster for t in range(20)},
-                           tellers="first")
+        fit = referral_log(
+            net, log, sources={t: poster for t in range(20)}, tellers="first"
+        )
     p = fit.params().set_index("parameter")
     # one teller per person leaves out ties and leans transmission upward
     # (see the docstring); the fit is still near the truth
@@ -282,8 +325,16 @@ def test_check_is_reproducible_and_calibrated_on_the_true_model(email):
     a = fit.check(trials=60, seed=1)
     b = fit.check(trials=60, seed=1)
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == ["measure", "hop", "observed", "expected", "ci_low",
-                               "ci_high", "level", "p_value"]
+    assert list(a.columns) == [
+        "measure",
+        "hop",
+        "observed",
+        "expected",
+        "ci_low",
+        "ci_high",
+        "level",
+        "p_value",
+    ]
     assert a["measure"].iloc[-1] == "all"
     assert ((a["p_value"] > 0) & (a["p_value"] <= 1)).all()
 
@@ -291,8 +342,9 @@ def test_check_is_reproducible_and_calibrated_on_the_true_model(email):
 # -------------------------------------------------------------- bad input
 @pytest.fixture
 def small_log():
-    return pd.DataFrame({"opening": [1, 1, 2], "teller": ["a", "b", "a"],
-                         "told": ["b", "c", "b"]})
+    return pd.DataFrame(
+        {"opening": [1, 1, 2], "teller": ["a", "b", "a"], "told": ["b", "c", "b"]}
+    )
 
 
 def test_people_not_in_the_network_are_named_with_their_rows(small_log):
@@ -310,19 +362,20 @@ def test_teller_equal_to_told_is_an_error(small_log):
 
 
 def test_person_told_twice_first_counts_with_a_warning(small_log):
-    twice = pd.concat([small_log, pd.DataFrame({"opening": [1], "teller": ["c"],
-                                                "told": ["a"]})],
-                      ignore_index=True)
+    twice = pd.concat(
+        [small_log, pd.DataFrame({"opening": [1], "teller": ["c"], "told": ["a"]})],
+        ignore_index=True,
+    )
     with pytest.warns(UserWarning, match=r"1 telling\(s\).*already held.*rows 3"):
         fit = referral_log(triangle(), twice, sources="a")
-    assert fit.loglik == pytest.approx(referral_log(triangle(), small_log,
-                                                    sources="a").loglik)
+    assert fit.loglik == pytest.approx(
+        referral_log(triangle(), small_log, sources="a").loglik
+    )
 
 
 def test_missing_or_misspelled_columns(small_log):
     with pytest.raises(ValueError, match=r"no column 'told'.*Did you mean 'tol'"):
-        referral_log(triangle(), small_log.rename(columns={"told": "tol"}),
-                     sources="a")
+        referral_log(triangle(), small_log.rename(columns={"told": "tol"}), sources="a")
     with pytest.raises(ValueError, match=r"no column 'when'"):
         referral_log(triangle(), small_log, sources="a", time="when")
 
@@ -348,8 +401,7 @@ def test_tellings_along_no_tie_and_unknown_tellers(small_log):
     bad = pd.DataFrame({"opening": [1], "teller": ["a"], "told": ["c"]})
     with pytest.raises(ValueError, match=r"no tie.*rows 0"):
         referral_log(net, bad, sources="a")
-    orphan = pd.DataFrame({"opening": [1, 1], "teller": ["a", "c"],
-                           "told": ["b", "b"]})
+    orphan = pd.DataFrame({"opening": [1, 1], "teller": ["a", "c"], "told": ["b", "b"]})
     with pytest.raises(ValueError, match=r"never held.*'c'.*rows 1"):
         referral_log(net, orphan, sources="a")
 

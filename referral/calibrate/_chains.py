@@ -76,10 +76,16 @@ def _binomial_row(name, events, trials, level):
         return special.xlogy(events, q) + special.xlog1py(trials - events, -q)
 
     top = ll(p)
-    lo = 0.0 if events == 0 else optimize.brentq(lambda q: top - ll(q) - drop,
-                                                  1e-300, p, xtol=1e-14)
-    hi = 1.0 if events == trials else optimize.brentq(
-        lambda q: top - ll(q) - drop, p, 1 - 1e-16, xtol=1e-14)
+    lo = (
+        0.0
+        if events == 0
+        else optimize.brentq(lambda q: top - ll(q) - drop, 1e-300, p, xtol=1e-14)
+    )
+    hi = (
+        1.0
+        if events == trials
+        else optimize.brentq(lambda q: top - ll(q) - drop, p, 1 - 1e-16, xtol=1e-14)
+    )
     se = np.sqrt(p * (1 - p) / trials) if 0 < p < 1 else np.nan
     return [name, "all", p, se, lo, hi, level, int(trials)]
 
@@ -158,8 +164,11 @@ def search_chains(
     level = float(level)
     dropped = outcomes == "dropped"
     if model == "constant":
-        rows = [_binomial_row("dropout", int(dropped.sum()),
-                              int(lengths.sum() + dropped.sum()), level)]
+        rows = [
+            _binomial_row(
+                "dropout", int(dropped.sum()), int(lengths.sum() + dropped.sum()), level
+            )
+        ]
         p = rows[0][2]
         ll = float(special.xlogy(dropped.sum(), p) + special.xlog1py(lengths.sum(), -p))
         n_params = 1
@@ -172,18 +181,21 @@ def search_chains(
         later_drops = int((dropped & (lengths > 0)).sum())
         rows = [
             _binomial_row("starter_dropout", drop0, at_risk0, level),
-            _binomial_row("dropout_per_step", later_drops,
-                          later_forwards + later_drops, level),
+            _binomial_row(
+                "dropout_per_step", later_drops, later_forwards + later_drops, level
+            ),
         ]
         ll = 0.0
         for (events, trials), row in zip(
-            [(drop0, at_risk0), (later_drops, later_forwards + later_drops)], rows,
+            [(drop0, at_risk0), (later_drops, later_forwards + later_drops)],
+            rows,
             strict=True,
         ):
             p = row[2]
             if trials:
-                ll += float(special.xlogy(events, p)
-                            + special.xlog1py(trials - events, -p))
+                ll += float(
+                    special.xlogy(events, p) + special.xlog1py(trials - events, -p)
+                )
         n_params = 2
     else:
         rows, ll = _beta_per_chain(lengths, dropped, level)
@@ -191,15 +203,28 @@ def search_chains(
     table = pd.DataFrame(rows, columns=PARAM_COLUMNS)
     table["n"] = table["n"].astype("int64")
     table["group"] = table["group"].astype(object)
-    unpinned = table[(table["ci_low"] <= 1e-9) & (table["ci_high"] >= 1 - 1e-9)
-                     & table["parameter"].str.contains("dropout")]
+    unpinned = table[
+        (table["ci_low"] <= 1e-9)
+        & (table["ci_high"] >= 1 - 1e-9)
+        & table["parameter"].str.contains("dropout")
+    ]
     reason = ""
     if len(unpinned):
-        reason = ("the chains do not pin down "
-                  + ", ".join(unpinned["parameter"]) + " (no holder at risk)")
-    return Fit(kind="search_chains", model=model, table=table, loglik=ll,
-               n_params=n_params, identifiable=not reason, reason=reason,
-               level=level)
+        reason = (
+            "the chains do not pin down "
+            + ", ".join(unpinned["parameter"])
+            + " (no holder at risk)"
+        )
+    return Fit(
+        kind="search_chains",
+        model=model,
+        table=table,
+        loglik=ll,
+        n_params=n_params,
+        identifiable=not reason,
+        reason=reason,
+        level=level,
+    )
 
 
 def _beta_per_chain(lengths, dropped, level):
@@ -214,15 +239,20 @@ def _beta_per_chain(lengths, dropped, level):
         k = np.exp(logk)
         a, b = m * k, (1 - m) * k
         base = special.betaln(a, b)
-        ll = np.sum(d * special.betaln(a + 1, b + L)
-                    + (1 - d) * special.betaln(a, b + L) - base)
+        ll = np.sum(
+            d * special.betaln(a + 1, b + L) + (1 - d) * special.betaln(a, b + L) - base
+        )
         # gradient by the digamma identities
-        da = np.sum(d * (special.digamma(a + 1) - special.digamma(a + b + 1 + L))
-                    + (1 - d) * (special.digamma(a) - special.digamma(a + b + L))
-                    - (special.digamma(a) - special.digamma(a + b)))
-        db = np.sum(d * (special.digamma(b + L) - special.digamma(a + b + 1 + L))
-                    + (1 - d) * (special.digamma(b + L) - special.digamma(a + b + L))
-                    - (special.digamma(b) - special.digamma(a + b)))
+        da = np.sum(
+            d * (special.digamma(a + 1) - special.digamma(a + b + 1 + L))
+            + (1 - d) * (special.digamma(a) - special.digamma(a + b + L))
+            - (special.digamma(a) - special.digamma(a + b))
+        )
+        db = np.sum(
+            d * (special.digamma(b + L) - special.digamma(a + b + 1 + L))
+            + (1 - d) * (special.digamma(b + L) - special.digamma(a + b + L))
+            - (special.digamma(b) - special.digamma(a + b))
+        )
         gm = da * k - db * k
         gk = (da * m + db * (1 - m)) * k
         return -float(ll), -np.array([gm, gk])
@@ -242,8 +272,7 @@ def _beta_per_chain(lengths, dropped, level):
         est, s = x_hat[j], se[j]
         if j == 1:  # report the concentration itself, not its log
             est, lo, hi, s = np.exp(est), np.exp(lo), np.exp(hi), np.exp(est) * s
-        rows.append([name, "all", float(est), float(s), float(lo), float(hi),
-                     level, n])
+        rows.append([name, "all", float(est), float(s), float(lo), float(hi), level, n])
     return rows, float(ll)
 
 
@@ -387,9 +416,16 @@ def chain_histogram(
             columns=PARAM_COLUMNS,
         )
         table["group"] = table["group"].astype(object)
-        return Fit(kind="chain_histogram", model="none", table=table,
-                   loglik=np.nan, n_params=0, identifiable=False, reason=reason,
-                   level=level)
+        return Fit(
+            kind="chain_histogram",
+            model="none",
+            table=table,
+            loglik=np.nan,
+            n_params=0,
+            identifiable=False,
+            reason=reason,
+            level=level,
+        )
     Lf = L.astype(float)
     failed = started - completed
 
@@ -405,10 +441,11 @@ def chain_histogram(
         p = q * _survival(Lf, assume, params)
         # chance a started chain completes at all, summed over every length
         grid = np.arange(1, 200, dtype=float)
-        total = float(np.sum(_poisson(grid - 1, lam)
-                             * _survival(grid, assume, params)))
-        return float(np.sum(special.xlogy(n, p))
-                     + special.xlog1py(failed, -min(total, 1 - 1e-15)))
+        total = float(np.sum(_poisson(grid - 1, lam) * _survival(grid, assume, params)))
+        return float(
+            np.sum(special.xlogy(n, p))
+            + special.xlog1py(failed, -min(total, 1 - 1e-15))
+        )
 
     def nll(x):
         f0 = -loglik(x)
@@ -436,20 +473,48 @@ def chain_histogram(
     rows = []
     name = "dropout" if assume == "constant" else "dropout_mean"
     lo, hi = profile_interval(nll, x_hat, ll, 0, bounds, level)
-    rows.append([name, "all", float(x_hat[0]), float(se[0]), lo, hi, level,
-                 started])
+    rows.append([name, "all", float(x_hat[0]), float(se[0]), lo, hi, level, started])
     lo1, hi1 = profile_interval(nll, x_hat, ll, 1, bounds, level)
     lam = float(np.exp(x_hat[1]))
-    rows.append(["unattrited_mean_intermediaries", "all", lam,
-                 float(lam * se[1]), float(np.exp(lo1)), float(np.exp(hi1)),
-                 level, started])
-    med = [_corrected_median(L, n, assume, v, concentration) for v in (x_hat[0], lo, hi)]
-    rows.append(["corrected_median_length", "all", med[0], np.nan,
-                 min(med[1], med[2]), max(med[1], med[2]), level, completed])
+    rows.append(
+        [
+            "unattrited_mean_intermediaries",
+            "all",
+            lam,
+            float(lam * se[1]),
+            float(np.exp(lo1)),
+            float(np.exp(hi1)),
+            level,
+            started,
+        ]
+    )
+    med = [
+        _corrected_median(L, n, assume, v, concentration) for v in (x_hat[0], lo, hi)
+    ]
+    rows.append(
+        [
+            "corrected_median_length",
+            "all",
+            med[0],
+            np.nan,
+            min(med[1], med[2]),
+            max(med[1], med[2]),
+            level,
+            completed,
+        ]
+    )
     table = pd.DataFrame(rows, columns=PARAM_COLUMNS)
     table["group"] = table["group"].astype(object)
-    return Fit(kind="chain_histogram", model=assume, table=table, loglik=ll,
-               n_params=2, identifiable=False, reason=reason, level=level)
+    return Fit(
+        kind="chain_histogram",
+        model=assume,
+        table=table,
+        loglik=ll,
+        n_params=2,
+        identifiable=False,
+        reason=reason,
+        level=level,
+    )
 
 
 def _poisson(k, lam):

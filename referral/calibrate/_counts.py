@@ -117,9 +117,16 @@ def referral_counts(log, *, eligible, referrer="referrer", level=0.95) -> Fit:
 
     lam_lo = 1e-12 if xbar <= 1 else lam_end(1e-12, lam_hat)
     lam_hi = lam_end(lam_hat, lam_hat * 10 + 10)
-    mean_row = ["referrals_per_participant", "all", xbar, np.nan,
-                float(_mean_of(lam_lo)) if lam_lo > 1e-11 else 1.0,
-                float(_mean_of(lam_hi)), level, people]
+    mean_row = [
+        "referrals_per_participant",
+        "all",
+        xbar,
+        np.nan,
+        float(_mean_of(lam_lo)) if lam_lo > 1e-11 else 1.0,
+        float(_mean_of(lam_hi)),
+        level,
+        people,
+    ]
 
     def ll_p(p):
         return special.xlogy(people, p) + special.xlog1py(eligible - people, -p)
@@ -135,8 +142,12 @@ def referral_counts(log, *, eligible, referrer="referrer", level=0.95) -> Fit:
             lam = optimize.brentq(lambda v: _mean_of(v) - m, 1e-12, m + 10)
             return -(ll_p(p) + _ztp_loglik(lam, total, people))
 
-        res = optimize.minimize_scalar(neg, bounds=(r / 1e6 + 1e-12, min(r, 1.0)),
-                                       method="bounded", options={"xatol": 1e-10})
+        res = optimize.minimize_scalar(
+            neg,
+            bounds=(r / 1e6 + 1e-12, min(r, 1.0)),
+            method="bounded",
+            options={"xatol": 1e-10},
+        )
         return -res.fun
 
     r_hat = p_hat * xbar
@@ -149,6 +160,13 @@ def referral_counts(log, *, eligible, referrer="referrer", level=0.95) -> Fit:
     table = pd.DataFrame([part, mean_row, branch], columns=PARAM_COLUMNS)
     table["group"] = table["group"].astype(object)
     table["n"] = table["n"].astype("int64")
-    return Fit(kind="referral_counts", model="zero_truncated_poisson", table=table,
-               loglik=float(ll_max), n_params=2, identifiable=True, reason="",
-               level=level)
+    return Fit(
+        kind="referral_counts",
+        model="zero_truncated_poisson",
+        table=table,
+        loglik=float(ll_max),
+        n_params=2,
+        identifiable=True,
+        reason="",
+        level=level,
+    )

@@ -85,7 +85,9 @@ def _poster_map(sources, openings, tellers_by_opening, told_by_opening, function
         posters = {}
         for o in openings:
             told = told_by_opening.get(o, set())
-            roots = [t for t in dict.fromkeys(tellers_by_opening.get(o, [])) if t not in told]
+            roots = [
+                t for t in dict.fromkeys(tellers_by_opening.get(o, [])) if t not in told
+            ]
             posters[o] = roots
         return posters
     if isinstance(sources, pd.Series):
@@ -163,7 +165,9 @@ def read_log(
 
     openings = list(dict.fromkeys(op_values.tolist()))
     tellers_by, told_by = {}, {}
-    for o, t, d in zip(op_values.tolist(), log[teller].tolist(), log[told].tolist(), strict=True):
+    for o, t, d in zip(
+        op_values.tolist(), log[teller].tolist(), log[told].tolist(), strict=True
+    ):
         tellers_by.setdefault(o, []).append(t)
         told_by.setdefault(o, set()).add(d)
     if isinstance(sources, dict | pd.Series):
@@ -171,8 +175,8 @@ def read_log(
         openings += extra
     posters = _poster_map(sources, openings, tellers_by, told_by, function)
     all_posters = [p for o in openings for p in posters[o]]
-    poster_ids_all = network.ids(all_posters, parameter="sources") if all_posters else []
-    del poster_ids_all
+    if all_posters:  # names every poster who is not in the network, once
+        network.ids(list(dict.fromkeys(all_posters)), parameter="sources")
 
     n = network.n_people
     opening_code = {o: i for i, o in enumerate(openings)}
@@ -190,7 +194,11 @@ def read_log(
     hop_rows = []
     for code, o in enumerate(openings):
         rows = rows_sorted[bounds[code] : bounds[code + 1]]
-        poster_ids = list(dict.fromkeys(network.ids(posters[o], parameter="sources").tolist())) if posters[o] else []
+        poster_ids = (
+            list(dict.fromkeys(network.ids(posters[o], parameter="sources").tolist()))
+            if posters[o]
+            else []
+        )
         if not poster_ids:
             raise ValueError(
                 f"{function} found no poster for opening {o!r}: every teller in it "

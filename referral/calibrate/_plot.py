@@ -57,8 +57,14 @@ def plot_fit(data, ax=None, **kwargs):
     ax = axes_or_gca(ax)
     hop = rows["hop"].to_numpy()
     level = float(rows["level"].iloc[0]) if len(rows) else 0.95
-    ax.fill_between(hop, rows["ci_low"], rows["ci_high"], color="#5b8fc7",
-                    alpha=0.25, label=f"fitted model, {level:.0%} of simulations")
+    ax.fill_between(
+        hop,
+        rows["ci_low"],
+        rows["ci_high"],
+        color="#5b8fc7",
+        alpha=0.25,
+        label=f"fitted model, {level:.0%} of simulations",
+    )
     ax.plot(hop, rows["expected"], color="#5b8fc7", label="fitted model, mean")
     kwargs.setdefault("color", "black")
     kwargs.setdefault("marker", "o")

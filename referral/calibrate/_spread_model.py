@@ -194,7 +194,9 @@ class LogModel:
 
 def _group_codes(network, by, function):
     if by is None:
-        return np.zeros(network.n_people, dtype=np.int64), np.array(["all"], dtype=object)
+        return np.zeros(network.n_people, dtype=np.int64), np.array(
+            ["all"], dtype=object
+        )
     if by == "community" and network.community is not None:
         values = network.community
     elif by in network.attributes:
@@ -262,8 +264,12 @@ def _pool(model, x_hat, level, groups):
     f_hat = x_hat[:G][has]
     mean0 = float(np.clip(np.mean(f_hat), 0.05, 0.95)) if len(f_hat) else 0.3
     start = np.log([2 * mean0 / (1 - mean0) + 0.5, 2.0])
-    res = optimize.minimize(neg_marginal, start, method="Nelder-Mead",
-                            options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000})
+    res = optimize.minimize(
+        neg_marginal,
+        start,
+        method="Nelder-Mead",
+        options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000},
+    )
     a, b = np.exp(np.clip(res.x, -8, 12))
     post = like * stats.beta.pdf(grid, a, b)[None, :]
     post /= post.sum(axis=1, keepdims=True)
@@ -276,7 +282,9 @@ def _pool(model, x_hat, level, groups):
     return mean, sd, lo, hi, (a, b)
 
 
-def fit_log(network, data, *, by, transmission, source_activity, pooling, level, function):
+def fit_log(
+    network, data, *, by, transmission, source_activity, pooling, level, function
+):
     codes, groups = _group_codes(network, by, function)
     model = LogModel(data, network, codes, len(groups), transmission, source_activity)
     if len(data.k) == 0:
@@ -328,14 +336,19 @@ def fit_log(network, data, *, by, transmission, source_activity, pooling, level,
         if bounds[j] == (EPS, 1 - EPS):
             est, lo, hi = (_snap(v) for v in (est, lo, hi))
         n = int(model.n_info[j]) if is_activity else n_entries_in_k
-        rows.append([name, groups[j] if is_activity else "all", est, s, lo, hi, level, n])
+        rows.append(
+            [name, groups[j] if is_activity else "all", est, s, lo, hi, level, n]
+        )
     table = pd.DataFrame(rows, columns=PARAM_COLUMNS)
     prior = None
     if pooling == "partial" and by is not None:
         mean, sd, lo, hi, prior = _pool(model, x_hat, level, groups)
         for g in range(G):
             table.loc[g, ["estimate", "se", "ci_low", "ci_high"]] = [
-                mean[g], sd[g], lo[g], hi[g]
+                mean[g],
+                sd[g],
+                lo[g],
+                hi[g],
             ]
     table["n"] = table["n"].astype("int64")
     table["group"] = table["group"].astype(object)
@@ -353,7 +366,9 @@ def fit_log(network, data, *, by, transmission, source_activity, pooling, level,
             + ", ".join(unidentified)
             + " (its interval spans every possible value)"
         )
-    state = _LogState(network, codes, groups, model, x_hat, data, source_activity, prior)
+    state = _LogState(
+        network, codes, groups, model, x_hat, data, source_activity, prior
+    )
     return table, ll, len(x_hat), identifiable, "; ".join(reasons), state
 
 
@@ -414,7 +429,9 @@ class _LogState:
         counts = self.data.hop_counts
         max_hop = int(counts["hop"].max())
         observed = (
-            counts.groupby("hop")["held"].sum().reindex(range(max_hop + 2), fill_value=0)
+            counts.groupby("hop")["held"]
+            .sum()
+            .reindex(range(max_hop + 2), fill_value=0)
         ).to_numpy()[1:]
         sims = np.zeros((trials, max_hop + 1))
         spread_obs = 0
@@ -438,7 +455,10 @@ class _LogState:
             opening_told = counts[(counts["opening"] == code) & (counts["hop"] > 0)]
             spread_obs += int(opening_told["held"].sum() > 0)
         rows = []
-        measures = [("people_told_at_hop", h + 1, observed[h], sims[:, h]) for h in range(max_hop + 1)]
+        measures = [
+            ("people_told_at_hop", h + 1, observed[h], sims[:, h])
+            for h in range(max_hop + 1)
+        ]
         measures.append(("people_told", -1, observed.sum(), sims.sum(axis=1)))
         measures.append(("openings_passed_on", -1, spread_obs, spread_sim))
         alpha = (1 - level) / 2
@@ -452,17 +472,50 @@ class _LogState:
                 stat_sim += (sim - mean) ** 2 / var
             p = min(
                 1.0,
-                2 * min((np.sum(sim >= obs) + 1) / (trials + 1),
-                        (np.sum(sim <= obs) + 1) / (trials + 1)),
+                2
+                * min(
+                    (np.sum(sim >= obs) + 1) / (trials + 1),
+                    (np.sum(sim <= obs) + 1) / (trials + 1),
+                ),
             )
-            rows.append([name, hop, float(obs), mean, float(np.quantile(sim, alpha)),
-                         float(np.quantile(sim, 1 - alpha)), level, p])
+            rows.append(
+                [
+                    name,
+                    hop,
+                    float(obs),
+                    mean,
+                    float(np.quantile(sim, alpha)),
+                    float(np.quantile(sim, 1 - alpha)),
+                    level,
+                    p,
+                ]
+            )
         p_all = (np.sum(stat_sim >= stat_obs) + 1) / (trials + 1)
-        rows.append(["all", -1, stat_obs, float(stat_sim.mean()),
-                     float(np.quantile(stat_sim, alpha)),
-                     float(np.quantile(stat_sim, 1 - alpha)), level, float(p_all)])
-        out = pd.DataFrame(rows, columns=["measure", "hop", "observed", "expected",
-                                          "ci_low", "ci_high", "level", "p_value"])
+        rows.append(
+            [
+                "all",
+                -1,
+                stat_obs,
+                float(stat_sim.mean()),
+                float(np.quantile(stat_sim, alpha)),
+                float(np.quantile(stat_sim, 1 - alpha)),
+                level,
+                float(p_all),
+            ]
+        )
+        out = pd.DataFrame(
+            rows,
+            columns=[
+                "measure",
+                "hop",
+                "observed",
+                "expected",
+                "ci_low",
+                "ci_high",
+                "level",
+                "p_value",
+            ],
+        )
         out["hop"] = out["hop"].astype("int64")
         return out
 
@@ -485,6 +538,7 @@ def _best_f(model, w, fixed=None):
     log1w = np.log1p(-w)
     a = -np.expm1(zk * log1w)
     n_pos = model.n_pos.astype(float)
+
     def d1_at(f):
         fa = f[zg] * a
         return n_pos / f - np.bincount(zg, weights=zm * a / (1 - fa), minlength=G)
@@ -497,8 +551,9 @@ def _best_f(model, w, fixed=None):
     for _ in range(100):
         fa = f[zg] * a
         d1 = n_pos / f - np.bincount(zg, weights=zm * a / (1 - fa), minlength=G)
-        d2 = -n_pos / f**2 - np.bincount(zg, weights=zm * a**2 / (1 - fa) ** 2,
-                                         minlength=G)
+        d2 = -n_pos / f**2 - np.bincount(
+            zg, weights=zm * a**2 / (1 - fa) ** 2, minlength=G
+        )
         lo = np.where(d1 > 0, f, lo)
         hi = np.where(d1 <= 0, f, hi)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -534,8 +589,9 @@ def _profile_w(model, fixed=None, around=None):
     edge = np.log(1 / EPS)
     if around is not None:
         lo, hi = max(around - 0.5, -edge), min(around + 0.5, edge)
-        best = optimize.minimize_scalar(neg, bounds=(lo, hi), method="bounded",
-                                        options={"xatol": 1e-5})
+        best = optimize.minimize_scalar(
+            neg, bounds=(lo, hi), method="bounded", options={"xatol": 1e-5}
+        )
         if lo + 1e-3 < best.x < hi - 1e-3:
             w = special.expit(best.x)
             f, ll = _best_f(model, w, fixed)
@@ -588,8 +644,9 @@ def fit_constant(model, level):
                     continue
                 near = edge
             ends.append(
-                optimize.brentq(lambda v, p=prof: p(v) - threshold, centre, near,
-                                xtol=1e-6)
+                optimize.brentq(
+                    lambda v, p=prof: p(v) - threshold, centre, near, xtol=1e-6
+                )
             )
         intervals.append((min(ends), max(ends)))
     return x_hat, ll, intervals

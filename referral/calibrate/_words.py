@@ -12,13 +12,13 @@ def percent(p: float) -> str:
     return f"{100 * p:.0f}%"
 
 
-def share_words(p: float) -> str:
-    """'about 1 in 4' for small shares, 'about 62%' for large ones."""
+def share_words(p: float, *, of: bool = True) -> str:
+    """'about 1 in 4' for small shares, 'about 62% of' for large ones."""
     if p <= 0:
         return "no"
     if p < 0.5:
         return f"about 1 in {max(2, round(1 / p))}"
-    return f"about {percent(p)}"
+    return f"about {percent(p)}" + (" of" if of else "")
 
 
 def _ci(row) -> str:
@@ -55,7 +55,7 @@ def _log_sentence(fit) -> str:
         )
     else:
         pieces = [
-            f"in {row.group} {share_words(row.estimate)} ({_ci(row)})"
+            f"in {row.group} {share_words(row.estimate, of=False)} ({_ci(row)})"
             for row in pinned.itertuples()
         ]
         parts.append(
@@ -178,4 +178,3 @@ def fit_sentence(fit) -> str:
     if fit.kind == "referral_counts":
         return _counts_sentence(fit)
     raise ValueError(f"No sentence for a {fit.kind!r} fit.")  # pragma: no cover
-
