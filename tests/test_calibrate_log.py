@@ -388,12 +388,25 @@ def test_empty_log_without_sources(small_log):
 def test_groups_with_no_data_are_named(email):
     rng = np.random.default_rng(8)
     f = TRUE_F[np.asarray(email.attributes["team"])]
-    log, sources = simulate_log(email, f, TRUE_W, [int(email.recruiters[0])], rng)
+    posters = rng.choice(np.flatnonzero(email.degree > 0), size=6)
+    log, sources = simulate_log(email, f, TRUE_W, posters, rng)
     with pytest.warns(UserWarning, match=r"group\(s\) of 'community' have nobody"):
-        fit = referral_log(email, log, sources=sources, by="community")
-    p = fit.params()
+        alone = referral_log(
+            email, log, sources=sources, by="community", pooling="none"
+        )
+    p = alone.params()
     empty = p[(p.parameter == "activity") & (p.n == 0)]
-    assert len(empty) > 0 and empty["estimate"].isna().all()
+    assert 0 < len(empty) < 42
+    assert empty["estimate"].isna().all()
+    assert (empty["ci_low"] == 0).all() and (empty["ci_high"] == 1).all()
+    assert "The log says nothing about" in alone.sentence()
+    # pooled, a group without data gets the fitted prior: all alike
+    with pytest.warns(UserWarning, match="have nobody"):
+        pooled = referral_log(email, log, sources=sources, by="community")
+    q = pooled.params()
+    no_data = q[(q.parameter == "activity") & (q.n == 0)]
+    assert np.ptp(no_data["estimate"].to_numpy()) < 1e-9
+    assert no_data["estimate"].notna().all()
 
 
 def test_tellings_along_no_tie_and_unknown_tellers(small_log):

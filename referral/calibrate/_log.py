@@ -175,8 +175,11 @@ def read_log(
         openings += extra
     posters = _poster_map(sources, openings, tellers_by, told_by, function)
     all_posters = [p for o in openings for p in posters[o]]
+    poster_id = {}
     if all_posters:  # names every poster who is not in the network, once
-        network.ids(list(dict.fromkeys(all_posters)), parameter="sources")
+        unique = list(dict.fromkeys(all_posters))
+        ids = network.ids(unique, parameter="sources").tolist()
+        poster_id = dict(zip(unique, ids, strict=True))
 
     n = network.n_people
     opening_code = {o: i for i, o in enumerate(openings)}
@@ -194,11 +197,7 @@ def read_log(
     hop_rows = []
     for code, o in enumerate(openings):
         rows = rows_sorted[bounds[code] : bounds[code + 1]]
-        poster_ids = (
-            list(dict.fromkeys(network.ids(posters[o], parameter="sources").tolist()))
-            if posters[o]
-            else []
-        )
+        poster_ids = list(dict.fromkeys(poster_id[p] for p in posters[o]))
         if not poster_ids:
             raise ValueError(
                 f"{function} found no poster for opening {o!r}: every teller in it "
@@ -362,7 +361,7 @@ def read_log(
         n_ambiguous=n_ambiguous,
         hop_counts=hop_counts,
         posters={
-            code: network.ids(posters[o], parameter="sources")
+            code: np.array([poster_id[p] for p in posters[o]], dtype=np.int32)
             for code, o in enumerate(openings)
         },
     )

@@ -341,7 +341,7 @@ def fit_log(
         )
     table = pd.DataFrame(rows, columns=PARAM_COLUMNS)
     prior = None
-    if pooling == "partial" and by is not None:
+    if pooling == "partial" and by is not None and (model.n_info > 0).sum() >= 2:
         mean, sd, lo, hi, prior = _pool(model, x_hat, level, groups)
         for g in range(G):
             table.loc[g, ["estimate", "se", "ci_low", "ci_high"]] = [
@@ -619,6 +619,9 @@ def fit_constant(model, level):
     threshold = ll - stats.chi2.ppf(level, 1) / 2
     intervals = []
     G = model.n_groups
+    grid = None
+    if G >= 5 and np.isfinite(se[G]) and se[G] > 0 and EPS * 10 < w_hat < 1 - 1e-6:
+        grid = _WGrid(model, t_hat, se[G] / (w_hat * (1 - w_hat)))
     for j in range(G + 1):
         ends = []
         for edge in (EPS, 1 - EPS):
@@ -627,6 +630,10 @@ def fit_constant(model, level):
             def prof(v, j=j):
                 if j == G:
                     return _best_f(model, v)[1]
+                if grid is not None:
+                    value = grid.profile(j, v)
+                    if value is not None:
+                        return value
                 return _profile_w(model, fixed=(j, v), around=t_hat)[2]
 
             if abs(edge - centre) < 1e-12:
@@ -650,3 +657,55 @@ def fit_constant(model, level):
             )
         intervals.append((min(ends), max(ends)))
     return x_hat, ll, intervals
+
+
+class _WGrid:
+    """Exact per-group activity profiles from one grid over transmission.
+
+    With ``w`` fixed the groups separate, so the profile of group ``j`` at
+    activity ``v`` is ``max_w [l_j(v, w) + P(w) - l_j*(w)]``, where ``P`` is
+    the likelihood maximised over every activity at ``w`` and ``l_j*`` group
+    ``j``'s own maximum there. ``P`` and ``l_j*`` are computed once on a
+    fine grid of ``logit(w)`` (8 standard errors either side of the
+    estimate, 401 points) and the maximum over the grid is refined by a
+    parabola through its neighbours. A maximum on the grid's edge returns
+    ``None`` and the caller profiles exactly.
+    """
+
+    def __init__(self, model, t_hat, se_t):
+        self.model = model
+        self.t = t_hat + np.linspace(-8, 8, 401) * se_t
+        self.w = special.expit(self.t)
+        keep = model.z_g >= 0
+        self.zg, self.zk, self.zm = model.z_g[keep], model.z_k[keep], model.z_m[keep]
+        total = np.empty(len(self.w))
+        best = np.empty((len(self.w), model.n_groups))
+        for i, w in enumerate(self.w):
+            f, total[i] = _best_f(model, w)
+            best[i] = self._group_ll(f, w)
+        self.total, self.best = total, best
+
+    def _group_ll(self, f, w):
+        """Each group's own log-likelihood at activities ``f`` and ``w``."""
+        m = self.model
+        a = -np.expm1(self.zk * np.log1p(-w))
+        with np.errstate(divide="ignore"):
+            terms = self.zm * np.log1p(-f[self.zg] * a)
+            own = m.n_pos * np.log(f)
+        return own + np.bincount(self.zg, weights=terms, minlength=m.n_groups)
+
+    def profile(self, j, v):
+        m = self.model
+        rows = self.zg == j
+        a = -np.expm1(self.zk[rows][None, :] * np.log1p(-self.w)[:, None])
+        with np.errstate(divide="ignore"):
+            lj = m.n_pos[j] * np.log(v) + (self.zm[rows] * np.log1p(-v * a)).sum(1)
+        values = lj + self.total - self.best[:, j]
+        i = int(np.argmax(values))
+        if i == 0 or i == len(values) - 1:
+            return None
+        y0, y1, y2 = values[i - 1], values[i], values[i + 1]
+        denom = y0 - 2 * y1 + y2
+        if denom >= 0:
+            return float(y1)
+        return float(y1 - (y0 - y2) ** 2 / (8 * denom))
