@@ -83,7 +83,9 @@ def referral_log(
         that person is then left out of that holder's ``k``, since the log
         does not say whether it carried. That leaves out evidence and is
         exact only when no two holders of one hop share an untold contact;
-        a warning gives the count of such ties.
+        on dense networks it leans transmission upward and its intervals
+        are too narrow (see the guide). A warning gives the count of such
+        ties.
     pooling : {"partial", "none"}, default "partial"
         With ``by``: shrink the groups' activity toward each other
         (empirical Bayes with a Beta prior fitted to all groups), so small
