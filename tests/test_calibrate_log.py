@@ -430,3 +430,73 @@ def test_unknown_by_and_bad_parameters(small_log):
         referral_log(triangle(), small_log, sources="a", by="dept")
     with pytest.raises(referral.InvalidParameterError, match="'level' parameter"):
         referral_log(triangle(), small_log, sources="a", level=1.5)
+
+
+# --------------------------------------------------- transmission by strength
+def simulate_log_by_tie(net, activity, w_entry, posters, rng):
+    """As :func:`simulate_log` with one transmission per CSR tie entry."""
+    rows = []
+    indptr, indices = net.indptr, net.indices
+    for opening, poster in enumerate(posters):
+        hop_of = {int(poster): 0}
+        frontier, h = [int(poster)], 0
+        while frontier:
+            new = {}
+            for i in frontier:
+                if h > 0 and rng.random() >= activity[i]:
+                    continue
+                for e in range(indptr[i], indptr[i + 1]):
+                    j = int(indices[e])
+                    if j not in hop_of and rng.random() < w_entry[e]:
+                        rows.append((opening, i, j))
+                        new[j] = True
+            for j in new:
+                hop_of[j] = h + 1
+            frontier, h = list(new), h + 1
+    log = pd.DataFrame(rows, columns=["opening", "teller", "told"])
+    return log, {o: int(p) for o, p in enumerate(posters)}
+
+
+def test_transmission_logistic_in_strength_is_recovered(email):
+    from scipy.special import expit
+
+    a, b = -3.5, 2.0
+    w = expit(a + b * email.strength)
+    rng = np.random.default_rng(12)
+    posters = rng.choice(np.flatnonzero(email.degree > 0), size=20)
+    log, sources = simulate_log_by_tie(
+        email, np.full(email.n_people, 0.35), w, posters, rng
+    )
+    fit = referral_log(email, log, sources=sources, transmission="by_strength")
+    p = fit.params().set_index("parameter")
+    assert list(p.index) == [
+        "activity",
+        "transmission_logit_intercept",
+        "transmission_logit_slope",
+    ]
+    for name, truth in [
+        ("activity", 0.35),
+        ("transmission_logit_intercept", a),
+        ("transmission_logit_slope", b),
+    ]:
+        row = p.loc[name]
+        assert abs(row.estimate - truth) < 3.5 * row.se, (name, row.estimate)
+        assert row.ci_low < row.estimate < row.ci_high
+    fitted = fit.network()
+    expected = expit(
+        p.loc["transmission_logit_intercept", "estimate"]
+        + p.loc["transmission_logit_slope", "estimate"] * email.strength
+    )
+    assert np.allclose(fitted.transmission, expected)
+
+    # known transmissions: only activity is fitted
+    known = referral_log(
+        email,
+        log,
+        sources=sources,
+        transmission=lambda s: expit(a + b * np.asarray(s)),
+    )
+    q = known.params()
+    assert q["parameter"].tolist() == ["activity"]
+    assert q.loc[0, "ci_low"] < 0.35 < q.loc[0, "ci_high"]
+    assert known.model == "callable"

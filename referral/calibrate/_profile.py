@@ -24,7 +24,7 @@ def maximise(nll, x0, bounds):
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9},
+        options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-7},
     )
     return np.asarray(result.x), -float(result.fun)
 
@@ -70,7 +70,7 @@ def profile_interval(nll, x_hat, loglik, j, bounds, level):
             start["x"] = x
             return ll - threshold
 
-        ends.append(optimize.brentq(gap, centre, edge, xtol=1e-10, rtol=1e-10))
+        ends.append(optimize.brentq(gap, centre, edge, xtol=1e-7, rtol=1e-9))
     return min(ends), max(ends)
 
 
