@@ -138,3 +138,25 @@ def test_bad_chain_input():
         chain_histogram(hist, started=100)
     with pytest.raises(referral.InvalidParameterError, match="'assume' parameter"):
         chain_histogram(hist, started=24_163, assume="magic")
+
+
+def test_beta_per_chain_words_follow_the_concentration():
+    # Milgram's chains show no heterogeneity: the concentration runs to its
+    # bound, and the sentence must not claim chains differed
+    fit = search_chains(milgram_chains(), model="beta_per_chain")
+    conc = fit.params().set_index("parameter").loc["dropout_concentration"]
+    assert conc.ci_high >= 1e5
+    assert "no sign that it differed" in fit.sentence()
+    # strongly heterogeneous chains: half never drop, half drop at once
+    chains = pd.DataFrame(
+        {
+            "length": [0] * 100 + [8] * 100,
+            "outcome": ["dropped"] * 100 + ["completed"] * 100,
+        }
+    )
+    het = search_chains(chains, model="beta_per_chain")
+    assert (
+        het.params().set_index("parameter").loc["dropout_concentration", "ci_high"]
+        < 1e5
+    )
+    assert "it differed from chain to chain" in het.sentence()

@@ -6,8 +6,8 @@ __all__ = ["fit_sentence", "share_words", "percent"]
 
 
 def percent(p: float) -> str:
-    """``0.263 -> '26%'``; below 1% one decimal."""
-    if p != 0 and abs(p) < 0.01:
+    """``0.263 -> '26%'``; below 10% one decimal (``0.0788 -> '7.9%'``)."""
+    if p != 0 and abs(p) < 0.1:
         return f"{100 * p:.1f}%"
     return f"{100 * p:.0f}%"
 
@@ -126,9 +126,16 @@ def _chain_sentence(fit) -> str:
                 f"dropped out ({_ci(row)})."
             )
         elif row.parameter == "dropout_mean":
+            spread = table[table["parameter"] == "dropout_concentration"]
+            if len(spread) == 0:
+                how = "assumed to differ from chain to chain"
+            elif spread["ci_high"].iloc[0] >= 1e5:
+                how = "the chains show no sign that it differed from chain to chain"
+            else:
+                how = "it differed from chain to chain"
             parts.append(
-                f"On average a holder dropped out with a chance of {_ci(row)}, "
-                f"and that chance differed from chain to chain."
+                f"On average a holder dropped out with a chance of {_ci(row)}; "
+                f"{how}."
             )
         elif row.parameter == "corrected_median_length":
             parts.append(
