@@ -134,8 +134,7 @@ def _chain_sentence(fit) -> str:
             else:
                 how = "it differed from chain to chain"
             parts.append(
-                f"On average a holder dropped out with a chance of {_ci(row)}; "
-                f"{how}."
+                f"On average a holder dropped out with a chance of {_ci(row)}; {how}."
             )
         elif row.parameter == "corrected_median_length":
             parts.append(
