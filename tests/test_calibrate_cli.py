@@ -110,3 +110,33 @@ def test_fit_refuses_an_existing_folder_and_names_bad_people(files, capsys):
     )
     err = capsys.readouterr().err
     assert "'zz'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_fit_keeps_the_promises_of_the_other_commands(capsys):
+    import argparse
+
+    from referral.cli._parser import build_parser
+
+    assert main(["fit", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: referral fit")
+    lines = text.strip().splitlines()
+    assert text.count("example:") == 1 and lines[-2] == "example:"
+    assert lines[-1].strip().startswith("referral fit")
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            sub = action.choices["fit"]
+    for action in sub._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        assert action.help, action.dest
+        if action.option_strings:
+            assert "default" in action.help, (action.dest, action.help)
+
+
+def test_fit_option_values_are_checked(files, capsys):
+    base = ["fit", str(files / "log.csv"), "--network", str(files / "ties.csv")]
+    assert main([*base, "--level", "1.5", "--out", str(files / "a")]) == 2
+    assert "--level" in capsys.readouterr().err
+    assert main([*base, "--check-trials", "1", "--out", str(files / "b")]) == 2
+    assert "must be 0 (no check) or an int >= 2" in capsys.readouterr().err

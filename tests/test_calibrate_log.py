@@ -500,3 +500,16 @@ def test_transmission_logistic_in_strength_is_recovered(email):
     assert q["parameter"].tolist() == ["activity"]
     assert q.loc[0, "ci_low"] < 0.35 < q.loc[0, "ci_high"]
     assert known.model == "callable"
+
+
+def test_fit_methods_refuse_what_they_cannot_do(small_log):
+    fit = referral_log(triangle(), small_log, sources="a")
+    with pytest.raises(ValueError, match="'trials' parameter of Fit.check"):
+        fit.check(trials=1)
+    from referral.calibrate import search_chains
+
+    chains = search_chains(pd.DataFrame({"length": [0, 1], "outcome": ["dropped"] * 2}))
+    with pytest.raises(ValueError, match="needs a fit on a network"):
+        chains.network()
+    with pytest.raises(ValueError, match="not available for a search_chains fit"):
+        chains.check()

@@ -148,7 +148,18 @@ class Fit:
             simulations), ``level`` and ``p_value`` (two-sided: how often the
             simulations are at least as far out as the evidence). The last
             row, ``measure == "all"``, compares every row at once.
+
+        Raises
+        ------
+        ValueError
+            If the fit has nothing to simulate (not a referral-log fit) or
+            ``trials`` is not an int >= 2.
         """
         if self._state is None or not hasattr(self._state, "check"):
             raise ValueError(f"Fit.check() is not available for a {self.kind} fit.")
+        if isinstance(trials, bool) or not isinstance(trials, int) or trials < 2:
+            raise ValueError(
+                f"The 'trials' parameter of Fit.check must be an int >= 2. Got "
+                f"{trials!r} instead."
+            )
         return self._state.check(self.table, trials=trials, seed=seed, level=self.level)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from referral.cli._commands import open_unit
 from referral.cli._common import EXIT_OK, CLIError, load_network, refuse_existing
 
 __all__ = ["add_fit_parser", "fit_command"]
@@ -61,6 +62,20 @@ def fit_command(args) -> int:
     return EXIT_OK
 
 
+def _check_trials(text):
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value != 0 and value < 2:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (no check) or an int >= 2, got {text!r}"
+        )
+    return value
+
+
 def add_fit_parser(commands, *, add_network_options, formatter, example, seed_type):
     parser = commands.add_parser(
         "fit",
@@ -106,21 +121,47 @@ def add_fit_parser(commands, *, add_network_options, formatter, example, seed_ty
         help="the log lists every telling, or one teller per person told "
         "(default: all)",
     )
-    parser.add_argument("--opening-column", default="opening", metavar="NAME")
-    parser.add_argument("--teller-column", default="teller", metavar="NAME")
-    parser.add_argument("--told-column", default="told", metavar="NAME")
-    parser.add_argument("--time-column", default=None, metavar="NAME")
     parser.add_argument(
-        "--level", type=float, default=0.95, help="interval level (default: 0.95)"
+        "--opening-column",
+        default="opening",
+        metavar="NAME",
+        help="the log's column naming the opening (default: opening)",
+    )
+    parser.add_argument(
+        "--teller-column",
+        default="teller",
+        metavar="NAME",
+        help="the log's column naming who told (default: teller)",
+    )
+    parser.add_argument(
+        "--told-column",
+        default="told",
+        metavar="NAME",
+        help="the log's column naming who was told (default: told)",
+    )
+    parser.add_argument(
+        "--time-column",
+        default=None,
+        metavar="NAME",
+        help="a column of times: rows read in time order (default: none, row order)",
+    )
+    parser.add_argument(
+        "--level", type=open_unit, default=0.95, help="interval level (default: 0.95)"
     )
     parser.add_argument(
         "--check-trials",
-        type=int,
+        type=_check_trials,
         default=200,
         metavar="N",
         help="simulations of the whole log for check.csv; 0 skips it (default: 200)",
     )
-    parser.add_argument("--seed", type=seed_type, default=None, metavar="INT")
+    parser.add_argument(
+        "--seed",
+        type=seed_type,
+        default=None,
+        metavar="INT",
+        help="random seed of the check, an int >= 0 (default: fresh entropy)",
+    )
     parser.add_argument(
         "--out",
         default="referral-fit",

@@ -163,7 +163,8 @@ def _add_network_options(parser, *, positional=True):
         nargs="+",
         metavar="NETWORK",
         help="a CSV edge list, a GraphML file, or LinkedIn Connections.csv "
-        "exports (NAME=PATH or PATH, one per exporter)",
+        "exports (NAME=PATH or PATH, one per exporter)"
+        + ("" if positional else "; required (default: none)"),
     )
     group.add_argument(
         "--input-format",
