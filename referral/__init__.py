@@ -5,7 +5,8 @@ simulate how a recruiter's opening spreads and how candidates search toward
 recruiters, and measure how much is lost to the people in between.
 
 The submodules :mod:`referral.io`, :mod:`referral.plot`,
-:mod:`referral.sweep`, :mod:`referral.report` and :mod:`referral.cli` are
+:mod:`referral.sweep`, :mod:`referral.report`, :mod:`referral.cli` and
+:mod:`referral.calibrate` are
 loaded on first use (``referral.io.read_edgelist(...)`` works after a plain
 ``import referral``), so ``import referral`` stays fast. ``referral.search``
 and ``referral.spread`` are the functions; their result classes are
@@ -90,7 +91,7 @@ __all__ = [
 ]
 
 #: submodules loaded on first attribute access (PEP 562)
-_LAZY_SUBMODULES = ("io", "plot", "sweep", "report", "cli")
+_LAZY_SUBMODULES = ("io", "plot", "sweep", "report", "cli", "calibrate")
 
 
 def __getattr__(name):

@@ -46,6 +46,7 @@ GUIDE_PAGES = [
     "interventions",
     "sweeps",
     "data",
+    "calibrate",
     "cli",
     "science",
 ]

@@ -16,6 +16,9 @@ Commands
     poster; writes ``ambassadors`` and ``everyone`` tables (``everyone`` is
     :func:`referral.reach_of_everyone`'s table plus ``can_be_asked``, false
     for the people the options exclude).
+``referral fit``
+    Fit activity and transmission to a referral log on a known network;
+    writes ``params``, ``check`` and a fitted ``people`` table.
 ``referral sweep``
     Run a parameter grid read from a TOML file, optionally on a Dask cluster.
 ``referral report``

@@ -21,6 +21,7 @@ from referral.cli._commands import (
     sweep_command,
 )
 from referral.cli._common import DEMO_TRIALS, EXIT_BAD_INPUT, QUICK_TRIALS
+from referral.cli._fit import add_fit_parser
 
 __all__ = ["build_parser", "SWEEP_HELP"]
 
@@ -165,14 +166,19 @@ def _probability(text):
     return value
 
 
-def _add_network_options(parser):
+def _add_network_options(parser, *, positional=True):
     group = parser.add_argument_group("network input")
+    # 'referral fit' takes its LOG as the positional argument and the
+    # network as --network
+    name = {} if positional else {"dest": "network", "required": True}
     group.add_argument(
-        "network",
+        "network" if positional else "--network",
+        **name,
         nargs="+",
         metavar="NETWORK",
         help="a CSV edge list, a GraphML file, or LinkedIn Connections.csv "
-        "exports (NAME=PATH or PATH, one per exporter)",
+        "exports (NAME=PATH or PATH, one per exporter)"
+        + ("" if positional else "; required (default: none)"),
     )
     group.add_argument(
         "--input-format",
@@ -621,6 +627,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(run=report_command)
 
     _add_ambassadors_parser(commands)
+    add_fit_parser(
+        commands,
+        add_network_options=_add_network_options,
+        formatter=_Formatter,
+        example=_example,
+        seed_type=_seed,
+    )
     return parser
 
 

@@ -1,0 +1,190 @@
+"""Fit activity and transmission to a referral log on a known network."""
+
+from __future__ import annotations
+
+import warnings
+
+from referral._params import Interval, Options, validate_params
+from referral._validation import user_stacklevel
+from referral.calibrate._fit import Fit
+from referral.calibrate._log import read_log
+from referral.calibrate._spread_model import fit_log
+
+__all__ = ["referral_log"]
+
+
+@validate_params(
+    {
+        "network": ["network"],
+        "by": [str, None],
+        "transmission": [Options(("constant", "by_strength")), callable],
+        "tellers": [Options(("all", "first"))],
+        "pooling": [Options(("partial", "none"))],
+        "source_activity": [Interval(float, 0, 1)],
+        "level": [Interval(float, 0, 1, closed="neither")],
+        "opening": [str],
+        "teller": [str],
+        "told": [str],
+        "time": [str, None],
+    }
+)
+def referral_log(
+    network,
+    log,
+    *,
+    sources=None,
+    by=None,
+    transmission="constant",
+    tellers="all",
+    pooling="partial",
+    source_activity=1.0,
+    level=0.95,
+    opening="opening",
+    teller="teller",
+    told="told",
+    time=None,
+) -> Fit:
+    """Fit activity and transmission to a log of who told whom.
+
+    The model is exactly :func:`referral.spread`'s. For each opening the
+    posters hold it at hop 0 and a person told by a holder of hop ``h`` holds
+    it at hop ``h + 1``. A holder with ``k`` contacts not yet told when they
+    act passes it on with probability ``f`` (their activity); if they do,
+    each of those ties carries it with probability ``w``. The chance that
+    they tell exactly the contacts the log says is
+    ``(1 - f) [c = 0] + f w^c (1 - w)^(k - c)``: the excess of people who
+    told nobody separates activity from transmission. Holders with no untold
+    contact carry no information and are left out. Parameters are fitted by
+    maximum likelihood with profile-likelihood intervals.
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+        The network the openings travelled on.
+    log : pandas.DataFrame
+        One row per telling, with the columns named by ``opening``,
+        ``teller`` and ``told`` (and ``time`` if given).
+    sources : label, list of labels or dict, optional
+        The posters: one list for every opening, or ``{opening: poster(s)}``
+        (which may name openings nobody was told about). Default: in each
+        opening, the tellers nobody told.
+    by : str, optional
+        A person attribute (``"community"`` or any key of
+        ``network.attributes``): fit one activity per group.
+    transmission : {"constant", "by_strength"} or callable, default "constant"
+        One ``w`` for every tie; ``w = expit(a + b * strength)`` (logistic
+        in tie strength); or a callable mapping strengths to known
+        transmissions, in which case only activity is fitted.
+    tellers : {"all", "first"}, default "all"
+        ``"all"``: the log lists every telling, so a person told by two
+        holders of the same hop has two rows. ``"first"``: the log keeps one
+        teller per person told (as :meth:`SpreadResult.chains` and most
+        referral programmes do); a tie from another holder of that hop to
+        that person is then left out of that holder's ``k``, since the log
+        does not say whether it carried. That leaves out evidence and is
+        exact only when no two holders of one hop share an untold contact;
+        on dense networks it leans transmission upward and its intervals
+        are too narrow (see the guide). A warning gives the count of such
+        ties.
+    pooling : {"partial", "none"}, default "partial"
+        With ``by``: shrink the groups' activity toward each other
+        (empirical Bayes with a Beta prior fitted to all groups), so small
+        groups borrow strength; the rows then give the posterior mean,
+        standard deviation and central interval. ``"none"`` fits each group
+        on its own with profile intervals.
+    source_activity : float, default 1.0
+        The chance a poster acts, as in :func:`referral.spread`.
+    level : float, default 0.95
+        The level of the intervals.
+    opening, teller, told : str
+        The log's column names.
+    time : str, optional
+        A column of times: the rows are read in time order (the first
+        telling of a person counts) and a teller may not tell before being
+        told.
+
+    Returns
+    -------
+    Fit
+        ``params()`` has one ``activity`` row per group and a
+        ``transmission`` row (or the two logistic coefficients); ``n`` is
+        the holders with an untold contact (activity) or the untold contacts
+        (transmission).
+
+    Raises
+    ------
+    networkx.NodeNotFound
+        If the log or ``sources`` names people who are not in the network
+        (the message names them and the rows).
+    ValueError
+        For a missing column (named, with the closest match), an empty log
+        without ``sources``, a teller equal to the person told, a telling
+        between people with no tie, tellers who never held the opening,
+        times out of order, or an unknown ``by``.
+
+    Warns
+    -----
+    UserWarning
+        When people were told an opening they already held (the first
+        telling counts; the warning gives the count and the rows), when
+        groups have no data, and with ``tellers="first"`` when ties were
+        left out.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import pandas as pd
+    >>> from referral import from_networkx
+    >>> from referral.calibrate import referral_log
+    >>> net = from_networkx(nx.path_graph(["ann", "bob", "cy"]), strength=1.0,
+    ...                     activity=0.5)
+    >>> log = pd.DataFrame({"opening": [1, 2], "teller": ["ann", "ann"],
+    ...                     "told": ["bob", "bob"]})
+    >>> fit = referral_log(net, log, sources="ann")
+    >>> fit.params()[["parameter", "estimate", "n"]]
+          parameter  estimate  n
+    0      activity       0.0  2
+    1  transmission       1.0  4
+    """
+    fn = "referral_log"
+    data = read_log(
+        network,
+        log,
+        sources=sources,
+        opening=opening,
+        teller=teller,
+        told=told,
+        time=time,
+        tellers=tellers,
+        function=fn,
+    )
+    if data.n_ambiguous:
+        warnings.warn(
+            f"With tellers='first', {data.n_ambiguous} tie(s) from a holder to a "
+            f"person someone else of the same hop told were left out: the log "
+            f"does not say whether they carried.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+    table, ll, n_params, identifiable, reason, state = fit_log(
+        network,
+        data,
+        by=by,
+        transmission=transmission,
+        source_activity=float(source_activity),
+        pooling=pooling,
+        level=float(level),
+        function=fn,
+    )
+    model = transmission if isinstance(transmission, str) else "callable"
+    return Fit(
+        kind="referral_log",
+        model=model,
+        table=table,
+        loglik=ll,
+        n_params=n_params,
+        identifiable=identifiable,
+        reason=reason,
+        level=float(level),
+        _state=state,
+    )

@@ -1,0 +1,177 @@
+"""``referral fit``: fit activity and transmission to a referral log.
+
+Kept in its own room so the command can be added to the parser with one
+call (:func:`add_fit_parser`).
+"""
+
+from __future__ import annotations
+
+import time
+
+from referral.cli._commands import open_unit
+from referral.cli._common import EXIT_OK, CLIError, load_network, refuse_existing
+
+__all__ = ["add_fit_parser", "fit_command"]
+
+
+def fit_command(args) -> int:
+    import pandas as pd
+
+    from referral.calibrate import referral_log
+    from referral.cli._common import to_labels, write_tables
+
+    refuse_existing(args.out, force=args.force)
+    network = load_network(args)
+    try:
+        log = pd.read_csv(args.log, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise CLIError(f"The log file {args.log!r} does not exist.") from None
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"The log file {args.log!r} is empty.") from None
+    for column in (args.teller_column, args.told_column):
+        if column in log.columns:
+            log[column] = to_labels(network, log[column])
+    sources = None
+    if args.sources:
+        sources = to_labels(network, args.sources)
+    t0 = time.perf_counter()
+    fit = referral_log(
+        network,
+        log,
+        sources=sources,
+        by=args.by,
+        transmission=args.transmission,
+        tellers=args.tellers,
+        opening=args.opening_column,
+        teller=args.teller_column,
+        told=args.told_column,
+        time=args.time_column,
+        level=args.level,
+    )
+    fitted = fit.network()
+    people = fitted.people_table().drop(columns=["id", "degree"])
+    people = people.rename(columns={"recruiter": "recruiter", "candidate": "candidate"})
+    tables = {"params": fit.params(), "people": people}
+    if args.check_trials > 0:
+        tables["check"] = fit.check(trials=args.check_trials, seed=args.seed)
+    written = write_tables(tables, args.out, fmt="csv", force=args.force)
+    print(f"referral fit: {time.perf_counter() - t0:.1f} s. {fit.sentence()}")
+    if not fit.identifiable:
+        print(f"referral fit: note: not every parameter is pinned down: {fit.reason}.")
+    print(f"wrote {len(written)} tables to {args.out}")
+    return EXIT_OK
+
+
+def _check_trials(text):
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value != 0 and value < 2:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (no check) or an int >= 2, got {text!r}"
+        )
+    return value
+
+
+def add_fit_parser(commands, *, add_network_options, formatter, example, seed_type):
+    parser = commands.add_parser(
+        "fit",
+        epilog=example(
+            "referral fit log.csv --network ties.csv --people people.csv "
+            "--by department --out fit"
+        ),
+        formatter_class=formatter,
+        help="fit activity and transmission to a referral log",
+        description="Fit the spread model to a log of who told whom about which "
+        "opening, on a known network; writes params (estimates with intervals), "
+        "check (the log against simulations of the fit) and people (the fitted "
+        "activity, a people file 'referral spread --people' accepts).",
+    )
+    parser.add_argument(
+        "log", metavar="LOG", help="CSV of tellings: opening, teller, told columns"
+    )
+    add_network_options(parser, positional=False)
+    parser.add_argument(
+        "--sources",
+        nargs="+",
+        metavar="LABEL",
+        help="the posters of every opening (default: in each opening, the "
+        "tellers nobody told)",
+    )
+    parser.add_argument(
+        "--by",
+        metavar="ATTRIBUTE",
+        help="fit one activity per value of a "
+        "people-file column, pooled toward each other (default: one for all)",
+    )
+    parser.add_argument(
+        "--transmission",
+        choices=["constant", "by_strength"],
+        default="constant",
+        help="one chance for every tie, or logistic in tie strength "
+        "(default: constant)",
+    )
+    parser.add_argument(
+        "--tellers",
+        choices=["all", "first"],
+        default="all",
+        help="the log lists every telling, or one teller per person told "
+        "(default: all)",
+    )
+    parser.add_argument(
+        "--opening-column",
+        default="opening",
+        metavar="NAME",
+        help="the log's column naming the opening (default: opening)",
+    )
+    parser.add_argument(
+        "--teller-column",
+        default="teller",
+        metavar="NAME",
+        help="the log's column naming who told (default: teller)",
+    )
+    parser.add_argument(
+        "--told-column",
+        default="told",
+        metavar="NAME",
+        help="the log's column naming who was told (default: told)",
+    )
+    parser.add_argument(
+        "--time-column",
+        default=None,
+        metavar="NAME",
+        help="a column of times: rows read in time order (default: none, row order)",
+    )
+    parser.add_argument(
+        "--level", type=open_unit, default=0.95, help="interval level (default: 0.95)"
+    )
+    parser.add_argument(
+        "--check-trials",
+        type=_check_trials,
+        default=200,
+        metavar="N",
+        help="simulations of the whole log for check.csv; 0 skips it (default: 200)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=seed_type,
+        default=None,
+        metavar="INT",
+        help="random seed of the check, an int >= 0 (default: fresh entropy)",
+    )
+    parser.add_argument(
+        "--out",
+        default="referral-fit",
+        metavar="DIR",
+        help="output folder, written as a whole (default: referral-fit)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output folder (default: off, refuse)",
+    )
+    parser.set_defaults(run=fit_command)
+    return parser
