@@ -44,6 +44,7 @@ def test_fit_writes_params_check_and_people(files, capsys):
     )
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        ".referral-output",
         "check.csv",
         "params.csv",
         "people.csv",

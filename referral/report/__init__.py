@@ -23,10 +23,11 @@ naming the file and the column.
 Every file is staged in a temporary folder and renamed into place, and an
 existing report is never overwritten without ``force``.
 
-The package has three rooms: ``_analysing`` (the computations and reading
-saved tables back), ``_wording`` (sections and headline from the tables) and
-``_rendering`` (charts, HTML and the staged folder); this module gathers
-their public names.
+The package has four rooms: ``_analysing`` (the tables and reading saved
+folders back), ``_wording`` (sections and headline from the tables),
+``_rendering`` (charts, HTML and the staged folder) and ``_pipeline`` (the
+standard analysis, which may write the folder); this module gathers their
+public names.
 """
 
 from __future__ import annotations
@@ -34,10 +35,9 @@ from __future__ import annotations
 from referral.report._analysing import (
     TABLES,  # noqa: F401  (referral.report.TABLES, as before)
     Results,
-    analyse,
-    demo_results,
     read_results,
 )
+from referral.report._pipeline import analyse, demo_results
 from referral.report._rendering import check_writable, staged_outputs, write_report
 from referral.report._wording import Section, headline, plain_summary, sections
 
