@@ -503,11 +503,11 @@ def kaplan_meier(durations, observed, at, z: float = Z95):
         terms = np.where(at_risk > deaths, deaths / (at_risk * (at_risk - deaths)), 0.0)
     greenwood = np.cumsum(terms)
     index = np.searchsorted(times, at, side="right") - 1
-    estimate = np.where(index >= 0, survival[np.maximum(index, 0)], 1.0)
     if len(times) == 0:
         estimate = np.ones(len(at))
         variance = np.zeros(len(at))
     else:
+        estimate = np.where(index >= 0, survival[np.maximum(index, 0)], 1.0)
         variance = np.where(index >= 0, greenwood[np.maximum(index, 0)], 0.0)
     se = estimate * np.sqrt(variance)
     alpha = 2.0 * _normal_sf(z)

@@ -345,7 +345,10 @@ def weibull(shape, scale, *, per: str = "person") -> Delay:
     fn = "weibull"
     return Delay(
         "weibull",
-        {"shape": _positive(shape, "shape", fn), "scale": _positive(scale, "scale", fn)},
+        {
+            "shape": _positive(shape, "shape", fn),
+            "scale": _positive(scale, "scale", fn),
+        },
         _per(per, fn),
     )
 
@@ -380,7 +383,10 @@ def gamma(shape, scale, *, per: str = "person") -> Delay:
     fn = "gamma"
     return Delay(
         "gamma",
-        {"shape": _positive(shape, "shape", fn), "scale": _positive(scale, "scale", fn)},
+        {
+            "shape": _positive(shape, "shape", fn),
+            "scale": _positive(scale, "scale", fn),
+        },
         _per(per, fn),
     )
 
@@ -467,7 +473,7 @@ def empirical(samples, *, per: str = "person") -> Delay:
     if len(bad):
         raise ValueError(
             f"The 'samples' parameter of {fn} must hold finite delays of at "
-            f"least 0 days. Got {values[bad[0]]!r} at position {bad[0]} instead."
+            f"least 0 days. Got {values[bad[0]].item()!r} at position {bad[0]} instead."
         )
     values = np.sort(values)
     values.setflags(write=False)
@@ -536,8 +542,10 @@ def person_delays(delay: Delay, network, *, function: str = "spread") -> np.ndar
     if len(bad):
         i = bad[0]
         raise ValueError(
-            f"The 'delay' parameter of {function}: person {network.labels[i]!r} "
-            f"has {name}={raw[i]!r}; every delay must be a finite number of at "
+            f"The 'delay' parameter of {function}: person "
+            f"{np.asarray(network.labels)[i].item()!r} has "
+            f"{name}={np.asarray(raw)[i].item()!r}; every delay must be a finite "
+            f"number of at "
             f"least 0 days."
         )
     return np.ascontiguousarray(values)

@@ -23,8 +23,8 @@ from referral._params import Interval, validate_params
 from referral._stats import (
     binomial_se,
     kaplan_meier,
-    ratio_se,
     normal_interval,
+    ratio_se,
     standard_error,
     subsample_se,
     summary_frame,
@@ -639,7 +639,13 @@ class SpreadResult:
             if end is None:
                 end = float(self.arrival_time.max()) if len(self.arrival_time) else 1.0
             return np.linspace(0.0, max(end, 1e-9), 41)
-        values = [times] if np.ndim(times) == 0 else list(np.asarray(times).ravel())
+        if isinstance(times, str) or np.ndim(times) == 0:
+            values = [times]
+        elif isinstance(times, np.ndarray | pd.Series | pd.Index):
+            values = np.asarray(times).ravel().tolist()
+        else:
+            values = list(times)
+        values = [v.item() if isinstance(v, np.generic) else v for v in values]
         if not values:
             raise ValueError(
                 f"The 'times' parameter of {view} must hold at least one time. "
@@ -647,7 +653,7 @@ class SpreadResult:
             )
         out = np.empty(len(values))
         for i, value in enumerate(values):
-            if isinstance(value, float | np.floating) and value == np.inf:
+            if isinstance(value, float) and value == np.inf:
                 out[i] = np.inf  # "in the end"
                 continue
             out[i] = as_days(value, parameter="times", function=view)
@@ -725,9 +731,9 @@ class SpreadResult:
         for t in at:
             told = self.arrival_time <= t
             people = np.bincount(trial_of[told], minlength=trials).astype(np.float64)
-            found = np.bincount(
-                trial_of[told & candidate], minlength=trials
-            ).astype(np.float64)
+            found = np.bincount(trial_of[told & candidate], minlength=trials).astype(
+                np.float64
+            )
             share, share_se = ratio_se(found, final)
             for name, estimate, se in (
                 ("people_reached", people.mean(), _se(people)),

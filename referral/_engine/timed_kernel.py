@@ -92,7 +92,51 @@ class DelayRun(NamedTuple):
     deadline: float  # inf for none
 
 
+# Acklam's rational approximation of the normal quantile: numerator and
+# denominator coefficients, highest power first
+_CENTRAL_NUM = (
+    -3.969683028665376e01,
+    2.209460984245205e02,
+    -2.759285104469687e02,
+    1.383577518672690e02,
+    -3.066479806614716e01,
+    2.506628277459239e00,
+)
+_CENTRAL_DEN = (
+    -5.447609879822406e01,
+    1.615858368580409e02,
+    -1.556989798598866e02,
+    6.680131188771972e01,
+    -1.328068155288572e01,
+    1.0,
+)
+_TAIL_NUM = (
+    -7.784894002430293e-03,
+    -3.223964580411365e-01,
+    -2.400758277161838e00,
+    -2.549732539343734e00,
+    4.374664141464968e00,
+    2.938163982698783e00,
+)
+_TAIL_DEN = (
+    7.784695709041462e-03,
+    3.224671290700398e-01,
+    2.445134137142996e00,
+    3.754408661907416e00,
+    1.0,
+)
+_P_LOW = 0.02425
+
+
 @numba.njit(inline="always", cache=True)
+def _horner(coefficients, x):
+    total = 0.0
+    for c in coefficients:
+        total = total * x + c
+    return total
+
+
+@numba.njit(cache=True)
 def _ndtri(p):
     """The standard normal quantile (Acklam's rational approximation and one
     Halley step on ``erfc``: about 1e-15 relative error)."""
@@ -100,31 +144,15 @@ def _ndtri(p):
         return -np.inf
     if p >= 1.0:
         return np.inf
-    if p < 0.02425:
-        q = math.sqrt(-2.0 * math.log(p))
-        x = (
-            ((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838)
-              * q - 2.549732539343734) * q + 4.374664141464968) * q + 2.938163982698783
-        ) / ((((7.784695709041462e-03 * q + 3.224671290700398e-01) * q
-               + 2.445134137142996) * q + 3.754408661907416) * q + 1.0)
-    elif p <= 1.0 - 0.02425:
+    if p < _P_LOW or p > 1.0 - _P_LOW:
+        q = math.sqrt(-2.0 * math.log(min(p, 1.0 - p)))
+        x = _horner(_TAIL_NUM, q) / _horner(_TAIL_DEN, q)
+        if p > 0.5:
+            x = -x
+    else:
         q = p - 0.5
         r = q * q
-        x = (
-            (((((-3.969683028665376e01 * r + 2.209460984245205e02) * r
-                - 2.759285104469687e02) * r + 1.383577518672690e02) * r
-              - 3.066479806614716e01) * r + 2.506628277459239)
-            * q
-        ) / (((((-5.447609879822406e01 * r + 1.615858368580409e02) * r
-                - 1.556989798598866e02) * r + 6.680131188771972e01) * r
-              - 1.328068155288572e01) * r + 1.0)
-    else:
-        q = math.sqrt(-2.0 * math.log(1.0 - p))
-        x = -(
-            ((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838)
-              * q - 2.549732539343734) * q + 4.374664141464968) * q + 2.938163982698783
-        ) / ((((7.784695709041462e-03 * q + 3.224671290700398e-01) * q
-               + 2.445134137142996) * q + 3.754408661907416) * q + 1.0)
+        x = q * _horner(_CENTRAL_NUM, r) / _horner(_CENTRAL_DEN, r)
     e = 0.5 * math.erfc(-x / math.sqrt(2.0)) - p
     u = e * math.sqrt(2.0 * math.pi) * math.exp(x * x / 2.0)
     return x - u / (1.0 + x * u / 2.0)
