@@ -697,6 +697,8 @@ class SpreadResult:
             - ``ci_low``, ``ci_high`` (float64): ``estimate -/+ z se``.
             - ``n`` (int64): trials.
             - ``level`` (float64): the confidence level.
+            - ``deadline`` (float64): the run's deadline in days (NaN for
+              none), so that "in the end" can be read off the table.
 
         Raises
         ------
@@ -757,6 +759,9 @@ class SpreadResult:
                 "ci_high": high,
                 "n": np.full(len(estimate), trials, dtype=np.int64),
                 "level": np.full(len(estimate), float(level)),
+                "deadline": np.full(
+                    len(estimate), np.nan if self.deadline is None else self.deadline
+                ),
             }
         )
 

@@ -435,3 +435,71 @@ def test_bad_spread_time_arguments(ba):
         r"SpreadResult.time_to_candidates",
     ):
         result.time_to_candidates(k=0)
+
+
+# ------------------------------------------------------ words and pictures
+@pytest.fixture(scope="module")
+def timed(ba):
+    return referral.spread(
+        ba, trials=200, seed=6, delay=delays.lognormal(median=1.5, sigma=1)
+    )
+
+
+def test_time_sentence_reads_back_from_its_table(timed):
+    import re
+
+    from referral.wording import fmt_share, time_sentence
+
+    table = timed.reach_over_time([3, 14, np.inf])
+    sentence = time_sentence(table, day=3, deadline=14)
+    shares = table[table.measure == "candidate_share_of_final"].set_index("time")
+    assert sentence.count("(95% CI ") == 2
+    numbers = re.findall(r"(>?<?[0-9.]+%)", sentence.replace("(95% CI ", "("))
+    expected = []
+    for t in (3, 14):
+        row = shares.loc[float(t)]
+        expected += [fmt_share(row[c]) for c in ("estimate", "ci_low", "ci_high")]
+    assert numbers == expected
+    assert sentence.startswith("By day 3, ")
+    assert "will reach" in sentence and "by a 14-day deadline" in sentence
+    assert shares.loc[np.inf, "estimate"] == 1.0
+    # a run with a deadline says so, and refuses a later closing day
+    cut = referral.spread(
+        timed.network,
+        sources=timed.network.labels[timed.sources],
+        trials=50,
+        seed=6,
+        delay=timed.delay,
+        deadline=10,
+    )
+    table = cut.reach_over_time([3, 10])
+    assert "reaches by its 10-day deadline" in time_sentence(table, 3, 10)
+    with pytest.raises(ValueError, match="'deadline' parameter of time_sentence"):
+        time_sentence(cut.reach_over_time([3, 12]), 3, 12)
+    with pytest.raises(ValueError, match="'day' parameter of time_sentence"):
+        time_sentence(table, 4)
+
+
+def test_time_plots_draw_their_tables(timed):
+    import matplotlib.pyplot as plt
+
+    from referral.plot import plot_reach_over_time, plot_time_to_candidate
+
+    fig, ax = plt.subplots()
+    table = timed.reach_over_time([0, 1, 2, 4, 8])
+    out = plot_reach_over_time(table, ax=ax)
+    assert out is ax
+    people = table[table.measure == "people_reached"]
+    assert np.allclose(ax.lines[0].get_xdata(), people.time)
+    assert np.allclose(ax.lines[0].get_ydata(), people.estimate)
+    assert ax.lines[1].get_linestyle() == "--"
+    assert ax.get_xlabel() == "days after posting"
+    fig, ax = plt.subplots()
+    km = timed.time_to_candidates(k=2)
+    plot_time_to_candidate(km, ax=ax)
+    assert np.allclose(ax.lines[0].get_ydata(), 1 - km.estimate)
+    assert "2 candidates" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="lacks"):
+        plot_time_to_candidate(table, ax=ax)
+    with pytest.raises(ValueError, match="needs arrival times"):
+        plot_reach_over_time(referral.spread(timed.network, trials=2, seed=1))
