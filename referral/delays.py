@@ -43,6 +43,7 @@ __all__ = [
     "constant",
     "empirical",
     "attribute",
+    "from_text",
 ]
 
 # family codes the timed kernel reads (referral._engine.timed_kernel)
@@ -511,6 +512,78 @@ def attribute(name: str) -> Delay:
             f"person attribute. Got {name!r} instead."
         )
     return Delay("attribute", {"name": name}, "person")
+
+
+_FAMILIES = {
+    "lognormal": lognormal,
+    "exponential": exponential,
+    "weibull": weibull,
+    "gamma": gamma,
+    "constant": constant,
+}
+
+
+def from_text(text: str) -> Delay:
+    """A delay from a short text, as the command line takes it.
+
+    Parameters
+    ----------
+    text : str
+        ``"FAMILY:NAME=VALUE,..."`` for :func:`lognormal`,
+        :func:`exponential`, :func:`weibull`, :func:`gamma` or
+        :func:`constant` (add ``per=tie`` for a delay per tie), or a
+        duration with a unit (``"2 days"``) for a constant delay.
+
+    Returns
+    -------
+    Delay
+
+    Raises
+    ------
+    ValueError
+        For an unknown family, a malformed parameter, or a bad value (the
+        message names it).
+
+    Examples
+    --------
+    >>> from_text("lognormal:median=2,sigma=1")
+    Delay(lognormal, median=2.0, sigma=1.0, per='person')
+    >>> from_text("exponential:mean=36 hours,per=tie")
+    Delay(exponential, mean=1.5, per='tie')
+    >>> from_text("1 day")
+    Delay(constant, days=1.0, per='person')
+    """
+    family, sep, rest = str(text).partition(":")
+    family = family.strip().lower()
+    if not sep:
+        return constant(as_days(text, parameter="delay", function="from_text"))
+    if family not in _FAMILIES:
+        raise ValueError(
+            f"The 'delay' parameter of from_text must name a family of "
+            f"{sorted(_FAMILIES)}. Got {text!r} instead."
+        )
+    params = {}
+    for part in rest.split(","):
+        name, eq, value = part.partition("=")
+        if not eq or not name.strip():
+            raise ValueError(
+                f"The 'delay' parameter of from_text must list NAME=VALUE pairs "
+                f"after '{family}:'. Got {part!r} in {text!r} instead."
+            )
+        name, value = name.strip(), value.strip()
+        if name != "per":
+            try:
+                value = float(value)
+            except ValueError:
+                pass  # a duration with a unit; the family checks it
+        params[name] = value
+    try:
+        return _FAMILIES[family](**params)
+    except TypeError as error:
+        raise ValueError(
+            f"The 'delay' parameter of from_text: {family} does not take "
+            f"{sorted(params)} ({error}). Got {text!r} instead."
+        ) from None
 
 
 def person_delays(delay: Delay, network, *, function: str = "spread") -> np.ndarray:

@@ -503,3 +503,42 @@ def test_time_plots_draw_their_tables(timed):
         plot_time_to_candidate(table, ax=ax)
     with pytest.raises(ValueError, match="needs arrival times"):
         plot_reach_over_time(referral.spread(timed.network, trials=2, seed=1))
+
+
+# ------------------------------------------------------------------ the CLI
+def test_cli_spread_with_delay_and_deadline(tmp_path, capsys):
+    import pandas as pd
+
+    from referral.cli import main
+
+    G = nx.barabasi_albert_graph(200, 3, seed=1)
+    ties = tmp_path / "ties.csv"
+    pd.DataFrame(list(G.edges()), columns=["source", "target"]).assign(
+        strength=0.7
+    ).to_csv(ties, index=False)
+    people = tmp_path / "people.csv"
+    pd.DataFrame(
+        {"person": range(200), "candidate": [i % 3 == 0 for i in range(200)]}
+    ).to_csv(people, index=False)
+    out = tmp_path / "out"
+    argv = ["spread", str(ties), "--people", str(people), "--sources", "0"]
+    argv += ["--trials", "40", "--seed", "3", "--no-progress", "--out", str(out)]
+    code = main([*argv, "--delay", "exponential:mean=36 hours", "--deadline", "1 week"])
+    assert code == 0
+    table = pd.read_csv(out / "reach_over_time.csv")
+    assert table["deadline"].eq(7.0).all()
+    assert (out / "time_to_candidates.csv").exists()
+    assert not (out / "people.csv").exists()
+    times = pd.read_csv(out / "time_to_candidates.csv")
+    assert times["censored"].iloc[-1] + times["found"].iloc[-1] == 40
+    capsys.readouterr()
+    code = main([*argv[:-1], str(tmp_path / "o2"), "--delay", "lognormal:median=2"])
+    assert code == 2
+    assert "lognormal does not take ['median']" in capsys.readouterr().err
+    code = main([*argv[:-1], str(tmp_path / "o3"), "--delay", "-1"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "argument --delay: " in err and "Got -1.0 instead" in err
+    code = main([*argv[:-1], str(tmp_path / "o4"), "--deadline", "14"])
+    assert code != 0
+    assert "--deadline needs --delay" in capsys.readouterr().err

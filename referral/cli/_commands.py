@@ -56,8 +56,16 @@ def spread_command(args) -> int:
         seed=args.seed,
         n_jobs=args.n_jobs,
         progress=show_progress(args),
+        **_timing(args),
     )
-    tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
+    if result.delay is None:
+        tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
+    else:  # no per-person tallies with delays; the time tables instead
+        tables = {
+            name: getattr(result, name)() for name in SPREAD_TABLES if name != "people"
+        }
+        tables["reach_over_time"] = result.reach_over_time()
+        tables["time_to_candidates"] = result.time_to_candidates()
     written = write_tables(tables, args.out, fmt=args.output_format, force=args.force)
     summary = tables["summary"].set_index("measure")["estimate"]
     print(
@@ -69,6 +77,17 @@ def spread_command(args) -> int:
     )
     print(f"wrote {len(written)} tables to {args.out}")
     return EXIT_OK
+
+
+def _timing(args) -> dict:
+    """``delay``/``deadline`` for spread, from --delay/--deadline."""
+    delay = getattr(args, "delay", None)
+    deadline = getattr(args, "deadline", None)
+    if deadline is not None and delay is None:
+        raise CLIError("--deadline needs --delay (for example --delay '1 day').")
+    if delay is None:
+        return {}
+    return {"delay": delay, "deadline": deadline}
 
 
 def _sources(network, given):
