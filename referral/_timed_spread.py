@@ -25,9 +25,9 @@ _NEW_CANDIDATES = 9  # HOP_COLUMNS.index("new_candidates")
 
 def delay_run(delay: Delay, deadline, network, *, function: str = "spread"):
     """The kernel's :class:`DelayRun` for ``delay`` and ``deadline`` (days)."""
-    p1, p2 = delay.kernel_params()
+    p1, p2 = delay._kernel_params()
     return DelayRun(
-        delay.code,
+        delay._code,
         float(p1),
         float(p2),
         np.ascontiguousarray(delay.samples, dtype=np.float64),

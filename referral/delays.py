@@ -166,7 +166,7 @@ class Delay:
         return f"Delay({self.family}, {', '.join(parts)}, per={self.per!r})"
 
     @property
-    def code(self) -> int:
+    def _code(self) -> int:
         """The family's code for the kernel."""
         return {
             "constant": CONSTANT,
@@ -178,7 +178,7 @@ class Delay:
             "attribute": ATTRIBUTE,
         }[self.family]
 
-    def kernel_params(self) -> tuple[float, float]:
+    def _kernel_params(self) -> tuple[float, float]:
         """The two numbers the kernel reads (see ``_engine.timed_kernel``)."""
         p = self.params
         if self.family == "constant":
@@ -266,6 +266,7 @@ def lognormal(median, sigma, *, per: str = "person") -> Delay:
     Returns
     -------
     Delay
+        The delay, for ``spread(..., delay=...)``.
 
     Raises
     ------
@@ -300,6 +301,7 @@ def exponential(mean, *, per: str = "person") -> Delay:
     Returns
     -------
     Delay
+        The delay, for ``spread(..., delay=...)``.
 
     Raises
     ------
@@ -331,6 +333,7 @@ def weibull(shape, scale, *, per: str = "person") -> Delay:
     Returns
     -------
     Delay
+        The delay, for ``spread(..., delay=...)``.
 
     Raises
     ------
@@ -369,6 +372,7 @@ def gamma(shape, scale, *, per: str = "person") -> Delay:
     Returns
     -------
     Delay
+        The delay, for ``spread(..., delay=...)``.
 
     Raises
     ------
@@ -409,6 +413,7 @@ def constant(days, *, per: str = "person") -> Delay:
     Returns
     -------
     Delay
+        The delay, for ``spread(..., delay=...)``.
 
     Raises
     ------
@@ -426,7 +431,7 @@ def constant(days, *, per: str = "person") -> Delay:
 
 
 def empirical(samples, *, per: str = "person") -> Delay:
-    """Delays resampled (uniformly, with replacement) from observed ones.
+    """Draw delays from observed ones (uniformly, with replacement).
 
     Parameters
     ----------
@@ -438,6 +443,7 @@ def empirical(samples, *, per: str = "person") -> Delay:
     Returns
     -------
     Delay
+        The delay, for ``spread(..., delay=...)``.
 
     Raises
     ------
@@ -537,6 +543,7 @@ def from_text(text: str) -> Delay:
     Returns
     -------
     Delay
+        The delay, for ``spread(..., delay=...)``.
 
     Raises
     ------
