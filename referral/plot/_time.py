@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping
 
+import numpy as np
+import pandas as pd
+
+from referral._params import validate_params
 from referral.plot._common import (
     axes_or_gca,
     color_cycle,
@@ -26,6 +30,13 @@ def _km_view(result):
     return result.time_to_candidates()
 
 
+def _data_rule():
+    from referral.spread_result import SpreadResult
+
+    return [pd.DataFrame, SpreadResult, Mapping]
+
+
+@validate_params({"data": _data_rule(), "candidates": ["boolean"]})
 def plot_reach_over_time(data, *, candidates: bool = True, ax=None, **kwargs):
     """People and candidates who have heard of the opening, day by day.
 
@@ -112,6 +123,7 @@ def plot_reach_over_time(data, *, candidates: bool = True, ax=None, **kwargs):
     return ax
 
 
+@validate_params({"data": _data_rule()})
 def plot_time_to_candidate(data, *, ax=None, **kwargs):
     """The share of openings that have reached ``k`` candidates, day by day.
 
