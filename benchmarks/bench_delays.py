@@ -1,4 +1,4 @@
-"""Benchmark ``spread(delay=...)``: what delays cost, and that ``delay=None`` costs nothing.
+"""Benchmark ``spread(delay=...)``: its cost, and that ``delay=None`` costs nothing.
 
 Run from the repository root::
 
@@ -56,7 +56,7 @@ G = nx.barabasi_albert_graph(nodes, 5, seed=1)
 edges = np.array(G.edges(), dtype=np.int64)
 nets = {}
 for p in (0.05, 0.15):
-    nets[p] = from_arrays(edges[:, 0], edges[:, 1], n_people=nodes,
+    nets[p] = from_arrays(np.arange(nodes), edges[:, 0], edges[:, 1],
                           transmission=p, strength=0.5, activity=1.0,
                           recruiters=[0])
 for net in nets.values():  # compile and warm the caches
@@ -160,9 +160,9 @@ def delays_vs_hops(args, rows):
     }
     for p in (0.05, 0.15):
         net = from_arrays(
+            np.arange(args.nodes),
             edges[:, 0],
             edges[:, 1],
-            n_people=args.nodes,
             transmission=p,
             strength=0.5,
             activity=1.0,
@@ -208,7 +208,8 @@ def main(argv=None) -> int:
         "",
         f"`python benchmarks/bench_delays.py --nodes {args.nodes} --trials "
         f"{args.trials} --repeats {args.repeats}` on {platform.node()} "
-        f"({os.cpu_count()} cores, shared), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
+        f"({os.cpu_count()} cores, shared), "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
         f"BA({args.nodes:,}, 5), source 0, activity 1, one worker thread; medians "
         f"of {args.repeats} interleaved repeats.",
         "",

@@ -222,47 +222,65 @@ def draw_delays(key, delay, trials, person):
 
 
 @numba.njit(inline="always", cache=True)
-def _less(key_t, key_k, x, y):
-    return key_t[x] < key_t[y] or (key_t[x] == key_t[y] and key_k[x] < key_k[y])
+def _before(t1, k1, t2, k2):
+    """Heap order: by time, then arrivals before picks."""
+    return t1 < t2 or (t1 == t2 and k1 < k2)
 
 
 @numba.njit(inline="always", cache=True)
-def _sift_up(heap, hpos, key_t, key_k, i):
-    v = heap[i]
+def _place(heap, heap_t, heap_k, hpos, i, v, t, k):
+    """Put ``v`` with key ``(t, k)`` at hole ``i`` and sift it up.
+
+    Pushes use the new last slot; decrease-key uses ``v``'s own slot. The
+    keys live beside the ids, so comparisons read the heap's own arrays.
+    """
     while i > 0:
         parent = (i - 1) >> 1
-        w = heap[parent]
-        if not _less(key_t, key_k, v, w):
+        if not _before(t, k, heap_t[parent], heap_k[parent]):
             break
+        w = heap[parent]
         heap[i] = w
+        heap_t[i] = heap_t[parent]
+        heap_k[i] = heap_k[parent]
         hpos[w] = i
         i = parent
     heap[i] = v
+    heap_t[i] = t
+    heap_k[i] = k
     hpos[v] = i
 
 
 @numba.njit(inline="always", cache=True)
-def _pop(heap, hpos, key_t, key_k, size):
+def _pop(heap, heap_t, heap_k, hpos, size):
     """Remove and return the heap's first person; ``size`` is before removal."""
     top = heap[0]
     hpos[top] = -1
     size -= 1
     if size > 0:
         v = heap[size]
+        t = heap_t[size]
+        k = heap_k[size]
         i = 0
         while True:
             child = 2 * i + 1
             if child >= size:
                 break
             right = child + 1
-            if right < size and _less(key_t, key_k, heap[right], heap[child]):
+            if right < size and _before(
+                heap_t[right], heap_k[right], heap_t[child], heap_k[child]
+            ):
                 child = right
-            if not _less(key_t, key_k, heap[child], v):
+            if not _before(heap_t[child], heap_k[child], t, k):
                 break
-            heap[i] = heap[child]
-            hpos[heap[i]] = i
+            w = heap[child]
+            heap[i] = w
+            heap_t[i] = heap_t[child]
+            heap_k[i] = heap_k[child]
+            hpos[w] = i
             i = child
         heap[i] = v
+        heap_t[i] = t
+        heap_k[i] = k
         hpos[v] = i
     return top
 
@@ -320,12 +338,13 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
 
     # by person
     pos_of = np.full(n, -1, np.int32)
-    key_t = np.full(n, np.inf)
-    key_k = np.zeros(n, np.int8)
+    key_t = np.full(n, np.inf)  # tentative arrival time
     tell_pos = np.empty(n, np.int32)
     tell_entry = np.empty(n, np.int64)
     tell_n = np.zeros(n, np.int32)
     heap = np.empty(n, np.int32)
+    heap_t = np.empty(n, np.float64)
+    heap_k = np.empty(n, np.int8)
     hpos = np.full(n, -1, np.int32)
     # by position (order of arrival)
     order = np.empty(n, np.int32)
@@ -370,10 +389,11 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
                 now = 0.0
                 h = 0
             elif size > 0:
-                u = _pop(heap, hpos, key_t, key_k, size)
+                now = heap_t[0]
+                kind = heap_k[0]
+                u = _pop(heap, heap_t, heap_k, hpos, size)
                 size -= 1
-                now = key_t[u]
-                if key_k[u] == _PICK:
+                if kind == _PICK:
                     # a fanout pick: u passes the opening on now
                     pu = pos_of[u]
                     a = indptr[u]
@@ -411,10 +431,12 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
                             tell_entry[v] = e
                             tell_n[v] = 1
                             if hpos[v] < 0:
-                                heap[size] = v
-                                hpos[v] = size
+                                _place(heap, heap_t, heap_k, hpos, size, v, arrive, 0)
                                 size += 1
-                            _sift_up(heap, hpos, key_t, key_k, hpos[v])
+                            else:
+                                _place(
+                                    heap, heap_t, heap_k, hpos, hpos[v], v, arrive, 0
+                                )
                         elif arrive == key_t[v]:
                             tellers = tell_n[v] + 1
                             tell_n[v] = tellers
@@ -449,12 +471,8 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
             if fanout >= 0 and b - a > fanout:
                 # the pick waits until u passes it on (per tie: at once, after
                 # the arrivals of this moment)
-                key_t[u] = send
-                key_k[u] = _PICK
-                heap[size] = u
-                hpos[u] = size
+                _place(heap, heap_t, heap_k, hpos, size, u, send, _PICK)
                 size += 1
-                _sift_up(heap, hpos, key_t, key_k, size - 1)
                 continue
             mode = row_mode[u]
             if mode == ROW_DIRECT:
@@ -483,10 +501,12 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
                             tell_entry[v] = e
                             tell_n[v] = 1
                             if hpos[v] < 0:
-                                heap[size] = v
-                                hpos[v] = size
+                                _place(heap, heap_t, heap_k, hpos, size, v, arrive, 0)
                                 size += 1
-                            _sift_up(heap, hpos, key_t, key_k, hpos[v])
+                            else:
+                                _place(
+                                    heap, heap_t, heap_k, hpos, hpos[v], v, arrive, 0
+                                )
                         elif arrive == key_t[v]:
                             tellers = tell_n[v] + 1
                             tell_n[v] = tellers
@@ -525,7 +545,6 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
             v = order[pos]
             pos_of[v] = -1
             key_t[v] = np.inf
-            key_k[v] = _ARRIVAL
     return (
         counts,
         out_person[:n_out],
