@@ -51,6 +51,13 @@ def require_full(result, view: str) -> None:
     or ``"dropoff"``; the analyses built on the per-person and loss
     bookkeeping call it first.
     """
+    if getattr(result, "delay", None) is not None:
+        raise ValueError(
+            f"{view} needs the per-person and loss bookkeeping of the hop model, "
+            f"but this run used delay={result.delay!r}, which records reach and "
+            f"times only. Run spread(...) without delay for it (the same seed "
+            f"reaches the same people when there is no deadline)."
+        )
     if result.record != "full":
         raise ValueError(
             f"{view} needs the per-person and loss bookkeeping, "

@@ -131,6 +131,22 @@ def test_max_hops_with_random_delays_reaches_a_subset(ba):
     assert timed.arrival_hop.max() <= 2
 
 
+def test_fanout_with_random_delays(ba):
+    result = referral.spread(
+        ba, trials=40, seed=8, fanout=2, keep_chains=40, delay=delays.exponential(2)
+    )
+    chains = result.chains()
+    told = chains[chains.parent_id >= 0]
+    assert told.groupby(["trial", "parent_id"]).size().max() <= 2
+    # fewer people than without the limit, and a tidy refusal of loss tables
+    free = referral.spread(ba, trials=40, seed=8, delay=delays.exponential(2))
+    assert result.trial_stats[:, 0].mean() < free.trial_stats[:, 0].mean()
+    with pytest.raises(ValueError, match="records reach and times only"):
+        referral.dropoff(result)
+    with pytest.raises(ValueError, match="records reach and times only"):
+        result.people()
+
+
 def test_deadline_truncates_the_no_deadline_run(ba):
     delay = delays.lognormal(median=1, sigma=1.2, per="tie")
     free = referral.spread(ba, trials=30, seed=9, delay=delay)
