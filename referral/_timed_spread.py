@@ -81,8 +81,11 @@ def run_timed(
     trial_of = np.repeat(np.arange(trials, dtype=np.int64), counts)
 
     n_hops = int(hop.max()) + 1 if len(hop) else 1
-    trial_hop = np.zeros((trials, n_hops), dtype=np.int32)
-    np.add.at(trial_hop, (trial_of, hop), 1)
+    trial_hop = (
+        np.bincount(trial_of * n_hops + hop, minlength=trials * n_hops)
+        .reshape(trials, n_hops)
+        .astype(np.int32)
+    )
     candidate = network.is_candidate[person]
     hop_sums = np.zeros((n_hops, N_HOP), dtype=np.int64)
     hop_sums[:, 0] = trial_hop.sum(axis=0)
@@ -92,8 +95,9 @@ def run_timed(
     trial_stats[:, TRIAL_COLUMNS.index("candidates_reached")] = np.bincount(
         trial_of[candidate], minlength=trials
     )
-    depth = np.zeros(trials, dtype=np.int64)
-    np.maximum.at(depth, trial_of, hop)
+    # the deepest hop per trial: the last nonzero column of trial_hop
+    reached_hops = trial_hop > 0
+    depth = n_hops - 1 - np.argmax(reached_hops[:, ::-1], axis=1)
     trial_stats[:, TRIAL_COLUMNS.index("depth")] = depth
 
     n_chain = len(chain_parent)
