@@ -286,6 +286,161 @@ def _pop(heap, heap_t, heap_k, hpos, size):
 
 
 @numba.njit(nogil=True, cache=True)
+def _person_trial(tk, net, sampler, run, delay, scratch):
+    """One trial with a delay per acting person; returns the people reached.
+
+    Everyone an acting person tells hears at the same moment (when they pass
+    it on), so the queue holds one *send* per acting person rather than one
+    entry per tie: a send leaves the queue in time order and reaches, at its
+    time, every contact of its row that carries and has not heard yet (the
+    first arrival). Tellers arriving at the same moment with the same hop
+    share the parent uniformly (reservoir sampling). This is Dijkstra's
+    algorithm with the delay on the sender, at one queue operation per acting
+    person.
+    """
+    indptr = net.indptr
+    indices = net.indices
+    transmission = net.transmission
+    weak = net.weak
+    activity = net.activity
+    row_mode = sampler.mode
+    row_scale = sampler.scale
+    row_thin = sampler.thin
+    tie_ratio = sampler.ratio
+    tie_prefix = sampler.prefix
+    fanout = run.fanout
+    max_hops = run.max_hops
+    sources = run.sources
+    deadline = delay.deadline
+    (
+        pos_of,
+        order,
+        ptime,
+        phop,
+        ppos,
+        pweak,
+        pentry,
+        tell_n,
+        buf,
+        heap,
+        heap_t,
+        heap_k,
+        hpos,
+    ) = scratch
+    n_src = sources.shape[0]
+    size = 0
+    for k in range(n_src):
+        v = sources[k]
+        pos_of[v] = k
+        order[k] = v
+        ptime[k] = 0.0
+        phop[k] = 0
+        ppos[k] = -1
+        pentry[k] = -1
+        pweak[k] = False
+    end = n_src
+    if max_hops != 0:
+        for k in range(n_src):
+            u = sources[k]
+            p = run.source_activity
+            if p < 1.0 and not uniform(tk, STREAM_ACT, u, 0) < p:
+                continue
+            send = _delay(tk, delay, u, 0)
+            if send <= deadline:
+                _place(heap, heap_t, heap_k, hpos, size, u, send, 0)
+                size += 1
+    while size > 0:
+        now = heap_t[0]
+        u = _pop(heap, heap_t, heap_k, hpos, size)
+        size -= 1
+        pu = pos_of[u]
+        h = phop[pu] + 1
+        a = indptr[u]
+        b = indptr[u + 1]
+        # the carrying ties of u's row into buf[:m]
+        m = 0
+        if fanout >= 0 and b - a > fanout:
+            for e in range(a, b):
+                pv = pos_of[indices[e]]
+                if pv < 0 or ptime[pv] >= now:  # not heard before now
+                    buf[m] = e
+                    m += 1
+            if m > fanout:
+                for step in range(fanout):
+                    j = step + np.int64(
+                        uniform(tk, STREAM_CHOICE, u, step) * (m - step)
+                    )
+                    tmp = buf[step]
+                    buf[step] = buf[j]
+                    buf[j] = tmp
+                m = fanout
+            kept = 0
+            for i in range(m):
+                e = buf[i]
+                if _direct(tk, tie_prefix[e], transmission[e]):
+                    buf[kept] = e
+                    kept += 1
+            m = kept
+        else:
+            mode = row_mode[u]
+            if mode == ROW_DIRECT:
+                for e in range(a, b):
+                    pv = pos_of[indices[e]]
+                    if (pv < 0 or ptime[pv] == now) and _direct(
+                        tk, tie_prefix[e], transmission[e]
+                    ):
+                        buf[m] = e
+                        m += 1
+            elif mode == ROW_SKIP:
+                thin = row_thin[u]
+                scale = row_scale[u]
+                c = 0
+                e = a + _skip(tk, u, c, scale)
+                while e < b:
+                    pv = pos_of[indices[e]]
+                    if (pv < 0 or ptime[pv] == now) and _accepted(
+                        tk, u, c, thin, tie_ratio[e]
+                    ):
+                        buf[m] = e
+                        m += 1
+                    c += 1
+                    e = e + 1 + _skip(tk, u, c, scale)
+        for i in range(m):
+            e = buf[i]
+            v = indices[e]
+            pv = pos_of[v]
+            if pv >= 0:  # told at this same moment: share the parent
+                if ptime[pv] == now and phop[pv] == h:
+                    tellers = tell_n[pv] + 1
+                    tell_n[pv] = tellers
+                    if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
+                        ppos[pv] = pu
+                        pentry[pv] = e
+                        pweak[pv] = pweak[pu] or weak[e]
+                continue
+            pos = end
+            end += 1
+            pos_of[v] = pos
+            order[pos] = v
+            ptime[pos] = now
+            phop[pos] = h
+            ppos[pos] = pu
+            pentry[pos] = e
+            pweak[pos] = pweak[pu] or weak[e]
+            tell_n[pos] = 1
+            if max_hops >= 0 and h >= max_hops:
+                continue
+            p = activity[v]
+            if p < 1.0 and not uniform(tk, STREAM_ACT, v, 0) < p:
+                continue
+            send = now + _delay(tk, delay, v, 0)
+            if send <= deadline:
+                _place(heap, heap_t, heap_k, hpos, size, v, send, 0)
+                size += 1
+    return end
+
+
+@numba.njit(nogil=True, cache=True)
 def timed_block(net, sampler, run, delay, t0, t1, cancel):
     """Run trials ``t0 .. t1 - 1`` with delays.
 
@@ -331,9 +486,8 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
     deadline = delay.deadline
     n = activity.shape[0]
     max_degree = 0
-    if fanout >= 0:
-        for i in range(n):
-            max_degree = max(max_degree, indptr[i + 1] - indptr[i])
+    for i in range(n):
+        max_degree = max(max_degree, indptr[i + 1] - indptr[i])
     buf = np.empty(max_degree, np.int64)
 
     # by person
@@ -352,6 +506,23 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
     phop = np.empty(n, np.int32)
     pweak = np.zeros(n, np.bool_)
     ppos = np.empty(n, np.int32)
+    pentry = np.empty(n, np.int64)
+    ptell = np.zeros(n, np.int32)
+    scratch = (
+        pos_of,
+        order,
+        ptime,
+        phop,
+        ppos,
+        pweak,
+        pentry,
+        ptell,
+        buf,
+        heap,
+        heap_t,
+        heap_k,
+        hpos,
+    )
 
     counts = np.zeros(t1 - t0, np.int64)
     cap = 1024
@@ -369,155 +540,184 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
         if cancel[0] != 0:
             break
         tk = trial_key(key, t)
-        size = 0
-        # the sources are reached at time 0, at positions 0 .. n_src - 1
-        for k in range(n_src):
-            v = sources[k]
-            pos_of[v] = k
-            order[k] = v
-            ptime[k] = 0.0
-            phop[k] = 0
-            ppos[k] = -1
-            pweak[k] = False
-        end = n_src
-        next_src = 0
-        while True:
-            if next_src < n_src:  # the sources act first, in order
-                pos = next_src
-                next_src += 1
-                u = order[pos]
-                now = 0.0
-                h = 0
-            elif size > 0:
-                now = heap_t[0]
-                kind = heap_k[0]
-                u = _pop(heap, heap_t, heap_k, hpos, size)
-                size -= 1
-                if kind == _PICK:
-                    # a fanout pick: u passes the opening on now
-                    pu = pos_of[u]
-                    a = indptr[u]
-                    b = indptr[u + 1]
-                    m = 0
-                    for e in range(a, b):
-                        pv = pos_of[indices[e]]
-                        if pv < 0 or (not per_tie and ptime[pv] >= now):
-                            buf[m] = e
-                            m += 1
-                    if m > fanout:
-                        for step in range(fanout):
-                            j = step + np.int64(
-                                uniform(tk, STREAM_CHOICE, u, step) * (m - step)
-                            )
-                            tmp = buf[step]
-                            buf[step] = buf[j]
-                            buf[j] = tmp
-                        m = fanout
-                    for i in range(m):
-                        e = buf[i]
-                        v = indices[e]
-                        if pos_of[v] >= 0:
-                            continue
-                        if not _direct(tk, tie_prefix[e], transmission[e]):
-                            continue
-                        arrive = now
-                        if per_tie:
-                            arrive += _delay(tk, delay, u, e - a + 1)
-                        if arrive > deadline:
-                            continue
-                        if arrive < key_t[v]:
-                            key_t[v] = arrive
-                            tell_pos[v] = pu
-                            tell_entry[v] = e
-                            tell_n[v] = 1
-                            if hpos[v] < 0:
-                                _place(heap, heap_t, heap_k, hpos, size, v, arrive, 0)
-                                size += 1
-                            else:
-                                _place(
-                                    heap, heap_t, heap_k, hpos, hpos[v], v, arrive, 0
+        if not per_tie:
+            end = _person_trial(tk, net, sampler, run, delay, scratch)
+        else:
+            size = 0
+            # the sources are reached at time 0, at positions 0 .. n_src - 1
+            for k in range(n_src):
+                v = sources[k]
+                pos_of[v] = k
+                order[k] = v
+                ptime[k] = 0.0
+                phop[k] = 0
+                ppos[k] = -1
+                pweak[k] = False
+            end = n_src
+            next_src = 0
+            while True:
+                if next_src < n_src:  # the sources act first, in order
+                    pos = next_src
+                    next_src += 1
+                    u = order[pos]
+                    now = 0.0
+                    h = 0
+                elif size > 0:
+                    now = heap_t[0]
+                    kind = heap_k[0]
+                    u = _pop(heap, heap_t, heap_k, hpos, size)
+                    size -= 1
+                    if kind == _PICK:
+                        # a fanout pick: u passes the opening on now
+                        pu = pos_of[u]
+                        a = indptr[u]
+                        b = indptr[u + 1]
+                        m = 0
+                        for e in range(a, b):
+                            pv = pos_of[indices[e]]
+                            if pv < 0 or (not per_tie and ptime[pv] >= now):
+                                buf[m] = e
+                                m += 1
+                        if m > fanout:
+                            for step in range(fanout):
+                                j = step + np.int64(
+                                    uniform(tk, STREAM_CHOICE, u, step) * (m - step)
                                 )
-                        elif arrive == key_t[v]:
-                            tellers = tell_n[v] + 1
-                            tell_n[v] = tellers
-                            if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
+                                tmp = buf[step]
+                                buf[step] = buf[j]
+                                buf[j] = tmp
+                            m = fanout
+                        for i in range(m):
+                            e = buf[i]
+                            v = indices[e]
+                            if pos_of[v] >= 0:
+                                continue
+                            if not _direct(tk, tie_prefix[e], transmission[e]):
+                                continue
+                            arrive = now
+                            if per_tie:
+                                arrive += _delay(tk, delay, u, e - a + 1)
+                            if arrive > deadline:
+                                continue
+                            if arrive < key_t[v]:
+                                key_t[v] = arrive
                                 tell_pos[v] = pu
                                 tell_entry[v] = e
-                    continue
-                # u is reached now (first arrival): settle it
-                pos = end
-                end += 1
-                pos_of[u] = pos
-                order[pos] = u
-                ptime[pos] = now
-                tp = tell_pos[u]
-                ppos[pos] = tp
-                h = phop[tp] + 1
-                phop[pos] = h
-                pweak[pos] = pweak[tp] or weak[tell_entry[u]]
-            else:
-                break
-            # u (at position pos, hop h) acts?
-            if max_hops >= 0 and h >= max_hops:
-                continue
-            p = source_activity if h == 0 else activity[u]
-            if p < 1.0 and not uniform(tk, STREAM_ACT, u, 0) < p:
-                continue
-            a = indptr[u]
-            b = indptr[u + 1]
-            send = now
-            if not per_tie:
-                send += _delay(tk, delay, u, 0)
-            if fanout >= 0 and b - a > fanout:
-                # the pick waits until u passes it on (per tie: at once, after
-                # the arrivals of this moment)
-                _place(heap, heap_t, heap_k, hpos, size, u, send, _PICK)
-                size += 1
-                continue
-            mode = row_mode[u]
-            if mode == ROW_DIRECT:
-                e = a
-                c = 0
-            elif mode == ROW_SKIP:
-                c = 0
-                e = a + _skip(tk, u, c, row_scale[u])
-            else:
-                continue
-            thin = row_thin[u]
-            while e < b:
-                v = indices[e]
-                if mode == ROW_DIRECT:
-                    live = pos_of[v] < 0 and _direct(tk, tie_prefix[e], transmission[e])
+                                tell_n[v] = 1
+                                if hpos[v] < 0:
+                                    _place(
+                                        heap, heap_t, heap_k, hpos, size, v, arrive, 0
+                                    )
+                                    size += 1
+                                else:
+                                    _place(
+                                        heap,
+                                        heap_t,
+                                        heap_k,
+                                        hpos,
+                                        hpos[v],
+                                        v,
+                                        arrive,
+                                        0,
+                                    )
+                            elif arrive == key_t[v]:
+                                tellers = tell_n[v] + 1
+                                tell_n[v] = tellers
+                                if (
+                                    uniform(tk, STREAM_PARENT, v, tellers) * tellers
+                                    < 1.0
+                                ):
+                                    tell_pos[v] = pu
+                                    tell_entry[v] = e
+                        continue
+                    # u is reached now (first arrival): settle it
+                    pos = end
+                    end += 1
+                    pos_of[u] = pos
+                    order[pos] = u
+                    ptime[pos] = now
+                    tp = tell_pos[u]
+                    ppos[pos] = tp
+                    h = phop[tp] + 1
+                    phop[pos] = h
+                    pweak[pos] = pweak[tp] or weak[tell_entry[u]]
                 else:
-                    live = pos_of[v] < 0 and _accepted(tk, u, c, thin, tie_ratio[e])
-                if live:
-                    arrive = send
-                    if per_tie:
-                        arrive += _delay(tk, delay, u, e - a + 1)
-                    if arrive <= deadline:
-                        if arrive < key_t[v]:
-                            key_t[v] = arrive
-                            tell_pos[v] = pos
-                            tell_entry[v] = e
-                            tell_n[v] = 1
-                            if hpos[v] < 0:
-                                _place(heap, heap_t, heap_k, hpos, size, v, arrive, 0)
-                                size += 1
-                            else:
-                                _place(
-                                    heap, heap_t, heap_k, hpos, hpos[v], v, arrive, 0
-                                )
-                        elif arrive == key_t[v]:
-                            tellers = tell_n[v] + 1
-                            tell_n[v] = tellers
-                            if uniform(tk, STREAM_PARENT, v, tellers) * tellers < 1.0:
+                    break
+                # u (at position pos, hop h) acts?
+                if max_hops >= 0 and h >= max_hops:
+                    continue
+                p = source_activity if h == 0 else activity[u]
+                if p < 1.0 and not uniform(tk, STREAM_ACT, u, 0) < p:
+                    continue
+                a = indptr[u]
+                b = indptr[u + 1]
+                send = now
+                if not per_tie:
+                    send += _delay(tk, delay, u, 0)
+                if fanout >= 0 and b - a > fanout:
+                    # the pick waits until u passes it on (per tie: at once, after
+                    # the arrivals of this moment)
+                    _place(heap, heap_t, heap_k, hpos, size, u, send, _PICK)
+                    size += 1
+                    continue
+                mode = row_mode[u]
+                if mode == ROW_DIRECT:
+                    e = a
+                    c = 0
+                elif mode == ROW_SKIP:
+                    c = 0
+                    e = a + _skip(tk, u, c, row_scale[u])
+                else:
+                    continue
+                thin = row_thin[u]
+                while e < b:
+                    v = indices[e]
+                    if mode == ROW_DIRECT:
+                        live = pos_of[v] < 0 and _direct(
+                            tk, tie_prefix[e], transmission[e]
+                        )
+                    else:
+                        live = pos_of[v] < 0 and _accepted(tk, u, c, thin, tie_ratio[e])
+                    if live:
+                        arrive = send
+                        if per_tie:
+                            arrive += _delay(tk, delay, u, e - a + 1)
+                        if arrive <= deadline:
+                            if arrive < key_t[v]:
+                                key_t[v] = arrive
                                 tell_pos[v] = pos
                                 tell_entry[v] = e
-                if mode == ROW_DIRECT:
-                    e += 1
-                else:
-                    c += 1
-                    e = e + 1 + _skip(tk, u, c, row_scale[u])
+                                tell_n[v] = 1
+                                if hpos[v] < 0:
+                                    _place(
+                                        heap, heap_t, heap_k, hpos, size, v, arrive, 0
+                                    )
+                                    size += 1
+                                else:
+                                    _place(
+                                        heap,
+                                        heap_t,
+                                        heap_k,
+                                        hpos,
+                                        hpos[v],
+                                        v,
+                                        arrive,
+                                        0,
+                                    )
+                            elif arrive == key_t[v]:
+                                tellers = tell_n[v] + 1
+                                tell_n[v] = tellers
+                                if (
+                                    uniform(tk, STREAM_PARENT, v, tellers) * tellers
+                                    < 1.0
+                                ):
+                                    tell_pos[v] = pos
+                                    tell_entry[v] = e
+                    if mode == ROW_DIRECT:
+                        e += 1
+                    else:
+                        c += 1
+                        e = e + 1 + _skip(tk, u, c, row_scale[u])
 
         # write the trial out, in order of arrival
         counts[t - t0] = end
