@@ -197,8 +197,9 @@ def spread(
     trial reaches the same people as the hop model with the same seed (with
     ``max_hops``, counted along the fastest chain, possibly fewer), and a
     constant delay of 1 day reproduces the hop model's per-hop counts
-    exactly. Delays add a priority queue to each trial (benchmarks/results/
-    delays.md).
+    exactly. Delays add a priority queue to each trial: about twice the time
+    of ``record="reach"`` per trial with a delay per person, 2.3-2.5 times
+    with a delay per tie (``benchmarks/results/delays.md``).
 
     Randomness is counter-based: person ``i`` acts in trial ``t`` iff
     ``uniform(key_t, ACT, i) < activity[i]``, and which of ``i``'s ties carry

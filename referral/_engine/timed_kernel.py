@@ -18,8 +18,11 @@ delays: the people reached are those joined to a source by a path of live
 ties, exactly the hop model's set in the same trial. Delays only decide
 *when*: a person's arrival time is the shortest path from the sources over
 live ties, where a path's length is the sum of its delays, and the kernel
-finds it with Dijkstra's algorithm (an indexed binary heap, one entry per
-person). The person whose message arrives first is the teller; among
+finds it with Dijkstra's algorithm on an indexed binary heap. With a delay
+per person (the default) the heap holds one *send* per acting person, who
+tells all their carrying contacts at that moment (:func:`_person_trial`);
+with a delay per tie it holds one tentative arrival per person, lowered as
+faster tellers appear. The person whose message arrives first is the teller; among
 tellers arriving at exactly the same time (constant or empirical delays) one
 is chosen uniformly (``uniform(tkey, STREAM_PARENT, v, c)``, reservoir
 sampling).
