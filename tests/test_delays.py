@@ -562,3 +562,41 @@ def test_cli_spread_with_delay_and_deadline(tmp_path, capsys):
     code = main([*argv[:-1], str(tmp_path / "o4"), "--deadline", "14"])
     assert code != 0
     assert "--deadline needs --delay" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------- EoN, differential
+def test_reach_over_time_agrees_with_eon_non_markovian_simulation():
+    """EoN's ``fast_nonMarkov_SIR`` with no recovery is our model with activity
+    1 and a delay per tie: a tie carries (after a lognormal delay) with
+    probability w, else never (an infinite transmission time). EoN is in the
+    ``bench`` extra, not the ``test`` one, hence the skip when it is absent."""
+    EoN = pytest.importorskip("EoN")
+    G = nx.barabasi_albert_graph(300, 2, seed=5)
+    w, median, sigma = 0.6, 1.0, 0.8
+    rng = np.random.default_rng(3)
+
+    def transmission_time(u, v):
+        if rng.random() < w:
+            return median * np.exp(sigma * rng.standard_normal())
+        return np.inf
+
+    times = np.array([1.0, 2.0, 4.0, 8.0, 1e9])
+    runs = []
+    for _ in range(300):
+        t, S, _, _ = EoN.fast_nonMarkov_SIR(
+            G,
+            trans_time_fxn=transmission_time,
+            rec_time_fxn=lambda u: np.inf,
+            initial_infecteds=[0],
+            rng=rng,
+        )
+        runs.append(len(G) - S[np.searchsorted(t, times, side="right") - 1])
+    runs = np.asarray(runs, dtype=float)
+    net = from_networkx(G, strength=1.0, transmission=w, activity=1.0, recruiters=[0])
+    delay = delays.lognormal(median=median, sigma=sigma, per="tie")
+    ours = referral.spread(net, trials=3000, seed=2, delay=delay)
+    table = ours.reach_over_time(times)
+    table = table[table.measure == "people_reached"]
+    se = np.hypot(table.se.to_numpy(), runs.std(ddof=1, axis=0) / np.sqrt(len(runs)))
+    z = (table.estimate.to_numpy() - runs.mean(axis=0)) / se
+    assert np.abs(z).max() < 4, z
