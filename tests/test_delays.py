@@ -600,3 +600,60 @@ def test_reach_over_time_agrees_with_eon_non_markovian_simulation():
     se = np.hypot(table.se.to_numpy(), runs.std(ddof=1, axis=0) / np.sqrt(len(runs)))
     z = (table.estimate.to_numpy() - runs.mean(axis=0)) / se
     assert np.abs(z).max() < 4, z
+
+
+# --------------------------------------------------------- fitting delays
+def _censored_sample(dist, n, seed, export_max=8.0):
+    rng = np.random.default_rng(seed)
+    times = dist.rvs(n, random_state=rng)
+    export = rng.uniform(0, export_max, n)
+    return np.minimum(times, export), times <= export
+
+
+@pytest.mark.parametrize(
+    ("truth", "family", "columns"),
+    [
+        (stats.lognorm(s=0.8, scale=2.0), "lognormal", {"sigma": 0.8, "median": 2}),
+        (stats.weibull_min(0.7, scale=3.0), "weibull", {"shape": 0.7, "scale": 3}),
+    ],
+)
+def test_fit_recovers_the_family_under_censoring(truth, family, columns):
+    durations, forwarded = _censored_sample(truth, 3000, 1)
+    assert 0.3 < forwarded.mean() < 0.9  # real censoring
+    table = delays.fit(durations, forwarded)
+    best = table.iloc[0]
+    assert best.family == family and best.delta_aic == 0
+    assert not table.iloc[1:].close_to_best.any()  # the evidence separates them
+    for name, value in columns.items():
+        assert abs(best[name] - value) < 0.08 * value
+    assert best.n == 3000 and best.n_forwarded == forwarded.sum()
+    assert best.delay.family == family
+    # ignoring the censored people (those slowest to forward) biases it down
+    naive = delays.fit(durations[forwarded])
+    naive = naive[naive.family == "lognormal"].iloc[0]
+    fitted = table[table.family == "lognormal"].iloc[0]
+    assert naive["median"] < fitted["median"]
+
+
+def test_fit_says_when_the_evidence_does_not_separate_families():
+    # a handful of exponential times: Weibull (shape ~ 1) is as good
+    durations, forwarded = _censored_sample(stats.expon(scale=2.0), 40, 2)
+    table = delays.fit(durations, forwarded)
+    assert table.close_to_best.sum() >= 2
+
+
+def test_fit_bad_input():
+    with pytest.raises(ValueError, match="'durations' parameter of fit must hold at"):
+        delays.fit([])
+    with pytest.raises(ValueError, match=r"Got 0.0 at position 1 instead"):
+        delays.fit([1.0, 0.0, 2.0])
+    with pytest.raises(ValueError, match=r"Got nan at position 0 instead"):
+        delays.fit([np.nan, 1.0])
+    with pytest.raises(ValueError, match="'forwarded' parameter of fit must be one"):
+        delays.fit([1.0, 2.0], [True])
+    with pytest.raises(ValueError, match="marks no one as having forwarded"):
+        delays.fit([1.0, 2.0], [False, False])
+    with pytest.raises(ValueError, match="'families' parameter of fit"):
+        delays.fit([1.0, 2.0], families=["gamma"])
+    with pytest.raises(TypeError, match="'durations' parameter of fit"):
+        delays.fit("1 day")
