@@ -662,7 +662,7 @@ _FIT_FAMILIES = ("lognormal", "weibull", "exponential")
 def fit(durations, forwarded=None, *, families=_FIT_FAMILIES):
     """Fit delay families to forwarding times, some not yet observed.
 
-    Maximum likelihood with right-censoring (:class:`scipy.stats.CensoredData`):
+    Maximum likelihood with right-censoring (``scipy.stats.CensoredData``):
     a person who forwarded after ``d`` days contributes the density at
     ``d``; one who still held the opening unforwarded ``d`` days after
     getting it, when the log was exported, contributes the chance of a delay

@@ -820,8 +820,10 @@ class SpreadResult:
               that the opening has reached fewer than ``k`` candidates by
               ``time`` (NaN after the deadline).
             - ``se`` (float64): Greenwood standard error.
-            - ``ci_low``, ``ci_high`` (float64): log-log interval (see
-              :func:`referral._stats.kaplan_meier`).
+            - ``ci_low``, ``ci_high`` (float64): the log-log interval
+              ``S ** exp(+/- z se / (S |log S|))``; before the first event
+              the lower end is the exact bound for no events among ``n``
+              trials, ``((1 - level) / 2) ** (1 / n)``.
             - ``level`` (float64): the confidence level.
             - ``n`` (int64): trials.
 
