@@ -543,7 +543,7 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
         tk = trial_key(key, t)
         if not per_tie:
             end = _person_trial(tk, net, sampler, run, delay, scratch)
-        else:
+        else:  # a delay per tie: one tentative arrival per person, lowered
             size = 0
             # the sources are reached at time 0, at positions 0 .. n_src - 1
             for k in range(n_src):
@@ -576,7 +576,7 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
                         m = 0
                         for e in range(a, b):
                             pv = pos_of[indices[e]]
-                            if pv < 0 or (not per_tie and ptime[pv] >= now):
+                            if pv < 0:  # not told by the time u was told
                                 buf[m] = e
                                 m += 1
                         if m > fanout:
@@ -595,9 +595,7 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
                                 continue
                             if not _direct(tk, tie_prefix[e], transmission[e]):
                                 continue
-                            arrive = now
-                            if per_tie:
-                                arrive += _delay(tk, delay, u, e - a + 1)
+                            arrive = now + _delay(tk, delay, u, e - a + 1)
                             if arrive > deadline:
                                 continue
                             if arrive < key_t[v]:
@@ -652,12 +650,9 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
                     continue
                 a = indptr[u]
                 b = indptr[u + 1]
-                send = now
-                if not per_tie:
-                    send += _delay(tk, delay, u, 0)
+                send = now  # each tie adds its own delay
                 if fanout >= 0 and b - a > fanout:
-                    # the pick waits until u passes it on (per tie: at once, after
-                    # the arrivals of this moment)
+                    # the pick waits until the arrivals of this moment are in
                     _place(heap, heap_t, heap_k, hpos, size, u, send, _PICK)
                     size += 1
                     continue
@@ -680,9 +675,7 @@ def timed_block(net, sampler, run, delay, t0, t1, cancel):
                     else:
                         live = pos_of[v] < 0 and _accepted(tk, u, c, thin, tie_ratio[e])
                     if live:
-                        arrive = send
-                        if per_tie:
-                            arrive += _delay(tk, delay, u, e - a + 1)
+                        arrive = send + _delay(tk, delay, u, e - a + 1)
                         if arrive <= deadline:
                             if arrive < key_t[v]:
                                 key_t[v] = arrive
