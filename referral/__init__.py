@@ -20,7 +20,7 @@ also loaded on first use.
 
 import importlib as _importlib
 
-from referral import datasets, interventions, lattice, populations, threshold
+from referral import datasets, delays, interventions, lattice, populations, threshold
 from referral._params import InvalidParameterError
 from referral._validation import LargeRunWarning
 from referral.ambassadors import ambassadors, reach_of_everyone, who_to_ask_sentences
@@ -78,6 +78,7 @@ __all__ = [
     "who_to_ask_sentences",
     "kleinberg_lattice",
     "datasets",
+    "delays",
     "interventions",
     "lattice",
     "populations",

@@ -14,6 +14,8 @@
 * :func:`normal_interval`: ``estimate -/+ z se``.
 * :func:`median_interval`: the distribution-free (order-statistic, binomial)
   interval of a median.
+* :func:`kaplan_meier`: a survival curve under right-censoring, with
+  Greenwood standard errors and log-log intervals.
 
 Every estimator in :mod:`referral.spread`, :mod:`referral.search`,
 :mod:`referral.analysis` and :mod:`referral.plot` calls these, so a formula
@@ -43,6 +45,7 @@ __all__ = [
     "ratio_se",
     "normal_interval",
     "median_interval",
+    "kaplan_meier",
     "SUMMARY_COLUMNS",
     "summary_frame",
 ]
@@ -482,3 +485,92 @@ def median_interval(values, level: float = 0.95) -> tuple[float, float]:
     lo = int(binom.ppf((1 - level) / 2, m, 0.5))
     hi = min(m - 1, int(binom.isf((1 - level) / 2, m, 0.5)))
     return float(x[max(lo - 1, 0)]), float(x[hi])
+
+
+def kaplan_meier(durations, observed, at, z: float = Z95):
+    """The Kaplan-Meier survival curve at times ``at``, with intervals.
+
+    Parameters
+    ----------
+    durations : array_like of float
+        Per subject, the time of its event or of its censoring (``inf`` for
+        a subject known never to have the event).
+    observed : array_like of bool
+        Whether the event was seen (else censored at ``durations``).
+    at : array_like of float
+        Where to evaluate the curve.
+    z : float, default :data:`Z95`
+
+    Returns
+    -------
+    estimate, se, low, high : numpy.ndarray
+        ``S(t) = prod over event times t_i <= t of (1 - d_i / n_i)``
+        (``n_i`` subjects with duration ``>= t_i``, censoring at ``t_i``
+        counted after the events), its Greenwood standard error
+        ``S sqrt(sum d_i / (n_i (n_i - d_i)))``, and the log-log interval
+        ``S ** exp(+/- z se / (S |log S|))`` (Kalbfleisch & Prentice). Where
+        no event has happened yet (``S = 1``) the lower end is the exact
+        binomial bound for no events among the ``n`` subjects,
+        ``((1 - level) / 2) ** (1 / n)``; where every subject at risk had
+        the event (``S = 0``) the upper end is its mirror. NaN beyond the
+        last duration at which a subject was still at risk.
+
+    Examples
+    --------
+    >>> est, se, low, high = kaplan_meier([1, 2, 3, 4], [True] * 4, [0, 2.5])
+    >>> est.tolist()
+    [1.0, 0.5]
+    >>> round(float(se[1]), 4)
+    0.25
+    """
+    durations = np.asarray(durations, dtype=np.float64)
+    observed = np.asarray(observed, dtype=bool)
+    at = np.atleast_1d(np.asarray(at, dtype=np.float64))
+    n = len(durations)
+    order = np.sort(durations)
+    events = np.sort(durations[observed])
+    times, deaths = np.unique(events, return_counts=True)
+    at_risk = n - np.searchsorted(order, times, side="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        survival = np.cumprod(1.0 - deaths / at_risk)
+        terms = np.where(at_risk > deaths, deaths / (at_risk * (at_risk - deaths)), 0.0)
+    greenwood = np.cumsum(terms)
+    index = np.searchsorted(times, at, side="right") - 1
+    if len(times) == 0:
+        estimate = np.ones(len(at))
+        variance = np.zeros(len(at))
+    else:
+        estimate = np.where(index >= 0, survival[np.maximum(index, 0)], 1.0)
+        variance = np.where(index >= 0, greenwood[np.maximum(index, 0)], 0.0)
+    se = estimate * np.sqrt(variance)
+    alpha = 2.0 * _normal_sf(z)
+    low = np.empty(len(at))
+    high = np.empty(len(at))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(estimate)
+        theta_se = np.sqrt(variance) / np.abs(log_s)
+        inner = (estimate > 0) & (estimate < 1)
+        low[inner] = estimate[inner] ** np.exp(z * theta_se[inner])
+        high[inner] = estimate[inner] ** np.exp(-z * theta_se[inner])
+    none_yet = estimate >= 1.0
+    low[none_yet] = (alpha / 2) ** (1.0 / max(n, 1))
+    high[none_yet] = 1.0
+    gone = estimate <= 0.0
+    if gone.any():
+        # the subjects at risk at the last event
+        last = at_risk[np.maximum(index[gone], 0)]
+        low[gone] = 0.0
+        high[gone] = 1.0 - (alpha / 2) ** (1.0 / np.maximum(last, 1))
+    # unknown beyond the last time anyone was at risk
+    horizon = order[-1] if n else -np.inf
+    beyond = (at > horizon) & (estimate > 0)
+    for array in (estimate, se, low, high):
+        array[beyond] = np.nan
+    return estimate, se, low, high
+
+
+def _normal_sf(z: float) -> float:
+    """The standard normal upper tail ``P(Z > z)``."""
+    import math
+
+    return 0.5 * math.erfc(z / math.sqrt(2.0))

@@ -39,6 +39,7 @@ from referral._parallel import (
 from referral._params import Interval, Options, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._validation import check_memory
+from referral.delays import as_days, check_delay
 from referral.network import ReferralNetwork
 from referral.spread_result import SpreadResult
 
@@ -84,6 +85,8 @@ def spread(
     progress: bool = False,
     max_chain_entries: int = MAX_CHAIN_ENTRIES,
     exact_losses: bool = False,
+    delay=None,
+    deadline=None,
 ) -> SpreadResult:
     """Simulate how an opening posted by ``sources`` spreads through the network.
 
@@ -147,6 +150,21 @@ def spread(
         :meth:`SpreadResult.by_hop`. Nothing else changes: the cascades, every
         other tally and the sum of the two columns are the same either way.
         Ignored with ``record="reach"``.
+    delay : referral.delays.Delay, float or str, optional
+        How long an acting person takes to pass the opening on, in days (a
+        family from :mod:`referral.delays`; a number of days or a string with
+        a unit such as ``"2 days"`` is a constant delay). Default ``None``:
+        the hop model, unchanged. With a delay, whoever's message arrives
+        first is a person's teller, and the result also holds arrival times
+        (:meth:`SpreadResult.reach_over_time`,
+        :meth:`SpreadResult.time_to_candidates`); it records reach only (as
+        ``record="reach"``, whatever ``record`` says). Without ``deadline``
+        and ``fanout``, the people reached in each trial are exactly the hop
+        model's for the same ``seed`` (see Notes).
+    deadline : float or str, optional
+        The opening closes this many days after it is posted (above 0):
+        people who would be told later are not reached and do not pass it
+        on. Needs ``delay``.
 
     Returns
     -------
@@ -162,12 +180,27 @@ def spread(
         (a :class:`~referral.LargeRunWarning` is issued above 1 GiB); or for
         ``trials < 1``, negative ``max_hops``, ``fanout < 1``,
         ``source_activity`` outside [0, 1], ``keep_chains < 0``, an unknown
-        ``record`` or a negative ``seed``.
+        ``record`` or a negative ``seed``; for a ``deadline`` that is not a
+        positive duration or is given without ``delay``, or a ``delay`` that
+        is negative, infinite or a string without a unit.
     TypeError
         For arguments of the wrong type (e.g. ``trials=2.5``, ``seed="a"``).
 
     Notes
     -----
+    With ``delay``, every decision that does not involve time uses the hop
+    model's random numbers (who acts, which ties carry, the ``fanout``
+    picks), and delays draw from a stream of their own (one delay per acting
+    person, or per tie with ``per="tie"``). Who is reached is then decided
+    by the carrying ties alone; the delays decide when (the fastest chain of
+    carrying ties) and by whom. So, without ``deadline`` and ``fanout``, each
+    trial reaches the same people as the hop model with the same seed (with
+    ``max_hops``, counted along the fastest chain, possibly fewer), and a
+    constant delay of 1 day reproduces the hop model's per-hop counts
+    exactly. Delays add a priority queue to each trial: about twice the time
+    of ``record="reach"`` per trial with a delay per person, 2.3-2.5 times
+    with a delay per tie (``benchmarks/results/delays.md``).
+
     Randomness is counter-based: person ``i`` acts in trial ``t`` iff
     ``uniform(key_t, ACT, i) < activity[i]``, and which of ``i``'s ties carry
     is drawn from uniforms ``uniform(key_t, TIE, i, c)`` that depend only on
@@ -227,6 +260,16 @@ def spread(
     max_hops = None if max_hops is None else int(max_hops)
     fanout = None if fanout is None else int(fanout)
     source_activity = float(source_activity)
+    delay = check_delay(delay, function=fn)
+    if deadline is not None:
+        deadline = as_days(deadline, parameter="deadline", function=fn, positive=True)
+        if delay is None:
+            raise ValueError(
+                f"The 'deadline' parameter of {fn} needs a 'delay': without one "
+                f"the opening has no clock. Pass delay=referral.delays.constant(1) "
+                f"to count each hop as a day. Got deadline={deadline!r} and "
+                f"delay=None instead."
+            )
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
     hops = 16 if max_hops is None else max_hops + 1
@@ -283,6 +326,27 @@ def spread(
         full,
         exact_losses,
     )
+    if delay is not None:
+        from referral._timed_spread import run_timed
+
+        return run_timed(
+            network=network,
+            net=net,
+            sampler=sampler,
+            run=run,
+            delay=delay,
+            deadline=deadline,
+            trials=trials,
+            workers=workers,
+            progress=progress,
+            entropy=entropy,
+            max_hops=max_hops,
+            fanout=fanout,
+            source_activity=source_activity,
+            keep_chains=keep_chains,
+            max_chain_entries=max_chain_entries,
+            exact_losses=exact_losses,
+        )
     n = network.n_people
     n_entries = len(network.indices)
     n_blocks = (

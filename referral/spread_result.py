@@ -22,7 +22,9 @@ from referral._engine.spread_kernel import (
 from referral._params import Interval, validate_params
 from referral._stats import (
     binomial_se,
+    kaplan_meier,
     normal_interval,
+    ratio_se,
     standard_error,
     subsample_se,
     summary_frame,
@@ -49,6 +51,13 @@ def require_full(result, view: str) -> None:
     or ``"dropoff"``; the analyses built on the per-person and loss
     bookkeeping call it first.
     """
+    if getattr(result, "delay", None) is not None:
+        raise ValueError(
+            f"{view} needs the per-person and loss bookkeeping of the hop model, "
+            f"but this run used delay={result.delay!r}, which records reach and "
+            f"times only. Run spread(...) without delay for it (the same seed "
+            f"reaches the same people when there is no deadline)."
+        )
     if result.record != "full":
         raise ValueError(
             f"{view} needs the per-person and loss bookkeeping, "
@@ -121,6 +130,19 @@ class SpreadResult:
     chain_weak : numpy.ndarray of bool
         Every person reached in the kept trials, with hop, parent id (``-1``
         for sources) and whether its chain used a weak tie.
+    delay : referral.delays.Delay or None
+        The run's delays (``None``: the hop model, and the arrival arrays
+        below are ``None``).
+    deadline : float or None
+        The deadline in days, if any.
+    arrival_offsets : numpy.ndarray of int64, shape (trials + 1,)
+        Trial ``t``'s arrivals are entries ``arrival_offsets[t]`` to
+        ``arrival_offsets[t + 1] - 1`` of the arrays below, in order of
+        arrival (16 bytes per person reached per trial).
+    arrival_person, arrival_hop : numpy.ndarray of int32
+        Who was reached, and the length of their first-arrival chain.
+    arrival_time : numpy.ndarray of float64
+        When they were reached, in days after the opening was posted.
 
     Examples
     --------
@@ -159,6 +181,12 @@ class SpreadResult:
     chain_weak: np.ndarray = field(repr=False)
     max_chain_entries: int = 10_000_000
     exact_losses: bool = False
+    delay: object = None
+    deadline: float | None = None
+    arrival_offsets: np.ndarray | None = field(default=None, repr=False)
+    arrival_person: np.ndarray | None = field(default=None, repr=False)
+    arrival_time: np.ndarray | None = field(default=None, repr=False)
+    arrival_hop: np.ndarray | None = field(default=None, repr=False)
 
     def __repr__(self):
         reached = self.trial_stats[:, 0]
@@ -227,6 +255,14 @@ class SpreadResult:
             except ``new_candidates_mean``. The ``lost_*_se`` columns follow
             their ``lost_*_mean``.
 
+            A run with ``delay`` records reach only (the loss columns are
+            NaN), counts hops along each person's first-arrival chain, and
+            adds two columns:
+
+            - ``time_mean`` (float64): mean day on which the people reached
+              at this hop were reached (over all trials and people).
+            - ``time_q50`` (float64): its median.
+
         Examples
         --------
         >>> import networkx as nx
@@ -276,6 +312,20 @@ class SpreadResult:
                     data[se_column] = _se(losses.astype(np.float64), axis=0)
                 else:
                     data[se_column] = nan
+        if self.delay is not None:
+            hop = self.arrival_hop
+            time = self.arrival_time
+            total = np.bincount(hop, weights=time, minlength=n_hops)[:n_hops]
+            count = np.bincount(hop, minlength=n_hops)[:n_hops]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                data["time_mean"] = total / count
+            order = np.lexsort((time, hop))
+            starts = np.searchsorted(hop[order], np.arange(n_hops))
+            median = np.full(n_hops, np.nan)
+            for h in range(n_hops):
+                if count[h]:
+                    median[h] = np.median(time[order[starts[h] : starts[h] + count[h]]])
+            data["time_q50"] = median
         return pd.DataFrame(data)
 
     def people(self) -> pd.DataFrame:
@@ -536,6 +586,10 @@ class SpreadResult:
             - ``via_weak_tie`` (bool): whether the chain from the source to
               this person used at least one weak tie.
             - ``candidate`` (bool): whether the person is a candidate.
+            - ``time`` (float64), with ``delay`` only: the day the person
+              was reached; rows are then in order of arrival within a trial,
+              ``hop`` counts the first-arrival chain and ``parent`` is the
+              first to arrive.
 
         Examples
         --------
@@ -557,7 +611,7 @@ class SpreadResult:
         has = parent_id >= 0
         parent[has] = net.labels[parent_id[has]]
         parent[~has] = None
-        return pd.DataFrame(
+        data = pd.DataFrame(
             {
                 "trial": self.chain_trial.astype(np.int64),
                 "person": net.labels[person],
@@ -567,6 +621,270 @@ class SpreadResult:
                 "parent_id": parent_id,
                 "via_weak_tie": self.chain_weak,
                 "candidate": net.is_candidate[person],
+            }
+        )
+        if self.delay is not None:
+            data["time"] = self.arrival_time[: len(person)]
+        return data
+
+    # ------------------------------------------------------------ time views
+    def _require_time(self, view: str) -> None:
+        if self.delay is None:
+            raise ValueError(
+                f"{view} needs arrival times, but this run used delay=None (the "
+                f"hop model). Run spread(..., delay=referral.delays.lognormal("
+                f"median=2, sigma=1)) or another delay from referral.delays; "
+                f"delay=referral.delays.constant(1) counts each hop as a day."
+            )
+
+    def _times(self, times, view: str) -> np.ndarray:
+        """Validated evaluation times in days (default: a grid to the end)."""
+        from referral.delays import as_days
+
+        if times is None:
+            end = self.deadline
+            if end is None:
+                end = float(self.arrival_time.max()) if len(self.arrival_time) else 1.0
+            return np.linspace(0.0, max(end, 1e-9), 41)
+        if isinstance(times, str) or np.ndim(times) == 0:
+            values = [times]
+        elif isinstance(times, np.ndarray | pd.Series | pd.Index):
+            values = np.asarray(times).ravel().tolist()
+        else:
+            values = list(times)
+        values = [v.item() if isinstance(v, np.generic) else v for v in values]
+        if not values:
+            raise ValueError(
+                f"The 'times' parameter of {view} must hold at least one time. "
+                f"Got {times!r} instead."
+            )
+        out = np.empty(len(values))
+        for i, value in enumerate(values):
+            if isinstance(value, float) and value == np.inf:
+                out[i] = np.inf  # "in the end"
+                continue
+            out[i] = as_days(value, parameter="times", function=view)
+        return out
+
+    def _trial_of(self) -> np.ndarray:
+        counts = np.diff(self.arrival_offsets)
+        return np.repeat(np.arange(self.n_trials, dtype=np.int64), counts)
+
+    @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
+    def reach_over_time(self, times=None, level: float = 0.95) -> pd.DataFrame:
+        """People and candidates reached by each time, with intervals.
+
+        Needs a run with ``delay`` (see :func:`referral.spread`).
+
+        Parameters
+        ----------
+        times : float, str or sequence of them, optional
+            Days after posting (numbers, strings with a unit such as
+            ``"36 hours"``, or ``inf`` for "in the end"). Default: 41 evenly
+            spaced times from 0 to the deadline (or to the last arrival seen).
+        level : float, default 0.95
+            Confidence level of the intervals, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Three rows per time (``measure``), in the order of ``times``:
+
+            - ``time`` (float64): days after posting.
+            - ``measure`` (object): ``people_reached`` (mean people who have
+              heard of the opening by ``time``, sources included),
+              ``candidates_reached`` (mean candidates who have) and
+              ``candidate_share_of_final`` (those candidates as a share of
+              the candidates the run reaches in the end, that is by the
+              deadline or, without one, ever: the ratio of the two means;
+              NaN if no candidate is ever reached).
+            - ``estimate`` (float64), ``se`` (float64): the mean over trials
+              (a ratio of means for the share) and its standard error
+              (delta method for the share).
+            - ``ci_low``, ``ci_high`` (float64): ``estimate -/+ z se``.
+            - ``n`` (int64): trials.
+            - ``level`` (float64): the confidence level.
+            - ``deadline`` (float64): the run's deadline in days (NaN for
+              none), so that "in the end" can be read off the table.
+
+        Raises
+        ------
+        ValueError
+            If the run had no ``delay``, or a time is negative, NaN or a
+            string without a unit.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral import delays, spread
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(4), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[3])
+        >>> result = spread(net, trials=10, delay=delays.constant(2), seed=1)
+        >>> table = result.reach_over_time([0, 3, 6])
+        >>> table[table.measure == "people_reached"][["time", "estimate"]]
+           time  estimate
+        0   0.0       1.0
+        3   3.0       2.0
+        6   6.0       4.0
+        """
+        view = "SpreadResult.reach_over_time"
+        self._require_time(view)
+        z = z_for(level, function=view)
+        at = self._times(times, view)
+        trial_of = self._trial_of()
+        candidate = self.network.is_candidate[self.arrival_person]
+        trials = self.n_trials
+        final = np.bincount(trial_of[candidate], minlength=trials).astype(np.float64)
+        rows = {k: [] for k in ("time", "measure", "estimate", "se")}
+        for t in at:
+            told = self.arrival_time <= t
+            people = np.bincount(trial_of[told], minlength=trials).astype(np.float64)
+            found = np.bincount(trial_of[told & candidate], minlength=trials).astype(
+                np.float64
+            )
+            share, share_se = ratio_se(found, final)
+            for name, estimate, se in (
+                ("people_reached", people.mean(), _se(people)),
+                ("candidates_reached", found.mean(), _se(found)),
+                ("candidate_share_of_final", share, share_se),
+            ):
+                rows["time"].append(float(t))
+                rows["measure"].append(name)
+                rows["estimate"].append(float(estimate))
+                rows["se"].append(float(se))
+        estimate = np.asarray(rows["estimate"])
+        se = np.asarray(rows["se"])
+        low, high = normal_interval(estimate, se, z)
+        return pd.DataFrame(
+            {
+                "time": np.asarray(rows["time"]),
+                "measure": rows["measure"],
+                "estimate": estimate,
+                "se": se,
+                "ci_low": low,
+                "ci_high": high,
+                "n": np.full(len(estimate), trials, dtype=np.int64),
+                "level": np.full(len(estimate), float(level)),
+                "deadline": np.full(
+                    len(estimate), np.nan if self.deadline is None else self.deadline
+                ),
+            }
+        )
+
+    @validate_params(
+        {
+            "k": [Interval(int, 1, None)],
+            "level": [Interval(float, 0, 1, closed="neither")],
+        }
+    )
+    def time_to_candidates(
+        self, k: int = 1, times=None, level: float = 0.95
+    ) -> pd.DataFrame:
+        """How long until the opening has reached ``k`` candidates.
+
+        A survival table (Kaplan-Meier): the chance that, ``time`` days after
+        posting, the opening has still reached fewer than ``k`` candidates.
+        Trials that reach fewer than ``k`` candidates by the deadline are
+        censored there (what happens later is not seen); without a deadline
+        such trials are known never to get there, and the curve levels off
+        at their share.
+
+        Needs a run with ``delay`` (see :func:`referral.spread`).
+
+        Parameters
+        ----------
+        k : int, default 1
+            The number of candidates (sources who are candidates count, at
+            time 0).
+        times : float, str or sequence of them, optional
+            Days at which to read the curve. Default: 0, every time at which
+            some trial reached its ``k``-th candidate, and the deadline.
+        level : float, default 0.95
+            Confidence level of the intervals, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per time. Columns:
+
+            - ``k`` (int64): the number of candidates waited for.
+            - ``time`` (float64): days after posting.
+            - ``found`` (int64): trials that had reached ``k`` candidates by
+              ``time``.
+            - ``censored`` (int64): trials cut off by the deadline, at or
+              before ``time``, with fewer than ``k`` candidates.
+            - ``waiting`` (int64): the other trials (still fewer than ``k``
+              candidates, not yet cut off).
+            - ``estimate`` (float64): Kaplan-Meier estimate of the chance
+              that the opening has reached fewer than ``k`` candidates by
+              ``time`` (NaN after the deadline).
+            - ``se`` (float64): Greenwood standard error.
+            - ``ci_low``, ``ci_high`` (float64): the log-log interval
+              ``S ** exp(+/- z se / (S |log S|))``; before the first event
+              the lower end is the exact bound for no events among ``n``
+              trials, ``((1 - level) / 2) ** (1 / n)``.
+            - ``level`` (float64): the confidence level.
+            - ``n`` (int64): trials.
+
+        Raises
+        ------
+        ValueError
+            If the run had no ``delay``, ``k < 1``, or a time is negative,
+            NaN or a string without a unit.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral import delays, spread
+        >>> from referral.network import from_networkx
+        >>> net = from_networkx(nx.path_graph(4), strength=1.0, activity=1.0,
+        ...                     recruiters=[0], candidates=[3])
+        >>> result = spread(net, trials=10, delay=delays.constant(2), seed=1)
+        >>> result.time_to_candidates(times=[5, 6])[["time", "found", "estimate"]]
+           time  found  estimate
+        0   5.0      0       1.0
+        1   6.0     10       0.0
+        """
+        view = "SpreadResult.time_to_candidates"
+        self._require_time(view)
+        z = z_for(level, function=view)
+        k = int(k)
+        trials = self.n_trials
+        candidate = self.network.is_candidate[self.arrival_person]
+        trial_of = self._trial_of()[candidate]
+        time = self.arrival_time[candidate]
+        # the k-th candidate's time per trial (arrivals are in time order)
+        counts = np.bincount(trial_of, minlength=trials)
+        starts = np.zeros(trials, dtype=np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
+        observed = counts >= k
+        durations = np.full(trials, np.inf if self.deadline is None else self.deadline)
+        durations[observed] = time[starts[observed] + k - 1]
+        if times is None:
+            at = np.unique(np.concatenate([[0.0], durations[observed]]))
+            if self.deadline is not None:
+                at = np.unique(np.append(at, self.deadline))
+        else:
+            at = self._times(times, view)
+        estimate, se, low, high = kaplan_meier(durations, observed, at, z)
+        found = (observed[None, :] & (durations[None, :] <= at[:, None])).sum(axis=1)
+        censored = (~observed[None, :] & (durations[None, :] <= at[:, None])).sum(
+            axis=1
+        )
+        return pd.DataFrame(
+            {
+                "k": np.full(len(at), k, dtype=np.int64),
+                "time": at,
+                "found": found.astype(np.int64),
+                "censored": censored.astype(np.int64),
+                "waiting": (trials - found - censored).astype(np.int64),
+                "estimate": estimate,
+                "se": se,
+                "ci_low": low,
+                "ci_high": high,
+                "level": np.full(len(at), float(level)),
+                "n": np.full(len(at), trials, dtype=np.int64),
             }
         )
 

@@ -27,6 +27,7 @@ __all__ = [
     "dropoff_sentence",
     "cost_sentence",
     "search_sentence",
+    "time_sentence",
 ]
 
 #: below this share of openings reaching a sizeable part, openings "die out"
@@ -696,5 +697,100 @@ def search_sentence(summary: pd.DataFrame) -> str:
             f"({_ci_name(summary, 'median_length')} "
             f"{fmt_number(_measure(summary, 'median_length', 'ci_low'))} "
             f"to {fmt_number(_measure(summary, 'median_length', 'ci_high'))})"
+        )
+    return text + "."
+
+
+def _days(x: float) -> str:
+    return f"{x:g}"
+
+
+def time_sentence(table: pd.DataFrame, day, deadline=None) -> str:
+    """How soon candidates hear of an opening, from a reach-over-time table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A :meth:`referral.SpreadResult.reach_over_time` table (columns
+        ``time``, ``measure``, ``estimate``, ``ci_low``, ``ci_high``,
+        ``level``, ``deadline``) with rows at ``day`` (and ``deadline``).
+    day : float
+        The day to report.
+    deadline : float, optional
+        A closing day to report as well. From a run without a deadline this
+        reads "if the opening closed then"; from a run with one, it must not
+        be later than the run's deadline.
+
+    Returns
+    -------
+    str
+        One sentence: the share of the candidates the opening reaches in the
+        end (ever, or by the run's deadline) who have heard of it by ``day``
+        (and by ``deadline``), with intervals.
+
+    Raises
+    ------
+    ValueError
+        If the table has no ``candidate_share_of_final`` row at ``day`` or
+        ``deadline``, or ``deadline`` is later than the run's deadline.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "time": [3.0, 14.0], "measure": ["candidate_share_of_final"] * 2,
+    ...     "estimate": [0.52, 0.8], "ci_low": [0.48, 0.77],
+    ...     "ci_high": [0.56, 0.83], "level": [0.95, 0.95],
+    ...     "deadline": [float("nan")] * 2})
+    >>> time_sentence(table, day=3, deadline=14)  # doctest: +NORMALIZE_WHITESPACE
+    'By day 3, 52% of the candidates this opening will reach have heard of it
+    (95% CI 48% to 56%); by a 14-day deadline, 80% (95% CI 77% to 83%).'
+    """
+    shares = table[table["measure"] == "candidate_share_of_final"]
+
+    def row(t, name):
+        hit = shares[np.isclose(shares["time"].to_numpy(dtype=float), float(t))]
+        if hit.empty:
+            raise ValueError(
+                f"The '{name}' parameter of time_sentence must be a time the "
+                f"table has (reach_over_time(times=[...]) with it). Got {t!r} "
+                f"instead; the table has {sorted(set(shares['time'].tolist()))}."
+            )
+        return hit.iloc[0]
+
+    first = row(day, "day")
+    level = float(first["level"]) if "level" in shares.columns else 0.95
+    run_deadline = float(first["deadline"]) if "deadline" in shares.columns else np.nan
+
+    def ci(r):
+        return f"({level:.0%} CI {fmt_share(r['ci_low'])} to {fmt_share(r['ci_high'])})"
+
+    if not math.isfinite(float(first["estimate"])):
+        return (
+            "No candidate heard of the opening in these trials, so there is no "
+            "timing to report."
+        )
+    if math.isfinite(run_deadline):
+        whom = (
+            f"the candidates this opening reaches by its {_days(run_deadline)}-day "
+            f"deadline"
+        )
+    else:
+        whom = "the candidates this opening will reach"
+    text = (
+        f"By day {_days(float(day))}, {fmt_share(first['estimate'])} of {whom} "
+        f"have heard of it {ci(first)}"
+    )
+    if deadline is not None:
+        if math.isfinite(run_deadline) and float(deadline) > run_deadline:
+            raise ValueError(
+                f"The 'deadline' parameter of time_sentence must not be later "
+                f"than the run's deadline ({_days(run_deadline)} days). Got "
+                f"{deadline!r} instead."
+            )
+        last = row(deadline, "deadline")
+        text += (
+            f"; by a {_days(float(deadline))}-day deadline, "
+            f"{fmt_share(last['estimate'])} {ci(last)}"
         )
     return text + "."

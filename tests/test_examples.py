@@ -11,6 +11,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 EXPECTED = {
     "recruiter_reach.py": ["reach.png", "dropoff.png", "neighbourhood.png"],
+    "reach_over_days.py": ["reach_over_days.png", "time_to_candidate.png"],
     "bonus_vs_training.py": ["gatekeepers.png", "compare.png"],
     "search_policies.py": ["attrition.png", "chain_lengths.png"],
     "activity_weak_ties_sweep.py": ["sweep.png"],

@@ -40,9 +40,7 @@ def test_one_sample_worlds_equal_the_plain_sampler_sample_for_sample(hubs):
         sum_c = np.zeros(net.n_people, dtype=np.int64)
         sum_c2 = np.zeros(net.n_people, dtype=np.int64)
         holding = np.zeros(net.n_people, dtype=np.int64)
-        world_count_block(
-            rr, hub_ids, 1, key, t, t + 1, sum_c, sum_c2, holding, cancel
-        )
+        world_count_block(rr, hub_ids, 1, key, t, t + 1, sum_c, sum_c2, holding, cancel)
         np.testing.assert_array_equal(holding, plain > 0)
         np.testing.assert_array_equal(sum_c, plain)
         np.testing.assert_array_equal(sum_c2, plain)  # 0 or 1 per person

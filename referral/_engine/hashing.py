@@ -19,6 +19,10 @@ Streams used by the engine (keep them distinct):
 * ``STREAM_SPLIT``: spread's sampled loss split: the unbiased rounding of hop
   ``a``'s estimate (``b = 0``) and the random tie of holder ``a``'s row with no
   candidate tie (``b = 1``).
+* ``STREAM_DELAY``: spread with delays: person ``a``'s delay (``b = 0``), or
+  the delay of ``a``'s ``(b - 1)``-th tie (``per="tie"``); families that need
+  more than one uniform (gamma) take the ``j``-th from the trial key mixed
+  with ``j`` (see :mod:`referral._engine.timed_kernel`).
 * ``STREAM_CHOICE``: a search policy's random choice at holder ``a``, step ``b``.
 * ``STREAM_CHAIN``: per-chain draws (chain-level attrition).
 * ``STREAM_RR_TIE``: reverse-reachable samples: does CSR tie entry ``e`` carry
@@ -48,6 +52,7 @@ __all__ = [
     "STREAM_RR_SKIP",
     "STREAM_RR_THIN",
     "STREAM_SPLIT",
+    "STREAM_DELAY",
     "splitmix64",
     "trial_key",
     "uniform",
@@ -65,6 +70,7 @@ STREAM_RR_ROOT = 9
 STREAM_RR_SKIP = 10
 STREAM_RR_THIN = 11
 STREAM_SPLIT = 12
+STREAM_DELAY = 13
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

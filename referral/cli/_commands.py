@@ -61,10 +61,19 @@ def spread_command(args) -> int:
         seed=args.seed,
         n_jobs=args.n_jobs,
         progress=show_progress(args),
+        **_timing(args),
     )
-    tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
+    if result.delay is None:
+        tables = {name: getattr(result, name)() for name in SPREAD_TABLES}
+    else:  # no per-person tallies with delays; the time tables instead
+        tables = {
+            name: getattr(result, name)() for name in SPREAD_TABLES if name != "people"
+        }
+        tables["reach_over_time"] = result.reach_over_time()
+        tables["time_to_candidates"] = result.time_to_candidates()
     words = _by_tables(result, getattr(args, "by", None), tables)
-    tables["people"] = with_attributes(tables["people"], network)
+    if "people" in tables:
+        tables["people"] = with_attributes(tables["people"], network)
     written = write_tables(
         tables,
         args.out,
@@ -109,6 +118,17 @@ def _by_tables(result, by, tables):
     tables["homophily"] = homophily(result.network, by=by)
     lines = representation_sentences(table, hops=False)
     return [homophily_sentence(tables["homophily"]), *lines[:6]]
+
+
+def _timing(args) -> dict:
+    """``delay``/``deadline`` for spread, from --delay/--deadline."""
+    delay = getattr(args, "delay", None)
+    deadline = getattr(args, "deadline", None)
+    if deadline is not None and delay is None:
+        raise CLIError("--deadline needs --delay (for example --delay '1 day').")
+    if delay is None:
+        return {}
+    return {"delay": delay, "deadline": deadline}
 
 
 def _sources(network, given):

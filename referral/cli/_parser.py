@@ -124,6 +124,32 @@ def _add_ambassadors_parser(commands):
 
 
 # ------------------------------------------------------------------ parser
+def _delay(text):
+    from referral.delays import constant, from_text
+
+    try:
+        days = float(text)  # a plain number is days, as for --deadline
+    except ValueError:
+        days = None
+    try:
+        return from_text(text) if days is None else constant(days)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _deadline(text):
+    from referral.delays import as_days
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = text
+    try:
+        return as_days(value, parameter="deadline", function="spread", positive=True)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _int_at_least(minimum):
     """An argparse type: an int >= ``minimum``."""
 
@@ -483,6 +509,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write who gets reached by the groups of this person "
         "attribute (representation and homophily tables) and say it in words "
         "(default: off)",
+    )
+    spread.add_argument(
+        "--delay",
+        type=_delay,
+        default=None,
+        metavar="SPEC",
+        help="days before an acting person passes it on: a number of days, a "
+        "duration ('36 hours') or FAMILY:NAME=VALUE,... such as "
+        "'lognormal:median=2,sigma=1', 'exponential:mean=2', "
+        "'weibull:shape=0.7,scale=3' or 'gamma:shape=2,scale=1' (add "
+        "',per=tie' for a delay per tie); also writes reach_over_time and "
+        "time_to_candidates (default: hops only)",
+    )
+    spread.add_argument(
+        "--deadline",
+        type=_deadline,
+        default=None,
+        metavar="DAYS",
+        help="the opening closes this long after posting: days or a duration "
+        "such as '2 weeks'; needs --delay (default: none)",
     )
     _add_run_options(spread, trials=1000)
     _add_output_options(spread, "referral-spread")

@@ -13,8 +13,9 @@ stated otherwise).
 The charts live in private rooms of this package: ``_spread`` (reach,
 drop-off), ``_search`` (chain lengths, attrition), ``_analysis`` (threshold,
 gatekeepers), ``_compare`` (weak ties, scenarios), ``_network`` (the network,
-ambassadors), ``_representation`` (who gets reached, by group) and
-``_common`` (colours and shared helpers).
+ambassadors), ``_representation`` (who gets reached, by group), ``_time``
+(reach over days, time to a candidate) and ``_common`` (colours and shared
+helpers).
 
 Examples
 --------
@@ -43,6 +44,7 @@ from referral.plot._network import plot_ambassadors, plot_network
 from referral.plot._representation import plot_representation
 from referral.plot._search import plot_attrition, plot_chain_lengths
 from referral.plot._spread import plot_dropoff, plot_reach
+from referral.plot._time import plot_reach_over_time, plot_time_to_candidate
 
 __all__ = [
     "plot_reach",
@@ -56,6 +58,8 @@ __all__ = [
     "plot_compare",
     "plot_ambassadors",
     "plot_representation",
+    "plot_reach_over_time",
+    "plot_time_to_candidate",
     "LOSS_COLORS",
     "ROLE_COLORS",
 ]
