@@ -124,7 +124,7 @@ def plot_threshold(
             color="#d62728",
             linestyle="--",
             linewidth=1.2,
-            label=f"critical point, analytic estimate: ×{analytic:.2f}",
+            label=f"tipping point, by formula: ×{analytic:.2f}",
         )
     if simulated is not None and np.isfinite(simulated):
         ax.axvline(
@@ -132,7 +132,7 @@ def plot_threshold(
             color="#ff7f0e",
             linestyle=":",
             linewidth=1.5,
-            label=f"critical point, simulated: ×{simulated:.2f}",
+            label=f"tipping point, simulated: ×{simulated:.2f}",
         )
         table = cost.table()
         if "multiplier_ci_low" in table.columns:
@@ -145,7 +145,7 @@ def plot_threshold(
                     color="#ff7f0e",
                     alpha=0.12,
                     linewidth=0,
-                    label="simulated critical point, 95% interval",
+                    label="simulated tipping point, 95% interval",
                 )
     today = float(cost.today)
     as_is = float(cost.as_is.get(f"{column}_mean", np.nan))
