@@ -59,7 +59,6 @@ MODULES = [
 EXEMPT = {
     # one data argument whose type and columns the body checks, naming them
     "analysis.tie_offers": "a result or table; the body names the needed columns",
-    "analysis.weak_tie_share": "a result; the body names the accepted kinds",
     "analysis.gatekeeper_sentence": "a table; the body names the needed columns",
     "analysis.representation_sentences": "a table; the body names needed columns",
     "analysis.homophily_sentence": "a table; the body names the needed columns",

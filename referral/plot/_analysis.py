@@ -13,6 +13,7 @@ from referral.plot._common import (
     axes_or_gca,
     default_title,
 )
+from referral.wording import _ci_words, _table_level
 
 __all__ = ["plot_threshold", "plot_gatekeepers"]
 
@@ -92,7 +93,8 @@ def plot_threshold(
         low, high = normal_interval(y, se, Z95)
     ax = axes_or_gca(ax)
     line_kwargs = {"marker": "o", "markersize": 4, "color": "#1f77b4", **kwargs}
-    (line,) = ax.plot(x, y, label="reach (mean, 95% CI band)", **line_kwargs)
+    band = _ci_words(_table_level(curve))
+    (line,) = ax.plot(x, y, label=f"reach (mean, {band} band)", **line_kwargs)
     ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     median_column = f"{column}_median"
     if median_column in curve.columns:
