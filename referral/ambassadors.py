@@ -366,6 +366,7 @@ def _reach_interval(
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
         "progress": ["boolean"],
+        "level": [Interval(float, 0, 1, closed="neither")],
     }
 )
 def ambassadors(
@@ -388,6 +389,7 @@ def ambassadors(
     progress: bool = False,
     by: str | None = None,
     balance: float | None = None,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """Choose the ``k`` people to ask to share an opening, to reach most targets.
 
@@ -470,6 +472,11 @@ def ambassadors(
         the same samples (see Notes); the ``1 - 1/e - epsilon`` guarantee
         does not survive it (``guarantee_ratio`` is NaN and
         ``no_guarantee_because`` says ``"balance"``).
+    level : float, default 0.95
+        Confidence level of the intervals :func:`who_to_ask_sentences`
+        builds from the table's standard errors (``reach``, ``gain``,
+        ``difference``, the forward check), strictly between 0 and 1. It
+        changes no number of the table; the ``level`` column records it.
 
     Returns
     -------
@@ -529,6 +536,8 @@ def ambassadors(
           cut the run short).
         - ``guarantee_probability`` (float64): ``1 - delta``, the probability
           with which the guarantee holds.
+        - ``level`` (float64): the confidence level of the intervals built
+          from the standard errors.
         - ``no_guarantee_because`` (object): empty when the guarantee holds;
           otherwise what stopped it: ``"max_samples"`` or ``"max_members"``
           (a cap cut the run short), or ``"no lower bound"`` (no eligible
@@ -884,6 +893,7 @@ def ambassadors(
             k, np.nan if capped else 1.0 - 1.0 / math.e - epsilon
         ),
         "guarantee_probability": np.full(k, 1.0 - delta),
+        "level": np.full(k, float(level)),
         "no_guarantee_because": np.full(
             k, ", ".join(why_no_guarantee) if capped else "", dtype=object
         ),

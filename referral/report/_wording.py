@@ -244,7 +244,8 @@ def _who_to_ask_section(results) -> Section | None:
             "ambassadors",
             "Candidates reached as more people are asked to share the opening: the "
             "people chosen against the same number of highest-degree people (bands: "
-            "95% intervals; crosses: forward simulation).",
+            f"{_ci_words(_table_level(table), 'intervals')}; crosses: forward "
+            "simulation).",
             lambda ax: plot.plot_ambassadors(table, ax=ax),
         )
     )
