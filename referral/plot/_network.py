@@ -365,8 +365,9 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     column), the same for the ``k`` highest-degree people (grey line and
     band), the forward :func:`referral.spread` check of the chosen people
     (markers with error bars, if the table has it) and, on a second y axis
-    at the right, each person's marginal gain (bars with error bars; when the first gain dwarfs the others, its bar is cut at
-    the top and its value written, so the later gains stay readable). Each
+    at the right, each person's marginal gain (bars with error bars; when
+    the first gain dwarfs the others, its bar is cut at the top and its
+    value written, so the later gains stay readable). Each
     band is its group's own interval; the paired difference between the two
     groups, which is far more precise, is the table's ``difference``.
 
