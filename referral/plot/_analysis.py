@@ -11,6 +11,7 @@ from referral._params import Interval, validate_params
 from referral._stats import Z95, normal_interval
 from referral.plot._common import (
     axes_or_gca,
+    data_first,
     default_title,
 )
 from referral.wording import _ci_words, _table_level
@@ -19,9 +20,10 @@ __all__ = ["plot_threshold", "plot_gatekeepers"]
 
 
 # -------------------------------------------------------------- threshold
+@data_first("cost")
 @validate_params({"show_candidates": ["boolean"], "logx": ["boolean"]})
 def plot_threshold(
-    cost, *, show_candidates: bool = False, logx: bool = False, ax=None, **kwargs
+    data, *, show_candidates: bool = False, logx: bool = False, ax=None, **kwargs
 ):
     """Reach against a multiplier on everyone's activity, around the threshold.
 
@@ -34,7 +36,7 @@ def plot_threshold(
 
     Parameters
     ----------
-    cost : referral.analysis.OtherPeopleCost or dict of DataFrame
+    data : referral.analysis.OtherPeopleCost or dict of DataFrame
         From :func:`referral.analysis.other_people_cost`, or its
         :meth:`~referral.analysis.OtherPeopleCost.tables` (for example read
         back from ``cost.csv`` and ``cost_curve.csv``).
@@ -70,6 +72,7 @@ def plot_threshold(
     multiplier on everyone's activity (1 = today)
     >>> plt.close(fig)
     """
+    cost = data  # named 'cost' below
     from referral.analysis import OtherPeopleCost
 
     if isinstance(cost, OtherPeopleCost):
@@ -188,8 +191,9 @@ _TOP_GROUP_COLOR = "#d62728"
 _OTHER_TIER_COLOR = "#8c9bab"
 
 
+@data_first("table")
 @validate_params({"top": [Interval(int, 1, None), None]})
-def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
+def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
     """The people whose inaction costs the most, with their top group.
 
     Bars are the counterfactual losses with 95% interval whiskers. When the
@@ -200,7 +204,7 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
 
     Parameters
     ----------
-    table : pandas.DataFrame
+    data : pandas.DataFrame
         From :func:`referral.analysis.gatekeepers`: ``person``,
         ``counterfactual_loss`` and ``loss_ci_low``/``loss_ci_high`` (or
         ``loss_se``); optionally ``rank``, ``tier``, ``top_group_size``,
@@ -247,6 +251,7 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     'top group: the data cannot order these 2'
     >>> plt.close(fig)
     """
+    table = data  # named 'table' below
     if not isinstance(table, pd.DataFrame):
         raise TypeError(
             f"The 'table' parameter of plot_gatekeepers must be a DataFrame from "

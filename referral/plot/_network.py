@@ -11,6 +11,7 @@ from referral._stats import normal_interval, z_for
 from referral.plot._common import (
     ROLE_COLORS,
     axes_or_gca,
+    data_first,
     default_title,
 )
 from referral.wording import _ci_words, _table_level
@@ -56,9 +57,10 @@ def _subset(network, centre, radius, max_people, must, rng):
     return np.asarray(sorted(seen), dtype=np.int64)
 
 
+@data_first("network")
 @validate_params(
     {
-        "network": ["network"],
+        "data": ["network"],
         "radius": [Interval(int, 0, None)],
         "max_people": [Interval(int, 1, None)],
         "trial": [Interval(int, 0, None), None],
@@ -67,7 +69,7 @@ def _subset(network, centre, radius, max_people, must, rng):
     }
 )
 def plot_network(
-    network,
+    data,
     result=None,
     *,
     centre=None,
@@ -91,8 +93,8 @@ def plot_network(
 
     Parameters
     ----------
-    network : ReferralNetwork
-        The people and ties.
+    data : ReferralNetwork
+        The people and ties (the network).
     result : SpreadResult or SearchResult, optional
         For node sizes (``chain_credit``, or ``times_as_intermediary`` for
         a search) and the highlighted chains.
@@ -140,6 +142,7 @@ def plot_network(
     34
     >>> plt.close(fig)
     """
+    network = data  # named 'network' below
     import networkx as nx
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
@@ -356,8 +359,9 @@ def plot_network(
 
 
 # ------------------------------------------------------------- ambassadors
+@data_first("table")
 @validate_params({"gains": ["boolean"]})
-def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
+def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
     """Reach against the number of people asked, chosen against highest-degree.
 
     Draws the expected targets reached by the first ``k`` people of the pick
@@ -373,7 +377,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
 
     Parameters
     ----------
-    table : pandas.DataFrame
+    data : pandas.DataFrame
         From :func:`referral.ambassadors.ambassadors`: ``rank``, ``reach``,
         ``reach_se``, ``degree_reach``, ``degree_reach_se``, ``gain``,
         ``gain_se`` and optionally ``spread_reach``, ``spread_se``.
@@ -404,6 +408,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     [[1.0, 10.0], [2.0, 14.0]]
     >>> plt.close(fig)
     """
+    table = data  # named 'table' below
     needed = ("rank", "reach", "reach_se", "degree_reach", "degree_reach_se")
     missing = [name for name in needed if name not in table.columns]
     if missing:
