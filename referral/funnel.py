@@ -20,7 +20,6 @@ import pandas as pd
 from referral._analysis_common import (
     BY_HOP_PEOPLE,
     BY_STEP,
-    require_columns,
 )
 from referral._params import Interval, validate_params
 from referral._stats import (
@@ -28,6 +27,7 @@ from referral._stats import (
     standard_error,
     z_for,
 )
+from referral._validation import require_columns
 from referral.search import SearchResult
 from referral.spread import SpreadResult, spread
 from referral.spread_result import require_full
@@ -51,7 +51,7 @@ SEARCH_LOSS_COLUMNS = ("lost_did_not_act", "lost_dead_end", "lost_step_limit")
 
 
 def _spread_funnel(by_hop: pd.DataFrame) -> pd.DataFrame:
-    require_columns(by_hop, BY_HOP_PEOPLE, "dropoff")
+    require_columns(by_hop, BY_HOP_PEOPLE, "dropoff needs a by_hop table; it")
     if by_hop["acted_mean"].isna().all():
         raise ValueError(
             "dropoff needs the per-person and loss bookkeeping, but this by_hop "
@@ -74,7 +74,7 @@ def _spread_funnel(by_hop: pd.DataFrame) -> pd.DataFrame:
 
 
 def _search_funnel(steps: pd.DataFrame) -> pd.DataFrame:
-    require_columns(steps, BY_STEP, "dropoff")
+    require_columns(steps, BY_STEP, "dropoff needs a by_step table; it")
     table = pd.DataFrame(
         {
             "step": steps["step"],
@@ -367,7 +367,11 @@ def tie_offers(result: SpreadResult | pd.DataFrame) -> pd.DataFrame:
             f"{type(result).__name__}."
         )
     names = ["held", "acted", "offered", "arrived", *SPREAD_LOSS_COLUMNS]
-    require_columns(hops, ["hop", *[f"{n}_mean" for n in names]], "tie_offers")
+    require_columns(
+        hops,
+        ["hop", *[f"{n}_mean" for n in names]],
+        "tie_offers needs a by_hop table; it",
+    )
     if hops["acted_mean"].isna().all():
         raise ValueError(
             "tie_offers needs the loss bookkeeping of a run with record='full'."

@@ -23,7 +23,6 @@ import pandas as pd
 from referral._analysis_common import (
     COST_COLUMNS,
     CURVE_COLUMNS,
-    require_columns,
     trial_mean_se,
 )
 from referral._params import Interval, validate_params
@@ -34,6 +33,7 @@ from referral._stats import (
     z_for,
 )
 from referral._stats import ratio_se as _ratio_se
+from referral._validation import require_columns
 from referral.interventions import scale_activity
 from referral.network import ReferralNetwork
 from referral.spread import SpreadResult, spread
@@ -200,7 +200,11 @@ class OtherPeopleCost:
         ]:
             if name not in tables:
                 raise ValueError(f"OtherPeopleCost.from_tables needs a {name!r} table.")
-            require_columns(tables[name], columns, f"OtherPeopleCost's {name!r} table")
+            require_columns(
+                tables[name],
+                columns,
+                f"OtherPeopleCost.from_tables: the {name!r} table",
+            )
         from referral._csv import flag_values
 
         cost = tables["cost"].copy()

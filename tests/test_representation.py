@@ -527,7 +527,12 @@ def test_sentence_for_a_group_never_reached_and_for_no_reach():
     assert representation_sentences(table) == [
         "Nobody in the whole network was reached in 10 trials, so there are no shares."
     ]
-    with pytest.raises(ValueError, match="needs a table with the column 'pool'"):
+    with pytest.raises(
+        ValueError,
+        match=r"representation_sentences needs a table from referral.analysis."
+        r"representation; it lacks the column\(s\) \['pool'\]; the available "
+        r"columns are \['by',",
+    ):
         representation_sentences(table.drop(columns="pool"))
     with pytest.raises(ValueError, match="no rows for among='candidates'"):
         representation_sentences(table, among="candidates")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from referral._stats import wilson_interval, z_for
-from referral._validation import user_stacklevel
+from referral._validation import require_columns, user_stacklevel
 
 __all__ = [
     "LOSS_COLORS",
@@ -134,12 +134,11 @@ def result_tables(data, kind, view, function, columns):
                 f"{function} expects a DataFrame or a {kind.__name__}, or a dict "
                 f"of them. Got {type(value).__name__}{what} instead."
             )
-        missing = [c for c in columns if c not in value.columns]
-        if missing:
-            raise ValueError(
-                f"{function} needs a table with columns {columns}; the table"
-                f"{what} lacks {missing}."
-            )
+        require_columns(
+            value,
+            columns,
+            f"{function} needs a table with columns {columns}; the table{what}",
+        )
         out[name] = value
     return out
 
