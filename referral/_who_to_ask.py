@@ -12,9 +12,9 @@ import pandas as pd
 
 from referral._csv import flag_values
 from referral._lists import join_names, names_column
-from referral._stats import z_for
+from referral._stats import ci_words, table_level, z_for
 from referral._validation import check_table
-from referral.wording import _ci_words, _table_level, fmt_share
+from referral.wording import fmt_share
 
 __all__ = ["guarantee_sentence", "percent", "who_to_ask_sentences"]
 
@@ -165,7 +165,7 @@ class _Level:
         self.level = level
         self.z = z_for(level, function="who_to_ask_sentences")
         self.three = 3.0 if level == 0.95 else -math.log(1.0 - level)
-        self.ci = _ci_words(level)
+        self.ci = ci_words(level)
 
 
 _L95 = _Level(0.95)
@@ -342,7 +342,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     # rows keyed on rank, not on their order (a table sorted in a
     # spreadsheet reads the same); display names where the table has them
     table = table.sort_values("rank", kind="stable")
-    at = _Level(_table_level(table))
+    at = _Level(table_level(table))
     last = table.iloc[-1]
     k = int(last["rank"])
     n_targets = int(last["n_targets"])

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from referral._lists import join_names, names_column
+from referral._stats import ci_words, table_level
 from referral._validation import check_table
-from referral.wording import _ci_words, _table_level
 
 __all__ = ["gatekeeper_sentence"]
 
@@ -139,7 +139,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         return f"{text} fewer {singular if text == '1' else plural}"
 
     interval = (
-        f"{_ci_words(_table_level(first))} {_approx(first['loss_ci_low'], se)} to "
+        f"{ci_words(table_level(first))} {_approx(first['loss_ci_low'], se)} to "
         f"{_approx(first['loss_ci_high'], se)}"
     )
     if loss <= 0 and se == 0:

@@ -17,6 +17,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from referral._stats import ci_words, table_level
+
 __all__ = [
     "fmt_number",
     "fmt_share",
@@ -234,8 +236,8 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     """
     today = _row(cost, "as_is")
     everyone = _row(cost, "everyone_acts")
-    level = _table_level(cost)
-    ci = _ci_words(level)
+    level = table_level(cost)
+    ci = ci_words(level)
     n_people = int(today["n_people"])
     k = int(today["sizeable_people"])
     trials = int(today["trials"])
@@ -384,7 +386,7 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             float(sim["multiplier_ci_high"]),
         )
         interval = (
-            f"{_ci_words(level, 'interval')} {_activity(low)} to {_activity(high)}"
+            f"{ci_words(level, 'interval')} {_activity(low)} to {_activity(high)}"
             if math.isfinite(low) and math.isfinite(high)
             else "its interval not resolved by the activities simulated"
         )
@@ -479,28 +481,6 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
 def _measure(table: pd.DataFrame, name: str, column: str) -> float:
     rows = table.loc[table["measure"] == name, column]
     return float(rows.iloc[0]) if len(rows) else float("nan")
-
-
-def _table_level(table) -> float:
-    """The confidence level a table (or one of its rows) records.
-
-    Tables saved before the ``level`` column existed were at 95%, so 0.95
-    when the column is absent or empty.
-    """
-    if isinstance(table, pd.Series):
-        values = [table["level"]] if "level" in table.index else []
-    else:
-        values = list(table["level"]) if "level" in table.columns else []
-    for value in values:
-        value = float(value)
-        if math.isfinite(value):
-            return value
-    return 0.95
-
-
-def _ci_words(level: float, word: str = "CI") -> str:
-    """``"95% CI"`` for 0.95, ``"80% CI"`` for 0.8 (``word`` follows)."""
-    return f"{100 * float(level):.4g}% {word}"
 
 
 def _ci_name(summary: pd.DataFrame, name: str) -> str:
@@ -658,7 +638,7 @@ def cost_sentence(dropoff: pd.DataFrame) -> str | None:
         f"it on, it would reach {count_of(everyone)} instead of "
         f"{fmt_number(now)}, the recruiter included; the people who did not "
         f"pass it on cost {count_of(last['cost_cumulative'])} per opening "
-        f"({_ci_words(_table_level(frame))} "
+        f"({ci_words(table_level(frame))} "
         f"{fmt_number(last['cost_cumulative_ci_low'])} to "
         f"{fmt_number(last['cost_cumulative_ci_high'])}), an upper bound on "
         f"what encouraging them could win back, since not everyone will act."

@@ -8,13 +8,12 @@ import numpy as np
 import pandas as pd
 
 from referral._params import Interval, validate_params
-from referral._stats import Z95, normal_interval
+from referral._stats import Z95, ci_words, normal_interval, table_level
 from referral.plot._common import (
     axes_or_gca,
     data_first,
     default_title,
 )
-from referral.wording import _ci_words, _table_level
 
 __all__ = ["plot_threshold", "plot_gatekeepers"]
 
@@ -96,7 +95,7 @@ def plot_threshold(
         low, high = normal_interval(y, se, Z95)
     ax = axes_or_gca(ax)
     line_kwargs = {"marker": "o", "markersize": 4, "color": "#1f77b4", **kwargs}
-    band = _ci_words(_table_level(curve))
+    band = ci_words(table_level(curve))
     (line,) = ax.plot(x, y, label=f"reach (mean, {band} band)", **line_kwargs)
     ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     median_column = f"{column}_median"

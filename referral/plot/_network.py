@@ -7,14 +7,13 @@ from collections.abc import Mapping
 import numpy as np
 
 from referral._params import Interval, Options, validate_params
-from referral._stats import normal_interval, z_for
+from referral._stats import ci_words, normal_interval, table_level, z_for
 from referral.plot._common import (
     ROLE_COLORS,
     axes_or_gca,
     data_first,
     default_title,
 )
-from referral.wording import _ci_words, _table_level
 
 __all__ = ["plot_network", "plot_ambassadors"]
 
@@ -418,7 +417,7 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
             f"{list(table.columns)}."
         )
     frame = table.sort_values("rank")
-    level = _table_level(frame)  # 0.95 for tables without the column
+    level = table_level(frame)  # 0.95 for tables without the column
     z = z_for(level, function="plot_ambassadors")
     k = frame["rank"].to_numpy(dtype=np.float64)
     ax = axes_or_gca(ax)
@@ -492,7 +491,7 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
             label="forward spread check",
         )
     ax.set_xlabel("number of people asked")
-    ax.set_ylabel(f"targets reached (expected; bands: {_ci_words(level)})")
+    ax.set_ylabel(f"targets reached (expected; bands: {ci_words(level)})")
     if len(k) <= 20:
         ax.set_xticks(k)
     ax.set_xlim(k.min() - 0.6, k.max() + 0.6)

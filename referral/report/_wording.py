@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from referral._params import validate_params
+from referral._stats import ci_words, table_level
 from referral.report._analysing import Results
-from referral.wording import _ci_words, _table_level
 
 __all__ = ["Section", "sections", "headline", "plain_summary"]
 
@@ -123,7 +123,7 @@ def _dropoff_section(results) -> Section:
             "the people who held it, blue if they passed it on, red if not"
             + (
                 "; hatched: the extra people who would have held it at that hop "
-                f"had everyone passed it on ({_ci_words(_table_level(table))}; "
+                f"had everyone passed it on ({ci_words(table_level(table))}; "
                 "a hop where everyone passing "
                 "it on would put fewer people, because they would be reached at "
                 "an earlier hop, shows none; see cost_more_at_hop and "
@@ -158,7 +158,7 @@ def _threshold_section(results) -> Section:
     section.charts.append(
         (
             "threshold",
-            f"The threshold: mean (band: {_ci_words(_table_level(cost.curve))}) "
+            f"The threshold: mean (band: {ci_words(table_level(cost.curve))}) "
             "and median reach against a "
             "multiplier on everyone's activity (1 = today); each marker is a "
             "simulated activity, placed densely where reach changes fastest.",
@@ -190,7 +190,7 @@ def _gatekeeper_section(results) -> Section:
             (
                 "gatekeepers",
                 "Gatekeepers: the drop in reach if this person did not act "
-                f"({_ci_words(_table_level(keepers))}; "
+                f"({ci_words(table_level(keepers))}; "
                 "each compared with today on the same simulated openings).",
                 lambda ax: plot.plot_gatekeepers(keepers, ax=ax),
             )
@@ -244,7 +244,7 @@ def _who_to_ask_section(results) -> Section | None:
             "ambassadors",
             "Candidates reached as more people are asked to share the opening: the "
             "people chosen against the same number of highest-degree people (bands: "
-            f"{_ci_words(_table_level(table), 'intervals')}; crosses: forward "
+            f"{ci_words(table_level(table), 'intervals')}; crosses: forward "
             "simulation).",
             lambda ax: plot.plot_ambassadors(table, ax=ax),
         )
@@ -326,7 +326,7 @@ def _compare_section(results) -> Section:
         (
             "compare",
             f"Interventions against today's network (difference, "
-            f"{_ci_words(_table_level(compare))}; each "
+            f"{ci_words(table_level(compare))}; each "
             "compared with today on the same simulated openings).",
             lambda ax: plot.plot_compare(compare, measure=measure, diff=True, ax=ax),
         )
@@ -377,7 +377,7 @@ def _best_intervention(compare) -> str | None:
     return (
         f"Best intervention: {best['scenario']} raises {word} from "
         f"{fmt_number(baseline['mean'])} to {fmt_number(best['mean'])} "
-        f"({best['diff']:+.3g}, {_ci_words(_table_level(best))} "
+        f"({best['diff']:+.3g}, {ci_words(table_level(best))} "
         f"{best['diff_ci_low']:+.3g} to "
         f"{best['diff_ci_high']:+.3g})."
     )
