@@ -129,15 +129,16 @@ def reach_of_everyone(
     level : float, default 0.95
         Level of the ``reach_ci_low``/``reach_ci_high`` interval.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
-        The randomness of the run. Draws are counter-based (a pure function
-        of the seed, the sample, and the person or tie), so two runs with the
-        same seed on networks that differ in a few people share the draws of
-        everyone else (common random numbers).
+        Seed of the random numbers; the same seed gives the same result. Draws
+        are counter-based (a pure function of the seed, the sample, and the
+        person or tie), so two runs with the same seed on networks that differ
+        in a few people share the draws of everyone else (common random
+        numbers).
     n_jobs : int, optional
-        Worker threads (``None``: 1, ``-1``: all cores). The result is the
-        same for any ``n_jobs``.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``.
     progress : bool, default False
-        Show a ``tqdm`` progress bar.
+        Show a ``tqdm`` progress bar; it changes no number.
 
     Returns
     -------
@@ -456,12 +457,12 @@ def ambassadors(
         memory runs out all the same, the ``MemoryError`` says how far the
         run got.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
-        The randomness of the run.
+        Seed of the random numbers; the same seed gives the same result.
     n_jobs : int, optional
-        Worker threads (``None``: 1, ``-1``: all cores). The result is the
-        same for any ``n_jobs``.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``.
     progress : bool, default False
-        Show ``tqdm`` progress bars.
+        Show a ``tqdm`` progress bar; it changes no number. One bar per phase.
     by : str, optional
         With ``balance``: the person attribute whose groups are kept in
         balance (missing values form the group ``"unknown"``).

@@ -177,7 +177,8 @@ def dropoff(
         people the non-acting intermediaries cost. A saved ``by_hop`` table
         cannot be paired, so it never gets these columns.
     n_jobs : int, optional
-        For the counterfactual run.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``. They run the counterfactual spread.
     level : float, default 0.95
         Confidence level of the counterfactual's intervals, strictly between
         0 and 1.

@@ -258,15 +258,15 @@ def gatekeepers(
         Deprecated: the top group's error rate, ``1 - level``. It still
         works for one release with a :class:`FutureWarning`; use ``level``.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
-        Seed of the new spread when ``result`` is None; otherwise the
-        result's ``seed_entropy`` is used, so every re-run shares its
-        random numbers.
+        Seed of the random numbers; the same seed gives the same result. It
+        seeds the new spread when ``result`` is None; otherwise the result's
+        ``seed_entropy`` is used, so every re-run shares its random numbers.
     n_jobs : int, optional
-        Worker threads for every spread; the table is the same for any
-        ``n_jobs``.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``. They run every spread.
     progress : bool, default False
-        Show a ``tqdm`` progress bar for each spread run; it changes no
-        number.
+        Show a ``tqdm`` progress bar; it changes no number. One bar per spread
+        run.
 
     Returns
     -------

@@ -442,16 +442,18 @@ def other_people_cost(
         people (rounded up to whole people), and more people than the
         sources and their direct contacts (``direct_reach``); the
         ``sizeable_share`` columns.
-    seed : None, int, SeedSequence or Generator
-        One seed for every point.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random numbers; the same seed gives the same result. One
+        seed for every point, so they share their random numbers.
     n_jobs : int, optional
-        Parallel workers per spread.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``. They run every spread.
     level : float, default 0.95
         Confidence level of every interval in the tables (and so of the
         simulated critical point's), strictly between 0 and 1.
     progress : bool, default False
-        Show a ``tqdm`` progress bar for each spread run; it changes no
-        number.
+        Show a ``tqdm`` progress bar; it changes no number. One bar per spread
+        run.
 
     Returns
     -------

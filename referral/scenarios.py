@@ -113,10 +113,12 @@ def compare(
         their results. For ``search``, ``trials`` is chains per start.
     trials : int, default 500
         Number of simulated trials.
-    seed : None, int, SeedSequence or Generator
-        One seed for every scenario.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random numbers; the same seed gives the same result. One
+        seed for every scenario, so they share their random numbers.
     n_jobs : int, optional
-        Worker threads (None is 1, -1 all cores); results do not depend on it.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``.
     by : str, optional
         A person attribute: add, for spreads, each group's share of the
         people reached (``share_reached``) and its ratio to the group's share
@@ -128,10 +130,9 @@ def compare(
     level : float, default 0.95
         Confidence level of every interval, strictly between 0 and 1.
     progress : bool, default False
-        Show a ``tqdm`` progress bar for each scenario's run (passed to
-        ``simulate`` as ``progress=True``; not passed when False, so a
-        ``simulate`` without the parameter still works). It changes no
-        number.
+        Show a ``tqdm`` progress bar; it changes no number. One bar per
+        scenario's run: ``simulate`` gets ``progress=True`` (and nothing when
+        False, so a ``simulate`` without the parameter still works).
     **kwargs
         Passed to ``simulate`` (for example ``sources=``, ``max_hops=``).
 

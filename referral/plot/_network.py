@@ -111,8 +111,9 @@ def plot_network(
         highlight.
     layout : {"spring", "kamada_kawai", "circular"} or dict, default "spring"
         A networkx layout name, or positions ``{label: (x, y)}``.
-    seed : int, default 0
-        For the layout and the sampling, so a drawing can be repeated.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the random numbers; the same seed gives the same result. It
+        places and samples the people, so a drawing can be repeated.
     ax : matplotlib.axes.Axes, optional
         The Axes to draw on; default the current Axes.
     **kwargs
