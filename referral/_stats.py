@@ -505,8 +505,11 @@ def table_level(table) -> float:
     else:
         values = list(table["level"]) if "level" in table.columns else []
     for value in values:
-        value = float(value)
-        if math.isfinite(value):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            continue  # not a confidence level
+        if math.isfinite(value) and 0 < value < 1:
             return value
     return 0.95
 

@@ -372,3 +372,16 @@ def test_compare_passes_progress_only_when_asked(net):
     compare({"a": net}, simulate, trials=3, seed=1)
     compare({"a": net}, simulate, trials=3, seed=1, progress=True)
     assert seen == [{}, {"progress": True}]
+
+
+def test_report_headings_name_the_level():
+    from referral.report._rendering import _table_html
+
+    frame = pd.DataFrame(
+        {"cost": [1.0], "cost_ci_low": [0.5], "cost_ci_high": [1.5], "level": [0.8]}
+    )
+    text = _table_html("dropoff", frame, "png")
+    assert "cost, 80% CI low" in text and "cost, 80% CI high" in text
+    assert "95%" not in text
+    old = _table_html("dropoff", frame.drop(columns="level"), "png")
+    assert "cost, 95% CI low" in old
