@@ -385,3 +385,34 @@ def test_report_headings_name_the_level():
     assert "95%" not in text
     old = _table_html("dropoff", frame.drop(columns="level"), "png")
     assert "cost, 95% CI low" in old
+
+
+def test_plot_labels_name_the_level(net):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from referral import plot
+
+    scenarios = {"today": net, "bonus": referral_bonus(net, 0.3)}
+    result = spread(net, trials=40, seed=9)
+    cases = [
+        (plot.plot_compare, compare(scenarios, trials=20, seed=9, level=0.8)),
+        (plot.plot_gatekeepers, gatekeepers(net, result, top=2, level=0.8)),
+        (
+            plot.plot_threshold,
+            other_people_cost(net, multipliers=[1.0], trials=20, seed=9, level=0.8),
+        ),
+        (plot.plot_ambassadors, ambassadors(net, 2, seed=9, level=0.8)),
+    ]
+    for function, data in cases:
+        fig, ax = plt.subplots()
+        function(data, ax=ax)
+        words = [ax.get_xlabel(), ax.get_ylabel()]
+        legend = ax.get_legend()
+        if legend is not None:
+            words += [t.get_text() for t in legend.get_texts()]
+        plt.close(fig)
+        text = " ".join(words)
+        assert "80% " in text and "95%" not in text, (function.__name__, text)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from referral._params import Interval, validate_params
-from referral._stats import Z95, ci_words, normal_interval, table_level
+from referral._stats import ci_words, normal_interval, table_level, z_for
 from referral.plot._common import (
     axes_or_gca,
     data_first,
@@ -28,7 +28,8 @@ def plot_threshold(
 
     Below the critical multiplier the opening fizzles whatever the
     network's size; above it, it takes off. The chart marks today's network
-    (multiplier 1), the simulated critical point with its 95% interval, the
+    (multiplier 1), the simulated critical point with its interval (at the
+    tables' ``level``), the
     analytic estimate (from the non-backtracking spectral radius), and
     shows reach if everyone acted as a horizontal reference. The median
     reach (dashed) shows the typical opening beside the mean.
@@ -92,7 +93,7 @@ def plot_threshold(
         high = curve[f"{column}_ci_high"].to_numpy(dtype=np.float64)
     else:
         se = curve[f"{column}_se"].to_numpy(dtype=np.float64)
-        low, high = normal_interval(y, se, Z95)
+        low, high = normal_interval(y, se, z_for(table_level(curve)))
     ax = axes_or_gca(ax)
     line_kwargs = {"marker": "o", "markersize": 4, "color": "#1f77b4", **kwargs}
     band = ci_words(table_level(curve))
@@ -149,7 +150,8 @@ def plot_threshold(
                     color="#ff7f0e",
                     alpha=0.12,
                     linewidth=0,
-                    label="simulated critical point, 95% interval",
+                    label="simulated critical point, "
+                    + ci_words(table_level(curve), "interval"),
                 )
     today = float(cost.today)
     as_is = float(cost.as_is.get(f"{column}_mean", np.nan))
@@ -195,7 +197,8 @@ _OTHER_TIER_COLOR = "#8c9bab"
 def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
     """The people whose inaction costs the most, with their top group.
 
-    Bars are the counterfactual losses with 95% interval whiskers. When the
+    Bars are the counterfactual losses with interval whiskers (at the
+    table's ``level``, 95% without the column). When the
     table has tiers (from :func:`referral.analysis.gatekeepers`), the top
     group is shaded and coloured and named in the legend: when it holds
     several people the data cannot order them, and the legend says so;
@@ -270,7 +273,8 @@ def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
         low = loss - frame["loss_ci_low"].to_numpy(dtype=np.float64)
         high = frame["loss_ci_high"].to_numpy(dtype=np.float64) - loss
     elif "loss_se" in frame.columns:
-        low = high = Z95 * frame["loss_se"].to_numpy(dtype=np.float64)
+        z = z_for(table_level(frame))
+        low = high = z * frame["loss_se"].to_numpy(dtype=np.float64)
     else:
         low = high = np.zeros_like(loss)
     tiers = frame["tier"].to_numpy(dtype=np.int64) if "tier" in frame else None
@@ -328,7 +332,7 @@ def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
     text = "share of successful chains through them"
     ax.set_xlabel(
         f"fewer {measure.replace('_', ' ')} if this person does not act\n(mean per "
-        f"trial; whiskers: 95% CI"
+        f"trial; whiskers: {ci_words(table_level(frame))}"
         + (f"; text: {text})" if "chain_share" in frame.columns else ")")
     )
     ax.set_ylabel("person (by estimated loss)")

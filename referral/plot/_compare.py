@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from referral._params import validate_params
+from referral._stats import ci_words, table_level
 from referral.plot._common import (
     axes_or_gca,
     color_cycle,
@@ -244,10 +245,11 @@ def plot_compare(
     ax.axhline(0, color="black", linewidth=0.8)
     pretty = measure.replace("_", " ")
     ax.set_xlabel("scenario")
+    ci = ci_words(table_level(table))
     ax.set_ylabel(
-        f"change in {pretty} vs {scenarios[0]} (95% CI)"
+        f"change in {pretty} vs {scenarios[0]} ({ci})"
         if diff
-        else f"{pretty}, mean per trial (95% CI)"
+        else f"{pretty}, mean per trial ({ci})"
     )
     default_title(ax, f"Scenarios compared: {pretty}")
     return ax
