@@ -288,7 +288,7 @@ def gatekeepers(
         - ``counterfactual_loss`` (float64): mean drop in reach per trial
           when the person does not act.
         - ``loss_se``, ``loss_ci_low``, ``loss_ci_high`` (float64): its
-          standard error and 95% interval (paired over trials).
+          standard error and interval at ``level`` (paired over trials).
         - ``loss_share`` (float64): the loss over today's mean reach over
           the same trials (NaN when nothing is reached).
         - ``trials`` (int64): trials behind the person's loss (more than the

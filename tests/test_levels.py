@@ -406,6 +406,13 @@ def test_plot_labels_name_the_level(net):
         ),
         (plot.plot_ambassadors, ambassadors(net, 2, seed=9, level=0.8)),
     ]
+    from referral.analysis import representation
+
+    teams = net.replace(
+        attributes={"team": np.where(np.asarray(net.labels) % 2 == 0, "a", "b")}
+    )
+    shares = representation(spread(teams, trials=40, seed=9), by="team", level=0.8)
+    cases.append((plot.plot_representation, shares))
     for function, data in cases:
         fig, ax = plt.subplots()
         function(data, ax=ax)

@@ -569,7 +569,12 @@ def test_plot_representation_draws_the_table():
         plot_representation(table, kind="pie", ax=ax)
     with pytest.raises(ValueError, match="'among' parameter .* Got 'x'"):
         plot_representation(table, among="x", ax=ax)
-    with pytest.raises(ValueError, match="lacks \\['estimate'\\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"plot_representation needs a table from referral.representation "
+        r"with columns .*; it lacks the column\(s\) \['estimate'\]; the available "
+        r"columns are \['by',",
+    ):
         plot_representation(table.drop(columns="estimate"), ax=ax)
     with pytest.raises(TypeError, match="Got list"):
         plot_representation([1], ax=ax)

@@ -277,7 +277,8 @@ def _representation_section(results) -> Section | None:
     section.charts.append(
         (
             "representation",
-            f"Each {by}'s share of the people reached (dots, 95% intervals) "
+            f"Each {by}'s share of the people reached (dots, "
+            f"{ci_words(table_level(table), 'intervals')}) "
             f"against its share of the pool (bars).",
             lambda ax: plot.plot_representation(table, ax=ax),
         )
