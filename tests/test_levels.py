@@ -110,8 +110,13 @@ def test_compare_level_with_groups(net):
 
 
 def test_compare_interval_covers_at_its_level():
-    """One person told with probability 0.3: people reached is 1 + Bernoulli;
-    the 80% interval of the mean covers 1.3 about 80% of the time."""
+    """One person told with probability 0.3: people reached is 1 + Bernoulli,
+    so the mean over 60 trials is 1 + k / 60 with k binomial. The 80%
+    interval of the mean covers 1.3 as often as the closed form says (the
+    binomial sum over the k whose interval holds 0.3, about 0.80; 0.95 at
+    the 95% level), checked against a binomial acceptance band."""
+    from scipy.stats import binom
+
     net = from_networkx(
         nx.path_graph(2),
         strength=1.0,
@@ -119,15 +124,29 @@ def test_compare_interval_covers_at_its_level():
         activity=1.0,
         recruiters=[0],
     )
-    reps = 150 if QUICK else 400
+    trials, reps = 60, (150 if QUICK else 400)
+    k = np.arange(trials + 1)
+    share = k / trials
+    se = np.sqrt(share * (1 - share) / (trials - 1))  # the trials' sample SD
+    exact = {
+        level: float(
+            binom.pmf(k, trials, 0.3)[np.abs(share - 0.3) <= z_for(level) * se].sum()
+        )
+        for level in (0.8, 0.95)
+    }
+    assert abs(exact[0.8] - 0.8) < 0.02 and abs(exact[0.95] - 0.95) < 0.02
     hits = 0
     for seed in range(reps):
-        row = compare({"a": net}, trials=40, seed=seed, level=0.8).iloc[0]
+        row = compare({"a": net}, trials=trials, seed=seed, level=0.8).iloc[0]
         assert row["measure"] == "people_reached"
+        assert row["se"] == pytest.approx(
+            np.sqrt((row["mean"] - 1) * (2 - row["mean"]) / (trials - 1))
+        )
         hits += row["ci_low"] <= 1.3 <= row["ci_high"]
-    # binomial acceptance band: 0.8 +- 3.5 standard errors (0.95 is outside)
-    band = 3.5 * np.sqrt(0.8 * 0.2 / reps)
-    assert abs(hits / reps - 0.8) < band, hits / reps
+    # binomial acceptance band: 3.5 standard errors (the 95% level is outside)
+    band = 3.5 * np.sqrt(exact[0.8] * (1 - exact[0.8]) / reps)
+    assert abs(hits / reps - exact[0.8]) < band, (hits / reps, exact)
+    assert abs(hits / reps - exact[0.95]) > band
 
 
 # ------------------------------------------------------------------ dropoff
