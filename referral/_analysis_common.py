@@ -8,7 +8,6 @@ saved table against them without reaching into those modules.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from referral._stats import (
     mean_se,
@@ -16,7 +15,6 @@ from referral._stats import (
 
 __all__ = [
     "trial_mean_se",
-    "require_columns",
     "BY_HOP_PEOPLE",
     "BY_STEP",
     "COST_COLUMNS",
@@ -44,16 +42,6 @@ BY_STEP = [
     "dead_end",
     "step_limit",
 ]
-
-
-def require_columns(frame: pd.DataFrame, columns, what: str) -> None:
-    """Raise ValueError naming ``what`` and the first of ``columns`` absent."""
-    absent = [c for c in columns if c not in frame.columns]
-    if absent:
-        raise ValueError(
-            f"{what} needs a table with the column {absent[0]!r}; got columns "
-            f"{list(frame.columns)}."
-        )
 
 
 #: the columns of :meth:`referral.OtherPeopleCost.table`

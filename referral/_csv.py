@@ -13,7 +13,6 @@ import pandas as pd
 
 __all__ = [
     "read_csv",
-    "require_columns",
     "numeric_column",
     "flag_values",
     "TRUE_WORDS",
@@ -50,15 +49,6 @@ def _parser_words(error) -> str:
     text = re.sub(r"\brow (\d+)", lambda m: f"line {int(m.group(1)) + 1}", text)
     text = text.replace("EOF inside string", "the file ends inside a quoted field")
     return text.rstrip(".") + "."
-
-
-def require_columns(frame: pd.DataFrame, columns, where: str) -> None:
-    missing = [c for c in columns if c is not None and c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{where} lacks the column(s) {missing}; the available columns are "
-            f"{list(frame.columns)}."
-        )
 
 
 def numeric_column(frame, column, where, first_line):

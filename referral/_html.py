@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from referral._stats import ci_words, table_level
+
 __all__ = [
     "fmt",
     "interval",
@@ -232,7 +234,7 @@ def cost_html(cost) -> str:
             "activity multiplier",
             "mean activity",
             "people reached",
-            "95% interval",
+            ci_words(table_level(table), "interval"),
             "candidates reached",
         ],
         sentence=cost.sentence(),

@@ -15,9 +15,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from referral._csv import read_csv, require_columns
+from referral._csv import read_csv
 from referral._defaults import DEFAULT_ACTIVITY
 from referral._params import Interval, validate_params
+from referral._validation import require_columns
 from referral.network import (
     ReferralNetwork,
     from_arrays,

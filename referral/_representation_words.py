@@ -15,8 +15,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from referral._analysis_common import require_columns
 from referral._representation import REPRESENTATION_COLUMNS, UNKNOWN_GROUP
+from referral._validation import require_columns
 
 __all__ = [
     "representation_sentences",
@@ -158,7 +158,12 @@ def representation_sentences(
     The trials cannot tell team a's share of the people reached, 75.0% (likely between 75.0% and 75.0%), from its share of the whole network, 75.0%.
     The trials cannot tell team b's share of the people reached, 25.0% (likely between 25.0% and 25.0%), from its share of the whole network, 25.0%.
     """  # noqa: E501
-    require_columns(table, REPRESENTATION_COLUMNS, "representation_sentences")
+    require_columns(
+        table,
+        REPRESENTATION_COLUMNS,
+        "representation_sentences needs a table from referral.analysis."
+        "representation; it",
+    )
     overall = table[table["hop"].isna() & (table["among"] == among)]
     if overall.empty:
         raise ValueError(
@@ -273,7 +278,7 @@ def homophily_sentence(table: pd.DataFrame) -> str:
     require_columns(
         table,
         ["by", "group", "within_share", "random_share", "times_random"],
-        "homophily_sentence",
+        "homophily_sentence needs a table from referral.analysis.homophily; it",
     )
     rows = table[table["group"].astype(str) == "all"]
     if rows.empty:

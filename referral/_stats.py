@@ -26,6 +26,7 @@ replication).
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -48,6 +49,8 @@ __all__ = [
     "kaplan_meier",
     "SUMMARY_COLUMNS",
     "summary_frame",
+    "table_level",
+    "ci_words",
 ]
 
 #: The columns of every ``summary()`` table (``SpreadResult.summary`` and
@@ -574,3 +577,41 @@ def _normal_sf(z: float) -> float:
     import math
 
     return 0.5 * math.erfc(z / math.sqrt(2.0))
+
+
+def table_level(table) -> float:
+    """The confidence level a table (or one of its rows) records.
+
+    Tables saved before the ``level`` column existed were at 95%, so 0.95
+    when the column is absent or empty.
+
+    Examples
+    --------
+    >>> table_level(pd.DataFrame({"ci_low": [1.0], "level": [0.8]}))
+    0.8
+    >>> table_level(pd.DataFrame({"ci_low": [1.0]}))
+    0.95
+    """
+    if isinstance(table, pd.Series):
+        values = [table["level"]] if "level" in table.index else []
+    else:
+        values = list(table["level"]) if "level" in table.columns else []
+    for value in values:
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            continue  # not a confidence level
+        if math.isfinite(value) and 0 < value < 1:
+            return value
+    return 0.95
+
+
+def ci_words(level: float, word: str = "CI") -> str:
+    """The words a sentence names a level with (``word`` follows).
+
+    Examples
+    --------
+    >>> ci_words(0.95), ci_words(0.8, "interval"), ci_words(0.999)
+    ('95% CI', '80% interval', '99.9% CI')
+    """
+    return f"{100 * float(level):.4g}% {word}"

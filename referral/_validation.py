@@ -11,6 +11,7 @@ import numbers
 import os
 
 __all__ = [
+    "require_columns",
     "check_table",
     "check_int",
     "check_probability",
@@ -178,6 +179,31 @@ def check_memory(nbytes: float, *, function: str, what: str, advice: str) -> Non
         )
 
 
+def require_columns(frame, columns, where: str) -> None:
+    """Raise ``ValueError`` unless ``frame`` has every one of ``columns``.
+
+    The one table-column check of the package: the message names the table
+    (``where``, for example ``"'people.csv'"`` or ``"dropoff needs a table
+    from referral.spread; it"``), every missing column and the columns the
+    table has. ``None`` entries of ``columns`` (optional columns the user
+    did not name) are skipped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], "The table")
+    Traceback (most recent call last):
+    ...
+    ValueError: The table lacks the column(s) ['b']; the available columns are ['a'].
+    """
+    missing = [c for c in columns if c is not None and c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{where} lacks the column(s) {missing}; the available columns are "
+            f"{list(frame.columns)}."
+        )
+
+
 def check_table(table, columns, *, function: str, source: str) -> None:
     """Raise unless ``table`` is a DataFrame with ``columns``.
 
@@ -191,9 +217,4 @@ def check_table(table, columns, *, function: str, source: str) -> None:
             f"The 'table' parameter of {function} must be a DataFrame from "
             f"{source}. Got {type(table).__name__} instead."
         )
-    missing = [name for name in columns if name not in table.columns]
-    if missing:
-        raise ValueError(
-            f"{function} needs a table from {source}; it lacks the column(s) "
-            f"{missing}. Got columns {list(table.columns)}."
-        )
+    require_columns(table, columns, f"{function} needs a table from {source}; it")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from referral._csv import flag_values
 from referral._lists import join_names, names_column
-from referral._stats import Z95
+from referral._stats import ci_words, table_level, z_for
 from referral._validation import check_table
 from referral.wording import fmt_share
 
@@ -157,20 +157,40 @@ def _decimals(half: float, low: float | None = None) -> int:
     return digits
 
 
+class _Level:
+    """A table's confidence level: its normal quantile, its rule-of-three
+    constant (3 at 95%, ``-ln(1 - level)`` otherwise) and its words."""
+
+    def __init__(self, level: float):
+        self.level = level
+        self.z = z_for(level, function="who_to_ask_sentences")
+        self.three = 3.0 if level == 0.95 else -math.log(1.0 - level)
+        self.ci = ci_words(level)
+
+
+_L95 = _Level(0.95)
+
+
 def _estimate(
-    value: float, se: float, sign: str = "", *, bounds=(-np.inf, np.inf)
+    value: float,
+    se: float,
+    sign: str = "",
+    *,
+    bounds=(-np.inf, np.inf),
+    at: _Level = _L95,
 ) -> tuple[str, str]:
-    """``value`` and its 95% interval, printed to the same decimals: the
-    first significant digit of the half-width, and enough that a positive
-    lower bound does not print as 0. The interval is clipped to ``bounds``
-    (a count of targets is never below 0 or above their number)."""
-    half = Z95 * se
+    """``value`` and its interval at ``at``, printed to the same decimals:
+    the first significant digit of the half-width, and enough that a
+    positive lower bound does not print as 0. The interval is clipped to
+    ``bounds`` (a count of targets is never below 0 or above their
+    number)."""
+    half = at.z * se
     low = max(value - half, bounds[0])
     high = min(value + half, bounds[1])
     digits = _decimals(half, low if value > 0 else None)
     return (
         f"{value:{sign}.{digits}f}",
-        f"95% CI {low:{sign}.{digits}f} to {high:{sign}.{digits}f}",
+        f"{at.ci} {low:{sign}.{digits}f} to {high:{sign}.{digits}f}",
     )
 
 
@@ -178,18 +198,18 @@ def _up(x: float, digits: int) -> float:
     return math.ceil(round(x * 10**digits, 9)) / 10**digits
 
 
-def _bound_text(low: float, high: float, digits: int) -> str:
+def _bound_text(low: float, high: float, digits: int, at: _Level = _L95) -> str:
     """A rule-of-three interval, rounded outwards so the printed bounds stay
     bounds."""
     low = math.floor(round(low * 10**digits, 9)) / 10**digits
-    return f"95% CI {low:.{digits}f} to {_up(high, digits):.{digits}f}"
+    return f"{at.ci} {low:.{digits}f} to {_up(high, digits):.{digits}f}"
 
 
-def _separated(size: float, se: float) -> bool:
+def _separated(size: float, se: float, at: _Level = _L95) -> bool:
     """A direction is claimed only when the interval excludes 0 as printed."""
     if se == 0:
         return size > 0
-    half = Z95 * se
+    half = at.z * se
     if size <= half:
         return False
     digits = _decimals(half, size - half)
@@ -200,13 +220,13 @@ def _names(labels) -> str:
     return join_names(labels)
 
 
-def _who_adds_what(table: pd.DataFrame) -> list[str]:
+def _who_adds_what(table: pd.DataFrame, at: _Level = _L95) -> list[str]:
     """Who among the chosen adds nothing measurable, and which targets
     among them add, as far as the samples show, only themselves."""
     lines = []
     later = table.iloc[1:]
     shown = pd.Series(names_column(table), index=table.index)
-    idle_rows = later["gain"] - Z95 * later["gain_se"] <= 0
+    idle_rows = later["gain"] - at.z * later["gain_se"] <= 0
     idle = shown[later.index[idle_rows]]
     if len(idle):
         verb = "adds" if len(idle) == 1 else "add"
@@ -222,7 +242,7 @@ def _who_adds_what(table: pd.DataFrame) -> list[str]:
     is_idle = pd.Series(False, index=table.index)
     is_idle[idle.index] = True
     chosen_target = flag_values(table["target"], "target") & ~is_idle
-    self_only = chosen_target & (table["gain"] - 1.0 <= Z95 * table["gain_se"])
+    self_only = chosen_target & (table["gain"] - 1.0 <= at.z * table["gain_se"])
     alone = shown[self_only & (table["degree"] == 0)]
     others = shown[self_only & (table["degree"] > 0)]
     if len(alone):
@@ -272,16 +292,18 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
 
     Every number comes from the table: the last row (all ``k`` people
     asked), and the rows of the people who add nothing measurable or who are
-    targets themselves. Intervals are 95% normal intervals from the table's
-    standard errors, printed to the first significant digit of their
-    half-width (and never so coarsely that a positive bound prints as 0).
+    targets themselves. Intervals are normal intervals from the table's
+    standard errors at its ``level`` (95% for tables without the column),
+    printed to the first significant digit of their half-width (and never
+    so coarsely that a positive bound prints as 0).
     The comparison with the highest-degree people says the evidence does not
     separate the two choices when the paired difference's interval holds 0,
     and says when people of equal degree were cut by id to make that group.
     Where the samples show no spread at all (every fresh sample holds a
     chosen person, or none tells the two groups apart), the standard error
-    is 0 and the interval is the rule of three's 95% bound on what
-    ``check_samples`` samples could miss, not a zero-width one.
+    is 0 and the interval is the rule of three's bound on what
+    ``check_samples`` samples could miss (``-ln(1 - level)`` in place of
+    3 at levels other than 95%), not a zero-width one.
 
     Parameters
     ----------
@@ -320,6 +342,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     # rows keyed on rank, not on their order (a table sorted in a
     # spreadsheet reads the same); display names where the table has them
     table = table.sort_values("rank", kind="stable")
+    at = _Level(table_level(table))
     last = table.iloc[-1]
     k = int(last["rank"])
     n_targets = int(last["n_targets"])
@@ -331,12 +354,14 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     samples = int(last["check_samples"])
     # no spread between samples (every one, or none, holds a chosen person):
     # the rule of three bounds what the samples could have missed
-    missed = min(3.0 * n_targets / samples, n_targets) if samples > 0 else n_targets
-    shown, interval = _estimate(reach, reach_se, bounds=(0.0, n_targets))
+    missed = (
+        min(at.three * n_targets / samples, n_targets) if samples > 0 else n_targets
+    )
+    shown, interval = _estimate(reach, reach_se, bounds=(0.0, n_targets), at=at)
     if reach_se == 0 and reach in (0.0, float(n_targets)):
         digits = _decimals(missed)
         low, high = (reach - missed, reach) if reach > 0 else (0.0, missed)
-        interval = _bound_text(max(low, 0.0), high, digits)
+        interval = _bound_text(max(low, 0.0), high, digits, at)
         shown = f"{reach:.{digits}f}"
     added = bool(last["in_addition"]) if "in_addition" in last else False
     more = " more" if added else ""
@@ -345,6 +370,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             float(last["posted_reach"]),
             float(last["posted_reach_se"]),
             bounds=(0.0, n_targets),
+            at=at,
         )
         one = int(last["recruiters_left_out"]) <= 1
         lines = [
@@ -368,7 +394,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             if left_out == 1
             else f" The {left_out:,} recruiters were not considered: they post already."
         )
-    lines += _who_adds_what(table)
+    lines += _who_adds_what(table, at)
     group = "The highest-degree person" if k == 1 else f"The {k} highest-degree people"
     if int(last["n_eligible"]) < int(last["n_people"]):
         group += " who could be asked"
@@ -378,7 +404,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     else:
         diff, se = float(last["difference"]), float(last["difference_se"])
         verb = "reaches" if k == 1 else "reach"
-        degree_reach, _ = _estimate(float(last["degree_reach"]), se)
+        degree_reach, _ = _estimate(float(last["degree_reach"]), se, at=at)
         base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}{more}"
         if se == 0 and diff == 0:
             lines.append(
@@ -387,8 +413,8 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
                 f"{_up(missed, _decimals(missed)):.{_decimals(missed)}f} targets "
                 f"and could be 0."
             )
-        elif not _separated(abs(diff), se):
-            shown, interval = _estimate(diff, se, "+")
+        elif not _separated(abs(diff), se, at):
+            shown, interval = _estimate(diff, se, "+", at=at)
             lines.append(
                 f"{base}; the evidence does not separate the two choices "
                 f"(difference {shown}, {interval}; positive favours the people "
@@ -396,25 +422,27 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             )
         else:
             word = "fewer" if diff > 0 else "more"
-            shown, interval = _estimate(abs(diff), se)
+            shown, interval = _estimate(abs(diff), se, at=at)
             if se == 0:  # every sample separates them: the rule of three
                 digits = _decimals(missed)
                 shown = f"{abs(diff):.{digits}f}"
-                interval = _bound_text(max(abs(diff) - missed, 0.0), abs(diff), digits)
+                interval = _bound_text(
+                    max(abs(diff) - missed, 0.0), abs(diff), digits, at
+                )
             lines.append(f"{base}: {shown} {word} than the people chosen ({interval}).")
     if np.isfinite(last["spread_reach"]):
         value, spread_se = float(last["spread_reach"]), float(last["spread_se"])
-        shown, interval = _estimate(value, spread_se, bounds=(0.0, n_targets))
+        shown, interval = _estimate(value, spread_se, bounds=(0.0, n_targets), at=at)
         trials = int(last["check_trials"])
         if spread_se == 0 and trials > 0:
             # every trial reached the same number c: by the rule of three, a
             # trial differs with probability at most 3 / trials (95%), and by
             # at most c below or n_targets - c above
-            q = min(3.0 / trials, 1.0)
+            q = min(at.three / trials, 1.0)
             low, high = value * (1 - q), value + (n_targets - value) * q
             digits = _decimals(max(high - low, 1e-12) / 2)
             shown = f"{value:.{digits}f}"
-            interval = _bound_text(low, high, digits)
+            interval = _bound_text(low, high, digits, at)
         posters = (
             "the recruiter"
             if int(last["recruiters_left_out"]) <= 1

@@ -129,15 +129,16 @@ def reach_of_everyone(
     level : float, default 0.95
         Level of the ``reach_ci_low``/``reach_ci_high`` interval.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
-        The randomness of the run. Draws are counter-based (a pure function
-        of the seed, the sample, and the person or tie), so two runs with the
-        same seed on networks that differ in a few people share the draws of
-        everyone else (common random numbers).
+        Seed of the random numbers; the same seed gives the same result. Draws
+        are counter-based (a pure function of the seed, the sample, and the
+        person or tie), so two runs with the same seed on networks that differ
+        in a few people share the draws of everyone else (common random
+        numbers).
     n_jobs : int, optional
-        Worker threads (``None``: 1, ``-1``: all cores). The result is the
-        same for any ``n_jobs``.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``.
     progress : bool, default False
-        Show a ``tqdm`` progress bar.
+        Show a ``tqdm`` progress bar; it changes no number.
 
     Returns
     -------
@@ -366,6 +367,7 @@ def _reach_interval(
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
         "progress": ["boolean"],
+        "level": [Interval(float, 0, 1, closed="neither")],
     }
 )
 def ambassadors(
@@ -388,6 +390,7 @@ def ambassadors(
     progress: bool = False,
     by: str | None = None,
     balance: float | None = None,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """Choose the ``k`` people to ask to share an opening, to reach most targets.
 
@@ -454,12 +457,12 @@ def ambassadors(
         memory runs out all the same, the ``MemoryError`` says how far the
         run got.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
-        The randomness of the run.
+        Seed of the random numbers; the same seed gives the same result.
     n_jobs : int, optional
-        Worker threads (``None``: 1, ``-1``: all cores). The result is the
-        same for any ``n_jobs``.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``.
     progress : bool, default False
-        Show ``tqdm`` progress bars.
+        Show a ``tqdm`` progress bar; it changes no number. One bar per phase.
     by : str, optional
         With ``balance``: the person attribute whose groups are kept in
         balance (missing values form the group ``"unknown"``).
@@ -470,6 +473,11 @@ def ambassadors(
         the same samples (see Notes); the ``1 - 1/e - epsilon`` guarantee
         does not survive it (``guarantee_ratio`` is NaN and
         ``no_guarantee_because`` says ``"balance"``).
+    level : float, default 0.95
+        Confidence level of the intervals :func:`who_to_ask_sentences`
+        builds from the table's standard errors (``reach``, ``gain``,
+        ``difference``, the forward check), strictly between 0 and 1. It
+        changes no number of the table; the ``level`` column records it.
 
     Returns
     -------
@@ -529,6 +537,8 @@ def ambassadors(
           cut the run short).
         - ``guarantee_probability`` (float64): ``1 - delta``, the probability
           with which the guarantee holds.
+        - ``level`` (float64): the confidence level of the intervals built
+          from the standard errors.
         - ``no_guarantee_because`` (object): empty when the guarantee holds;
           otherwise what stopped it: ``"max_samples"`` or ``"max_members"``
           (a cap cut the run short), or ``"no lower bound"`` (no eligible
@@ -884,6 +894,7 @@ def ambassadors(
             k, np.nan if capped else 1.0 - 1.0 / math.e - epsilon
         ),
         "guarantee_probability": np.full(k, 1.0 - delta),
+        "level": np.full(k, float(level)),
         "no_guarantee_because": np.full(
             k, ", ".join(why_no_guarantee) if capped else "", dtype=object
         ),

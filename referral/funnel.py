@@ -20,14 +20,14 @@ import pandas as pd
 from referral._analysis_common import (
     BY_HOP_PEOPLE,
     BY_STEP,
-    require_columns,
 )
-from referral._params import validate_params
-from referral._stats import Z95 as _Z95
+from referral._params import Interval, validate_params
 from referral._stats import (
     normal_interval,
     standard_error,
+    z_for,
 )
+from referral._validation import require_columns
 from referral.search import SearchResult
 from referral.spread import SpreadResult, spread
 from referral.spread_result import require_full
@@ -51,7 +51,7 @@ SEARCH_LOSS_COLUMNS = ("lost_did_not_act", "lost_dead_end", "lost_step_limit")
 
 
 def _spread_funnel(by_hop: pd.DataFrame) -> pd.DataFrame:
-    require_columns(by_hop, BY_HOP_PEOPLE, "dropoff")
+    require_columns(by_hop, BY_HOP_PEOPLE, "dropoff needs a by_hop table; it")
     if by_hop["acted_mean"].isna().all():
         raise ValueError(
             "dropoff needs the per-person and loss bookkeeping, but this by_hop "
@@ -74,7 +74,7 @@ def _spread_funnel(by_hop: pd.DataFrame) -> pd.DataFrame:
 
 
 def _search_funnel(steps: pd.DataFrame) -> pd.DataFrame:
-    require_columns(steps, BY_STEP, "dropoff")
+    require_columns(steps, BY_STEP, "dropoff needs a by_step table; it")
     table = pd.DataFrame(
         {
             "step": steps["step"],
@@ -119,8 +119,8 @@ def _everyone_acts_run(result: SpreadResult, n_jobs=None) -> SpreadResult:
     )
 
 
-def _paired_columns(today: np.ndarray, everyone: np.ndarray) -> dict:
-    """Per hop and cumulative paired differences, means and 95% intervals."""
+def _paired_columns(today: np.ndarray, everyone: np.ndarray, z: float) -> dict:
+    """Per hop and cumulative paired differences, means and intervals."""
     hops = max(today.shape[1], everyone.shape[1])
 
     def pad(a):
@@ -142,18 +142,25 @@ def _paired_columns(today: np.ndarray, everyone: np.ndarray) -> dict:
         se = standard_error(diff, axis=0, single=0.0)
         columns[name] = mean
         columns[f"{name}_se"] = se
-        low, high = normal_interval(mean, se, _Z95)
+        low, high = normal_interval(mean, se, z)
         columns[f"{name}_ci_low"] = low
         columns[f"{name}_ci_high"] = high
     return columns
 
 
-@validate_params({"counterfactual": ["boolean"], "n_jobs": ["n_jobs"]})
+@validate_params(
+    {
+        "counterfactual": ["boolean"],
+        "n_jobs": ["n_jobs"],
+        "level": [Interval(float, 0, 1, closed="neither")],
+    }
+)
 def dropoff(
     result: SpreadResult | SearchResult | pd.DataFrame,
     *,
     counterfactual: bool = True,
     n_jobs: int | None = None,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """Where openings (spread) or chains (search) stop, in people, hop by hop.
 
@@ -170,7 +177,11 @@ def dropoff(
         people the non-acting intermediaries cost. A saved ``by_hop`` table
         cannot be paired, so it never gets these columns.
     n_jobs : int, optional
-        For the counterfactual run.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``. They run the counterfactual spread.
+    level : float, default 0.95
+        Confidence level of the counterfactual's intervals, strictly between
+        0 and 1.
 
     Returns
     -------
@@ -197,7 +208,7 @@ def dropoff(
         - ``cost``, ``cost_se``, ``cost_ci_low``, ``cost_ci_high``
           (float64): ``everyone_acts_held - held``, the people at this hop
           that the non-acting intermediaries cost, with its paired standard
-          error and 95% interval. It can be negative at a deep hop: had
+          error and interval at ``level``. It can be negative at a deep hop: had
           everyone passed it on, some of the people today's openings reach
           at that hop would have been reached at an earlier hop instead.
         - ``cost_more_at_hop``, ``cost_reached_earlier`` (float64): the
@@ -214,6 +225,7 @@ def dropoff(
           model (no ``fanout``) it is never negative, trial by trial: the
           people who act today are a subset of everyone, with the same
           coins.
+        - ``level`` (float64): the confidence level of the intervals.
 
         For a search, one row per step, counts of chains (each chain is one
         person holding it):
@@ -253,12 +265,13 @@ def dropoff(
     1    1   1.0        0.5            0.5   0.0
     2    2   0.5        0.2            0.0   0.5
     """
+    z = z_for(level, function="dropoff")
     if isinstance(result, SpreadResult):
         require_full(result, "dropoff")
         table = _spread_funnel(result.by_hop())
         if counterfactual:
             columns = _paired_columns(
-                result.trial_hop, _everyone_acts_run(result, n_jobs).trial_hop
+                result.trial_hop, _everyone_acts_run(result, n_jobs).trial_hop, z
             )
             hops = len(columns["cost"])
             if hops > len(table):
@@ -269,6 +282,7 @@ def dropoff(
                 table["reached_so_far"] = np.cumsum(table["held"])
             for name, values in columns.items():
                 table[name] = values
+            table["level"] = float(level)
         return table
     if isinstance(result, SearchResult):
         return _search_funnel(result.by_step())
@@ -354,7 +368,11 @@ def tie_offers(result: SpreadResult | pd.DataFrame) -> pd.DataFrame:
             f"{type(result).__name__}."
         )
     names = ["held", "acted", "offered", "arrived", *SPREAD_LOSS_COLUMNS]
-    require_columns(hops, ["hop", *[f"{n}_mean" for n in names]], "tie_offers")
+    require_columns(
+        hops,
+        ["hop", *[f"{n}_mean" for n in names]],
+        "tie_offers needs a by_hop table; it",
+    )
     if hops["acted_mean"].isna().all():
         raise ValueError(
             "tie_offers needs the loss bookkeeping of a run with record='full'."

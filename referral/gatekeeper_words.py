@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from referral._lists import join_names, names_column
+from referral._stats import ci_words, table_level
 from referral._validation import check_table
 
 __all__ = ["gatekeeper_sentence"]
@@ -77,7 +78,8 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         From :func:`gatekeepers` (its ``person``, ``counterfactual_loss``,
         ``loss_se``, ``loss_ci_low``, ``loss_ci_high``, ``in_top_group``,
         ``top_group_size``, ``compared`` and ``measure`` columns; optionally
-        ``loss_share`` and ``rank``).
+        ``loss_share``, ``rank`` and ``level``, the interval's level named in
+        the sentence, 95% when absent).
 
     Returns
     -------
@@ -137,7 +139,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         return f"{text} fewer {singular if text == '1' else plural}"
 
     interval = (
-        f"95% CI {_approx(first['loss_ci_low'], se)} to "
+        f"{ci_words(table_level(first))} {_approx(first['loss_ci_low'], se)} to "
         f"{_approx(first['loss_ci_high'], se)}"
     )
     if loss <= 0 and se == 0:

@@ -13,6 +13,8 @@ between scenarios are signal, not noise (common random numbers).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -21,11 +23,12 @@ from referral._analysis_common import (
 )
 from referral._lists import display_names
 from referral._params import Interval, Options, validate_params
-from referral._stats import Z95 as _Z95
 from referral._stats import (
     normal_interval,
     paired_difference_se,
+    z_for,
 )
+from referral._validation import user_stacklevel
 from referral.network import ReferralNetwork
 from referral.spread import SpreadResult, spread
 from referral.spread_result import require_full
@@ -57,6 +60,7 @@ _GATEKEEPER_COLUMNS = {
     "p_value": "float64",
     "compared": "int64",
     "alpha": "float64",
+    "level": "float64",
     "measure": "object",
 }
 
@@ -176,9 +180,11 @@ def _empty_gatekeepers(network: ReferralNetwork, measure: str) -> pd.DataFrame:
         "measure": [Options(("candidates_reached", "people_reached")), None],
         "trials": [Interval(int, 1, None)],
         "max_trials": [Interval(int, 1, None), None],
-        "alpha": [Interval(float, 0, 1, closed="neither")],
+        "level": [Interval(float, 0, 1, closed="neither")],
+        "alpha": [Interval(float, 0, 1, closed="neither"), None],
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
     }
 )
 def gatekeepers(
@@ -191,9 +197,11 @@ def gatekeepers(
     measure: str | None = None,
     trials: int = 200,
     max_trials: int | None = None,
-    alpha: float = 0.05,
+    level: float = 0.95,
+    alpha: float | None = None,
     seed=None,
     n_jobs: int | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """The people whose inaction costs the most reach, with a top group.
 
@@ -241,17 +249,24 @@ def gatekeepers(
         already separated keep their trials. Each round re-runs the
         contenders and the baseline from trial 0, so racing costs at most
         twice its last round. Default: no racing.
-    alpha : float, default 0.05
-        Error rate of the top group: a person whose true loss is the largest
-        on the shortlist is left out of it with probability at most
-        ``alpha``, racing included.
+    level : float, default 0.95
+        Confidence level, strictly between 0 and 1: of the loss intervals
+        (``loss_ci_low``, ``loss_ci_high``) and of the top group, which
+        leaves out a person whose true loss is the largest on the shortlist
+        with probability at most ``1 - level`` (racing included).
+    alpha : float, optional
+        Deprecated: the top group's error rate, ``1 - level``. It still
+        works for one release with a :class:`FutureWarning`; use ``level``.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
-        Seed of the new spread when ``result`` is None; otherwise the
-        result's ``seed_entropy`` is used, so every re-run shares its
-        random numbers.
+        Seed of the random numbers; the same seed gives the same result. It
+        seeds the new spread when ``result`` is None; otherwise the result's
+        ``seed_entropy`` is used, so every re-run shares its random numbers.
     n_jobs : int, optional
-        Worker threads for every spread; the table is the same for any
-        ``n_jobs``.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``. They run every spread.
+    progress : bool, default False
+        Show a ``tqdm`` progress bar; it changes no number. One bar per spread
+        run.
 
     Returns
     -------
@@ -273,7 +288,7 @@ def gatekeepers(
         - ``counterfactual_loss`` (float64): mean drop in reach per trial
           when the person does not act.
         - ``loss_se``, ``loss_ci_low``, ``loss_ci_high`` (float64): its
-          standard error and 95% interval (paired over trials).
+          standard error and interval at ``level`` (paired over trials).
         - ``loss_share`` (float64): the loss over today's mean reach over
           the same trials (NaN when nothing is reached).
         - ``trials`` (int64): trials behind the person's loss (more than the
@@ -300,7 +315,9 @@ def gatekeepers(
           the largest on the shortlist"; ``in_top_group`` is
           ``p_value > alpha`` (rank 1 is always in the top group).
         - ``compared`` (int64): people on the shortlist (all compared).
-        - ``alpha`` (float64): the ``alpha`` used.
+        - ``alpha`` (float64): the error rate used, ``1 - level``.
+        - ``level`` (float64): the confidence level of the loss intervals
+          and of the top group.
         - ``measure`` (object): ``"candidates_reached"`` or
           ``"people_reached"``.
 
@@ -315,7 +332,8 @@ def gatekeepers(
     ValueError
         If ``result`` used ``record="reach"`` or another network,
         ``measure`` is unknown, ``max_trials`` is below the spread's trials
-        or ``alpha`` is not in (0, 1).
+        or ``level`` (or ``alpha``) is not in (0, 1), or ``alpha`` and
+        ``level`` disagree.
 
     See Also
     --------
@@ -355,9 +373,18 @@ def gatekeepers(
     (5, [True, False, False])
     """
     fn = "gatekeepers"
-    top, alpha = int(top), float(alpha)
+    top = int(top)
+    level, alpha = _level_and_alpha(level, alpha)
+    z_loss = z_for(level, function=fn)
     if result is None:
-        result = spread(network, sources, trials=trials, seed=seed, n_jobs=n_jobs)
+        result = spread(
+            network,
+            sources,
+            trials=trials,
+            seed=seed,
+            n_jobs=n_jobs,
+            progress=progress,
+        )
     if result.network is not network and not result.network.equals(network):
         raise ValueError(f"The 'result' passed to {fn} was run on another network.")
     require_full(result, fn)
@@ -400,6 +427,7 @@ def gatekeepers(
             record="reach",
             seed=result.seed_entropy,
             n_jobs=n_jobs,
+            progress=progress,
         )
 
     def losses_of(person_ids, baseline, n_trials):
@@ -455,7 +483,7 @@ def gatekeepers(
     table = chosen.merge(frame, on="id")
     table["activity"] = network.activity[table["id"].to_numpy()]
     table["loss_ci_low"], table["loss_ci_high"] = normal_interval(
-        table["counterfactual_loss"], table["loss_se"], _Z95
+        table["counterfactual_loss"], table["loss_se"], z_loss
     )
     today = np.array([base_means[n] for n in table["trials"]])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -466,6 +494,7 @@ def gatekeepers(
     table["diff_ci_high"] = table["diff_from_leader"] + critical * table["diff_se"]
     table["compared"] = np.int64(len(ids))
     table["alpha"] = alpha
+    table["level"] = level
     table["measure"] = measure
     table = table.sort_values(
         ["counterfactual_loss", "chain_credit"], ascending=False, kind="stable"
@@ -482,6 +511,30 @@ def gatekeepers(
     if shown is not None:  # the user's display names, for the sentence
         table.insert(2, "name", shown)
     return table
+
+
+def _level_and_alpha(level, alpha) -> tuple[float, float]:
+    """``level`` and the error rate ``1 - level``; ``alpha`` is deprecated.
+
+    The error rate is rounded to 12 decimals so that ``level=0.95`` gives
+    ``alpha`` 0.05 exactly, as the deprecated default did.
+    """
+    level = float(level)
+    if alpha is None:
+        return level, round(1.0 - level, 12)
+    alpha = float(alpha)
+    warnings.warn(
+        "The 'alpha' parameter of gatekeepers is deprecated and will be "
+        f"removed; use level={1.0 - alpha:.12g} (level = 1 - alpha) instead.",
+        FutureWarning,
+        stacklevel=user_stacklevel(),
+    )
+    if level != 0.95 and abs(level - (1.0 - alpha)) > 1e-12:
+        raise ValueError(
+            f"gatekeepers got alpha={alpha!r} and level={level!r}, which disagree "
+            f"(level = 1 - alpha); give level only."
+        )
+    return 1.0 - alpha, alpha
 
 
 def _normal_quantile(q: float) -> float:

@@ -272,7 +272,7 @@ def add_weak_ties(
     strength : float in (0, 1], default 0.25
         Strength of the new ties; they are marked weak whatever the value.
         Their transmission is :func:`referral.default_transmission`.
-    seed : None, int, SeedSequence or Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the random numbers; the same seed gives the same result.
 
     Returns
@@ -373,7 +373,7 @@ def add_channel(
         The chance that a new tie is strong instead.
     strong_strength : float in (0, 1]
         Strength of a new strong tie.
-    seed : None, int, SeedSequence or Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the random numbers; the same seed gives the same result.
 
     Returns

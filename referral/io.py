@@ -26,10 +26,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from referral._csv import flag_values, numeric_column, read_csv, require_columns
+from referral._csv import flag_values, numeric_column, read_csv
 from referral._defaults import DEFAULT_ACTIVITY
 from referral._linkedin import linkedin_network, read_linkedin_connections
 from referral._params import Interval, Options, validate_params
+from referral._validation import require_columns
 from referral._writers import (
     atomic_write,
     check_target,

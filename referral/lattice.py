@@ -85,7 +85,7 @@ def kleinberg_lattice(
     local_strength, long_range_strength : float in (0, 1]
         Tie strengths. The default long-range ties (0.2) are weak, the local
         ones (1.0) strong.
-    seed : None, int, SeedSequence or Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the random numbers; the same seed gives the same result.
 
     Returns

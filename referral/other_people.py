@@ -23,17 +23,17 @@ import pandas as pd
 from referral._analysis_common import (
     COST_COLUMNS,
     CURVE_COLUMNS,
-    require_columns,
     trial_mean_se,
 )
 from referral._params import Interval, validate_params
 from referral._random import resolve_entropy
-from referral._stats import Z95 as _Z95
 from referral._stats import (
     normal_interval,
     proportion_interval,
+    z_for,
 )
 from referral._stats import ratio_se as _ratio_se
+from referral._validation import require_columns
 from referral.interventions import scale_activity
 from referral.network import ReferralNetwork
 from referral.spread import SpreadResult, spread
@@ -65,7 +65,7 @@ class OtherPeopleCost:
           openings (trials).
         - ``sizeable_share``, ``_ci_low``, ``_ci_high`` (float64): the share
           of openings that reach at least ``sizeable_people`` people (a
-          sizeable part of the network), with its Wilson 95% interval.
+          sizeable part of the network), with its Wilson interval.
         - ``candidates_reached_mean``, ``candidates_reached_se`` (float64).
         - ``reach_share`` (float64): mean people reached over people in the
           network.
@@ -73,6 +73,7 @@ class OtherPeopleCost:
           simulated onward reaches per reached person, people reached at
           hops 2-3 over people at hops 1-2, with its delta-method interval.
         - ``n_people``, ``sizeable_people`` (int64), ``trials`` (int64).
+        - ``level`` (float64): the confidence level of every interval.
     scenarios : pandas.DataFrame
         :meth:`table`.
     as_is, everyone_acts : pandas.Series
@@ -128,7 +129,7 @@ class OtherPeopleCost:
               or ``"analytic estimate"`` for the non-backtracking row.
             - ``multiplier`` (float64): the factor on everyone's activity
               (NaN for everyone acting); ``multiplier_ci_low``,
-              ``multiplier_ci_high``: the simulated critical point's 95%
+              ``multiplier_ci_high``: the simulated critical point's
               interval (NaN elsewhere).
             - ``mean_activity`` and its ``_ci_low``, ``_ci_high`` (float64):
               the mean (capped) activity at that multiplier.
@@ -148,6 +149,8 @@ class OtherPeopleCost:
             - ``branching``, ``_ci_low``, ``_ci_high`` (float64): the
               simulated onward reaches per reached person (as in ``curve``)
               for the two simulated scenarios.
+            - ``level`` (float64): the confidence level of every interval,
+              repeated on every row.
         """
         return self.scenarios.copy()
 
@@ -197,7 +200,11 @@ class OtherPeopleCost:
         ]:
             if name not in tables:
                 raise ValueError(f"OtherPeopleCost.from_tables needs a {name!r} table.")
-            require_columns(tables[name], columns, f"OtherPeopleCost's {name!r} table")
+            require_columns(
+                tables[name],
+                columns,
+                f"OtherPeopleCost.from_tables: the {name!r} table",
+            )
         from referral._csv import flag_values
 
         cost = tables["cost"].copy()
@@ -211,6 +218,9 @@ class OtherPeopleCost:
             .sort_values("multiplier", kind="stable")
             .reset_index(drop=True)
         )
+        for table in (cost, curve):  # saved before the column: 95% intervals
+            if "level" not in table.columns:
+                table["level"] = 0.95
         rows = {}
         for scenario in [
             "as_is",
@@ -308,21 +318,21 @@ def _branching_terms(result: SpreadResult) -> tuple[np.ndarray, np.ndarray]:
     return held[:, 2] + held[:, 3], held[:, 1] + held[:, 2]
 
 
-def _curve_row(network, result, multiplier, sizeable):
+def _curve_row(network, result, multiplier, sizeable, z):
 
     trials = result.trials()
     reached = trials["reached"].to_numpy(np.float64)
     people_mean, people_se = trial_mean_se(reached)
     cand_mean, cand_se = trial_mean_se(trials["candidates_reached"].to_numpy())
     far = int(np.count_nonzero(reached >= sizeable))
-    share, _, share_low, share_high = proportion_interval(far, len(reached), _Z95)
+    share, _, share_low, share_high = proportion_interval(far, len(reached), z)
     onward, parents = _branching_terms(result)
     branching, branching_se = _ratio_se(onward, parents)
     if parents.sum() == 0:
         branching = 0.0
     q10, q50, q90 = np.quantile(reached, [0.1, 0.5, 0.9])
-    people_low, people_high = normal_interval(people_mean, people_se, _Z95)
-    branching_low, branching_high = normal_interval(branching, branching_se, _Z95)
+    people_low, people_high = normal_interval(people_mean, people_se, z)
+    branching_low, branching_high = normal_interval(branching, branching_se, z)
     return {
         "multiplier": float(multiplier),
         "mean_activity": float(network.activity.mean()),
@@ -390,6 +400,8 @@ def _analytic_critical(network: ReferralNetwork, rho: float) -> float:
         "sizeable_fraction": [Interval(float, 0, 1, closed="right")],
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
+        "level": [Interval(float, 0, 1, closed="neither")],
+        "progress": ["boolean"],
     }
 )
 def other_people_cost(
@@ -402,6 +414,8 @@ def other_people_cost(
     sizeable_fraction: float = 0.1,
     seed=None,
     n_jobs: int | None = None,
+    level: float = 0.95,
+    progress: bool = False,
 ) -> OtherPeopleCost:
     """How much reach the people in between cost, and how close the threshold is.
 
@@ -428,10 +442,18 @@ def other_people_cost(
         people (rounded up to whole people), and more people than the
         sources and their direct contacts (``direct_reach``); the
         ``sizeable_share`` columns.
-    seed : None, int, SeedSequence or Generator
-        One seed for every point.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random numbers; the same seed gives the same result. One
+        seed for every point, so they share their random numbers.
     n_jobs : int, optional
-        Parallel workers per spread.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``. They run every spread.
+    level : float, default 0.95
+        Confidence level of every interval in the tables (and so of the
+        simulated critical point's), strictly between 0 and 1.
+    progress : bool, default False
+        Show a ``tqdm`` progress bar; it changes no number. One bar per spread
+        run.
 
     Returns
     -------
@@ -454,7 +476,8 @@ def other_people_cost(
     locally tree-like network: it is infinite (no tipping point) on trees
     and too optimistic on clustered networks. The simulated critical point
     is where the measured onward reaches per reached person (hops 2-3 over
-    hops 1-2) cross 1, with the interval where its 95% band crosses 1.
+    hops 1-2) cross 1, with the interval where its band (at ``level``)
+    crosses 1.
 
     Examples
     --------
@@ -467,6 +490,7 @@ def other_people_cost(
     2.0
     """
     fn = "other_people_cost"
+    z = z_for(level, function=fn)
     entropy = resolve_entropy(seed, function=fn)
     trials = int(trials)
     rho = nonbacktracking_radius(network)
@@ -519,6 +543,7 @@ def other_people_cost(
             record="reach",
             seed=entropy,
             n_jobs=n_jobs,
+            progress=progress,
         )
 
     rows = []
@@ -530,7 +555,7 @@ def other_people_cost(
         scaled = scale_activity(network, m, warn=False)
         result = run(scaled)
         n_sources = len(result.sources)
-        rows.append(_curve_row(scaled, result, m, sizeable))
+        rows.append(_curve_row(scaled, result, m, sizeable, z))
         if m == 1.0:
             as_is = pd.Series(rows[-1])
 
@@ -549,12 +574,13 @@ def other_people_cost(
             add(round(0.5 * (x[at] + x[at + 1]), 6))
     curve = pd.DataFrame(rows).sort_values("multiplier", ignore_index=True)
     if as_is is None:
-        as_is = pd.Series(_curve_row(network, run(network), 1.0, sizeable))
+        as_is = pd.Series(_curve_row(network, run(network), 1.0, sizeable, z))
     everyone = network.replace(activity=np.ones(network.n_people))
-    everyone_row = pd.Series(_curve_row(everyone, run(everyone), np.nan, sizeable))
+    everyone_row = pd.Series(_curve_row(everyone, run(everyone), np.nan, sizeable, z))
     curve["n_people"] = np.int64(network.n_people)
     curve["sizeable_people"] = np.int64(sizeable)
     curve["trials"] = np.int64(trials)
+    curve["level"] = float(level)
     x = curve["multiplier"].to_numpy()
     simulated = _crossing(x, curve["branching"].to_numpy(), 1.0)
     sim_low = _crossing(x, curve["branching_ci_high"].to_numpy(), 1.0)
@@ -625,6 +651,7 @@ def other_people_cost(
             "direct_reach": "int64",
         }
     )
+    scenarios["level"] = float(level)
     return OtherPeopleCost(
         curve=curve,
         scenarios=scenarios,

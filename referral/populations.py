@@ -40,7 +40,7 @@ def draw_activity(n_people: int, *, beta=(2.0, 5.0), seed=None) -> np.ndarray:
     beta : (float, float), default (2, 5)
         The Beta shape parameters; the default has mean 2/7 ≈ 0.29 and most
         of its mass below 0.5 (most people rarely pass referrals on).
-    seed : None, int, SeedSequence or Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the random numbers; the same seed gives the same result.
 
     Returns
@@ -143,7 +143,7 @@ def community_population(
         Share of the other people who are candidates (open to a new job).
     weak_threshold : float, default 0.5
         Ties weaker than this are weak ties (unless marked otherwise).
-    seed : None, int, SeedSequence or Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the random numbers; the same seed gives the same result.
 
     Returns

@@ -18,10 +18,10 @@ from referral._analysis_common import (
 )
 from referral._params import Interval, validate_params
 from referral._random import resolve_entropy
-from referral._stats import Z95 as _Z95
 from referral._stats import (
     normal_interval,
     paired_difference_se,
+    z_for,
 )
 from referral.network import ReferralNetwork
 from referral.search import SearchResult
@@ -83,6 +83,8 @@ def _check_same_people(scenarios: Mapping[str, ReferralNetwork]) -> None:
         "seed": ["seed"],
         "n_jobs": ["n_jobs"],
         "by": [str, None],
+        "level": [Interval(float, 0, 1, closed="neither")],
+        "progress": ["boolean"],
     }
 )
 def compare(
@@ -94,6 +96,8 @@ def compare(
     n_jobs: int | None = None,
     by: str | None = None,
     pool=None,
+    level: float = 0.95,
+    progress: bool = False,
     **kwargs,
 ) -> pd.DataFrame:
     """Run scenarios side by side with common random numbers.
@@ -109,10 +113,12 @@ def compare(
         their results. For ``search``, ``trials`` is chains per start.
     trials : int, default 500
         Number of simulated trials.
-    seed : None, int, SeedSequence or Generator
-        One seed for every scenario.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random numbers; the same seed gives the same result. One
+        seed for every scenario, so they share their random numbers.
     n_jobs : int, optional
-        Worker threads (None is 1, -1 all cores); results do not depend on it.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``.
     by : str, optional
         A person attribute: add, for spreads, each group's share of the
         people reached (``share_reached``) and its ratio to the group's share
@@ -121,6 +127,12 @@ def compare(
         trials in every scenario).
     pool : None, "candidates" or iterable of labels, default None
         The pool for ``by`` (see :func:`referral.analysis.representation`).
+    level : float, default 0.95
+        Confidence level of every interval, strictly between 0 and 1.
+    progress : bool, default False
+        Show a ``tqdm`` progress bar; it changes no number. One bar per
+        scenario's run: ``simulate`` gets ``progress=True`` (and nothing when
+        False, so a ``simulate`` without the parameter still works).
     **kwargs
         Passed to ``simulate`` (for example ``sources=``, ``max_hops=``).
 
@@ -133,10 +145,11 @@ def compare(
 
         - ``scenario`` (object), ``measure`` (object).
         - ``mean``, ``se``, ``ci_low``, ``ci_high`` (float64): the measure
-          with its 95% interval.
+          with its interval at ``level``.
         - ``diff``, ``diff_se``, ``diff_ci_low``, ``diff_ci_high`` (float64):
           the paired difference from the first scenario (trial by trial, or
           chain by chain) with its interval; exactly 0 for the first.
+        - ``level`` (float64): the confidence level of both intervals.
 
         With ``by``, a ``group`` column follows ``measure`` (``None`` on the
         rows that are not about a group), and the rows ``share_reached`` and
@@ -183,7 +196,10 @@ def compare(
         from referral._representation import group_codes
 
         group_codes(first, by, function="compare")
+    z = z_for(level, function="compare")
     entropy = resolve_entropy(seed, function="compare")
+    if progress:
+        kwargs = {**kwargs, "progress": True}
     per_scenario = {}
     groups_of = {}
     for name, network in scenarios.items():
@@ -203,10 +219,10 @@ def compare(
                     measure,
                     mean,
                     se,
-                    *normal_interval(mean, se, _Z95),
+                    *normal_interval(mean, se, z),
                     diff,
                     diff_se,
-                    *normal_interval(diff, diff_se, _Z95),
+                    *normal_interval(diff, diff_se, z),
                 )
             )
     table = pd.DataFrame(
@@ -225,7 +241,8 @@ def compare(
         ],
     )
     if by is not None:
-        table = _with_group_rows(table, groups_of, next(iter(scenarios)))
+        table = _with_group_rows(table, groups_of, next(iter(scenarios)), z)
+    table["level"] = float(level)
     table.attrs["seed_entropy"] = entropy
     return table
 
@@ -242,7 +259,7 @@ def _group_parts(result, by, pool):
     return next(b for b in blocks if b["among"] == "people" and b["hop"] is None)
 
 
-def _with_group_rows(table, groups_of, first):
+def _with_group_rows(table, groups_of, first, z):
     """Add each group's share reached and ratio, with paired differences."""
     reference = groups_of[first]
     rows = []
@@ -270,10 +287,10 @@ def _with_group_rows(table, groups_of, first):
                         group,
                         est,
                         se * scale,
-                        *normal_interval(est, se * scale, _Z95),
+                        *normal_interval(est, se * scale, z),
                         diff * scale,
                         diff_se * scale,
-                        *normal_interval(diff * scale, diff_se * scale, _Z95),
+                        *normal_interval(diff * scale, diff_se * scale, z),
                     )
                 )
     table = table.copy()

@@ -188,16 +188,17 @@ def search(
     trials : int >= 1, default 1
         Chains per start: ``len(starts) * trials`` chains in all, chain
         ``c`` starting at ``starts[c // trials]``.
-    seed : None, int, SeedSequence or Generator
-        Recorded as ``result.seed_entropy``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random numbers; the same seed gives the same result. Kept
+        as ``result.seed_entropy``.
     n_jobs : int, optional
-        Threads for the compiled kernel (joblib convention; ``None`` is 1).
-        Results do not depend on it.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``. They run the compiled kernel.
     keep_paths : int >= 0, default 100
         How many chains (the first ones) keep their full path for
         :meth:`SearchResult.paths`.
     progress : bool, default False
-        Show a progress bar (tqdm).
+        Show a ``tqdm`` progress bar; it changes no number.
 
     Returns
     -------

@@ -509,16 +509,19 @@ def sweep(
         Series or a DataFrame.
     trials : int, default 100
         Trials per configuration.
-    seed : None, int, SeedSequence or Generator
-        The sweep's randomness; a configuration's seeds are keyed by its
-        build parameters (see the module notes), not its position.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random numbers; the same seed gives the same result. A
+        configuration's seeds are keyed by its build parameters (see the module
+        notes), not its position.
     n_jobs : int, optional
-        Passed to :class:`joblib.Parallel`. ``None`` means 1 unless a
-        ``joblib.parallel_config`` context says otherwise; ``-1`` is all
-        cores. No backend is fixed: ``with joblib.parallel_config(
-        backend="dask"):`` runs the sweep on the active Dask client.
+        Workers of :class:`joblib.Parallel` (``None``: 1 unless a
+        ``joblib.parallel_config`` context says otherwise, ``-1``: all cores);
+        the result is the same for any ``n_jobs``. No backend is fixed: ``with
+        joblib.parallel_config(backend="dask"):`` runs the sweep on the active
+        Dask client.
     progress : bool, default False
-        Show a ``tqdm`` progress bar over configurations.
+        Show a ``tqdm`` progress bar; it changes no number. The bar counts
+        configurations.
     per_trial : bool, default False
         One row per trial (``result.trials()``, or ``chains()`` for search)
         instead of one row per configuration.

@@ -9,9 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from referral._params import Interval, validate_params
 from referral._stats import (
     binomial_se,
+    normal_interval,
     subsample_se,
+    wilson_interval,
+    z_for,
 )
 from referral._stats import ratio_se as _ratio_se
 from referral.search import SearchResult
@@ -22,7 +26,10 @@ __all__ = ["weak_tie_share"]
 
 
 # ------------------------------------------------------------------ weak ties
-def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
+@validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
+def weak_tie_share(
+    result: SpreadResult | SearchResult, *, level: float = 0.95
+) -> pd.DataFrame:
     """How much of the success runs over weak ties.
 
     For a spread, a successful chain is the chain (parent path) to a
@@ -32,6 +39,8 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
     ----------
     result : SpreadResult or SearchResult
         A spread run with ``record="full"``, or a search.
+    level : float, default 0.95
+        Confidence level of the intervals, strictly between 0 and 1.
 
     Returns
     -------
@@ -56,6 +65,18 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
           candidate at that hop). Search: binomial over chains.
         - ``kind`` (object): ``"spread"`` or ``"search"``, the run the
           table comes from (so a table read back from CSV plots the same).
+        - ``ci_low``, ``ci_high`` (float64): the share's interval at
+          ``level``: Wilson's where ``share_se`` is binomial, otherwise
+          ``share -+ z * share_se`` kept within [0, 1]; NaN with the share.
+        - ``level`` (float64): the confidence level of the interval.
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is neither a SpreadResult nor a SearchResult.
+    ValueError
+        For a spread run with ``record="reach"``, or a ``level`` not in
+        (0, 1).
 
     Examples
     --------
@@ -66,13 +87,16 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
     >>> float(weak_tie_share(spread(net, trials=10, seed=1))["share"].iloc[0])
     1.0
     """
+    z = z_for(level, function="weak_tie_share")
     rows = []
+    counts = []  # per row: the binomial count behind a Wilson interval, or NaN
 
     def binomial(scope, hop, chains, via, per=1.0):
         share = via / chains if chains else np.nan
         count = chains * per
         se = float(binomial_se(share, count)) if count else np.nan
         rows.append((scope, hop, chains, via, share, se))
+        counts.append(count if count else np.nan)
 
     if isinstance(result, SpreadResult):
         require_full(result, "weak_tie_share")
@@ -83,6 +107,7 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
             weak = trials[weak_col].to_numpy(np.float64)
             share, se = _ratio_se(weak, total)
             rows.append((scope, -1, total.mean(), weak.mean(), share, se))
+            counts.append(np.nan)
 
         ratio_row("overall", "candidates_reached", "weak_chain_candidates")
         hops = result.by_hop()
@@ -107,8 +132,10 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
                 y, x = kept[0][:, hop], kept[1][:, hop]
                 se = subsample_se(x - share * y, result.n_trials) / chains
                 rows.append(("by hop", int(hop), float(chains), float(via), share, se))
+                counts.append(np.nan)
         if result.network.community is None:
             rows.append(("cross-community", -1, np.nan, np.nan, np.nan, np.nan))
+            counts.append(np.nan)
         else:
             ratio_row(
                 "cross-community",
@@ -137,6 +164,7 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
             )
         else:
             rows.append(("cross-community", -1, np.nan, np.nan, np.nan, np.nan))
+            counts.append(np.nan)
     else:
         raise TypeError(
             f"weak_tie_share expects a SpreadResult or a SearchResult. Got "
@@ -146,7 +174,25 @@ def weak_tie_share(result: SpreadResult | SearchResult) -> pd.DataFrame:
         rows, columns=["scope", "hop", "chains", "via_weak", "share", "share_se"]
     ).astype({"hop": "int64", "chains": "float64", "via_weak": "float64"})
     table["kind"] = "spread" if isinstance(result, SpreadResult) else "search"
+    table["ci_low"], table["ci_high"] = _share_intervals(
+        table["share"].to_numpy(np.float64),
+        table["share_se"].to_numpy(np.float64),
+        np.asarray(counts, dtype=np.float64),
+        z,
+    )
+    table["level"] = float(level)
     return table
+
+
+def _share_intervals(share, se, counts, z):
+    """Wilson where ``counts`` is a binomial count, else a normal interval
+    kept within [0, 1]; NaN where the share is NaN."""
+    with np.errstate(invalid="ignore"):
+        low, high = normal_interval(share, se, z)
+        low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+    for i in np.flatnonzero(np.isfinite(counts) & np.isfinite(share)):
+        low[i], high[i] = wilson_interval(share[i], counts[i], z)
+    return low, high
 
 
 def _kept_by_hop(result: SpreadResult, n_hops: int):

@@ -17,6 +17,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from referral._stats import ci_words, table_level
+
 __all__ = [
     "fmt_number",
     "fmt_share",
@@ -175,7 +177,7 @@ def _optional(row: pd.Series, column: str) -> float:
 
 
 def _today_branching(today: pd.Series, curve: pd.DataFrame) -> tuple:
-    """The simulated branching at today's activity and its 95% interval,
+    """The simulated branching at today's activity and its interval,
     from the cost table (or, for older tables, the curve's row at 1)."""
     names = ("branching", "branching_ci_low", "branching_ci_high")
     values = tuple(_optional(today, c) for c in names)
@@ -204,7 +206,8 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
         The verdict comes first and is decided by today's simulated reach:
         the share of openings that travel far (reach at least
         ``sizeable_people``, which is always more than the sources and
-        their direct contacts), with its 95% interval, and the typical
+        their direct contacts), with its interval (at the table's ``level``,
+        95% when the column is absent), and the typical
         (median) reach. "Take off" means most openings travel far, "die out"
         that fewer than 2% do. Then the supporting figures: the simulated
         onward reaches per person at today's activity with its interval,
@@ -234,6 +237,8 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     """
     today = _row(cost, "as_is")
     everyone = _row(cost, "everyone_acts")
+    level = table_level(cost)
+    ci = ci_words(level)
     n_people = int(today["n_people"])
     k = int(today["sizeable_people"])
     trials = int(today["trials"])
@@ -270,7 +275,7 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
                 f"({fraction})"
             )
         interval = (
-            f" (95% CI {fmt_share(row['sizeable_share_ci_low'])} to "
+            f" ({ci} {fmt_share(row['sizeable_share_ci_low'])} to "
             f"{fmt_share(row['sizeable_share_ci_high'])})"
         )
         return (
@@ -360,7 +365,7 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     if math.isfinite(b):
         if math.isfinite(b_low) and math.isfinite(b_high):
             sim_side = "above" if b_low > 1 else "below" if b_high < 1 else None
-            interval = f" (95% CI {fmt_number(b_low)} to {fmt_number(b_high)})"
+            interval = f" ({ci} {fmt_number(b_low)} to {fmt_number(b_high)})"
         else:
             interval = ""
         text += (
@@ -382,7 +387,7 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             float(sim["multiplier_ci_high"]),
         )
         interval = (
-            f"95% interval {_activity(low)} to {_activity(high)}"
+            f"{ci_words(level, 'interval')} {_activity(low)} to {_activity(high)}"
             if math.isfinite(low) and math.isfinite(high)
             else "its interval not resolved by the activities simulated"
         )
@@ -600,7 +605,8 @@ def cost_sentence(dropoff: pd.DataFrame) -> str | None:
     ----------
     dropoff : pandas.DataFrame
         A spread drop-off table with the counterfactual columns
-        (``everyone_acts_held``, ``cost_cumulative`` and its interval).
+        (``everyone_acts_held``, ``cost_cumulative`` and its interval;
+        optionally ``level``, named in the sentence, 95% when absent).
 
     Returns
     -------
@@ -632,8 +638,9 @@ def cost_sentence(dropoff: pd.DataFrame) -> str | None:
         f'The "other people" cost: if everyone who held the opening had passed '
         f"it on, it would reach {count_of(everyone)} instead of "
         f"{fmt_number(now)}, the recruiter included; the people who did not "
-        f"pass it on cost {count_of(last['cost_cumulative'])} per opening (95% "
-        f"CI {fmt_number(last['cost_cumulative_ci_low'])} to "
+        f"pass it on cost {count_of(last['cost_cumulative'])} per opening "
+        f"({ci_words(table_level(frame))} "
+        f"{fmt_number(last['cost_cumulative_ci_low'])} to "
         f"{fmt_number(last['cost_cumulative_ci_high'])}), an upper bound on "
         f"what encouraging them could win back, since not everyone will act."
     )

@@ -168,7 +168,7 @@ def test_gatekeeper_diff_from_leader_coverage():
     both_low = []
     for rep in range(R):
         table = gatekeepers(
-            net, top=3, shortlist=3, trials=t, alpha=alpha, seed=rep
+            net, top=3, shortlist=3, trials=t, level=1 - alpha, seed=rep
         ).set_index("person")
         assert list(table.index) in (["B1", "B2", "B3"], ["B1", "B3", "B2"])
         assert (table["compared"] == 3).all()

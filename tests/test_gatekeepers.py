@@ -255,20 +255,28 @@ def test_bad_racing_and_alpha_parameters():
         r"must be an int in the range \[1, inf\) or None\. Got 'many' instead",
     ):
         gatekeepers(net, trials=50, max_trials="many", seed=1)
+    # alpha (deprecated for level) is None unless given
     for bad in (0, 1, 1.5, -0.1, float("nan")):
         with pytest.raises(
             ValueError,
             match=r"'alpha' parameter of gatekeepers "
-            r"must be a float in the range \(0, 1\)\. Got ",
+            r"must be a float in the range \(0, 1\) or None\. Got ",
         ):
             gatekeepers(net, trials=5, alpha=bad, seed=1)
-    for bad in ("0.05", True, None):
+    for bad in ("0.05", True):
         with pytest.raises(
             TypeError,
             match=r"'alpha' parameter of gatekeepers "
-            rf"must be a float in the range \(0, 1\)\. Got {bad!r}",
+            rf"must be a float in the range \(0, 1\) or None\. Got {bad!r}",
         ):
             gatekeepers(net, trials=5, alpha=bad, seed=1)
+    for bad in (0, 1, 1.5, -0.1, float("nan"), "0.95", None):
+        with pytest.raises(
+            ValueError,
+            match=r"'level' parameter of gatekeepers "
+            r"must be a float in the range \(0, 1\)\. Got ",
+        ):
+            gatekeepers(net, trials=5, level=bad, seed=1)
 
 
 def test_sentence_bad_input():
@@ -485,6 +493,6 @@ def test_a_true_top_person_is_rarely_left_out_on_the_engine():
     alpha, seeds = 0.2, 40
     left_out = 0
     for seed in range(seeds):
-        table = gatekeepers(net, shortlist=4, trials=50, alpha=alpha, seed=seed)
+        table = gatekeepers(net, shortlist=4, trials=50, level=1 - alpha, seed=seed)
         left_out += not table.set_index("person").loc["B1", "in_top_group"]
     assert left_out / seeds <= alpha + 3 * np.sqrt(alpha * (1 - alpha) / seeds)

@@ -61,7 +61,6 @@ MODULES = [
 EXEMPT = {
     # one data argument whose type and columns the body checks, naming them
     "analysis.tie_offers": "a result or table; the body names the needed columns",
-    "analysis.weak_tie_share": "a result; the body names the accepted kinds",
     "analysis.gatekeeper_sentence": "a table; the body names the needed columns",
     "analysis.representation_sentences": "a table; the body names needed columns",
     "analysis.homophily_sentence": "a table; the body names the needed columns",
@@ -285,6 +284,15 @@ KNOWN_BAD = [
     ("gatekeepers", "trials", 0),
     ("gatekeepers", "top", 0),
     ("compare", "trials", 0),
+    ("compare", "level", 1.5),
+    ("compare", "level", 0.0),
+    ("dropoff", "level", 1.0),
+    ("weak_tie_share", "level", 0.0),
+    ("weak_tie_share", "level", "a"),
+    ("other_people_cost", "level", 1.0),
+    ("gatekeepers", "level", 0),
+    ("gatekeepers", "alpha", 1.0),
+    ("ambassadors", "level", 1.5),
     ("boost_activity", "to", 1.5),
     ("referral_bonus", "uplift", float("nan")),
 ]

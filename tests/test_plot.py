@@ -260,7 +260,7 @@ def test_plot_threshold(cost, tmp_path):
     np.testing.assert_allclose(curve.get_xdata(), cost.curve["multiplier"])
     np.testing.assert_allclose(curve.get_ydata(), cost.curve["people_reached_mean"])
     texts = _legend_texts(ax)
-    assert any("analytic estimate" in t for t in texts)
+    assert any("by formula" in t for t in texts)
     median = [ln for ln in ax.lines if "median" in ln.get_label()][0]
     np.testing.assert_allclose(median.get_ydata(), cost.curve["people_reached_median"])
     assert any("today" in t for t in texts)

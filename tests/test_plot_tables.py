@@ -202,7 +202,11 @@ def test_gatekeepers_weak_ties_compare_roundtrip(pop, pop_spread, tmp_path):
 def test_plots_reject_what_is_not_a_table():
     with pytest.raises(TypeError, match="plot_attrition expects a DataFrame"):
         plot.plot_attrition([1, 2])
-    with pytest.raises(ValueError, match="lacks \\['alive'\\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"plot_attrition needs a table with columns .*; the table lacks the "
+        r"column\(s\) \['alive'\]; the available columns are \['step', 'completed'\]",
+    ):
         plot.plot_attrition(pd.DataFrame({"step": [0], "completed": [0]}))
     with pytest.raises(TypeError, match="plot_chain_lengths draws one"):
         plot.plot_chain_lengths({"a": pd.DataFrame()})
@@ -228,9 +232,10 @@ def test_plot_module_imports_no_private_names():
         for alias in node.names
         if alias.name.startswith("_") or "._" in node.module
     ]
-    # the statistics and parameter-rule modules are the library's shared homes,
-    # and the plot package's own rooms are its own
-    shared = {"referral._stats", "referral._params"}
+    # the statistics, parameter-rule and argument-check (the one table checker,
+    # the warnings' stack level) modules are the library's shared homes, and
+    # the plot package's own rooms are its own
+    shared = {"referral._stats", "referral._params", "referral._validation"}
     own = [p for p in private if p[0].startswith("referral.plot._")]
     assert own and all(not name.startswith("_") for _, name in own)
     assert [p for p in private if p[0] not in shared and p not in own] == []

@@ -527,7 +527,12 @@ def test_sentence_for_a_group_never_reached_and_for_no_reach():
     assert representation_sentences(table) == [
         "Nobody in the whole network was reached in 10 trials, so there are no shares."
     ]
-    with pytest.raises(ValueError, match="needs a table with the column 'pool'"):
+    with pytest.raises(
+        ValueError,
+        match=r"representation_sentences needs a table from referral.analysis."
+        r"representation; it lacks the column\(s\) \['pool'\]; the available "
+        r"columns are \['by',",
+    ):
         representation_sentences(table.drop(columns="pool"))
     with pytest.raises(ValueError, match="no rows for among='candidates'"):
         representation_sentences(table, among="candidates")
@@ -564,7 +569,12 @@ def test_plot_representation_draws_the_table():
         plot_representation(table, kind="pie", ax=ax)
     with pytest.raises(ValueError, match="'among' parameter .* Got 'x'"):
         plot_representation(table, among="x", ax=ax)
-    with pytest.raises(ValueError, match="lacks \\['estimate'\\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"plot_representation needs a table from referral.representation "
+        r"with columns .*; it lacks the column\(s\) \['estimate'\]; the available "
+        r"columns are \['by',",
+    ):
         plot_representation(table.drop(columns="estimate"), ax=ax)
     with pytest.raises(TypeError, match="Got list"):
         plot_representation([1], ax=ax)

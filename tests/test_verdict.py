@@ -210,7 +210,11 @@ def test_from_tables_bad_input(regular):
     tables = other_people_cost(net, trials=20, seed=5).tables()
     with pytest.raises(ValueError, match="needs a 'cost_curve' table"):
         OtherPeopleCost.from_tables({"cost": tables["cost"]})
-    with pytest.raises(ValueError, match="column 'sizeable_share'"):
+    with pytest.raises(
+        ValueError,
+        match=r"OtherPeopleCost.from_tables: the 'cost' table lacks the column\(s\) "
+        r"\['sizeable_share'\]; the available columns are \['scenario',",
+    ):
         OtherPeopleCost.from_tables(
             {**tables, "cost": tables["cost"].drop(columns="sizeable_share")}
         )

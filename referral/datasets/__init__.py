@@ -129,9 +129,9 @@ def email_eu_core(
         How many recruiters to draw.
     candidate_share : float, default 0.2
         The share of the other people who are candidates.
-    seed : None, int, SeedSequence or Generator, default 0
-        Draws of activity and roles; the default makes the loader
-        deterministic.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the random numbers; the same seed gives the same result. It
+        draws activity and roles; the default makes the loader deterministic.
 
     Returns
     -------
@@ -216,8 +216,9 @@ def facebook_ego(
         How many recruiters to draw.
     candidate_share : float, default 0.2
         The share of the other people who are candidates.
-    seed : None, int, SeedSequence or Generator, default 0
-        Draws of activity and roles.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the random numbers; the same seed gives the same result. It
+        draws activity and roles.
 
     Returns
     -------

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from referral._params import Interval, validate_params
-from referral._stats import Z95, normal_interval
+from referral._stats import ci_words, normal_interval, table_level, z_for
 from referral.plot._common import (
     axes_or_gca,
+    data_first,
     default_title,
 )
 
@@ -18,22 +19,24 @@ __all__ = ["plot_threshold", "plot_gatekeepers"]
 
 
 # -------------------------------------------------------------- threshold
+@data_first("cost")
 @validate_params({"show_candidates": ["boolean"], "logx": ["boolean"]})
 def plot_threshold(
-    cost, *, show_candidates: bool = False, logx: bool = False, ax=None, **kwargs
+    data, *, show_candidates: bool = False, logx: bool = False, ax=None, **kwargs
 ):
     """Reach against a multiplier on everyone's activity, around the threshold.
 
     Below the critical multiplier the opening fizzles whatever the
     network's size; above it, it takes off. The chart marks today's network
-    (multiplier 1), the simulated critical point with its 95% interval, the
+    (multiplier 1), the simulated critical point with its interval (at the
+    tables' ``level``), the
     analytic estimate (from the non-backtracking spectral radius), and
     shows reach if everyone acted as a horizontal reference. The median
     reach (dashed) shows the typical opening beside the mean.
 
     Parameters
     ----------
-    cost : referral.analysis.OtherPeopleCost or dict of DataFrame
+    data : referral.analysis.OtherPeopleCost or dict of DataFrame
         From :func:`referral.analysis.other_people_cost`, or its
         :meth:`~referral.analysis.OtherPeopleCost.tables` (for example read
         back from ``cost.csv`` and ``cost_curve.csv``).
@@ -69,6 +72,7 @@ def plot_threshold(
     multiplier on everyone's activity (1 = today)
     >>> plt.close(fig)
     """
+    cost = data  # named 'cost' below
     from referral.analysis import OtherPeopleCost
 
     if isinstance(cost, OtherPeopleCost):
@@ -89,10 +93,11 @@ def plot_threshold(
         high = curve[f"{column}_ci_high"].to_numpy(dtype=np.float64)
     else:
         se = curve[f"{column}_se"].to_numpy(dtype=np.float64)
-        low, high = normal_interval(y, se, Z95)
+        low, high = normal_interval(y, se, z_for(table_level(curve)))
     ax = axes_or_gca(ax)
     line_kwargs = {"marker": "o", "markersize": 4, "color": "#1f77b4", **kwargs}
-    (line,) = ax.plot(x, y, label="reach (mean, 95% CI band)", **line_kwargs)
+    band = ci_words(table_level(curve))
+    (line,) = ax.plot(x, y, label=f"reach (mean, {band} band)", **line_kwargs)
     ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     median_column = f"{column}_median"
     if median_column in curve.columns:
@@ -145,7 +150,8 @@ def plot_threshold(
                     color="#ff7f0e",
                     alpha=0.12,
                     linewidth=0,
-                    label="simulated tipping point, 95% interval",
+                    label="simulated tipping point, "
+                    + ci_words(table_level(curve), "interval"),
                 )
     today = float(cost.today)
     as_is = float(cost.as_is.get(f"{column}_mean", np.nan))
@@ -186,11 +192,13 @@ _TOP_GROUP_COLOR = "#d62728"
 _OTHER_TIER_COLOR = "#8c9bab"
 
 
+@data_first("table")
 @validate_params({"top": [Interval(int, 1, None), None]})
-def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
+def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
     """The people whose inaction costs the most, with their top group.
 
-    Bars are the counterfactual losses with 95% interval whiskers. When the
+    Bars are the counterfactual losses with interval whiskers (at the
+    table's ``level``, 95% without the column). When the
     table has tiers (from :func:`referral.analysis.gatekeepers`), the top
     group is shaded and coloured and named in the legend: when it holds
     several people the data cannot order them, and the legend says so;
@@ -198,7 +206,7 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
 
     Parameters
     ----------
-    table : pandas.DataFrame
+    data : pandas.DataFrame
         From :func:`referral.analysis.gatekeepers`: ``person``,
         ``counterfactual_loss`` and ``loss_ci_low``/``loss_ci_high`` (or
         ``loss_se``); optionally ``rank``, ``tier``, ``top_group_size``,
@@ -245,6 +253,7 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     'top group: the data cannot order these 2'
     >>> plt.close(fig)
     """
+    table = data  # named 'table' below
     if not isinstance(table, pd.DataFrame):
         raise TypeError(
             f"The 'table' parameter of plot_gatekeepers must be a DataFrame from "
@@ -264,7 +273,8 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
         low = loss - frame["loss_ci_low"].to_numpy(dtype=np.float64)
         high = frame["loss_ci_high"].to_numpy(dtype=np.float64) - loss
     elif "loss_se" in frame.columns:
-        low = high = Z95 * frame["loss_se"].to_numpy(dtype=np.float64)
+        z = z_for(table_level(frame))
+        low = high = z * frame["loss_se"].to_numpy(dtype=np.float64)
     else:
         low = high = np.zeros_like(loss)
     tiers = frame["tier"].to_numpy(dtype=np.int64) if "tier" in frame else None
@@ -322,7 +332,7 @@ def plot_gatekeepers(table, *, top: int | None = None, ax=None, **kwargs):
     text = "share of successful chains through them"
     ax.set_xlabel(
         f"fewer {measure.replace('_', ' ')} if this person does not act\n(mean per "
-        f"trial; whiskers: 95% CI"
+        f"trial; whiskers: {ci_words(table_level(frame))}"
         + (f"; text: {text})" if "chain_share" in frame.columns else ")")
     )
     ax.set_ylabel("person (by estimated loss)")

@@ -6,12 +6,15 @@ Wilson band, a percent axis, hop ticks and the tables of a result object.
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from referral._stats import wilson_interval, z_for
+from referral._validation import require_columns, user_stacklevel
 
 __all__ = [
     "LOSS_COLORS",
@@ -26,6 +29,7 @@ __all__ = [
     "percent_axis",
     "result_tables",
     "hop_ticks",
+    "data_first",
 ]
 
 LOSS_COLORS = {
@@ -130,12 +134,11 @@ def result_tables(data, kind, view, function, columns):
                 f"{function} expects a DataFrame or a {kind.__name__}, or a dict "
                 f"of them. Got {type(value).__name__}{what} instead."
             )
-        missing = [c for c in columns if c not in value.columns]
-        if missing:
-            raise ValueError(
-                f"{function} needs a table with columns {columns}; the table"
-                f"{what} lacks {missing}."
-            )
+        require_columns(
+            value,
+            columns,
+            f"{function} needs a table with columns {columns}; the table{what}",
+        )
         out[name] = value
     return out
 
@@ -148,3 +151,60 @@ def hop_ticks(ax, x):
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def data_first(old: str):
+    """Let a plot's first parameter, now ``data``, still be passed as ``old``.
+
+    A call with the keyword ``old`` (the parameter's name before every plot
+    named it ``data``) gets a :class:`FutureWarning` naming the replacement
+    and runs as if it had passed ``data``; positional calls are unchanged.
+    Kept for one release.
+
+    Parameters
+    ----------
+    old : str
+        The former keyword name.
+
+    Returns
+    -------
+    callable
+        The decorator.
+
+    Examples
+    --------
+    >>> @data_first("table")
+    ... def plot_x(data, *, ax=None):
+    ...     return data
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     plot_x(table=1)
+    1
+    >>> str(caught[0].message)
+    "The 'table' keyword of plot_x is deprecated; use 'data' (or pass it first)."
+    """
+
+    def decorate(function):
+        name = function.__name__
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            if old in kwargs:
+                if args or "data" in kwargs:
+                    raise TypeError(
+                        f"{name} got its data twice: give 'data' (or the first "
+                        f"argument) only, not also {old!r}."
+                    )
+                warnings.warn(
+                    f"The {old!r} keyword of {name} is deprecated; use 'data' "
+                    f"(or pass it first).",
+                    FutureWarning,
+                    stacklevel=user_stacklevel(),
+                )
+                kwargs["data"] = kwargs.pop(old)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 
 from referral._params import validate_params
+from referral._stats import ci_words, table_level
 from referral.plot._common import (
     axes_or_gca,
     color_cycle,
+    data_first,
     default_title,
     hop_ticks,
 )
@@ -17,7 +19,8 @@ __all__ = ["plot_weak_ties", "plot_compare"]
 
 
 # ------------------------------------------------------------- weak ties
-def plot_weak_ties(table, *, ax=None, **kwargs):
+@data_first("table")
+def plot_weak_ties(data, *, ax=None, **kwargs):
     """Strong against weak ties in the successful chains, hop by hop.
 
     Each bar is the successful chains at that hop: for a spread, chains to
@@ -29,7 +32,7 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
 
     Parameters
     ----------
-    table : pandas.DataFrame, SpreadResult or SearchResult
+    data : pandas.DataFrame, SpreadResult or SearchResult
         From :func:`referral.analysis.weak_tie_share` (``scope``, ``hop``,
         ``chains``, ``via_weak``, ``share``, ``share_se``, ``kind``), or a
         result to pass to it; the axis labels follow the ``kind`` column.
@@ -57,6 +60,7 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
     ['strong ties only', 'used a weak tie']
     >>> plt.close(fig)
     """
+    table = data  # named 'table' below
     from referral.search import SearchResult
     from referral.spread import SpreadResult
 
@@ -125,9 +129,10 @@ def plot_weak_ties(table, *, ax=None, **kwargs):
 
 
 # ---------------------------------------------------------------- compare
+@data_first("table")
 @validate_params({"measure": [str, None], "diff": ["boolean"]})
 def plot_compare(
-    table,
+    data,
     *,
     measure: str | None = None,
     diff: bool = False,
@@ -138,7 +143,7 @@ def plot_compare(
 
     Parameters
     ----------
-    table : pandas.DataFrame
+    data : pandas.DataFrame
         From :func:`referral.analysis.compare`: ``scenario``, ``measure``,
         ``mean``, ``ci_low``, ``ci_high`` and, for ``diff=True``, ``diff``,
         ``diff_ci_low``, ``diff_ci_high``.
@@ -173,6 +178,7 @@ def plot_compare(
     ['today', 'bonus']
     >>> plt.close(fig)
     """
+    table = data  # named 'table' below
     for name in ("scenario", "measure", "mean"):
         if name not in table.columns:
             raise ValueError(
@@ -239,10 +245,11 @@ def plot_compare(
     ax.axhline(0, color="black", linewidth=0.8)
     pretty = measure.replace("_", " ")
     ax.set_xlabel("scenario")
+    ci = ci_words(table_level(table))
     ax.set_ylabel(
-        f"change in {pretty} vs {scenarios[0]} (95% CI)"
+        f"change in {pretty} vs {scenarios[0]} ({ci})"
         if diff
-        else f"{pretty}, mean per trial (95% CI)"
+        else f"{pretty}, mean per trial ({ci})"
     )
     default_title(ax, f"Scenarios compared: {pretty}")
     return ax

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from referral._params import Interval, Options, validate_params
-from referral._stats import Z95, normal_interval
+from referral._stats import ci_words, normal_interval, table_level, z_for
 from referral.plot._common import (
     ROLE_COLORS,
     axes_or_gca,
+    data_first,
     default_title,
 )
 
@@ -55,9 +56,10 @@ def _subset(network, centre, radius, max_people, must, rng):
     return np.asarray(sorted(seen), dtype=np.int64)
 
 
+@data_first("network")
 @validate_params(
     {
-        "network": ["network"],
+        "data": ["network"],
         "radius": [Interval(int, 0, None)],
         "max_people": [Interval(int, 1, None)],
         "trial": [Interval(int, 0, None), None],
@@ -66,7 +68,7 @@ def _subset(network, centre, radius, max_people, must, rng):
     }
 )
 def plot_network(
-    network,
+    data,
     result=None,
     *,
     centre=None,
@@ -90,8 +92,8 @@ def plot_network(
 
     Parameters
     ----------
-    network : ReferralNetwork
-        The people and ties.
+    data : ReferralNetwork
+        The people and ties (the network).
     result : SpreadResult or SearchResult, optional
         For node sizes (``chain_credit``, or ``times_as_intermediary`` for
         a search) and the highlighted chains.
@@ -109,8 +111,9 @@ def plot_network(
         highlight.
     layout : {"spring", "kamada_kawai", "circular"} or dict, default "spring"
         A networkx layout name, or positions ``{label: (x, y)}``.
-    seed : int, default 0
-        For the layout and the sampling, so a drawing can be repeated.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the random numbers; the same seed gives the same result. It
+        places and samples the people, so a drawing can be repeated.
     ax : matplotlib.axes.Axes, optional
         The Axes to draw on; default the current Axes.
     **kwargs
@@ -139,6 +142,7 @@ def plot_network(
     34
     >>> plt.close(fig)
     """
+    network = data  # named 'network' below
     import networkx as nx
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
@@ -355,23 +359,25 @@ def plot_network(
 
 
 # ------------------------------------------------------------- ambassadors
+@data_first("table")
 @validate_params({"gains": ["boolean"]})
-def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
+def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
     """Reach against the number of people asked, chosen against highest-degree.
 
     Draws the expected targets reached by the first ``k`` people of the pick
-    order (line, with a 95% band), the same for the ``k`` highest-degree
-    people (grey line and band), the forward :func:`referral.spread` check of
-    the chosen people (markers with 95% error bars, if the table has it) and,
-    on a second y axis at the right, each person's marginal gain (bars with
-    95% error bars; when the first gain dwarfs the others, its bar is cut at
-    the top and its value written, so the later gains stay readable). Each
+    order (line, with a band at the table's ``level``, 95% without the
+    column), the same for the ``k`` highest-degree people (grey line and
+    band), the forward :func:`referral.spread` check of the chosen people
+    (markers with error bars, if the table has it) and, on a second y axis
+    at the right, each person's marginal gain (bars with error bars; when
+    the first gain dwarfs the others, its bar is cut at the top and its
+    value written, so the later gains stay readable). Each
     band is its group's own interval; the paired difference between the two
     groups, which is far more precise, is the table's ``difference``.
 
     Parameters
     ----------
-    table : pandas.DataFrame
+    data : pandas.DataFrame
         From :func:`referral.ambassadors.ambassadors`: ``rank``, ``reach``,
         ``reach_se``, ``degree_reach``, ``degree_reach_se``, ``gain``,
         ``gain_se`` and optionally ``spread_reach``, ``spread_se``.
@@ -402,6 +408,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
     [[1.0, 10.0], [2.0, 14.0]]
     >>> plt.close(fig)
     """
+    table = data  # named 'table' below
     needed = ("rank", "reach", "reach_se", "degree_reach", "degree_reach_se")
     missing = [name for name in needed if name not in table.columns]
     if missing:
@@ -411,6 +418,8 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
             f"{list(table.columns)}."
         )
     frame = table.sort_values("rank")
+    level = table_level(frame)  # 0.95 for tables without the column
+    z = z_for(level, function="plot_ambassadors")
     k = frame["rank"].to_numpy(dtype=np.float64)
     ax = axes_or_gca(ax)
     if gains and {"gain", "gain_se"} <= set(frame.columns):
@@ -421,7 +430,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
             width=0.6,
             color="#f2b06b",
             alpha=0.45,
-            yerr=Z95 * frame["gain_se"].to_numpy(dtype=np.float64),
+            yerr=z * frame["gain_se"].to_numpy(dtype=np.float64),
             error_kw={"ecolor": "#8c6d31", "capsize": 2, "linewidth": 0.8},
             label="added by this person",
         )
@@ -449,13 +458,13 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
         "label": "highest-degree people",
     }
     if len(k) == 1:  # one point: a band cannot show, so error bars side by side
-        ax.errorbar(k, reach, yerr=Z95 * se, capsize=3, **line_kwargs)
-        ax.errorbar(k - 0.15, degree, yerr=Z95 * degree_se, capsize=3, **degree_kwargs)
+        ax.errorbar(k, reach, yerr=z * se, capsize=3, **line_kwargs)
+        ax.errorbar(k - 0.15, degree, yerr=z * degree_se, capsize=3, **degree_kwargs)
     else:
         (line,) = ax.plot(k, reach, **line_kwargs)
         ax.fill_between(
             k,
-            *normal_interval(reach, se, Z95),
+            *normal_interval(reach, se, z),
             color=line.get_color(),
             alpha=0.2,
             linewidth=0,
@@ -463,7 +472,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
         ax.plot(k, degree, **degree_kwargs)
         ax.fill_between(
             k,
-            *normal_interval(degree, degree_se, Z95),
+            *normal_interval(degree, degree_se, z),
             color="#7f7f7f",
             alpha=0.2,
             linewidth=0,
@@ -474,7 +483,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
         ax.errorbar(
             k + 0.15,
             check,
-            yerr=Z95 * check_se,
+            yerr=z * check_se,
             fmt="x",
             color="#d62728",
             markersize=5,
@@ -483,7 +492,7 @@ def plot_ambassadors(table, *, gains: bool = True, ax=None, **kwargs):
             label="forward spread check",
         )
     ax.set_xlabel("number of people asked")
-    ax.set_ylabel("targets reached (expected; bands: 95% CI)")
+    ax.set_ylabel(f"targets reached (expected; bands: {ci_words(level)})")
     if len(k) <= 20:
         ax.set_xticks(k)
     ax.set_xlim(k.min() - 0.6, k.max() + 0.6)

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 
 from referral._params import Interval, Options, validate_params
+from referral._stats import ci_words, table_level
+from referral._validation import require_columns
 from referral.plot._common import (
     axes_or_gca,
     color_cycle,
@@ -25,12 +27,12 @@ def _check(data, among, kind):
             f"plot_representation expects the table of referral.representation. "
             f"Got {type(data).__name__} instead."
         )
-    missing = [c for c in _NEEDED if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"plot_representation needs a table from referral.representation "
-            f"with columns {_NEEDED}; it lacks {missing}."
-        )
+    require_columns(
+        data,
+        _NEEDED,
+        f"plot_representation needs a table from referral.representation "
+        f"with columns {_NEEDED}; it",
+    )
     if kind not in ("groups", "hops"):
         raise ValueError(
             f"The 'kind' parameter of plot_representation must be 'groups' or "
@@ -166,7 +168,9 @@ def plot_representation(
         ax.set_yticks(y)
         ax.set_yticklabels([str(g) for g in share["group"]])
         ax.set_ylabel(str(by))
-        ax.set_xlabel(f"share (of the pool, of the {noun} reached; 95% CI)")
+        ax.set_xlabel(
+            f"share (of the pool, of the {noun} reached; {ci_words(table_level(rows))})"
+        )
         percent_axis(ax, axis="x")
         ax.set_xlim(left=0)
         ax.set_ylim(-0.6, len(share) - 0.4)
@@ -205,7 +209,7 @@ def plot_representation(
     ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
     hop_ticks(ax, np.asarray(hops))
     ax.set_xlabel("hop from the recruiter")
-    ax.set_ylabel("share reached / share of the pool (95% CI)")
+    ax.set_ylabel(f"share reached / share of the pool ({ci_words(table_level(rows))})")
     ax.legend(title=str(by), loc="best", fontsize="small")
     default_title(ax, f"Who gets reached at each hop, by {by}")
     return ax

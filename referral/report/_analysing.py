@@ -148,12 +148,9 @@ _SUMMARY = {
 
 
 def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
-    for column in columns:
-        if column not in frame.columns:
-            raise ValueError(
-                f"{str(path)!r} lacks the column {column!r} the report needs; "
-                f"its columns are {list(frame.columns)}."
-            )
+    from referral._validation import require_columns
+
+    require_columns(frame, columns, f"The report's {str(path)!r}")
 
 
 #: columns that hold text, never numbers

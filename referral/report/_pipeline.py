@@ -95,12 +95,15 @@ def analyse(
         leaves the "Who to ask" section out).
     top : int, default 10
         Gatekeepers to rank; the first intervention trains them.
-    seed : int, default 0
-        One seed for every step.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the random numbers; the same seed gives the same result. One
+        seed for every step.
     n_jobs : int, optional
-        Parallel workers.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``.
     progress : bool, default False
-        Progress bar for the main spread.
+        Show a ``tqdm`` progress bar; it changes no number. It follows the main
+        spread.
 
     Returns
     -------
@@ -270,14 +273,17 @@ def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results
 
     Parameters
     ----------
-    seed : int, default 0
-        Seed of the population draw and of every simulation.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the random numbers; the same seed gives the same result. It
+        seeds the population draw and every simulation.
     trials : dict, optional
         As in :func:`analyse`.
     n_jobs : int, optional
-        Parallel workers.
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the same
+        for any ``n_jobs``.
     progress : bool, default False
-        Progress bar for the main spread.
+        Show a ``tqdm`` progress bar; it changes no number. It follows the main
+        spread.
 
     Returns
     -------

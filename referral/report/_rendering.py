@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from referral._params import Options, validate_params
+from referral._stats import ci_words, table_level
 from referral.report._analysing import TABLES, Results
 from referral.report._wording import sections
 
@@ -85,19 +86,19 @@ _TITLES = {
 }
 
 
-def _heading(column: str) -> str:
+def _heading(column: str, ci: str = "95% CI") -> str:
     """A readable column heading: ``cost_cumulative_ci_low`` reads "cost
-    cumulative, 95% CI low"."""
+    cumulative, 95% CI low" (``ci``: the words of the table's level)."""
     text = str(column)
     for suffix, words in [
-        ("_ci_low", ", 95% CI low"),
-        ("_ci_high", ", 95% CI high"),
+        ("_ci_low", f", {ci} low"),
+        ("_ci_high", f", {ci} high"),
         ("_se", " (std. error)"),
     ]:
         if text.endswith(suffix) and len(text) > len(suffix):
-            return _heading(text[: -len(suffix)]) + words
+            return _heading(text[: -len(suffix)], ci) + words
     if text in ("ci_low", "ci_high"):
-        return "95% CI " + text[3:]
+        return f"{ci} " + text[3:]
     if text == "se":
         return "std. error"
     if text.startswith("n_"):
@@ -106,7 +107,8 @@ def _heading(column: str) -> str:
 
 
 def _table_html(name: str, frame: pd.DataFrame, fmt: str, rows: int = 25) -> str:
-    shown = frame.head(rows).rename(columns=_heading)
+    ci = ci_words(table_level(frame))
+    shown = frame.head(rows).rename(columns=lambda column: _heading(column, ci))
     body = shown.to_html(
         index=False,
         border=0,

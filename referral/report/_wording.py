@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from referral._params import validate_params
+from referral._stats import ci_words, table_level
 from referral.report._analysing import Results
 
 __all__ = ["Section", "sections", "headline", "plain_summary"]
@@ -122,7 +123,8 @@ def _dropoff_section(results) -> Section:
             "the people who held it, blue if they passed it on, red if not"
             + (
                 "; hatched: the extra people who would have held it at that hop "
-                "had everyone passed it on (95% CI; a hop where everyone passing "
+                f"had everyone passed it on ({ci_words(table_level(table))}; "
+                "a hop where everyone passing "
                 "it on would put fewer people, because they would be reached at "
                 "an earlier hop, shows none; see cost_more_at_hop and "
                 "cost_reached_earlier in dropoff.csv)."
@@ -156,7 +158,8 @@ def _threshold_section(results) -> Section:
     section.charts.append(
         (
             "threshold",
-            "The threshold: mean (band: 95% CI) and median reach against a "
+            f"The threshold: mean (band: {ci_words(table_level(cost.curve))}) "
+            "and median reach against a "
             "multiplier on everyone's activity (1 = today); each marker is a "
             "simulated activity, placed densely where reach changes fastest.",
             lambda ax: plot.plot_threshold(cost, ax=ax, logx=logx),
@@ -186,7 +189,8 @@ def _gatekeeper_section(results) -> Section:
         section.charts.append(
             (
                 "gatekeepers",
-                "Gatekeepers: the drop in reach if this person did not act (95% CI; "
+                "Gatekeepers: the drop in reach if this person did not act "
+                f"({ci_words(table_level(keepers))}; "
                 "each compared with today on the same simulated openings).",
                 lambda ax: plot.plot_gatekeepers(keepers, ax=ax),
             )
@@ -240,7 +244,8 @@ def _who_to_ask_section(results) -> Section | None:
             "ambassadors",
             "Candidates reached as more people are asked to share the opening: the "
             "people chosen against the same number of highest-degree people (bands: "
-            "95% intervals; crosses: forward simulation).",
+            f"{ci_words(table_level(table), 'intervals')}; crosses: forward "
+            "simulation).",
             lambda ax: plot.plot_ambassadors(table, ax=ax),
         )
     )
@@ -272,7 +277,8 @@ def _representation_section(results) -> Section | None:
     section.charts.append(
         (
             "representation",
-            f"Each {by}'s share of the people reached (dots, 95% intervals) "
+            f"Each {by}'s share of the people reached (dots, "
+            f"{ci_words(table_level(table), 'intervals')}) "
             f"against its share of the pool (bars).",
             lambda ax: plot.plot_representation(table, ax=ax),
         )
@@ -320,7 +326,8 @@ def _compare_section(results) -> Section:
     section.charts.append(
         (
             "compare",
-            "Interventions against today's network (difference, 95% CI; each "
+            f"Interventions against today's network (difference, "
+            f"{ci_words(table_level(compare))}; each "
             "compared with today on the same simulated openings).",
             lambda ax: plot.plot_compare(compare, measure=measure, diff=True, ax=ax),
         )
@@ -371,7 +378,8 @@ def _best_intervention(compare) -> str | None:
     return (
         f"Best intervention: {best['scenario']} raises {word} from "
         f"{fmt_number(baseline['mean'])} to {fmt_number(best['mean'])} "
-        f"({best['diff']:+.3g}, 95% CI {best['diff_ci_low']:+.3g} to "
+        f"({best['diff']:+.3g}, {ci_words(table_level(best))} "
+        f"{best['diff_ci_low']:+.3g} to "
         f"{best['diff_ci_high']:+.3g})."
     )
 
