@@ -264,7 +264,7 @@ def test_plot_threshold(cost, tmp_path):
     median = [ln for ln in ax.lines if "median" in ln.get_label()][0]
     np.testing.assert_allclose(median.get_ydata(), cost.curve["people_reached_median"])
     assert any("today" in t for t in texts)
-    analytic = [ln for ln in ax.lines if "analytic" in ln.get_label()][0]
+    analytic = [ln for ln in ax.lines if "by formula" in ln.get_label()][0]
     assert analytic.get_xdata()[0] == pytest.approx(cost.critical_multiplier_analytic)
     star = [ln for ln in ax.lines if ln.get_label().startswith("today")][0]
     assert star.get_xdata()[0] == 1.0
