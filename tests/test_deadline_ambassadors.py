@@ -4,6 +4,7 @@ against exact enumeration of delay-sampled worlds on tiny networks."""
 import heapq
 import itertools
 import math
+import re
 
 import networkx as nx
 import numpy as np
@@ -271,3 +272,34 @@ def test_bad_deadline_input(slow_hub):
         reach_of_everyone(slow_hub, per_world=4, delay=1, deadline=3)
     with pytest.raises(TypeError, match=r"'delay' parameter of reach_of_everyone"):
         reach_of_everyone(slow_hub, delay=[1, 2], deadline=3)
+
+
+def test_sentences_say_the_deadline(slow_hub):
+    from referral.ambassadors import guarantee_sentence, who_to_ask_sentences
+
+    kw = {"seed": 7, "check_trials": 200, "ask_recruiters": True}
+    table = ambassadors(slow_hub, 2, delay=TWO_VALUES, deadline=3, **kw)
+    lines = who_to_ask_sentences(table)
+    last = table.iloc[-1]
+    ask = re.match(
+        r"Ask .*: expected to reach ([0-9.]+) of 3 targets by the 3-day deadline",
+        lines[0],
+    )
+    assert ask, lines[0]
+    assert abs(float(ask.group(1)) - last["reach"]) < 0.05
+    forward = [line for line in lines if line.startswith("A forward simulation")]
+    assert len(forward) == 1
+    got = re.search(r"gives ([0-9.]+) targets by the 3-day deadline", forward[0])
+    assert got, forward[0]
+    assert abs(float(got.group(1)) - last["spread_reach"]) < 0.05
+    sentence = guarantee_sentence(table)
+    assert lines[-1] == sentence
+    assert re.search(
+        r"reach at least half as many targets by the 3-day deadline as the best "
+        r"possible 2 people would by then",
+        sentence,
+    ), sentence
+    assert last["guarantee_ratio"] == pytest.approx(1 - 1 / math.e - 0.1)
+    # without a deadline the words are unchanged
+    plain = who_to_ask_sentences(ambassadors(slow_hub, 2, **kw))
+    assert not any("deadline" in line for line in plain)
