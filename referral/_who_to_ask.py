@@ -396,7 +396,10 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         diff, se = float(last["difference"]), float(last["difference_se"])
         verb = "reaches" if k == 1 else "reach"
         degree_reach, _ = _estimate(float(last["degree_reach"]), se)
-        base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}{more}"
+        base = (
+            f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}{more}"
+            f"{deadline}"
+        )
         if se == 0 and diff == 0:
             lines.append(
                 f"{base}; none of the {samples:,} checks tells the two choices "

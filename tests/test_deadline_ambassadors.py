@@ -287,6 +287,11 @@ def test_sentences_say_the_deadline(slow_hub):
     )
     assert ask, lines[0]
     assert abs(float(ask.group(1)) - last["reach"]) < 0.05
+    degree = [line for line in lines if "highest-degree" in line]
+    assert len(degree) == 1
+    got = re.search(r"reach ([0-9.]+) by the 3-day deadline", degree[0])
+    assert got, degree[0]
+    assert abs(float(got.group(1)) - last["degree_reach"]) < 0.05
     forward = [line for line in lines if line.startswith("A forward simulation")]
     assert len(forward) == 1
     got = re.search(r"gives ([0-9.]+) targets by the 3-day deadline", forward[0])
