@@ -101,8 +101,9 @@ def measure_prefixes(first_a, first_b, k, n_targets):
     }
 
 
-def spread_check(network, mask, picks, by_degree, trials, seed, workers):
-    """Forward ``spread`` from every prefix of both lists, same trials."""
+def spread_check(network, mask, picks, by_degree, trials, seed, workers, **timed):
+    """Forward ``spread`` from every prefix of both lists, same trials
+    (``timed``: the ``delay`` and ``deadline`` of a time-critical run)."""
     from referral.spread import spread
 
     k = len(picks)
@@ -133,6 +134,7 @@ def spread_check(network, mask, picks, by_degree, trials, seed, workers):
                 record="reach",
                 seed=seed,
                 n_jobs=workers,
+                **timed,
             )
             row = result.summary().set_index("measure").loc["candidates_reached"]
             columns[mean_name][i] = row["estimate"]

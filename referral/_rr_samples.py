@@ -15,6 +15,7 @@ from referral._engine.rr_kernel import (
     skip_tables,
     transpose_csr,
 )
+from referral._engine.rr_timed import timed_sets_block
 from referral._parallel import run_blocks, trial_blocks
 from referral.network import ReferralNetwork
 
@@ -66,10 +67,13 @@ def draw_sets(
     progress,
     description,
     cancel,
+    timing=None,
 ):
     """RR samples ``start .. stop - 1`` as pieces ``[(sizes, members), ...]``
     in sample order (up to 16 pieces of at least 100,000 samples on one
-    worker, so no piece's growing buffer is large)."""
+    worker, so no piece's growing buffer is large). With ``timing`` (a
+    :class:`~referral._engine.timed_kernel.DelayRun`), the samples keep only
+    the people within its deadline (:mod:`referral._engine.rr_timed`)."""
     args = engine_args(network, target_ids)
     pieces = blocks(stop - start, workers, progress, start=start)
     if len(pieces) < 16 and stop - start >= 200_000:
@@ -79,7 +83,9 @@ def draw_sets(
         ]
 
     def work(a, b):
-        return rr_sets_block(args, eligible, key, a, b, cancel)
+        if timing is None:
+            return rr_sets_block(args, eligible, key, a, b, cancel)
+        return timed_sets_block(args, timing, eligible, key, a, b, cancel)
 
     return run_blocks(
         work, pieces, workers, cancel=cancel, progress=progress, description=description

@@ -37,6 +37,17 @@ def _share_floor(ratio: float) -> str:
     return "half" if tenth == 0.5 else f"{100 * tenth:.0f}%"
 
 
+def _by_deadline(table: pd.DataFrame) -> str:
+    """`` by the 14-day deadline`` for a table with a ``deadline`` column
+    (an :func:`ambassadors` run with a deadline), else ``""``."""
+    if "deadline" not in table.columns:
+        return ""
+    days = float(table["deadline"].iloc[-1])
+    if not np.isfinite(days):
+        return ""
+    return f" by the {days:g}-day deadline"
+
+
 def guarantee_sentence(table: pd.DataFrame) -> str:
     """What the selection method guarantees for an :func:`ambassadors` table.
 
@@ -45,7 +56,10 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
     table : pandas.DataFrame
         The output of :func:`ambassadors` (its ``rank``,
         ``guarantee_ratio``, ``guarantee_probability``, ``n_targets`` and,
-        without a guarantee, ``no_guarantee_because`` columns are used).
+        without a guarantee, ``no_guarantee_because`` columns are used; with
+        a ``deadline`` column, the guarantee is said for targets reached by
+        the deadline: it holds there as without one, since reaching targets
+        by a deadline is still a matter of covering samples).
 
     Returns
     -------
@@ -97,10 +111,12 @@ def guarantee_sentence(table: pd.DataFrame) -> str:
             f"No guarantee: {' and '.join(why)}, so {who} may fall short of the {best}."
         )
     added = "in_addition" in table.columns and bool(table["in_addition"].iloc[-1])
+    deadline = _by_deadline(table)
     return (
         f"The method guarantees that {who} "
         f"{'reaches' if k == 1 else 'reach'} at least {_share_floor(ratio)} as "
-        f"many {'more ' if added else ''}targets as the {best} would (the "
+        f"many {'more ' if added else ''}targets{deadline} as the {best} would"
+        f"{' by then' if deadline else ''} (the "
         f"chance that this fails is "
         f"{_chance(probability)}); in practice its choice is usually at or near "
         f"the best."
@@ -365,6 +381,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         shown = f"{reach:.{digits}f}"
     added = bool(last["in_addition"]) if "in_addition" in last else False
     more = " more" if added else ""
+    deadline = _by_deadline(table)
     if added:
         posted, posted_interval = _estimate(
             float(last["posted_reach"]),
@@ -377,15 +394,15 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             f"In addition to the {posted} of {n_targets:,} {unit} "
             f"{'the recruiter reaches' if one else 'the recruiters reach'} by "
             f"posting ({posted_interval}), ask {names}: expected to reach "
-            f"{shown} more ({interval})."
+            f"{shown} more{deadline} ({interval})."
         ]
     elif float(shown) == n_targets:
         amount = f"all {n_targets:,} {unit}" if n_targets > 1 else "the target"
-        lines = [f"Ask {names}: expected to reach {amount} ({interval})."]
+        lines = [f"Ask {names}: expected to reach {amount}{deadline} ({interval})."]
     else:
         lines = [
-            f"Ask {names}: expected to reach {shown} of {n_targets:,} {unit} "
-            f"({fmt_share(reach / n_targets)}; {interval})."
+            f"Ask {names}: expected to reach {shown} of {n_targets:,} {unit}"
+            f"{deadline} ({fmt_share(reach / n_targets)}; {interval})."
         ]
     left_out = int(last["recruiters_left_out"]) if "recruiters_left_out" in last else 0
     if left_out and not added:
@@ -405,7 +422,10 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         diff, se = float(last["difference"]), float(last["difference_se"])
         verb = "reaches" if k == 1 else "reach"
         degree_reach, _ = _estimate(float(last["degree_reach"]), se, at=at)
-        base = f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}{more}"
+        base = (
+            f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}{more}"
+            f"{deadline}"
+        )
         if se == 0 and diff == 0:
             lines.append(
                 f"{base}; none of the {samples:,} checks tells the two choices "
@@ -452,7 +472,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         lines.append(
             f"A forward simulation of {who} posting gives {shown}{more} "
             f"{'target' if shown == '1' else 'targets'}"
-            f"{f' than {posters} alone' if added else ''} ({interval})."
+            f"{f' than {posters} alone' if added else ''}{deadline} ({interval})."
         )
     lines.append(guarantee_sentence(table))
     return lines

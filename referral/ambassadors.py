@@ -39,6 +39,7 @@ from referral._engine.rr_kernel import (
     rr_count_block,
     rr_rank_block,
 )
+from referral._engine.rr_timed import timed_count_block, timed_rank_block
 from referral._engine.rr_world import hub_order, world_count_block
 from referral._imm import imm_sample_sizes, measure_prefixes, spread_check
 from referral._lists import display_names
@@ -53,6 +54,7 @@ from referral._representation import group_codes
 from referral._rr_samples import SetStore, blocks, draw_sets, engine_args
 from referral._targets import eligible_mask, target_mask
 from referral._who_to_ask import guarantee_sentence, who_to_ask_sentences
+from referral.delays import as_days, check_delay
 from referral.network import ReferralNetwork
 
 __all__ = [
@@ -74,6 +76,38 @@ _NO_RANK = np.iinfo(np.int32).max
 #: samples drawn first to measure their size, so that the memory cap
 #: (``max_members``) holds from the first round on
 _PILOT = 200
+
+
+def _timing(delay, deadline, network, fn, per_world=1):
+    """The timed samples' :class:`~referral._engine.timed_kernel.DelayRun`,
+    or ``None`` without a deadline (who is reached does not depend on the
+    delays then); a clear error for a deadline without a delay, a delay per
+    tie, or ``per_world > 1``."""
+    delay = check_delay(delay, function=fn)
+    if deadline is None:
+        return delay, None, None
+    deadline = as_days(deadline, parameter="deadline", function=fn, positive=True)
+    if delay is None:
+        raise ValueError(
+            f"The 'deadline' parameter of {fn} needs a 'delay': without one "
+            f"the opening has no clock. Pass delay=referral.delays.constant(1) "
+            f"to count each hop as a day. Got deadline={deadline!r} and "
+            f"delay=None instead."
+        )
+    if delay.per != "person":
+        raise ValueError(
+            f"The 'delay' parameter of {fn} with a deadline must draw one "
+            f"delay per person (per='person'); got {delay!r} instead."
+        )
+    if per_world != 1:
+        raise ValueError(
+            f"The 'per_world' parameter of {fn} must be 1 with a deadline "
+            f"(shared worlds are not drawn with delays); got "
+            f"per_world={per_world!r} and deadline={deadline!r} instead."
+        )
+    from referral._timed_spread import delay_run
+
+    return delay, deadline, delay_run(delay, deadline, network, function=fn)
 
 
 # ------------------------------------------------------------ reach_of_everyone
@@ -98,6 +132,8 @@ def reach_of_everyone(
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
+    delay=None,
+    deadline=None,
 ) -> pd.DataFrame:
     """Estimate how many targets every person would reach by posting alone.
 
@@ -139,6 +175,15 @@ def reach_of_everyone(
         for any ``n_jobs``.
     progress : bool, default False
         Show a ``tqdm`` progress bar; it changes no number.
+    delay : referral.delays.Delay, float or str, optional
+        How long each person takes to pass the opening on, as in
+        :func:`referral.spread` (one delay per person). Only used with
+        ``deadline``: without one, delays change when targets hear, not
+        whether.
+    deadline : float or str, optional
+        Count only the targets reached by this many days (or a string with
+        a unit, ``"2 weeks"``) after posting. Needs ``delay`` and
+        ``per_world=1``. Default ``None``: no deadline.
 
     Returns
     -------
@@ -176,7 +221,9 @@ def reach_of_everyone(
     ValueError
         If ``targets`` selects nobody (or is ``None`` and the network has no
         candidates), names an unknown attribute, or for ``samples < 1`` or
-        ``per_world < 1``.
+        ``per_world < 1``; for a ``deadline`` that is not a positive
+        duration, or is given without ``delay``, with a delay per tie or
+        with ``per_world > 1``.
     TypeError
         For arguments of the wrong type.
 
@@ -222,6 +269,13 @@ def reach_of_everyone(
     pay where the giant part dominates (well-connected people gain most).
     See ``referral._engine.rr_world``.
 
+    With ``deadline``, each sample's world also draws every person's delay
+    (the draws :func:`referral.spread` makes with the same ``delay``) and
+    the sample keeps only the people who would reach its target by the
+    deadline, a poster passing the opening on after their own delay like
+    everyone else. ``reach`` is then the expected number of targets reached
+    by the deadline.
+
     References
     ----------
     .. [1] C. Borgs, M. Brautbar, J. Chayes and B. Lucier, "Maximizing social
@@ -242,6 +296,7 @@ def reach_of_everyone(
     """
     fn = "reach_of_everyone"
     samples, per_world = int(samples), int(per_world)
+    _, deadline, timing = _timing(delay, deadline, network, fn, per_world)
     mask = target_mask(network, targets, fn)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
@@ -255,6 +310,9 @@ def reach_of_everyone(
 
     def work(start, stop):
         sum_c = np.zeros(n, dtype=np.int64)
+        if timing is not None:
+            timed_count_block(args, timing, key, start, stop, sum_c, cancel)
+            return sum_c, sum_c, sum_c
         if per_world == 1:  # independent samples: no world is drawn whole
             rr_count_block(args, key, start, stop, sum_c, cancel)
             return sum_c, sum_c, sum_c
@@ -391,6 +449,8 @@ def ambassadors(
     by: str | None = None,
     balance: float | None = None,
     level: float = 0.95,
+    delay=None,
+    deadline=None,
 ) -> pd.DataFrame:
     """Choose the ``k`` people to ask to share an opening, to reach most targets.
 
@@ -478,6 +538,19 @@ def ambassadors(
         builds from the table's standard errors (``reach``, ``gain``,
         ``difference``, the forward check), strictly between 0 and 1. It
         changes no number of the table; the ``level`` column records it.
+    delay : referral.delays.Delay, float or str, optional
+        How long each person takes to pass the opening on, as in
+        :func:`referral.spread` (one delay per person). Only used with
+        ``deadline``: without one, delays change when targets hear, not
+        whether, so the choice is the same.
+    deadline : float or str, optional
+        Choose the people who reach most targets **by this many days** after
+        posting (or a string with a unit, ``"2 weeks"``): time-critical
+        influence maximisation (Chen, Lu & Zhang 2012). Needs ``delay``. The
+        guarantee holds as without a deadline (see Notes), and every figure
+        of the table, the forward check included (``spread(...,
+        delay=delay, deadline=deadline)``), counts targets reached by the
+        deadline. Default ``None``: no deadline.
 
     Returns
     -------
@@ -545,6 +618,8 @@ def ambassadors(
           person is a target and the samples found no lower bound on the
           best reach).
 
+        With ``deadline``, one more column: ``deadline`` (float64), in days.
+
         With ``balance``, two more columns: ``balance`` (float64), the
         ratio asked for, and ``balanced`` (bool), whether the people of rank
         ``<= rank`` meet it on the selection samples (the last row speaks
@@ -566,7 +641,9 @@ def ambassadors(
         ``balance``), ``k`` outside [1, number of eligible people], an empty
         target set, ``epsilon`` or ``delta`` outside (0, 1), ``check_trials < 0``,
         ``check_samples < 1`` or
-        ``max_samples < 1`` or ``max_members < 1``.
+        ``max_samples < 1`` or ``max_members < 1``; for a ``deadline`` that
+        is not a positive duration, or is given without ``delay`` or with a
+        delay per tie.
     TypeError
         For arguments of the wrong type.
 
@@ -591,6 +668,16 @@ def ambassadors(
     ``reach`` counts targets as :func:`referral.spread` counts candidates:
     a poster who is a target counts as reached.
 
+    With ``deadline``, each sample's world also draws every person's delay
+    (the draws :func:`referral.spread` makes with the same ``delay``) and
+    its set keeps only the people who would reach its target by the
+    deadline: a poster passes the opening on after their own delay, as
+    every person told does, and a target is reached when the first message
+    arrives no later than the deadline. A group still reaches ``n_targets *
+    P(S meets the set)`` targets by the deadline, a coverage function, so
+    the objective stays monotone and submodular and IMM's ``1 - 1/e -
+    epsilon`` guarantee carries over unchanged (Chen, Lu & Zhang 2012).
+
     With ``balance``, each sample belongs to its root's group and the pick
     at each step is, among the people who keep every group's share of the
     covered samples at least ``balance`` times its share of the targets, the
@@ -612,6 +699,9 @@ def ambassadors(
        near-linear time: a martingale approach", SIGMOD 2015.
     .. [2] W. Chen, "An issue in the martingale analysis of the influence
        maximization algorithm IMM", CSoNet 2018.
+    .. [3] W. Chen, W. Lu and N. Zhang, "Time-critical influence
+       maximization in social networks with time-delayed diffusion
+       process", AAAI 2012.
 
     Examples
     --------
@@ -626,6 +716,7 @@ def ambassadors(
     0     1       0    5.0           5.0
     """
     fn = "ambassadors"
+    delay, deadline, timing = _timing(delay, deadline, network, fn)
     balance = check_balance(balance, by, fn)
     mask = target_mask(network, targets, fn)
     if balance is not None:
@@ -715,6 +806,7 @@ def ambassadors(
                     progress,
                     f"{fn} ({what})",
                     cancel,
+                    timing,
                 )
             )
         except MemoryError:
@@ -821,6 +913,19 @@ def ambassadors(
     args = engine_args(network, target_ids)
 
     def work(start, stop):
+        if timing is not None:
+            return timed_rank_block(
+                args,
+                timing,
+                rank_a,
+                rank_b,
+                key3,
+                start,
+                stop,
+                first_a,
+                first_b,
+                cancel,
+            )
         return rr_rank_block(
             args, rank_a, rank_b, key3, start, stop, first_a, first_b, cancel
         )
@@ -841,13 +946,22 @@ def ambassadors(
         posted_se = n_targets * math.sqrt(share * (1.0 - share) / measured)
 
     spread_seed = np.random.SeedSequence(entropy, spawn_key=(_PHASE_SPREAD,))
+    timed = {} if timing is None else {"delay": delay, "deadline": deadline}
     if in_addition:
         spread_columns = _spread_beyond(
-            network, mask, posters, picks, by_degree, check_trials, spread_seed, workers
+            network,
+            mask,
+            posters,
+            picks,
+            by_degree,
+            check_trials,
+            spread_seed,
+            workers,
+            **timed,
         )
     else:
         spread_columns = spread_check(
-            network, mask, picks, by_degree, check_trials, spread_seed, workers
+            network, mask, picks, by_degree, check_trials, spread_seed, workers, **timed
         )
 
     labels = network.labels
@@ -899,6 +1013,8 @@ def ambassadors(
             k, ", ".join(why_no_guarantee) if capped else "", dtype=object
         ),
     }
+    if timing is not None:
+        data["deadline"] = np.full(k, deadline)
     if balance is not None:
         data["balance"] = np.full(k, balance)
         data["balanced"] = balanced
@@ -960,7 +1076,9 @@ def _beyond(index, posters):
     return ptr, np.ascontiguousarray(person_sets[keep])
 
 
-def _spread_beyond(network, mask, posters, picks, by_degree, trials, seed, workers):
+def _spread_beyond(
+    network, mask, posters, picks, by_degree, trials, seed, workers, **timed
+):
     """The forward check with the recruiters posting too: targets reached
     per trial beyond the recruiters posting alone, paired trial by trial."""
     from referral.spread import spread
@@ -983,6 +1101,7 @@ def _spread_beyond(network, mask, posters, picks, by_degree, trials, seed, worke
             record="reach",
             seed=seed,
             n_jobs=workers,
+            **timed,
         )
         return result.trials()["candidates_reached"].to_numpy(np.float64)
 

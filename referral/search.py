@@ -42,6 +42,7 @@ from referral._search_inputs import (
 )
 from referral._validation import check_memory
 from referral.attrition import PerChain, PerPerson, PerStep
+from referral.delays import check_delay
 from referral.network import ReferralNetwork
 from referral.search_result import SearchResult
 
@@ -127,6 +128,7 @@ def search(
     n_jobs: int | None = None,
     keep_paths: int = 100,
     progress: bool = False,
+    delay=None,
 ) -> SearchResult:
     """Simulate candidates searching for a recruiter through chains of contacts.
 
@@ -199,6 +201,16 @@ def search(
         :meth:`SearchResult.paths`.
     progress : bool, default False
         Show a ``tqdm`` progress bar; it changes no number.
+    delay : referral.delays.Delay, float or str, optional
+        How long each holder takes to pass the chain on (a family from
+        :mod:`referral.delays`, or a number of days or a string with a unit
+        for a constant delay). Each forwarding holder takes one delay,
+        drawn per holder and chain from the delays' own random stream (with
+        ``per="tie"``, the delay of the tie used). It adds a ``duration``
+        column to :meth:`SearchResult.chains` and duration measures of the
+        completed chains to :meth:`SearchResult.summary`; the chains
+        themselves are the same as without a delay. Default ``None``: no
+        durations.
 
     Returns
     -------
@@ -211,7 +223,10 @@ def search(
     ValueError
         For an empty set of starts or targets, an unknown policy (the message
         lists the valid ones), a distance attribute missing on some people
-        (named), bad attrition values, ``max_steps < 1`` or ``trials < 1``.
+        (named), bad attrition values, ``max_steps < 1`` or ``trials < 1``,
+        or a delay with impossible parameters.
+    TypeError
+        For a ``delay`` that is not a delay, a number or a string.
 
     Notes
     -----
@@ -222,7 +237,9 @@ def search(
     Random numbers are counter-based: chain ``c`` uses the key
     ``trial_key(base_key(entropy), c)``; holder ``h`` forwards at step ``s``
     iff ``uniform(key_c, STREAM_ACT, h, s) < p``; policy tie-breaks use
-    ``STREAM_CHOICE`` and per-chain rates ``STREAM_CHAIN``. Results are
+    ``STREAM_CHOICE``, per-chain rates ``STREAM_CHAIN`` and delays
+    ``STREAM_DELAY`` (a holder's delay is the one :func:`referral.spread`
+    draws for that person in trial ``c``). Results are
     identical for any ``n_jobs``, and runs with the same seed on networks
     that differ only in activity use common random numbers.
 
@@ -244,6 +261,7 @@ def search(
     code, user_policy, policy_name = _resolve_policy(policy)
     max_steps, trials, keep_paths = int(max_steps), int(trials), int(keep_paths)
     spec = resolve_attrition(attrition)
+    delay = check_delay(delay, function=_FN)
     start_ids = _people_ids(network, starts, "starts", network.candidates)
     target_ids = _people_ids(network, targets, "targets", network.recruiters)
     check_memory(
@@ -320,13 +338,15 @@ def search(
     outputs = _k.SearchOutputs(
         paths, path_weak, length, outcome, end, weak_count, cross_count
     )
+    timing = _timing(delay, network)
+    duration = np.zeros(n_chains if delay is not None else 0, dtype=np.float64)
 
     if user_policy is None:
         cancel = new_cancel_flag()
 
         def work(c0, c1):
             return _k.search_chains(
-                arrays, code, max_steps, key, outputs, c0, c1, cancel
+                arrays, code, max_steps, key, outputs, timing, duration, c0, c1, cancel
             )
 
         n_blocks = jobs * (8 if progress else 1)
@@ -345,7 +365,7 @@ def search(
         as_intermediary = np.sum([r[1] for r in results], axis=0)
     else:
         on_completed, as_intermediary = _python_chains(
-            network, user_policy, arrays, max_steps, key, outputs
+            network, user_policy, arrays, max_steps, key, outputs, timing, duration
         )
 
     start_distance = dist[chain_start] if use_dist else np.full(n_chains, np.nan)
@@ -370,10 +390,26 @@ def search(
         on_completed=np.asarray(on_completed, dtype=np.int64),
         as_intermediary=np.asarray(as_intermediary, dtype=np.int64),
         has_community=use_community,
+        chain_duration=duration if delay is not None else None,
+        delay=delay,
     )
 
 
-def _python_chains(network, user_policy, arrays, max_steps, key, outputs):
+def _timing(delay, network):
+    """The kernel's delay model (a constant 0 that is never drawn when
+    ``delay`` is None)."""
+    from referral._engine.timed_kernel import CONSTANT, DelayRun
+    from referral._timed_spread import delay_run
+
+    if delay is None:
+        empty = np.zeros(0, dtype=np.float64)
+        return DelayRun(CONSTANT, 0.0, 0.0, empty, empty, False, np.inf)
+    return delay_run(delay, None, network, function=_FN)
+
+
+def _python_chains(
+    network, user_policy, arrays, max_steps, key, outputs, timing, duration
+):
     """The same chains as the kernel, with a Python policy (slow path)."""
     (
         chain_start,
@@ -403,6 +439,7 @@ def _python_chains(network, user_policy, arrays, max_steps, key, outputs):
         chain = [h]
         on_chain = {h}
         weak_used = crossed = 0
+        elapsed = 0.0
         while True:
             if is_target[h]:
                 result = _k.COMPLETED
@@ -439,6 +476,8 @@ def _python_chains(network, user_policy, arrays, max_steps, key, outputs):
                 )
             e = entries[matches[0]]
             v = int(indices[e])
+            if len(duration):
+                elapsed += _k.holder_delay(key, c, timing, h, e, indptr[h])
             if weak[e]:
                 weak_used += 1
             if (
@@ -457,6 +496,8 @@ def _python_chains(network, user_policy, arrays, max_steps, key, outputs):
         if c < keep:
             paths[c, 0] = chain[0]
         length[c] = len(chain) - 1
+        if len(duration):
+            duration[c] = elapsed
         outcome[c] = result
         end[c] = h
         weak_count[c] = weak_used

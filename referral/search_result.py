@@ -69,6 +69,12 @@ class SearchResult:
         included), and were on strictly between start and target.
     has_community : bool
         Whether crossings were counted (the network has ``community``).
+    chain_duration : numpy.ndarray of float64 or None
+        Per chain, with ``delay``: days from the start to the last holder
+        hearing of it (the sum of the forwarding holders' delays); else
+        None.
+    delay : referral.delays.Delay or None
+        The ``delay`` of the run.
 
     Examples
     --------
@@ -101,6 +107,8 @@ class SearchResult:
     on_completed: np.ndarray = field(repr=False)
     as_intermediary: np.ndarray = field(repr=False)
     has_community: bool = False
+    chain_duration: np.ndarray | None = field(default=None, repr=False)
+    delay: object = None
 
     @property
     def trials(self) -> int:
@@ -173,6 +181,10 @@ class SearchResult:
             - ``length`` (int32): forwards made (ties traversed). A start
               that is itself a target completes with length 0. Milgram's
               number of intermediaries is ``max(length - 1, 0)``.
+            - ``duration`` (float64), only for a run with ``delay``: days
+              from the start to the chain's last holder hearing of it (for
+              a completed chain, the target), the sum of the delays of the
+              ``length`` holders who forwarded.
             - ``outcome`` (categorical): ``completed``, ``dropped`` (a holder
               did not forward), ``dead_end`` (a holder had no contact left
               who was not on the chain) or ``step_limit`` (``max_steps``
@@ -204,6 +216,9 @@ class SearchResult:
         crossed = pd.array(self.chain_crossings.astype(np.int64), dtype="Int64")
         if not self.has_community:
             crossed = pd.array([pd.NA] * self.n_chains, dtype="Int64")
+        timed = {}
+        if self.chain_duration is not None:
+            timed["duration"] = np.asarray(self.chain_duration, dtype=np.float64)
         return pd.DataFrame(
             {
                 "chain": np.arange(self.n_chains, dtype=np.int64),
@@ -212,6 +227,7 @@ class SearchResult:
                 "target": target,
                 "target_id": target_id,
                 "length": self.chain_length.astype(np.int32),
+                **timed,
                 "outcome": pd.Categorical.from_codes(
                     self.chain_outcome.astype(np.int8), categories=list(OUTCOMES)
                 ),
@@ -495,6 +511,29 @@ class SearchResult:
             {"attrition_rate": np.float64, "corrected_median": np.float64}
         )
 
+    def _duration_rows(self, z, level):
+        """``mean_duration`` and ``median_duration`` rows of completed chains."""
+        done = self.chain_outcome == _k.COMPLETED
+        times = np.sort(np.asarray(self.chain_duration, dtype=np.float64)[done])
+        m = len(times)
+        if not m:
+            return [
+                (name, np.nan, np.nan, np.nan, np.nan, 0)
+                for name in ("mean_duration", "median_duration")
+            ]
+        mean = float(times.mean())
+        se = standard_error(times)
+        return [
+            ("mean_duration", mean, se, *normal_interval(mean, se, z), m),
+            (
+                "median_duration",
+                float(np.median(times)),
+                np.nan,
+                *median_interval(times, level),
+                m,
+            ),
+        ]
+
     @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Headline figures with standard errors and confidence intervals.
@@ -521,6 +560,10 @@ class SearchResult:
               start that is a target has none), its interval clipped at 0.
             - ``median_length``: median length of completed chains
               (distribution-free order-statistic interval, se NaN).
+            - ``mean_duration``, ``median_duration`` (only for a run with
+              ``delay``): the mean (normal interval) and median
+              (order-statistic interval, se NaN) of the completed chains'
+              ``duration``, in days.
             - ``attrition_rate``: per-step attrition, drops / forward
               decisions (Wilson interval), see :meth:`attrition_rate`.
             - ``corrected_median``, ``corrected_mean``: from
@@ -581,6 +624,8 @@ class SearchResult:
         else:
             for name in ["mean_length", "mean_intermediaries", "median_length"]:
                 rows.append((name, np.nan, np.nan, np.nan, np.nan, 0))
+        if self.chain_duration is not None:
+            rows.extend(self._duration_rows(z, level))
         attempts = int(self._attempts().sum())
         drops = int(np.count_nonzero(self.chain_outcome == _k.DROPPED))
         rows.append(

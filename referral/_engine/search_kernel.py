@@ -9,7 +9,13 @@ decision is a counter-based uniform (:mod:`referral._engine.hashing`):
 * a policy's tie-break at holder ``h``, step ``s`` uses
   ``uniform(tkey, STREAM_CHOICE, h, s)``;
 * a chain-level draw (per-chain attrition) uses
-  ``uniform(tkey, STREAM_CHAIN, 0, 0)``.
+  ``uniform(tkey, STREAM_CHAIN, 0, 0)``;
+* with a delay (``duration`` not empty), holder ``h`` who forwards through
+  entry ``e`` takes the delay :func:`referral._engine.timed_kernel._delay`
+  draws for ``(tkey, h, 0)`` (per person) or ``(tkey, h, e - indptr[h] +
+  1)`` (per tie), from ``STREAM_DELAY``: the draws :func:`referral.spread`
+  makes in trial ``c``. No other draw depends on it, so with or without a
+  delay the chains are the same.
 
 So a chain's course depends only on (key, chain index, network), never on
 ``n_jobs`` or blocking.
@@ -29,6 +35,7 @@ from referral._engine.hashing import (
     trial_key,
     uniform,
 )
+from referral._engine.timed_kernel import _delay
 
 __all__ = [
     "COMPLETED",
@@ -48,6 +55,7 @@ __all__ = [
     "chain_uniforms",
     "act_uniform",
     "search_chains",
+    "holder_delay",
 ]
 
 COMPLETED = 0
@@ -157,8 +165,17 @@ def _score(policy, e, v, strength, weak, dist, use_dist):
     return 0.0, 0.0  # random
 
 
+@numba.njit(cache=True)
+def holder_delay(key, c, timing, h, e, row_start):
+    """The delay of holder ``h`` forwarding chain ``c`` through entry ``e``."""
+    b = e - row_start + 1 if timing.per_tie else 0
+    return _delay(trial_key(key, c), timing, h, b)
+
+
 @numba.njit(nogil=True, cache=True)
-def search_chains(inputs, policy, max_steps, key, outputs, c0, c1, cancel):
+def search_chains(
+    inputs, policy, max_steps, key, outputs, timing, duration, c0, c1, cancel
+):
     """Run chains ``c0 <= c < c1``; write per-chain results in place.
 
     ``inputs`` is a :class:`SearchInputs`, ``outputs`` a :class:`SearchOutputs`
@@ -169,6 +186,11 @@ def search_chains(inputs, policy, max_steps, key, outputs, c0, c1, cancel):
     Returns the per-person counts ``(on_completed, as_intermediary)`` for
     this block: how many completed chains each person was on (start and
     target included), and was on strictly between start and target.
+
+    ``timing`` is a :class:`~referral._engine.timed_kernel.DelayRun`;
+    when ``duration`` (float64, one per chain) is not empty, ``duration[c]``
+    gets the sum of the delays of chain ``c``'s forwarding holders (the
+    time its last holder heard), else no delay is drawn.
 
     ``cancel`` (uint8, length 1) is checked before every chain: when
     ``cancel[0] != 0`` the block returns at once (the driver discards it).
@@ -200,10 +222,13 @@ def search_chains(inputs, policy, max_steps, key, outputs, c0, c1, cancel):
     buf = np.empty(max_steps + 1, dtype=np.int64)
     on_completed = np.zeros(n, dtype=np.int64)
     as_intermediary = np.zeros(n, dtype=np.int64)
+    timed = duration.shape[0] > 0
+    per_tie = timing.per_tie
     for c in range(c0, c1):
         if cancel[0] != 0:
             break
         tkey = trial_key(key, c)
+        elapsed = 0.0
         mark = c + 1
         h = np.int64(chain_start[c])
         stamp[h] = mark
@@ -275,6 +300,9 @@ def search_chains(inputs, policy, max_steps, key, outputs, c0, c1, cancel):
                 b = community[chosen]
                 if a >= 0 and b >= 0 and a != b:
                     crossed += 1
+            if timed:
+                b = chosen_e - indptr[h] + 1 if per_tie else 0
+                elapsed += _delay(tkey, timing, h, b)
             steps += 1
             h = np.int64(chosen)
             stamp[h] = mark
@@ -283,6 +311,8 @@ def search_chains(inputs, policy, max_steps, key, outputs, c0, c1, cancel):
                 paths[c, steps] = h
                 path_weak[c, steps] = weak[chosen_e]
         length[c] = steps
+        if timed:
+            duration[c] = elapsed
         outcome[c] = result
         end[c] = h
         weak_count[c] = weak_used
