@@ -199,6 +199,9 @@ def activity_line(network, args) -> str:
     n = network.n_people
     own = int(getattr(args, "own_activity", 0))
     default = n - own
+    if default == 0:
+        words = f"activity: everyone's own from {args.people} ({n:,} people)"
+        return words + f"; mean {network.activity.mean():.2f}."
     words = f"activity {args.activity:g} for {default:,} of {n:,} people"
     if args.activity == DEFAULT_ACTIVITY:
         words += " (the default; --activity to change it)"

@@ -33,6 +33,8 @@ TABLES = [
     "ambassadors",
     "representation",
     "homophily",
+    "reach_over_time",
+    "time_to_candidates",
 ]
 
 
@@ -131,6 +133,8 @@ def _required():
         "representation": REPRESENTATION_COLUMNS,
         "homophily": ["by", "group", "within_share", "random_share", "times_random"],
         "ambassadors": list(_ambassador_columns()),
+        "reach_over_time": ["time", "measure", "estimate", "ci_low", "ci_high"],
+        "time_to_candidates": ["k", "time", "estimate", "ci_low", "ci_high"],
     }
 
 
@@ -185,6 +189,8 @@ _KEYS = {
     "gatekeepers": ["rank"],
     "ambassadors": ["rank"],
     "weak_ties": ["scope", "hop"],
+    "reach_over_time": ["measure", "time"],
+    "time_to_candidates": ["k", "time"],
 }
 
 

@@ -52,8 +52,12 @@ def _spread_dropoff(t):
 
     if t.get("dropoff") is not None:
         return t["dropoff"]
-    if t.get("by_hop") is not None:
-        return dropoff(t["by_hop"])
+    by_hop = t.get("by_hop")
+    if by_hop is not None:
+        acted = by_hop.get("acted_mean")
+        if acted is not None and not acted.notna().any():
+            return None  # a run without per-hop losses (record='reach', delays)
+        return dropoff(by_hop)
     return None
 
 
@@ -102,7 +106,9 @@ def _dropoff_section(results) -> Section:
     table = _spread_dropoff(t)
     if table is None:
         section.notes.append(
-            "No dropoff or by_hop table: the drop-off section is left out."
+            "No dropoff table, and no by_hop table with per-hop losses (a run "
+            "with record='reach' or with delays keeps none): the drop-off "
+            "section is left out."
         )
         return section
     section.sentences.append(dropoff_sentence(table))
@@ -286,6 +292,46 @@ def _representation_section(results) -> Section | None:
     return section
 
 
+def _time_section(results) -> Section | None:
+    """The "How fast it travels" section, from the ``reach_over_time`` table
+    (a spread run with delays).
+
+    The sentence is :func:`referral.wording.time_sentence` at the first day
+    of the table by which half of the candidates the opening reaches in the
+    end (or by the run's deadline) have heard of it (the last day if never);
+    the chart is
+    :func:`referral.plot.plot_reach_over_time` of the same table. None when
+    the folder holds no such table.
+    """
+    from referral import plot
+    from referral.wording import time_sentence
+
+    table = results.tables.get("reach_over_time")
+    if table is None or not len(table):
+        return None
+    shares = table[table["measure"] == "candidate_share_of_final"]
+    shares = shares[np.isfinite(shares["estimate"].to_numpy(dtype=float))]
+    section = Section("How fast it travels")
+    if shares.empty:
+        section.sentences.append(time_sentence(table, day=table["time"].iloc[0]))
+    else:
+        times = shares["time"].to_numpy(dtype=float)
+        half = np.flatnonzero(shares["estimate"].to_numpy(dtype=float) >= 0.5)
+        day = float(times[half[0]] if len(half) else times[-1])
+        # with a deadline, the shares are of the candidates reached by it, so
+        # the share at the deadline is 100% by definition: not worth saying
+        section.sentences.append(time_sentence(table, day=day))
+    section.charts.append(
+        (
+            "reach_over_time",
+            f"People and candidates who have heard of the opening, day by day "
+            f"({ci_words(table_level(table), 'bands')}).",
+            lambda ax: plot.plot_reach_over_time(table, ax=ax),
+        )
+    )
+    return section
+
+
 def _weak_tie_section(results) -> Section:
     from referral import plot
 
@@ -396,9 +442,9 @@ def sections(results: Results) -> list[Section]:
     Returns
     -------
     list of Section
-        In order: reach, drop-off, threshold, gatekeepers, who to ask and
-        who gets reached (when available), weak ties, interventions, and how
-        this was computed.
+        In order: reach, drop-off, threshold, gatekeepers, who to ask, who
+        gets reached and how fast it travels (when available), weak ties,
+        interventions, and how this was computed.
     """
     built = [
         _reach_section(results),
@@ -413,6 +459,9 @@ def sections(results: Results) -> list[Section]:
     reached = _representation_section(results)
     if reached is not None:
         built.append(reached)
+    timed = _time_section(results)
+    if timed is not None:
+        built.append(timed)
     built += [_weak_tie_section(results), _compare_section(results)]
     built.append(_method_section(results))
     return built
