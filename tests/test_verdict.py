@@ -284,3 +284,34 @@ def test_three_person_path_and_tiny_networks():
     assert text == (
         "This network holds only the recruiter: there is no one to pass an opening to."
     )
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "where"),
+    [
+        (0.5, 0.8, "today's network is above it"),
+        (1.2, 1.6, "today's network is below it"),
+        (0.8, 1.3, "today's network is within its uncertainty"),
+    ],
+)
+def test_simulated_tipping_point_is_placed_by_its_interval(regular, low, high, where):
+    """Today (multiplier 1) is above, below or inside the interval of the
+    simulated tipping point, and the sentence says which: an interval that
+    holds 1 must not be read as above or below."""
+    net = from_networkx(regular, strength=1.0, activity=0.6, recruiters=[0])
+    cost = other_people_cost(net, trials=60, seed=2)
+    table = cost.table().copy()
+    row = table["scenario"] == "critical_simulated"
+    table.loc[row, ["multiplier", "multiplier_ci_low", "multiplier_ci_high"]] = [
+        (low + high) / 2,
+        low,
+        high,
+    ]
+    text = threshold_sentence(table, cost.curve)
+    assert where in text
+    for other in {
+        "today's network is above it",
+        "today's network is below it",
+        "today's network is within its uncertainty",
+    } - {where}:
+        assert other not in text
