@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
+
 from referral._params import Interval, Options, validate_params
 from referral._validation import user_stacklevel
+from referral.calibrate._em import HopData, _blank, fit_em, read_hops
 from referral.calibrate._fit import Fit
 from referral.calibrate._log import read_log
 from referral.calibrate._spread_model import fit_log
@@ -18,14 +21,15 @@ __all__ = ["referral_log"]
         "network": ["network"],
         "by": [str, None],
         "transmission": [Options(("constant", "by_strength")), callable],
-        "tellers": [Options(("all", "first"))],
+        "tellers": [Options(("all", "first", "unknown"))],
         "pooling": [Options(("partial", "none"))],
         "source_activity": [Interval(float, 0, 1)],
         "level": [Interval(float, 0, 1, closed="neither")],
         "opening": [str],
-        "teller": [str],
+        "teller": [str, None],
         "told": [str],
         "time": [str, None],
+        "hop": [str, None],
     }
 )
 def referral_log(
@@ -43,6 +47,7 @@ def referral_log(
     teller="teller",
     told="told",
     time=None,
+    hop=None,
 ) -> Fit:
     """Fit activity and transmission to a log of who told whom.
 
@@ -147,6 +152,26 @@ def referral_log(
     1  transmission       1.0  4
     """
     fn = "referral_log"
+    unknown = tellers == "unknown" or teller is None or hop is not None
+    if not unknown and isinstance(log, pd.DataFrame) and teller in log.columns:
+        unknown = bool(_blank(log[teller]).any())
+    if unknown:
+        return _fit_unknown_tellers(
+            network,
+            log,
+            sources=sources,
+            by=by,
+            transmission=transmission,
+            pooling=pooling,
+            source_activity=source_activity,
+            level=level,
+            opening=opening,
+            teller=teller,
+            told=told,
+            time=time,
+            hop=hop,
+            function=fn,
+        )
     data = read_log(
         network,
         log,
@@ -180,6 +205,101 @@ def referral_log(
     return Fit(
         kind="referral_log",
         model=model,
+        table=table,
+        loglik=ll,
+        n_params=n_params,
+        identifiable=identifiable,
+        reason=reason,
+        level=float(level),
+        _state=state,
+    )
+
+
+def _fit_unknown_tellers(
+    network,
+    log,
+    *,
+    sources,
+    by,
+    transmission,
+    pooling,
+    source_activity,
+    level,
+    opening,
+    teller,
+    told,
+    time,
+    hop,
+    function,
+):
+    """The fit over possible tellers (EM), for logs that do not say who told."""
+    if transmission != "constant":
+        raise ValueError(
+            f"{function} fits transmission={transmission!r} only from a log that "
+            f"names every teller; when tellers are unknown it fits one constant "
+            f"transmission (pass transmission='constant')."
+        )
+    if by is not None and pooling == "partial":
+        raise ValueError(
+            f"{function} has no partial pooling when tellers are unknown: pass "
+            f"pooling='none' to fit each group of {by!r} on its own."
+        )
+    if hop is not None:
+        data = read_hops(
+            network,
+            log,
+            sources=sources,
+            opening=opening,
+            told=told,
+            hop=hop,
+            function=function,
+        )
+    else:
+        if teller is None or (teller in log.columns and _blank(log[teller]).any()):
+            rows = (
+                ""
+                if teller is None
+                else f" (blank tellers in rows "
+                f"{', '.join(map(str, log.index[_blank(log[teller])][:10]))})"
+            )
+            raise ValueError(
+                f"{function} needs to know at which hop each person was told when "
+                f"the log does not say who told them{rows}: pass hop= naming a "
+                f"column of hops (1 for people the posters told, 2 for the people "
+                f"they told, ...)."
+            )
+        full = read_log(
+            network,
+            log,
+            sources=sources,
+            opening=opening,
+            teller=teller,
+            told=told,
+            time=time,
+            tellers="all",
+            function=function,
+        )
+        op_code, person, hops = full.held
+        data = HopData(
+            opening=op_code,
+            person=person,
+            hop=hops,
+            source=hops == 0,
+            openings=full.openings,
+            posters=full.posters,
+            hop_counts=full.hop_counts,
+        )
+    table, ll, n_params, identifiable, reason, state = fit_em(
+        network,
+        data,
+        by=by,
+        source_activity=float(source_activity),
+        level=float(level),
+        function=function,
+    )
+    return Fit(
+        kind="referral_log",
+        model="constant",
         table=table,
         loglik=ll,
         n_params=n_params,
