@@ -386,7 +386,12 @@ def told_idx_of(edges, eh, told_idx, nxt):
 def fit_em(network, data, *, by, source_activity, level, function):
     """EM fit, polish and profile intervals: what :func:`fit_log` returns."""
     from referral.calibrate._fit import PARAM_COLUMNS
-    from referral.calibrate._profile import hessian_se, maximise, profile_interval
+    from referral.calibrate._profile import (
+        hessian_se,
+        maximise,
+        newton_maximise,
+        profile_interval,
+    )
     from referral.calibrate._spread_model import _group_codes, _LogState, _snap
 
     codes, groups = _group_codes(network, by, function)
@@ -418,7 +423,9 @@ def fit_em(network, data, *, by, source_activity, level, function):
         if is_activity and model.n_info[j] == 0:
             rows.append([name, groups[j], np.nan, np.nan, 0.0, 1.0, level, 0])
             continue
-        lo, hi = profile_interval(model.nll, x_hat, ll, j, bounds, level)
+        lo, hi = profile_interval(
+            model.nll, x_hat, ll, j, bounds, level, maximiser=newton_maximise
+        )
         est, s = x_hat[j], se[j]
         if est - EPS < 1e-6 or 1 - EPS - est < 1e-6:
             s = np.nan
