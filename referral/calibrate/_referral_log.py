@@ -80,7 +80,7 @@ def referral_log(
         One ``w`` for every tie; ``w = expit(a + b * strength)`` (logistic
         in tie strength); or a callable mapping strengths to known
         transmissions, in which case only activity is fitted.
-    tellers : {"all", "first"}, default "all"
+    tellers : {"all", "first", "unknown"}, default "all"
         ``"all"``: the log lists every telling, so a person told by two
         holders of the same hop has two rows. ``"first"``: the log keeps one
         teller per person told (as :meth:`SpreadResult.chains` and most
@@ -90,7 +90,17 @@ def referral_log(
         exact only when no two holders of one hop share an untold contact;
         on dense networks it leans transmission upward and its intervals
         are too narrow (see the guide). A warning gives the count of such
-        ties.
+        ties. ``"unknown"``: the named tellers only place people at their
+        hop; anyone holding the opening one hop earlier who is their
+        contact may have told them, and the fit runs over the possible
+        tellers (expectation-maximisation on the exact likelihood of who
+        held the opening at which hop). This is also what happens when
+        ``teller`` is None, the teller column has blanks, or ``hop`` is
+        given. It fits one constant transmission, has no partial pooling,
+        and needs the holders who share the people they could have told
+        to form groups of at most 16 besides those who must have told
+        someone (a larger group is an error; the known-teller fit has no
+        such limit).
     pooling : {"partial", "none"}, default "partial"
         With ``by``: shrink the groups' activity toward each other
         (empirical Bayes with a Beta prior fitted to all groups), so small
@@ -102,11 +112,17 @@ def referral_log(
     level : float, default 0.95
         The level of the intervals.
     opening, teller, told : str
-        The log's column names.
+        The log's column names. ``teller=None``: the log has no teller
+        column (``hop`` is then needed).
     time : str, optional
         A column of times: the rows are read in time order (the first
         telling of a person counts) and a teller may not tell before being
         told.
+    hop : str, optional
+        A column giving the hop at which each person was told (1 for people
+        a poster told, 2 for the people they told, ...). Needed when the log
+        does not say who told whom; with it the fit runs over the possible
+        tellers (see ``tellers``) and ``sources`` must be given.
 
     Returns
     -------
@@ -125,7 +141,12 @@ def referral_log(
         For a missing column (named, with the closest match), an empty log
         without ``sources``, a teller equal to the person told, a telling
         between people with no tie, tellers who never held the opening,
-        times out of order, or an unknown ``by``.
+        times out of order, or an unknown ``by``; when tellers are unknown,
+        also for a missing ``hop`` column, hops that are not whole numbers of
+        at least 1, people told at a hop where none of their contacts held
+        the opening one hop earlier, a transmission other than
+        ``"constant"``, partial pooling, or too many holders sharing the
+        people they could have told.
 
     Warns
     -----
@@ -146,6 +167,16 @@ def referral_log(
     >>> log = pd.DataFrame({"opening": [1, 2], "teller": ["ann", "ann"],
     ...                     "told": ["bob", "bob"]})
     >>> fit = referral_log(net, log, sources="ann")
+    >>> fit.params()[["parameter", "estimate", "n"]]
+          parameter  estimate  n
+    0      activity       0.0  2
+    1  transmission       1.0  4
+
+    Without tellers, from the hop at which each person was told:
+
+    >>> hops = pd.DataFrame({"opening": [1, 2], "told": ["bob", "bob"],
+    ...                      "hop": [1, 1]})
+    >>> fit = referral_log(net, hops, sources="ann", teller=None, hop="hop")
     >>> fit.params()[["parameter", "estimate", "n"]]
           parameter  estimate  n
     0      activity       0.0  2
