@@ -20,7 +20,7 @@ __all__ = ["referral_log"]
     {
         "network": ["network"],
         "by": [str, None],
-        "transmission": [Options(("constant", "by_strength")), callable],
+        "transmission": [Options(("constant", "by_strength", "by_class")), callable],
         "tellers": [Options(("all", "first", "unknown"))],
         "pooling": [Options(("partial", "none"))],
         "source_activity": [Interval(float, 0, 1)],
@@ -48,6 +48,7 @@ def referral_log(
     told="told",
     time=None,
     hop=None,
+    classes=None,
 ) -> Fit:
     """Fit activity and transmission to a log of who told whom.
 
@@ -76,9 +77,12 @@ def referral_log(
     by : str, optional
         A person attribute (``"community"`` or any key of
         ``network.attributes``): fit one activity per group.
-    transmission : {"constant", "by_strength"} or callable, default "constant"
+    transmission : str or callable, default "constant"
+        ``"constant"``, ``"by_strength"`` or ``"by_class"``:
         One ``w`` for every tie; ``w = expit(a + b * strength)`` (logistic
-        in tie strength); or a callable mapping strengths to known
+        in tie strength); one ``w`` per tie-strength class (one
+        ``transmission`` row per class, its ``group`` naming the class; see
+        ``classes``); or a callable mapping strengths to known
         transmissions, in which case only activity is fitted.
     tellers : {"all", "first", "unknown"}, default "all"
         ``"all"``: the log lists every telling, so a person told by two
@@ -118,6 +122,10 @@ def referral_log(
         A column of times: the rows are read in time order (the first
         telling of a person counts) and a teller may not tell before being
         told.
+    classes : sequence of float, optional
+        With ``transmission="by_class"``: increasing bin edges of tie
+        strength, each class holding the strengths in ``(lo, hi]``. Default:
+        one class per distinct tie strength (at most 12).
     hop : str, optional
         A column giving the hop at which each person was told (1 for people
         a poster told, 2 for the people they told, ...). Needed when the log
@@ -203,6 +211,11 @@ def referral_log(
             hop=hop,
             function=fn,
         )
+    if classes is not None and transmission != "by_class":
+        raise ValueError(
+            f"The 'classes' parameter of {fn} is for transmission='by_class'; "
+            f"got transmission={transmission!r}."
+        )
     data = read_log(
         network,
         log,
@@ -231,6 +244,7 @@ def referral_log(
         pooling=pooling,
         level=float(level),
         function=fn,
+        classes=classes,
     )
     model = transmission if isinstance(transmission, str) else "callable"
     return Fit(
