@@ -257,6 +257,7 @@ class EMModel:
             e_nxt = np.flatnonzero(nxt)
             by_comp = pd.Series(np.arange(len(shared))).groupby(label[shared]).indices
             edges_by_comp = pd.Series(e_nxt).groupby(label[eh[e_nxt]]).indices
+            parts = []
             for lab, members in by_comp.items():
                 hs = shared[members]
                 edges = e_nxt[edges_by_comp[lab]]
@@ -268,15 +269,18 @@ class EMModel:
                 adj[[local_h[int(h)] for h in eh[edges].tolist()], tinv] = 1
                 only = adj.sum(axis=0) == 1
                 forced = adj[:, only].any(axis=1)
-                free = np.flatnonzero(~forced)
-                self.largest = max(self.largest, len(free))
-                if len(free) > MAX_FREE:
-                    raise ValueError(
-                        f"{function} cannot list the acting patterns of "
-                        f"{len(free)} holders who share the people they could "
-                        f"have told (more than {MAX_FREE}); this log needs its "
-                        f"tellers (the teller column) to be fitted."
-                    )
+                parts.append((hs, adj, np.flatnonzero(~forced)))
+            sizes = np.array([len(free) for _, _, free in parts])
+            self.largest = int(sizes.max())
+            if self.largest > MAX_FREE:
+                raise ValueError(
+                    f"{function} cannot list the acting patterns of "
+                    f"{self.largest} holders who share the people they could "
+                    f"have told ({int((sizes > MAX_FREE).sum())} such group(s) "
+                    f"have more than {MAX_FREE}); this log needs its tellers "
+                    f"(the teller column) to be fitted."
+                )
+            for hs, adj, free in parts:
                 bits = (np.arange(2 ** len(free))[:, None] >> np.arange(len(free))) & 1
                 A = np.ones((len(bits), len(hs)), dtype=np.int64)
                 A[:, free] = bits
