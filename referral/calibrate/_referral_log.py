@@ -122,15 +122,15 @@ def referral_log(
         A column of times: the rows are read in time order (the first
         telling of a person counts) and a teller may not tell before being
         told.
-    classes : sequence of float, optional
-        With ``transmission="by_class"``: increasing bin edges of tie
-        strength, each class holding the strengths in ``(lo, hi]``. Default:
-        one class per distinct tie strength (at most 12).
     hop : str, optional
         A column giving the hop at which each person was told (1 for people
         a poster told, 2 for the people they told, ...). Needed when the log
         does not say who told whom; with it the fit runs over the possible
         tellers (see ``tellers``) and ``sources`` must be given.
+    classes : sequence of float, optional
+        With ``transmission="by_class"``: increasing bin edges of tie
+        strength, each class holding the strengths in ``(lo, hi]``. Default:
+        one class per distinct tie strength (at most 12).
 
     Returns
     -------
