@@ -168,3 +168,13 @@ def test_fit_with_blank_tellers_and_a_hop_column(files):
     )
     # without the hop column the blank teller is a one-line error
     assert main(args + [str(files / "b")]) != 0
+
+
+def test_fit_by_strength_class(files):
+    out = files / "byclass"
+    args = ["fit", str(files / "log.csv"), "--network", str(files / "ties.csv")]
+    args += ["--sources", "a", "--check-trials", "0", "--transmission", "by_class"]
+    assert main(args + ["--out", str(out)]) == 0
+    params = pd.read_csv(out / "params.csv")
+    tx = params[params["parameter"] == "transmission"]
+    assert tx["group"].tolist() == ["strength 0.5", "strength 1"]

@@ -115,10 +115,10 @@ def add_fit_parser(commands, *, add_network_options, formatter, example, seed_ty
     )
     parser.add_argument(
         "--transmission",
-        choices=["constant", "by_strength"],
+        choices=["constant", "by_strength", "by_class"],
         default="constant",
-        help="one chance for every tie, or logistic in tie strength "
-        "(default: constant)",
+        help="one chance for every tie, logistic in tie strength, or one per "
+        "distinct tie strength (at most 12) (default: constant)",
     )
     parser.add_argument(
         "--tellers",
