@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import warnings
 
 import networkx as nx
 import numpy as np
@@ -575,3 +576,24 @@ def test_one_strength_class_is_the_constant_fit(small_log):
         )
     with pytest.raises(ValueError, match="is for transmission='by_class'"):
         referral_log(net, small_log, sources="a", classes=[0, 1])
+
+
+def test_pooled_group_intervals_cover_over_replications(email):
+    # six groups whose activities are drawn afresh each replication from a
+    # Beta(6, 10): the pooled (default) intervals must cover about 95% of them
+    G, reps = 6, 40
+    grp = np.asarray(email.community, dtype=int) % G
+    net = email.replace(attributes={**email.attributes, "grp": grp})
+    rng = np.random.default_rng(606)
+    eligible = np.flatnonzero(email.degree > 0)
+    hits = 0
+    for _ in range(reps):
+        f = rng.beta(6, 10, G)
+        log, sources = simulate_log(net, f[grp], TRUE_W, rng.choice(eligible, 8), rng)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # groups nobody in the log belongs to
+            p = referral_log(net, log, sources=sources, by="grp").params()
+        a = p[p["parameter"] == "activity"]
+        hits += int(((a["ci_low"] <= f) & (f <= a["ci_high"])).sum())
+    lo, hi = stats.binom.ppf([0.005, 0.995], G * reps, 0.95)
+    assert lo <= hits <= hi, hits / (G * reps)

@@ -106,9 +106,10 @@ def referral_log(
         someone (a larger group is an error; the known-teller fit has no
         such limit).
     pooling : {"partial", "none"}, default "partial"
-        With ``by``: shrink the groups' activity toward each other
-        (empirical Bayes with a Beta prior fitted to all groups), so small
-        groups borrow strength; the rows then give the posterior mean,
+        With ``by``: shrink the groups' activity toward each other (a Beta
+        prior shared by the groups, averaged over its mean and spread as
+        the groups support them), so small groups borrow strength; the rows
+        then give the posterior mean,
         standard deviation and central interval. ``"none"`` fits each group
         on its own with profile intervals.
     source_activity : float, default 1.0
