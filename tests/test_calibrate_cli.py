@@ -141,3 +141,41 @@ def test_fit_option_values_are_checked(files, capsys):
     assert "--level" in capsys.readouterr().err
     assert main([*base, "--check-trials", "1", "--out", str(files / "b")]) == 2
     assert "must be 0 (no check) or an int >= 2" in capsys.readouterr().err
+
+
+def test_fit_with_blank_tellers_and_a_hop_column(files):
+    # opening 2: d's teller is blank; c held it at hop 1, so c told d
+    (files / "hops.csv").write_text(
+        "opening,teller,told,hop\n1,a,b,1\n1,b,c,2\n2,a,b,1\n2,,d,2\n2,a,c,1\n"
+    )
+    args = ["fit", str(files / "hops.csv"), "--network", str(files / "ties.csv")]
+    args += ["--sources", "a", "--check-trials", "0", "--out"]
+    assert main(args + [str(files / "a"), "--hop-column", "hop"]) == 0
+    params = pd.read_csv(files / "a" / "params.csv")
+    from referral.calibrate import referral_log
+    from referral.io import read_edgelist
+
+    net = read_edgelist(files / "ties.csv")
+    log = pd.DataFrame(
+        {
+            "opening": [1, 1, 2, 2, 2],
+            "told": ["b", "c", "b", "d", "c"],
+            "hop": [1, 2, 1, 2, 1],
+        }
+    )
+    fit = referral_log(net, log, sources="a", teller=None, hop="hop")
+    assert params["estimate"].to_numpy() == pytest.approx(
+        fit.params()["estimate"].to_numpy(), abs=1e-9
+    )
+    # without the hop column the blank teller is a one-line error
+    assert main(args + [str(files / "b")]) != 0
+
+
+def test_fit_by_strength_class(files):
+    out = files / "byclass"
+    args = ["fit", str(files / "log.csv"), "--network", str(files / "ties.csv")]
+    args += ["--sources", "a", "--check-trials", "0", "--transmission", "by_class"]
+    assert main(args + ["--out", str(out)]) == 0
+    params = pd.read_csv(out / "params.csv")
+    tx = params[params["parameter"] == "transmission"]
+    assert tx["group"].tolist() == ["strength 0.5", "strength 1"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import warnings
 
 import networkx as nx
 import numpy as np
@@ -513,3 +514,86 @@ def test_fit_methods_refuse_what_they_cannot_do(small_log):
         chains.network()
     with pytest.raises(ValueError, match="not available for a search_chains fit"):
         chains.check()
+
+
+def test_transmission_per_strength_class_is_recovered(email):
+    # weak ties (strength <= 0.5) carry with 0.04, strong ones with 0.12
+    edges = [0.0, 0.5, 1.0]
+    w = np.where(email.strength <= 0.5, 0.04, 0.12)
+    rng = np.random.default_rng(21)
+    posters = rng.choice(np.flatnonzero(email.degree > 0), size=12)
+    log, sources = simulate_log_by_tie(
+        email, np.full(email.n_people, 0.35), w, posters, rng
+    )
+    fit = referral_log(
+        email, log, sources=sources, transmission="by_class", classes=edges
+    )
+    p = fit.params()
+    tx = p[p["parameter"] == "transmission"]
+    assert tx["group"].tolist() == ["strength 0 to 0.5", "strength 0.5 to 1"]
+    weak = email.strength <= 0.5
+    for row, truth in zip(tx.itertuples(), [0.04, 0.12], strict=True):
+        assert abs(row.estimate - truth) < 3.5 * row.se, (row.group, row.estimate)
+        assert row.ci_low < row.estimate < row.ci_high
+    # the classes' n add up to the untold contacts
+    assert (
+        tx["n"].sum()
+        == referral_log(email, log, sources=sources).params()["n"].iloc[-1]
+    )
+    fitted = fit.network()
+    assert np.allclose(fitted.transmission[weak], tx["estimate"].iloc[0])
+    assert np.allclose(fitted.transmission[~weak], tx["estimate"].iloc[1])
+    # the sentence gives each class's numbers, as in the table
+    sentence = fit.sentence()
+    num = r"(\d+(?:\.\d)?)%"
+    label = r"strength \d+(?:\.\d+)? to \d+(?:\.\d+)?"
+    pattern = rf"{num}; 95% CI {num} to {num} over ties of ({label})"
+    found = re.findall(pattern, sentence)
+    assert [g for *_, g in found] == tx["group"].tolist()
+    for (e, lo, hi, _), row in zip(found, tx.itertuples(), strict=True):
+        assert [float(e), float(lo), float(hi)] == pytest.approx(
+            [100 * row.estimate, 100 * row.ci_low, 100 * row.ci_high], abs=0.51
+        )
+
+
+def test_one_strength_class_is_the_constant_fit(small_log):
+    net = triangle()
+    one = referral_log(net, small_log, sources="a", transmission="by_class")
+    const = referral_log(net, small_log, sources="a")
+    assert one.loglik == pytest.approx(const.loglik, abs=1e-7)
+    cols = ["estimate", "ci_low", "ci_high"]
+    assert one.params()[cols].to_numpy() == pytest.approx(
+        const.params()[cols].to_numpy(), abs=1e-4
+    )
+    assert one.params()["group"].iloc[-1] == "strength 1"
+    with pytest.raises(ValueError, match=r"'classes' parameter.*increasing"):
+        referral_log(
+            net, small_log, sources="a", transmission="by_class", classes=[1, 0]
+        )
+    with pytest.raises(ValueError, match=r"leaves out 6 tie\(s\)"):
+        referral_log(
+            net, small_log, sources="a", transmission="by_class", classes=[0, 0.5]
+        )
+    with pytest.raises(ValueError, match="is for transmission='by_class'"):
+        referral_log(net, small_log, sources="a", classes=[0, 1])
+
+
+def test_pooled_group_intervals_cover_over_replications(email):
+    # six groups whose activities are drawn afresh each replication from a
+    # Beta(6, 10): the pooled (default) intervals must cover about 95% of them
+    G, reps = 6, 40
+    grp = np.asarray(email.community, dtype=int) % G
+    net = email.replace(attributes={**email.attributes, "grp": grp})
+    rng = np.random.default_rng(606)
+    eligible = np.flatnonzero(email.degree > 0)
+    hits = 0
+    for _ in range(reps):
+        f = rng.beta(6, 10, G)
+        log, sources = simulate_log(net, f[grp], TRUE_W, rng.choice(eligible, 8), rng)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # groups nobody in the log belongs to
+            p = referral_log(net, log, sources=sources, by="grp").params()
+        a = p[p["parameter"] == "activity"]
+        hits += int(((a["ci_low"] <= f) & (f <= a["ci_high"])).sum())
+    lo, hi = stats.binom.ppf([0.005, 0.995], G * reps, 0.95)
+    assert lo <= hits <= hi, hits / (G * reps)

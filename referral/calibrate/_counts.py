@@ -7,6 +7,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from referral._params import Interval, validate_params
+from referral.calibrate._cascades import fit_trees, read_trees
 from referral.calibrate._chains import _binomial_row
 from referral.calibrate._fit import PARAM_COLUMNS, Fit
 
@@ -25,12 +26,22 @@ def _ztp_loglik(lam, total, people):
 
 @validate_params(
     {
-        "eligible": [Interval(int, 1, None)],
+        "eligible": [Interval(int, 1, None), None],
         "level": [Interval(float, 0, 1, closed="neither")],
         "referrer": [str],
+        "referred": [str],
+        "min_size": [Interval(int, 1, None), None],
     }
 )
-def referral_counts(log, *, eligible, referrer="referrer", level=0.95) -> Fit:
+def referral_counts(
+    log,
+    *,
+    eligible=None,
+    referrer="referrer",
+    level=0.95,
+    min_size=None,
+    referred="referred",
+) -> Fit:
     """Participation, referrals per participant and the branching factor.
 
     For an applicant-tracking export with no network: one row per referral,
@@ -42,16 +53,31 @@ def referral_counts(log, *, eligible, referrer="referrer", level=0.95) -> Fit:
     participants' mean. All intervals are profile-likelihood intervals; the
     branching factor's is profiled over both parts.
 
+    With ``min_size``, the log holds whole referral trees (who referred whom)
+    and keeps only trees of at least ``min_size`` people, as logs that only
+    keep cascades big enough to be noticed do. Everyone in a kept tree is
+    then someone who could refer (``eligible`` is not used), and each tree's
+    chance is divided by the chance that a tree grown by the same model
+    reaches ``min_size`` (Golub & Jackson, PNAS 2010); without that, busy
+    referrers are over-represented and the branching factor comes out too
+    high.
+
     Parameters
     ----------
     log : pandas.DataFrame
         One row per referral, with the column named by ``referrer``.
-    eligible : int
+    eligible : int, optional
         The people who could have referred (at least the referrers).
+        Required unless ``min_size`` is given.
     referrer : str, default "referrer"
         The column naming who referred.
     level : float, default 0.95
         The level of the intervals.
+    min_size : int, optional
+        The log keeps only referral trees of at least this many people
+        (counting the person who started it).
+    referred : str, default "referred"
+        With ``min_size``: the column naming who was referred.
 
     Returns
     -------
@@ -63,7 +89,9 @@ def referral_counts(log, *, eligible, referrer="referrer", level=0.95) -> Fit:
     ------
     ValueError
         For a missing column, an empty log or ``eligible`` below the number
-        of referrers.
+        of referrers (or missing without ``min_size``, or given with it);
+        with ``min_size``, for a person referred twice, referrals in a
+        circle, or a tree smaller than ``min_size``.
 
     Examples
     --------
@@ -75,6 +103,17 @@ def referral_counts(log, *, eligible, referrer="referrer", level=0.95) -> Fit:
     0              participation     0.300
     1  referrals_per_participant     1.333
     2           branching_factor     0.400
+
+    A log that keeps only referral trees of at least three people:
+
+    >>> trees = pd.DataFrame({"referrer": ["a", "a", "b", "x", "y"],
+    ...                       "referred": ["b", "c", "d", "y", "z"]})
+    >>> fit = referral_counts(trees, min_size=3)
+    >>> fit.params()[["parameter", "n"]]
+                       parameter  n
+    0              participation  7
+    1  referrals_per_participant  4
+    2           branching_factor  7
     """
     fn = "referral_counts"
     if not isinstance(log, pd.DataFrame):
@@ -89,6 +128,37 @@ def referral_counts(log, *, eligible, referrer="referrer", level=0.95) -> Fit:
         )
     if len(log) == 0:
         raise ValueError(f"The log passed to {fn} is empty.")
+    if min_size is not None:
+        if eligible is not None:
+            raise ValueError(
+                f"The 'eligible' parameter of {fn} is not used with min_size=: "
+                f"everyone in a kept referral tree could refer. Leave it out."
+            )
+        offspring, n_trees = read_trees(
+            log,
+            referrer=referrer,
+            referred=referred,
+            min_size=int(min_size),
+            function=fn,
+        )
+        table, ll = fit_trees(offspring, n_trees, int(min_size), float(level))
+        table["group"] = table["group"].astype(object)
+        table["n"] = table["n"].astype("int64")
+        return Fit(
+            kind="referral_counts",
+            model="zero_truncated_poisson_trees",
+            table=table,
+            loglik=ll,
+            n_params=2,
+            identifiable=True,
+            reason="",
+            level=float(level),
+        )
+    if eligible is None:
+        raise ValueError(
+            f"{fn} needs eligible= (the people who could have referred) unless "
+            f"min_size= is given."
+        )
     counts = log[referrer].value_counts()
     people, total = int(len(counts)), int(counts.sum())
     eligible = int(eligible)

@@ -51,6 +51,9 @@ class HolderData:
     # per opening and hop: people newly holding it (for the predictive check)
     hop_counts: pd.DataFrame
     posters: dict
+    # every holder (including those with no untold contact): opening code,
+    # person, hop; what the fit over possible tellers reads
+    held: tuple = ()
 
 
 def _rows(index) -> str:
@@ -364,4 +367,5 @@ def read_log(
             code: np.array([poster_id[p] for p in posters[o]], dtype=np.int32)
             for code, o in enumerate(openings)
         },
+        held=(op_code, person, hop),
     )

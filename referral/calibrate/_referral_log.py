@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
+
 from referral._params import Interval, Options, validate_params
 from referral._validation import user_stacklevel
+from referral.calibrate._em import HopData, _blank, fit_em, read_hops
 from referral.calibrate._fit import Fit
 from referral.calibrate._log import read_log
 from referral.calibrate._spread_model import fit_log
@@ -17,15 +20,16 @@ __all__ = ["referral_log"]
     {
         "network": ["network"],
         "by": [str, None],
-        "transmission": [Options(("constant", "by_strength")), callable],
-        "tellers": [Options(("all", "first"))],
+        "transmission": [Options(("constant", "by_strength", "by_class")), callable],
+        "tellers": [Options(("all", "first", "unknown"))],
         "pooling": [Options(("partial", "none"))],
         "source_activity": [Interval(float, 0, 1)],
         "level": [Interval(float, 0, 1, closed="neither")],
         "opening": [str],
-        "teller": [str],
+        "teller": [str, None],
         "told": [str],
         "time": [str, None],
+        "hop": [str, None],
     }
 )
 def referral_log(
@@ -43,6 +47,8 @@ def referral_log(
     teller="teller",
     told="told",
     time=None,
+    hop=None,
+    classes=None,
 ) -> Fit:
     """Fit activity and transmission to a log of who told whom.
 
@@ -71,11 +77,14 @@ def referral_log(
     by : str, optional
         A person attribute (``"community"`` or any key of
         ``network.attributes``): fit one activity per group.
-    transmission : {"constant", "by_strength"} or callable, default "constant"
+    transmission : str or callable, default "constant"
+        ``"constant"``, ``"by_strength"`` or ``"by_class"``:
         One ``w`` for every tie; ``w = expit(a + b * strength)`` (logistic
-        in tie strength); or a callable mapping strengths to known
+        in tie strength); one ``w`` per tie-strength class (one
+        ``transmission`` row per class, its ``group`` naming the class; see
+        ``classes``); or a callable mapping strengths to known
         transmissions, in which case only activity is fitted.
-    tellers : {"all", "first"}, default "all"
+    tellers : {"all", "first", "unknown"}, default "all"
         ``"all"``: the log lists every telling, so a person told by two
         holders of the same hop has two rows. ``"first"``: the log keeps one
         teller per person told (as :meth:`SpreadResult.chains` and most
@@ -85,11 +94,22 @@ def referral_log(
         exact only when no two holders of one hop share an untold contact;
         on dense networks it leans transmission upward and its intervals
         are too narrow (see the guide). A warning gives the count of such
-        ties.
+        ties. ``"unknown"``: the named tellers only place people at their
+        hop; anyone holding the opening one hop earlier who is their
+        contact may have told them, and the fit runs over the possible
+        tellers (expectation-maximisation on the exact likelihood of who
+        held the opening at which hop). This is also what happens when
+        ``teller`` is None, the teller column has blanks, or ``hop`` is
+        given. It fits one constant transmission, has no partial pooling,
+        and needs the holders who share the people they could have told
+        to form groups of at most 16 besides those who must have told
+        someone (a larger group is an error; the known-teller fit has no
+        such limit).
     pooling : {"partial", "none"}, default "partial"
-        With ``by``: shrink the groups' activity toward each other
-        (empirical Bayes with a Beta prior fitted to all groups), so small
-        groups borrow strength; the rows then give the posterior mean,
+        With ``by``: shrink the groups' activity toward each other (a Beta
+        prior shared by the groups, averaged over its mean and spread as
+        the groups support them), so small groups borrow strength; the rows
+        then give the posterior mean,
         standard deviation and central interval. ``"none"`` fits each group
         on its own with profile intervals.
     source_activity : float, default 1.0
@@ -97,11 +117,21 @@ def referral_log(
     level : float, default 0.95
         The level of the intervals.
     opening, teller, told : str
-        The log's column names.
+        The log's column names. ``teller=None``: the log has no teller
+        column (``hop`` is then needed).
     time : str, optional
         A column of times: the rows are read in time order (the first
         telling of a person counts) and a teller may not tell before being
         told.
+    hop : str, optional
+        A column giving the hop at which each person was told (1 for people
+        a poster told, 2 for the people they told, ...). Needed when the log
+        does not say who told whom; with it the fit runs over the possible
+        tellers (see ``tellers``) and ``sources`` must be given.
+    classes : sequence of float, optional
+        With ``transmission="by_class"``: increasing bin edges of tie
+        strength, each class holding the strengths in ``(lo, hi]``. Default:
+        one class per distinct tie strength (at most 12).
 
     Returns
     -------
@@ -120,7 +150,12 @@ def referral_log(
         For a missing column (named, with the closest match), an empty log
         without ``sources``, a teller equal to the person told, a telling
         between people with no tie, tellers who never held the opening,
-        times out of order, or an unknown ``by``.
+        times out of order, or an unknown ``by``; when tellers are unknown,
+        also for a missing ``hop`` column, hops that are not whole numbers of
+        at least 1, people told at a hop where none of their contacts held
+        the opening one hop earlier, a transmission other than
+        ``"constant"``, partial pooling, or too many holders sharing the
+        people they could have told.
 
     Warns
     -----
@@ -145,8 +180,43 @@ def referral_log(
           parameter  estimate  n
     0      activity       0.0  2
     1  transmission       1.0  4
+
+    Without tellers, from the hop at which each person was told:
+
+    >>> hops = pd.DataFrame({"opening": [1, 2], "told": ["bob", "bob"],
+    ...                      "hop": [1, 1]})
+    >>> fit = referral_log(net, hops, sources="ann", teller=None, hop="hop")
+    >>> fit.params()[["parameter", "estimate", "n"]]
+          parameter  estimate  n
+    0      activity       0.0  2
+    1  transmission       1.0  4
     """
     fn = "referral_log"
+    unknown = tellers == "unknown" or teller is None or hop is not None
+    if not unknown and isinstance(log, pd.DataFrame) and teller in log.columns:
+        unknown = bool(_blank(log[teller]).any())
+    if unknown:
+        return _fit_unknown_tellers(
+            network,
+            log,
+            sources=sources,
+            by=by,
+            transmission=transmission,
+            pooling=pooling,
+            source_activity=source_activity,
+            level=level,
+            opening=opening,
+            teller=teller,
+            told=told,
+            time=time,
+            hop=hop,
+            function=fn,
+        )
+    if classes is not None and transmission != "by_class":
+        raise ValueError(
+            f"The 'classes' parameter of {fn} is for transmission='by_class'; "
+            f"got transmission={transmission!r}."
+        )
     data = read_log(
         network,
         log,
@@ -175,11 +245,107 @@ def referral_log(
         pooling=pooling,
         level=float(level),
         function=fn,
+        classes=classes,
     )
     model = transmission if isinstance(transmission, str) else "callable"
     return Fit(
         kind="referral_log",
         model=model,
+        table=table,
+        loglik=ll,
+        n_params=n_params,
+        identifiable=identifiable,
+        reason=reason,
+        level=float(level),
+        _state=state,
+    )
+
+
+def _fit_unknown_tellers(
+    network,
+    log,
+    *,
+    sources,
+    by,
+    transmission,
+    pooling,
+    source_activity,
+    level,
+    opening,
+    teller,
+    told,
+    time,
+    hop,
+    function,
+):
+    """The fit over possible tellers (EM), for logs that do not say who told."""
+    if transmission != "constant":
+        raise ValueError(
+            f"{function} fits transmission={transmission!r} only from a log that "
+            f"names every teller; when tellers are unknown it fits one constant "
+            f"transmission (pass transmission='constant')."
+        )
+    if by is not None and pooling == "partial":
+        raise ValueError(
+            f"{function} has no partial pooling when tellers are unknown: pass "
+            f"pooling='none' to fit each group of {by!r} on its own."
+        )
+    if hop is not None:
+        data = read_hops(
+            network,
+            log,
+            sources=sources,
+            opening=opening,
+            told=told,
+            hop=hop,
+            function=function,
+        )
+    else:
+        if teller is None or (teller in log.columns and _blank(log[teller]).any()):
+            rows = (
+                ""
+                if teller is None
+                else f" (blank tellers in rows "
+                f"{', '.join(map(str, log.index[_blank(log[teller])][:10]))})"
+            )
+            raise ValueError(
+                f"{function} needs to know at which hop each person was told when "
+                f"the log does not say who told them{rows}: pass hop= naming a "
+                f"column of hops (1 for people the posters told, 2 for the people "
+                f"they told, ...)."
+            )
+        full = read_log(
+            network,
+            log,
+            sources=sources,
+            opening=opening,
+            teller=teller,
+            told=told,
+            time=time,
+            tellers="all",
+            function=function,
+        )
+        op_code, person, hops = full.held
+        data = HopData(
+            opening=op_code,
+            person=person,
+            hop=hops,
+            source=hops == 0,
+            openings=full.openings,
+            posters=full.posters,
+            hop_counts=full.hop_counts,
+        )
+    table, ll, n_params, identifiable, reason, state = fit_em(
+        network,
+        data,
+        by=by,
+        source_activity=float(source_activity),
+        level=float(level),
+        function=function,
+    )
+    return Fit(
+        kind="referral_log",
+        model="constant",
         table=table,
         loglik=ll,
         n_params=n_params,

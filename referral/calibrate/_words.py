@@ -71,7 +71,26 @@ def _log_sentence(fit) -> str:
             )
         if len(pinned) > 1 and _overlap(pinned):
             parts.append("The evidence does not separate the groups from each other.")
-    if len(tx):
+    if len(tx) > 1:
+        known_tx = tx.dropna(subset=["estimate"])
+        pieces = [
+            f"{_ci(row)} over ties of {row.group}" for row in known_tx.itertuples()
+        ]
+        parts.append(
+            "When someone passed it on, each of their contacts heard of it with a "
+            "chance of " + "; ".join(pieces) + "."
+        )
+        if len(known_tx) < len(tx):
+            parts.append(
+                "The log has no untold contact over ties of "
+                + ", ".join(map(str, tx[tx["estimate"].isna()]["group"]))
+                + "."
+            )
+        if len(known_tx) > 1 and _overlap(known_tx):
+            parts.append(
+                "The evidence does not separate the classes of ties from each other."
+            )
+    elif len(tx):
         row = tx.iloc[0]
         if row.ci_low <= 1e-9 and row.estimate <= 1e-9:
             parts.append(

@@ -30,7 +30,12 @@ def fit_command(args) -> int:
         raise CLIError(f"The log file {args.log!r} is empty.") from None
     for column in (args.teller_column, args.told_column):
         if column in log.columns:
-            log[column] = to_labels(network, log[column])
+            named = log[column].str.strip() != ""
+            converted = pd.Series(
+                to_labels(network, log.loc[named, column]), index=log.index[named]
+            )
+            log[column] = log[column].astype(object)
+            log.loc[named, column] = converted
     sources = None
     if args.sources:
         sources = to_labels(network, args.sources)
@@ -46,6 +51,7 @@ def fit_command(args) -> int:
         teller=args.teller_column,
         told=args.told_column,
         time=args.time_column,
+        hop=args.hop_column,
         level=args.level,
     )
     fitted = fit.network()
@@ -109,17 +115,25 @@ def add_fit_parser(commands, *, add_network_options, formatter, example, seed_ty
     )
     parser.add_argument(
         "--transmission",
-        choices=["constant", "by_strength"],
+        choices=["constant", "by_strength", "by_class"],
         default="constant",
-        help="one chance for every tie, or logistic in tie strength "
-        "(default: constant)",
+        help="one chance for every tie, logistic in tie strength, or one per "
+        "distinct tie strength (at most 12) (default: constant)",
     )
     parser.add_argument(
         "--tellers",
-        choices=["all", "first"],
+        choices=["all", "first", "unknown"],
         default="all",
-        help="the log lists every telling, or one teller per person told "
-        "(default: all)",
+        help="the log lists every telling, one teller per person told, or "
+        "tellers that only place people at their hop (fit over the possible "
+        "tellers; also used for blank tellers or --hop-column) (default: all)",
+    )
+    parser.add_argument(
+        "--hop-column",
+        default=None,
+        metavar="NAME",
+        help="the log's column giving the hop at which each person was told; "
+        "the fit then runs over the possible tellers (default: none)",
     )
     parser.add_argument(
         "--opening-column",
