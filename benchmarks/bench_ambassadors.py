@@ -22,7 +22,7 @@ Workloads (issue 12):
    ``compute_marginal_gains`` (``--celf-trials`` trials per evaluation).
 3. ``reach_of_everyone`` on the 100k graph (``--samples`` samples) against
    1,000 forward ``spread`` trials from one person (person 0).
-4. ``referral.populations.community_population(1_000_000, strong_contacts=12,
+4. ``referral.network._populations.community_population(1_000_000, strong_contacts=12,
    weak_contacts=8, seed=1)`` with its heterogeneous (Beta) activity and
    candidates, ``ambassadors`` with k = 50 in a child process: wall time and
    peak RSS (skip with ``--skip-population``).
@@ -51,9 +51,9 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from referral.ambassadors import ambassadors, reach_of_everyone
 from referral.network import from_arrays
-from referral.spread import spread
+from referral.simulate._spread import spread
+from referral.whom_to_ask._ambassadors import ambassadors, reach_of_everyone
 
 HERE = Path(__file__).resolve().parent
 
@@ -164,7 +164,7 @@ def celf_cynetdiff(net, k, trials, seed):
 
 def population_child(k):
     """Run in a child process: ambassadors on the 1M population."""
-    from referral.populations import community_population
+    from referral.network._populations import community_population
 
     start = time.perf_counter()
     net = community_population(1_000_000, strong_contacts=12, weak_contacts=8, seed=1)

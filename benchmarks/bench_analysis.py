@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from referral import gatekeepers, other_people_cost, spread
-from referral.populations import community_population
+from referral.network._populations import community_population
 
 
 def timed(fn):

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from referral.network import from_arrays
-from referral.populations import community_population
+from referral.network._populations import community_population
 
 
 def unique_ties(n, m, rng):

@@ -1,6 +1,6 @@
 """Benchmark: fit a 100,000-telling referral log on a 100,000-person network.
 
-The network is :func:`referral.populations.community_population` (100,000
+The network is :func:`referral.network._populations.community_population` (100,000
 people, about 2,000 communities); 50 "teams" group the communities. The log
 is made by :func:`referral.spread` itself: one trial per opening from a
 random poster, its kept chain (one teller per person told) appended until
@@ -37,8 +37,8 @@ import pandas as pd
 from referral.calibrate import referral_log
 from referral.calibrate._log import read_log
 from referral.calibrate._spread_model import LogModel
-from referral.populations import community_population
-from referral.spread import spread
+from referral.network._populations import community_population
+from referral.simulate._spread import spread
 
 N_PEOPLE = 100_000
 N_TELLINGS = 100_000

@@ -50,7 +50,7 @@ import hashlib, json, sys, time
 import numpy as np
 import networkx as nx
 from referral.network import from_arrays
-from referral.spread import spread
+from referral.simulate._spread import spread
 
 nodes = int(sys.argv[1])
 G = nx.barabasi_albert_graph(nodes, 5, seed=1)
@@ -153,7 +153,7 @@ def delays_vs_hops(args, rows):
 
     from referral import delays
     from referral.network import from_arrays
-    from referral.spread import spread
+    from referral.simulate._spread import spread
 
     G = nx.barabasi_albert_graph(args.nodes, 5, seed=1)
     edges = np.array(G.edges(), dtype=np.int64)

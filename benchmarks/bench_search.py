@@ -24,8 +24,8 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from referral.populations import community_population
-from referral.search import _graph_distance, search
+from referral.network._populations import community_population
+from referral.simulate._search import _graph_distance, search
 
 N_PEOPLE = 100_000
 N_CHAINS = 100_000

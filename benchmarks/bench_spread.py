@@ -24,7 +24,7 @@ Mean reach must agree: the table gives the z-score of each code's mean reach
 against ``spread``'s (difference over the combined standard error).
 
 A second part times 1,000 trials on
-``referral.populations.community_population(1_000_000, strong_contacts=12,
+``referral.network._populations.community_population(1_000_000, strong_contacts=12,
 weak_contacts=8, seed=1)`` in a fresh subprocess and reports its peak RSS,
 against a *bare* one-trial-at-a-time numba cascade in the same process (a
 sequential RNG, no bookkeeping, no parents, the same threads): the floor of
@@ -54,7 +54,7 @@ import networkx as nx
 import numpy as np
 
 from referral.network import from_arrays
-from referral.spread import spread
+from referral.simulate._spread import spread
 
 HERE = Path(__file__).resolve().parent
 
@@ -287,7 +287,7 @@ def population_run(trials, n_jobs, repeats=1):
     trial, about 18 million edge-visits), so one mode is timed: full
     bookkeeping with ``n_jobs`` threads.
     """
-    from referral.populations import community_population
+    from referral.network._populations import community_population
 
     start = time.perf_counter()
     net = community_population(1_000_000, strong_contacts=12, weak_contacts=8, seed=1)

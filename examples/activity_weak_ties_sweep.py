@@ -28,7 +28,7 @@ import pandas as pd  # noqa: E402
 
 import referral  # noqa: E402
 from referral.interventions import scale_activity  # noqa: E402
-from referral.populations import community_population  # noqa: E402
+from referral.network import community_population  # noqa: E402
 
 QUICK = os.environ.get("REFERRAL_QUICK") == "1"
 

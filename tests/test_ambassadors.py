@@ -10,16 +10,16 @@ import numpy as np
 import pytest
 
 from referral import datasets, populations
-from referral._lists import join_names
-from referral.ambassadors import (
+from referral.network import from_arrays, from_networkx
+from referral.simulate._spread import spread
+from referral.whom_to_ask._ambassadors import (
     ambassadors,
     guarantee_sentence,
     imm_sample_sizes,
     reach_of_everyone,
     who_to_ask_sentences,
 )
-from referral.network import from_arrays, from_networkx
-from referral.spread import spread
+from referral.wording._lists import join_names
 
 
 # ------------------------------------------------------------ exact enumeration

@@ -17,9 +17,9 @@ of 0.95.
 import networkx as nx
 import pytest
 
-from referral._stats import Z95
-from referral.ambassadors import ambassadors, reach_of_everyone
+from referral._core.stats import Z95
 from referral.network import from_networkx
+from referral.whom_to_ask._ambassadors import ambassadors, reach_of_everyone
 
 RUNS = 400
 REACH_B = 6 * 0.8 + 0.8 + 0.8 * 0.5 * 0.8
@@ -105,7 +105,7 @@ def test_printed_intervals_cover_a_near_certain_reach():
     at least the lower end of the binomial band for 95%."""
     from test_coverage import band
 
-    from referral.ambassadors import who_to_ask_sentences
+    from referral.whom_to_ask._ambassadors import who_to_ask_sentences
 
     star = from_networkx(
         nx.star_graph(5), strength=0.999, activity=1.0, candidates=range(1, 6)

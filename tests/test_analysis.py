@@ -13,9 +13,9 @@ from referral.analysis import (
     weak_tie_share,
 )
 from referral.interventions import boost_activity, referral_bonus, remove_people
-from referral.populations import community_population
-from referral.search import search
-from referral.spread import spread
+from referral.network._populations import community_population
+from referral.simulate._search import search
+from referral.simulate._spread import spread
 
 
 def broker_network(broker_activity=0.8):

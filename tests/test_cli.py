@@ -496,7 +496,7 @@ def test_cli_ambassadors_writes_tables(tmp_path, capsys):
     assert everyone["person"].iloc[0] == "broker"
     assert len(everyone) == 11
     printed = capsys.readouterr().out
-    from referral.ambassadors import who_to_ask_sentences
+    from referral.whom_to_ask._ambassadors import who_to_ask_sentences
 
     assert "Ask broker: expected to reach all 3 targets (95% CI" in printed
     for line in who_to_ask_sentences(table):  # the saved table words the same
@@ -537,7 +537,7 @@ def test_cli_ambassadors_per_world_is_the_librarys(tmp_path):
     import pandas as pd
 
     from referral import io
-    from referral.ambassadors import reach_of_everyone
+    from referral.whom_to_ask._ambassadors import reach_of_everyone
 
     edges, people = _broker_csv(tmp_path)
     out = tmp_path / "worlds"

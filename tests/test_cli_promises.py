@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import referral
-from referral import _validation
+from referral._core import validation as _validation
 from referral.cli import build_parser, main
 
 COMMANDS = ("demo", "spread", "search", "sweep", "report")

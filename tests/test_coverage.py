@@ -27,12 +27,12 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from referral._stats import Z95, median_interval, wilson_interval
+from referral._core.stats import Z95, median_interval, wilson_interval
 from referral.analysis import compare, gatekeepers, other_people_cost, weak_tie_share
 from referral.interventions import referral_bonus
 from referral.network import from_networkx
-from referral.search import search
-from referral.spread import spread
+from referral.simulate._search import search
+from referral.simulate._spread import spread
 
 R = 400  # replications per check (R_FAST where one is cheap, R_SLOW where not)
 R_FAST = 1000

@@ -7,10 +7,10 @@ truth must lie in the central 99% of Binomial(R, coverage) (:func:`band`;
 for 95%, 93.1% to 96.7% with ``R = 1000`` and 92.0% to 97.5% with
 ``R = 400``).
 
-* :func:`referral.funnel.dropoff`: the per-hop ``cost`` interval and the
+* :func:`referral.analysis._dropoff.dropoff`: the per-hop ``cost`` interval and the
   cumulative ``cost_cumulative`` one, on the binary tree of depth 3
   (``R = 1000``).
-* :func:`referral.gatekeeping.gatekeepers`: the ``diff_from_leader``
+* :func:`referral.analysis._gatekeepers.gatekeepers`: the ``diff_from_leader``
   interval, on three brokers with different degrees and activities
   (``R = 400``).
 """
@@ -23,10 +23,10 @@ import pytest
 from scipy.stats import binom
 from test_coverage import R_FAST, R, band, check, covers, tree
 
-from referral._stats import Z95
+from referral._core.stats import Z95
 from referral.analysis import dropoff, gatekeepers
 from referral.network import from_networkx
-from referral.spread import spread
+from referral.simulate._spread import spread
 
 
 # -------------------------------------------------------------- drop-off cost

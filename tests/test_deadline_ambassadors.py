@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from referral import delays
-from referral.ambassadors import ambassadors, reach_of_everyone
 from referral.network import from_networkx
-from referral.spread import spread
+from referral.simulate._spread import spread
+from referral.whom_to_ask._ambassadors import ambassadors, reach_of_everyone
 
 
 # ------------------------------------------------------------ exact enumeration
@@ -275,7 +275,10 @@ def test_bad_deadline_input(slow_hub):
 
 
 def test_sentences_say_the_deadline(slow_hub):
-    from referral.ambassadors import guarantee_sentence, who_to_ask_sentences
+    from referral.whom_to_ask._ambassadors import (
+        guarantee_sentence,
+        who_to_ask_sentences,
+    )
 
     kw = {"seed": 7, "check_trials": 200, "ask_recruiters": True}
     table = ambassadors(slow_hub, 2, delay=TWO_VALUES, deadline=3, **kw)

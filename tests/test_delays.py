@@ -15,10 +15,10 @@ from scipy import stats
 
 import referral
 from referral import delays
+from referral._core.rng import base_key
 from referral._engine.timed_kernel import draw_delays
-from referral._random import base_key
-from referral._timed_spread import delay_run
 from referral.network import from_networkx
+from referral.simulate._timed_spread import delay_run
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from scipy.stats import norm
 
 from referral import from_networkx
 from referral.analysis import gatekeeper_sentence, gatekeepers
-from referral.gatekeeper_words import _approx
-from referral.gatekeeping import _best_subset, _paired_z, _racing_looks
-from referral.populations import community_population
-from referral.spread import spread
+from referral.analysis._gatekeepers import _best_subset, _paired_z, _racing_looks
+from referral.network._populations import community_population
+from referral.simulate._spread import spread
+from referral.wording._gatekeepers import _approx
 
 
 def broker_network():

@@ -63,7 +63,7 @@ def _networks():
         recruiters=[0],
         transmission=lambda u, v, d: 0.15 * d["strength"] if (u + v) % 3 else 0.6,
     )
-    population = referral.populations.community_population(600, seed=3)
+    population = referral.network._populations.community_population(600, seed=3)
     return mixed, population
 
 
@@ -106,7 +106,11 @@ def cases() -> dict:
     out["ambassadors"] = referral.ambassadors(mixed, 3, seed=8, check_trials=100)
     out["representation"] = referral.representation(spread, by="team")
     timed = referral.spread(
-        mixed, trials=200, seed=9, delay=referral.delays.lognormal(2, 1), deadline=10
+        mixed,
+        trials=200,
+        seed=9,
+        delay=referral.simulate.delays.lognormal(2, 1),
+        deadline=10,
     )
     out["spread.delay"] = timed.reach_over_time(times=[1, 3, 10])
     return out

@@ -11,7 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 import referral
-from referral._html import fmt, interval
+from referral._core.html import fmt, interval
 
 
 def _cells(markup):
@@ -34,7 +34,7 @@ NETWORKS = {
         recruiters=[0],
         candidates=range(100, 160),
     ),
-    "directed-communities": lambda: referral.populations.community_population(
+    "directed-communities": lambda: referral.network._populations.community_population(
         400, seed=3
     ),
 }
@@ -124,7 +124,7 @@ def test_fmt_and_interval():
 
 
 def test_html_escapes_text():
-    from referral._html import result_html
+    from referral._core.html import result_html
 
     out = result_html(
         "<T>", [("a<b", 1.0)], header=["x&y", "v"], sentence="1 < 2 & 3 > 2"

@@ -40,7 +40,7 @@ CHILD = textwrap.dedent(
     import sys, time
     import numpy as np
     import referral
-    from referral.populations import community_population
+    from referral.network._populations import community_population
     from referral.sweep import sweep
 
     n_jobs, names = int(sys.argv[1]), sys.argv[2:]
@@ -163,7 +163,7 @@ def ties_csv(tmp_path_factory):
     """A 20,000-person edge list, written once for the CLI tests."""
     import numpy as np
 
-    from referral.populations import community_population
+    from referral.network._populations import community_population
 
     net = community_population(20000, seed=1)
     src = np.repeat(np.arange(net.n_people), np.diff(net.indptr))
@@ -298,6 +298,7 @@ def test_cancel_flag_stops_a_block_kernel():
     import numpy as np
 
     import referral
+    from referral._core.rng import base_key
     from referral._engine.spread_kernel import (
         N_TRIAL,
         CascadeNetwork,
@@ -306,9 +307,8 @@ def test_cancel_flag_stops_a_block_kernel():
         TieSampler,
         spread_block,
     )
-    from referral._random import base_key
-    from referral.populations import community_population
-    from referral.spread import _community_codes, _row_tables
+    from referral.network._populations import community_population
+    from referral.simulate._spread import _community_codes, _row_tables
 
     net = community_population(200, seed=1)
     stats = np.zeros((50, N_TRIAL), dtype=np.int64)
@@ -347,7 +347,7 @@ def test_cancel_flag_stops_a_block_kernel():
 
 
 def test_a_failing_block_cancels_the_others():
-    from referral._parallel import new_cancel_flag, run_blocks
+    from referral._core.parallel import new_cancel_flag, run_blocks
 
     cancel = new_cancel_flag()
 

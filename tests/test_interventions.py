@@ -11,7 +11,7 @@ from referral.interventions import (
     remove_people,
     scale_activity,
 )
-from referral.populations import community_population
+from referral.network._populations import community_population
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""Tests for referral.lattice: Kleinberg's navigable small world."""
+"""Tests for referral.network: Kleinberg's navigable small world."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from referral.lattice import kleinberg_lattice, lattice_distance
-from referral.search import search
+from referral.network._lattice import kleinberg_lattice, lattice_distance
+from referral.simulate._search import search
 
 
 def test_structure_without_long_range_contacts():

@@ -20,18 +20,18 @@ import pandas as pd
 import pytest
 
 from referral import from_networkx, search, spread
-from referral._params import InvalidParameterError
-from referral._stats import wilson_interval, z_for
-from referral.ambassadors import ambassadors, who_to_ask_sentences
-from referral.funnel import dropoff
-from referral.gatekeeper_words import gatekeeper_sentence
-from referral.gatekeeping import gatekeepers
+from referral._core.params import InvalidParameterError
+from referral._core.stats import wilson_interval, z_for
+from referral.analysis._compare import compare
+from referral.analysis._dropoff import dropoff
+from referral.analysis._gatekeepers import gatekeepers
+from referral.analysis._other_people import OtherPeopleCost, other_people_cost
+from referral.analysis._weak_ties import weak_tie_share
 from referral.interventions import referral_bonus
-from referral.other_people import OtherPeopleCost, other_people_cost
 from referral.report._wording import _best_intervention
-from referral.scenarios import compare
-from referral.weak_ties import weak_tie_share
+from referral.whom_to_ask._ambassadors import ambassadors, who_to_ask_sentences
 from referral.wording import cost_sentence, fmt_number
+from referral.wording._gatekeepers import gatekeeper_sentence
 
 QUICK = os.environ.get("REFERRAL_QUICK") == "1"
 RATIO = z_for(0.8) / z_for(0.95)

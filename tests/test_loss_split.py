@@ -14,8 +14,8 @@ import pytest
 
 from referral import spread
 from referral._engine.spread_kernel import HOP_COLUMNS, LOSS_COLUMNS
-from referral.builders import from_arrays
 from referral.network import from_networkx
+from referral.network._builders import from_arrays
 
 NOT_CARRIED = LOSS_COLUMNS.index("not_carried")
 ALREADY = LOSS_COLUMNS.index("already_reached")

@@ -38,7 +38,7 @@ def test_submodules_load_on_first_use_and_not_before():
     lines = out.splitlines()
     assert lines[0] == "[]"
     assert lines[1] == "False"
-    assert lines[2] == "referral.io sweep write_report referral.plot main"
+    assert lines[2] == "referral.io._files sweep write_report referral.plot main"
     assert lines[3] == "True"
 
 
@@ -51,7 +51,7 @@ def test_unknown_attribute_is_an_attribute_error():
 
 def test_search_result_is_reachable_as_documented():
     import referral
-    from referral.search import SearchResult
+    from referral.simulate._search import SearchResult
 
     assert referral.SearchResult is SearchResult
     assert callable(referral.search)

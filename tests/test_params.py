@@ -1,4 +1,4 @@
-"""Tests generated from the declared parameter rules (``referral._params``).
+"""Tests generated from the declared parameter rules (``referral._core.params``).
 
 Every public function that takes user parameters declares them with
 ``@validate_params``; here each declared parameter gets the invalid values
@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import referral
-from referral._params import (
+from referral._core.params import (
     InstanceOf,
     Interval,
     InvalidParameterError,
@@ -369,7 +369,7 @@ def test_community_population_names_a_non_number():
         match=r"The 'strong_contacts' parameter of community_population must be "
         r"a float in the range \[0, inf\). Got 'a' instead.",
     ):
-        referral.populations.community_population(10, strong_contacts="a")
+        referral.network._populations.community_population(10, strong_contacts="a")
 
 
 def test_email_eu_core_names_a_bad_beta_pair():
@@ -417,10 +417,10 @@ def test_search_summary_states_the_right_range(network):
 
 def test_configuration_model_threshold_names_bad_degrees():
     with pytest.raises(ValueError, match=r"'degrees' .* Got \[\] instead"):
-        referral.threshold.configuration_model_threshold([])
+        referral.analysis._threshold.configuration_model_threshold([])
     with pytest.raises(ValueError, match=r"'degrees' .* Got \['a'\] instead"):
-        referral.threshold.configuration_model_threshold(["a"])
-    assert referral.threshold.configuration_model_threshold([3] * 4) == 0.5
+        referral.analysis._threshold.configuration_model_threshold(["a"])
+    assert referral.analysis._threshold.configuration_model_threshold([3] * 4) == 0.5
 
 
 def test_missing_people_still_raise_node_not_found(network):

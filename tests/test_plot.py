@@ -12,6 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from referral import from_networkx  # noqa: E402
+from referral.network._populations import community_population  # noqa: E402
 from referral.plot import (  # noqa: E402
     __all__ as plot_all,
 )
@@ -26,9 +27,8 @@ from referral.plot import (  # noqa: E402
     plot_threshold,
     plot_weak_ties,
 )
-from referral.populations import community_population  # noqa: E402
-from referral.search import search  # noqa: E402
-from referral.spread import spread  # noqa: E402
+from referral.simulate._search import search  # noqa: E402
+from referral.simulate._spread import spread  # noqa: E402
 
 analysis = pytest.importorskip("referral.analysis")
 
@@ -473,8 +473,8 @@ def test_no_figure_created_or_shown(tree_net, monkeypatch):
 def _ambassador_table():
     import networkx as nx
 
-    from referral.ambassadors import ambassadors
     from referral.network import from_networkx
+    from referral.whom_to_ask._ambassadors import ambassadors
 
     edges = [("hub", f"x{i}") for i in range(6)]
     edges += [("broker", f"t{i}") for i in range(3)] + [("hub", "broker")]

@@ -16,13 +16,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from referral import from_networkx, plot, spread  # noqa: E402
-from referral.ambassadors import ambassadors  # noqa: E402
-from referral.gatekeeping import gatekeepers  # noqa: E402
+from referral.analysis._compare import compare  # noqa: E402
+from referral.analysis._gatekeepers import gatekeepers  # noqa: E402
+from referral.analysis._other_people import other_people_cost  # noqa: E402
+from referral.analysis._weak_ties import weak_tie_share  # noqa: E402
 from referral.interventions import referral_bonus  # noqa: E402
-from referral.other_people import other_people_cost  # noqa: E402
 from referral.plot._common import data_first  # noqa: E402
-from referral.scenarios import compare  # noqa: E402
-from referral.weak_ties import weak_tie_share  # noqa: E402
+from referral.whom_to_ask._ambassadors import ambassadors  # noqa: E402
 
 
 @pytest.fixture(scope="module")

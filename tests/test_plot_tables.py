@@ -23,9 +23,9 @@ from referral.analysis import (  # noqa: E402
     tie_offers,
     weak_tie_share,
 )
-from referral.populations import community_population  # noqa: E402
-from referral.search import search  # noqa: E402
-from referral.spread import spread  # noqa: E402
+from referral.network._populations import community_population  # noqa: E402
+from referral.simulate._search import search  # noqa: E402
+from referral.simulate._spread import spread  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +235,11 @@ def test_plot_module_imports_no_private_names():
     # the statistics, parameter-rule and argument-check (the one table checker,
     # the warnings' stack level) modules are the library's shared homes, and
     # the plot package's own rooms are its own
-    shared = {"referral._stats", "referral._params", "referral._validation"}
+    shared = {
+        "referral._core.stats",
+        "referral._core.params",
+        "referral._core.validation",
+    }
     own = [p for p in private if p[0].startswith("referral.plot._")]
     assert own and all(not name.startswith("_") for _, name in own)
     assert [p for p in private if p[0] not in shared and p not in own] == []

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from referral.populations import community_population, draw_activity
+from referral.network._populations import community_population, draw_activity
 
 
 def inside_share(net, weak):

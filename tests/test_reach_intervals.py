@@ -13,8 +13,8 @@ runs: a certainty the samples do not give.
 import numpy as np
 import pytest
 
-from referral.ambassadors import reach_of_everyone
 from referral.network import from_arrays
+from referral.whom_to_ask._ambassadors import reach_of_everyone
 
 K = 5
 REPS = 300

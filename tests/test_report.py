@@ -363,7 +363,7 @@ def test_missing_sections_are_left_out_with_a_note(written, tmp_path):
 
 def _formatted_cells(results):
     """Every numeric cell of every table, in every format the wording uses."""
-    from referral.wording import _activity, fmt_number, fmt_share
+    from referral.wording._sentences import _activity, fmt_number, fmt_share
 
     out = {"95%"}
     for frame in results.tables.values():
@@ -383,14 +383,14 @@ def _formatted_cells(results):
                 out.add(fmt_number(sums))
     keepers = results.tables.get("gatekeepers")
     if keepers is not None:  # gatekeeper_sentence rounds to the SE's first digit
-        from referral.gatekeeper_words import _approx
+        from referral.wording._gatekeepers import _approx
 
         for _, row in keepers.iterrows():
             for column in ["counterfactual_loss", "loss_ci_low", "loss_ci_high"]:
                 out.add(_approx(row[column], row["loss_se"]))
     asked = results.tables.get("ambassadors")
     if asked is not None:  # who_to_ask_sentences: labels, 1-6 decimals, 95% CIs
-        from referral._stats import Z95
+        from referral._core.stats import Z95
         from referral.wording import fmt_share
 
         out |= {str(p) for p in [*asked["person"], *asked["degree_person"]]}
@@ -422,7 +422,7 @@ def _formatted_cells(results):
             for d in asked["degree_person_degree"]
         }
         out |= {str(int(asked["target"].sum()))}
-        from referral._who_to_ask import percent
+        from referral.wording._who_to_ask import percent
 
         if np.isfinite(last["guarantee_ratio"]):
             out.add(percent(last["guarantee_ratio"]))

@@ -25,7 +25,7 @@ from scipy.stats import binom
 
 import referral
 from referral import from_networkx, spread
-from referral._representation import homophily, representation
+from referral.analysis._representation import homophily, representation
 
 N_A, N_B, P_IN, P_OUT, W, F = 40, 20, 0.2, 0.05, 0.5, 0.6
 
@@ -317,16 +317,16 @@ def test_homophily_directed_matches_networkx():
 
 # ------------------------------------------------------------- sentences
 from referral import datasets  # noqa: E402
-from referral._representation_words import (  # noqa: E402
+from referral.analysis import compare  # noqa: E402
+from referral.analysis._threshold import critical_multiplier  # noqa: E402
+from referral.interventions import add_channel, scale_activity  # noqa: E402
+from referral.network._populations import community_population  # noqa: E402
+from referral.wording._representation import (  # noqa: E402
     fmt_percent,
     homophily_sentence,
     representation_sentences,
     verdict,
 )
-from referral.analysis import compare  # noqa: E402
-from referral.interventions import add_channel, scale_activity  # noqa: E402
-from referral.populations import community_population  # noqa: E402
-from referral.threshold import critical_multiplier  # noqa: E402
 
 _PCT = r"(>99\.9%|\d+(?:\.\d+)?(?:e-\d+)?%)"
 

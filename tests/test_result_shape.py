@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import referral
-from referral._stats import SUMMARY_COLUMNS, z_for
-from referral.search import search
-from referral.spread import spread
+from referral._core.stats import SUMMARY_COLUMNS, z_for
+from referral.simulate._search import search
+from referral.simulate._spread import spread
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_search_trials_is_n_trials_with_a_future_warning(net):
 
 
 def test_sweep_keeps_mean_columns_for_spread_and_tables_for_search(net, tmp_path):
-    from referral.sweep import _result_frame, _summary_row
+    from referral.sweep._sweep import _result_frame, _summary_row
 
     row = _summary_row(spread(net, trials=30, seed=1))
     assert "people_reached_mean" in row and "people_reached_estimate" not in row

@@ -6,8 +6,8 @@ import pytest
 
 from referral._engine.rr_kernel import rr_count_block
 from referral._engine.rr_world import hub_order, world_count_block
-from referral._rr_samples import engine_args
 from referral.network import from_networkx
+from referral.whom_to_ask._rr_samples import engine_args
 
 
 def _mixed_network():

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import referral
-from referral.populations import community_population
-from referral.search import (
+from referral.network._populations import community_population
+from referral.simulate._search import (
     OUTCOMES,
     PerChain,
     PerPerson,

@@ -9,9 +9,9 @@ import pytest
 
 import referral
 from referral import delays, search
+from referral._core.rng import base_key
 from referral._engine.timed_kernel import draw_delays
-from referral._random import base_key
-from referral._timed_spread import delay_run
+from referral.simulate._timed_spread import delay_run
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 
 from referral._engine.spread_kernel import HOP_COLUMNS
 from referral.network import from_arrays, from_networkx
-from referral.populations import community_population
-from referral.spread import SpreadResult, spread
+from referral.network._populations import community_population
+from referral.simulate._spread import SpreadResult, spread
 
 ARRAY_FIELDS = [
     f.name

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from scipy.stats import binom, binomtest, norm
 
-from referral import _stats
-from referral._stats import (
+from referral._core import stats as _stats
+from referral._core.stats import (
     Z95,
     binomial_se,
     mean_se,
@@ -30,8 +30,8 @@ from referral._stats import (
 from referral.analysis import compare, gatekeepers, other_people_cost, weak_tie_share
 from referral.interventions import referral_bonus, scale_activity
 from referral.network import from_networkx
-from referral.search import search
-from referral.spread import spread
+from referral.simulate._search import search
+from referral.simulate._spread import spread
 
 
 # ------------------------------------------------------------------ formulas
@@ -496,7 +496,7 @@ def test_plot_attrition_band_is_wilson(level):
 def test_proportion_interval_is_the_wilson_interval_of_a_count():
     from scipy.stats import binomtest
 
-    from referral._stats import proportion_interval
+    from referral._core.stats import proportion_interval
 
     p, se, low, high = proportion_interval(7, 40)
     assert p == 7 / 40
@@ -507,7 +507,7 @@ def test_proportion_interval_is_the_wilson_interval_of_a_count():
 
 
 def test_subsample_se_scales_the_kept_spread_to_all_trials():
-    from referral._stats import subsample_se
+    from referral._core.stats import subsample_se
 
     kept = np.array([[1.0, 4.0], [3.0, 4.0], [5.0, 7.0]])
     np.testing.assert_allclose(

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from referral.populations import community_population
-from referral.search import search
-from referral.spread import spread
+from referral.network._populations import community_population
+from referral.simulate._search import search
+from referral.simulate._spread import spread
 from referral.sweep import collect, make_tasks, run_task, sweep
 
 GRID = {"n_people": [120, 200], "activity_beta": [(2.0, 5.0), (5.0, 2.0)]}

@@ -17,8 +17,8 @@ import pytest
 from referral.cli import main
 from referral.interventions import referral_bonus
 from referral.network import from_networkx
-from referral.populations import community_population
-from referral.spread import spread
+from referral.network._populations import community_population
+from referral.simulate._spread import spread
 from referral.sweep import make_tasks, read_sweep_spec, sweep
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -1,5 +1,5 @@
 """One table checker: every "this table lacks a column" error comes from
-``referral._validation.require_columns`` and names the table, every missing
+``referral._core.validation.require_columns`` and names the table, every missing
 column and the columns the table has."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pytest
 
 import referral
 from referral import from_networkx, plot, spread
-from referral._validation import check_table, require_columns
-from referral.ambassadors import who_to_ask_sentences
+from referral._core.validation import check_table, require_columns
 from referral.analysis import OtherPeopleCost, dropoff, tie_offers
 from referral.report import read_results
+from referral.whom_to_ask._ambassadors import who_to_ask_sentences
 
 
 def _message(where, missing, available):
@@ -48,8 +48,8 @@ def test_one_home():
         if "lacks the column(s) {missing}" in p.read_text(encoding="utf-8")
     )
     assert homes == ["_validation.py"]
-    import referral._analysis_common as common
-    import referral._csv as csv
+    import referral._core.csv as csv
+    import referral.analysis._common as common
 
     assert not hasattr(csv, "require_columns")
     assert not hasattr(common, "require_columns")

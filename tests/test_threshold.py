@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from referral import from_networkx
-from referral.threshold import (
+from referral.analysis._threshold import (
     adjacency_radius,
     configuration_model_threshold,
     critical_multiplier,

@@ -11,7 +11,7 @@ import pytest
 
 from referral import datasets, from_networkx
 from referral.analysis import OtherPeopleCost, other_people_cost
-from referral.populations import community_population
+from referral.network._populations import community_population
 from referral.wording import FEW, MOST, fmt_number, fmt_share, threshold_sentence
 
 

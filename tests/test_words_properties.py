@@ -20,12 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from referral import from_networkx
-from referral._lists import join_names
-from referral.ambassadors import ambassadors, who_to_ask_sentences
 from referral.analysis import dropoff, other_people_cost
-from referral.gatekeeper_words import gatekeeper_sentence
-from referral.search import search
-from referral.spread import spread
+from referral.simulate._search import search
+from referral.simulate._spread import spread
+from referral.whom_to_ask._ambassadors import ambassadors, who_to_ask_sentences
 from referral.wording import (
     FEW,
     MOST,
@@ -36,6 +34,8 @@ from referral.wording import (
     fmt_share,
     threshold_sentence,
 )
+from referral.wording._gatekeepers import gatekeeper_sentence
+from referral.wording._lists import join_names
 
 FAST = settings(
     max_examples=20,

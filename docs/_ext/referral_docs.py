@@ -49,7 +49,7 @@ def public_api() -> dict[str, str]:
     """Map every public name to the page name that documents it.
 
     A name re-exported by ``referral`` (``referral.spread`` is
-    ``referral.spread.spread``) is documented once, as ``referral.NAME``; the
+    ``referral.simulate.spread``) is documented once, as ``referral.NAME``; the
     module pages link to it. Modules are documented on their module page.
     """
     pkg = importlib.import_module(PACKAGE)
@@ -179,9 +179,9 @@ def write_api_pages(srcdir: Path) -> None:
 def documented_aliases() -> dict[str, str]:
     """Map each re-exported object's home path to the path it is documented at.
 
-    ``referral.spread.SpreadResult`` is documented as ``referral.SpreadResult``,
+    ``referral.simulate.SpreadResult`` is documented as ``referral.SpreadResult``,
     so a docstring in ``referral.spread`` that says :class:`SpreadResult` or
-    ``referral.spread.SpreadResult.summary`` still finds its page.
+    ``referral.simulate.SpreadResult.summary`` still finds its page.
     """
     pkg = importlib.import_module(PACKAGE)
     out = {}

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from referral._labels import describe_labels
 from referral.calibrate._fit import PARAM_COLUMNS
+from referral.network._labels import describe_labels
 
 __all__ = ["read_trees", "fit_trees"]
 

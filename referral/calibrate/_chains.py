@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from referral._params import Interval, Options, validate_params
+from referral._core.params import Interval, Options, validate_params
 from referral.calibrate._fit import PARAM_COLUMNS, Fit
 from referral.calibrate._profile import hessian_se, maximise, profile_interval
 

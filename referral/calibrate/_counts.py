@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from referral._params import Interval, validate_params
+from referral._core.params import Interval, validate_params
 from referral.calibrate._cascades import fit_trees, read_trees
 from referral.calibrate._chains import _binomial_row
 from referral.calibrate._fit import PARAM_COLUMNS, Fit

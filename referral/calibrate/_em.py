@@ -44,9 +44,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from referral._labels import describe_labels
-from referral._validation import user_stacklevel
+from referral._core.validation import user_stacklevel
 from referral.calibrate._log import _check_columns, _poster_map, _rows
+from referral.network._labels import describe_labels
 
 __all__ = ["HopData", "EMModel", "read_hops", "hops_from_holders", "MAX_FREE"]
 

@@ -18,8 +18,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from referral._labels import describe_labels
-from referral._validation import user_stacklevel
+from referral._core.validation import user_stacklevel
+from referral.network._labels import describe_labels
 
 __all__ = ["HolderData", "read_log"]
 

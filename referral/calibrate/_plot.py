@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from referral._validation import check_table
+from referral._core.validation import check_table
 from referral.plot._common import axes_or_gca, default_title
 
 __all__ = ["plot_fit"]

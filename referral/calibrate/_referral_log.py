@@ -6,8 +6,8 @@ import warnings
 
 import pandas as pd
 
-from referral._params import Interval, Options, validate_params
-from referral._validation import user_stacklevel
+from referral._core.params import Interval, Options, validate_params
+from referral._core.validation import user_stacklevel
 from referral.calibrate._em import HopData, _blank, fit_em, read_hops
 from referral.calibrate._fit import Fit
 from referral.calibrate._log import read_log

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from referral._labels import describe_labels
-from referral._random import resolve_entropy
-from referral._validation import user_stacklevel
+from referral._core.rng import resolve_entropy
+from referral._core.validation import user_stacklevel
 from referral.calibrate._fit import PARAM_COLUMNS
 from referral.calibrate._profile import hessian_se, maximise, profile_interval
+from referral.network._labels import describe_labels
 
 __all__ = ["LogModel", "fit_log"]
 
@@ -542,7 +542,7 @@ class _LogState:
         return self.base.replace(activity=activity, transmission=w)
 
     def check(self, table, *, trials, seed, level):
-        from referral.spread import spread
+        from referral.simulate._spread import spread
 
         net = self.network(table)
         entropy = resolve_entropy(seed, function="Fit.check")

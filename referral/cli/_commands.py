@@ -44,7 +44,7 @@ __all__ = [
 
 # ------------------------------------------------------------------ spread
 def spread_command(args) -> int:
-    from referral.spread import spread
+    from referral.simulate._spread import spread
 
     reading = input_paths(args)
     refuse_existing(args.out, force=args.force, kind="spread", reading=reading)
@@ -82,7 +82,7 @@ def spread_command(args) -> int:
         kind="spread",
         reading=reading,
     )
-    from referral.wording import fmt_mean
+    from referral.wording._sentences import fmt_mean
 
     summary = tables["summary"].set_index("measure")["estimate"]
     print(
@@ -144,7 +144,7 @@ def _sources(network, given):
 
 # ------------------------------------------------------------------ search
 def search_command(args) -> int:
-    from referral.search import search
+    from referral.simulate._search import search
 
     reading = input_paths(args)
     refuse_existing(args.out, force=args.force, kind="search", reading=reading)
@@ -195,7 +195,7 @@ def search_command(args) -> int:
         kind="search",
         reading=reading,
     )
-    from referral.wording import fmt_share
+    from referral.wording._sentences import fmt_share
 
     s = tables["summary"].set_index("measure")["estimate"]
     print(
@@ -217,10 +217,10 @@ def sweep_command(args) -> int:
 
     import joblib
 
-    from referral.io import write_table
-    from referral.search import search
-    from referral.spread import spread
-    from referral.sweep import read_sweep_spec, sweep, toml_build
+    from referral.io._files import write_table
+    from referral.simulate._search import search
+    from referral.simulate._spread import spread
+    from referral.sweep._sweep import read_sweep_spec, sweep, toml_build
 
     spec = read_sweep_spec(args.grid)
     out = Path(args.out)
@@ -420,12 +420,12 @@ def _natural(text):
 def ambassadors_command(args) -> int:
     import numpy as np
 
-    from referral._targets import eligible_mask
-    from referral.ambassadors import (
+    from referral.whom_to_ask._ambassadors import (
         ambassadors,
         reach_of_everyone,
         who_to_ask_sentences,
     )
+    from referral.whom_to_ask._targets import eligible_mask
 
     reading = input_paths(args)
     refuse_existing(args.out, force=args.force, kind="ambassadors", reading=reading)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from referral._defaults import DEFAULT_ACTIVITY
+from referral._core.defaults import DEFAULT_ACTIVITY
 
 __all__ = [
     "EXIT_OK",
@@ -229,7 +229,7 @@ def _people_labels(network, texts):
         if odd:
             import networkx as nx
 
-            from referral._labels import describe_labels
+            from referral.network._labels import describe_labels
 
             raise nx.NodeNotFound(
                 f"The people file names people who are not in the network and "
@@ -288,7 +288,7 @@ def refuse_existing(folder, *, force: bool, kind=None, reading=()) -> None:
     """Refuse before any work if the output exists (the write re-checks);
     with ``force``, refuse anything but an earlier output of ``kind`` and any
     folder holding what the run reads."""
-    from referral.io import check_target
+    from referral.io._files import check_target
 
     check_target(folder, force=force, kind=kind, reading=reading)
     folder = Path(folder)
@@ -308,7 +308,7 @@ def write_tables(
     into place once (:func:`referral.io.staged_folder`), marked as an output
     of ``kind``.
     """
-    from referral.io import staged_folder, write_table
+    from referral.io._files import staged_folder, write_table
 
     if fmt == "parquet":
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from referral._defaults import DEFAULT_ACTIVITY
+from referral._core.defaults import DEFAULT_ACTIVITY
 from referral.cli._commands import (
     ambassadors_command,
     analyse_command,
@@ -125,7 +125,7 @@ def _add_ambassadors_parser(commands):
 
 # ------------------------------------------------------------------ parser
 def _delay(text):
-    from referral.delays import constant, from_text
+    from referral.simulate.delays import constant, from_text
 
     try:
         days = float(text)  # a plain number is days, as for --deadline
@@ -138,7 +138,7 @@ def _delay(text):
 
 
 def _deadline(text):
-    from referral.delays import as_days
+    from referral.simulate.delays import as_days
 
     try:
         value = float(text)

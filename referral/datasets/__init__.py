@@ -13,10 +13,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from referral._params import Interval, Pair, validate_params
-from referral._random import default_rng_from, resolve_entropy
-from referral.network import ReferralNetwork, from_networkx
-from referral.tie_strength import overlap_strength, reciprocity_strength
+from referral._core.params import Interval, Pair, validate_params
+from referral._core.rng import default_rng_from, resolve_entropy
+from referral.network._builders import from_networkx
+from referral.network._referral_network import ReferralNetwork
+from referral.network._tie_strength import overlap_strength, reciprocity_strength
 
 __all__ = [
     "email_eu_core",

@@ -24,7 +24,7 @@ Examples
 >>> import matplotlib.pyplot as plt
 >>> import networkx as nx
 >>> from referral import from_networkx
->>> from referral.spread import spread
+>>> from referral.simulate._spread import spread
 >>> from referral.plot import plot_reach
 >>> net = from_networkx(nx.balanced_tree(2, 4), strength=0.8, activity=0.7,
 ...                     recruiters=[0], candidates=range(15, 31))

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from referral._params import Interval, validate_params
-from referral._stats import ci_words, normal_interval, table_level, z_for
+from referral._core.params import Interval, validate_params
+from referral._core.stats import ci_words, normal_interval, table_level, z_for
 from referral.plot._common import (
     axes_or_gca,
     data_first,
@@ -73,7 +73,7 @@ def plot_threshold(
     >>> plt.close(fig)
     """
     cost = data  # named 'cost' below
-    from referral.analysis import OtherPeopleCost
+    from referral.analysis._other_people import OtherPeopleCost
 
     if isinstance(cost, OtherPeopleCost):
         cost = cost.tables()

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from referral._stats import wilson_interval, z_for
-from referral._validation import require_columns, user_stacklevel
+from referral._core.stats import wilson_interval, z_for
+from referral._core.validation import require_columns, user_stacklevel
 
 __all__ = [
     "LOSS_COLORS",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from referral._params import validate_params
-from referral._stats import ci_words, table_level
+from referral._core.params import validate_params
+from referral._core.stats import ci_words, table_level
 from referral.plot._common import (
     axes_or_gca,
     color_cycle,
@@ -61,11 +61,11 @@ def plot_weak_ties(data, *, ax=None, **kwargs):
     >>> plt.close(fig)
     """
     table = data  # named 'table' below
-    from referral.search import SearchResult
-    from referral.spread import SpreadResult
+    from referral.simulate._search import SearchResult
+    from referral.simulate._spread import SpreadResult
 
     if isinstance(table, SpreadResult | SearchResult):
-        from referral.analysis import weak_tie_share
+        from referral.analysis._weak_ties import weak_tie_share
 
         table = weak_tie_share(table)
     # the table's kind column names the run (older tables may lack it)

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from referral._params import Interval, Options, validate_params
-from referral._stats import ci_words, normal_interval, table_level, z_for
+from referral._core.params import Interval, Options, validate_params
+from referral._core.stats import ci_words, normal_interval, table_level, z_for
 from referral.plot._common import (
     ROLE_COLORS,
     axes_or_gca,
@@ -132,7 +132,7 @@ def plot_network(
     >>> fig, ax = plt.subplots()
     >>> import networkx as nx
     >>> from referral import from_networkx
-    >>> from referral.spread import spread
+    >>> from referral.simulate._spread import spread
     >>> G = nx.karate_club_graph()
     >>> net = from_networkx(G, strength=lambda u, v, d: d["weight"] / 7,
     ...                     activity=0.5, recruiters=[0],
@@ -147,9 +147,9 @@ def plot_network(
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
-    from referral.network import ReferralNetwork
-    from referral.search import SearchResult
-    from referral.spread import SpreadResult
+    from referral.network._referral_network import ReferralNetwork
+    from referral.simulate._search import SearchResult
+    from referral.simulate._spread import SpreadResult
 
     if not isinstance(network, ReferralNetwork):
         raise TypeError(
@@ -181,7 +181,7 @@ def plot_network(
     elif isinstance(result, SearchResult) and result.path_ids.size:
         paths = result.path_ids
         if trial is None:
-            from referral.search import OUTCOMES
+            from referral.simulate._search import OUTCOMES
 
             # chain_outcome indexes the public OUTCOMES
             completed = OUTCOMES.index("completed")
@@ -378,7 +378,7 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
     Parameters
     ----------
     data : pandas.DataFrame
-        From :func:`referral.ambassadors.ambassadors`: ``rank``, ``reach``,
+        From :func:`referral.whom_to_ask._ambassadors.ambassadors`: ``rank``, ``reach``,
         ``reach_se``, ``degree_reach``, ``degree_reach_se``, ``gain``,
         ``gain_se`` and optionally ``spread_reach``, ``spread_se``.
     gains : bool, default True

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from referral._params import Interval, Options, validate_params
-from referral._stats import ci_words, table_level
-from referral._validation import require_columns
+from referral._core.params import Interval, Options, validate_params
+from referral._core.stats import ci_words, table_level
+from referral._core.validation import require_columns
 from referral.plot._common import (
     axes_or_gca,
     color_cycle,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from referral._params import Interval, validate_params
+from referral._core.params import Interval, validate_params
 from referral.plot._common import (
     axes_or_gca,
     color_cycle,
@@ -45,13 +45,13 @@ def plot_chain_lengths(
     Completed chains look short because long chains die on the way.
     Bars show the raw share of completed chains by length and the share
     after reweighting each by ``(1 - r)^-length``
-    (:meth:`referral.search.SearchResult.corrected_lengths`); dotted
+    (:meth:`referral.simulate._search.SearchResult.corrected_lengths`); dotted
     vertical lines mark the two medians.
 
     Parameters
     ----------
     data : DataFrame or SearchResult
-        A :meth:`~referral.search.SearchResult.corrected_lengths` table
+        A :meth:`~referral.simulate._search.SearchResult.corrected_lengths` table
         (columns ``length``, ``completed``, ``raw_share``,
         ``corrected_share``, ``attrition_rate``, ``corrected_median``), or
         a search (its ``corrected_lengths(rate)`` is drawn).
@@ -87,7 +87,7 @@ def plot_chain_lengths(
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> import networkx as nx, referral
-    >>> from referral.search import search
+    >>> from referral.simulate._search import search
     >>> net = referral.from_networkx(nx.path_graph(6), strength=1.0,
     ...                              activity=1.0)
     >>> res = search(net, starts=[0, 3], targets=[5], attrition=0.5,
@@ -99,7 +99,7 @@ def plot_chain_lengths(
     'chain length (ties traversed; intermediaries + 1)'
     >>> plt.close(fig)
     """
-    from referral.search import SearchResult
+    from referral.simulate._search import SearchResult
 
     if isinstance(data, Mapping):
         raise TypeError(
@@ -219,7 +219,7 @@ def plot_attrition(
     Parameters
     ----------
     data : DataFrame, SearchResult, or dict of str to either
-        A :meth:`~referral.search.SearchResult.by_step` table (columns
+        A :meth:`~referral.simulate._search.SearchResult.by_step` table (columns
         ``step``, ``alive``, ``completed``; ``alive`` at step 0 is the
         chains started), or a result (its ``by_step()`` is drawn); several
         by name to overlay.
@@ -252,7 +252,7 @@ def plot_attrition(
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> import networkx as nx, referral
-    >>> from referral.search import search
+    >>> from referral.simulate._search import search
     >>> net = referral.from_networkx(nx.path_graph(6), strength=1.0,
     ...                              activity=1.0)
     >>> res = search(net, starts=[0], targets=[5], attrition=0.5,
@@ -262,7 +262,7 @@ def plot_attrition(
     1.0
     >>> plt.close(fig)
     """
-    from referral.search import SearchResult
+    from referral.simulate._search import SearchResult
 
     items = result_tables(
         data,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from referral._params import Interval, validate_params
-from referral._stats import normal_interval
-from referral.analysis import SEARCH_LOSS_COLUMNS, SPREAD_LOSS_COLUMNS
+from referral._core.params import Interval, validate_params
+from referral._core.stats import normal_interval
+from referral.analysis._dropoff import SEARCH_LOSS_COLUMNS, SPREAD_LOSS_COLUMNS
 from referral.plot._common import (
     LOSS_COLORS,
     LOSS_LABELS,
@@ -42,7 +42,7 @@ def plot_reach(
     Parameters
     ----------
     data : DataFrame, SpreadResult, or dict of str to either
-        A :meth:`~referral.spread.SpreadResult.reach_curve` table (columns
+        A :meth:`~referral.simulate._spread.SpreadResult.reach_curve` table (columns
         ``hop``, ``people_mean``, ``people_se``, ``candidates_mean``,
         ``candidates_se``), or a result (its ``reach_curve()`` is drawn);
         several by name to overlay (one colour each).
@@ -83,7 +83,7 @@ def plot_reach(
     >>> fig, ax = plt.subplots()
     >>> import networkx as nx
     >>> from referral import from_networkx
-    >>> from referral.spread import spread
+    >>> from referral.simulate._spread import spread
     >>> net = from_networkx(nx.balanced_tree(2, 3), strength=1.0, activity=1.0,
     ...                     recruiters=[0], candidates=range(7, 15))
     >>> ax = plot_reach(spread(net, trials=20, seed=1).reach_curve(), ax=ax)
@@ -93,7 +93,7 @@ def plot_reach(
     ['people reached', 'candidates reached']
     >>> plt.close(fig)
     """
-    from referral.spread import SpreadResult
+    from referral.simulate._spread import SpreadResult
 
     items = result_tables(
         data, SpreadResult, SpreadResult.reach_curve, "plot_reach", _REACH_COLUMNS
@@ -146,7 +146,7 @@ def plot_reach(
 def _dropoff_frame(data):
     if isinstance(data, pd.DataFrame):
         return data
-    from referral.analysis import dropoff
+    from referral.analysis._dropoff import dropoff
 
     return dropoff(data)
 
@@ -291,7 +291,7 @@ def plot_dropoff(data, *, share: bool = False, ax=None, **kwargs):
     >>> fig, ax = plt.subplots()
     >>> import networkx as nx
     >>> from referral import from_networkx
-    >>> from referral.spread import spread
+    >>> from referral.simulate._spread import spread
     >>> net = from_networkx(nx.balanced_tree(3, 3), strength=0.9, activity=0.5,
     ...                     recruiters=[0])
     >>> ax = plot_dropoff(spread(net, trials=50, seed=1), ax=ax)

@@ -103,13 +103,13 @@ def with_names(table: pd.DataFrame, network, name: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------- reading back
 def _required():
-    from referral._analysis_common import (
+    from referral.analysis._common import (
         BY_HOP_PEOPLE,
         BY_STEP,
         COST_COLUMNS,
         CURVE_COLUMNS,
     )
-    from referral._representation import REPRESENTATION_COLUMNS
+    from referral.analysis._representation import REPRESENTATION_COLUMNS
 
     return {
         "dropoff": ["hop", "held", "passed_on", "did_not_pass_on", "newly_reached"],
@@ -139,7 +139,7 @@ def _required():
 
 
 def _ambassador_columns():
-    from referral._who_to_ask import _COLUMNS
+    from referral.wording._who_to_ask import _COLUMNS
 
     return _COLUMNS
 
@@ -152,7 +152,7 @@ _SUMMARY = {
 
 
 def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
-    from referral._validation import require_columns
+    from referral._core.validation import require_columns
 
     require_columns(frame, columns, f"The report's {str(path)!r}")
 
@@ -198,11 +198,11 @@ def _typed(path: Path, frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """The table with number columns as numbers and flag columns as
     booleans, sorted by its key columns; a cell that is neither is an error
     naming the file, the column and the line."""
-    from referral._csv import flag_values
+    from referral._core.csv import flag_values
 
     frame = frame.copy()
     where = repr(str(path))
-    from referral.gatekeeper_words import _SENTENCE_COLUMNS
+    from referral.wording._gatekeepers import _SENTENCE_COLUMNS
 
     needed = set(_required().get(name, ())) | set(_SUMMARY["search"])
     if name == "gatekeepers":
@@ -311,7 +311,7 @@ def read_results(folder) -> Results:
         # a table written with the top-group columns (referral.gatekeepers)
         # must keep all of them: the sentence reads them, and one removed in
         # a spreadsheet is named rather than the finding silently dropped
-        from referral.gatekeeper_words import _SENTENCE_COLUMNS
+        from referral.wording._gatekeepers import _SENTENCE_COLUMNS
 
         have = set(tables["gatekeepers"].columns)
         if have & {"in_top_group", "top_group_size", "compared", "loss_se"}:

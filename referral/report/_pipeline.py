@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 
-from referral._params import Interval, validate_params
+from referral._core.params import Interval, validate_params
 from referral.report._analysing import Results, with_attributes, with_names
 from referral.report._rendering import check_writable, write_report
 
@@ -134,7 +134,7 @@ def analyse(
     """
     from referral import analysis
     from referral import interventions as changes
-    from referral._random import resolve_entropy
+    from referral._core.rng import resolve_entropy
 
     if out is not None:
         check_writable(out, force=force)
@@ -143,7 +143,7 @@ def analyse(
             f"analyse: name={name!r} is not a person attribute; the attributes "
             f"are {sorted(network.attributes)}."
         )
-    from referral.spread import spread
+    from referral.simulate._spread import spread
 
     steps = {
         "spread": 2000,
@@ -204,7 +204,7 @@ def analyse(
     not_asked = set(result.sources.tolist()) | set(network.candidates.tolist())
     can_ask = network.n_people - len(not_asked)
     if network.is_candidate.any() and steps.get("ambassadors", 0) > 0 and can_ask:
-        from referral.ambassadors import ambassadors
+        from referral.whom_to_ask._ambassadors import ambassadors
 
         asked = ambassadors(
             network,
