@@ -25,7 +25,8 @@ import numba
 import numpy as np
 
 from referral.network._populations import community_population
-from referral.simulate._search import _graph_distance, search
+from referral.simulate import search
+from referral.simulate._search_inputs import graph_distance
 
 N_PEOPLE = 100_000
 N_CHAINS = 100_000
@@ -53,7 +54,7 @@ def main() -> str:
     # compile (cached on disk after the first run) outside the timings
     search(net, starts[:10], seed=0)
 
-    bfs, dist = best_of(lambda: _graph_distance(net, net.recruiters))
+    bfs, dist = best_of(lambda: graph_distance(net, net.recruiters))
     rows = []
     results = {}
     for label, network in [("activity Beta(2, 5)", net), ("activity 1", everybody)]:

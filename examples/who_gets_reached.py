@@ -41,10 +41,11 @@ import numpy as np  # noqa: E402
 
 import referral  # noqa: E402
 from referral import datasets  # noqa: E402
-from referral.analysis import homophily, homophily_sentence  # noqa: E402
+from referral.analysis import homophily
 from referral.interventions import add_channel  # noqa: E402
 from referral.network import draw_activity  # noqa: E402
 from referral.plot import plot_representation  # noqa: E402
+from referral.wording import homophily_sentence  # noqa: E402
 
 QUICK = os.environ.get("REFERRAL_QUICK") == "1"
 

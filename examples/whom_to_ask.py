@@ -38,7 +38,7 @@ import numpy as np  # noqa: E402
 import referral  # noqa: E402
 from referral import datasets  # noqa: E402
 from referral.plot import plot_ambassadors  # noqa: E402
-from referral.whom_to_ask import who_to_ask_sentences  # noqa: E402
+from referral.wording import who_to_ask_sentences  # noqa: E402
 
 QUICK = os.environ.get("REFERRAL_QUICK") == "1"
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from referral import datasets, populations
+from referral._core.names import join_names
 from referral.network import from_arrays, from_networkx
 from referral.simulate._spread import spread
 from referral.whom_to_ask._ambassadors import (
@@ -19,7 +20,6 @@ from referral.whom_to_ask._ambassadors import (
     reach_of_everyone,
     who_to_ask_sentences,
 )
-from referral.wording._lists import join_names
 
 
 # ------------------------------------------------------------ exact enumeration

@@ -105,7 +105,7 @@ def test_printed_intervals_cover_a_near_certain_reach():
     at least the lower end of the binomial band for 95%."""
     from test_coverage import band
 
-    from referral.whom_to_ask._ambassadors import who_to_ask_sentences
+    from referral.wording import who_to_ask_sentences
 
     star = from_networkx(
         nx.star_graph(5), strength=0.999, activity=1.0, candidates=range(1, 6)

@@ -17,7 +17,7 @@ import pytest
 
 import referral
 from referral import ambassadors, from_networkx
-from referral.whom_to_ask._ambassadors import guarantee_sentence
+from referral.wording import guarantee_sentence
 
 
 def exact_group_reach(net, groups_of, targets_mask):

@@ -496,7 +496,7 @@ def test_cli_ambassadors_writes_tables(tmp_path, capsys):
     assert everyone["person"].iloc[0] == "broker"
     assert len(everyone) == 11
     printed = capsys.readouterr().out
-    from referral.whom_to_ask._ambassadors import who_to_ask_sentences
+    from referral.wording import who_to_ask_sentences
 
     assert "Ask broker: expected to reach all 3 targets (95% CI" in printed
     for line in who_to_ask_sentences(table):  # the saved table words the same

@@ -6,8 +6,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from referral.analysis import representation_sentences
 from referral.cli import main
+from referral.wording import representation_sentences
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,11 @@ import pytest
 from scipy.stats import norm
 
 from referral import from_networkx
-from referral.analysis import gatekeeper_sentence, gatekeepers
+from referral.analysis import gatekeepers
 from referral.analysis._gatekeepers import _best_subset, _paired_z, _racing_looks
 from referral.network._populations import community_population
 from referral.simulate._spread import spread
+from referral.wording import gatekeeper_sentence
 from referral.wording._gatekeepers import _approx
 
 

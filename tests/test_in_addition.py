@@ -6,7 +6,8 @@ import networkx as nx
 import pytest
 
 from referral import from_networkx
-from referral.whom_to_ask._ambassadors import ambassadors, who_to_ask_sentences
+from referral.whom_to_ask._ambassadors import ambassadors
+from referral.wording import who_to_ask_sentences
 
 
 def two_hubs(m=10, t=0.5, a=0.5):

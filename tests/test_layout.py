@@ -63,3 +63,58 @@ def test_the_engine_imports_nothing_above_it():
             t for t in graph.successors(module) if not t.startswith("referral._engine")
         ]
         assert above == [], module
+
+
+#: the rooms of the package, lowest first: a room imports only rooms below it
+LAYERS = [
+    ["_engine"],
+    ["_core"],
+    ["network"],
+    ["datasets", "io", "simulate", "interventions"],
+    ["analysis", "sweep"],
+    ["wording"],
+    ["whom_to_ask", "plot"],
+    ["calibrate"],
+    ["report"],
+    ["cli"],
+]
+#: imports made inside a function that go up on purpose: a result's
+#: convenience method that says itself in words
+UPWARD_CALLS = {("referral.analysis._other_people", "referral.wording._sentences")}
+
+
+def _room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_every_room_imports_only_rooms_below_it():
+    level = {room: i for i, rooms in enumerate(LAYERS) for room in rooms}
+    graph = import_graph()
+    rooms = {_room(m) for m in graph} - {"", "__main__"}
+    assert rooms == set(level), "a room is missing from LAYERS"
+    upward = []
+    for source, target in graph.edges():
+        a, b = _room(source), _room(target)
+        if a in level and b in level and a != b and level[b] >= level[a]:
+            upward.append((source, target))
+    assert sorted(upward) == sorted(UPWARD_CALLS)
+
+
+def layout_summary() -> str:
+    """Rooms per folder, imports between folders, and cycles (for the notes)."""
+    graph = import_graph()
+    lines = []
+    for rooms in LAYERS:
+        for room in rooms:
+            mods = sorted(m for m in graph if _room(m) == room)
+            lines.append(f"{room:14s} {len(mods):3d} modules")
+    cross = sum(1 for a, b in graph.edges() if _room(a) != _room(b))
+    cycles = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    lines.append(f"imports between rooms: {cross}; upward: {len(UPWARD_CALLS)}")
+    lines.append(f"cycles: {len(cycles)}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(layout_summary())

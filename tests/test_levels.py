@@ -29,8 +29,8 @@ from referral.analysis._other_people import OtherPeopleCost, other_people_cost
 from referral.analysis._weak_ties import weak_tie_share
 from referral.interventions import referral_bonus
 from referral.report._wording import _best_intervention
-from referral.whom_to_ask._ambassadors import ambassadors, who_to_ask_sentences
-from referral.wording import cost_sentence, fmt_number
+from referral.whom_to_ask._ambassadors import ambassadors
+from referral.wording import cost_sentence, fmt_number, who_to_ask_sentences
 from referral.wording._gatekeepers import gatekeeper_sentence
 
 QUICK = os.environ.get("REFERRAL_QUICK") == "1"

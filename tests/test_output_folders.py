@@ -23,7 +23,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from referral.io import check_target, remove_stale_staging, staged_folder
+from referral.io import check_target, staged_folder
+from referral.io._writers import remove_stale_staging
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

@@ -212,7 +212,7 @@ def test_demo_headline_numbers_come_from_the_tables(results):
     )
     rebuilt = OtherPeopleCost.from_tables({k: t[k] for k in ["cost", "cost_curve"]})
     assert lines["threshold"] == "The threshold: " + rebuilt.sentence()
-    from referral.analysis import gatekeeper_sentence
+    from referral.wording import gatekeeper_sentence
 
     # the report words the gatekeepers with the library's own sentence, so a
     # tie between people is named as a top group, never as a firm order

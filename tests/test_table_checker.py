@@ -16,7 +16,7 @@ from referral import from_networkx, plot, spread
 from referral._core.validation import check_table, require_columns
 from referral.analysis import OtherPeopleCost, dropoff, tie_offers
 from referral.report import read_results
-from referral.whom_to_ask._ambassadors import who_to_ask_sentences
+from referral.wording import who_to_ask_sentences
 
 
 def _message(where, missing, available):

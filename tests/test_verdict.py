@@ -12,7 +12,8 @@ import pytest
 from referral import datasets, from_networkx
 from referral.analysis import OtherPeopleCost, other_people_cost
 from referral.network._populations import community_population
-from referral.wording import FEW, MOST, fmt_number, fmt_share, threshold_sentence
+from referral.wording import fmt_number, fmt_share, threshold_sentence
+from referral.wording._sentences import FEW, MOST
 
 
 def _rows(cost):

@@ -20,22 +20,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from referral import from_networkx
+from referral._core.names import join_names
 from referral.analysis import dropoff, other_people_cost
 from referral.simulate._search import search
 from referral.simulate._spread import spread
-from referral.whom_to_ask._ambassadors import ambassadors, who_to_ask_sentences
+from referral.whom_to_ask import ambassadors
 from referral.wording import (
-    FEW,
-    MOST,
     cost_sentence,
     dropoff_sentence,
     fmt_mean,
     fmt_number,
     fmt_share,
     threshold_sentence,
+    who_to_ask_sentences,
 )
 from referral.wording._gatekeepers import gatekeeper_sentence
-from referral.wording._lists import join_names
+from referral.wording._sentences import FEW, MOST
 
 FAST = settings(
     max_examples=20,

@@ -36,12 +36,17 @@ PACKAGE = "referral"
 
 
 def public_modules() -> list[str]:
-    """Names of the public submodules of ``referral`` (no leading underscore)."""
-    pkg = importlib.import_module(PACKAGE)
+    """Names of the public submodules of ``referral`` (no leading underscore),
+    public subpackages' public submodules included."""
     names = []
-    for info in pkgutil.iter_modules(pkg.__path__):
-        if not info.name.startswith("_"):
-            names.append(f"{PACKAGE}.{info.name}")
+    todo = [importlib.import_module(PACKAGE)]
+    while todo:  # public subpackages' public modules too (referral.simulate.delays)
+        pkg = todo.pop()
+        for info in pkgutil.iter_modules(pkg.__path__):
+            if not info.name.startswith("_"):
+                names.append(f"{pkg.__name__}.{info.name}")
+                if info.ispkg:
+                    todo.append(importlib.import_module(names[-1]))
     return sorted(names)
 
 

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from referral._core.names import display_names
 from referral._core.params import Interval, Options, validate_params
 from referral._core.stats import (
     normal_interval,
@@ -31,7 +32,6 @@ from referral.analysis._common import (
 from referral.network._referral_network import ReferralNetwork
 from referral.simulate._spread import SpreadResult, spread
 from referral.simulate._spread_result import require_full
-from referral.wording._lists import display_names
 
 __all__ = ["gatekeepers"]
 

@@ -233,7 +233,7 @@ def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
     See Also
     --------
     referral.analysis.gatekeepers : The table.
-    referral.analysis.gatekeeper_sentence : The same finding in words.
+    referral.wording.gatekeeper_sentence : The same finding in words.
 
     Examples
     --------

@@ -182,7 +182,7 @@ def _gatekeeper_section(results) -> Section:
     section = Section("Gatekeepers")
     keepers = t.get("gatekeepers")
     if keepers is not None and len(keepers):
-        from referral.analysis import gatekeeper_sentence
+        from referral.wording import gatekeeper_sentence
 
         try:
             section.sentences.append("Gatekeepers: " + gatekeeper_sentence(keepers))
@@ -232,13 +232,13 @@ def _gatekeeper_section(results) -> Section:
 def _who_to_ask_section(results) -> Section | None:
     """The "Who to ask" section, from the ``ambassadors`` table alone.
 
-    Its sentences are :func:`referral.whom_to_ask._ambassadors.who_to_ask_sentences` of
+    Its sentences are :func:`referral.wording.who_to_ask_sentences` of
     the table, in one paragraph; the chart is
     :func:`referral.plot.plot_ambassadors` of the same table. None when the
     folder holds no such table.
     """
     from referral import plot
-    from referral.whom_to_ask._ambassadors import who_to_ask_sentences
+    from referral.wording import who_to_ask_sentences
 
     table = results.tables.get("ambassadors")
     if table is None or not len(table):
@@ -261,14 +261,14 @@ def _who_to_ask_section(results) -> Section | None:
 def _representation_section(results) -> Section | None:
     """The "Who gets reached" section, from the ``representation`` table.
 
-    Its sentences are :func:`referral.analysis.homophily_sentence` of the
+    Its sentences are :func:`referral.wording.homophily_sentence` of the
     ``homophily`` table (when present) and the headline of
-    :func:`referral.analysis.representation_sentences`, in one paragraph;
+    :func:`referral.wording.representation_sentences`, in one paragraph;
     the chart is :func:`referral.plot.plot_representation` of the same
     table. None when the folder holds no such table.
     """
     from referral import plot
-    from referral.analysis import homophily_sentence, representation_sentences
+    from referral.wording import homophily_sentence, representation_sentences
 
     table = results.tables.get("representation")
     if table is None or not len(table):

@@ -26,6 +26,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from referral._core.names import display_names
 from referral._core.parallel import (
     new_cancel_flag,
     resolve_n_jobs,
@@ -54,7 +55,6 @@ from referral.whom_to_ask._balanced import (
 from referral.whom_to_ask._imm import imm_sample_sizes, measure_prefixes, spread_check
 from referral.whom_to_ask._rr_samples import SetStore, blocks, draw_sets, engine_args
 from referral.whom_to_ask._targets import eligible_mask, target_mask
-from referral.wording._lists import display_names
 from referral.wording._who_to_ask import guarantee_sentence, who_to_ask_sentences
 
 __all__ = [

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from referral._core.names import join_names, names_column
 from referral._core.stats import ci_words, table_level
 from referral._core.validation import check_table
-from referral.wording._lists import join_names, names_column
 
 __all__ = ["gatekeeper_sentence"]
 
@@ -55,7 +55,7 @@ def _approx(value: float, se: float) -> str:
 
 def _names(labels, more: int = 0, limit: int = 5) -> str:
     """The first ``limit`` labels and a count of the rest (see
-    :func:`referral.wording._lists.join_names`)."""
+    :func:`referral._core.names.join_names`)."""
     return join_names(labels, more=more, limit=limit)
 
 

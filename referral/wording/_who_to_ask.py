@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from referral._core.csv import flag_values
+from referral._core.names import join_names, names_column
 from referral._core.stats import ci_words, table_level, z_for
 from referral._core.validation import check_table
-from referral.wording._lists import join_names, names_column
 from referral.wording._sentences import fmt_share
 
 __all__ = ["guarantee_sentence", "percent", "who_to_ask_sentences"]
