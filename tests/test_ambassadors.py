@@ -9,17 +9,12 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from referral import datasets, populations
+from referral import datasets
 from referral._core.names import join_names
-from referral.network import from_arrays, from_networkx
+from referral.network import community_population, from_arrays, from_networkx
 from referral.simulate._spread import spread
-from referral.whom_to_ask._ambassadors import (
-    ambassadors,
-    guarantee_sentence,
-    imm_sample_sizes,
-    reach_of_everyone,
-    who_to_ask_sentences,
-)
+from referral.whom_to_ask._ambassadors import (ambassadors, imm_sample_sizes, reach_of_everyone)
+from referral.wording import (guarantee_sentence, who_to_ask_sentences)
 
 
 # ------------------------------------------------------------ exact enumeration
@@ -643,7 +638,7 @@ def test_max_members_holds_from_the_first_round(email, monkeypatch):
     """The first round of phase 1 is capped too: a pilot of 200 samples
     measures their size first (a 1M-person population ran out of memory in
     round 1 before this). Every draw is recorded by wrapping the real one."""
-    module = importlib.import_module("referral.ambassadors")
+    module = importlib.import_module("referral.whom_to_ask._ambassadors")
 
     real = module.draw_sets
     held = []
@@ -669,7 +664,7 @@ def test_max_members_holds_from_the_first_round(email, monkeypatch):
 def test_running_out_of_memory_says_how_far_it_got(email, monkeypatch):
     """A MemoryError inside the sampling kernel (as a 16 GB run hit) is
     re-raised naming the phase, the samples held and the cap to lower."""
-    module = importlib.import_module("referral.ambassadors")
+    module = importlib.import_module("referral.whom_to_ask._ambassadors")
 
     real = module.draw_sets
     calls = []
@@ -729,7 +724,7 @@ def _who_to_ask_shapes():
     er = nx.gnp_random_graph(400, 3.0 / 400, seed=2)  # mean degree 3
     # transmission x activity x (mean excess degree 3) = 1: near critical
     near = from_networkx(er, strength=0.6, activity=0.55, candidates=range(0, 400, 3))
-    clustered = populations.community_population(600, seed=3)
+    clustered = community_population(600, seed=3)
     return {
         "tree": tree,
         "near_critical": near,

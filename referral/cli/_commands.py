@@ -103,12 +103,8 @@ def _by_tables(result, by, tables):
     """``--by``: add the representation and homophily tables; their words."""
     if by is None:
         return []
-    from referral.analysis import (
-        homophily,
-        homophily_sentence,
-        representation,
-        representation_sentences,
-    )
+    from referral.analysis import (homophily, representation)
+    from referral.wording import (homophily_sentence, representation_sentences)
 
     try:
         table = representation(result, by=by)
@@ -420,11 +416,8 @@ def _natural(text):
 def ambassadors_command(args) -> int:
     import numpy as np
 
-    from referral.whom_to_ask._ambassadors import (
-        ambassadors,
-        reach_of_everyone,
-        who_to_ask_sentences,
-    )
+    from referral.whom_to_ask._ambassadors import (ambassadors, reach_of_everyone)
+    from referral.wording import (who_to_ask_sentences)
     from referral.whom_to_ask._targets import eligible_mask
 
     reading = input_paths(args)
