@@ -13,8 +13,12 @@ from referral import datasets
 from referral._core.names import join_names
 from referral.network import community_population, from_arrays, from_networkx
 from referral.simulate._spread import spread
-from referral.whom_to_ask._ambassadors import (ambassadors, imm_sample_sizes, reach_of_everyone)
-from referral.wording import (guarantee_sentence, who_to_ask_sentences)
+from referral.whom_to_ask._ambassadors import (
+    ambassadors,
+    imm_sample_sizes,
+    reach_of_everyone,
+)
+from referral.wording import guarantee_sentence, who_to_ask_sentences
 
 
 # ------------------------------------------------------------ exact enumeration

@@ -275,7 +275,7 @@ def test_bad_deadline_input(slow_hub):
 
 
 def test_sentences_say_the_deadline(slow_hub):
-    from referral.wording import (guarantee_sentence, who_to_ask_sentences)
+    from referral.wording import guarantee_sentence, who_to_ask_sentences
 
     kw = {"seed": 7, "check_trials": 200, "ask_recruiters": True}
     table = ambassadors(slow_hub, 2, delay=TWO_VALUES, deadline=3, **kw)

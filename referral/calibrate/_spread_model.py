@@ -542,7 +542,7 @@ class _LogState:
         return self.base.replace(activity=activity, transmission=w)
 
     def check(self, table, *, trials, seed, level):
-        from referral.simulate._spread import spread
+        from referral.simulate import spread
 
         net = self.network(table)
         entropy = resolve_entropy(seed, function="Fit.check")

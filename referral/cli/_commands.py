@@ -44,7 +44,7 @@ __all__ = [
 
 # ------------------------------------------------------------------ spread
 def spread_command(args) -> int:
-    from referral.simulate._spread import spread
+    from referral.simulate import spread
 
     reading = input_paths(args)
     refuse_existing(args.out, force=args.force, kind="spread", reading=reading)
@@ -82,7 +82,7 @@ def spread_command(args) -> int:
         kind="spread",
         reading=reading,
     )
-    from referral.wording._sentences import fmt_mean
+    from referral.wording import fmt_mean
 
     summary = tables["summary"].set_index("measure")["estimate"]
     print(
@@ -103,8 +103,8 @@ def _by_tables(result, by, tables):
     """``--by``: add the representation and homophily tables; their words."""
     if by is None:
         return []
-    from referral.analysis import (homophily, representation)
-    from referral.wording import (homophily_sentence, representation_sentences)
+    from referral.analysis import homophily, representation
+    from referral.wording import homophily_sentence, representation_sentences
 
     try:
         table = representation(result, by=by)
@@ -140,7 +140,7 @@ def _sources(network, given):
 
 # ------------------------------------------------------------------ search
 def search_command(args) -> int:
-    from referral.simulate._search import search
+    from referral.simulate import search
 
     reading = input_paths(args)
     refuse_existing(args.out, force=args.force, kind="search", reading=reading)
@@ -191,7 +191,7 @@ def search_command(args) -> int:
         kind="search",
         reading=reading,
     )
-    from referral.wording._sentences import fmt_share
+    from referral.wording import fmt_share
 
     s = tables["summary"].set_index("measure")["estimate"]
     print(
@@ -213,10 +213,9 @@ def sweep_command(args) -> int:
 
     import joblib
 
-    from referral.io._files import write_table
-    from referral.simulate._search import search
-    from referral.simulate._spread import spread
-    from referral.sweep._sweep import read_sweep_spec, sweep, toml_build
+    from referral.io import write_table
+    from referral.simulate import search, spread
+    from referral.sweep import read_sweep_spec, sweep, toml_build
 
     spec = read_sweep_spec(args.grid)
     out = Path(args.out)
@@ -416,9 +415,9 @@ def _natural(text):
 def ambassadors_command(args) -> int:
     import numpy as np
 
-    from referral.whom_to_ask._ambassadors import (ambassadors, reach_of_everyone)
-    from referral.wording import (who_to_ask_sentences)
+    from referral.whom_to_ask import ambassadors, reach_of_everyone
     from referral.whom_to_ask._targets import eligible_mask
+    from referral.wording import who_to_ask_sentences
 
     reading = input_paths(args)
     refuse_existing(args.out, force=args.force, kind="ambassadors", reading=reading)

@@ -288,7 +288,7 @@ def refuse_existing(folder, *, force: bool, kind=None, reading=()) -> None:
     """Refuse before any work if the output exists (the write re-checks);
     with ``force``, refuse anything but an earlier output of ``kind`` and any
     folder holding what the run reads."""
-    from referral.io._files import check_target
+    from referral.io import check_target
 
     check_target(folder, force=force, kind=kind, reading=reading)
     folder = Path(folder)
@@ -308,7 +308,7 @@ def write_tables(
     into place once (:func:`referral.io.staged_folder`), marked as an output
     of ``kind``.
     """
-    from referral.io._files import staged_folder, write_table
+    from referral.io import staged_folder, write_table
 
     if fmt == "parquet":
         try:

@@ -73,7 +73,7 @@ def plot_threshold(
     >>> plt.close(fig)
     """
     cost = data  # named 'cost' below
-    from referral.analysis._other_people import OtherPeopleCost
+    from referral.analysis import OtherPeopleCost
 
     if isinstance(cost, OtherPeopleCost):
         cost = cost.tables()

@@ -61,11 +61,10 @@ def plot_weak_ties(data, *, ax=None, **kwargs):
     >>> plt.close(fig)
     """
     table = data  # named 'table' below
-    from referral.simulate._search import SearchResult
-    from referral.simulate._spread import SpreadResult
+    from referral.simulate import SearchResult, SpreadResult
 
     if isinstance(table, SpreadResult | SearchResult):
-        from referral.analysis._weak_ties import weak_tie_share
+        from referral.analysis import weak_tie_share
 
         table = weak_tie_share(table)
     # the table's kind column names the run (older tables may lack it)

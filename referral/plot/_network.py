@@ -147,9 +147,8 @@ def plot_network(
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
-    from referral.network._referral_network import ReferralNetwork
-    from referral.simulate._search import SearchResult
-    from referral.simulate._spread import SpreadResult
+    from referral.network import ReferralNetwork
+    from referral.simulate import SearchResult, SpreadResult
 
     if not isinstance(network, ReferralNetwork):
         raise TypeError(
@@ -181,7 +180,7 @@ def plot_network(
     elif isinstance(result, SearchResult) and result.path_ids.size:
         paths = result.path_ids
         if trial is None:
-            from referral.simulate._search import OUTCOMES
+            from referral.simulate import OUTCOMES
 
             # chain_outcome indexes the public OUTCOMES
             completed = OUTCOMES.index("completed")

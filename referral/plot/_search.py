@@ -99,7 +99,7 @@ def plot_chain_lengths(
     'chain length (ties traversed; intermediaries + 1)'
     >>> plt.close(fig)
     """
-    from referral.simulate._search import SearchResult
+    from referral.simulate import SearchResult
 
     if isinstance(data, Mapping):
         raise TypeError(
@@ -262,7 +262,7 @@ def plot_attrition(
     1.0
     >>> plt.close(fig)
     """
-    from referral.simulate._search import SearchResult
+    from referral.simulate import SearchResult
 
     items = result_tables(
         data,

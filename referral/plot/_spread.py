@@ -7,7 +7,7 @@ import pandas as pd
 
 from referral._core.params import Interval, validate_params
 from referral._core.stats import normal_interval
-from referral.analysis._dropoff import SEARCH_LOSS_COLUMNS, SPREAD_LOSS_COLUMNS
+from referral.analysis import SEARCH_LOSS_COLUMNS, SPREAD_LOSS_COLUMNS
 from referral.plot._common import (
     LOSS_COLORS,
     LOSS_LABELS,
@@ -93,7 +93,7 @@ def plot_reach(
     ['people reached', 'candidates reached']
     >>> plt.close(fig)
     """
-    from referral.simulate._spread import SpreadResult
+    from referral.simulate import SpreadResult
 
     items = result_tables(
         data, SpreadResult, SpreadResult.reach_curve, "plot_reach", _REACH_COLUMNS
@@ -146,7 +146,7 @@ def plot_reach(
 def _dropoff_frame(data):
     if isinstance(data, pd.DataFrame):
         return data
-    from referral.analysis._dropoff import dropoff
+    from referral.analysis import dropoff
 
     return dropoff(data)
 

@@ -31,7 +31,7 @@ def _km_view(result):
 
 
 def _data_rule():
-    from referral.simulate._spread_result import SpreadResult
+    from referral.simulate import SpreadResult
 
     return [pd.DataFrame, SpreadResult, Mapping]
 
@@ -83,7 +83,7 @@ def plot_reach_over_time(data, *, candidates: bool = True, ax=None, **kwargs):
     [1.0, 2.0, 3.0, 4.0]
     >>> plt.close(fig)
     """
-    from referral.simulate._spread_result import SpreadResult
+    from referral.simulate import SpreadResult
 
     items = result_tables(
         data, SpreadResult, _reach_view, "plot_reach_over_time", _REACH_COLUMNS
@@ -170,7 +170,7 @@ def plot_time_to_candidate(data, *, ax=None, **kwargs):
     [0.0, 1.0]
     >>> plt.close(fig)
     """
-    from referral.simulate._spread_result import SpreadResult
+    from referral.simulate import SpreadResult
 
     items = result_tables(
         data, SpreadResult, _km_view, "plot_time_to_candidate", _KM_COLUMNS

@@ -143,7 +143,7 @@ def analyse(
             f"analyse: name={name!r} is not a person attribute; the attributes "
             f"are {sorted(network.attributes)}."
         )
-    from referral.simulate._spread import spread
+    from referral.simulate import spread
 
     steps = {
         "spread": 2000,
@@ -204,7 +204,7 @@ def analyse(
     not_asked = set(result.sources.tolist()) | set(network.candidates.tolist())
     can_ask = network.n_people - len(not_asked)
     if network.is_candidate.any() and steps.get("ambassadors", 0) > 0 and can_ask:
-        from referral.whom_to_ask._ambassadors import ambassadors
+        from referral.whom_to_ask import ambassadors
 
         asked = ambassadors(
             network,

@@ -203,7 +203,7 @@ def check_writable(out, *, force: bool = False, reading=()) -> None:
         If ``out`` holds something being read, or is not an earlier report
         (:func:`referral.io.check_target`).
     """
-    from referral.io._files import check_target
+    from referral.io import check_target
 
     check_target(out, force=force, kind="report", reading=reading)
 
@@ -237,7 +237,7 @@ def staged_outputs(paths, *, force: bool = False, reading=()):
     ------
     FileExistsError
     """
-    from referral.io._files import staged_folder
+    from referral.io import staged_folder
 
     paths = [Path(p) for p in paths]
     parents = {p.parent for p in paths}
@@ -285,7 +285,7 @@ def write_report(
         If ``out`` holds the folder the results were read from, or (with
         ``force``) is not an earlier report.
     """
-    from referral.io._files import write_table
+    from referral.io import write_table
 
     out = Path(out)
     reading = [results.source] if results.source is not None else []

@@ -48,7 +48,7 @@ class Section:
 # ------------------------------------------------------------------ sections
 def _spread_dropoff(t):
     """The people funnel: saved, or from by_hop by the library's function."""
-    from referral.analysis._dropoff import dropoff
+    from referral.analysis import dropoff
 
     if t.get("dropoff") is not None:
         return t["dropoff"]
@@ -62,7 +62,7 @@ def _spread_dropoff(t):
 
 
 def _reach_section(results) -> Section:
-    from referral.wording._sentences import reach_sentence, search_sentence
+    from referral.wording import reach_sentence, search_sentence
 
     t = results.tables
     section = Section("Reach")
@@ -82,8 +82,8 @@ def _reach_section(results) -> Section:
 
 def _dropoff_section(results) -> Section:
     from referral import plot
-    from referral.analysis._dropoff import dropoff
-    from referral.wording._sentences import cost_sentence, dropoff_sentence
+    from referral.analysis import dropoff
+    from referral.wording import cost_sentence, dropoff_sentence
 
     t = results.tables
     section = Section("Where it stops")
@@ -145,7 +145,7 @@ def _dropoff_section(results) -> Section:
 
 def _threshold_section(results) -> Section:
     from referral import plot
-    from referral.analysis._other_people import OtherPeopleCost
+    from referral.analysis import OtherPeopleCost
 
     t = results.tables
     section = Section("The threshold")
@@ -176,7 +176,7 @@ def _threshold_section(results) -> Section:
 
 def _gatekeeper_section(results) -> Section:
     from referral import plot
-    from referral.wording._sentences import fmt_share
+    from referral.wording import fmt_share
 
     t = results.tables
     section = Section("Gatekeepers")
@@ -304,7 +304,7 @@ def _time_section(results) -> Section | None:
     the folder holds no such table.
     """
     from referral import plot
-    from referral.wording._sentences import time_sentence
+    from referral.wording import time_sentence
 
     table = results.tables.get("reach_over_time")
     if table is None or not len(table):
@@ -391,7 +391,7 @@ def _main_measure(compare) -> str:
 
 
 def _best_intervention(compare) -> str | None:
-    from referral.wording._sentences import fmt_number
+    from referral.wording import fmt_number
 
     if len(compare) == 0:
         return None
