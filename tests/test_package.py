@@ -55,4 +55,5 @@ def test_search_result_is_reachable_as_documented():
 
     assert referral.SearchResult is SearchResult
     assert callable(referral.search)
-    assert sys.modules["referral.search"].SearchResult is SearchResult
+    with pytest.warns(FutureWarning, match="referral.search moved"):
+        assert sys.modules["referral.search"].SearchResult is SearchResult

@@ -38,7 +38,8 @@ def user_stacklevel() -> int:
     import inspect
     import os
 
-    package = os.path.dirname(os.path.abspath(__file__))
+    # referral/_core/validation.py -> referral/
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     frame = inspect.currentframe()
     level = 0
     try:
