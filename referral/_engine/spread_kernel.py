@@ -8,7 +8,11 @@ order, in any thread, and sum to the same integers.
 Decisions and their streams:
 
 * person ``i`` acts in trial ``t`` iff ``uniform(tkey, STREAM_ACT, i, 0) < p``
-  (``p`` is ``activity[i]``, or ``source_activity`` at hop 0);
+  (``p`` is ``activity[i]``, or ``source_activity`` at hop 0); in the
+  halting cascade (``CascadeRun.halt`` not empty, the hiring funnel's
+  ``applicants_stop``) a person reached after hop 0 who acts still does not
+  pass the opening on when ``uniform(tkey, STREAM_APPLY, i, 0) < halt[i]``
+  (they applied), and is counted as not acting;
 * which of an acting person's ties carry is drawn in one of two ways,
   chosen per row by :func:`row_tables` from the row's largest transmission
   ``r``:
@@ -81,6 +85,7 @@ import numpy as np
 
 from referral._engine.hashing import (
     STREAM_ACT,
+    STREAM_APPLY,
     STREAM_CHOICE,
     STREAM_PARENT,
     STREAM_SPLIT,
@@ -147,6 +152,7 @@ __all__ = [
     "TRIAL_COLUMNS",
     "CascadeNetwork",
     "CascadeRun",
+    "NO_HALT",
     "Tallies",
     "TieSampler",
     "spread_block",
@@ -170,6 +176,10 @@ class CascadeNetwork(NamedTuple):
     community: np.ndarray  # int32 (n,) codes, -1 unknown; empty when none
 
 
+#: ``CascadeRun.halt`` of the plain spread: nobody halts
+NO_HALT = np.zeros(0, np.float64)
+
+
 class CascadeRun(NamedTuple):
     """What a run asks of the kernel (the same for every block)."""
 
@@ -181,6 +191,10 @@ class CascadeRun(NamedTuple):
     keep_until: int  # record full chains for trials < keep_until
     full: bool  # classify losses and add the per-person and per-tie tallies
     exact_losses: bool  # full: split skipping rows' losses tie by tie, not sampled
+    #: the halting cascade (the hiring funnel's ``applicants_stop``): per
+    #: person, the probability a reached candidate applies and so does not
+    #: pass the opening on; empty (the default) for the plain spread
+    halt: np.ndarray = NO_HALT
 
 
 class Tallies(NamedTuple):
@@ -245,6 +259,8 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     person_acc = tallies.person_acc
     stats = tallies.trial_stats
     source_activity = run.source_activity
+    halt = run.halt
+    halting = halt.shape[0] > 0
     key = run.key
     n = activity.shape[0]
     full = run.full
@@ -349,6 +365,14 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                     continue
                 p = source_activity if h == 0 else activity[u]
                 if p < 1.0 and not uniform(tk, STREAM_ACT, u, 0) < p:
+                    did_not_act += b - a
+                    continue
+                if (  # the halting cascade: an applicant does not pass it on
+                    halting
+                    and h > 0
+                    and halt[u] > 0.0
+                    and uniform(tk, STREAM_APPLY, u, 0) < halt[u]
+                ):
                     did_not_act += b - a
                     continue
                 acted += 1

@@ -1,0 +1,582 @@
+"""The hiring funnel: from reached to applied to hired, and the money paid.
+
+:func:`funnel` runs the spread of :func:`referral.spread` (the same random
+numbers: a funnel trial's cascade is the spread's trial for the same seed)
+and follows every reached candidate: do they apply, are they hired, is the
+opening filled, and what does a referral bonus scheme pay along the chains
+that led to the hires. It returns a :class:`FunnelResult`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from referral._engine.funnel_kernel import (
+    F_APPLIED,
+    F_CANDIDATES,
+    F_DEPTH,
+    F_FILL_HOP,
+    F_HIRED,
+    F_REACHED,
+    funnel_block,
+)
+from referral._engine.spread_kernel import (
+    N_TRIAL,
+    NO_HALT,
+    CascadeNetwork,
+    CascadeRun,
+    Tallies,
+    TieSampler,
+    spread_block,
+)
+from referral._params import InvalidParameterError, Interval, validate_params
+from referral._parallel import new_cancel_flag, resolve_n_jobs, run_blocks, trial_blocks
+from referral._random import base_key, resolve_entropy
+from referral._stats import (
+    normal_interval,
+    proportion_interval,
+    ratio_se,
+    summary_frame,
+    z_for,
+)
+from referral.network import ReferralNetwork
+from referral.simulate._incentives import is_scheme, responded_activity
+from referral.spread import _row_tables
+
+__all__ = ["funnel", "FunnelResult"]
+
+#: kept chain entries per block of trials (4 int32 and a bool each)
+_BLOCK_ENTRIES = 4_000_000
+
+
+def per_person(value, name: str, network: ReferralNetwork, function: str):
+    """A probability per person from a number, an attribute name or a callable.
+
+    Raises :class:`referral.InvalidParameterError` naming ``name`` and the
+    first bad value (and the person) when one is outside [0, 1].
+    """
+    n = network.n_people
+    if isinstance(value, str):
+        if value not in network.attributes:
+            raise InvalidParameterError(
+                f"The '{name}' parameter of {function} names the person "
+                f"attribute {value!r}, which the network does not have "
+                f"(it has {sorted(network.attributes)!r})."
+            )
+        source = f"attribute {value!r}"
+        values = network.attributes[value]
+    elif callable(value):
+        source = f"{value!r}"
+        values = value(network)
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
+        source = None
+        values = np.full(n, float(value))
+    else:
+        raise InvalidParameterError(
+            f"The '{name}' parameter of {function} must be a probability in "
+            f"[0, 1], a person attribute name or a callable f(network). Got "
+            f"{value!r} instead."
+        )
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise InvalidParameterError(
+            f"The '{name}' parameter of {function} must give a number per "
+            f"person; {source} gave values that are not numbers ({error})."
+        ) from error
+    if values.shape != (n,):
+        raise InvalidParameterError(
+            f"The '{name}' parameter of {function} must give one probability "
+            f"per person ({n}); {source} gave shape {values.shape}."
+        )
+    bad = ~((values >= 0.0) & (values <= 1.0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        if source is None:
+            raise InvalidParameterError(
+                f"The '{name}' parameter of {function} must be a probability in "
+                f"[0, 1]. Got {value!r} instead."
+            )
+        raise InvalidParameterError(
+            f"The '{name}' parameter of {function} must give probabilities in "
+            f"[0, 1]; {source} gives {values[i]!r} for person "
+            f"{network.labels[i]!r}."
+        )
+    return np.ascontiguousarray(values)
+
+
+def source_ids_of(network: ReferralNetwork, sources, function: str) -> np.ndarray:
+    """The distinct source ids, in the order given (the network's recruiters
+    by default)."""
+    if sources is None:
+        ids = network.recruiters
+        if len(ids) == 0:
+            raise ValueError(
+                f"{function} needs sources: the 'sources' parameter is None and "
+                f"the network has no recruiters. Pass sources=[...] or build "
+                f"the network with recruiters."
+            )
+    else:
+        ids = network.ids(sources, parameter="sources")
+        if len(ids) == 0:
+            raise ValueError(
+                f"The 'sources' parameter of {function} must name at least one "
+                f"person. Got {sources!r} instead."
+            )
+    _, first = np.unique(ids, return_index=True)
+    return np.ascontiguousarray(ids[np.sort(first)], dtype=np.int32)
+
+
+@dataclass(frozen=True, eq=False)
+class FunnelResult:
+    """What :func:`funnel` returns: per-trial applications, hires and money.
+
+    Read it through :meth:`trials`, :meth:`by_hop` and :meth:`summary`
+    (tidy tables); the arrays are the raw per-trial records.
+
+    Attributes
+    ----------
+    network : ReferralNetwork
+        The network as given (before any scheme's change of activity).
+    sources : numpy.ndarray
+        Source ids (hop 0).
+    n_trials : int
+        Trials run.
+    positions : int or None
+        Openings to fill (``None``: no limit).
+    applicants_stop : bool
+        Whether applicants stopped passing the opening on.
+    scheme : object
+        The bonus scheme (``None``: no bonus).
+    activity : numpy.ndarray
+        Everyone's activity during the run (after the scheme's response).
+    seed_entropy : int
+        The resolved seed; pass it as ``seed`` to replay the run.
+    counts : numpy.ndarray
+        int64 (n_trials, 6): reached, candidates reached, applications,
+        hires, depth and the hop the last opening was filled at (-1 if not).
+    paid : numpy.ndarray
+        float64 (n_trials,): money paid per trial.
+    trial_hop, applied_hop, hired_hop : numpy.ndarray
+        int32 (n_trials, hops): people reached (within the search),
+        applications and hires per trial and hop.
+    """
+
+    network: ReferralNetwork
+    sources: np.ndarray
+    n_trials: int
+    positions: int | None
+    applicants_stop: bool
+    scheme: object
+    activity: np.ndarray
+    seed_entropy: int
+    counts: np.ndarray
+    paid: np.ndarray
+    trial_hop: np.ndarray
+    applied_hop: np.ndarray
+    hired_hop: np.ndarray
+
+    def filled(self) -> np.ndarray:
+        """Per trial, whether every opening was filled.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            ``hires >= positions`` (at least one hire when ``positions`` is
+            ``None``).
+        """
+        need = 1 if self.positions is None else self.positions
+        return self.counts[:, F_HIRED] >= need
+
+    def trials(self) -> pd.DataFrame:
+        """One row per trial.
+
+        Returns
+        -------
+        pandas.DataFrame
+            - ``trial`` (int64)
+            - ``people_reached`` (int64): people told before the search
+              stopped, the sources included.
+            - ``candidates_reached`` (int64)
+            - ``applications`` (int64), ``hires`` (int64)
+            - ``filled`` (bool): every opening filled.
+            - ``fill_hop`` (int64): the hop the last opening was filled at,
+              -1 when not filled (and always without ``positions``).
+            - ``depth`` (int64): the deepest hop reached.
+            - ``paid`` (float64): money paid along the chains.
+        """
+        c = self.counts
+        return pd.DataFrame(
+            {
+                "trial": np.arange(self.n_trials, dtype=np.int64),
+                "people_reached": c[:, F_REACHED],
+                "candidates_reached": c[:, F_CANDIDATES],
+                "applications": c[:, F_APPLIED],
+                "hires": c[:, F_HIRED],
+                "filled": self.filled(),
+                "fill_hop": c[:, F_FILL_HOP],
+                "depth": c[:, F_DEPTH],
+                "paid": self.paid,
+            }
+        )
+
+    def summary(self, level: float = 0.95) -> pd.DataFrame:
+        """Means per opening with intervals.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of the intervals, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``measure, estimate, se, ci_low, ci_high, n, level`` and
+            the rows ``people_reached``, ``candidates_reached``,
+            ``applications``, ``hires`` and ``paid`` (means per opening,
+            normal intervals), ``fill_probability`` (the share of openings
+            filled, Wilson interval) and ``cost_per_hire`` (money paid over
+            hires, summed over trials, delta-method interval; NaN without
+            hires).
+        """
+        z = z_for(level, function="FunnelResult.summary")
+        rows = []
+        for name, values in per_trial_measures(self).items():
+            rows.append(measure_row(name, values, z))
+        return summary_frame(rows, level)
+
+    def by_hop(self, level: float = 0.95) -> pd.DataFrame:
+        """People reached, applications and hires per hop, with intervals.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of the intervals, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per hop and measure (``people_reached``,
+            ``applications``, ``hires``): ``hop`` (int64), ``measure``, the
+            mean per opening ``estimate`` with ``se``, ``ci_low``,
+            ``ci_high``, ``n`` (trials) and ``level``.
+        """
+        z = z_for(level, function="FunnelResult.by_hop")
+        n = self.n_trials
+        frames = []
+        for name, table in (
+            ("people_reached", self.trial_hop),
+            ("applications", self.applied_hop),
+            ("hires", self.hired_hop),
+        ):
+            values = table.astype(np.float64)
+            mean = values.mean(axis=0)
+            se = values.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else 0.0 * mean
+            low, high = normal_interval(mean, se, z)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "hop": np.arange(values.shape[1], dtype=np.int64),
+                        "measure": name,
+                        "estimate": mean,
+                        "se": se,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "n": np.int64(n),
+                        "level": float(level),
+                    }
+                )
+            )
+        return (
+            pd.concat(frames, ignore_index=True)
+            .sort_values(["hop", "measure"], kind="stable")
+            .reset_index(drop=True)
+        )
+
+
+def per_trial_measures(result: FunnelResult) -> dict:
+    """The per-trial values behind every summary row, by measure name.
+
+    ``cost_per_hire`` is a pair (money paid, hires): a ratio of sums.
+    """
+    c = result.counts.astype(np.float64)
+    return {
+        "people_reached": c[:, F_REACHED],
+        "candidates_reached": c[:, F_CANDIDATES],
+        "applications": c[:, F_APPLIED],
+        "hires": c[:, F_HIRED],
+        "fill_probability": result.filled().astype(np.float64),
+        "paid": result.paid,
+        "cost_per_hire": (result.paid, c[:, F_HIRED]),
+    }
+
+
+def measure_row(name: str, values, z: float) -> tuple:
+    """``(measure, estimate, se, ci_low, ci_high, n)`` for one measure."""
+    if name == "cost_per_hire":
+        paid, hires = values
+        estimate, se = ratio_se(paid, hires)
+        return (name, estimate, se, *normal_interval(estimate, se, z), len(hires))
+    n = len(values)
+    if name == "fill_probability":
+        p, se, low, high = proportion_interval(values.sum(), n, z)
+        return (name, p, se, low, high, n)
+    mean = float(values.mean())
+    se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+    return (name, mean, se, *normal_interval(mean, se, z), n)
+
+
+@validate_params(
+    {
+        "network": ["network"],
+        "positions": [Interval(int, 1, None), None],
+        "applicants_stop": ["boolean"],
+        "response": [callable, None],
+        "trials": [Interval(int, 1, None)],
+        "max_hops": [Interval(int, 0, None), None],
+        "fanout": [Interval(int, 1, None), None],
+        "source_activity": [Interval(float, 0, 1)],
+        "seed": ["seed"],
+        "n_jobs": ["n_jobs"],
+        "progress": ["boolean"],
+    }
+)
+def funnel(
+    network: ReferralNetwork,
+    sources=None,
+    *,
+    apply=1.0,
+    hire=1.0,
+    positions: int | None = None,
+    applicants_stop: bool = False,
+    scheme=None,
+    response=None,
+    trials: int = 1000,
+    max_hops: int | None = None,
+    fanout: int | None = None,
+    source_activity: float = 1.0,
+    seed=None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+) -> FunnelResult:
+    """Follow an opening from reached to applied to hired, and what it pays.
+
+    Each trial is the cascade of :func:`referral.spread` (same model, same
+    random numbers for the same ``seed``). Every candidate it reaches after
+    hop 0 applies with probability ``apply``, and every applicant is hired
+    with probability ``hire``. With ``positions``, the search stops at the
+    end of the hop in which the last opening is filled (people told later
+    are not reached); if one hop brings more hires than openings left, the
+    hired are picked at random among them. A bonus ``scheme`` pays, for each
+    hire, the people on the chain that led to it (never the sources), and
+    changes everyone's activity through ``response``.
+
+    Parameters
+    ----------
+    network : ReferralNetwork
+    sources : person label or iterable of labels, optional
+        Who posts the opening (hop 0). Default: the network's recruiters.
+    apply : float, str or callable, default 1.0
+        The probability that a reached candidate applies: one number, the
+        name of a person attribute, or ``f(network)`` returning one value
+        per person. Only candidates apply.
+    hire : float, str or callable, default 1.0
+        The probability that an applicant is hired (same forms).
+    positions : int, optional
+        Openings to fill (at least 1): the search stops once they are.
+        Default: no limit, every qualified applicant is hired.
+    applicants_stop : bool, default False
+        The halting cascade: a candidate who applies does not pass the
+        opening on (whatever their activity).
+    scheme : Flat, Recursive or Capped, optional
+        A referral bonus (:mod:`referral.simulate`). Default: none.
+    response : callable, optional
+        How money changes activity: :class:`~referral.simulate.Saturating`,
+        :class:`~referral.simulate.Linear` or ``f(activity, stake)``
+        returning everyone's activity (in [0, 1]) when the scheme offers
+        them ``stake`` (:meth:`~referral.simulate.Flat.stake`). Default:
+        money does not change activity (the scheme only pays).
+    trials : int, default 1000
+        Number of Monte Carlo trials.
+    max_hops, fanout, source_activity
+        As in :func:`referral.spread`.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The randomness of the run (kept in ``FunnelResult.seed_entropy``).
+        Runs with the same seed share their random numbers: two schemes
+        compared with one seed differ only where their activities differ.
+    n_jobs : int, optional
+        Worker threads (``None``: 1, ``-1``: all cores); the result is the
+        same for any ``n_jobs``.
+    progress : bool, default False
+        Show a ``tqdm`` progress bar.
+
+    Returns
+    -------
+    FunnelResult
+
+    Raises
+    ------
+    referral.InvalidParameterError
+        For ``apply`` or ``hire`` outside [0, 1] (or an attribute or
+        callable giving such values), ``positions < 1``, a ``scheme`` that
+        is not a scheme, a ``response`` that returns activities outside
+        [0, 1], and the rules of :func:`referral.spread`'s parameters.
+    networkx.NodeNotFound
+        If ``sources`` names people not in the network.
+    ValueError
+        If there are no sources and the network has no recruiters.
+
+    Notes
+    -----
+    The applications and hires are drawn from streams of their own, per
+    trial and person (see :mod:`referral._engine.funnel_kernel`), so they do
+    not disturb the spread's draws: without ``applicants_stop`` and
+    ``positions``, each trial reaches exactly the people ``spread`` reaches
+    with the same seed, and with ``applicants_stop`` and ``apply=0`` too.
+    With ``applicants_stop`` an applicant's own draw to apply is the one
+    that stops them.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> from referral.simulate import Flat
+    >>> G = nx.balanced_tree(2, 3)
+    >>> net = from_networkx(G, strength=1.0, transmission=0.5, activity=0.8,
+    ...                     recruiters=[0], candidates=range(1, 15))
+    >>> result = funnel(net, apply=0.5, hire=0.4, scheme=Flat(100),
+    ...                 trials=2000, seed=1)
+    >>> result.summary().round(2)[["measure", "estimate", "ci_low", "ci_high"]]
+                  measure  estimate  ci_low  ci_high
+    0      people_reached      2.79    2.71     2.87
+    1  candidates_reached      1.79    1.71     1.87
+    2        applications      0.90    0.85     0.95
+    3                hires      0.36    0.33     0.39
+    4    fill_probability      0.30    0.28     0.32
+    5                paid     16.05   14.06    18.04
+    6       cost_per_hire     44.58   39.83    49.33
+    """
+    fn = "funnel"
+    trials = int(trials)
+    positions = None if positions is None else int(positions)
+    max_hops = None if max_hops is None else int(max_hops)
+    fanout = None if fanout is None else int(fanout)
+    if scheme is not None and not is_scheme(scheme):
+        raise InvalidParameterError(
+            f"The 'scheme' parameter of {fn} must be a Flat, Recursive or "
+            f"Capped scheme from referral.simulate, or None. Got {scheme!r} "
+            f"instead."
+        )
+    apply_p = per_person(apply, "apply", network, fn)
+    apply_p = np.where(network.is_candidate, apply_p, 0.0)
+    hire_p = per_person(hire, "hire", network, fn)
+    entropy = resolve_entropy(seed, function=fn)
+    workers = resolve_n_jobs(n_jobs, function=fn)
+    source_ids = source_ids_of(network, sources, fn)
+
+    activity = network.activity
+    if scheme is not None and response is not None:
+        activity = responded_activity(
+            network.activity, scheme.stake(), response, function=fn
+        )
+    n = network.n_people
+    pay = np.zeros(0, np.float64)
+    if scheme is not None:
+        pay = np.trim_zeros(
+            scheme.payments(max(n - 1, 1) if max_hops is None else max_hops), "b"
+        )
+    pay = np.ascontiguousarray(pay, dtype=np.float64)
+
+    key = base_key(entropy)
+    net = CascadeNetwork(
+        network.indptr,
+        network.indices,
+        network.transmission,
+        network.weak,
+        np.ascontiguousarray(activity, dtype=np.float64),
+        network.is_candidate,
+        np.zeros(0, dtype=np.int32),
+    )
+    sampler = TieSampler(*_row_tables(network))
+    run = CascadeRun(
+        source_ids,
+        float(source_activity),
+        key,
+        -1 if max_hops is None else max_hops,
+        -1 if fanout is None else fanout,
+        trials,  # keep every chain: the funnel reads them, block by block
+        False,
+        False,
+        apply_p if applicants_stop else NO_HALT,
+    )
+    per_block = max(1, min(1024, _BLOCK_ENTRIES // max(n, 1)))
+    n_blocks = max(-(-trials // per_block), 2 * workers if workers > 1 else 1)
+    if progress:
+        n_blocks = max(n_blocks, 16)
+    blocks = trial_blocks(trials, n_blocks)
+    trial_stats = np.zeros((trials, N_TRIAL), dtype=np.int64)
+    tallies = Tallies(
+        np.zeros((0, 4), np.int64), np.zeros(0, np.int64), trial_stats
+    )
+    cancel = new_cancel_flag()
+    limit = -1 if positions is None else positions
+
+    def work(start, stop):
+        out = spread_block(net, sampler, run, tallies, start, stop, cancel)
+        trial_hop = out[1]
+        if cancel[0] != 0:
+            return None
+        counts, paid, applied_hop, hired_hop = funnel_block(
+            key,
+            start,
+            stop,
+            trial_hop,
+            out[3],
+            out[4],
+            out[5],
+            out[6],
+            network.is_candidate,
+            apply_p,
+            hire_p,
+            pay,
+            limit,
+        )
+        return counts, paid, trial_hop, applied_hop, hired_hop
+
+    outputs = run_blocks(
+        work, blocks, workers, cancel=cancel, progress=progress, description=fn
+    )
+    counts = np.concatenate([out[0] for out in outputs])
+    paid = np.concatenate([out[1] for out in outputs])
+    n_hops = int(counts[:, F_DEPTH].max()) + 1
+    tables = []
+    for k in (2, 3, 4):
+        table = np.zeros((trials, n_hops), np.int32)
+        for (start, stop), out in zip(blocks, outputs, strict=True):
+            cols = min(n_hops, out[k].shape[1])
+            table[start:stop, :cols] = out[k][:, :cols]
+        tables.append(table)
+    trial_hop, applied_hop, hired_hop = tables
+    fill_hop = counts[:, F_FILL_HOP]
+    after = (fill_hop[:, None] >= 0) & (np.arange(n_hops)[None, :] > fill_hop[:, None])
+    trial_hop[after] = 0  # told after the search stopped: not reached
+    return FunnelResult(
+        network=network,
+        sources=source_ids,
+        n_trials=trials,
+        positions=positions,
+        applicants_stop=bool(applicants_stop),
+        scheme=scheme,
+        activity=np.asarray(activity),
+        seed_entropy=entropy,
+        counts=counts,
+        paid=paid,
+        trial_hop=trial_hop,
+        applied_hop=applied_hop,
+        hired_hop=hired_hop,
+    )
