@@ -71,7 +71,7 @@ def per_person(value, name: str, network: ReferralNetwork, function: str):
         source = f"attribute {value!r}"
         values = network.attributes[value]
     elif callable(value):
-        source = f"{value!r}"
+        source = f"the callable {getattr(value, '__name__', repr(value))}"
         values = value(network)
     elif isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
         source = None
@@ -104,10 +104,15 @@ def per_person(value, name: str, network: ReferralNetwork, function: str):
             )
         raise InvalidParameterError(
             f"The '{name}' parameter of {function} must give probabilities in "
-            f"[0, 1]; {source} gives {values[i]!r} for person "
-            f"{network.labels[i]!r}."
+            f"[0, 1]; {source} gives {float(values[i])!r} for person "
+            f"{_plain(network.labels[i])!r}."
         )
     return np.ascontiguousarray(values)
+
+
+def _plain(label):
+    """A numpy scalar label as the Python value a user wrote."""
+    return label.item() if isinstance(label, np.generic) else label
 
 
 def source_ids_of(network: ReferralNetwork, sources, function: str) -> np.ndarray:
