@@ -458,13 +458,17 @@ def funnel(
     ...                 trials=2000, seed=1)
     >>> result.summary().round(2)[["measure", "estimate", "ci_low", "ci_high"]]
                   measure  estimate  ci_low  ci_high
-    0      people_reached      2.79    2.71     2.87
-    1  candidates_reached      1.79    1.71     1.87
-    2        applications      0.90    0.85     0.95
-    3                hires      0.36    0.33     0.39
-    4    fill_probability      0.30    0.28     0.32
-    5                paid     16.05   14.06    18.04
-    6       cost_per_hire     44.58   39.83    49.33
+    0      people_reached      3.39    3.29     3.49
+    1  candidates_reached      2.39    2.29     2.49
+    2        applications      1.20    1.13     1.26
+    3                hires      0.48    0.45     0.52
+    4    fill_probability      0.33    0.31     0.36
+    5                paid     28.80   26.10    31.50
+    6       cost_per_hire     59.81   56.81    62.82
+
+    The closed forms here: ``1 + 1 + 0.8 + 0.64 = 3.44`` people reached
+    (``2^d 0.5^d 0.8^(d - 1)`` at hop ``d``) and ``100 * 0.2 * (0.8 + 0.64)
+    = 28.8`` paid (hires at hops 2 and 3 pay their teller).
     """
     fn = "funnel"
     trials = int(trials)

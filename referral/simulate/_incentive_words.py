@@ -110,7 +110,7 @@ def incentive_sentence(table: pd.DataFrame, measure: str = "hires") -> str:
             "diff_ci_low",
             "diff_ci_high",
         ],
-        what="incentive_sentence's table",
+        "incentive_sentence needs a table from compare_incentives; it",
     )
     noun, fmt, per = _MEASURES[measure]
     ci = ci_words(table_level(table))

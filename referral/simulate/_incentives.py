@@ -385,7 +385,7 @@ class Saturating:
     --------
     >>> import numpy as np
     >>> Saturating(beta=3.0, full=1000)(np.array([0.2, 0.2]), 500.0).round(3)
-    array([0.859, 0.859])
+    array([0.854, 0.854])
     """
 
     beta: float
