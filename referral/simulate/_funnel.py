@@ -529,9 +529,7 @@ def funnel(
         n_blocks = max(n_blocks, 16)
     blocks = trial_blocks(trials, n_blocks)
     trial_stats = np.zeros((trials, N_TRIAL), dtype=np.int64)
-    tallies = Tallies(
-        np.zeros((0, 4), np.int64), np.zeros(0, np.int64), trial_stats
-    )
+    tallies = Tallies(np.zeros((0, 4), np.int64), np.zeros(0, np.int64), trial_stats)
     cancel = new_cancel_flag()
     limit = -1 if positions is None else positions
 
