@@ -281,3 +281,42 @@ def test_bad_input_names_the_parameter_and_the_value(kwargs, match):
 def test_the_sentence_refuses_an_unknown_measure():
     with pytest.raises(ValueError, match=r"'measure' .* Got 'salary'"):
         incentive_sentence(None, measure="salary")
+
+
+def test_the_plot_puts_each_scheme_at_its_money_and_hires():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from referral.plot import plot_incentives
+
+    net = tree(3, 3, f=0.4, w=0.6)
+    table = compare_incentives(
+        net,
+        {"flat": Flat(10.0), "recursive": Recursive(6.0), "none": None},
+        response=Linear(0.02),
+        apply=0.5,
+        hire=0.5,
+        trials=200,
+        seed=1,
+    )
+    fig, ax = plt.subplots()
+    try:
+        assert plot_incentives(table, ax=ax) is ax
+        assert [t.get_text() for t in ax.texts] == ["flat", "recursive", "none"]
+        points = [line.get_xydata()[0].tolist() for line in ax.lines[::1]][:1]
+        rows = table.set_index(["scheme", "measure"])["estimate"]
+        assert points[0] == pytest.approx(
+            [rows[("flat", "paid")], rows[("flat", "hires")]]
+        )
+        xy = [t.xy for t in ax.texts]
+        for (x, y), scheme in zip(xy, ["flat", "recursive", "none"], strict=True):
+            assert x == pytest.approx(rows[(scheme, "paid")])
+            assert y == pytest.approx(rows[(scheme, "hires")])
+        assert ax.get_xlabel() == "money paid per opening (mean)"
+        assert ax.get_ylabel() == "hires per opening (mean)"
+        with pytest.raises(ValueError, match=r"measure 'salary'"):
+            plot_incentives(table, measure="salary", ax=ax)
+    finally:
+        plt.close(fig)

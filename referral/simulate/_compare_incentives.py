@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from referral._params import InvalidParameterError, Interval, validate_params
+from referral._params import Interval, InvalidParameterError, validate_params
 from referral._random import resolve_entropy
 from referral._stats import mean_se, normal_interval, z_for
 from referral.simulate._funnel import funnel, measure_row, per_trial_measures
@@ -280,7 +280,7 @@ def compare_incentives(
     for name, (scheme, factor, result) in results.items():
         detail = "no bonus" if scheme is None else scheme.describe()
         for measure, values in per_trial_measures(result).items():
-            row = measure_row(measure, values, z)
+            row = measure_row(measure, values, z, positions)
             paired = _paired(measure, values, reference[measure], z)
             rows.append(
                 (name, detail, factor, np.nan if budget is None else float(budget))

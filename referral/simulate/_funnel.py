@@ -34,8 +34,8 @@ from referral._engine.spread_kernel import (
     TieSampler,
     spread_block,
 )
-from referral._params import InvalidParameterError, Interval, validate_params
 from referral._parallel import new_cancel_flag, resolve_n_jobs, run_blocks, trial_blocks
+from referral._params import Interval, InvalidParameterError, validate_params
 from referral._random import base_key, resolve_entropy
 from referral._stats import (
     normal_interval,
@@ -245,14 +245,15 @@ class FunnelResult:
             the rows ``people_reached``, ``candidates_reached``,
             ``applications``, ``hires`` and ``paid`` (means per opening,
             normal intervals), ``fill_probability`` (the share of openings
-            filled, Wilson interval) and ``cost_per_hire`` (money paid over
+            filled, Wilson interval; so are the hires with ``positions=1``)
+            and ``cost_per_hire`` (money paid over
             hires, summed over trials, delta-method interval; NaN without
             hires).
         """
         z = z_for(level, function="FunnelResult.summary")
         rows = []
         for name, values in per_trial_measures(self).items():
-            rows.append(measure_row(name, values, z))
+            rows.append(measure_row(name, values, z, self.positions))
         return summary_frame(rows, level)
 
     def by_hop(self, level: float = 0.95) -> pd.DataFrame:
@@ -321,14 +322,19 @@ def per_trial_measures(result: FunnelResult) -> dict:
     }
 
 
-def measure_row(name: str, values, z: float) -> tuple:
-    """``(measure, estimate, se, ci_low, ci_high, n)`` for one measure."""
+def measure_row(name: str, values, z: float, positions=None) -> tuple:
+    """``(measure, estimate, se, ci_low, ci_high, n)`` for one measure.
+
+    The share of openings filled, and the hires when there is one position
+    (each trial 0 or 1), get the Wilson interval, which stays honest when
+    nearly every trial, or none, fills the opening.
+    """
     if name == "cost_per_hire":
         paid, hires = values
         estimate, se = ratio_se(paid, hires)
         return (name, estimate, se, *normal_interval(estimate, se, z), len(hires))
     n = len(values)
-    if name == "fill_probability":
+    if name == "fill_probability" or (name == "hires" and positions == 1):
         p, se, low, high = proportion_interval(values.sum(), n, z)
         return (name, p, se, low, high, n)
     mean = float(values.mean())

@@ -119,8 +119,11 @@ def incentive_sentence(table: pd.DataFrame, measure: str = "hires") -> str:
     for scheme in schemes:
         row = _row(table, scheme, measure)
         paid = _row(table, scheme, "paid")
+        said = noun
+        if noun == "hires" and fmt(row["estimate"]) == "1":
+            said = "hire"
         text = (
-            f"{scheme} brings {fmt(row['estimate'])} {noun}{per} ({ci} "
+            f"{scheme} brings {fmt(row['estimate'])} {said}{per} ({ci} "
             f"{fmt(row['ci_low'])} to {fmt(row['ci_high'])})"
         )
         if noun.startswith("chance"):
