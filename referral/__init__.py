@@ -45,6 +45,7 @@ from referral.network import (
     from_networkx,
 )
 from referral.search import PerChain, PerPerson, PerStep, SearchResult, search
+from referral.simulate import compare_incentives
 from referral.spread import SpreadResult, spread
 from referral.tie_strength import overlap_strength, reciprocity_strength
 
@@ -70,6 +71,7 @@ __all__ = [
     "gatekeeper_sentence",
     "weak_tie_share",
     "compare",
+    "compare_incentives",
     "representation",
     "representation_sentences",
     "homophily",
