@@ -1,202 +1,123 @@
-"""Compiled hiring funnel: reached -> applied -> hired -> paid, on a spread's chains.
+"""The hiring funnel inside the spread kernel: reached -> applied -> hired -> paid.
 
-:func:`funnel_block` reads what :func:`referral._engine.spread_kernel.spread_block`
-returns for a block of trials run with every chain kept (who was reached, at
-which hop, told by whom) and adds, per trial, who applied, who was hired and
-the money paid along the chains that led to the hires. It draws nothing the
-spread kernel draws, so a funnel trial's cascade is the spread's trial for the
-same key, number for number.
+:func:`referral._engine.spread_kernel.spread_block` takes an optional
+:class:`FunnelRun`. With one, at the start of every hop ``h >= 1`` (when the
+people reached at hop ``h`` and their parents are final, and before they
+act) it calls :func:`funnel_hop` on them. Without one (``None``, what
+:func:`referral.spread` passes) the funnel's code is pruned at compile time
+and the spread is unchanged.
 
 Decisions and their streams (:mod:`referral._engine.hashing`):
 
 * reached candidate ``i`` applies in trial ``t`` iff
   ``uniform(tkey, STREAM_APPLY, i, 0) < apply[i]`` (the draw the spread
-  kernel reads for the halting cascade, so there the applicants who stop
-  passing the opening on are exactly the ones counted here);
+  kernel reads for the halting cascade, ``CascadeRun.halt``, so there the
+  applicants who stop passing the opening on are exactly the ones counted);
 * applicant ``i`` would be hired iff ``uniform(tkey, STREAM_HIRE, i, 0) <
   hire[i]``;
-* with ``positions`` open, hop by hop from hop 1: when more people of one
-  hop would be hired than positions are left, the hired are those with the
-  smallest ``uniform(tkey, STREAM_HIRE, i, 1)`` (a uniform random choice
-  among them). Once every position is filled the search stops at the end of
-  that hop: people told at a later hop count as not reached.
+* with ``positions`` open: when more people of one hop would be hired than
+  positions are left, the hired are those with the smallest
+  ``uniform(tkey, STREAM_HIRE, i, 1)`` (a uniform random choice among them).
+  Once every position is filled the search stops: the people of that hop
+  hold the opening but do not pass it on.
 
 A hire at hop ``d`` pays ``pay[k - 1]`` to the person ``k`` links above the
 hire on its chain (``k = 1`` is the person who told the hire), for ``k``
-from 1 to ``d - 1``: the sources (hop 0) are never paid.
+from 1 to ``d - 1``: the sources (hop 0) are never paid. The chain is the
+spread kernel's parent positions, so the parents must be drawn
+(``CascadeRun.parents``) when ``pay`` is not empty.
+
+The funnel draws nothing the spread kernel draws: up to the hop that fills
+the last position, a funnel trial's cascade is the spread's trial for the
+same key, number for number.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
-from referral._engine.hashing import STREAM_APPLY, STREAM_HIRE, trial_key, uniform
+from referral._engine.hashing import STREAM_APPLY, STREAM_HIRE, uniform
 
 __all__ = [
     "FUNNEL_COLUMNS",
-    "F_REACHED",
-    "F_CANDIDATES",
-    "F_APPLIED",
-    "F_HIRED",
-    "F_DEPTH",
-    "F_FILL_HOP",
-    "funnel_block",
+    "FUNNEL_HOP_COLUMNS",
+    "FunnelRun",
+    "funnel_hop",
 ]
 
-#: the integer per-trial columns :func:`funnel_block` returns, in order
-FUNNEL_COLUMNS = (
-    "reached",
-    "candidates_reached",
+#: per-trial columns of ``FunnelRun.counts``
+FUNNEL_COLUMNS = ("applications", "hires", "fill_hop")
+#: per-hop columns of ``FunnelRun.hop_acc`` (sums over trials)
+FUNNEL_HOP_COLUMNS = (
     "applications",
+    "applications_sq",
     "hires",
-    "depth",
-    "fill_hop",
+    "hires_sq",
 )
-F_REACHED, F_CANDIDATES, F_APPLIED, F_HIRED, F_DEPTH, F_FILL_HOP = range(6)
+
+
+class FunnelRun(NamedTuple):
+    """What the funnel needs and where it writes (one per worker)."""
+
+    apply: np.ndarray  # float64 (n,): P(apply | reached), 0 for non-candidates
+    hire: np.ndarray  # float64 (n,): P(hired | applied)
+    pay: np.ndarray  # float64 (L,): paid per hire, by level above it
+    positions: int  # openings; -1 for no limit
+    counts: np.ndarray  # int64 (n_trials, 3): FUNNEL_COLUMNS, rows t0 .. t1 - 1
+    paid: np.ndarray  # float64 (n_trials,): money paid per trial
+    hop_acc: np.ndarray  # int64 (W, 4): FUNNEL_HOP_COLUMNS, added into (per worker)
+    qualified: np.ndarray  # int64 (n,) scratch: positions of this hop's qualified
+    draws: np.ndarray  # float64 (n,) scratch: their tie-break uniforms
 
 
 @numba.njit(nogil=True, cache=True)
-def funnel_block(
-    key,
-    t0,
-    t1,
-    trial_hop,
-    chain_trial,
-    chain_person,
-    chain_hop,
-    chain_parent,
-    is_candidate,
-    apply,
-    hire,
-    pay,
-    positions,
-):
-    """The funnel of trials ``t0 .. t1 - 1`` from their kept chains.
+def funnel_hop(tk, h, start, stop, n_src, order, ppos, funnel, hires_so_far):
+    """Applications, hires and money of the people at positions ``start ..
+    stop - 1`` (hop ``h >= 1``).
 
-    Parameters
-    ----------
-    key : uint64
-        The run key the spread kernel used.
-    t0, t1 : int
-        The trial range; the chains must hold every reached person of every
-        trial in it, trial by trial, hop by hop (as ``spread_block`` writes
-        them with ``keep_until >= t1``).
-    trial_hop : int32 (t1 - t0, H)
-        People reached at each hop, per trial.
-    chain_trial, chain_person, chain_hop, chain_parent : int32 (k,)
-    is_candidate : bool (n,)
-    apply, hire : float64 (n,)
-        Per person, the probability to apply when reached (candidates only)
-        and to be hired when applying.
-    pay : float64 (L,)
-        ``pay[k - 1]``: paid per hire to the person ``k`` links above it.
-    positions : int
-        Openings to fill (the search stops when they are); -1 for no limit.
-
-    Returns
-    -------
-    counts : int64 (t1 - t0, 6)
-        Per trial, :data:`FUNNEL_COLUMNS` (``fill_hop`` is -1 when the
-        openings were not all filled, or when ``positions`` is -1).
-    paid : float64 (t1 - t0,)
-        Money paid per trial.
-    applied_hop, hired_hop : int32 (t1 - t0, H)
-        Applications and hires per trial and hop.
+    Returns ``(applications, hires, paid)`` of this hop; adds the hop's
+    applications and hires (and their squares) into ``funnel.hop_acc[h]``.
     """
-    n = is_candidate.shape[0]
-    rows = t1 - t0
-    n_hops = trial_hop.shape[1]
-    counts = np.zeros((rows, 6), np.int64)
-    paid = np.zeros(rows, np.float64)
-    applied_hop = np.zeros((rows, n_hops), np.int32)
-    hired_hop = np.zeros((rows, n_hops), np.int32)
-    index_of = np.full(n, -1, np.int64)
-    qualified = np.empty(n, np.int64)
-    draws = np.empty(n, np.float64)
+    apply = funnel.apply
+    hire = funnel.hire
+    pay = funnel.pay
+    qualified = funnel.qualified
+    draws = funnel.draws
+    positions = funnel.positions
+    n_qualified = 0
+    applied = 0
+    for pos in range(start, stop):
+        v = order[pos]
+        p = apply[v]
+        if p <= 0.0 or not uniform(tk, STREAM_APPLY, v, 0) < p:
+            continue
+        applied += 1
+        if uniform(tk, STREAM_HIRE, v, 0) < hire[v]:
+            qualified[n_qualified] = pos
+            n_qualified += 1
+    take = n_qualified
+    if positions >= 0 and hires_so_far + n_qualified > positions:
+        take = positions - hires_so_far
+        for q in range(n_qualified):
+            draws[q] = uniform(tk, STREAM_HIRE, order[qualified[q]], 1)
+        chosen = qualified[np.argsort(draws[:n_qualified])[:take]]
+        qualified[:take] = chosen
+    money = 0.0
     n_pay = pay.shape[0]
-    k = chain_trial.shape[0]
-    start = 0
-    for t in range(t0, t1):
-        row = t - t0
-        stop = start
-        while stop < k and chain_trial[stop] == t:
-            stop += 1
-        tk = trial_key(key, t)
-        for j in range(start, stop):
-            index_of[chain_person[j]] = j
-        hires = 0
-        applied = 0
-        candidates = 0
-        fill_hop = -1
-        last = start  # chain entries start .. last - 1 are within the search
-        j = start
-        while j < stop:
-            h = chain_hop[j]
-            end = j
-            while end < stop and chain_hop[end] == h:
-                end += 1
-            n_qualified = 0
-            for i in range(j, end):
-                v = chain_person[i]
-                if not is_candidate[v]:
-                    continue
-                candidates += 1
-                if h == 0:
-                    continue  # the sources posted it; they do not apply
-                if not uniform(tk, STREAM_APPLY, v, 0) < apply[v]:
-                    continue
-                applied += 1
-                applied_hop[row, h] += 1
-                if uniform(tk, STREAM_HIRE, v, 0) < hire[v]:
-                    qualified[n_qualified] = i
-                    n_qualified += 1
-            take = n_qualified
-            if positions >= 0 and hires + n_qualified > positions:
-                take = positions - hires
-                for q in range(n_qualified):
-                    draws[q] = uniform(tk, STREAM_HIRE, chain_person[qualified[q]], 1)
-                picked = np.argsort(draws[:n_qualified])[:take]
-                for q in range(take):
-                    qualified[q] = qualified[picked[q]]
-                # keep the picks in chain order (the order does not matter
-                # for any count, only for readability when debugging)
-                qualified[:take] = np.sort(qualified[:take])
-            for q in range(take):
-                paid[row] += _chain_payment(
-                    qualified[q], chain_hop, chain_parent, index_of, pay, n_pay
-                )
-            hires += take
-            hired_hop[row, h] += take
-            last = end
-            if positions >= 0 and hires >= positions:
-                fill_hop = h
-                break
-            j = end
-        reached = last - start
-        counts[row, 0] = reached
-        counts[row, 1] = candidates
-        counts[row, 2] = applied
-        counts[row, 3] = hires
-        counts[row, 4] = chain_hop[last - 1] if last > start else 0
-        counts[row, 5] = fill_hop
-        for j in range(start, stop):
-            index_of[chain_person[j]] = -1
-        start = stop
-    return counts, paid, applied_hop, hired_hop
-
-
-@numba.njit(inline="always", cache=True)
-def _chain_payment(j, chain_hop, chain_parent, index_of, pay, n_pay):
-    """Money paid for the hire at chain entry ``j`` to the people above it."""
-    total = 0.0
-    level = 0
-    parent = chain_parent[j]
-    while parent >= 0 and level < n_pay:
-        i = index_of[parent]
-        if chain_hop[i] == 0:
-            break  # a source: never paid
-        total += pay[level]
-        level += 1
-        parent = chain_parent[i]
-    return total
+    if n_pay > 0:
+        for q in range(take):
+            level = 0
+            parent = ppos[qualified[q]]
+            while parent >= n_src and level < n_pay:
+                money += pay[level]
+                level += 1
+                parent = ppos[parent]
+    acc = funnel.hop_acc[h]  # the driver sizes it for the deepest possible hop
+    acc[0] += applied
+    acc[1] += applied * applied
+    acc[2] += take
+    acc[3] += take * take
+    return applied, take, money

@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import math
 import numbers
+import queue
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from referral._engine.funnel_kernel import (
-    F_APPLIED,
-    F_CANDIDATES,
-    F_DEPTH,
-    F_FILL_HOP,
-    F_HIRED,
-    F_REACHED,
-    funnel_block,
-)
+from referral._engine.funnel_kernel import FunnelRun
 from referral._engine.spread_kernel import (
     N_TRIAL,
     NO_HALT,
+    TRIAL_COLUMNS,
     CascadeNetwork,
     CascadeRun,
     Tallies,
@@ -50,8 +44,16 @@ from referral.spread import _row_tables
 
 __all__ = ["funnel", "FunnelResult"]
 
-#: kept chain entries per block of trials (4 int32 and a bool each)
-_BLOCK_ENTRIES = 4_000_000
+#: the columns of ``FunnelResult.counts``
+COUNT_COLUMNS = (
+    "people_reached",
+    "candidates_reached",
+    "applications",
+    "hires",
+    "depth",
+    "fill_hop",
+)
+F_REACHED, F_CANDIDATES, F_APPLIED, F_HIRED, F_DEPTH, F_FILL_HOP = range(6)
 
 
 def per_person(value, name: str, network: ReferralNetwork, function: str):
@@ -167,9 +169,12 @@ class FunnelResult:
         hires, depth and the hop the last opening was filled at (-1 if not).
     paid : numpy.ndarray
         float64 (n_trials,): money paid per trial.
-    trial_hop, applied_hop, hired_hop : numpy.ndarray
-        int32 (n_trials, hops): people reached (within the search),
-        applications and hires per trial and hop.
+    trial_hop : numpy.ndarray
+        int32 (n_trials, hops): people reached per trial and hop (within the
+        search: none after the hop that filled the last position).
+    hop_sums : numpy.ndarray
+        int64 (hops, 4): per hop, the sums over trials of the applications,
+        their squares, the hires and their squares.
     """
 
     network: ReferralNetwork
@@ -183,8 +188,7 @@ class FunnelResult:
     counts: np.ndarray
     paid: np.ndarray
     trial_hop: np.ndarray
-    applied_hop: np.ndarray
-    hired_hop: np.ndarray
+    hop_sums: np.ndarray
 
     def filled(self) -> np.ndarray:
         """Per trial, whether every opening was filled.
@@ -274,20 +278,31 @@ class FunnelResult:
         """
         z = z_for(level, function="FunnelResult.by_hop")
         n = self.n_trials
+        reached = self.trial_hop.astype(np.float64)
+        sums = self.hop_sums.astype(np.float64)
+        means = {
+            "people_reached": reached.mean(axis=0),
+            "applications": sums[:, 0] / n,
+            "hires": sums[:, 2] / n,
+        }
+        if n > 1:
+            squares = {
+                "people_reached": (reached**2).sum(axis=0),
+                "applications": sums[:, 1],
+                "hires": sums[:, 3],
+            }
         frames = []
-        for name, table in (
-            ("people_reached", self.trial_hop),
-            ("applications", self.applied_hop),
-            ("hires", self.hired_hop),
-        ):
-            values = table.astype(np.float64)
-            mean = values.mean(axis=0)
-            se = values.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else 0.0 * mean
+        for name, mean in means.items():
+            if n > 1:  # sample variance from the sums, ddof=1
+                variance = (squares[name] - n * mean**2) / (n - 1)
+                se = np.sqrt(np.maximum(variance, 0.0) / n)
+            else:
+                se = np.zeros_like(mean)
             low, high = normal_interval(mean, se, z)
             frames.append(
                 pd.DataFrame(
                     {
-                        "hop": np.arange(values.shape[1], dtype=np.int64),
+                        "hop": np.arange(len(mean), dtype=np.int64),
                         "measure": name,
                         "estimate": mean,
                         "se": se,
@@ -524,60 +539,67 @@ def funnel(
         key,
         -1 if max_hops is None else max_hops,
         -1 if fanout is None else fanout,
-        trials,  # keep every chain: the funnel reads them, block by block
+        0,  # no kept chains: the funnel reads the kernel's own records
         False,
         False,
         apply_p if applicants_stop else NO_HALT,
+        len(pay) > 0,  # payments walk up the chains: draw every parent
     )
-    per_block = max(1, min(1024, _BLOCK_ENTRIES // max(n, 1)))
-    n_blocks = max(-(-trials // per_block), 2 * workers if workers > 1 else 1)
-    if progress:
-        n_blocks = max(n_blocks, 16)
+    n_blocks = (
+        workers * (8 if progress else 2) if workers > 1 else (16 if progress else 1)
+    )
     blocks = trial_blocks(trials, n_blocks)
     trial_stats = np.zeros((trials, N_TRIAL), dtype=np.int64)
     tallies = Tallies(np.zeros((0, 4), np.int64), np.zeros(0, np.int64), trial_stats)
-    cancel = new_cancel_flag()
-    limit = -1 if positions is None else positions
-
-    def work(start, stop):
-        out = spread_block(net, sampler, run, tallies, start, stop, cancel)
-        trial_hop = out[1]
-        if cancel[0] != 0:
-            return None
-        counts, paid, applied_hop, hired_hop = funnel_block(
-            key,
-            start,
-            stop,
-            trial_hop,
-            out[3],
-            out[4],
-            out[5],
-            out[6],
-            network.is_candidate,
+    counts = np.zeros((trials, 3), dtype=np.int64)
+    paid = np.zeros(trials, dtype=np.float64)
+    # per hop sums: wide enough for the deepest hop a trial can reach
+    width = (n if max_hops is None else min(n, max_hops + 1)) + 1
+    pool: queue.SimpleQueue = queue.SimpleQueue()
+    per_worker = []
+    for _ in range(min(workers, len(blocks))):
+        state = FunnelRun(
             apply_p,
             hire_p,
             pay,
-            limit,
+            -1 if positions is None else positions,
+            counts,
+            paid,
+            np.zeros((width, 4), np.int64),
+            np.empty(n, np.int64),
+            np.empty(n, np.float64),
         )
-        return counts, paid, trial_hop, applied_hop, hired_hop
+        per_worker.append(state)
+        pool.put(state)
+    cancel = new_cancel_flag()
+
+    def work(start, stop):
+        state = pool.get()
+        try:
+            return spread_block(net, sampler, run, tallies, start, stop, cancel, state)
+        finally:
+            pool.put(state)
 
     outputs = run_blocks(
         work, blocks, workers, cancel=cancel, progress=progress, description=fn
     )
-    counts = np.concatenate([out[0] for out in outputs])
-    paid = np.concatenate([out[1] for out in outputs])
-    n_hops = int(counts[:, F_DEPTH].max()) + 1
-    tables = []
-    for k in (2, 3, 4):
-        table = np.zeros((trials, n_hops), np.int32)
-        for (start, stop), out in zip(blocks, outputs, strict=True):
-            cols = min(n_hops, out[k].shape[1])
-            table[start:stop, :cols] = out[k][:, :cols]
-        tables.append(table)
-    trial_hop, applied_hop, hired_hop = tables
-    fill_hop = counts[:, F_FILL_HOP]
-    after = (fill_hop[:, None] >= 0) & (np.arange(n_hops)[None, :] > fill_hop[:, None])
-    trial_hop[after] = 0  # told after the search stopped: not reached
+    depth = trial_stats[:, TRIAL_COLUMNS.index("depth")]
+    n_hops = int(depth.max()) + 1
+    trial_hop = np.zeros((trials, n_hops), np.int32)
+    for (start, stop), out in zip(blocks, outputs, strict=True):
+        cols = min(n_hops, out[1].shape[1])
+        trial_hop[start:stop, :cols] = out[1][:, :cols]
+    hop_sums = sum(state.hop_acc[:n_hops] for state in per_worker)
+    table = np.column_stack(
+        [
+            trial_stats[:, TRIAL_COLUMNS.index("reached")],
+            trial_stats[:, TRIAL_COLUMNS.index("candidates_reached")],
+            counts[:, 0],
+            counts[:, 1],
+            depth,
+            counts[:, 2],
+        ]
+    ).astype(np.int64)
     return FunnelResult(
         network=network,
         sources=source_ids,
@@ -587,9 +609,8 @@ def funnel(
         scheme=scheme,
         activity=np.asarray(activity),
         seed_entropy=entropy,
-        counts=counts,
+        counts=table,
         paid=paid,
         trial_hop=trial_hop,
-        applied_hop=applied_hop,
-        hired_hop=hired_hop,
+        hop_sums=np.ascontiguousarray(hop_sums),
     )
