@@ -96,7 +96,7 @@ def main(argv=None) -> int:
         f"{platform.processor() or platform.machine()}, Python "
         f"{platform.python_version()}.",
         "",
-        "| variant | ms per trial | ratio to spread(record=\"reach\") | "
+        '| variant | ms per trial | ratio to spread(record="reach") | '
         "people reached (mean) |",
         "|---|---|---|---|",
     ]
