@@ -105,3 +105,27 @@ def test_bad_response_and_probability(tree_files, tmp_path, capsys):
     assert code == 2 and "--response cubic:beta=2" in err
     code, _, err = run([*base, "--apply", "1.5"], capsys)
     assert code == 2 and "1.5" in err
+
+
+def test_report_of_an_incentives_folder_says_the_tables_sentence(
+    tree_files, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    argv = [
+        "incentives", tree_files / "ties.csv", "--people", tree_files / "people.csv",
+        "--scheme", "flat:100", "--scheme", "recursive:100", "--apply", "0.5",
+        "--hire", "0.5", "--trials", "100", "--seed", "2", "--out", out,
+        "--no-progress",
+    ]  # fmt: skip
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    code, _, err = run(["report", out, "--out", tmp_path / "report"], capsys)
+    assert code == 0, err
+    html = (tmp_path / "report" / "index.html").read_text()
+    import html as html_lib
+
+    text = html_lib.unescape(html)
+    sentence = incentive_sentence(pd.read_csv(out / "incentives.csv"))
+    assert "What a referral bonus buys" in text
+    assert sentence in " ".join(text.split())
+    assert (tmp_path / "report" / "incentives.png").exists()
