@@ -12,7 +12,7 @@ __all__ = ["plot_incentives"]
 
 
 def plot_incentives(data, *, measure="hires", ax=None, **kwargs):
-    """Hires (or another measure) against money paid, one point per scheme.
+    """Plot hires (or another measure) against money paid, a point per scheme.
 
     Each scheme is a point at its mean money paid per opening (x) and mean
     hires per opening (y), with error bars for both intervals, labelled with

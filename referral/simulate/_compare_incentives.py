@@ -153,11 +153,12 @@ def compare_incentives(
     progress: bool = False,
     **kwargs,
 ) -> pd.DataFrame:
-    """Bonus schemes side by side: reach, applications, hires and money paid.
+    """Compare bonus schemes side by side: reach, hires and money paid.
 
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     schemes : dict of str to scheme or None
         The schemes by name (:class:`~referral.simulate.Flat`,
         :class:`~referral.simulate.Recursive`,
@@ -170,8 +171,17 @@ def compare_incentives(
         trials allow). Default: the schemes as given.
     response : callable, optional
         How money changes activity (see :func:`referral.simulate.funnel`).
-    apply, hire, positions, applicants_stop, sources
-        As in :func:`referral.simulate.funnel`, the same for every scheme.
+    apply : float, str or callable, default 1.0
+        The probability that a reached candidate applies, as in
+        :func:`referral.simulate.funnel` (the same for every scheme).
+    hire : float, str or callable, default 1.0
+        The probability that an applicant is hired.
+    positions : int, optional
+        Openings to fill; the search stops once they are. Default: no limit.
+    applicants_stop : bool, default False
+        Applicants do not pass the opening on (the halting cascade).
+    sources : person label or iterable of labels, optional
+        Who posts the opening. Default: the network's recruiters.
     trials : int, default 1000
         Trials per scheme (the same trials for all).
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
@@ -192,7 +202,7 @@ def compare_incentives(
         One row per scheme and measure (``people_reached``,
         ``candidates_reached``, ``applications``, ``hires``,
         ``fill_probability``, ``paid``, ``cost_per_hire``; per opening),
-        columns :data:`COMPARE_INCENTIVES_COLUMNS`:
+        with these columns, in this order:
 
         - ``scheme`` (object): the name given; ``detail`` (object): the
           scheme with its numbers after any budget scaling.

@@ -175,6 +175,18 @@ class FunnelResult:
     hop_sums : numpy.ndarray
         int64 (hops, 4): per hop, the sums over trials of the applications,
         their squares, the hires and their squares.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from referral import from_networkx
+    >>> from referral.simulate import funnel
+    >>> net = from_networkx(nx.balanced_tree(2, 2), strength=1.0,
+    ...                     transmission=1.0, activity=1.0, recruiters=[0],
+    ...                     candidates=range(1, 7))
+    >>> result = funnel(net, apply=1.0, hire=1.0, positions=1, trials=10, seed=1)
+    >>> result.trials()[["people_reached", "hires", "fill_hop"]].iloc[0].tolist()
+    [3, 1, 1]
     """
 
     network: ReferralNetwork
@@ -235,7 +247,7 @@ class FunnelResult:
         )
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
-        """Means per opening with intervals.
+        """Summarise the funnel: means per opening with intervals.
 
         Parameters
         ----------
@@ -405,6 +417,7 @@ def funnel(
     Parameters
     ----------
     network : ReferralNetwork
+        The people and ties.
     sources : person label or iterable of labels, optional
         Who posts the opening (hop 0). Default: the network's recruiters.
     apply : float, str or callable, default 1.0
@@ -429,8 +442,14 @@ def funnel(
         money does not change activity (the scheme only pays).
     trials : int, default 1000
         Number of Monte Carlo trials.
-    max_hops, fanout, source_activity
-        As in :func:`referral.spread`.
+    max_hops : int, optional
+        As in :func:`referral.spread`: people reached at this hop do not pass
+        the opening on. Default: no limit.
+    fanout : int, optional
+        As in :func:`referral.spread`: an acting person tells at most this
+        many contacts. Default: no limit.
+    source_activity : float, default 1.0
+        Probability that a source posts the opening.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The randomness of the run (kept in ``FunnelResult.seed_entropy``).
         Runs with the same seed share their random numbers: two schemes
@@ -444,6 +463,10 @@ def funnel(
     Returns
     -------
     FunnelResult
+        Per-trial reach, applications, hires and money paid; read it with
+        :meth:`~referral.simulate.FunnelResult.summary`,
+        :meth:`~referral.simulate.FunnelResult.by_hop` and
+        :meth:`~referral.simulate.FunnelResult.trials`.
 
     Raises
     ------

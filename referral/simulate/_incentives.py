@@ -72,7 +72,7 @@ class _Scheme:
         Returns
         -------
         float
-            The sum of :meth:`payments` over every level: the money a person
+            The sum of the ``payments`` over every level: the money a person
             responds to (see the response models).
         """
         return float(self.payments(_STAKE_LEVELS).sum())
@@ -139,6 +139,7 @@ class Flat(_Scheme):
         Returns
         -------
         Flat
+            A new scheme; this one is unchanged.
         """
         return Flat(self.amount * _real(factor, "factor", "Flat.scaled"))
 
@@ -148,6 +149,7 @@ class Flat(_Scheme):
         Returns
         -------
         str
+            The scheme in a few words, for tables and legends.
         """
         return f"flat {self.amount:.4g} per hire"
 
@@ -257,6 +259,7 @@ class Recursive(_Scheme):
         Returns
         -------
         Recursive
+            A new scheme; this one is unchanged.
         """
         factor = _real(factor, "factor", "Recursive.scaled")
         return Recursive(self.amount * factor, self.split, self.levels)
@@ -267,6 +270,7 @@ class Recursive(_Scheme):
         Returns
         -------
         str
+            The scheme in a few words, for tables and legends.
         """
         levels = "" if self.levels is None else f", {self.levels} levels"
         return f"recursive {self.amount:.4g} per hire, split {self.split:g}{levels}"
@@ -345,6 +349,7 @@ class Capped(_Scheme):
         Returns
         -------
         Capped
+            A new scheme; this one is unchanged.
         """
         factor = _real(factor, "factor", "Capped.scaled")
         return Capped(self.scheme.scaled(factor), self.cap * factor)
@@ -355,6 +360,7 @@ class Capped(_Scheme):
         Returns
         -------
         str
+            The scheme in a few words, for tables and legends.
         """
         return f"{self.scheme.describe()}, at most {self.cap:.4g} per hire"
 
