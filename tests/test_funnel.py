@@ -13,7 +13,7 @@ from scipy.stats import binom
 
 from referral import InvalidParameterError, from_networkx, spread
 from referral.datasets import email_eu_core
-from referral.simulate import Flat, Linear, Recursive, funnel
+from referral.simulate import Capped, Flat, Linear, Recursive, funnel
 
 QUICK = os.environ.get("REFERRAL_QUICK") == "1"
 
@@ -291,6 +291,17 @@ def test_a_flat_bonus_pays_the_teller_of_each_hire():
     )
     # hop 2: 4 hires x 8; hop 3: 8 hires x (8 + 4)
     assert (recursive.paid == 4 * 8.0 + 8 * 12.0).all()
+    capped = funnel(
+        net,
+        apply=1.0,
+        hire=1.0,
+        scheme=Capped(Recursive(10.0, split=1.0, levels=3), cap=15.0),
+        trials=5,
+        seed=1,
+    )
+    # hop 2: one level above (10); hop 3: 10 + 10 capped at 15
+    assert (capped.paid == 4 * 10.0 + 8 * 15.0).all()
+    assert (capped.summary().set_index("measure").loc["cost_per_hire", "se"]) == 0
 
 
 @pytest.mark.parametrize(
