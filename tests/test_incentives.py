@@ -149,3 +149,19 @@ def test_paying_more_never_lowers_reach_or_hires_trial_by_trial(applicants_stop)
 def test_bad_schemes_name_the_parameter_and_the_value(build, match):
     with pytest.raises(InvalidParameterError, match=match):
         build()
+
+
+def test_a_response_by_group_is_a_callable_over_the_network():
+    net = email_eu_core()
+    keen = np.asarray(net.attributes["department"]) == net.attributes["department"][0]
+    soft, strong = Saturating(beta=3, full=5000), Saturating(beta=3, full=2500)
+
+    def response(activity, stake):
+        return np.where(keen, strong(activity, stake), soft(activity, stake))
+
+    result = funnel(
+        net, [net.labels[0]], scheme=Flat(1000.0), response=response, trials=5
+    )
+    assert np.allclose(result.activity[keen], strong(net.activity, 1000.0)[keen])
+    assert np.allclose(result.activity[~keen], soft(net.activity, 1000.0)[~keen])
+    assert (result.activity[keen] > soft(net.activity, 1000.0)[keen]).all()
