@@ -329,3 +329,9 @@ def test_a_response_outside_zero_one_is_refused():
             net, scheme=Flat(1.0), response=lambda act, stake: act + stake,
             trials=10,
         )  # fmt: skip
+
+
+def test_huge_trials_are_refused_up_front():
+    net = tree(2, 2, f=0.5, w=0.5)
+    with pytest.raises(ValueError, match=r"funnel would need about .* Pass fewer"):
+        funnel(net, trials=10**15)

@@ -38,6 +38,7 @@ from referral._stats import (
     summary_frame,
     z_for,
 )
+from referral._validation import check_memory
 from referral.network import ReferralNetwork
 from referral.simulate._incentives import is_scheme, responded_activity
 from referral.spread import _row_tables
@@ -538,6 +539,15 @@ def funnel(
     hire_p = per_person(hire, "hire", network, fn)
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
+    hops = 16 if max_hops is None else max_hops + 1
+    check_memory(
+        # trial_stats, the funnel's counts and money, trial_hop (twice)
+        trials * (8 * N_TRIAL + 8 * 3 + 8 + 8 * hops),
+        function=fn,
+        what=f"the per-trial records of {trials:,} trials",
+        advice="Pass fewer trials: the standard error of a mean falls as "
+        "1/sqrt(trials); run several seeds and combine them for more.",
+    )
     source_ids = source_ids_of(network, sources, fn)
 
     activity = network.activity
