@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from referral._params import validate_params
 from referral._stats import ci_words, table_level
 from referral._validation import require_columns
 from referral.plot._common import axes_or_gca, color_cycle, default_title
@@ -11,6 +12,7 @@ from referral.plot._common import axes_or_gca, color_cycle, default_title
 __all__ = ["plot_incentives"]
 
 
+@validate_params({"measure": [str]})
 def plot_incentives(data, *, measure="hires", ax=None, **kwargs):
     """Plot hires (or another measure) against money paid, a point per scheme.
 

@@ -247,6 +247,7 @@ class FunnelResult:
             }
         )
 
+    @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Summarise the funnel: means per opening with intervals.
 
@@ -273,6 +274,7 @@ class FunnelResult:
             rows.append(measure_row(name, values, z, self.positions))
         return summary_frame(rows, level)
 
+    @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
     def by_hop(self, level: float = 0.95) -> pd.DataFrame:
         """People reached, applications and hires per hop, with intervals.
 

@@ -15,6 +15,7 @@ import math
 
 import pandas as pd
 
+from referral._params import Options, validate_params
 from referral._stats import ci_words, table_level
 from referral._validation import require_columns
 from referral.wording import fmt_number, fmt_share
@@ -46,6 +47,7 @@ def _row(table: pd.DataFrame, scheme: str, measure: str) -> pd.Series:
     return rows.iloc[0]
 
 
+@validate_params({"measure": [Options(tuple(_MEASURES))]})
 def incentive_sentence(table: pd.DataFrame, measure: str = "hires") -> str:
     """What each scheme brings and costs, and whether the evidence ranks them.
 
@@ -93,11 +95,6 @@ def incentive_sentence(table: pd.DataFrame, measure: str = "hires") -> str:
     pays 201 per opening. The evidence does not separate recursive from flat
     on hires: the difference is between -0.01 and 0.07 per opening.
     """
-    if measure not in _MEASURES:
-        raise ValueError(
-            f"The 'measure' parameter of incentive_sentence must be one of "
-            f"{sorted(_MEASURES)}. Got {measure!r} instead."
-        )
     require_columns(
         table,
         [

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from referral._params import InvalidParameterError
+from referral._params import Interval, InvalidParameterError, validate_params
 
 __all__ = ["Flat", "Recursive", "Capped", "Saturating", "Linear"]
 
@@ -58,6 +58,16 @@ def _real(value, name: str, owner: str, *, low=0.0, high=math.inf, open_low=Fals
             f"{left}{low:g}, {high:g}{right}. Got {value!r} instead."
         )
     return value
+
+
+#: the rule of every scheme's ``payments``
+_LEVELS = validate_params({"max_levels": [Interval(int, 0, None)]})
+
+
+def _scaled_rule(owner: str):
+    return validate_params(
+        {"factor": [Interval(float, 0, None)]}, name=f"{owner}.scaled"
+    )
 
 
 class _Scheme:
@@ -110,6 +120,7 @@ class Flat(_Scheme):
     def __post_init__(self):
         object.__setattr__(self, "amount", _real(self.amount, "amount", "Flat"))
 
+    @_LEVELS
     def payments(self, max_levels: int) -> np.ndarray:
         """Money per hire by level above the hire.
 
@@ -128,6 +139,7 @@ class Flat(_Scheme):
             out[0] = self.amount
         return out
 
+    @_scaled_rule("Flat")
     def scaled(self, factor: float) -> Flat:
         """The same scheme with every payment times ``factor``.
 
@@ -214,6 +226,7 @@ class Recursive(_Scheme):
                 f"Got levels=None instead."
             )
 
+    @_LEVELS
     def payments(self, max_levels: int) -> np.ndarray:
         """Money per hire by level above the hire.
 
@@ -248,6 +261,7 @@ class Recursive(_Scheme):
         tail = 0.0 if self.levels is None else self.split**self.levels
         return self.amount * (1.0 - tail) / (1.0 - self.split)
 
+    @_scaled_rule("Recursive")
     def scaled(self, factor: float) -> Recursive:
         """The same scheme with every payment times ``factor``.
 
@@ -310,6 +324,7 @@ class Capped(_Scheme):
             )
         object.__setattr__(self, "cap", _real(self.cap, "cap", "Capped"))
 
+    @_LEVELS
     def payments(self, max_levels: int) -> np.ndarray:
         """Money per hire by level above the hire.
 
@@ -338,6 +353,7 @@ class Capped(_Scheme):
         """
         return min(self.scheme.stake(), self.cap)
 
+    @_scaled_rule("Capped")
     def scaled(self, factor: float) -> Capped:
         """The same scheme with every payment and the cap times ``factor``.
 
