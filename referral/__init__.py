@@ -38,6 +38,7 @@ from referral._core import moved as _moved
 from referral._core.params import InvalidParameterError
 from referral._core.validation import LargeRunWarning
 from referral.analysis._compare import compare
+from referral.analysis._compare_incentives import compare_incentives
 from referral.analysis._dropoff import dropoff, tie_offers
 from referral.analysis._gatekeepers import gatekeepers
 from referral.analysis._other_people import OtherPeopleCost, other_people_cost
@@ -86,6 +87,7 @@ __all__ = [
     "gatekeeper_sentence",
     "weak_tie_share",
     "compare",
+    "compare_incentives",
     "representation",
     "representation_sentences",
     "homophily",

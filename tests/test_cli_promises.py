@@ -19,7 +19,7 @@ import referral
 from referral._core import validation as _validation
 from referral.cli import build_parser, main
 
-COMMANDS = ("demo", "spread", "search", "sweep", "report")
+COMMANDS = ("demo", "spread", "search", "sweep", "report", "incentives")
 
 
 @pytest.fixture

@@ -44,6 +44,7 @@ GUIDE_PAGES = [
     "gatekeepers",
     "ambassadors",
     "interventions",
+    "incentives",
     "sweeps",
     "data",
     "calibrate",

@@ -13,6 +13,7 @@ EXPECTED = {
     "recruiter_reach.py": ["reach.png", "dropoff.png", "neighbourhood.png"],
     "reach_over_days.py": ["reach_over_days.png", "time_to_candidate.png"],
     "bonus_vs_training.py": ["gatekeepers.png", "compare.png"],
+    "flat_vs_recursive_bonus.py": ["incentives.png"],
     "search_policies.py": ["attrition.png", "chain_lengths.png"],
     "activity_weak_ties_sweep.py": ["sweep.png"],
     "whom_to_ask.py": ["ambassadors.png", "everyone.png", "department.png"],

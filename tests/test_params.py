@@ -51,6 +51,7 @@ MODULES = [
     "plot",
     "datasets",
     "calibrate",
+    "simulate",
 ]
 
 #: public callables that take parameters but declare none, and why
@@ -301,6 +302,11 @@ KNOWN_BAD = [
     ("ambassadors", "level", 1.5),
     ("boost_activity", "to", 1.5),
     ("referral_bonus", "uplift", float("nan")),
+    ("funnel", "positions", 0),
+    ("funnel", "trials", 0),
+    ("compare_incentives", "budget", 0.0),
+    ("compare_incentives", "budget", -1.0),
+    ("compare_incentives", "level", 1.0),
 ]
 
 

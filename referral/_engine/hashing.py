@@ -23,6 +23,13 @@ Streams used by the engine (keep them distinct):
   the delay of ``a``'s ``(b - 1)``-th tie (``per="tie"``); families that need
   more than one uniform (gamma) take the ``j``-th from the trial key mixed
   with ``j`` (see :mod:`referral._engine.timed_kernel`).
+* ``STREAM_APPLY``: the hiring funnel: does reached candidate ``a`` apply
+  (``b = 0``)? With ``applicants_stop`` the spread kernel reads the same draw,
+  so an applicant who stops passing the opening on is the one the funnel
+  counts (:mod:`referral._engine.funnel_kernel`).
+* ``STREAM_HIRE``: the hiring funnel: is applicant ``a`` hired (``b = 0``)?
+  When more applicants of one hop would be hired than positions are left,
+  the hired are those with the smallest ``uniform(key, STREAM_HIRE, a, 1)``.
 * ``STREAM_CHOICE``: a search policy's random choice at holder ``a``, step ``b``.
 * ``STREAM_CHAIN``: per-chain draws (chain-level attrition).
 * ``STREAM_RR_TIE``: reverse-reachable samples: does CSR tie entry ``e`` carry
@@ -53,6 +60,8 @@ __all__ = [
     "STREAM_RR_THIN",
     "STREAM_SPLIT",
     "STREAM_DELAY",
+    "STREAM_APPLY",
+    "STREAM_HIRE",
     "splitmix64",
     "trial_key",
     "uniform",
@@ -71,6 +80,8 @@ STREAM_RR_SKIP = 10
 STREAM_RR_THIN = 11
 STREAM_SPLIT = 12
 STREAM_DELAY = 13
+STREAM_APPLY = 14
+STREAM_HIRE = 15
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -8,7 +8,11 @@ order, in any thread, and sum to the same integers.
 Decisions and their streams:
 
 * person ``i`` acts in trial ``t`` iff ``uniform(tkey, STREAM_ACT, i, 0) < p``
-  (``p`` is ``activity[i]``, or ``source_activity`` at hop 0);
+  (``p`` is ``activity[i]``, or ``source_activity`` at hop 0); in the
+  halting cascade (``CascadeRun.halt`` not empty, the hiring funnel's
+  ``applicants_stop``) a person reached after hop 0 who acts still does not
+  pass the opening on when ``uniform(tkey, STREAM_APPLY, i, 0) < halt[i]``
+  (they applied), and is counted as not acting;
 * which of an acting person's ties carry is drawn in one of two ways,
   chosen per row by :func:`row_tables` from the row's largest transmission
   ``r``:
@@ -79,8 +83,10 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from referral._engine.funnel_kernel import FunnelRun, funnel_hop
 from referral._engine.hashing import (
     STREAM_ACT,
+    STREAM_APPLY,
     STREAM_CHOICE,
     STREAM_PARENT,
     STREAM_SPLIT,
@@ -147,6 +153,8 @@ __all__ = [
     "TRIAL_COLUMNS",
     "CascadeNetwork",
     "CascadeRun",
+    "FunnelRun",
+    "NO_HALT",
     "Tallies",
     "TieSampler",
     "spread_block",
@@ -170,6 +178,10 @@ class CascadeNetwork(NamedTuple):
     community: np.ndarray  # int32 (n,) codes, -1 unknown; empty when none
 
 
+#: ``CascadeRun.halt`` of the plain spread: nobody halts
+NO_HALT = np.zeros(0, np.float64)
+
+
 class CascadeRun(NamedTuple):
     """What a run asks of the kernel (the same for every block)."""
 
@@ -181,6 +193,13 @@ class CascadeRun(NamedTuple):
     keep_until: int  # record full chains for trials < keep_until
     full: bool  # classify losses and add the per-person and per-tie tallies
     exact_losses: bool  # full: split skipping rows' losses tie by tie, not sampled
+    #: the halting cascade (the hiring funnel's ``applicants_stop``): per
+    #: person, the probability a reached candidate applies and so does not
+    #: pass the opening on; empty (the default) for the plain spread
+    halt: np.ndarray = NO_HALT
+    #: draw every teller of a person told twice in one hop (their parent),
+    #: as kept chains do, for the funnel's payments along the chains
+    parents: bool = False
 
 
 class Tallies(NamedTuple):
@@ -192,7 +211,7 @@ class Tallies(NamedTuple):
 
 
 @numba.njit(nogil=True, cache=True)
-def spread_block(net, sampler, run, tallies, t0, t1, cancel):
+def spread_block(net, sampler, run, tallies, t0, t1, cancel, funnel=None):
     """Run trials ``t0 .. t1 - 1``.
 
     Parameters
@@ -211,6 +230,13 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     cancel : uint8 (1,)
         Checked before every trial: when ``cancel[0] != 0`` the block returns
         at once with the trials done so far (the driver then discards it).
+    funnel : FunnelRun, optional
+        The hiring funnel (:mod:`referral._engine.funnel_kernel`): at the
+        start of every hop ``h >= 1`` its people apply and are hired, and
+        once its ``positions`` are filled the trial stops there (that hop's
+        people hold the opening and do not pass it on). Rows ``t0 .. t1 - 1``
+        of ``funnel.counts`` and ``funnel.paid`` are written. ``None`` (the
+        spread) compiles without any of it.
 
     Returns
     -------
@@ -245,6 +271,8 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
     person_acc = tallies.person_acc
     stats = tallies.trial_stats
     source_activity = run.source_activity
+    halt = run.halt
+    halting = halt.shape[0] > 0
     key = run.key
     n = activity.shape[0]
     full = run.full
@@ -301,7 +329,7 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
         # who tells a person already told this hop only decides their parent
         # (and, under full, the loss split); with neither needed those ties
         # are not drawn, which changes no other number
-        parents = full or t < run.keep_until
+        parents = full or t < run.keep_until or run.parents
         n_cand = _seed_sources(net, run, s, person_acc)
         hop_sums[0, NEW_CANDIDATES] += n_cand
         end = n_src
@@ -310,6 +338,10 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
         n_weak = 0
         n_cross = 0
         n_cross_weak = 0
+        f_applied = 0
+        f_hires = 0
+        f_paid = 0.0
+        f_fill = -1
         while start < end:
             if h + 2 > cap:
                 cap *= 2
@@ -321,6 +353,19 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
             bounds[h] = start
             trial_hop[row, h] = level_end - start
             hop_sums[h, HOLD] += level_end - start
+            if funnel is not None:
+                if h > 0:
+                    applied, hired, money = funnel_hop(
+                        tk, h, start, level_end, n_src, order, ppos, funnel, f_hires
+                    )
+                    f_applied += applied
+                    f_hires += hired
+                    f_paid += money
+                    if funnel.positions >= 0 and f_hires >= funnel.positions:
+                        f_fill = h  # filled: this hop does not pass it on
+                        start = level_end
+                        h += 1
+                        break
             acted = 0
             offered = 0
             did_not_act = 0
@@ -349,6 +394,14 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
                     continue
                 p = source_activity if h == 0 else activity[u]
                 if p < 1.0 and not uniform(tk, STREAM_ACT, u, 0) < p:
+                    did_not_act += b - a
+                    continue
+                if (  # the halting cascade: an applicant does not pass it on
+                    halting
+                    and h > 0
+                    and halt[u] > 0.0
+                    and uniform(tk, STREAM_APPLY, u, 0) < halt[u]
+                ):
                     did_not_act += b - a
                     continue
                 acted += 1
@@ -531,6 +584,12 @@ def spread_block(net, sampler, run, tallies, t0, t1, cancel):
             h += 1
         depth = h - 1
         bounds[h] = end
+
+        if funnel is not None:
+            funnel.counts[t, 0] = f_applied
+            funnel.counts[t, 1] = f_hires
+            funnel.counts[t, 2] = f_fill
+            funnel.paid[t] = f_paid
 
         stats[t, T_REACHED] = end
         stats[t, T_CANDIDATES] = n_cand

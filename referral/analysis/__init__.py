@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from referral._core.moved import moved_name
 from referral.analysis._compare import compare
+from referral.analysis._compare_incentives import compare_incentives
 from referral.analysis._dropoff import (
     SEARCH_LOSS_COLUMNS,
     SPREAD_LOSS_COLUMNS,
@@ -64,6 +65,7 @@ __all__ = [
     "gatekeepers",
     "weak_tie_share",
     "compare",
+    "compare_incentives",
     "representation",
     "homophily",
     "SPREAD_LOSS_COLUMNS",

@@ -22,6 +22,7 @@ from referral.cli._commands import (
 )
 from referral.cli._common import DEMO_TRIALS, EXIT_BAD_INPUT, QUICK_TRIALS
 from referral.cli._fit import add_fit_parser
+from referral.cli._incentives import add_incentives_parser
 
 __all__ = ["build_parser", "SWEEP_HELP"]
 
@@ -679,6 +680,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter=_Formatter,
         example=_example,
         seed_type=_seed,
+    )
+    add_incentives_parser(
+        commands,
+        add_network_options=_add_network_options,
+        add_run_options=_add_run_options,
+        add_output_options=_add_output_options,
+        formatter=_Formatter,
+        example=_example,
+        probability=_probability,
+        positive_int=_positive_int,
+        open_unit=open_unit,
     )
     return parser
 

@@ -18,6 +18,13 @@ from referral.interventions._changes import (
     remove_people,
     scale_activity,
 )
+from referral.interventions._incentives import (
+    Capped,
+    Flat,
+    Linear,
+    Recursive,
+    Saturating,
+)
 
 __all__ = [
     "boost_activity",
@@ -26,4 +33,9 @@ __all__ = [
     "add_weak_ties",
     "add_channel",
     "remove_people",
+    "Flat",
+    "Recursive",
+    "Capped",
+    "Saturating",
+    "Linear",
 ]

@@ -14,7 +14,8 @@ The charts live in private rooms of this package: ``_spread`` (reach,
 drop-off), ``_search`` (chain lengths, attrition), ``_analysis`` (threshold,
 gatekeepers), ``_compare`` (weak ties, scenarios), ``_network`` (the network,
 ambassadors), ``_representation`` (who gets reached, by group), ``_time``
-(reach over days, time to a candidate) and ``_common`` (colours and shared
+(reach over days, time to a candidate), ``_incentives`` (what each
+referral bonus buys) and ``_common`` (colours and shared
 helpers).
 
 Examples
@@ -40,6 +41,7 @@ from __future__ import annotations
 from referral.plot._analysis import plot_gatekeepers, plot_threshold
 from referral.plot._common import LOSS_COLORS, ROLE_COLORS
 from referral.plot._compare import plot_compare, plot_weak_ties
+from referral.plot._incentives import plot_incentives
 from referral.plot._network import plot_ambassadors, plot_network
 from referral.plot._representation import plot_representation
 from referral.plot._search import plot_attrition, plot_chain_lengths
@@ -56,6 +58,7 @@ __all__ = [
     "plot_weak_ties",
     "plot_network",
     "plot_compare",
+    "plot_incentives",
     "plot_ambassadors",
     "plot_representation",
     "plot_reach_over_time",

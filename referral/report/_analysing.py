@@ -35,6 +35,7 @@ TABLES = [
     "homophily",
     "reach_over_time",
     "time_to_candidates",
+    "incentives",
 ]
 
 
@@ -135,6 +136,16 @@ def _required():
         "ambassadors": list(_ambassador_columns()),
         "reach_over_time": ["time", "measure", "estimate", "ci_low", "ci_high"],
         "time_to_candidates": ["k", "time", "estimate", "ci_low", "ci_high"],
+        "incentives": [
+            "scheme",
+            "measure",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "diff",
+            "diff_ci_low",
+            "diff_ci_high",
+        ],
     }
 
 
@@ -161,6 +172,8 @@ def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
 _TEXT = {
     "measure",
     "scenario",
+    "scheme",
+    "detail",
     "method",
     "scope",
     "person",

@@ -332,6 +332,31 @@ def _time_section(results) -> Section | None:
     return section
 
 
+def _incentives_section(results) -> Section | None:
+    """ "What a referral bonus buys", from the ``incentives`` table
+    (:func:`referral.analysis.compare_incentives`, ``referral incentives``):
+    its sentence and the hires-against-money chart. None without the table.
+    """
+    from referral import plot
+    from referral.wording import incentive_sentence
+
+    table = results.tables.get("incentives")
+    if table is None or not len(table):
+        return None
+    section = Section("What a referral bonus buys")
+    section.sentences.append(incentive_sentence(table))
+    section.charts.append(
+        (
+            "incentives",
+            f"Hires against money paid per opening, one point per bonus scheme "
+            f"({ci_words(table_level(table), 'intervals')}; every scheme on the "
+            f"same simulated openings).",
+            lambda ax: plot.plot_incentives(table, ax=ax),
+        )
+    )
+    return section
+
+
 def _weak_tie_section(results) -> Section:
     from referral import plot
 
@@ -443,7 +468,8 @@ def sections(results: Results) -> list[Section]:
     -------
     list of Section
         In order: reach, drop-off, threshold, gatekeepers, who to ask, who
-        gets reached and how fast it travels (when available), weak ties,
+        gets reached, how fast it travels and what a referral bonus buys
+        (when available), weak ties,
         interventions, and how this was computed.
     """
     built = [
@@ -462,6 +488,9 @@ def sections(results: Results) -> list[Section]:
     timed = _time_section(results)
     if timed is not None:
         built.append(timed)
+    bonus = _incentives_section(results)
+    if bonus is not None:
+        built.append(bonus)
     built += [_weak_tie_section(results), _compare_section(results)]
     built.append(_method_section(results))
     return built

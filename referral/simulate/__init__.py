@@ -7,6 +7,9 @@
   Milgram and Dodds style, with drop-out at every step; it returns a
   :class:`SearchResult`. :class:`PerPerson`, :class:`PerStep` and
   :class:`PerChain` say how the drop-out is drawn.
+* :func:`funnel`: the hiring funnel on top of a spread: who applies, who is
+  hired, and what a bonus scheme (:mod:`referral.interventions`) pays along
+  the chains that led to the hires; it returns a :class:`FunnelResult`.
 * :mod:`referral.simulate.delays`: how long a person takes to pass an opening
   on, for spreads measured in days.
 
@@ -17,6 +20,7 @@ result), ``_timed_spread`` (the driver with delays), ``_search``,
 
 from referral.simulate import delays
 from referral.simulate._attrition import PerChain, PerPerson, PerStep
+from referral.simulate._funnel import FunnelResult, funnel
 from referral.simulate._search import POLICIES, search
 from referral.simulate._search_result import OUTCOMES, SearchResult
 from referral.simulate._spread import spread
@@ -33,4 +37,6 @@ __all__ = [
     "POLICIES",
     "OUTCOMES",
     "delays",
+    "funnel",
+    "FunnelResult",
 ]

@@ -11,11 +11,13 @@ says so instead of ranking them.
   :func:`threshold_sentence`, :func:`search_sentence`, :func:`time_sentence`.
 * Gatekeepers: :func:`gatekeeper_sentence`.
 * Whom to ask: :func:`who_to_ask_sentences`, :func:`guarantee_sentence`.
+* Bonus schemes side by side: :func:`incentive_sentence`.
 * Who gets reached: :func:`representation_sentences`,
   :func:`homophily_sentence`.
 """
 
 from referral.wording._gatekeepers import gatekeeper_sentence
+from referral.wording._incentives import incentive_sentence
 from referral.wording._representation import (
     homophily_sentence,
     representation_sentences,
@@ -50,4 +52,5 @@ __all__ = [
     "guarantee_sentence",
     "representation_sentences",
     "homophily_sentence",
+    "incentive_sentence",
 ]
