@@ -828,8 +828,8 @@ def _who_can_be_asked(
 
 
 class _Run:
-    """One ambassadors run's fixed inputs, its sample drawing and indexing,
-    and the reasons its guarantee lapsed."""
+    """One ambassadors run: its inputs (settings are set by :func:`ambassadors`),
+    its sample drawing and indexing, and the reasons its guarantee lapsed."""
 
     def __init__(self, network, mask, eligible, posters, k, fn):
         self.network, self.mask, self.eligible = network, mask, eligible
