@@ -376,6 +376,40 @@ def gatekeepers(
     top = int(top)
     level, alpha = _level_and_alpha(level, alpha)
     z_loss = z_for(level, function=fn)
+    result = _spread_to_rank(network, result, sources, trials, seed, n_jobs, progress)
+    if measure is None:
+        measure = (
+            "candidates_reached" if network.is_candidate.any() else "people_reached"
+        )
+    measures = {"candidates_reached": "candidates_reached", "people_reached": "reached"}
+    column = measures[measure]
+    shortlist = top + 10 if shortlist is None else int(shortlist)
+    start, budget = _trial_budget(result, max_trials)
+    chosen = _shortlisted(result, shortlist)
+    if chosen is None:
+        return _empty_gatekeepers(network, measure)
+    ids = chosen["id"].to_numpy()
+    raced = _race(network, result, ids, column, start, budget, alpha, n_jobs, progress)
+    frame, base_means, critical = _loss_frame(ids, alpha, *raced)
+    return _gatekeeper_table(
+        network,
+        chosen,
+        frame,
+        base_means,
+        critical,
+        z_loss,
+        ids,
+        top,
+        alpha,
+        level,
+        measure,
+    )
+
+
+def _spread_to_rank(network, result, sources, trials, seed, n_jobs, progress):
+    """The spread whose trials are the baseline: ``result``, checked to be a
+    full run on ``network``, or a new one from ``sources``."""
+    fn = "gatekeepers"
     if result is None:
         result = spread(
             network,
@@ -388,13 +422,12 @@ def gatekeepers(
     if result.network is not network and not result.network.equals(network):
         raise ValueError(f"The 'result' passed to {fn} was run on another network.")
     require_full(result, fn)
-    if measure is None:
-        measure = (
-            "candidates_reached" if network.is_candidate.any() else "people_reached"
-        )
-    measures = {"candidates_reached": "candidates_reached", "people_reached": "reached"}
-    column = measures[measure]
-    shortlist = top + 10 if shortlist is None else int(shortlist)
+    return result
+
+
+def _trial_budget(result, max_trials):
+    """The trials run first and the most racing may run, checked."""
+    fn = "gatekeepers"
     start = result.n_trials
     budget = None if max_trials is None else int(max_trials)
     if budget is None:
@@ -404,16 +437,25 @@ def gatekeepers(
             f"The 'max_trials' parameter of {fn} must be an int >= the {start} "
             f"trials of the spread, or None. Got {budget!r} instead."
         )
+    return start, budget
 
+
+def _shortlisted(result, shortlist):
+    """The ``shortlist`` non-sources with most chain credit, with their chain
+    rank; ``None`` when everyone is a source."""
     people = result.people()
     people["chain_rank"] = (
         people["chain_credit"].rank(ascending=False, method="first").astype("int64")
     )
     eligible = people[~np.isin(people["id"], result.sources)]
     if len(eligible) == 0:
-        return _empty_gatekeepers(network, measure)
-    chosen = eligible.nlargest(min(shortlist, len(eligible)), "chain_credit")
-    ids = chosen["id"].to_numpy()
+        return None
+    return eligible.nlargest(min(shortlist, len(eligible)), "chain_credit")
+
+
+def _race(network, result, ids, column, start, budget, alpha, n_jobs, progress):
+    """Each shortlisted person's paired losses, with trials doubled for the
+    top group until it is one person or the budget is spent."""
 
     def run(net, n_trials):
         return spread(
@@ -462,7 +504,14 @@ def gatekeepers(
         longer = run(network, n_trials).trials()[column].to_numpy(np.float64)
         base_means[n_trials] = float(longer.mean())
         losses.update(losses_of(contenders, longer, n_trials))
+    return per_person, means, diff, diff_se, tier, p_value, looks, base_means
 
+
+def _loss_frame(
+    ids, alpha, per_person, means, diff, diff_se, tier, p_value, looks, base_means
+):
+    """Each shortlisted person's loss, tier and difference from the leader,
+    today's mean reach by trials run, and the racing-adjusted critical value."""
     stats = [trial_mean_se(values) for values in per_person]
     leader = int(np.argmax(means))
     critical = _normal_quantile(1 - alpha / (max(len(ids) - 1, 1) * looks))
@@ -480,6 +529,24 @@ def gatekeepers(
             "p_value": p_value,
         }
     )
+    return frame, base_means, critical
+
+
+def _gatekeeper_table(
+    network,
+    chosen,
+    frame,
+    base_means,
+    critical,
+    z_loss,
+    ids,
+    top,
+    alpha,
+    level,
+    measure,
+):
+    """The table :func:`gatekeepers` returns: the first ``top`` rows by loss
+    and the whole top group."""
     table = chosen.merge(frame, on="id")
     table["activity"] = network.activity[table["id"].to_numpy()]
     table["loss_ci_low"], table["loss_ci_high"] = normal_interval(

@@ -497,13 +497,74 @@ def other_people_cost(
     m_c = _analytic_critical(network, rho)
     adaptive = multipliers is None
     if multipliers is None:
-        base = 1.0 / rho if rho > 0 else 1.0
-        # today (1) and, where the default points all lie below today, twice
-        # today's activity, so the curve also shows what more activity buys
-        extra = [1.0] if base * 2.5 > 1.0 else [1.0, 1.5, 2.0]
-        multipliers = np.unique(
-            np.round(np.concatenate([base * np.linspace(0.25, 2.5, 9), extra]), 6)
+        multipliers = _default_multipliers(rho)
+    multipliers = _checked_multipliers(multipliers)
+    sizeable, direct = _sizeable_people(network, sources, sizeable_fraction)
+
+    def run(net):
+        return spread(
+            net,
+            sources,
+            trials=trials,
+            max_hops=max_hops,
+            keep_chains=0,
+            record="reach",
+            seed=entropy,
+            n_jobs=n_jobs,
+            progress=progress,
         )
+
+    curve, as_is, n_sources = _cost_curve(
+        network, run, multipliers, adaptive, sizeable, z
+    )
+    if as_is is None:
+        as_is = pd.Series(_curve_row(network, run(network), 1.0, sizeable, z))
+    everyone = network.replace(activity=np.ones(network.n_people))
+    everyone_row = pd.Series(_curve_row(everyone, run(everyone), np.nan, sizeable, z))
+    curve["n_people"] = np.int64(network.n_people)
+    curve["sizeable_people"] = np.int64(sizeable)
+    curve["trials"] = np.int64(trials)
+    curve["level"] = float(level)
+    simulated, sim_low, sim_high = _simulated_critical(curve)
+    scenarios = _scenarios(
+        network,
+        curve,
+        as_is,
+        everyone_row,
+        m_c,
+        (simulated, sim_low, sim_high),
+        (sizeable_fraction, sizeable, direct),
+        n_sources,
+        trials,
+    )
+    scenarios["level"] = float(level)
+    return OtherPeopleCost(
+        curve=curve,
+        scenarios=scenarios,
+        as_is=as_is,
+        everyone_acts=everyone_row,
+        critical_multiplier_analytic=float(m_c),
+        critical_multiplier_simulated=simulated,
+        mean_activity=float(network.activity.mean()),
+    )
+
+
+def _default_multipliers(rho):
+    """Nine multipliers around the analytic threshold, and today's."""
+    base = 1.0 / rho if rho > 0 else 1.0
+    # today (1) and, where the default points all lie below today, twice
+    # today's activity, so the curve also shows what more activity buys
+    extra = [1.0] if base * 2.5 > 1.0 else [1.0, 1.5, 2.0]
+    multipliers = np.unique(
+        np.round(np.concatenate([base * np.linspace(0.25, 2.5, 9), extra]), 6)
+    )
+    return multipliers
+
+
+def _checked_multipliers(multipliers):
+    """``multipliers`` as a flat float array, with a clear error unless it
+    holds at least one finite value >= 0."""
+    fn = "other_people_cost"
     try:
         multipliers = np.asarray(multipliers, dtype=np.float64).ravel()
     except (TypeError, ValueError):
@@ -522,6 +583,12 @@ def other_people_cost(
             f"The 'multipliers' parameter of {fn} must hold floats "
             f">= 0. Got {float(multipliers[bad][0])!r}."
         )
+    return multipliers
+
+
+def _sizeable_people(network, sources, sizeable_fraction):
+    """How many people an opening must reach to travel far, and how many the
+    sources reach by telling their contacts themselves."""
     fraction_people = max(1, int(np.ceil(sizeable_fraction * network.n_people - 1e-9)))
     # an opening "travels far" only beyond what the sources tell themselves
     source_ids = (
@@ -532,20 +599,12 @@ def other_people_cost(
     source_ids = np.unique(np.atleast_1d(np.asarray(source_ids, dtype=np.int64)))
     direct = _direct_reach(network, source_ids)
     sizeable = max(fraction_people, direct + 1)
+    return sizeable, direct
 
-    def run(net):
-        return spread(
-            net,
-            sources,
-            trials=trials,
-            max_hops=max_hops,
-            keep_chains=0,
-            record="reach",
-            seed=entropy,
-            n_jobs=n_jobs,
-            progress=progress,
-        )
 
+def _cost_curve(network, run, multipliers, adaptive, sizeable, z):
+    """Reach at each multiplier, refined where reach changes fastest; today's
+    row (if run) and the number of sources."""
     rows = []
     as_is = None
     n_sources = None
@@ -573,18 +632,26 @@ def other_people_cost(
             x = frame["multiplier"].to_numpy()
             add(round(0.5 * (x[at] + x[at + 1]), 6))
     curve = pd.DataFrame(rows).sort_values("multiplier", ignore_index=True)
-    if as_is is None:
-        as_is = pd.Series(_curve_row(network, run(network), 1.0, sizeable, z))
-    everyone = network.replace(activity=np.ones(network.n_people))
-    everyone_row = pd.Series(_curve_row(everyone, run(everyone), np.nan, sizeable, z))
-    curve["n_people"] = np.int64(network.n_people)
-    curve["sizeable_people"] = np.int64(sizeable)
-    curve["trials"] = np.int64(trials)
-    curve["level"] = float(level)
+    return curve, as_is, n_sources
+
+
+def _simulated_critical(curve):
+    """Where the simulated branching crosses 1, and where its interval's
+    bounds do."""
     x = curve["multiplier"].to_numpy()
     simulated = _crossing(x, curve["branching"].to_numpy(), 1.0)
     sim_low = _crossing(x, curve["branching_ci_high"].to_numpy(), 1.0)
     sim_high = _crossing(x, curve["branching_ci_low"].to_numpy(), 1.0)
+    return simulated, sim_low, sim_high
+
+
+def _scenarios(
+    network, curve, as_is, everyone_row, m_c, crossing, size, n_sources, trials
+):
+    """The scenarios table: as is, everyone acts, and the two thresholds."""
+    x = curve["multiplier"].to_numpy()
+    simulated, sim_low, sim_high = crossing
+    sizeable_fraction, sizeable, direct = size
     activity_at = curve["mean_activity"].to_numpy()
 
     def capped_mean(m):
@@ -651,13 +718,4 @@ def other_people_cost(
             "direct_reach": "int64",
         }
     )
-    scenarios["level"] = float(level)
-    return OtherPeopleCost(
-        curve=curve,
-        scenarios=scenarios,
-        as_is=as_is,
-        everyone_acts=everyone_row,
-        critical_multiplier_analytic=float(m_c),
-        critical_multiplier_simulated=simulated,
-        mean_activity=float(network.activity.mean()),
-    )
+    return scenarios

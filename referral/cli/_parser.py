@@ -404,7 +404,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_analyse_parser(commands)
+    _add_demo_parser(commands)
+    _add_spread_parser(commands)
+    _add_search_parser(commands)
+    _add_sweep_parser(commands)
+    _add_report_parser(commands)
+    _add_ambassadors_parser(commands)
+    add_fit_parser(
+        commands,
+        add_network_options=_add_network_options,
+        formatter=_Formatter,
+        example=_example,
+        seed_type=_seed,
+    )
+    add_incentives_parser(
+        commands,
+        add_network_options=_add_network_options,
+        add_run_options=_add_run_options,
+        add_output_options=_add_output_options,
+        formatter=_Formatter,
+        example=_example,
+        probability=_probability,
+        positive_int=_positive_int,
+        open_unit=open_unit,
+    )
+    return parser
 
+
+def _add_demo_parser(commands):
+    """The ``demo`` subcommand: the main job on the bundled e-mail network."""
     demo = commands.add_parser(
         "demo",
         epilog=_example("referral demo --out my-report --quick"),
@@ -460,6 +488,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=demo_command)
 
+
+def _add_spread_parser(commands):
+    """The ``spread`` subcommand: an opening spreading from recruiters."""
     spread = commands.add_parser(
         "spread",
         epilog=_example(
@@ -535,6 +566,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(spread, "referral-spread")
     spread.set_defaults(run=spread_command)
 
+
+def _add_search_parser(commands):
+    """The ``search`` subcommand: candidates searching toward recruiters."""
     search = commands.add_parser(
         "search",
         epilog=_example(
@@ -591,6 +625,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(search, "referral-search")
     search.set_defaults(run=search_command)
 
+
+def _add_sweep_parser(commands):
+    """The ``sweep`` subcommand: a parameter grid from a TOML file."""
     sweep = commands.add_parser(
         "sweep",
         epilog=_example(
@@ -645,6 +682,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.set_defaults(run=sweep_command)
 
+
+def _add_report_parser(commands):
+    """The ``report`` subcommand: the HTML report from saved results."""
     report = commands.add_parser(
         "report",
         epilog=_example("referral report results --out results-report"),
@@ -672,27 +712,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an existing report file or folder (default: off, refuse)",
     )
     report.set_defaults(run=report_command)
-
-    _add_ambassadors_parser(commands)
-    add_fit_parser(
-        commands,
-        add_network_options=_add_network_options,
-        formatter=_Formatter,
-        example=_example,
-        seed_type=_seed,
-    )
-    add_incentives_parser(
-        commands,
-        add_network_options=_add_network_options,
-        add_run_options=_add_run_options,
-        add_output_options=_add_output_options,
-        formatter=_Formatter,
-        example=_example,
-        probability=_probability,
-        positive_int=_positive_int,
-        open_unit=open_unit,
-    )
-    return parser
 
 
 def _add_analyse_parser(commands):

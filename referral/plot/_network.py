@@ -143,10 +143,34 @@ def plot_network(
     >>> plt.close(fig)
     """
     network = data  # named 'network' below
-    import networkx as nx
-    from matplotlib.collections import LineCollection
-    from matplotlib.lines import Line2D
+    _check_network_and_result(network, result)
+    rng = np.random.default_rng(seed)
+    chain_edges, chain_start = _chain_edges(result, trial)
+    centre_ids = _centre_ids(network, result, centre, chain_start)
+    must = np.unique(chain_edges) if chain_edges.size else []
+    people = _subset(network, centre_ids, radius, max_people, must, rng)
+    inside = np.zeros(network.n_people, dtype=bool)
+    inside[people] = True
+    src, dst, weak = _ties_inside(network, inside)
+    pos = _positions(network, people, src, dst, layout, rng)
+    xy = np.asarray([pos[int(i)] for i in people], dtype=np.float64)
+    where = {int(p): k for k, p in enumerate(people)}
 
+    def segments(a, b):
+        return [
+            (xy[where[int(u)]], xy[where[int(v)]]) for u, v in zip(a, b, strict=True)
+        ]
+
+    ax = axes_or_gca(ax)
+    _draw_ties(ax, segments, src, dst, weak, chain_edges, inside)
+    _draw_people(ax, network, people, result, xy, kwargs)
+    _legend_and_labels(ax, network, people, result)
+    return ax
+
+
+def _check_network_and_result(network, result):
+    """A clear error unless ``network`` is a network and ``result`` a spread
+    or a search (or ``None``)."""
     from referral.network import ReferralNetwork
     from referral.simulate import SearchResult, SpreadResult
 
@@ -160,7 +184,12 @@ def plot_network(
             f"The 'result' parameter of plot_network must be a SpreadResult or "
             f"SearchResult. Got {type(result).__name__} instead."
         )
-    rng = np.random.default_rng(seed)
+
+
+def _chain_edges(result, trial):
+    """The highlighted chain's edges (parent id, child id) and, for a search,
+    the chain's first person."""
+    from referral.simulate import SearchResult, SpreadResult
 
     # highlighted chain edges (parent id -> child id)
     chain_edges = np.empty((0, 2), dtype=np.int64)
@@ -196,6 +225,12 @@ def plot_network(
         path = paths[c][paths[c] >= 0].astype(np.int64)
         chain_edges = np.column_stack([path[:-1], path[1:]])
         chain_start = int(path[0]) if len(path) else None
+    return chain_edges, chain_start
+
+
+def _centre_ids(network, result, centre, chain_start):
+    """The people the drawn neighbourhood is centred on."""
+    from referral.simulate import SpreadResult
 
     if centre is not None:
         centre_ids = network.ids(centre, parameter="centre")
@@ -207,16 +242,22 @@ def plot_network(
         centre_ids = network.recruiters[:1]
     else:
         centre_ids = np.asarray([int(np.argmax(network.degree))])
-    must = np.unique(chain_edges) if chain_edges.size else []
-    people = _subset(network, centre_ids, radius, max_people, must, rng)
-    inside = np.zeros(network.n_people, dtype=bool)
-    inside[people] = True
+    return centre_ids
 
+
+def _ties_inside(network, inside):
+    """The ties between drawn people: sources, targets and which are weak."""
     ties = network.tie_table()
     src = ties["source_id"].to_numpy(np.int64)
     dst = ties["target_id"].to_numpy(np.int64)
     keep = inside[src] & inside[dst]
     src, dst, weak = src[keep], dst[keep], ties["weak"].to_numpy(bool)[keep]
+    return src, dst, weak
+
+
+def _positions(network, people, src, dst, layout, rng):
+    """Each drawn person's position, from ``layout``."""
+    import networkx as nx
 
     if isinstance(layout, Mapping):
         pos = {int(i): layout[network.labels[i]] for i in people}
@@ -238,15 +279,13 @@ def plot_network(
                 f"'kamada_kawai', 'circular' or a dict of positions. Got "
                 f"{layout!r} instead."
             )
-    xy = np.asarray([pos[int(i)] for i in people], dtype=np.float64)
-    where = {int(p): k for k, p in enumerate(people)}
+    return pos
 
-    def segments(a, b):
-        return [
-            (xy[where[int(u)]], xy[where[int(v)]]) for u, v in zip(a, b, strict=True)
-        ]
 
-    ax = axes_or_gca(ax)
+def _draw_ties(ax, segments, src, dst, weak, chain_edges, inside):
+    """Strong ties solid, weak ties dashed, the highlighted chain thick."""
+    from matplotlib.collections import LineCollection
+
     ax.add_collection(
         LineCollection(
             segments(src[~weak], dst[~weak]),
@@ -282,6 +321,11 @@ def plot_network(
         )
     )
 
+
+def _draw_people(ax, network, people, result, xy, kwargs):
+    """The people, coloured by role and sized by chain credit."""
+    from referral.simulate import SearchResult, SpreadResult
+
     role = np.where(
         network.is_recruiter[people],
         "recruiter",
@@ -298,6 +342,13 @@ def plot_network(
     sizes[role == "recruiter"] = np.maximum(sizes[role == "recruiter"], 160)
     scatter_kwargs = {"edgecolors": "white", "linewidths": 0.6, "zorder": 3, **kwargs}
     ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colors, **scatter_kwargs)
+
+
+def _legend_and_labels(ax, network, people, result):
+    """A bare, equal-aspect frame with the legend, count and title."""
+    from matplotlib.lines import Line2D
+
+    from referral.simulate import SpreadResult
 
     ax.set_aspect("equal", adjustable="datalim")
     ax.autoscale_view()
@@ -354,7 +405,6 @@ def plot_network(
     )
     whole = len(people) == network.n_people
     default_title(ax, "The network" if whole else "A neighbourhood of the network")
-    return ax
 
 
 # ------------------------------------------------------------- ambassadors

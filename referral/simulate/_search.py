@@ -264,16 +264,7 @@ def search(
     delay = check_delay(delay, function=_FN)
     start_ids = _people_ids(network, starts, "starts", network.candidates)
     target_ids = _people_ids(network, targets, "targets", network.recruiters)
-    check_memory(
-        len(start_ids) * trials * 32
-        + min(keep_paths, len(start_ids) * trials) * (max_steps + 1) * 5,
-        function=_FN,
-        what=f"the records of {len(start_ids) * trials:,} chains "
-        f"({len(start_ids):,} starts x {trials:,} trials) and "
-        f"{keep_paths:,} kept paths of up to {max_steps:,} steps",
-        advice="Pass fewer trials or starts (or a smaller keep_paths or "
-        "max_steps); run several seeds and combine them for more.",
-    )
+    _check_search_memory(start_ids, trials, keep_paths, max_steps)
     if code == _k.POLICY_GREEDY and distance is None:
         raise ValueError(
             f"The 'greedy' policy of {_FN} needs a distance; got distance=None."
@@ -283,90 +274,27 @@ def search(
     entropy = resolve_entropy(seed, function=_FN)
     key = base_key(entropy)
 
-    n = network.n_people
     n_chains = len(start_ids) * trials
     chain_start = np.repeat(start_ids, trials).astype(np.int32)
-    is_target = np.zeros(n, dtype=np.bool_)
-    is_target[target_ids] = True
-    use_dist = dist is not None
-    dist_array = dist if use_dist else np.zeros(1)
-    community = network.community
-    use_community = community is not None
-    if use_community:
-        community_codes, _ = pd.factorize(pd.Series(community))
-        community_codes = community_codes.astype(np.int64)
-    else:
-        community_codes = np.zeros(1, dtype=np.int64)
-
-    mode = _k.MODE_PERSON
-    step_p = 1.0
-    chain_p = np.zeros(1)
-    if isinstance(spec, PerStep):
-        mode, step_p = _k.MODE_STEP, 1.0 - spec.rate
-    elif isinstance(spec, PerChain):
-        mode = _k.MODE_CHAIN
-        chain_p = 1.0 - spec.rates_from_uniforms(_k.chain_uniforms(key, n_chains))
-
-    keep = min(keep_paths, n_chains)
-    paths = np.full((keep, max_steps + 1), -1, dtype=np.int32)
-    path_weak = np.zeros((keep, max_steps + 1), dtype=np.bool_)
-    length = np.zeros(n_chains, dtype=np.int32)
-    outcome = np.zeros(n_chains, dtype=np.int8)
-    end = np.zeros(n_chains, dtype=np.int32)
-    weak_count = np.zeros(n_chains, dtype=np.int32)
-    cross_count = np.zeros(n_chains, dtype=np.int32)
-    activity = np.asarray(network.activity, dtype=np.float64)
-    strength = np.asarray(network.strength, dtype=np.float64)
-    weak = np.asarray(network.weak, dtype=np.bool_)
-
-    arrays = _k.SearchInputs(
-        chain_start,
-        network.indptr,
-        network.indices,
-        strength,
-        weak,
-        is_target,
-        dist_array,
-        use_dist,
-        community_codes,
-        use_community,
-        mode,
-        activity,
-        step_p,
-        chain_p,
-    )
-    outputs = _k.SearchOutputs(
-        paths, path_weak, length, outcome, end, weak_count, cross_count
-    )
+    arrays = _search_inputs(network, chain_start, target_ids, dist, spec, key)
+    use_dist, use_community = arrays.use_dist, arrays.use_community
+    outputs = _search_outputs(keep_paths, n_chains, max_steps)
+    paths, path_weak, length, outcome, end, weak_count, cross_count = outputs
     timing = _timing(delay, network)
     duration = np.zeros(n_chains if delay is not None else 0, dtype=np.float64)
-
-    if user_policy is None:
-        cancel = new_cancel_flag()
-
-        def work(c0, c1):
-            return _k.search_chains(
-                arrays, code, max_steps, key, outputs, timing, duration, c0, c1, cancel
-            )
-
-        n_blocks = jobs * (8 if progress else 1)
-        if n_chains >= 4096:
-            n_blocks = max(n_blocks, 2 * jobs)
-        blocks = trial_blocks(n_chains, n_blocks)
-        results = run_blocks(
-            work,
-            blocks,
-            jobs,
-            cancel=cancel,
-            progress=progress,
-            description="chains",
-        )
-        on_completed = np.sum([r[0] for r in results], axis=0)
-        as_intermediary = np.sum([r[1] for r in results], axis=0)
-    else:
-        on_completed, as_intermediary = _python_chains(
-            network, user_policy, arrays, max_steps, key, outputs, timing, duration
-        )
+    on_completed, as_intermediary = _run_chains(
+        network,
+        user_policy,
+        arrays,
+        code,
+        max_steps,
+        key,
+        outputs,
+        timing,
+        duration,
+        jobs,
+        progress,
+    )
 
     start_distance = dist[chain_start] if use_dist else np.full(n_chains, np.nan)
     return SearchResult(
@@ -393,6 +321,129 @@ def search(
         chain_duration=duration if delay is not None else None,
         delay=delay,
     )
+
+
+def _check_search_memory(start_ids, trials, keep_paths, max_steps):
+    """A clear error before allocating chain records that would not fit."""
+    check_memory(
+        len(start_ids) * trials * 32
+        + min(keep_paths, len(start_ids) * trials) * (max_steps + 1) * 5,
+        function=_FN,
+        what=f"the records of {len(start_ids) * trials:,} chains "
+        f"({len(start_ids):,} starts x {trials:,} trials) and "
+        f"{keep_paths:,} kept paths of up to {max_steps:,} steps",
+        advice="Pass fewer trials or starts (or a smaller keep_paths or "
+        "max_steps); run several seeds and combine them for more.",
+    )
+
+
+def _search_inputs(network, chain_start, target_ids, dist, spec, key):
+    """The kernel's read-only inputs: ties, targets, distances, communities
+    and the attrition model."""
+    n = network.n_people
+    n_chains = len(chain_start)
+    is_target = np.zeros(n, dtype=np.bool_)
+    is_target[target_ids] = True
+    use_dist = dist is not None
+    dist_array = dist if use_dist else np.zeros(1)
+    community = network.community
+    use_community = community is not None
+    if use_community:
+        community_codes, _ = pd.factorize(pd.Series(community))
+        community_codes = community_codes.astype(np.int64)
+    else:
+        community_codes = np.zeros(1, dtype=np.int64)
+
+    mode = _k.MODE_PERSON
+    step_p = 1.0
+    chain_p = np.zeros(1)
+    if isinstance(spec, PerStep):
+        mode, step_p = _k.MODE_STEP, 1.0 - spec.rate
+    elif isinstance(spec, PerChain):
+        mode = _k.MODE_CHAIN
+        chain_p = 1.0 - spec.rates_from_uniforms(_k.chain_uniforms(key, n_chains))
+
+    activity = np.asarray(network.activity, dtype=np.float64)
+    strength = np.asarray(network.strength, dtype=np.float64)
+    weak = np.asarray(network.weak, dtype=np.bool_)
+
+    arrays = _k.SearchInputs(
+        chain_start,
+        network.indptr,
+        network.indices,
+        strength,
+        weak,
+        is_target,
+        dist_array,
+        use_dist,
+        community_codes,
+        use_community,
+        mode,
+        activity,
+        step_p,
+        chain_p,
+    )
+    return arrays
+
+
+def _search_outputs(keep_paths, n_chains, max_steps):
+    """The per-chain arrays the kernel writes, zeroed (paths at -1)."""
+    keep = min(keep_paths, n_chains)
+    paths = np.full((keep, max_steps + 1), -1, dtype=np.int32)
+    path_weak = np.zeros((keep, max_steps + 1), dtype=np.bool_)
+    length = np.zeros(n_chains, dtype=np.int32)
+    outcome = np.zeros(n_chains, dtype=np.int8)
+    end = np.zeros(n_chains, dtype=np.int32)
+    weak_count = np.zeros(n_chains, dtype=np.int32)
+    cross_count = np.zeros(n_chains, dtype=np.int32)
+    return _k.SearchOutputs(
+        paths, path_weak, length, outcome, end, weak_count, cross_count
+    )
+
+
+def _run_chains(
+    network,
+    user_policy,
+    arrays,
+    code,
+    max_steps,
+    key,
+    outputs,
+    timing,
+    duration,
+    jobs,
+    progress,
+):
+    """Run every chain (in the kernel, or in Python for a callable policy);
+    the times each person was on a completed chain and an intermediary."""
+    n_chains = len(arrays.chain_start)
+    if user_policy is None:
+        cancel = new_cancel_flag()
+
+        def work(c0, c1):
+            return _k.search_chains(
+                arrays, code, max_steps, key, outputs, timing, duration, c0, c1, cancel
+            )
+
+        n_blocks = jobs * (8 if progress else 1)
+        if n_chains >= 4096:
+            n_blocks = max(n_blocks, 2 * jobs)
+        blocks = trial_blocks(n_chains, n_blocks)
+        results = run_blocks(
+            work,
+            blocks,
+            jobs,
+            cancel=cancel,
+            progress=progress,
+            description="chains",
+        )
+        on_completed = np.sum([r[0] for r in results], axis=0)
+        as_intermediary = np.sum([r[1] for r in results], axis=0)
+    else:
+        on_completed, as_intermediary = _python_chains(
+            network, user_policy, arrays, max_steps, key, outputs, timing, duration
+        )
+    return on_completed, as_intermediary
 
 
 def _timing(delay, network):

@@ -301,11 +301,34 @@ def reach_of_everyone(
     entropy = resolve_entropy(seed, function=fn)
     workers = resolve_n_jobs(n_jobs, function=fn)
     target_ids = np.flatnonzero(mask).astype(np.int32)
+    worlds = -(-samples // per_world)
+    sum_c, sum_c2, holding = _count_everyone(
+        network, target_ids, entropy, worlds, per_world, timing, workers, progress
+    )
+    n_targets = len(target_ids)
+    p, se = _share_and_se(sum_c, sum_c2, worlds, per_world, n_targets)
+    # exact reaches, estimated exactly: no one to tell and no target (0, in
+    # no sample); the only target (1: the root of every sample)
+    exact = ((network.degree == 0) & ~mask) | (mask & (n_targets == 1))
+    exact_value = mask.astype(np.float64)
+    low, high, se = _reach_interval(
+        p, se, holding, sum_c, worlds, per_world, n_targets, exact, exact_value, level
+    )
+    return _everyone_table(
+        network, mask, p, se, low, high, level, n_targets, worlds, per_world, holding
+    )
+
+
+def _count_everyone(
+    network, target_ids, entropy, worlds, per_world, timing, workers, progress
+):
+    """Per person, the samples holding them, its square summed per world, and
+    the worlds holding them, counted over ``worlds`` worlds."""
+    fn = "reach_of_everyone"
     n = network.n_people
     key = base_key(entropy, _PHASE_EVERYONE)
     args = engine_args(network, target_ids)
     hubs = hub_order(args.t_indptr) if per_world > 1 else np.zeros(0, dtype=np.int32)
-    worlds = -(-samples // per_world)
     cancel = new_cancel_flag()
 
     def work(start, stop):
@@ -334,7 +357,13 @@ def reach_of_everyone(
     sum_c = np.sum([out[0] for out in outputs], axis=0, dtype=np.float64)
     sum_c2 = np.sum([out[1] for out in outputs], axis=0, dtype=np.float64)
     holding = np.sum([out[2] for out in outputs], axis=0, dtype=np.int64)
-    n_targets = len(target_ids)
+    return sum_c, sum_c2, holding
+
+
+def _share_and_se(sum_c, sum_c2, worlds, per_world, n_targets):
+    """Each person's share of samples held and the standard error of their
+    reach, across worlds (``nan`` with one world)."""
+    n = len(sum_c)
     total = worlds * per_world
     p = sum_c / total
     if worlds > 1:
@@ -342,13 +371,15 @@ def reach_of_everyone(
         se = n_targets / per_world * np.sqrt(s2 / worlds)
     else:
         se = np.full(n, np.nan)
-    # exact reaches, estimated exactly: no one to tell and no target (0, in
-    # no sample); the only target (1: the root of every sample)
-    exact = ((network.degree == 0) & ~mask) | (mask & (n_targets == 1))
-    exact_value = mask.astype(np.float64)
-    low, high, se = _reach_interval(
-        p, se, holding, sum_c, worlds, per_world, n_targets, exact, exact_value, level
-    )
+    return p, se
+
+
+def _everyone_table(
+    network, mask, p, se, low, high, level, n_targets, worlds, per_world, holding
+):
+    """The table :func:`reach_of_everyone` returns, one row per person."""
+    n = network.n_people
+    total = worlds * per_world
     return pd.DataFrame(
         {
             "person": network.labels,
@@ -719,8 +750,46 @@ def ambassadors(
     delay, deadline, timing = _timing(delay, deadline, network, fn)
     balance = check_balance(balance, by, fn)
     mask = target_mask(network, targets, fn)
+    group_code = None
     if balance is not None:
         group_code, _ = group_codes(network, by, function=fn)
+    eligible, posters, left_out, k = _who_can_be_asked(
+        network, k, exclude, candidates_only, ask_recruiters, in_addition, fn
+    )
+    run = _Run(network, mask, eligible, posters, k, fn)
+    run.epsilon = float(epsilon)
+    if delta is None:
+        run.delta = 1.0 / network.n_people if network.n_people > 1 else 0.5
+    else:
+        run.delta = float(delta)
+    run.check_trials, run.max_samples = int(check_trials), int(max_samples)
+    run.max_members = int(max_members)
+    run.check_samples = None if check_samples is None else int(check_samples)
+    run.entropy = resolve_entropy(seed, function=fn)
+    run.workers = resolve_n_jobs(n_jobs, function=fn)
+    run.progress, run.timing, run.in_addition = progress, timing, in_addition
+    run.left_out, run.level, run.deadline = left_out, level, deadline
+    run.balance = balance
+    eps1, lambda1, lambda2 = imm_sample_sizes(
+        run.n_targets, run.n_eligible, k, run.epsilon, run.delta
+    )
+    lower, mean_size = _lower_bound(run, eps1, lambda1)
+    theta, picks, balanced = _select(
+        run, lambda2, lower, mean_size, group_code, balance
+    )
+    by_degree = _highest_degree(network, eligible, k)
+    measured, table, posted = _measure(run, picks, by_degree, theta)
+    spread_columns = _forward_check(run, picks, by_degree, delay, deadline)
+    return _ambassadors_table(
+        run, picks, by_degree, theta, measured, table, posted, spread_columns, balanced
+    )
+
+
+def _who_can_be_asked(
+    network, k, exclude, candidates_only, ask_recruiters, in_addition, fn
+):
+    """The people who may be asked, the recruiters posting anyway, how many
+    recruiters were left out, and ``k`` checked against who may be asked."""
     eligible = eligible_mask(network, exclude, candidates_only)
     recruiters = np.asarray(network.is_recruiter, dtype=bool)
     if in_addition and not recruiters.any():
@@ -755,58 +824,56 @@ def ambassadors(
     k = int(k)
     if not 1 <= k <= n_eligible:
         raise ValueError(rule)
-    epsilon = float(epsilon)
-    if delta is None:
-        delta = 1.0 / network.n_people if network.n_people > 1 else 0.5
-    else:
-        delta = float(delta)
-    check_trials, max_samples = int(check_trials), int(max_samples)
-    max_members = int(max_members)
-    check_samples = None if check_samples is None else int(check_samples)
-    entropy = resolve_entropy(seed, function=fn)
-    workers = resolve_n_jobs(n_jobs, function=fn)
-    target_ids = np.flatnonzero(mask).astype(np.int32)
-    n_targets = len(target_ids)
-    cancel = new_cancel_flag()
-    eligible_u8 = eligible.astype(np.bool_)
-    # the samples keep the people who could be asked and, with in_addition,
-    # the posters, so the samples they cover can be set aside
-    stored_u8 = eligible_u8.copy()
-    stored_u8[posters] = True
+    return eligible, posters, left_out, k
 
-    eps1, lambda1, lambda2 = imm_sample_sizes(n_targets, n_eligible, k, epsilon, delta)
-    capped = False
-    why_no_guarantee = []  # "max_samples", "max_members", "no lower bound"
 
-    def cap(reason):
-        if reason not in why_no_guarantee:
-            why_no_guarantee.append(reason)
+class _Run:
+    """One ambassadors run: its inputs (settings are set by :func:`ambassadors`),
+    its sample drawing and indexing, and the reasons its guarantee lapsed."""
+
+    def __init__(self, network, mask, eligible, posters, k, fn):
+        self.network, self.mask, self.eligible = network, mask, eligible
+        self.posters, self.k, self.fn = posters, k, fn
+        self.n_eligible = int(eligible.sum())
+        self.target_ids = np.flatnonzero(mask).astype(np.int32)
+        self.n_targets = len(self.target_ids)
+        self.cancel = new_cancel_flag()
+        self.eligible_u8 = eligible.astype(np.bool_)
+        # the samples keep the people who could be asked and, with in_addition,
+        # the posters, so the samples they cover can be set aside
+        self.stored_u8 = self.eligible_u8.copy()
+        self.stored_u8[posters] = True
+        self.why_no_guarantee = []  # "max_samples", "max_members", "no lower bound"
+
+    def cap(self, reason):
+        """Record why no guarantee is claimed; ``True``, the run is capped."""
+        if reason not in self.why_no_guarantee:
+            self.why_no_guarantee.append(reason)
         return True
 
-    # phase 1: a lower bound on the best reach
-    store = SetStore()
-    key1 = base_key(entropy, _PHASE_SAMPLING)
-    lower = None
-    estimate = 0.0
-    rounds = max(1, math.ceil(math.log2(n_targets)) - 1) if n_targets > 1 else 1
+    @property
+    def capped(self):
+        """Whether any cap lapsed the guarantee."""
+        return bool(self.why_no_guarantee)
 
-    def draw(store, key, stop, what):
+    def draw(self, store, key, stop, what):
         """Samples ``store.count .. stop - 1`` into ``store``; running out of
         memory is said in the run's terms."""
+        fn, max_members, epsilon = self.fn, self.max_members, self.epsilon
         try:
             store.extend(
                 draw_sets(
-                    network,
-                    target_ids,
-                    stored_u8,
+                    self.network,
+                    self.target_ids,
+                    self.stored_u8,
                     key,
                     store.count,
                     stop,
-                    workers,
-                    progress,
+                    self.workers,
+                    self.progress,
                     f"{fn} ({what})",
-                    cancel,
-                    timing,
+                    self.cancel,
+                    self.timing,
                 )
             )
         except MemoryError:
@@ -818,10 +885,11 @@ def ambassadors(
                 f"{epsilon})."
             ) from None
 
-    def invert(store, what):
+    def invert(self, store, what):
         """The person-to-samples index, where memory peaks."""
+        fn, max_members, epsilon = self.fn, self.max_members, self.epsilon
         try:
-            return store.invert(network.n_people)
+            return store.invert(self.network.n_people)
         except MemoryError:
             raise MemoryError(
                 f"{fn} ran out of memory indexing {store.count:,} "
@@ -830,6 +898,24 @@ def ambassadors(
                 f"epsilon (now {epsilon})."
             ) from None
 
+
+def _lower_bound(run, eps1, lambda1):
+    """Phase 1: a lower bound on the best reach, and the samples' mean size."""
+    entropy, max_samples, mask, in_addition = (
+        run.entropy,
+        run.max_samples,
+        run.mask,
+        run.in_addition,
+    )
+    n_targets, k, posters = run.n_targets, run.k, run.posters
+    eligible, eligible_u8, max_members = run.eligible, run.eligible_u8, run.max_members
+    draw, invert, cap = run.draw, run.invert, run.cap
+    capped = False
+    store = SetStore()
+    key1 = base_key(entropy, _PHASE_SAMPLING)
+    lower = None
+    estimate = 0.0
+    rounds = max(1, math.ceil(math.log2(n_targets)) - 1) if n_targets > 1 else 1
     for i in range(1, rounds + 1):
         x = n_targets / 2.0**i
         wanted = math.ceil(lambda1 / x)
@@ -859,16 +945,29 @@ def ambassadors(
             lower = 1.0  # an eligible target posting alone reaches itself
         else:
             lower = max(estimate / (1.0 + eps1), 1.0 / n_targets)
-            capped = cap("no lower bound")  # no guarantee claimed
+            cap("no lower bound")  # no guarantee claimed
     mean_size = store.members / store.count
     del store
+    return lower, mean_size
 
-    # phase 2: fresh samples, greedy pick
+
+def _select(run, lambda2, lower, mean_size, group_code, balance):
+    """Phase 2: fresh samples, greedy pick; the sample count, the picks and,
+    with ``balance``, whether each prefix of them is balanced."""
+    k, posters, eligible_u8, target_ids = (
+        run.k,
+        run.posters,
+        run.eligible_u8,
+        run.target_ids,
+    )
+    max_members, draw, invert, cap = run.max_members, run.draw, run.invert, run.cap
+    entropy, max_samples = run.entropy, run.max_samples
+    balanced = None
     theta = math.ceil(lambda2 / lower)
     if theta > max_samples:
-        theta, capped = max_samples, cap("max_samples")
+        theta, _ = max_samples, cap("max_samples")
     if mean_size > 0 and theta > max_members / mean_size:
-        theta, capped = (
+        theta, _ = (
             max(1, math.floor(max_members / mean_size)),
             cap("max_members"),
         )
@@ -891,14 +990,33 @@ def ambassadors(
             k,
             balance,
         )
-        capped = cap("balance")
+        cap("balance")
     del person_ptr, person_sets
+    return theta, picks, balanced
 
-    # the same number of highest-degree eligible people, for contrast
+
+def _highest_degree(network, eligible, k):
+    """The same number of highest-degree eligible people, for contrast."""
     order = np.lexsort((np.arange(network.n_people), -network.degree))
-    by_degree = order[eligible[order]][:k].astype(np.int32)
+    return order[eligible[order]][:k].astype(np.int32)
 
-    # phase 3: fresh samples measure both lists without selection bias
+
+def _measure(run, picks, by_degree, theta):
+    """Phase 3: fresh samples measure both lists without selection bias; the
+    number of samples, the prefix table and the recruiters' own reach."""
+    network, k, posters, n_targets = run.network, run.k, run.posters, run.n_targets
+    timing, cancel, workers, progress = (
+        run.timing,
+        run.cancel,
+        run.workers,
+        run.progress,
+    )
+    fn, entropy, check_samples, in_addition = (
+        run.fn,
+        run.entropy,
+        run.check_samples,
+        run.in_addition,
+    )
     rank_a = np.full(network.n_people, _NO_RANK, dtype=np.int32)
     rank_a[picks] = np.arange(1, k + 1, dtype=np.int32)
     rank_b = np.full(network.n_people, _NO_RANK, dtype=np.int32)
@@ -910,7 +1028,7 @@ def ambassadors(
     measured = check_samples if check_samples is not None else min(theta, 200_000)
     first_a = np.empty(measured, dtype=np.int32)
     first_b = np.empty(measured, dtype=np.int32)
-    args = engine_args(network, target_ids)
+    args = engine_args(network, run.target_ids)
 
     def work(start, stop):
         if timing is not None:
@@ -944,7 +1062,23 @@ def ambassadors(
         share = float(np.count_nonzero(first_a == 0)) / measured
         posted_reach = n_targets * share
         posted_se = n_targets * math.sqrt(share * (1.0 - share) / measured)
+    return measured, table, (posted_reach, posted_se)
 
+
+def _forward_check(run, picks, by_degree, delay, deadline):
+    """The forward :func:`referral.spread` check of both lists' columns."""
+    entropy, mask, check_trials, in_addition = (
+        run.entropy,
+        run.mask,
+        run.check_trials,
+        run.in_addition,
+    )
+    network, posters, workers, timing = (
+        run.network,
+        run.posters,
+        run.workers,
+        run.timing,
+    )
     spread_seed = np.random.SeedSequence(entropy, spawn_key=(_PHASE_SPREAD,))
     timed = {} if timing is None else {"delay": delay, "deadline": deadline}
     if in_addition:
@@ -963,7 +1097,24 @@ def ambassadors(
         spread_columns = spread_check(
             network, mask, picks, by_degree, check_trials, spread_seed, workers, **timed
         )
+    return spread_columns
 
+
+def _ambassadors_table(
+    run, picks, by_degree, theta, measured, table, posted, spread_columns, balanced
+):
+    """The table :func:`ambassadors` returns, one row per pick."""
+    network, eligible, k, n_targets = run.network, run.eligible, run.k, run.n_targets
+    n_eligible, epsilon, timing = run.n_eligible, run.epsilon, run.timing
+    capped, why_no_guarantee = run.capped, run.why_no_guarantee
+    mask, left_out, in_addition, check_trials = (
+        run.mask,
+        run.left_out,
+        run.in_addition,
+        run.check_trials,
+    )
+    delta, level, deadline, balance = run.delta, run.level, run.deadline, run.balance
+    posted_reach, posted_se = posted
     labels = network.labels
     degree = network.degree.astype(np.int64)
     eligible_degrees = degree[eligible]

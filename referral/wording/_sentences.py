@@ -13,6 +13,7 @@ sentence is always a number in a table, formatted by :func:`fmt_number` or
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -235,6 +236,22 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     ...     "This network has no cycles")
     True
     """
+    f = _threshold_facts(cost)
+    text = _no_tipping_point(f, curve)
+    if text is not None:
+        return text
+    verdict, text = _verdict(f)
+    text += _ceiling(f)
+    sim_side, supporting = _simulated_branching(f, curve)
+    text += supporting + _simulated_tipping_point(f, cost, curve)
+    ana_side, supporting = _formula_support(f, cost)
+    text += supporting
+    return text + _which_to_trust(f, verdict, sim_side, ana_side)
+
+
+def _threshold_facts(cost):
+    """The figures and phrases every part of :func:`threshold_sentence`
+    uses, read from the cost table."""
     today = _row(cost, "as_is")
     everyone = _row(cost, "everyone_acts")
     level = table_level(cost)
@@ -284,6 +301,31 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             f"({fraction})"
         )
 
+    return SimpleNamespace(
+        today=today,
+        everyone=everyone,
+        level=level,
+        ci=ci,
+        n_people=n_people,
+        k=k,
+        trials=trials,
+        sources=sources,
+        one=one,
+        recruiter=recruiter,
+        direct=direct,
+        share=share,
+        a_today=a_today,
+        reach=reach,
+        far=far,
+    )
+
+
+def _no_tipping_point(f, curve):
+    """The whole sentence where the network has no tipping point to speak
+    of (no one to tell, no one acting, no cycles); ``None`` otherwise."""
+    today, everyone, n_people, trials = f.today, f.everyone, f.n_people, f.trials
+    sources, one, recruiter, direct = f.sources, f.one, f.recruiter, f.direct
+    a_today, reach, far = f.a_today, f.reach, f.far
     # ------------------------------------------------ no tipping point
     if n_people <= sources:
         who = "the recruiter" if one else f"the {sources:,} recruiters"
@@ -311,29 +353,49 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             f"{far(everyone, future=True)}."
         )
     if bool(today["acyclic"]):
-        text = (
-            f"This network has no cycles, so it has no tipping point: reach "
-            f"grows gradually with activity. Today {reach(today)}, and "
-            f"{far(today)}."
+        return _no_cycles(f, curve)
+    return None
+
+
+def _no_cycles(f, curve):
+    """The whole sentence for a network without cycles: reach grows
+    gradually, with no tipping point."""
+    today, everyone, a_today, reach, far = (
+        f.today,
+        f.everyone,
+        f.a_today,
+        f.reach,
+        f.far,
+    )
+    text = (
+        f"This network has no cycles, so it has no tipping point: reach "
+        f"grows gradually with activity. Today {reach(today)}, and "
+        f"{far(today)}."
+    )
+    top = curve.loc[curve["multiplier"].idxmax()]
+    if float(top["mean_activity"]) > a_today:
+        text += (
+            f" At {_times(float(top['multiplier']))} today's activity (mean "
+            f"activity {_activity(top['mean_activity'])} instead of "
+            f"{_activity(a_today)}) the typical opening would reach "
+            f"{fmt_number(top['people_reached_median'])}"
         )
-        top = curve.loc[curve["multiplier"].idxmax()]
-        if float(top["mean_activity"]) > a_today:
-            text += (
-                f" At {_times(float(top['multiplier']))} today's activity (mean "
-                f"activity {_activity(top['mean_activity'])} instead of "
-                f"{_activity(a_today)}) the typical opening would reach "
-                f"{fmt_number(top['people_reached_median'])}"
-            )
-            text += (
-                f"; if everyone always passed it on (an upper bound), "
-                f"{fmt_number(everyone['people_reached_median'])}."
-            )
-        else:
-            text += (
-                f" If everyone always passed it on (an upper bound), the typical "
-                f"opening would reach {fmt_number(everyone['people_reached_median'])}."
-            )
-        return text
+        text += (
+            f"; if everyone always passed it on (an upper bound), "
+            f"{fmt_number(everyone['people_reached_median'])}."
+        )
+    else:
+        text += (
+            f" If everyone always passed it on (an upper bound), the typical "
+            f"opening would reach {fmt_number(everyone['people_reached_median'])}."
+        )
+    return text
+
+
+def _verdict(f):
+    """Whether openings take off today (``"above"``, ``"below"`` or ``None``
+    for in between) and the sentence's opening that says so."""
+    today, share, reach, far = f.today, f.share, f.reach, f.far
     # --------------------------------------------------- the verdict
     if share >= MOST:
         verdict = "above"
@@ -352,6 +414,14 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             f"Openings die out near their source: {reach(today)}, and "
             f"{far(today, only=share > 0)}."
         )
+    return verdict, text
+
+
+def _ceiling(f):
+    """What everyone always passing it on would reach, where even that
+    falls short of taking off."""
+    everyone, far = f.everyone, f.far
+    text = ""
     # ---------------------------------------------------------- ceiling
     if float(everyone["sizeable_share"]) < MOST:
         text += (
@@ -359,6 +429,14 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             f"opening would reach {count_of(everyone['people_reached_median'])}, "
             f"and {far(everyone, future=True)}."
         )
+    return text
+
+
+def _simulated_branching(f, curve):
+    """How many new people each person reached passes it on to today, by
+    simulation, and the side of 1 that is on."""
+    today, ci = f.today, f.ci
+    text = ""
     # ------------------------------------------- supporting: simulation
     b, b_low, b_high = _today_branching(today, curve)
     sim_side = None
@@ -374,6 +452,14 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             f"{count_of(b, 'new person', 'new people')} on average{interval}; "
             f"above 1, openings multiply."
         )
+    return sim_side, text
+
+
+def _simulated_tipping_point(f, cost, curve):
+    """Where openings start to multiply by simulation, and the side of it
+    today is on."""
+    level, recruiter, a_today = f.level, f.recruiter, f.a_today
+    text = ""
     sim = _row(cost, "critical_simulated")
     m_sim = float(sim["multiplier"])
     if math.isfinite(m_sim):
@@ -425,6 +511,12 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
                 f"simulated, up to {_times(float(hi_row['multiplier']))} today's "
                 f"(mean activity {_activity(hi_row['mean_activity'])})."
             )
+    return text
+
+
+def _formula_support(f, cost):
+    """The formula's tipping point, and the side of it today is on."""
+    text = ""
     # ---------------------------------------------- supporting: formula
     ana = _row(cost, "critical_analytic")
     m_ana = float(ana["multiplier"])
@@ -441,6 +533,14 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
             " A formula for large networks without short loops says openings "
             "would not take off even if everyone always passed them on."
         )
+    return ana_side, text
+
+
+def _which_to_trust(f, verdict, sim_side, ana_side):
+    """Which figures point against the verdict and why the reach today is
+    the one to go by."""
+    n_people = f.n_people
+    text = ""
     # ------------------------------------------- which one to trust
     reasons, against = [], []
     if verdict is not None and sim_side is not None and sim_side != verdict:
