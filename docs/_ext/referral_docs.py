@@ -221,6 +221,19 @@ def resolve_aliases(app, env, node, contnode):
             candidates.append(f"{home}.{target}")
             candidates.append(f"{home.rpartition('.')[0]}.{target}")
     candidates += [target, f"{PACKAGE}.{target}"]
+    # A private room's path (referral.simulate._spread.spread) is documented
+    # under its subpackage (referral.simulate.spread) or the top level; a
+    # top-level module alias (referral.delays) under its home.
+    for cand in list(candidates):
+        parts = cand.split(".")
+        public = [
+            p for p in parts if not (p.startswith("_") and not p.startswith("__"))
+        ]
+        if public != parts:
+            candidates.append(".".join(public))
+        for alias, home in _MODULE_ALIASES().items():
+            if cand == alias or cand.startswith(alias + "."):
+                candidates.append(home + cand[len(alias) :])
     domain = env.get_domain("py")
     for cand in candidates:
         tries = [cand]
@@ -239,6 +252,17 @@ def resolve_aliases(app, env, node, contnode):
 
 
 _ALIAS_CACHE: dict[str, str] = {}
+
+
+def _MODULE_ALIASES() -> dict[str, str]:  # noqa: N802
+    """Top-level names that are modules living elsewhere (``referral.delays``)."""
+    pkg = importlib.import_module(PACKAGE)
+    return {
+        f"{PACKAGE}.{name}": obj.__name__
+        for name in pkg.__all__
+        if isinstance(obj := getattr(pkg, name), types.ModuleType)
+        and obj.__name__ != f"{PACKAGE}.{name}"
+    }
 
 
 def _ALIASES() -> dict[str, str]:  # noqa: N802

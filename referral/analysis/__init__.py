@@ -1,5 +1,7 @@
-"""The "other people" bottleneck: drop-off, its cost, gatekeepers, weak ties,
-and side-by-side scenarios.
+"""The "other people" bottleneck: where reach is lost, and to whom.
+
+Drop-off, its cost, the threshold, gatekeepers, weak ties, side-by-side
+scenarios and representation:
 
 * :func:`dropoff`: per hop (spread), in people: who held the opening, who
   passed it on, whom they newly reached, and the people the non-acting

@@ -1,5 +1,4 @@
-"""Whom to ask: the reach of every possible poster, and the best people to
-ask to share an opening.
+"""Whom to ask: the best people to ask to share an opening.
 
 * :func:`reach_of_everyone`: for every person at once, how many targets an
   opening would reach if that person posted it alone, with intervals.

@@ -656,7 +656,7 @@ def ambassadors(
         ``<= rank`` meet it on the selection samples (the last row speaks
         for the whole choice).
 
-        :func:`guarantee_sentence` says what the last two mean in words.
+        :func:`referral.wording.guarantee_sentence` says the last two in words.
 
     Raises
     ------
