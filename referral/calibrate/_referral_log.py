@@ -30,6 +30,7 @@ __all__ = ["referral_log"]
         "told": [str],
         "time": [str, None],
         "hop": [str, None],
+        "seed": ["seed"],
     }
 )
 def referral_log(
@@ -49,6 +50,7 @@ def referral_log(
     time=None,
     hop=None,
     classes=None,
+    seed=None,
 ) -> Fit:
     """Fit activity and transmission to a log of who told whom.
 
@@ -211,6 +213,7 @@ def referral_log(
             time=time,
             hop=hop,
             function=fn,
+            seed=seed,
         )
     if classes is not None and transmission != "by_class":
         raise ValueError(
@@ -277,6 +280,7 @@ def _fit_unknown_tellers(
     time,
     hop,
     function,
+    seed=None,
 ):
     """The fit over possible tellers (EM), for logs that do not say who told."""
     if transmission != "constant":
@@ -342,6 +346,7 @@ def _fit_unknown_tellers(
         source_activity=float(source_activity),
         level=float(level),
         function=function,
+        seed=seed,
     )
     return Fit(
         kind="referral_log",

@@ -53,6 +53,7 @@ def fit_command(args) -> int:
         time=args.time_column,
         hop=args.hop_column,
         level=args.level,
+        seed=args.seed,
     )
     fitted = fit.network()
     people = fitted.people_table().drop(columns=["id", "degree"])
@@ -174,7 +175,10 @@ def add_fit_parser(commands, *, add_network_options, formatter, example, seed_ty
         type=seed_type,
         default=None,
         metavar="INT",
-        help="random seed of the check, an int >= 0 (default: fresh entropy)",
+        help=(
+            "random seed of the check, and of the fit over tellers where it "
+            "samples who acted, an int >= 0 (default: fresh entropy)"
+        ),
     )
     parser.add_argument(
         "--out",
