@@ -31,6 +31,8 @@ __all__ = ["referral_log"]
         "time": [str, None],
         "hop": [str, None],
         "seed": ["seed"],
+        "interval": [Options(("profile", "bootstrap"))],
+        "n_boot": [Interval(int, 20, None)],
     }
 )
 def referral_log(
@@ -51,6 +53,8 @@ def referral_log(
     hop=None,
     classes=None,
     seed=None,
+    interval="profile",
+    n_boot=200,
 ) -> Fit:
     """Fit activity and transmission to a log of who told whom.
 
@@ -194,6 +198,8 @@ def referral_log(
     1  transmission       1.0  4
     """
     fn = "referral_log"
+    if interval == "bootstrap":
+        _check_bootstrap(log, teller, tellers, hop, by, pooling, transmission, fn)
     unknown = tellers == "unknown" or teller is None or hop is not None
     if not unknown and isinstance(log, pd.DataFrame) and teller in log.columns:
         unknown = bool(_blank(log[teller]).any())
@@ -250,6 +256,12 @@ def referral_log(
         function=fn,
         classes=classes,
     )
+    if interval == "bootstrap":
+        from referral.calibrate._bootstrap import bootstrap_table
+
+        table, _ = bootstrap_table(
+            table, state, n_boot=n_boot, level=float(level), seed=seed, function=fn
+        )
     model = transmission if isinstance(transmission, str) else "callable"
     return Fit(
         kind="referral_log",
@@ -262,6 +274,32 @@ def referral_log(
         level=float(level),
         _state=state,
     )
+
+
+def _check_bootstrap(log, teller, tellers, hop, by, pooling, transmission, function):
+    """Bootstrap intervals are for complete logs and one constant transmission."""
+    blank = (
+        isinstance(log, pd.DataFrame)
+        and teller is not None
+        and teller in log.columns
+        and bool(_blank(log[teller]).any())
+    )
+    if tellers != "all" or teller is None or hop is not None or blank:
+        raise ValueError(
+            f"{function} has bootstrap intervals only for logs that list every "
+            f"telling (tellers='all', a full teller column, no hop=); use "
+            f"interval='profile'."
+        )
+    if transmission != "constant":
+        raise ValueError(
+            f"{function} has bootstrap intervals only for transmission='constant'; "
+            f"got transmission={transmission!r} (use interval='profile')."
+        )
+    if by is not None and pooling == "partial":
+        raise ValueError(
+            f"{function}'s pooled group rows are already posterior intervals; "
+            f"bootstrap intervals need pooling='none'."
+        )
 
 
 def _fit_unknown_tellers(

@@ -207,10 +207,7 @@ class Sampler:
             A = np.vstack([draws[c] for draws in per_comp])
             rows = pattern_rows(A, comp.adj, comp.onehot, comp.kt)
             u = np.array(
-                [
-                    row_logweights(rows, x, self.n_groups, self.s_act)
-                    for x, _ in batches
-                ]
+                [row_logweights(rows, x, self.n_groups, self.s_act) for x, _ in batches]
             )
             log_z = np.zeros(len(batches))
             for _ in range(500):
