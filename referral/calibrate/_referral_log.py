@@ -106,11 +106,13 @@ def referral_log(
         tellers (expectation-maximisation on the exact likelihood of who
         held the opening at which hop). This is also what happens when
         ``teller`` is None, the teller column has blanks, or ``hop`` is
-        given. It fits one constant transmission, has no partial pooling,
-        and needs the holders who share the people they could have told
-        to form groups of at most 16 besides those who must have told
-        someone (a larger group is an error; the known-teller fit has no
-        such limit).
+        given. It fits one constant transmission and has no partial
+        pooling. Holders who share the people they could have told form
+        groups; where a group has more than 12 holders who may or may not
+        have acted (dense networks), their acting is sampled rather than
+        listed (Gibbs sampling, Monte-Carlo EM and an importance-sampled
+        likelihood; see the guide), so the fit then depends on ``seed``
+        and its log-likelihood is an estimate.
     pooling : {"partial", "none"}, default "partial"
         With ``by``: shrink the groups' activity toward each other (a Beta
         prior shared by the groups, averaged over its mean and spread as
@@ -138,6 +140,19 @@ def referral_log(
         With ``transmission="by_class"``: increasing bin edges of tie
         strength, each class holding the strengths in ``(lo, hi]``. Default:
         one class per distinct tie strength (at most 12).
+    seed : None, int, SeedSequence or Generator
+        The randomness of the sampled fit over tellers (dense networks) and
+        of bootstrap intervals; unused otherwise.
+    interval : {"profile", "bootstrap"}, default "profile"
+        ``"profile"``: profile-likelihood intervals. ``"bootstrap"``:
+        parametric bootstrap: the fitted model is run ``n_boot`` times from
+        the log's posters, each simulated log is refitted, and the interval
+        is the central ``level`` range of the refitted values (``se`` their
+        standard deviation; the estimate is unchanged). Only for logs that
+        list every telling, with ``transmission="constant"`` and no partial
+        pooling.
+    n_boot : int, default 200
+        Bootstrap replicates (at least 20).
 
     Returns
     -------
@@ -160,8 +175,8 @@ def referral_log(
         also for a missing ``hop`` column, hops that are not whole numbers of
         at least 1, people told at a hop where none of their contacts held
         the opening one hop earlier, a transmission other than
-        ``"constant"``, partial pooling, or too many holders sharing the
-        people they could have told.
+        ``"constant"`` or partial pooling; and for bootstrap intervals on
+        a fit they do not support.
 
     Warns
     -----

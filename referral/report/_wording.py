@@ -442,11 +442,16 @@ def sections(results: Results) -> list[Section]:
     Returns
     -------
     list of Section
-        In order: reach, drop-off, threshold, gatekeepers, who to ask, who
+        In order: what your data says (when the results carry a fit), reach,
+        drop-off, threshold, gatekeepers, who to ask, who
         gets reached and how fast it travels (when available), weak ties,
         interventions, and how this was computed.
     """
-    built = [
+    from referral.report._fit_section import fit_section
+
+    fitted = fit_section(results)
+    built = [] if fitted is None else [fitted]
+    built += [
         _reach_section(results),
         _dropoff_section(results),
     ]
