@@ -150,6 +150,12 @@ class Fit:
             half). The last row, ``measure == "all"``, compares every row at
             once.
 
+        Raises
+        ------
+        ValueError
+            If the fit has nothing to simulate (not a referral-log fit) or
+            ``trials`` is not an int >= 2.
+
         Notes
         -----
         The simulations use the fitted values as if they were known. Since
@@ -159,12 +165,6 @@ class Fit:
         the last row, against 7.5% with the true values plugged in). A small
         p-value is strong evidence that the model misses something; a large
         one is weak evidence that it fits.
-
-        Raises
-        ------
-        ValueError
-            If the fit has nothing to simulate (not a referral-log fit) or
-            ``trials`` is not an int >= 2.
         """
         if self._state is None or not hasattr(self._state, "check"):
             raise ValueError(f"Fit.check() is not available for a {self.kind} fit.")
