@@ -123,6 +123,23 @@ def test_cli_analyse_with_a_fit_folder(fitted, tmp_path, capsys):
     params = pd.read_csv(fit_dir / "params.csv")
     act = params.loc[params.parameter == "activity", "estimate"].iloc[0]
     assert f"{100 * act:.0f}%" in html
+    # the folder keeps the fit table, and a rebuilt report has the section
+    from referral.report import read_results
+
+    again = read_results(out)
+    rebuilt = sections(again)[0]
+    assert rebuilt.name == "What your data says"
+    assert pd.read_csv(out / "fit.csv")["estimate"].to_numpy() == pytest.approx(
+        params["estimate"].to_numpy()
+    )
+    assert _numbers(rebuilt.sentences[0]) == pytest.approx(
+        [
+            100 * v
+            for r in params.itertuples()
+            for v in (r.estimate, r.ci_low, r.ci_high)
+        ],
+        abs=0.51,
+    )
     # a folder without params.csv is a one-line error
     (tmp_path / "empty").mkdir()
     code = main(

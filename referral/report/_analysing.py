@@ -35,6 +35,7 @@ TABLES = [
     "homophily",
     "reach_over_time",
     "time_to_candidates",
+    "fit",
 ]
 
 

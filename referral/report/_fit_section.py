@@ -51,8 +51,8 @@ def fit_section(results):
     section = Section(NAME)
     section.sentences.append(params_sentence(table))
     section.details.append(
-        "Fitted to your own referral log (referral fit): every simulation in "
-        "this report uses the fitted activity and transmission. The fit table "
+        "Fitted to your own referral log: every simulation in this report "
+        "uses the fitted activity and transmission. The fit table (fit.csv) "
         "lists each estimate with its 95% interval and n, the people (activity) "
         "or untold contacts (transmission) it rests on."
     )
