@@ -324,3 +324,24 @@ def test_bad_hops_and_unsupported_options():
     log = pd.DataFrame({"opening": [1, 1], "told": ["b", "b"], "hop": [1, 2]})
     with pytest.warns(UserWarning, match=r"1 row\(s\).*already held.*rows 1"):
         referral_log(net, log, sources="a", hop="hop", teller=None)
+
+
+def test_on_a_directed_network_tellers_are_read_along_in_ties():
+    # p -> a -> b and b -> c only: c can have been told by b, never the reverse
+    g = nx.DiGraph([("p", "a"), ("a", "b"), ("b", "c"), ("c", "x")])
+    net = from_networkx(g, strength=1.0, activity=0.5)
+    assert net.directed
+    log = pd.DataFrame({"opening": 1, "told": ["a", "b", "c"], "hop": [1, 2, 3]})
+    fit = referral_log(net, log, sources="p", hop="hop", teller=None)
+    known = referral_log(
+        net,
+        pd.DataFrame(
+            {"opening": 1, "teller": ["p", "a", "b"], "told": ["a", "b", "c"]}
+        ),
+        sources="p",
+    )
+    assert fit.loglik == pytest.approx(known.loglik, abs=1e-6)
+    # told at hop 2 by someone with no tie towards them: named with the row
+    bad = pd.DataFrame({"opening": 1, "told": ["a", "c"], "hop": [1, 2]})
+    with pytest.raises(ValueError, match=r"none of their contacts held.*rows 1"):
+        referral_log(net, bad, sources="p", hop="hop", teller=None)
