@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["fit_sentence", "share_words", "percent"]
+__all__ = ["fit_sentence", "params_sentence", "share_words", "percent"]
 
 
 def percent(p: float) -> str:
@@ -29,7 +29,16 @@ def _ci(row) -> str:
 
 
 def _log_sentence(fit) -> str:
-    table = fit.params()
+    return params_sentence(fit.params(), fit.reason)
+
+
+def params_sentence(table, reason: str = "") -> str:
+    """A referral-log fit's sentence from its ``params()`` table alone.
+
+    ``reason`` is the fit's ``reason`` (used when the log cannot tell how
+    often people pass openings on). The report's "What your data says"
+    section calls this with the ``params.csv`` that ``referral fit`` writes.
+    """
     act = table[table["parameter"] == "activity"]
     tx = table[table["parameter"] == "transmission"]
     parts = []
@@ -38,7 +47,7 @@ def _log_sentence(fit) -> str:
     if len(pinned) == 0:
         parts.append(
             "The log cannot tell how often people pass openings on: "
-            + (fit.reason or "it does not separate acting from ties carrying")
+            + (reason or "it does not separate acting from ties carrying")
             + "."
         )
     elif len(act) == 1 and act.iloc[0].estimate <= 1e-9:

@@ -313,6 +313,11 @@ def analyse_command(args) -> int:
     out = Path(args.out)
     refuse_existing(out, force=args.force, kind="report", reading=reading)
     network = load_network(args)
+    fit = None
+    if getattr(args, "fit", None) is not None:
+        from referral.cli._fit import read_fit_folder
+
+        network, fit = read_fit_folder(args.fit, network)
     sources = _sources(network, args.sources)
     if args.name_column is not None and args.name_column not in network.attributes:
         raise CLIError(
@@ -340,9 +345,13 @@ def analyse_command(args) -> int:
         seed=args.seed,
         n_jobs=args.n_jobs,
         progress=show_progress(args),
+        fit=fit,
     )
     print(report.plain_summary(results))
-    print(activity_line(network, args))
+    if fit is None:
+        print(activity_line(network, args))
+    else:
+        print(f"activity and transmission: fitted, from {args.fit}")
     print(f"\nreport: {out / 'index.html'}  ({time.perf_counter() - t0:.1f} s)")
     return EXIT_OK
 

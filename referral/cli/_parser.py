@@ -746,6 +746,13 @@ def _add_analyse_parser(commands):
         "the tables and sentences (default: none; every column of the people "
         "file is kept in people.csv anyway)",
     )
+    parser.add_argument(
+        "--fit",
+        metavar="DIR",
+        help="a folder written by 'referral fit': simulate with its fitted activity "
+        "and transmission and open the report with 'What your data says' "
+        "(default: none)",
+    )
     parser.add_argument("--title", default="Referral report", help="the report's title")
     parser.add_argument(
         "--trials",

@@ -36,6 +36,7 @@ TABLES = [
     "reach_over_time",
     "time_to_candidates",
     "incentives",
+    "fit",
 ]
 
 

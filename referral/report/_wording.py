@@ -467,12 +467,17 @@ def sections(results: Results) -> list[Section]:
     Returns
     -------
     list of Section
-        In order: reach, drop-off, threshold, gatekeepers, who to ask, who
-        gets reached, how fast it travels and what a referral bonus buys
-        (when available), weak ties,
+        In order: what your data says (when the results carry a fit), reach,
+        drop-off, threshold, gatekeepers, who to ask, who gets reached, how
+        fast it travels and what a referral bonus buys (when available), weak
+        ties,
         interventions, and how this was computed.
     """
-    built = [
+    from referral.report._fit_section import fit_section
+
+    fitted = fit_section(results)
+    built = [] if fitted is None else [fitted]
+    built += [
         _reach_section(results),
         _dropoff_section(results),
     ]
