@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["fit_sentence", "params_sentence", "share_words", "percent"]
+__all__ = ["fit_sentence", "params_sentence", "share_words", "percent", "loose"]
 
 
 def percent(p: float) -> str:
@@ -19,6 +19,24 @@ def share_words(p: float, *, of: bool = True) -> str:
     if p < 0.5:
         return f"about 1 in {max(2, round(1 / p))}"
     return f"about {percent(p)}" + (" of" if of else "")
+
+
+def loose(row) -> bool:
+    """True when the interval spans a factor of two or more: too wide for
+    'about' (the sentence then gives the range first)."""
+    return not row.ci_low > 0 or row.ci_high >= 2 * row.ci_low
+
+
+def _share_of_row(row, *, of: bool = True) -> str:
+    """'about 1 in 4 (23%; 95% CI 20% to 26%)', or the range first when the
+    interval is wide: 'anywhere from 30% to 100% (best estimate 58%; ...)'."""
+    if loose(row):
+        return (
+            f"anywhere from {percent(row.ci_low)} to {percent(row.ci_high)}"
+            + (" of" if of else "")
+            + f" (best estimate {_ci(row)})"
+        )
+    return f"{share_words(row.estimate, of=of)} ({_ci(row)})"
 
 
 def _ci(row) -> str:
@@ -58,13 +76,17 @@ def params_sentence(table, reason: str = "") -> str:
         )
     elif len(act) == 1:
         row = act.iloc[0]
+        words = _share_of_row(row)
+        lead, _, rest = words.partition(" (")
         parts.append(
-            f"{share_words(row.estimate).capitalize()} people who heard of an "
-            f"opening passed it on ({_ci(row)})."
+            f"{lead[0].upper()}{lead[1:]} people who heard of an opening passed it "
+            f"on ({rest}."
         )
+        if loose(row):
+            parts.append("The log is too small to say it more closely.")
     else:
         pieces = [
-            f"in {row.group} {share_words(row.estimate, of=False)} ({_ci(row)})"
+            f"in {row.group} {_share_of_row(row, of=False)}"
             for row in pinned.itertuples()
         ]
         parts.append(
