@@ -60,7 +60,7 @@ def main(argv=None):
     }
     table = referral.compare(scenarios, trials=args.trials, seed=args.seed)
     print(
-        table[["scenario", "measure", "mean", "diff", "diff_ci_low", "diff_ci_high"]]
+        table[["scenario", "measure", "estimate", "diff", "diff_ci_low", "diff_ci_high"]]
         .round(2)
         .to_string(index=False)
     )

@@ -138,8 +138,8 @@ def test_compare_against_itself_is_exactly_zero():
     table = compare({"a": net, "same": net}, trials=100, seed=4)
     same = table[table.scenario == "same"]
     assert (same["diff"] == 0).all() and (same["diff_se"] == 0).all()
-    a = table[table.scenario == "a"].set_index("measure")["mean"]
-    b = same.set_index("measure")["mean"]
+    a = table[table.scenario == "a"].set_index("measure")["estimate"]
+    b = same.set_index("measure")["estimate"]
     pd.testing.assert_series_equal(a, b)
 
 

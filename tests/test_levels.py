@@ -140,7 +140,7 @@ def test_compare_interval_covers_at_its_level():
         row = compare({"a": net}, trials=trials, seed=seed, level=0.8).iloc[0]
         assert row["measure"] == "people_reached"
         assert row["se"] == pytest.approx(
-            np.sqrt((row["mean"] - 1) * (2 - row["mean"]) / (trials - 1))
+            np.sqrt((row["estimate"] - 1) * (2 - row["estimate"]) / (trials - 1))
         )
         hits += row["ci_low"] <= 1.3 <= row["ci_high"]
     # binomial acceptance band: 3.5 standard errors (the 95% level is outside)

@@ -170,7 +170,7 @@ EDITABLE = {
     "gatekeepers": ["counterfactual_loss", "loss_se", "loss_ci_low", "compared"],
     "cost": ["multiplier", "people_reached_mean"],
     "cost_curve": ["multiplier", "people_reached_mean", "people_reached_median"],
-    "compare": ["mean", "diff", "diff_se", "diff_ci_low"],
+    "compare": ["estimate", "diff", "diff_se", "diff_ci_low"],
     "ambassadors": ["rank", "reach", "reach_se", "gain"],
 }
 

@@ -402,7 +402,7 @@ def test_plot_compare(pop, tmp_path):
     fig, ax = plt.subplots()
     plot_compare(table, ax=ax)
     rows = table[table["measure"] == "people_reached"]
-    np.testing.assert_allclose([p.get_height() for p in ax.patches], rows["mean"])
+    np.testing.assert_allclose([p.get_height() for p in ax.patches], rows["estimate"])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["today", "bonus"]
     assert "people reached" in ax.get_ylabel()
     _render(ax, tmp_path, "compare")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.params import validate_params
+from referral._core.renamed import upgrade_columns
 from referral._core.stats import ci_words, table_level
 from referral.plot._common import (
     axes_or_gca,
@@ -169,7 +170,7 @@ def plot_compare(
     >>> import pandas as pd
     >>> table = pd.DataFrame({
     ...     "scenario": ["today", "bonus"], "measure": ["people_reached"] * 2,
-    ...     "mean": [10.0, 14.0], "se": [1.0, 1.0], "ci_low": [8.0, 12.0],
+    ...     "estimate": [10.0, 14.0], "se": [1.0, 1.0], "ci_low": [8.0, 12.0],
     ...     "ci_high": [12.0, 16.0], "diff": [0.0, 4.0], "diff_se": [0.0, 0.5],
     ...     "diff_ci_low": [0.0, 3.0], "diff_ci_high": [0.0, 5.0]})
     >>> ax = plot_compare(table, ax=ax)
@@ -177,8 +178,8 @@ def plot_compare(
     ['today', 'bonus']
     >>> plt.close(fig)
     """
-    table = data  # named 'table' below
-    for name in ("scenario", "measure", "mean"):
+    table = upgrade_columns(data, "compare", where="plot_compare's table")
+    for name in ("scenario", "measure", "estimate"):
         if name not in table.columns:
             raise ValueError(
                 f"plot_compare needs a table from referral.analysis.compare with "
@@ -199,7 +200,7 @@ def plot_compare(
         value = rows["diff"].to_numpy(dtype=np.float64)
         low_col, high_col = "diff_ci_low", "diff_ci_high"
     else:
-        value = rows["mean"].to_numpy(dtype=np.float64)
+        value = rows["estimate"].to_numpy(dtype=np.float64)
         low_col, high_col = "ci_low", "ci_high"
     if {low_col, high_col} <= set(rows.columns):
         err = np.vstack(

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from referral._core.renamed import upgrade_columns
+
 __all__ = ["TABLES", "Results", "read_results", "with_attributes", "with_names"]
 
 #: tables a report folder may hold, in the report's order
@@ -123,7 +125,7 @@ def _required():
         "compare": [
             "scenario",
             "measure",
-            "mean",
+            "estimate",
             "diff",
             "diff_se",
             "diff_ci_low",
@@ -149,6 +151,24 @@ _SUMMARY = {
     "spread": ["measure", "estimate", "se", "ci_low", "ci_high"],
     "search": ["measure", "estimate", "se", "ci_low", "ci_high", "n"],
 }
+
+
+#: results-folder table -> the table whose old column names it may hold
+_RENAMED_TABLES = {
+    "compare": "compare",
+    "gatekeepers": "gatekeepers",
+    "ambassadors": "ambassadors",
+    "cost": "other_people",
+    "cost_curve": "other_people",
+}
+
+
+def _with_new_names(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A table written by an earlier release, with today's column names."""
+    table = _RENAMED_TABLES.get(path.stem)
+    if table is None:
+        return frame
+    return upgrade_columns(frame, table, where=repr(str(path)))
 
 
 def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
@@ -280,7 +300,7 @@ def read_results(folder) -> Results:
             frame = pd.read_parquet(path)
         else:
             continue
-        tables[path.stem] = frame
+        tables[path.stem] = _with_new_names(frame, path)
         paths[path.stem] = path
     facts = {}
     if "facts" in tables:
