@@ -62,8 +62,8 @@ def main(argv=None):
         f"Analytic critical multiplier {cost.critical_multiplier_analytic:.3f}, "
         f"simulated {cost.critical_multiplier_simulated:.3f}.",
         f"Top gatekeeper: person {gate['person'].iloc[0]} (loss "
-        f"{gate['counterfactual_loss'].iloc[0]:.2f} candidates per opening, 95% CI "
-        f"{gate['loss_ci_low'].iloc[0]:.2f} to {gate['loss_ci_high'].iloc[0]:.2f}).",
+        f"{gate['estimate'].iloc[0]:.2f} candidates per opening, 95% CI "
+        f"{gate['ci_low'].iloc[0]:.2f} to {gate['ci_high'].iloc[0]:.2f}).",
     ]
     text = "\n".join(lines)
     print(text)

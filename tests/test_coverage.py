@@ -265,7 +265,7 @@ def test_gatekeeper_loss_coverage():
         table = gatekeepers(net, top=1, shortlist=1, trials=t, seed=rep)
         row = table.iloc[0]
         assert row["person"] == 1
-        hits.append(covers(row["loss_ci_low"], row["loss_ci_high"], truth))
+        hits.append(covers(row["ci_low"], row["ci_high"], truth))
     check(hits, name="gatekeeper loss")
 
 

@@ -259,7 +259,7 @@ def test_gatekeepers_level_and_alpha():
     narrow = gatekeepers(net, result, top=4, shortlist=6, level=0.8)
     assert (wide["level"] == 0.95).all() and (wide["alpha"] == 0.05).all()
     assert (narrow["level"] == 0.8).all() and (narrow["alpha"] == 0.2).all()
-    _assert_scaled(wide, narrow, "counterfactual_loss", "loss_ci_low", "loss_ci_high")
+    _assert_scaled(wide, narrow, "estimate", "ci_low", "ci_high")
     # the top group's simultaneous interval is narrower at a lower level
     assert (
         (narrow["diff_ci_high"] - narrow["diff_ci_low"])

@@ -309,7 +309,7 @@ def test_plot_gatekeepers(tmp_path):
     assert labels == [str(p) for p in table["person"]]
     bars = _bars(ax)
     widths = [p.get_width() for p in bars]
-    np.testing.assert_allclose(widths, table["counterfactual_loss"])
+    np.testing.assert_allclose(widths, table["estimate"])
     assert ax.yaxis_inverted()
     assert "if this person does not act" in ax.get_xlabel()
     # the broker (5) is alone in the top group: coloured apart, and the legend
@@ -366,7 +366,7 @@ def test_plot_gatekeepers_empty_table():
 
 
 def test_plot_gatekeepers_needs_columns():
-    with pytest.raises(ValueError, match="counterfactual_loss"):
+    with pytest.raises(ValueError, match="estimate"):
         plot_gatekeepers(pd.DataFrame({"person": [1]}))
 
 

@@ -631,7 +631,9 @@ def test_a_bridge_channel_raises_the_minority_ratio_trial_by_trial():
     plain = compare(
         {"today": net, "channel": chan}, trials=400, keep_chains=400, seed=3
     )
-    np.testing.assert_allclose(usual["estimate"].to_numpy(), plain["estimate"].to_numpy())
+    np.testing.assert_allclose(
+        usual["estimate"].to_numpy(), plain["estimate"].to_numpy()
+    )
 
 
 def test_compare_by_paired_difference_coverage():

@@ -118,7 +118,7 @@ def _required():
         "tie_offers": ["hop", "offered", "arrived", "lost_did_not_act"],
         "by_hop": BY_HOP_PEOPLE,
         "by_step": BY_STEP,
-        "gatekeepers": ["person", "counterfactual_loss", "loss_ci_low", "loss_ci_high"],
+        "gatekeepers": ["person", "estimate", "ci_low", "ci_high"],
         "cost": COST_COLUMNS,
         "cost_curve": CURVE_COLUMNS,
         "weak_ties": ["scope", "hop", "chains", "via_weak", "share"],
@@ -334,7 +334,7 @@ def read_results(folder) -> Results:
         from referral.wording._gatekeepers import _SENTENCE_COLUMNS
 
         have = set(tables["gatekeepers"].columns)
-        if have & {"in_top_group", "top_group_size", "compared", "loss_se"}:
+        if have & {"in_top_group", "top_group_size", "compared", "se"}:
             required["gatekeepers"] = list(
                 dict.fromkeys([*required["gatekeepers"], *_SENTENCE_COLUMNS])
             )
