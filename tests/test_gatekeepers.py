@@ -203,9 +203,9 @@ def test_racing_gives_more_trials_to_contenders_only_and_extends_them():
     # people who were not raced keep their losses exactly
     pd.testing.assert_series_equal(
         raced.loc[~contenders, "estimate"].reset_index(drop=True),
-        plain.loc[
-            ~plain["person"].isin(["B1", "B2"]), "estimate"
-        ].reset_index(drop=True),
+        plain.loc[~plain["person"].isin(["B1", "B2"]), "estimate"].reset_index(
+            drop=True
+        ),
     )
     # contenders' trials extend the first ones: the same as a plain run with
     # that many trials from the start
@@ -452,9 +452,7 @@ def test_sentence_ranges_are_plural_and_collapse_when_equal_at_their_precision()
     assert "would reach about 1.0 fewer candidates on average" in sentence
     sentence = gatekeeper_sentence(_table(estimate=[1.2, 0.5, 0.2]))
     assert "about 0.5 to 1.2 fewer candidates" in sentence
-    sentence = gatekeeper_sentence(
-        _table(estimate=[1.0, 0.4, 0.1], se=[0.4, 0.4, 0.1])
-    )
+    sentence = gatekeeper_sentence(_table(estimate=[1.0, 0.4, 0.1], se=[0.4, 0.4, 0.1]))
     assert "about 0.4 to 1.0 fewer candidates" in sentence
     assert sentence.startswith("The data cannot separate the top two (ana and bo):")
     assert sentence.endswith(
