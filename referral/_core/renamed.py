@@ -154,7 +154,10 @@ def with_old_names(frame: pd.DataFrame, table: str) -> RenamedColumnsFrame:
 def upgrade_columns(frame: pd.DataFrame, table: str, where: str = "") -> pd.DataFrame:
     """A table read from a file with the old column names of ``table``
     renamed to the new ones (with a :class:`FutureWarning` naming the file);
-    a table with the new names is returned as it is."""
+    a table with the new names, or anything but a DataFrame (for the
+    caller's own checks to name), is returned as it is."""
+    if not isinstance(frame, pd.DataFrame):
+        return frame
     old = {
         o: n
         for o, n in RENAMED[table].items()
