@@ -48,7 +48,7 @@ def main(argv=None):
     lines = [
         f"{args.people:,} people, {net.n_ties:,} ties, {args.trials} trials, "
         f"n_jobs={args.n_jobs}; mean reach today "
-        f"{cost.as_is['people_reached_mean']:,.0f} people",
+        f"{cost.as_is['people_reached_estimate']:,.0f} people",
         "",
         "| step | seconds | ratio vs one full spread |",
         "|---|---:|---:|",

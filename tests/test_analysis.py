@@ -95,8 +95,8 @@ def test_everyone_acting_equals_boosting_everyone():
     cost = other_people_cost(net, trials=100, seed=9)
     boosted = boost_activity(net, net.labels, to=1.0)
     reached = spread(boosted, trials=100, seed=9, record="reach").trials()["reached"]
-    assert cost.everyone_acts["people_reached_mean"] == reached.mean()
-    assert cost.as_is["people_reached_mean"] < reached.mean()
+    assert cost.everyone_acts["people_reached_estimate"] == reached.mean()
+    assert cost.as_is["people_reached_estimate"] < reached.mean()
     assert cost.as_is["multiplier"] == 1.0
 
 
@@ -120,8 +120,8 @@ def test_threshold_analytic_and_simulated_agree_on_regular_graph():
     curve = cost.curve
     assert curve["multiplier"].is_monotonic_increasing
     assert (
-        curve["people_reached_mean"].iloc[-1]
-        > 10 * curve["people_reached_mean"].iloc[0]
+        curve["people_reached_estimate"].iloc[-1]
+        > 10 * curve["people_reached_estimate"].iloc[0]
     )
 
 

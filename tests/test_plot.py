@@ -258,7 +258,7 @@ def test_plot_threshold(cost, tmp_path):
     plot_threshold(cost, ax=ax)
     curve = ax.lines[0]
     np.testing.assert_allclose(curve.get_xdata(), cost.curve["multiplier"])
-    np.testing.assert_allclose(curve.get_ydata(), cost.curve["people_reached_mean"])
+    np.testing.assert_allclose(curve.get_ydata(), cost.curve["people_reached_estimate"])
     texts = _legend_texts(ax)
     assert any("by formula" in t for t in texts)
     median = [ln for ln in ax.lines if "median" in ln.get_label()][0]
@@ -279,7 +279,7 @@ def test_plot_threshold_from_saved_tables(cost, tmp_path):
     fig, ax = plt.subplots()
     plot_threshold({k: pd.read_csv(v) for k, v in paths.items()}, ax=ax)
     np.testing.assert_allclose(
-        ax.lines[0].get_ydata(), cost.curve["people_reached_mean"]
+        ax.lines[0].get_ydata(), cost.curve["people_reached_estimate"]
     )
 
 

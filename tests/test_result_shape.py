@@ -59,7 +59,7 @@ def test_sweep_keeps_mean_columns_for_spread_and_tables_for_search(net, tmp_path
     from referral.sweep._sweep import _result_frame, _summary_row
 
     row = _summary_row(spread(net, trials=30, seed=1))
-    assert "people_reached_mean" in row and "people_reached_estimate" not in row
+    assert "people_reached_estimate" in row and "people_reached_estimate" not in row
     res = search(net, starts=[0], targets=[30], trials=5, seed=1)
     # per-trial rows of a search are its chains (the old int 'trials' broke this)
     frame = _result_frame(res, per_trial=True)

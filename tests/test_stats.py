@@ -438,7 +438,7 @@ def test_threshold_curve_intervals_from_trials():
         res = spread(scale_activity(net, m), trials=60, seed=2)  # int seeds pass as is
         x = res.trials()["reached"].to_numpy(float)
         se = x.std(ddof=1) / np.sqrt(len(x))
-        assert curve.loc[m, "people_reached_mean"] == pytest.approx(x.mean())
+        assert curve.loc[m, "people_reached_estimate"] == pytest.approx(x.mean())
         assert curve.loc[m, "people_reached_se"] == pytest.approx(se, rel=1e-12)
         assert curve.loc[m, "people_reached_ci_low"] == pytest.approx(
             x.mean() - 1.959964 * se

@@ -88,7 +88,7 @@ def plot_threshold(
     curve = cost.curve.sort_values("multiplier")
     column = "candidates_reached" if show_candidates else "people_reached"
     x = curve["multiplier"].to_numpy(dtype=np.float64)
-    y = curve[f"{column}_mean"].to_numpy(dtype=np.float64)
+    y = curve[f"{column}_estimate"].to_numpy(dtype=np.float64)
     if f"{column}_ci_low" in curve.columns:
         low = curve[f"{column}_ci_low"].to_numpy(dtype=np.float64)
         high = curve[f"{column}_ci_high"].to_numpy(dtype=np.float64)
@@ -113,7 +113,7 @@ def plot_threshold(
             label="reach (median: the typical opening)",
         )
 
-    everyone = float(cost.everyone_acts.get(f"{column}_mean", np.nan))
+    everyone = float(cost.everyone_acts.get(f"{column}_estimate", np.nan))
     if np.isfinite(everyone):
         ax.axhline(
             everyone,
@@ -155,7 +155,7 @@ def plot_threshold(
                     + ci_words(table_level(curve), "interval"),
                 )
     today = float(cost.today)
-    as_is = float(cost.as_is.get(f"{column}_mean", np.nan))
+    as_is = float(cost.as_is.get(f"{column}_estimate", np.nan))
     if not np.isfinite(as_is):
         as_is = float(np.interp(today, x, y))
     ax.axvline(today, color="#555555", linewidth=1.0, alpha=0.6)

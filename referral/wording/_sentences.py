@@ -288,7 +288,7 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     if n_people <= sources:
         who = "the recruiter" if one else f"the {sources:,} recruiters"
         return f"This network holds only {who}: there is no one to pass an opening to."
-    if float(everyone["people_reached_mean"]) <= sources:
+    if float(everyone["people_reached_estimate"]) <= sources:
         return (
             f"Openings never leave {recruiter}: even if everyone always passed "
             f"them on, none of the {trials:,} simulated openings reached anyone "
