@@ -298,7 +298,7 @@ def test_ambassadors_level(net):
     )
     assert match, text
     shown, low, high = (float(g) for g in match.groups())
-    half = z_for(0.8) * last["spread_se"]
+    half = z_for(0.8) * last["spread_reach_se"]
     digits = len(match.group(2).split(".")[1])
     assert low == pytest.approx(round(last["spread_reach"] - half, digits))
     assert high == pytest.approx(round(last["spread_reach"] + half, digits))

@@ -402,7 +402,7 @@ def _formatted_cells(results):
         for value, se in [
             ("reach", "reach_se"),
             ("difference", "difference_se"),
-            ("spread_reach", "spread_se"),
+            ("spread_reach", "spread_reach_se"),
             ("degree_reach", "difference_se"),
         ]:
             v, e = float(last[value]), float(last[se])
