@@ -70,9 +70,9 @@ def test_weak_tie_share_cross_community_is_one_when_bridges_are_weak():
     result = spread(net, trials=100, seed=1)
     table = weak_tie_share(result)
     row = table[table.scope == "cross-community"].iloc[0]
-    assert row["chains"] > 0 and row["share"] == 1.0
+    assert row["chains"] > 0 and row["estimate"] == 1.0
     overall = table[table.scope == "overall"].iloc[0]
-    assert 0 < overall["share"] < 1
+    assert 0 < overall["estimate"] < 1
     hops = table[table.scope == "by hop"]
     assert (hops["hop"].diff().dropna() > 0).all()
     # per-hop counts add up to the overall ones
@@ -85,7 +85,7 @@ def test_weak_tie_share_search():
     result = search(net, trials=2, attrition=0.1, seed=1)
     table = weak_tie_share(result)
     cross = table[table.scope == "cross-community"].iloc[0]
-    assert cross["share"] == 1.0
+    assert cross["estimate"] == 1.0
     done = (result.chains()["outcome"] == "completed").sum()
     assert table[table.scope == "overall"]["chains"].iloc[0] == done
 

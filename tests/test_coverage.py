@@ -297,8 +297,8 @@ def test_weak_tie_share_coverage_spread():
             row = table[(table["scope"] == scope) & (table["hop"] == hop)].iloc[0]
             hits.append(
                 covers(
-                    row["share"] - Z95 * row["share_se"],
-                    row["share"] + Z95 * row["share_se"],
+                    row["estimate"] - Z95 * row["se"],
+                    row["estimate"] + Z95 * row["se"],
                     truth,
                 )
             )
@@ -324,8 +324,8 @@ def test_weak_tie_share_coverage_search():
         row = weak_tie_share(res).query("scope == 'overall'").iloc[0]
         hits.append(
             covers(
-                row["share"] - Z95 * row["share_se"],
-                row["share"] + Z95 * row["share_se"],
+                row["estimate"] - Z95 * row["se"],
+                row["estimate"] + Z95 * row["se"],
                 1 / 3,
             )
         )

@@ -188,17 +188,17 @@ def test_weak_tie_share_level():
         for table, level in ((wide, 0.95), (narrow, 0.8)):
             z = z_for(level)
             for _, row in table.iterrows():
-                if not np.isfinite(row["share"]):
+                if not np.isfinite(row["estimate"]):
                     assert np.isnan(row["ci_low"]) and np.isnan(row["ci_high"])
                     continue
-                assert row["ci_low"] <= row["share"] <= row["ci_high"]
+                assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
                 normal = (
-                    max(row["share"] - z * row["share_se"], 0.0),
-                    min(row["share"] + z * row["share_se"], 1.0),
+                    max(row["estimate"] - z * row["se"], 0.0),
+                    min(row["estimate"] + z * row["se"], 1.0),
                 )
                 if result.__class__.__name__ == "SearchResult":
                     # binomial over chains: Wilson's interval
-                    expected = wilson_interval(row["share"], row["chains"], z)
+                    expected = wilson_interval(row["estimate"], row["chains"], z)
                 elif row["scope"] == "overall":
                     expected = normal  # delta method over trials
                 else:

@@ -51,6 +51,7 @@ RENAMED: dict[str, dict[str, str]] = {
             "depth",
         )
     },
+    "weak_tie_share": {"share": "estimate", "share_se": "se"},
     "other_people": {
         "people_reached_mean": "people_reached_estimate",
         "candidates_reached_mean": "candidates_reached_estimate",

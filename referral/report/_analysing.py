@@ -121,7 +121,7 @@ def _required():
         "gatekeepers": ["person", "estimate", "ci_low", "ci_high"],
         "cost": COST_COLUMNS,
         "cost_curve": CURVE_COLUMNS,
-        "weak_ties": ["scope", "hop", "chains", "via_weak", "share"],
+        "weak_ties": ["scope", "hop", "chains", "via_weak", "estimate"],
         "compare": [
             "scenario",
             "measure",
@@ -160,6 +160,7 @@ _RENAMED_TABLES = {
     "ambassadors": "ambassadors",
     "cost": "other_people",
     "cost_curve": "other_people",
+    "weak_ties": "weak_tie_share",
 }
 
 
