@@ -22,6 +22,8 @@ import warnings
 import pandas as pd
 from pandas.core.indexing import _LocIndexer
 
+from referral._core.validation import user_stacklevel
+
 __all__ = [
     "RENAMED",
     "RenamedColumnsFrame",
@@ -59,12 +61,12 @@ RENAMED: dict[str, dict[str, str]] = {
 }
 
 
-def _warn(old: str, new: str, stacklevel: int = 3) -> None:
+def _warn(old: str, new: str) -> None:
     warnings.warn(
         f"The column {old!r} is now called {new!r}; the old name still works "
         f"for one release. Use {new!r} instead.",
         FutureWarning,
-        stacklevel=stacklevel,
+        stacklevel=user_stacklevel(),
     )
 
 
@@ -102,7 +104,7 @@ class RenamedColumnsFrame(pd.DataFrame):
             object.__setattr__(out, "old_names", names)
         return out
 
-    def _new_name(self, key, stacklevel: int = 4):
+    def _new_name(self, key):
         names = self.old_names or {}
         try:
             new = names.get(key)
@@ -110,19 +112,19 @@ class RenamedColumnsFrame(pd.DataFrame):
             return key
         if new is None or key in self.columns or new not in self.columns:
             return key
-        _warn(key, new, stacklevel=stacklevel)
+        _warn(key, new)
         return new
 
-    def _new_key(self, key, stacklevel: int = 5):
+    def _new_key(self, key):
         if isinstance(key, list):
-            return [self._new_name(k, stacklevel + 1) for k in key]  # + listcomp
+            return [self._new_name(k) for k in key]
         if isinstance(key, str):
-            return self._new_name(key, stacklevel)
+            return self._new_name(key)
         return key
 
     def _new_loc_key(self, key):
         if isinstance(key, tuple) and len(key) == 2:
-            return (key[0], self._new_key(key[1], stacklevel=6))
+            return (key[0], self._new_key(key[1]))
         return key
 
     def __getitem__(self, key):
@@ -173,6 +175,6 @@ def upgrade_columns(frame: pd.DataFrame, table: str, where: str = "") -> pd.Data
         f"with the old names still read for one release. Write them again to "
         f"update them.",
         FutureWarning,
-        stacklevel=2,
+        stacklevel=user_stacklevel(),
     )
     return frame.rename(columns=old)
