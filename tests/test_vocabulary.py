@@ -282,7 +282,7 @@ def test_old_results_folder_reads_back_with_the_same_sentences(net, cost, tmp_pa
         return [s.sentences for s in sections(results)]
 
     assert words(old) == words(new)
-    with pytest.warns(FutureWarning, match="Old column names in the 'cost'"):
+    with pytest.warns(FutureWarning, match="Old column names in the 'cost"):
         back = OtherPeopleCost.from_tables(
             {k: pd.read_csv(old_dir / f"{k}.csv") for k in ("cost", "cost_curve")}
         )
