@@ -79,7 +79,7 @@ def test_compare_level(net):
     wide = compare(scenarios, trials=60, seed=1)
     narrow = compare(scenarios, trials=60, seed=1, level=0.8)
     assert (wide["level"] == 0.95).all() and (narrow["level"] == 0.8).all()
-    _assert_scaled(wide, narrow, "mean")
+    _assert_scaled(wide, narrow, "estimate")
     _assert_scaled(wide, narrow, "diff", "diff_ci_low", "diff_ci_high")
     _other_columns_equal(
         wide,
@@ -105,7 +105,7 @@ def test_compare_level_with_groups(net):
     narrow = compare(scenarios, trials=40, seed=2, by="team", level=0.8)
     groups = narrow["measure"].isin(["share_reached", "ratio"])
     assert groups.sum() == 8 and (narrow["level"] == 0.8).all()
-    _assert_scaled(wide[groups], narrow[groups], "mean")
+    _assert_scaled(wide[groups], narrow[groups], "estimate")
     _assert_scaled(wide[groups], narrow[groups], "diff", "diff_ci_low", "diff_ci_high")
 
 
@@ -222,7 +222,7 @@ def test_other_people_cost_level(net):
         _assert_scaled(
             wide.curve,
             narrow.curve,
-            f"{column}" if column == "branching" else f"{column}_mean",
+            f"{column}" if column == "branching" else f"{column}_estimate",
             f"{column}_ci_low",
             f"{column}_ci_high",
         )

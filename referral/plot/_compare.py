@@ -124,7 +124,7 @@ def plot_weak_ties(data, *, ax=None, **kwargs):
     title = "Weak ties in successful chains"
     overall = table[table["scope"] == "overall"]
     if len(overall) and np.isfinite(overall["estimate"].iloc[0]):
-        title += f": {overall['share'].iloc[0]:.0%} used one"
+        title += f": {overall['estimate'].iloc[0]:.0%} used one"
     default_title(ax, title)
     return ax
 
