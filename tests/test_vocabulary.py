@@ -306,3 +306,14 @@ def test_plots_and_sentences_take_old_tables(net):
         referral.plot.plot_gatekeepers(old, ax=b)
     assert [p.get_width() for p in a.patches] == [p.get_width() for p in b.patches]
     plt.close(fig)
+
+
+def test_threshold_sentence_takes_old_tables(cost):
+    from referral.wording import threshold_sentence
+
+    back = {v: k for k, v in RENAMED["other_people"].items()}
+    table = pd.DataFrame(cost.table()).rename(columns=back)
+    curve = pd.DataFrame(cost.curve).rename(columns=back)
+    assert "people_reached_mean" in table.columns
+    with pytest.warns(FutureWarning, match="threshold_sentence's cost"):
+        assert threshold_sentence(table, curve) == cost.sentence()

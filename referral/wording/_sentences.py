@@ -17,6 +17,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from referral._core.renamed import upgrade_columns
 from referral._core.stats import ci_words, table_level
 
 __all__ = [
@@ -235,6 +236,8 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     ...     "This network has no cycles")
     True
     """
+    cost = upgrade_columns(cost, "other_people", where="threshold_sentence's cost")
+    curve = upgrade_columns(curve, "other_people", where="threshold_sentence's curve")
     today = _row(cost, "as_is")
     everyone = _row(cost, "everyone_acts")
     level = table_level(cost)
