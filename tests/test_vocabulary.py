@@ -315,5 +315,5 @@ def test_threshold_sentence_takes_old_tables(cost):
     table = pd.DataFrame(cost.table()).rename(columns=back)
     curve = pd.DataFrame(cost.curve).rename(columns=back)
     assert "people_reached_mean" in table.columns
-    with pytest.warns(FutureWarning, match="threshold_sentence's cost"):
+    with pytest.warns(FutureWarning, match="threshold_sentence's (cost|curve)"):
         assert threshold_sentence(table, curve) == cost.sentence()
