@@ -448,7 +448,7 @@ def _best_intervention(compare) -> str | None:
         )
     return (
         f"Best intervention: {best['scenario']} raises {word} from "
-        f"{fmt_number(baseline['mean'])} to {fmt_number(best['mean'])} "
+        f"{fmt_number(baseline['estimate'])} to {fmt_number(best['estimate'])} "
         f"({best['diff']:+.3g}, {ci_words(table_level(best))} "
         f"{best['diff_ci_low']:+.3g} to "
         f"{best['diff_ci_high']:+.3g})."
