@@ -136,8 +136,8 @@ class Fit:
         ----------
         trials : int, default 200
             Simulated replicates of the whole evidence.
-        seed : None, int, SeedSequence or Generator
-            The randomness of the simulations.
+        seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+            Seed of the random numbers; the same seed gives the same result.
 
         Returns
         -------

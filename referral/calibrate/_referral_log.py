@@ -140,9 +140,10 @@ def referral_log(
         With ``transmission="by_class"``: increasing bin edges of tie
         strength, each class holding the strengths in ``(lo, hi]``. Default:
         one class per distinct tie strength (at most 12).
-    seed : None, int, SeedSequence or Generator
-        The randomness of the sampled fit over tellers (dense networks) and
-        of bootstrap intervals; unused otherwise.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random numbers; the same seed gives the same result. It
+        drives the sampled fit over tellers (dense networks) and bootstrap
+        intervals; unused otherwise.
     interval : {"profile", "bootstrap"}, default "profile"
         ``"profile"``: profile-likelihood intervals. ``"bootstrap"``:
         parametric bootstrap: the fitted model is run ``n_boot`` times from

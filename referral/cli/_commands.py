@@ -6,7 +6,6 @@ returns the exit code.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -38,7 +37,6 @@ __all__ = [
     "report_command",
     "ambassadors_command",
     "analyse_command",
-    "open_unit",
 ]
 
 
@@ -503,13 +501,3 @@ def ambassadors_command(args) -> int:
         f"wrote {len(written)} tables to {args.out} ({time.perf_counter() - t0:.1f} s)"
     )
     return EXIT_OK
-
-
-def open_unit(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number. Got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1). Got {text!r}")
-    return value

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import time
 
-from referral.cli._commands import open_unit
-from referral.cli._common import EXIT_OK, CLIError, load_network, refuse_existing
+from referral.cli._common import (
+    EXIT_OK,
+    CLIError,
+    load_network,
+    open_unit,
+    refuse_existing,
+)
 
 __all__ = ["add_fit_parser", "fit_command", "read_fit_folder"]
 

@@ -14,13 +14,12 @@ from referral.cli._commands import (
     ambassadors_command,
     analyse_command,
     demo_command,
-    open_unit,
     report_command,
     search_command,
     spread_command,
     sweep_command,
 )
-from referral.cli._common import DEMO_TRIALS, EXIT_BAD_INPUT, QUICK_TRIALS
+from referral.cli._common import DEMO_TRIALS, EXIT_BAD_INPUT, QUICK_TRIALS, open_unit
 from referral.cli._fit import add_fit_parser
 from referral.cli._incentives import add_incentives_parser
 

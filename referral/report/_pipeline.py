@@ -299,11 +299,6 @@ def demo_results(*, seed=0, trials=None, n_jobs=None, progress=False) -> Results
     progress : bool, default False
         Show a ``tqdm`` progress bar; it changes no number. It follows the main
         spread.
-    fit : Fit or pandas.DataFrame, optional
-        A :func:`referral.calibrate.referral_log` fit (or its ``params()``
-        table, e.g. the ``params.csv`` of ``referral fit``) whose values
-        ``network`` carries (``fit.network()``): its table is added as
-        ``fit`` and the report opens with a "What your data says" section.
 
     Returns
     -------

@@ -456,6 +456,20 @@ def _best_intervention(compare) -> str | None:
 
 
 @validate_params({"results": [Results]})
+def _fit_section(results):
+    """What your data says, or None when the results carry no fit."""
+    from referral.calibrate._words import params_sentence
+    from referral.report._fit_section import DETAIL, NAME
+
+    table = results.tables.get("fit")
+    if table is None:
+        return None
+    section = Section(NAME)
+    section.sentences.append(params_sentence(table))
+    section.details.append(DETAIL)
+    return section
+
+
 def sections(results: Results) -> list[Section]:
     """The report's sections, each built from the tables alone.
 
@@ -473,9 +487,7 @@ def sections(results: Results) -> list[Section]:
         ties,
         interventions, and how this was computed.
     """
-    from referral.report._fit_section import fit_section
-
-    fitted = fit_section(results)
+    fitted = _fit_section(results)
     built = [] if fitted is None else [fitted]
     built += [
         _reach_section(results),
