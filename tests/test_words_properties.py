@@ -190,6 +190,7 @@ def test_a_positive_mean_is_never_zero(x):
 
 
 # ------------------------------------------------------------ threshold
+@pytest.mark.stat
 @FAST
 @given(networks())
 def test_threshold_verdict_matches_its_table(net):
@@ -263,6 +264,7 @@ def test_threshold_verdict_matches_its_table(net):
     _no_jargon(text)
 
 
+@pytest.mark.stat
 @FAST
 @given(networks(min_people=4))
 def test_threshold_curve_has_no_wide_gaps(net):
