@@ -16,6 +16,7 @@ import re
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
