@@ -321,6 +321,7 @@ def test_demo_writes_report_and_refuses_overwrite(tmp_path, capsys):
     assert (out / "index.html").stat().st_mtime_ns == before
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_help(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "referral", "--help"],
