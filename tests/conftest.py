@@ -20,7 +20,10 @@ def _close_figures():
 #: developer's quick tier; it leaves out two kinds of test, both marked slow:
 #:
 #: - process-level checks (real subprocesses, SIGINT and kill, the docs build,
-#:   the examples, the notebooks): every test of the files below;
+#:   the examples, the notebooks): every test of the files below, and single
+#:   tests marked ``@pytest.mark.slow`` elsewhere (worker processes, a fresh
+#:   interpreter) and four whole-report runs of 5-20 s each (the demo, the
+#:   analyse function, the report round trip, the report over its own input);
 #: - statistical checks over many replications (interval coverage over hundreds
 #:   of runs, long recoveries), marked ``@pytest.mark.stat`` where they are
 #:   written; ``pytest -m stat`` runs only them.

@@ -304,6 +304,7 @@ def test_sweep_from_toml_and_resume(tmp_path, capsys):
     pd.testing.assert_frame_equal(pd.read_csv(out), table)
 
 
+@pytest.mark.slow
 def test_demo_writes_report_and_refuses_overwrite(tmp_path, capsys):
     out = tmp_path / "report"
     code, stdout, err = run(["demo", "--out", out, "--no-progress"], capsys)
