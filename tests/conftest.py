@@ -16,9 +16,19 @@ def _close_figures():
     plt.close("all")
 
 
-#: process-level checks: real subprocesses, SIGINT and kill, the docs build,
-#: the examples and the notebooks. ``pytest -m "not slow"`` leaves them out
-#: (the developer's quick tier); CI runs everything.
+#: The tiers. ``pytest`` (CI) runs everything. ``pytest -m "not slow"`` is the
+#: developer's quick tier; it leaves out two kinds of test, both marked slow:
+#:
+#: - process-level checks (real subprocesses, SIGINT and kill, the docs build,
+#:   the examples, the notebooks): every test of the files below, and single
+#:   tests marked ``@pytest.mark.slow`` elsewhere (worker processes, a fresh
+#:   interpreter) and four whole-report runs of 5-20 s each (the demo, the
+#:   analyse function, the report round trip, the report over its own input);
+#: - statistical checks over many replications (interval coverage over hundreds
+#:   of runs, long recoveries), marked ``@pytest.mark.stat`` where they are
+#:   written; ``pytest -m stat`` runs only them.
+#:
+#: Every test module keeps fast tests in the quick tier.
 SLOW_FILES = {
     "test_docs.py",
     "test_examples.py",
@@ -31,5 +41,9 @@ SLOW_FILES = {
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.path.suffix == ".ipynb" or item.path.name in SLOW_FILES:
+        if (
+            item.path.suffix == ".ipynb"
+            or item.path.name in SLOW_FILES
+            or item.get_closest_marker("stat") is not None
+        ):
             item.add_marker(pytest.mark.slow)

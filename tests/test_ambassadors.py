@@ -26,50 +26,54 @@ def exact_reach(net, targets, groups):
     """Expected targets reached by each group of posters, summed over every
     live-person / live-tie world (posters act surely)."""
     n = net.n_people
-    indptr, indices = net.indptr, net.indices
-    w = net.transmission
-    act = net.activity
+    indptr, indices = net.indptr.tolist(), net.indices.tolist()
+    w = net.transmission.tolist()
+    act = net.activity.tolist()
     # only uncertain coins are enumerated; in an undirected network a person
     # with one contact never passes anything on, so their coin never matters
-    relays = np.diff(indptr) > (0 if net.directed else 1)
+    relays = np.diff(net.indptr) > (0 if net.directed else 1)
     people = [i for i in range(n) if 0.0 < act[i] < 1.0 and relays[i]]
     entries = [e for e in range(len(indices)) if 0.0 < w[e] < 1.0]
-    target = np.zeros(n, dtype=bool)
-    target[targets] = True
+    # sets of people as bit masks: person v is bit v
+    target_mask = 0
+    for t in np.asarray(targets).tolist():
+        target_mask |= 1 << t
+    out = [range(indptr[u], indptr[u + 1]) for u in range(n)]
+    groups = [tuple(g) for g in groups]
     totals = np.zeros(len(groups))
     for person_bits in itertools.product((0, 1), repeat=len(people)):
-        acts = act >= 1.0
+        acts = [a >= 1.0 for a in act]
         p_people = 1.0
         for i, bit in zip(people, person_bits, strict=True):
-            acts = acts.copy()
             acts[i] = bool(bit)
             p_people *= act[i] if bit else 1.0 - act[i]
         for tie_bits in itertools.product((0, 1), repeat=len(entries)):
-            live = w >= 1.0
+            live = [x >= 1.0 for x in w]
             p = p_people
             for e, bit in zip(entries, tie_bits, strict=True):
-                live = live.copy()
                 live[e] = bool(bit)
                 p *= w[e] if bit else 1.0 - w[e]
             if p == 0.0:
                 continue
             reached_by = []
             for s in range(n):
-                seen = {s}
+                seen = 1 << s
                 stack = [s]
                 while stack:
                     u = stack.pop()
                     if u != s and not acts[u]:
                         continue
-                    for e in range(indptr[u], indptr[u + 1]):
-                        v = int(indices[e])
-                        if live[e] and v not in seen:
-                            seen.add(v)
+                    for e in out[u]:
+                        v = indices[e]
+                        if live[e] and not seen >> v & 1:
+                            seen |= 1 << v
                             stack.append(v)
                 reached_by.append(seen)
             for g, group in enumerate(groups):
-                union = set().union(*(reached_by[s] for s in group))
-                totals[g] += p * sum(target[v] for v in union)
+                union = 0
+                for s in group:
+                    union |= reached_by[s]
+                totals[g] += p * (union & target_mask).bit_count()
     return totals
 
 

@@ -50,6 +50,7 @@ def test_closed_form_of_the_two_stars(two_stars):
         assert abs(row["reach"] - truth) < 4 * row["reach_se"]
 
 
+@pytest.mark.stat
 def test_ambassadors_intervals_cover_about_95_percent(two_stars):
     hits = {"reach": 0, "difference": 0, "spread": 0}
     for seed in range(RUNS):
@@ -67,6 +68,7 @@ def test_ambassadors_intervals_cover_about_95_percent(two_stars):
         assert 0.92 <= count / RUNS <= 0.98, (name, count / RUNS)
 
 
+@pytest.mark.stat
 @pytest.mark.parametrize("per_world", [1, 20])
 def test_reach_of_everyone_intervals_cover_about_95_percent(two_stars, per_world):
     truth = {"A": REACH_A, "B": REACH_B}
@@ -93,6 +95,7 @@ def _printed_interval(line, after):
     return float(found.group(1)), float(found.group(2))
 
 
+@pytest.mark.stat
 def test_printed_intervals_cover_a_near_certain_reach():
     """The sentences' intervals as printed, on a star whose hub reaches each
     of 5 target leaves with 0.999: truth 4.995. In about 37% of runs every

@@ -74,6 +74,7 @@ def test_search_results_are_accepted_and_recover_per_step_dropout():
     assert row.ci_low <= 0.3 <= row.ci_high
 
 
+@pytest.mark.stat
 def test_constant_dropout_interval_covers():
     rng = np.random.default_rng(11)
     reps, r = 400, 0.35

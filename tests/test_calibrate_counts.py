@@ -25,6 +25,7 @@ def test_closed_forms():
     assert p.loc["participation", "n"] == 10
 
 
+@pytest.mark.stat
 def test_intervals_cover():
     rng = np.random.default_rng(2)
     reps, eligible, p_true, lam = 200, 60, 0.3, 1.5
@@ -141,6 +142,7 @@ def test_kept_chance_matches_simulation():
     assert abs(freq - exact) < 4 * np.sqrt(exact * (1 - exact) / n)
 
 
+@pytest.mark.stat
 def test_min_size_corrects_truncated_logs_and_its_intervals_cover():
     rng = np.random.default_rng(2010)
     p_true, lam, m, reps = 0.4, 1.0, 4, 120

@@ -119,6 +119,7 @@ def test_em_steps_never_lower_the_likelihood_and_reach_the_maximum():
     assert x_em == pytest.approx(p["estimate"].to_numpy(), abs=2e-4)
 
 
+@pytest.mark.stat
 def test_likelihood_matches_simulated_frequencies_of_hop_patterns():
     # a small clustered graph where told people often have two possible
     # tellers; the chance of each hop pattern against its frequency
@@ -217,6 +218,7 @@ def _ws():
     )
 
 
+@pytest.mark.stat
 def test_recovery_coverage_over_replications_with_unknown_tellers():
     net = _ws()
     true_f = np.array([0.35, 0.7])

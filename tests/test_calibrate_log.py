@@ -237,6 +237,7 @@ def _replicate(net, rng, n_openings):
     return referral_log(net, log, sources=sources, by="team", pooling="none")
 
 
+@pytest.mark.stat
 def test_recovery_coverage_and_bias_over_replications(email):
     reps = 200
     rng = np.random.default_rng(20261207)
@@ -458,6 +459,7 @@ def simulate_log_by_tie(net, activity, w_entry, posters, rng):
     return log, {o: int(p) for o, p in enumerate(posters)}
 
 
+@pytest.mark.stat
 def test_transmission_logistic_in_strength_is_recovered(email):
     from scipy.special import expit
 
@@ -516,6 +518,7 @@ def test_fit_methods_refuse_what_they_cannot_do(small_log):
         chains.check()
 
 
+@pytest.mark.stat
 def test_transmission_per_strength_class_is_recovered(email):
     # weak ties (strength <= 0.5) carry with 0.04, strong ones with 0.12
     edges = [0.0, 0.5, 1.0]
@@ -578,6 +581,7 @@ def test_one_strength_class_is_the_constant_fit(small_log):
         referral_log(net, small_log, sources="a", classes=[0, 1])
 
 
+@pytest.mark.stat
 def test_pooled_group_intervals_cover_over_replications(email):
     # six groups whose activities are drawn afresh each replication from a
     # Beta(6, 10): the pooled (default) intervals must cover about 95% of them

@@ -304,6 +304,7 @@ def test_sweep_from_toml_and_resume(tmp_path, capsys):
     pd.testing.assert_frame_equal(pd.read_csv(out), table)
 
 
+@pytest.mark.slow
 def test_demo_writes_report_and_refuses_overwrite(tmp_path, capsys):
     out = tmp_path / "report"
     code, stdout, err = run(["demo", "--out", out, "--no-progress"], capsys)
@@ -321,6 +322,7 @@ def test_demo_writes_report_and_refuses_overwrite(tmp_path, capsys):
     assert (out / "index.html").stat().st_mtime_ns == before
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_help(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "referral", "--help"],

@@ -124,6 +124,7 @@ def test_tree_truth_against_a_long_run():
 
 
 # ------------------------------------------------------------------- spread
+@pytest.mark.stat
 def test_spread_summary_coverage():
     a, t = 0.6, 100
     truth = tree_truth(a)
@@ -137,6 +138,7 @@ def test_spread_summary_coverage():
         check(hits[m], name=m)
 
 
+@pytest.mark.stat
 def test_spread_reach_se_coverage():
     # path 0-1-2, the source acts: P(person 2 reached) = w a w
     a, w, t = 0.6, 0.8, 100
@@ -155,6 +157,7 @@ def test_spread_reach_se_coverage():
 
 
 # -------------------------------------------------------------------- search
+@pytest.mark.stat
 def test_search_summary_coverage():
     # complete graph K8, random policy, per-person attrition: the chain is
     # completed at step k with probability a^k / 7 (k = 1..7, the target's
@@ -215,6 +218,7 @@ def test_median_interval_coverage_on_continuous_data():
 
 
 # ------------------------------------------------------------------- compare
+@pytest.mark.stat
 def test_compare_difference_coverage():
     a, bonus, t = 0.5, 0.2, 100
     net = tree(a)
@@ -245,6 +249,7 @@ def test_compare_difference_coverage():
 
 
 # --------------------------------------------------------------- gatekeepers
+@pytest.mark.stat
 def test_gatekeeper_loss_coverage():
     # source 0 -- broker 1 -- 5 candidates: without the broker no candidate
     # is reached, so the loss is the expected candidates reached, w a (5 w)
@@ -270,6 +275,7 @@ def test_gatekeeper_loss_coverage():
 
 
 # ------------------------------------------------------------------ weak ties
+@pytest.mark.stat
 def test_weak_tie_share_coverage_spread():
     # binary tree whose root-left tie is weak (carries with 0.5, the rest 0.8);
     # candidates are the leaves, all at hop 3. The left leaves reached in a
@@ -306,6 +312,7 @@ def test_weak_tie_share_coverage_spread():
     check(by_hop, name="weak share by hop (delta method, kept trials)")
 
 
+@pytest.mark.stat
 def test_weak_tie_share_coverage_search():
     # s reaches t through a, b or c at random; only s-b is weak: share 1/3
     G = nx.Graph()
@@ -333,6 +340,7 @@ def test_weak_tie_share_coverage_search():
 
 
 # ------------------------------------------------------------- threshold curve
+@pytest.mark.stat
 def test_threshold_curve_coverage():
     a, t = 0.5, 100
     multipliers = [0.5, 1.0, 1.5]

@@ -66,6 +66,7 @@ def test_tree_cost_against_a_long_run():
         assert (error <= 4 * table[f"{name}_se"].to_numpy()).all(), name
 
 
+@pytest.mark.stat
 def test_dropoff_cost_coverage():
     # a = 0.6, w = 0.8: cost 1.024 at hop 2, 2.62144 at hop 3, 3.64544 in all
     a, t = 0.6, 100
@@ -139,6 +140,7 @@ def broker_loss(broker: str) -> float:
     return W * W * a * k
 
 
+@pytest.mark.stat
 def test_gatekeeper_diff_from_leader_coverage():
     """``diff_from_leader`` of B2 and B3 covers ``loss(B1) - loss(b)``.
 
@@ -205,6 +207,7 @@ def paired_bernoulli_coverage(n: int, p: float) -> float:
     return float(binom.pmf(k, n, p)[inside].sum())
 
 
+@pytest.mark.stat
 def test_gatekeeper_diff_from_leader_coverage_on_a_path():
     """On a path the losses are nested, and only the pairing gets the se right.
 

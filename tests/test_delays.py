@@ -296,6 +296,7 @@ def test_reach_over_time_matches_the_renewal_equation(per):
 
 
 # ---------------------------------------------------- intervals: coverage
+@pytest.mark.stat
 def test_time_intervals_cover():
     """The star: a source with m candidate contacts, per-tie exponential delays
     and a deadline. The first candidate arrives after t with probability

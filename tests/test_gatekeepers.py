@@ -129,6 +129,7 @@ def test_clearly_top_for_one_seed_is_in_the_top_group_for_every_other_seed():
             assert clear <= group
 
 
+@pytest.mark.stat
 def test_selection_error_rate_is_at_most_alpha():
     """Synthetic paired losses: ten people with the same true loss (all are
     "best"), correlated through a shared baseline as in the engine. Person 0
@@ -484,6 +485,7 @@ def test_sentence_singular_and_negative_losses():
     )
 
 
+@pytest.mark.stat
 def test_a_true_top_person_is_rarely_left_out_on_the_engine():
     """B1 and B2 are interchangeable, so each has the largest true loss: over
     many seeds, B1 is left out of the top group in at most ``alpha`` of them

@@ -109,6 +109,7 @@ def test_compare_level_with_groups(net):
     _assert_scaled(wide[groups], narrow[groups], "diff", "diff_ci_low", "diff_ci_high")
 
 
+@pytest.mark.stat
 def test_compare_interval_covers_at_its_level():
     """One person told with probability 0.3: people reached is 1 + Bernoulli,
     so the mean over 60 trials is 1 + k / 60 with k binomial. The 80%

@@ -151,6 +151,7 @@ def test_sampled_split_agrees_with_the_exact_count(make):
     assert 0.0 < share < 1.0
 
 
+@pytest.mark.stat
 def test_split_standard_errors_cover_the_closed_form():
     # A 12-ary tree of depth 3, the root posts, everyone acts, every tie
     # carries with w = 0.15 (a skipping row). A holder at hop 1 or 2 has 13

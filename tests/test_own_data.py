@@ -137,6 +137,7 @@ def test_analyse_command_writes_the_full_report(hr, tmp_path, capsys):
     assert f"{first['name']}" in stdout
 
 
+@pytest.mark.slow
 def test_analyse_function_is_the_same_path(hr, tmp_path):
     net = _hr_network(hr)
     assert net.labels[0] == "000" and "900" in net.labels.tolist()
@@ -302,6 +303,7 @@ def _headline(folder):
     return headline(read_results(folder))
 
 
+@pytest.mark.slow
 def test_report_over_its_own_input_is_refused(report_folder, tmp_path, capsys):
     work = tmp_path / "work"
     shutil.copytree(report_folder, work / "results")

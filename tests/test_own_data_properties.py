@@ -181,6 +181,7 @@ edits = st.tuples(
 )
 
 
+@pytest.mark.stat
 @settings(
     max_examples=60,
     deadline=None,

@@ -21,6 +21,7 @@ def _python(code: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_submodules_load_on_first_use_and_not_before():
     out = _python(
         """

@@ -186,6 +186,7 @@ def test_search_chains_walk_ties_and_complete_only_at_targets(data, draw):
 
 
 # ---------------------------------------------------------- gatekeepers
+@pytest.mark.stat
 @FAST
 @given(graphs(min_people=3), st.integers(1, 4))
 def test_gatekeepers_are_people_of_the_network_never_sources(data, top):

@@ -42,6 +42,7 @@ def _network():
 TRUTH = {0: 0.01 * K, 1: 0.3 * K, 2: float(K), 3: 1.0}
 
 
+@pytest.mark.stat
 def test_coverage_at_the_readme_settings():
     net = _network()
     covered = {person: 0 for person in TRUTH}

@@ -129,6 +129,7 @@ def test_never_overwrites_without_force(results, written):
     report.write_report(results, written.parent, force=True)
 
 
+@pytest.mark.slow
 def test_report_round_trips_through_saved_tables(results, written, tmp_path):
     again = report.read_results(written.parent)
     assert again.title == results.title

@@ -121,6 +121,7 @@ def test_block_model_agrees_with_exact_shares_on_the_graph():
         np.testing.assert_allclose(ratio["pool_share"].to_numpy(), pool_share)
 
 
+@pytest.mark.stat
 def test_block_model_agrees_with_the_mixing_matrix_over_the_ensemble():
     """Pooled over graphs drawn from the model, the shares at hops 1 and 2
     follow from the mixing matrix alone."""
@@ -151,6 +152,7 @@ def test_block_model_agrees_with_the_mixing_matrix_over_the_ensemble():
     assert 0 < closed[1][1] / closed[1].sum() < N_B / (N_A + N_B - 1)
 
 
+@pytest.mark.stat
 def test_interval_coverage_on_the_block_model():
     """95% intervals of the share over all hops (means over all trials, spread
     from the kept trials), per hop (kept trials only), and for candidates."""
@@ -182,6 +184,7 @@ def test_interval_coverage_on_the_block_model():
         assert lo <= count <= hi, (key, count, lo, hi)
 
 
+@pytest.mark.stat
 def test_no_homophily_ratios_are_one_within_intervals():
     """Complete graph, equal activity: every non-poster is alike, so each
     group's expected share of the reach is exactly its pool share."""
@@ -636,6 +639,7 @@ def test_a_bridge_channel_raises_the_minority_ratio_trial_by_trial():
     )
 
 
+@pytest.mark.stat
 def test_compare_by_paired_difference_coverage():
     """The paired difference of a group's share covers the exact difference
     (two hops, closed form on both networks)."""

@@ -97,6 +97,7 @@ def test_seed_none_records_entropy():
     pd.testing.assert_frame_equal(table, again)
 
 
+@pytest.mark.slow
 def test_loky_processes_equal_serial(serial):
     with joblib.parallel_config(backend="loky"):
         parallel = sweep(build, GRID, trials=30, seed=11, n_jobs=2)
@@ -112,6 +113,7 @@ def test_threads_and_any_order_of_parts_equal_serial(serial):
     pd.testing.assert_frame_equal(serial, collect(parts))
 
 
+@pytest.mark.slow
 def test_real_dask_cluster_equals_serial(serial):
     distributed = pytest.importorskip("dask.distributed")
     import cloudpickle

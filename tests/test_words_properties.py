@@ -16,6 +16,7 @@ import re
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -190,6 +191,7 @@ def test_a_positive_mean_is_never_zero(x):
 
 
 # ------------------------------------------------------------ threshold
+@pytest.mark.stat
 @FAST
 @given(networks())
 def test_threshold_verdict_matches_its_table(net):
@@ -263,6 +265,7 @@ def test_threshold_verdict_matches_its_table(net):
     _no_jargon(text)
 
 
+@pytest.mark.stat
 @FAST
 @given(networks(min_people=4))
 def test_threshold_curve_has_no_wide_gaps(net):

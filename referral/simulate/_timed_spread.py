@@ -30,7 +30,10 @@ def delay_run(delay: Delay, deadline, network, *, function: str = "spread"):
         delay._code,
         float(p1),
         float(p2),
-        np.ascontiguousarray(delay.samples, dtype=np.float64),
+        # always a writable copy: empirical() keeps its samples read-only and
+        # the other families an empty writable array, and numba compiles the
+        # timed kernels once per flag (twice in every fresh cache) otherwise
+        np.array(delay.samples, dtype=np.float64),
         person_delays(delay, network, function=function),
         delay.per == "tie",
         np.inf if deadline is None else float(deadline),
