@@ -455,7 +455,6 @@ def _best_intervention(compare) -> str | None:
     )
 
 
-@validate_params({"results": [Results]})
 def _fit_section(results):
     """What your data says, or None when the results carry no fit."""
     from referral.calibrate._words import params_sentence
@@ -470,6 +469,7 @@ def _fit_section(results):
     return section
 
 
+@validate_params({"results": [Results]})
 def sections(results: Results) -> list[Section]:
     """The report's sections, each built from the tables alone.
 
