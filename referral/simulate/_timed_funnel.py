@@ -1,0 +1,72 @@
+"""The driver of :func:`referral.simulate.funnel` with delays (private).
+
+Runs the timed spread's kernel with chains kept for every trial, then
+:func:`referral._engine.funnel_timed.funnel_in_time` on its arrival
+records (the funnel's own streams; see that module for the rules).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from referral._core.parallel import new_cancel_flag, run_blocks, trial_blocks
+from referral._engine.funnel_timed import funnel_in_time
+from referral._engine.timed_kernel import timed_block
+from referral.simulate._timed_spread import delay_run
+
+__all__ = ["run_timed_funnel"]
+
+
+def run_timed_funnel(
+    *,
+    network,
+    net,
+    sampler,
+    run,
+    delay,
+    deadline,
+    trials,
+    workers,
+    progress,
+    apply,
+    hire,
+    pay,
+    positions,
+):
+    """``(counts, paid, fill_time, trial_hop, hop_sums)`` of the timed funnel."""
+    timing = delay_run(delay, deadline, network, function="funnel")
+    run = run._replace(keep_until=trials)  # the chains, for the payments
+    n_blocks = (
+        workers * (8 if progress else 2) if workers > 1 else (16 if progress else 1)
+    )
+    blocks = trial_blocks(trials, n_blocks)
+    cancel = new_cancel_flag()
+
+    def work(start, stop):
+        return timed_block(net, sampler, run, timing, start, stop, cancel)
+
+    outputs = run_blocks(
+        work, blocks, workers, cancel=cancel, progress=progress, description="funnel"
+    )
+    counts = np.concatenate([out[0] for out in outputs])
+    person = np.concatenate([out[1] for out in outputs])
+    time = np.concatenate([out[2] for out in outputs])
+    hop = np.concatenate([out[3] for out in outputs])
+    parent = np.concatenate([out[4] for out in outputs])
+    offsets = np.zeros(trials + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    width = int(hop.max()) + 1 if len(hop) else 1
+    return funnel_in_time(
+        run.key,
+        offsets,
+        person,
+        time,
+        hop,
+        parent,
+        network.is_candidate,
+        apply,
+        hire,
+        pay,
+        -1 if positions is None else positions,
+        width,
+    )
