@@ -56,7 +56,7 @@ def run_timed_funnel(
     offsets = np.zeros(trials + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     width = int(hop.max()) + 1 if len(hop) else 1
-    return funnel_in_time(
+    table, paid, fill_time, trial_hop, hop_sums = funnel_in_time(
         run.key,
         offsets,
         person,
@@ -69,4 +69,13 @@ def run_timed_funnel(
         pay,
         -1 if positions is None else positions,
         width,
+    )
+    # hops up to the deepest one counted (the search stops at the fill)
+    n_hops = int(table[:, 4].max()) + 1 if trials else 1
+    return (
+        table,
+        paid,
+        fill_time,
+        np.ascontiguousarray(trial_hop[:, :n_hops]),
+        np.ascontiguousarray(hop_sums[:n_hops]),
     )
