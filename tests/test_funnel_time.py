@@ -127,8 +127,12 @@ def test_path_constant_delay_first_hire_is_geometric():
     length, h, d = 6, 0.25, 1.5
     trials = 4000 if QUICK else 12000
     result = funnel(
-        path(length), hire=h, positions=1, delay=delays.constant(d),
-        trials=trials, seed=2,
+        path(length),
+        hire=h,
+        positions=1,
+        delay=delays.constant(d),
+        trials=trials,
+        seed=2,
     )
     j = np.arange(1, length + 1)
     p = (1 - h) ** (j - 1) * h
@@ -179,8 +183,12 @@ def test_median_and_share_intervals_cover():
     net = star(k)
     for seed in np.random.SeedSequence(2026).spawn(reps):
         result = funnel(
-            net, hire=h, positions=1, delay=delays.exponential(m),
-            trials=trials, seed=seed,
+            net,
+            hire=h,
+            positions=1,
+            delay=delays.exponential(m),
+            trials=trials,
+            seed=seed,
         )
         table = result.time_to_fill().set_index("measure")
         for name in hits:
@@ -195,8 +203,14 @@ def test_median_and_share_intervals_cover():
 def test_same_seed_same_result_for_any_n_jobs():
     net = scale_activity(email_eu_core(), 0.3)
     kwargs = dict(
-        apply=0.2, hire=0.3, positions=2, scheme=Flat(50),
-        delay=delays.lognormal(2.0, 0.8, per="tie"), deadline=30, trials=40, seed=9,
+        apply=0.2,
+        hire=0.3,
+        positions=2,
+        scheme=Flat(50),
+        delay=delays.lognormal(2.0, 0.8, per="tie"),
+        deadline=30,
+        trials=40,
+        seed=9,
     )
     one = funnel(net, [net.labels[0]], n_jobs=1, **kwargs)
     two = funnel(net, [net.labels[0]], n_jobs=2, **kwargs)
