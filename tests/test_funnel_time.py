@@ -173,13 +173,20 @@ def test_deadline_cuts_the_search():
 def test_median_and_share_intervals_cover():
     """Star, exponential per person: T = Exp(m) when filled (prob q), never
     otherwise; the median of T is -m ln(1 - 1/(2q)), the share filled is q,
-    and the mean if filled is m."""
+    the mean if filled is m and the share filled by day m is q (1 - 1/e)."""
     k, h, m = 4, 0.4, 2.0
     q = 1 - (1 - h) ** k
     median = -m * math.log(1 - 0.5 / q)
     reps, trials = (200, 100) if QUICK else (400, 200)
-    hits = {"filled_share": 0, "median_days": 0, "mean_days_if_filled": 0}
-    truth = {"filled_share": q, "median_days": median, "mean_days_if_filled": m}
+    hits = dict.fromkeys(
+        ["filled_share", "median_days", "mean_days_if_filled", "filled_by_m"], 0
+    )
+    truth = {
+        "filled_share": q,
+        "median_days": median,
+        "mean_days_if_filled": m,
+        "filled_by_m": q * (1 - math.exp(-1)),
+    }
     net = star(k)
     for seed in np.random.SeedSequence(2026).spawn(reps):
         result = funnel(
@@ -191,6 +198,8 @@ def test_median_and_share_intervals_cover():
             seed=seed,
         )
         table = result.time_to_fill().set_index("measure")
+        by = result.filled_by([m]).iloc[0]
+        table.loc["filled_by_m"] = by[table.columns]
         for name in hits:
             low, high = table.loc[name, "ci_low"], table.loc[name, "ci_high"]
             high = np.inf if np.isnan(high) else high
