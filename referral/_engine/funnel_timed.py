@@ -42,9 +42,10 @@ from referral._engine.hashing import STREAM_APPLY, STREAM_HIRE, trial_key, unifo
 __all__ = ["funnel_in_time"]
 
 
-@numba.njit(cache=True)
+@numba.njit(nogil=True, cache=True)
 def funnel_in_time(
     key,
+    t0,
     offsets,
     person,
     time,
@@ -58,6 +59,9 @@ def funnel_in_time(
     width,
 ):
     """Walk every trial's arrivals (see the module docstring).
+
+    ``offsets`` (length ``trials + 1``) delimit the trials ``t0, t0 + 1,
+    ...`` in the arrival arrays (one block of the timed kernel's output).
 
     Returns ``(counts, paid, fill_time, trial_hop, hop_sums)``: ``counts``
     int64 (trials, 6) in the order of ``COUNT_COLUMNS`` of the driver
@@ -81,7 +85,7 @@ def funnel_in_time(
     n_pay = pay.shape[0]
     need = 1 if positions < 0 else positions
     for t in range(trials):
-        tk = trial_key(key, t)
+        tk = trial_key(key, t0 + t)
         o0 = offsets[t]
         o1 = offsets[t + 1]
         for j in range(o0, o1):
