@@ -48,7 +48,7 @@ def main(argv=None):
     lines = [
         f"{args.people:,} people, {net.n_ties:,} ties, {args.trials} trials, "
         f"n_jobs={args.n_jobs}; mean reach today "
-        f"{cost.as_is['people_reached_mean']:,.0f} people",
+        f"{cost.as_is['people_reached_estimate']:,.0f} people",
         "",
         "| step | seconds | ratio vs one full spread |",
         "|---|---:|---:|",
@@ -62,8 +62,8 @@ def main(argv=None):
         f"Analytic critical multiplier {cost.critical_multiplier_analytic:.3f}, "
         f"simulated {cost.critical_multiplier_simulated:.3f}.",
         f"Top gatekeeper: person {gate['person'].iloc[0]} (loss "
-        f"{gate['counterfactual_loss'].iloc[0]:.2f} candidates per opening, 95% CI "
-        f"{gate['loss_ci_low'].iloc[0]:.2f} to {gate['loss_ci_high'].iloc[0]:.2f}).",
+        f"{gate['estimate'].iloc[0]:.2f} candidates per opening, 95% CI "
+        f"{gate['ci_low'].iloc[0]:.2f} to {gate['ci_high'].iloc[0]:.2f}).",
     ]
     text = "\n".join(lines)
     print(text)

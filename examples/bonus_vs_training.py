@@ -48,7 +48,7 @@ def main(argv=None):
     result = referral.spread(net, trials=args.trials, seed=args.seed)
     keepers = referral.gatekeepers(net, result, top=args.top)
     print(
-        keepers[["rank", "person", "chain_share", "counterfactual_loss"]]
+        keepers[["rank", "person", "chain_share", "estimate"]]
         .round(3)
         .to_string(index=False)
     )
@@ -60,7 +60,9 @@ def main(argv=None):
     }
     table = referral.compare(scenarios, trials=args.trials, seed=args.seed)
     print(
-        table[["scenario", "measure", "mean", "diff", "diff_ci_low", "diff_ci_high"]]
+        table[
+            ["scenario", "measure", "estimate", "diff", "diff_ci_low", "diff_ci_high"]
+        ]
         .round(2)
         .to_string(index=False)
     )

@@ -1,5 +1,5 @@
 """A flat referral bonus against a recursive one, at the same budget
-================================================================
+=================================================================
 
 On the bundled e-mail network, with everyone's activity cut to 30% of the
 dataset's (an opening that usually dies out without help), one opening is

@@ -99,7 +99,7 @@ def main(argv=None):
         "difference",
         "difference_se",
         "spread_reach",
-        "spread_se",
+        "spread_reach_se",
     ]
     print(table[columns].round(2).to_string(index=False))
     for line in who_to_ask_sentences(table):

@@ -192,7 +192,7 @@ def test_chosen_group_near_the_best_group(name, k, request):
     # the fresh-sample estimate and the forward check agree with the exact value
     last = table.iloc[-1]
     assert abs(last["reach"] - value) <= 4 * last["reach_se"] + 1e-9
-    assert abs(last["spread_reach"] - value) <= 4 * last["spread_se"] + 1e-9
+    assert abs(last["spread_reach"] - value) <= 4 * last["spread_reach_se"] + 1e-9
 
 
 # -------------------------------------------------------------- closed forms
@@ -317,7 +317,7 @@ def test_ambassadors_on_email_beat_or_match_degree(email):
     last = table.iloc[-1]
     assert last["difference"] > -2 * last["difference_se"]
     z = (last["spread_reach"] - last["reach"]) / math.hypot(
-        last["spread_se"], last["reach_se"]
+        last["spread_reach_se"], last["reach_se"]
     )
     assert abs(z) < 4
     assert table["n_targets"].iloc[0] == email.is_candidate.sum()

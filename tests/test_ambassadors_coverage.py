@@ -62,7 +62,7 @@ def test_ambassadors_intervals_cover_about_95_percent(two_stars):
         hits["difference"] += covered(
             row["difference"], row["difference_se"], REACH_B - REACH_A
         )
-        hits["spread"] += covered(row["spread_reach"], row["spread_se"], REACH_B)
+        hits["spread"] += covered(row["spread_reach"], row["spread_reach_se"], REACH_B)
     for name, count in hits.items():
         assert 0.92 <= count / RUNS <= 0.98, (name, count / RUNS)
 

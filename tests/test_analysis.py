@@ -39,11 +39,11 @@ def test_broker_ranks_first_by_both_measures():
     table = gatekeepers(net, top=5, trials=400, seed=3)
     assert table["person"].iloc[0] == "broker"
     assert table["chain_rank"].iloc[0] == 1
-    assert table["loss_ci_low"].iloc[0] > table["loss_ci_high"].iloc[1]
+    assert table["ci_low"].iloc[0] > table["ci_high"].iloc[1]
     assert list(table["rank"]) == [1, 2, 3, 4, 5]
     # only R-side reach goes through the broker: loss == reach of candidates
     base = spread(net, trials=400, seed=3).trials()["candidates_reached"].mean()
-    assert table["counterfactual_loss"].iloc[0] == pytest.approx(base)
+    assert table["estimate"].iloc[0] == pytest.approx(base)
     assert (table["measure"] == "candidates_reached").all()
 
 
@@ -70,9 +70,9 @@ def test_weak_tie_share_cross_community_is_one_when_bridges_are_weak():
     result = spread(net, trials=100, seed=1)
     table = weak_tie_share(result)
     row = table[table.scope == "cross-community"].iloc[0]
-    assert row["chains"] > 0 and row["share"] == 1.0
+    assert row["chains"] > 0 and row["estimate"] == 1.0
     overall = table[table.scope == "overall"].iloc[0]
-    assert 0 < overall["share"] < 1
+    assert 0 < overall["estimate"] < 1
     hops = table[table.scope == "by hop"]
     assert (hops["hop"].diff().dropna() > 0).all()
     # per-hop counts add up to the overall ones
@@ -85,7 +85,7 @@ def test_weak_tie_share_search():
     result = search(net, trials=2, attrition=0.1, seed=1)
     table = weak_tie_share(result)
     cross = table[table.scope == "cross-community"].iloc[0]
-    assert cross["share"] == 1.0
+    assert cross["estimate"] == 1.0
     done = (result.chains()["outcome"] == "completed").sum()
     assert table[table.scope == "overall"]["chains"].iloc[0] == done
 
@@ -95,8 +95,8 @@ def test_everyone_acting_equals_boosting_everyone():
     cost = other_people_cost(net, trials=100, seed=9)
     boosted = boost_activity(net, net.labels, to=1.0)
     reached = spread(boosted, trials=100, seed=9, record="reach").trials()["reached"]
-    assert cost.everyone_acts["people_reached_mean"] == reached.mean()
-    assert cost.as_is["people_reached_mean"] < reached.mean()
+    assert cost.everyone_acts["people_reached_estimate"] == reached.mean()
+    assert cost.as_is["people_reached_estimate"] < reached.mean()
     assert cost.as_is["multiplier"] == 1.0
 
 
@@ -120,8 +120,8 @@ def test_threshold_analytic_and_simulated_agree_on_regular_graph():
     curve = cost.curve
     assert curve["multiplier"].is_monotonic_increasing
     assert (
-        curve["people_reached_mean"].iloc[-1]
-        > 10 * curve["people_reached_mean"].iloc[0]
+        curve["people_reached_estimate"].iloc[-1]
+        > 10 * curve["people_reached_estimate"].iloc[0]
     )
 
 
@@ -138,8 +138,8 @@ def test_compare_against_itself_is_exactly_zero():
     table = compare({"a": net, "same": net}, trials=100, seed=4)
     same = table[table.scenario == "same"]
     assert (same["diff"] == 0).all() and (same["diff_se"] == 0).all()
-    a = table[table.scenario == "a"].set_index("measure")["mean"]
-    b = same.set_index("measure")["mean"]
+    a = table[table.scenario == "a"].set_index("measure")["estimate"]
+    b = same.set_index("measure")["estimate"]
     pd.testing.assert_series_equal(a, b)
 
 

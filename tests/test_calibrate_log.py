@@ -597,3 +597,34 @@ def test_pooled_group_intervals_cover_over_replications(email):
         hits += int(((a["ci_low"] <= f) & (f <= a["ci_high"])).sum())
     lo, hi = stats.binom.ppf([0.005, 0.995], G * reps, 0.95)
     assert lo <= hits <= hi, hits / (G * reps)
+
+
+def test_a_wide_interval_is_said_as_a_range_not_as_about():
+    """An activity interval spanning a factor of two or more (a small log)
+    leads with its range and says the log is too small; a narrow one says
+    'about'. Both keep the table's three numbers."""
+    import pandas as pd
+
+    from referral.calibrate._words import params_sentence
+
+    def table(est, lo, hi):
+        return pd.DataFrame(
+            {
+                "parameter": ["activity", "transmission"],
+                "group": ["all", "all"],
+                "estimate": [est, 0.08],
+                "se": [0.1, 0.01],
+                "ci_low": [lo, 0.0757],
+                "ci_high": [hi, 0.0821],
+                "level": [0.95, 0.95],
+                "n": [10, 10],
+            }
+        )
+
+    wide = params_sentence(table(0.579, 0.295, 1.0))
+    assert wide.startswith("Anywhere from 30% to 100% of people")
+    assert "best estimate 58%; 95% CI 30% to 100%" in wide
+    assert "too small" in wide and "About" not in wide
+    narrow = params_sentence(table(0.58, 0.52, 0.64))
+    assert narrow.startswith("About 58% of people") and "too small" not in narrow
+    assert "58%; 95% CI 52% to 64%" in narrow

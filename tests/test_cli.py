@@ -291,7 +291,7 @@ def test_sweep_from_toml_and_resume(tmp_path, capsys):
         [6, 0.5],
         [6, 1.0],
     ]
-    assert (table["depth_mean"] <= 5).all()
+    assert (table["depth_estimate"] <= 5).all()
     mtimes = {p: p.stat().st_mtime_ns for p in parts.glob("part-*")}
     assert len(mtimes) == 4
     code, _, err = run(["sweep", grid, "--out", out], capsys)

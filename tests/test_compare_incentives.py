@@ -166,7 +166,8 @@ def test_the_sentence_says_what_the_table_says():
         row = table.query("scheme == @scheme and measure == 'hires'").iloc[0]
         paid = table.query("scheme == @scheme and measure == 'paid'").iloc[0]
         said = (
-            f"{scheme} brings {fmt_number(row['estimate'])} hires per opening "
+            f"{scheme.capitalize()} brings {fmt_number(row['estimate'])} hires per "
+            "opening "
             f"(95% CI {fmt_number(row['ci_low'])} to {fmt_number(row['ci_high'])}) "
             f"and pays {fmt_number(paid['estimate'])} per opening."
         )
@@ -174,11 +175,11 @@ def test_the_sentence_says_what_the_table_says():
     flat = table.query("scheme == 'flat' and measure == 'hires'").iloc[0]
     assert flat["diff_ci_low"] > 0  # a real bonus brings more hires here
     assert (
-        f"flat brings more hires than no bonus: {fmt_number(flat['diff'])} more per "
+        f"Flat brings more hires than no bonus: {fmt_number(flat['diff'])} more per "
         f"opening (95% CI {fmt_number(flat['diff_ci_low'])} to "
         f"{fmt_number(flat['diff_ci_high'])})." in text
     )
-    assert "same flat brings more hires than no bonus" in text
+    assert "Same flat brings more hires than no bonus" in text
     # a scheme against itself: identical trials, nothing to separate
     twin = compare_incentives(
         net,
@@ -238,9 +239,9 @@ def test_every_sentence_verdict_follows_the_interval():
         row = table.query("scheme == 'recursive' and measure == 'hires'").iloc[0]
         text = incentive_sentence(table)
         if row["diff_ci_low"] > 0:
-            assert "recursive brings more hires than flat" in text
+            assert "Recursive brings more hires than flat" in text
         elif row["diff_ci_high"] < 0:
-            assert "recursive brings fewer hires than flat" in text
+            assert "Recursive brings fewer hires than flat" in text
         else:
             assert "does not separate recursive from flat on hires" in text
 

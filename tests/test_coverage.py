@@ -265,7 +265,7 @@ def test_gatekeeper_loss_coverage():
         table = gatekeepers(net, top=1, shortlist=1, trials=t, seed=rep)
         row = table.iloc[0]
         assert row["person"] == 1
-        hits.append(covers(row["loss_ci_low"], row["loss_ci_high"], truth))
+        hits.append(covers(row["ci_low"], row["ci_high"], truth))
     check(hits, name="gatekeeper loss")
 
 
@@ -297,8 +297,8 @@ def test_weak_tie_share_coverage_spread():
             row = table[(table["scope"] == scope) & (table["hop"] == hop)].iloc[0]
             hits.append(
                 covers(
-                    row["share"] - Z95 * row["share_se"],
-                    row["share"] + Z95 * row["share_se"],
+                    row["estimate"] - Z95 * row["se"],
+                    row["estimate"] + Z95 * row["se"],
                     truth,
                 )
             )
@@ -324,8 +324,8 @@ def test_weak_tie_share_coverage_search():
         row = weak_tie_share(res).query("scope == 'overall'").iloc[0]
         hits.append(
             covers(
-                row["share"] - Z95 * row["share_se"],
-                row["share"] + Z95 * row["share_se"],
+                row["estimate"] - Z95 * row["se"],
+                row["estimate"] + Z95 * row["se"],
                 1 / 3,
             )
         )

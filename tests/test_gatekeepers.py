@@ -63,7 +63,7 @@ def test_cut_vertex_broker_is_alone_in_the_top_group():
     # diff_from_leader is the paired difference of the losses (same trials)
     np.testing.assert_allclose(
         table["diff_from_leader"],
-        table["counterfactual_loss"].iloc[0] - table["counterfactual_loss"],
+        table["estimate"].iloc[0] - table["estimate"],
         atol=1e-12,
     )
     assert (table["compared"] == 12).all()  # everyone but the recruiter
@@ -77,10 +77,10 @@ def test_table_columns_and_dtypes():
         "rank": "int64",
         "id": "int32",
         "chain_rank": "int64",
-        "counterfactual_loss": "float64",
-        "loss_se": "float64",
-        "loss_ci_low": "float64",
-        "loss_ci_high": "float64",
+        "estimate": "float64",
+        "se": "float64",
+        "ci_low": "float64",
+        "ci_high": "float64",
         "trials": "int64",
         "tier": "int64",
         "in_top_group": "bool",
@@ -202,18 +202,18 @@ def test_racing_gives_more_trials_to_contenders_only_and_extends_them():
     assert (raced.loc[~contenders, "trials"] == 100).all()
     # people who were not raced keep their losses exactly
     pd.testing.assert_series_equal(
-        raced.loc[~contenders, "counterfactual_loss"].reset_index(drop=True),
-        plain.loc[
-            ~plain["person"].isin(["B1", "B2"]), "counterfactual_loss"
-        ].reset_index(drop=True),
+        raced.loc[~contenders, "estimate"].reset_index(drop=True),
+        plain.loc[~plain["person"].isin(["B1", "B2"]), "estimate"].reset_index(
+            drop=True
+        ),
     )
     # contenders' trials extend the first ones: the same as a plain run with
     # that many trials from the start
     longer = gatekeepers(net, top=4, trials=n_raced, seed=0).set_index("person")
     for person in ("B1", "B2"):
         row = raced.set_index("person").loc[person]
-        assert row["counterfactual_loss"] == longer.loc[person, "counterfactual_loss"]
-        assert row["loss_se"] == longer.loc[person, "loss_se"]
+        assert row["estimate"] == longer.loc[person, "estimate"]
+        assert row["se"] == longer.loc[person, "se"]
         assert row["loss_share"] == longer.loc[person, "loss_share"]
 
 
@@ -283,8 +283,8 @@ def test_bad_racing_and_alpha_parameters():
 def test_sentence_bad_input():
     with pytest.raises(TypeError, match="'table' parameter of gatekeeper_sentence"):
         gatekeeper_sentence([1, 2])
-    with pytest.raises(ValueError, match=r"lacks the column\(s\) \['loss_se'"):
-        gatekeeper_sentence(pd.DataFrame({"person": [1], "counterfactual_loss": [1.0]}))
+    with pytest.raises(ValueError, match=r"lacks the column\(s\) \['se'"):
+        gatekeeper_sentence(pd.DataFrame({"person": [1], "estimate": [1.0]}))
 
 
 # ------------------------------------------------- only the sources (issue 11)
@@ -293,7 +293,7 @@ def test_only_sources_in_the_network_gives_an_empty_table():
     net = from_networkx(nx.path_graph(2), strength=1.0, activity=1.0, recruiters=[0, 1])
     table = gatekeepers(net, trials=10, seed=1)
     assert len(table) == 0
-    assert "in_top_group" in table.columns and "counterfactual_loss" in table.columns
+    assert "in_top_group" in table.columns and "estimate" in table.columns
     assert str(table["rank"].dtype) == "int64"
     assert gatekeeper_sentence(table) == (
         "No gatekeepers to name: no one besides the sources was compared."
@@ -308,7 +308,7 @@ def test_only_sources_act_means_no_gatekeeper():
         G, strength=1.0, activity=activity, recruiters=[0], candidates=[3, 4]
     )
     table = gatekeepers(net, trials=20, seed=1)
-    assert (table["counterfactual_loss"] == 0).all()
+    assert (table["estimate"] == 0).all()
     assert table["in_top_group"].all()  # all tied at zero
     assert gatekeeper_sentence(table) == (
         "No one compared is a gatekeeper: if any one of the 4 people compared did "
@@ -321,12 +321,12 @@ def test_only_sources_act_means_no_gatekeeper():
 def test_sentence_of_a_clear_gatekeeper_quotes_the_table():
     table = gatekeepers(broker_network(), top=5, trials=300, seed=3)
     first = table.iloc[0]
-    se = first["loss_se"]
+    se = first["se"]
     sentence = gatekeeper_sentence(table)
     assert sentence.startswith("The clear top gatekeeper is broker:")
-    loss = _approx(first["counterfactual_loss"], se)
+    loss = _approx(first["estimate"], se)
     assert f"about {loss} fewer candidates on average" in sentence
-    low, high = _approx(first["loss_ci_low"], se), _approx(first["loss_ci_high"], se)
+    low, high = _approx(first["ci_low"], se), _approx(first["ci_high"], se)
     assert f"(95% CI {low} to {high};" in sentence
     assert "the other 11 people compared" in sentence
     # rounded to the standard error's first digit: 0.05 <= se < 0.5 -> 1 decimal
@@ -375,7 +375,7 @@ def test_sentence_when_no_loss_can_be_told_from_none():
     )
     table = gatekeepers(net, top=3, trials=30, seed=2)
     first = table.iloc[0]
-    assert first["loss_ci_low"] <= 0 < first["counterfactual_loss"]
+    assert first["ci_low"] <= 0 < first["estimate"]
     sentence = gatekeeper_sentence(table)
     assert sentence.startswith("No clear gatekeeper: the largest estimated loss,")
     assert f"if {first['person']} did not pass openings on" in sentence
@@ -385,7 +385,7 @@ def test_sentence_when_no_loss_can_be_told_from_none():
 def test_sentence_when_no_one_can_be_separated():
     # only the two interchangeable brokers are compared
     table = gatekeepers(two_brokers(), shortlist=2, trials=200, seed=1)
-    assert table["in_top_group"].all() and table["loss_ci_low"].iloc[0] > 0
+    assert table["in_top_group"].all() and table["ci_low"].iloc[0] > 0
     first, second = table["person"]
     sentence = gatekeeper_sentence(table)
     assert sentence.startswith(
@@ -433,10 +433,10 @@ def _table(**columns):
     base = {
         "rank": [1, 2, 3],
         "person": ["ana", "bo", "cy"],
-        "counterfactual_loss": [1.04, 0.96, 0.2],
-        "loss_se": [0.2, 0.2, 0.05],
-        "loss_ci_low": [0.65, 0.57, 0.1],
-        "loss_ci_high": [1.43, 1.35, 0.3],
+        "estimate": [1.04, 0.96, 0.2],
+        "se": [0.2, 0.2, 0.05],
+        "ci_low": [0.65, 0.57, 0.1],
+        "ci_high": [1.43, 1.35, 0.3],
         "in_top_group": [True, True, False],
         "top_group_size": [2, 2, 2],
         "compared": [3, 3, 3],
@@ -450,11 +450,9 @@ def test_sentence_ranges_are_plural_and_collapse_when_equal_at_their_precision()
     sentence = gatekeeper_sentence(_table())
     # 0.96 and 1.04 with a standard error of 0.2 are both "1.0"
     assert "would reach about 1.0 fewer candidates on average" in sentence
-    sentence = gatekeeper_sentence(_table(counterfactual_loss=[1.2, 0.5, 0.2]))
+    sentence = gatekeeper_sentence(_table(estimate=[1.2, 0.5, 0.2]))
     assert "about 0.5 to 1.2 fewer candidates" in sentence
-    sentence = gatekeeper_sentence(
-        _table(counterfactual_loss=[1.0, 0.4, 0.1], loss_se=[0.4, 0.4, 0.1])
-    )
+    sentence = gatekeeper_sentence(_table(estimate=[1.0, 0.4, 0.1], se=[0.4, 0.4, 0.1]))
     assert "about 0.4 to 1.0 fewer candidates" in sentence
     assert sentence.startswith("The data cannot separate the top two (ana and bo):")
     assert sentence.endswith(
@@ -464,10 +462,10 @@ def test_sentence_ranges_are_plural_and_collapse_when_equal_at_their_precision()
 
 def test_sentence_singular_and_negative_losses():
     one = _table(
-        counterfactual_loss=[1.0, 0.2, 0.1],
-        loss_se=[0.0, 0.0, 0.0],
-        loss_ci_low=[1.0, 0.2, 0.1],
-        loss_ci_high=[1.0, 0.2, 0.1],
+        estimate=[1.0, 0.2, 0.1],
+        se=[0.0, 0.0, 0.0],
+        ci_low=[1.0, 0.2, 0.1],
+        ci_high=[1.0, 0.2, 0.1],
         in_top_group=[True, False, False],
         top_group_size=[1, 1, 1],
     )
@@ -475,9 +473,9 @@ def test_sentence_singular_and_negative_losses():
     assert "about 1 fewer candidate on average (95% CI 1 to 1)" in sentence
     # with fanout, removing someone can raise reach: never a gatekeeper then
     negative = _table(
-        counterfactual_loss=[-0.1, -0.3, -0.5],
-        loss_ci_low=[-0.5, -0.7, -0.6],
-        loss_ci_high=[0.3, 0.1, -0.4],
+        estimate=[-0.1, -0.3, -0.5],
+        ci_low=[-0.5, -0.7, -0.6],
+        ci_high=[0.3, 0.1, -0.4],
     )
     assert gatekeeper_sentence(negative) == (
         "No clear gatekeeper: none of the 3 people compared has an estimated loss "

@@ -104,9 +104,9 @@ def test_cost_html_shows_table_and_verdict_sentence(shape):
         assert cells[i + 1 : i + 6] == [
             fmt(row.multiplier),
             fmt(row.mean_activity),
-            fmt(row.people_reached_mean),
+            fmt(row.people_reached_estimate),
             interval(row.people_reached_ci_low, row.people_reached_ci_high),
-            fmt(row.candidates_reached_mean),
+            fmt(row.candidates_reached_estimate),
         ]
     assert html.escape(cost.sentence()) in markup
 

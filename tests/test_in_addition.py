@@ -37,7 +37,7 @@ def test_in_addition_matches_the_closed_form():
     # B posting adds each leaf that B reaches and R's posting does not
     added = m * t * (1 - a * t)
     assert abs(row["reach"] - added) < 4 * row["reach_se"]
-    assert abs(row["spread_reach"] - added) < 4 * row["spread_se"]
+    assert abs(row["spread_reach"] - added) < 4 * row["spread_reach_se"]
     lines = who_to_ask_sentences(table)
     assert lines[0].startswith("In addition to the ")
     assert "the recruiter reaches by posting" in lines[0]

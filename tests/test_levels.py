@@ -79,7 +79,7 @@ def test_compare_level(net):
     wide = compare(scenarios, trials=60, seed=1)
     narrow = compare(scenarios, trials=60, seed=1, level=0.8)
     assert (wide["level"] == 0.95).all() and (narrow["level"] == 0.8).all()
-    _assert_scaled(wide, narrow, "mean")
+    _assert_scaled(wide, narrow, "estimate")
     _assert_scaled(wide, narrow, "diff", "diff_ci_low", "diff_ci_high")
     _other_columns_equal(
         wide,
@@ -105,7 +105,7 @@ def test_compare_level_with_groups(net):
     narrow = compare(scenarios, trials=40, seed=2, by="team", level=0.8)
     groups = narrow["measure"].isin(["share_reached", "ratio"])
     assert groups.sum() == 8 and (narrow["level"] == 0.8).all()
-    _assert_scaled(wide[groups], narrow[groups], "mean")
+    _assert_scaled(wide[groups], narrow[groups], "estimate")
     _assert_scaled(wide[groups], narrow[groups], "diff", "diff_ci_low", "diff_ci_high")
 
 
@@ -140,7 +140,7 @@ def test_compare_interval_covers_at_its_level():
         row = compare({"a": net}, trials=trials, seed=seed, level=0.8).iloc[0]
         assert row["measure"] == "people_reached"
         assert row["se"] == pytest.approx(
-            np.sqrt((row["mean"] - 1) * (2 - row["mean"]) / (trials - 1))
+            np.sqrt((row["estimate"] - 1) * (2 - row["estimate"]) / (trials - 1))
         )
         hits += row["ci_low"] <= 1.3 <= row["ci_high"]
     # binomial acceptance band: 3.5 standard errors (the 95% level is outside)
@@ -188,17 +188,17 @@ def test_weak_tie_share_level():
         for table, level in ((wide, 0.95), (narrow, 0.8)):
             z = z_for(level)
             for _, row in table.iterrows():
-                if not np.isfinite(row["share"]):
+                if not np.isfinite(row["estimate"]):
                     assert np.isnan(row["ci_low"]) and np.isnan(row["ci_high"])
                     continue
-                assert row["ci_low"] <= row["share"] <= row["ci_high"]
+                assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
                 normal = (
-                    max(row["share"] - z * row["share_se"], 0.0),
-                    min(row["share"] + z * row["share_se"], 1.0),
+                    max(row["estimate"] - z * row["se"], 0.0),
+                    min(row["estimate"] + z * row["se"], 1.0),
                 )
                 if result.__class__.__name__ == "SearchResult":
                     # binomial over chains: Wilson's interval
-                    expected = wilson_interval(row["share"], row["chains"], z)
+                    expected = wilson_interval(row["estimate"], row["chains"], z)
                 elif row["scope"] == "overall":
                     expected = normal  # delta method over trials
                 else:
@@ -222,7 +222,7 @@ def test_other_people_cost_level(net):
         _assert_scaled(
             wide.curve,
             narrow.curve,
-            f"{column}" if column == "branching" else f"{column}_mean",
+            f"{column}" if column == "branching" else f"{column}_estimate",
             f"{column}_ci_low",
             f"{column}_ci_high",
         )
@@ -259,7 +259,7 @@ def test_gatekeepers_level_and_alpha():
     narrow = gatekeepers(net, result, top=4, shortlist=6, level=0.8)
     assert (wide["level"] == 0.95).all() and (wide["alpha"] == 0.05).all()
     assert (narrow["level"] == 0.8).all() and (narrow["alpha"] == 0.2).all()
-    _assert_scaled(wide, narrow, "counterfactual_loss", "loss_ci_low", "loss_ci_high")
+    _assert_scaled(wide, narrow, "estimate", "ci_low", "ci_high")
     # the top group's simultaneous interval is narrower at a lower level
     assert (
         (narrow["diff_ci_high"] - narrow["diff_ci_low"])
@@ -298,7 +298,7 @@ def test_ambassadors_level(net):
     )
     assert match, text
     shown, low, high = (float(g) for g in match.groups())
-    half = z_for(0.8) * last["spread_se"]
+    half = z_for(0.8) * last["spread_reach_se"]
     digits = len(match.group(2).split(".")[1])
     assert low == pytest.approx(round(last["spread_reach"] - half, digits))
     assert high == pytest.approx(round(last["spread_reach"] + half, digits))

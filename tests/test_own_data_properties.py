@@ -167,10 +167,10 @@ def report_folder(tmp_path_factory):
 EDITABLE = {
     "summary": ["estimate", "se", "ci_low", "ci_high"],
     "dropoff": ["held", "passed_on", "newly_reached"],
-    "gatekeepers": ["counterfactual_loss", "loss_se", "loss_ci_low", "compared"],
-    "cost": ["multiplier", "people_reached_mean"],
-    "cost_curve": ["multiplier", "people_reached_mean", "people_reached_median"],
-    "compare": ["mean", "diff", "diff_se", "diff_ci_low"],
+    "gatekeepers": ["estimate", "se", "ci_low", "compared"],
+    "cost": ["multiplier", "people_reached_estimate"],
+    "cost_curve": ["multiplier", "people_reached_estimate", "people_reached_median"],
+    "compare": ["estimate", "diff", "diff_se", "diff_ci_low"],
     "ambassadors": ["rank", "reach", "reach_se", "gain"],
 }
 

@@ -258,7 +258,7 @@ def test_plot_threshold(cost, tmp_path):
     plot_threshold(cost, ax=ax)
     curve = ax.lines[0]
     np.testing.assert_allclose(curve.get_xdata(), cost.curve["multiplier"])
-    np.testing.assert_allclose(curve.get_ydata(), cost.curve["people_reached_mean"])
+    np.testing.assert_allclose(curve.get_ydata(), cost.curve["people_reached_estimate"])
     texts = _legend_texts(ax)
     assert any("by formula" in t for t in texts)
     median = [ln for ln in ax.lines if "median" in ln.get_label()][0]
@@ -279,7 +279,7 @@ def test_plot_threshold_from_saved_tables(cost, tmp_path):
     fig, ax = plt.subplots()
     plot_threshold({k: pd.read_csv(v) for k, v in paths.items()}, ax=ax)
     np.testing.assert_allclose(
-        ax.lines[0].get_ydata(), cost.curve["people_reached_mean"]
+        ax.lines[0].get_ydata(), cost.curve["people_reached_estimate"]
     )
 
 
@@ -309,7 +309,7 @@ def test_plot_gatekeepers(tmp_path):
     assert labels == [str(p) for p in table["person"]]
     bars = _bars(ax)
     widths = [p.get_width() for p in bars]
-    np.testing.assert_allclose(widths, table["counterfactual_loss"])
+    np.testing.assert_allclose(widths, table["estimate"])
     assert ax.yaxis_inverted()
     assert "if this person does not act" in ax.get_xlabel()
     # the broker (5) is alone in the top group: coloured apart, and the legend
@@ -366,7 +366,7 @@ def test_plot_gatekeepers_empty_table():
 
 
 def test_plot_gatekeepers_needs_columns():
-    with pytest.raises(ValueError, match="counterfactual_loss"):
+    with pytest.raises(ValueError, match="estimate"):
         plot_gatekeepers(pd.DataFrame({"person": [1]}))
 
 
@@ -402,7 +402,7 @@ def test_plot_compare(pop, tmp_path):
     fig, ax = plt.subplots()
     plot_compare(table, ax=ax)
     rows = table[table["measure"] == "people_reached"]
-    np.testing.assert_allclose([p.get_height() for p in ax.patches], rows["mean"])
+    np.testing.assert_allclose([p.get_height() for p in ax.patches], rows["estimate"])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["today", "bonus"]
     assert "people reached" in ax.get_ylabel()
     _render(ax, tmp_path, "compare")

@@ -51,7 +51,7 @@ def test_readme_quotes_the_candidate_figures(whom_to_ask):
         f"chosen, not counting candidates, reach {last['reach']:.1f} candidates "
         f"in expectation (standard error {last['reach_se']:.1f}; a forward "
         f"simulation gives {last['spread_reach']:.1f}, standard error "
-        f"{last['spread_se']:.1f}); the 10 highest-degree people reach "
+        f"{last['spread_reach_se']:.1f}); the 10 highest-degree people reach "
         f"{last['degree_reach']:.1f}, {last['difference']:.1f} fewer (paired "
         f"standard error {last['difference_se']:.1f}). One well-placed poster "
         f"already reaches {table['reach'].iloc[0]:.1f}:"

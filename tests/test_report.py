@@ -386,8 +386,8 @@ def _formatted_cells(results):
         from referral.wording._gatekeepers import _approx
 
         for _, row in keepers.iterrows():
-            for column in ["counterfactual_loss", "loss_ci_low", "loss_ci_high"]:
-                out.add(_approx(row[column], row["loss_se"]))
+            for column in ["estimate", "ci_low", "ci_high"]:
+                out.add(_approx(row[column], row["se"]))
     asked = results.tables.get("ambassadors")
     if asked is not None:  # who_to_ask_sentences: labels, 1-6 decimals, 95% CIs
         from referral._core.stats import Z95
@@ -402,7 +402,7 @@ def _formatted_cells(results):
         for value, se in [
             ("reach", "reach_se"),
             ("difference", "difference_se"),
-            ("spread_reach", "spread_se"),
+            ("spread_reach", "spread_reach_se"),
             ("degree_reach", "difference_se"),
         ]:
             v, e = float(last[value]), float(last[se])

@@ -606,18 +606,18 @@ def test_a_bridge_channel_raises_the_minority_ratio_trial_by_trial():
     )
     ratio = table[(table["measure"] == "ratio") & (table["group"] == 1)]
     ratio = ratio.set_index("scenario")
-    assert ratio.loc["today", "mean"] < 0.5  # the minority is under-reached
+    assert ratio.loc["today", "estimate"] < 0.5  # the minority is under-reached
     assert ratio.loc["channel", "diff_ci_low"] > 0  # and the channel helps
     np.testing.assert_allclose(
         ratio.loc["channel", "diff"],
-        ratio.loc["channel", "mean"] - ratio.loc["today", "mean"],
+        ratio.loc["channel", "estimate"] - ratio.loc["today", "estimate"],
     )
     # the same numbers as representation() gives each scenario alone
     alone = representation(
         spread(chan, trials=400, keep_chains=400, seed=3), by="block"
     )
     got = rows(alone, "ratio").loc[1]
-    assert ratio.loc["channel", "mean"] == pytest.approx(got["estimate"])
+    assert ratio.loc["channel", "estimate"] == pytest.approx(got["estimate"])
     assert ratio.loc["channel", "se"] == pytest.approx(got["se"])
     # trial by trial, under common random numbers
     a = _per_trial_share(spread(net, trials=400, keep_chains=400, seed=3))
@@ -631,7 +631,9 @@ def test_a_bridge_channel_raises_the_minority_ratio_trial_by_trial():
     plain = compare(
         {"today": net, "channel": chan}, trials=400, keep_chains=400, seed=3
     )
-    np.testing.assert_allclose(usual["mean"].to_numpy(), plain["mean"].to_numpy())
+    np.testing.assert_allclose(
+        usual["estimate"].to_numpy(), plain["estimate"].to_numpy()
+    )
 
 
 def test_compare_by_paired_difference_coverage():

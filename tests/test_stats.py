@@ -306,7 +306,7 @@ def test_compare_difference_interval_is_paired():
 
 
 def _loss_column(table):
-    return "loss" if "loss" in table.columns else "counterfactual_loss"
+    return "estimate"
 
 
 def test_gatekeeper_loss_interval_is_paired():
@@ -320,9 +320,9 @@ def test_gatekeeper_loss_interval_is_paired():
     x = res.trials()["candidates_reached"].to_numpy(float)
     se = x.std(ddof=1) / np.sqrt(len(x))
     assert row[_loss_column(table)] == pytest.approx(x.mean())
-    assert row["loss_se"] == pytest.approx(se, rel=1e-12)
-    assert row["loss_ci_low"] == pytest.approx(x.mean() - 1.959964 * se)
-    assert row["loss_ci_high"] == pytest.approx(x.mean() + 1.959964 * se)
+    assert row["se"] == pytest.approx(se, rel=1e-12)
+    assert row["ci_low"] == pytest.approx(x.mean() - 1.959964 * se)
+    assert row["ci_high"] == pytest.approx(x.mean() + 1.959964 * se)
 
 
 def _broker(activity=0.6, k=5, w=0.7):
@@ -349,25 +349,25 @@ def test_weak_tie_share_se_from_trials():
     var = np.var(x - r * y, ddof=1)
     table = weak_tie_share(res)
     overall = table.query("scope == 'overall'").iloc[0]
-    assert overall["share"] == pytest.approx(r)
-    assert overall["share_se"] == pytest.approx(np.sqrt(var / len(y)) / y.mean())
+    assert overall["estimate"] == pytest.approx(r)
+    assert overall["se"] == pytest.approx(np.sqrt(var / len(y)) / y.mean())
     # every candidate is reached at hop 1, and all 80 trials are kept: the
     # by-hop row is the same ratio with the same delta-method se
     hop1 = table.query("scope == 'by hop' and hop == 1").iloc[0]
-    assert hop1["share"] == pytest.approx(r)
-    assert hop1["share_se"] == pytest.approx(overall["share_se"], rel=1e-12)
+    assert hop1["estimate"] == pytest.approx(r)
+    assert hop1["se"] == pytest.approx(overall["se"], rel=1e-12)
     # with 30 of 80 trials kept, the variance comes from those 30
     res = spread(net, trials=80, seed=3, keep_chains=30)
     hop1 = weak_tie_share(res).query("scope == 'by hop' and hop == 1").iloc[0]
     head = trials.iloc[:30]
     d = (head["weak_chain_candidates"] - r * head["candidates_reached"]).to_numpy()
-    assert hop1["share_se"] == pytest.approx(
+    assert hop1["se"] == pytest.approx(
         np.std(d, ddof=1) / np.sqrt(80) / y.mean(), rel=1e-12
     )
     # with one kept trial, binomial over the candidates reached
     res = spread(net, trials=80, seed=3, keep_chains=1)
     hop1 = weak_tie_share(res).query("scope == 'by hop' and hop == 1").iloc[0]
-    assert hop1["share_se"] == pytest.approx(np.sqrt(r * (1 - r) / y.sum()))
+    assert hop1["se"] == pytest.approx(np.sqrt(r * (1 - r) / y.sum()))
 
 
 def test_weak_tie_share_by_hop_never_zero_from_empty_kept_trials():
@@ -391,10 +391,10 @@ def test_weak_tie_share_by_hop_never_zero_from_empty_kept_trials():
     res = spread(net, trials=400, seed=3, keep_chains=3)
     assert not (res.chains()["person"] == "c").any()
     row = weak_tie_share(res).query("scope == 'by hop' and hop == 2").iloc[0]
-    p, count = row["share"], row["chains"] * 400
+    p, count = row["estimate"], row["chains"] * 400
     assert 0 < p < 1
-    assert row["share_se"] == pytest.approx(np.sqrt(p * (1 - p) / count))
-    assert row["share_se"] > 0
+    assert row["se"] == pytest.approx(np.sqrt(p * (1 - p) / count))
+    assert row["se"] > 0
 
 
 def _weak_star(n_weak=3, n_strong=5, w_weak=0.3, w_strong=0.6):
@@ -417,8 +417,8 @@ def test_search_weak_tie_share_se():
     net = _two_routes()
     res = search(net, starts=["s"], targets=["t"], policy="random", trials=90, seed=1)
     row = weak_tie_share(res).query("scope == 'overall'").iloc[0]
-    p = row["share"]
-    assert row["share_se"] == pytest.approx(np.sqrt(p * (1 - p) / 90))
+    p = row["estimate"]
+    assert row["se"] == pytest.approx(np.sqrt(p * (1 - p) / 90))
 
 
 def _two_routes():
@@ -438,7 +438,7 @@ def test_threshold_curve_intervals_from_trials():
         res = spread(scale_activity(net, m), trials=60, seed=2)  # int seeds pass as is
         x = res.trials()["reached"].to_numpy(float)
         se = x.std(ddof=1) / np.sqrt(len(x))
-        assert curve.loc[m, "people_reached_mean"] == pytest.approx(x.mean())
+        assert curve.loc[m, "people_reached_estimate"] == pytest.approx(x.mean())
         assert curve.loc[m, "people_reached_se"] == pytest.approx(se, rel=1e-12)
         assert curve.loc[m, "people_reached_ci_low"] == pytest.approx(
             x.mean() - 1.959964 * se

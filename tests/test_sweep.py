@@ -63,12 +63,12 @@ def test_one_row_per_configuration_with_parameters_as_columns(serial):
     assert serial["config"].tolist() == [0, 1, 2, 3]
     assert serial["n_people"].tolist() == [120, 120, 200, 200]
     assert serial["activity_beta"].tolist() == [(2.0, 5.0), (5.0, 2.0)] * 2
-    for column in ("people_reached_mean", "people_reached_se", "depth_ci_high"):
+    for column in ("people_reached_estimate", "people_reached_se", "depth_ci_high"):
         assert serial[column].dtype == np.float64
     # more active people reach more
     assert (
-        serial["people_reached_mean"][1::2].to_numpy()
-        > serial["people_reached_mean"][0::2].to_numpy()
+        serial["people_reached_estimate"][1::2].to_numpy()
+        > serial["people_reached_estimate"][0::2].to_numpy()
     ).all()
     assert serial.attrs["seed_entropy"] == 11
 
@@ -77,13 +77,15 @@ def test_same_seed_same_table_and_replay(serial):
     again = sweep(build, GRID, trials=30, seed=11)
     pd.testing.assert_frame_equal(serial, again)
     other = sweep(build, GRID, trials=30, seed=12)
-    assert not other["people_reached_mean"].equals(serial["people_reached_mean"])
+    assert not other["people_reached_estimate"].equals(
+        serial["people_reached_estimate"]
+    )
     # a row can be replayed from its seed
     tasks = make_tasks(build, GRID, trials=30, seed=11)
     row = serial.iloc[2]
     network = build(**tasks[2].params, seed=tasks[2].build_seed)
     replay = spread(network, trials=int(row["trials"]), seed=row["seed"])
-    assert replay.summary()["estimate"][0] == row["people_reached_mean"]
+    assert replay.summary()["estimate"][0] == row["people_reached_estimate"]
 
 
 def test_seed_none_records_entropy():
@@ -181,7 +183,7 @@ def test_resume_with_seed_none_reuses_stored_entropy(tmp_path):
         results_dir=tmp_path,
     )
     assert second.attrs["seed_entropy"] == first.attrs["seed_entropy"]
-    assert second["people_reached_mean"].equals(first["people_reached_mean"])
+    assert second["people_reached_estimate"].equals(first["people_reached_estimate"])
 
 
 def test_per_trial_rows_and_kwargs():

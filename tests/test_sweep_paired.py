@@ -39,10 +39,14 @@ def test_interventions_share_population_and_trials():
         assert len(set(group["build_seed"])) == 1, n_people
         base, tiny, bonus = (group.iloc[i] for i in range(3))
         # a negligible change gives (nearly) the same row
-        for column in ("people_reached_mean", "candidates_reached_mean", "depth_mean"):
+        for column in (
+            "people_reached_estimate",
+            "candidates_reached_estimate",
+            "depth_estimate",
+        ):
             assert abs(tiny[column] - base[column]) <= 1e-6 * max(base[column], 1)
         # a real bonus only adds reach, trial by trial (common random numbers)
-        assert bonus["people_reached_mean"] >= base["people_reached_mean"]
+        assert bonus["people_reached_estimate"] >= base["people_reached_estimate"]
     # different populations get different draws
     assert paired["seed"].nunique() == 2
     # without declaring the intervention, each configuration has its own draw,
@@ -50,7 +54,10 @@ def test_interventions_share_population_and_trials():
     unpaired = sweep(build_with_bonus, grid, trials=40, seed=5)
     assert unpaired["seed"].nunique() == 6
     first = unpaired[unpaired["n_people"] == 150]
-    assert first["people_reached_mean"].iloc[0] != first["people_reached_mean"].iloc[1]
+    assert (
+        first["people_reached_estimate"].iloc[0]
+        != first["people_reached_estimate"].iloc[1]
+    )
 
 
 def test_paired_rows_trial_by_trial():
@@ -78,7 +85,7 @@ def test_seeds_keyed_by_content_not_position():
         trials=20,
         seed=4,
     )
-    columns = ["n_people", "bonus", "seed", "build_seed", "people_reached_mean"]
+    columns = ["n_people", "bonus", "seed", "build_seed", "people_reached_estimate"]
     left = table[columns].sort_values(["n_people", "bonus"]).reset_index(drop=True)
     right = reordered[columns].sort_values(["n_people", "bonus"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(left, right)
@@ -112,7 +119,7 @@ def test_every_row_replays():
             **table.attrs["simulate_kwargs"],
         )
         s = again.summary().set_index("measure")
-        assert s.loc["people_reached", "estimate"] == row.people_reached_mean
+        assert s.loc["people_reached", "estimate"] == row.people_reached_estimate
         assert s.loc["depth", "se"] == row.depth_se
 
 
@@ -143,7 +150,7 @@ def test_readme_replay_recipe():
         result = eval(
             recipe, {"spread": spread, "build": build, "params": params, "row": row}
         )
-        assert result.summary()["estimate"][0] == row.people_reached_mean
+        assert result.summary()["estimate"][0] == row.people_reached_estimate
 
 
 # ------------------------------------------------------- resume by content
@@ -178,8 +185,8 @@ def test_resume_tells_long_arrays_apart(tmp_path):
         results_dir=tmp_path,
         record="reach",
     )
-    assert first["people_reached_mean"][0] == 2000
-    assert second["people_reached_mean"][0] == 6  # people 0..5
+    assert first["people_reached_estimate"][0] == 2000
+    assert second["people_reached_estimate"][0] == 6  # people 0..5
     assert len(list(Path(tmp_path).glob("part-*.pkl"))) == 2
 
 
@@ -198,12 +205,12 @@ def test_resume_notices_a_changed_build_function(tmp_path, monkeypatch):
     mod = importlib.import_module("sweep_build_module")
     parts = tmp_path / "parts"
     first = sweep(mod.build, {"n": [10]}, trials=2, seed=1, results_dir=parts)
-    assert first["people_reached_mean"][0] == 10
+    assert first["people_reached_estimate"][0] == 10
     # same name, same module, new body: no one acts but the recruiter
     module.write_text(source.replace("activity=1.0", "activity=0.0"))
     mod = importlib.reload(mod)
     second = sweep(mod.build, {"n": [10]}, trials=2, seed=1, results_dir=parts)
-    assert second["people_reached_mean"][0] == 2
+    assert second["people_reached_estimate"][0] == 2
     # unchanged code resumes from its part
     third = sweep(mod.build, {"n": [10]}, trials=2, seed=1, results_dir=parts)
     pd.testing.assert_frame_equal(second, third)
@@ -251,10 +258,10 @@ def test_toml_sweep_is_paired(tmp_path, capsys):
     table = pd.read_csv(out)
     assert len(set(table["seed"])) == 1 and len(set(table["build_seed"])) == 1
     base, tiny, bonus = (table.iloc[i] for i in range(3))
-    assert tiny["people_reached_mean"] == pytest.approx(
-        base["people_reached_mean"], rel=1e-6
+    assert tiny["people_reached_estimate"] == pytest.approx(
+        base["people_reached_estimate"], rel=1e-6
     )
-    assert bonus["people_reached_mean"] > base["people_reached_mean"]
+    assert bonus["people_reached_estimate"] > base["people_reached_estimate"]
     assert read_sweep_spec(grid)["interventions"] == ["referral_bonus"]
 
 
@@ -305,8 +312,8 @@ def test_toml_edgelist_builder_through_the_cli(tmp_path, capsys):
     assert code == 0, err
     table = pd.read_csv(out)
     assert table["referral_bonus"].tolist() == [0.0, 0.4]
-    assert (table["people_reached_mean"] >= 1).all()
-    assert table["people_reached_mean"][1] > table["people_reached_mean"][0]
+    assert (table["people_reached_estimate"] >= 1).all()
+    assert table["people_reached_estimate"][1] > table["people_reached_estimate"][0]
     # a changed edge list is never served the old parts
     (tmp_path / "data" / "ties.csv").write_text("source,target,strength\nana,bo,0.9\n")
     code = main(
@@ -322,7 +329,7 @@ def test_toml_edgelist_builder_through_the_cli(tmp_path, capsys):
         ]
     )
     assert code == 0
-    assert pd.read_csv(out)["people_reached_mean"].max() <= 2
+    assert pd.read_csv(out)["people_reached_estimate"].max() <= 2
     assert len(list(parts.glob("part-*.pkl"))) == 4
 
 
@@ -359,7 +366,7 @@ def build_with_transmission(transmission, seed=None):
 def test_functions_as_grid_values_are_keyed_by_code():
     grid = {"transmission": [lambda u, v, d: 1.0, lambda u, v, d: 0.0]}  # one line
     table = sweep(build_with_transmission, grid, trials=3, seed=1)
-    assert table["people_reached_mean"].tolist() == [6.0, 1.0]
+    assert table["people_reached_estimate"].tolist() == [6.0, 1.0]
     # two lambdas on one line differ in their constants: different keys
     assert table["seed"].iloc[0] != table["seed"].iloc[1]
     again = sweep(build_with_transmission, grid, trials=3, seed=1)

@@ -179,7 +179,7 @@ def test_openings_that_cannot_leave_the_recruiter():
     cost = other_people_cost(net, trials=50, seed=1)
     text = cost.sentence()
     assert text.startswith("Openings never leave the recruiter")
-    assert cost.everyone_acts["people_reached_mean"] == 1
+    assert cost.everyone_acts["people_reached_estimate"] == 1
     assert "1 people" not in text
 
 

@@ -213,7 +213,7 @@ def test_threshold_verdict_matches_its_table(net):
         "This network holds only"
         if n <= sources
         else "Openings never leave"
-        if everyone["people_reached_mean"] <= sources
+        if everyone["people_reached_estimate"] <= sources
         else "Everyone in this network is a direct contact"
         if direct >= n
         else "No one passes openings on today"
@@ -272,7 +272,7 @@ def test_threshold_curve_has_no_wide_gaps(net):
     assert (curve["multiplier"] == 1.0).any()
     if net.activity.max() == 0:
         return
-    reach = curve["people_reached_mean"].to_numpy() / net.n_people
+    reach = curve["people_reached_estimate"].to_numpy() / net.n_people
     far = curve["sizeable_share"].to_numpy()
     step = np.maximum(np.abs(np.diff(reach)), np.abs(np.diff(far)))
     # refinement stops at 0.05 or after 10 extra points
@@ -327,10 +327,10 @@ def gatekeeper_tables(draw):
         {
             "rank": np.arange(1, compared + 1),
             "person": names,
-            "counterfactual_loss": loss,
-            "loss_se": 0.05,
-            "loss_ci_low": loss - 0.1,
-            "loss_ci_high": loss + 0.1,
+            "estimate": loss,
+            "se": 0.05,
+            "ci_low": loss - 0.1,
+            "ci_high": loss + 0.1,
             "in_top_group": np.arange(compared) < size,
             "top_group_size": size,
             "compared": compared,

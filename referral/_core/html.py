@@ -220,9 +220,9 @@ def cost_html(cost) -> str:
             r.scenario,
             r.multiplier,
             r.mean_activity,
-            r.people_reached_mean,
+            r.people_reached_estimate,
             interval(r.people_reached_ci_low, r.people_reached_ci_high),
-            r.candidates_reached_mean,
+            r.candidates_reached_estimate,
         )
         for r in table.itertuples(index=False)
     ]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.params import Interval, validate_params
+from referral._core.renamed import with_old_names
 from referral._core.rng import resolve_entropy
 from referral._core.stats import (
     normal_interval,
@@ -144,8 +145,10 @@ def compare(
         ``completion_rate`` and ``completed_via_weak_tie`` per chain):
 
         - ``scenario`` (object), ``measure`` (object).
-        - ``mean``, ``se``, ``ci_low``, ``ci_high`` (float64): the measure
-          with its interval at ``level``.
+        - ``estimate``, ``se``, ``ci_low``, ``ci_high`` (float64): the
+          measure (a mean over trials or chains) with its interval at
+          ``level``. The old name ``mean`` still reads ``estimate`` for one
+          release, with a :class:`FutureWarning`.
         - ``diff``, ``diff_se``, ``diff_ci_low``, ``diff_ci_high`` (float64):
           the paired difference from the first scenario (trial by trial, or
           chain by chain) with its interval; exactly 0 for the first.
@@ -230,7 +233,7 @@ def compare(
         columns=[
             "scenario",
             "measure",
-            "mean",
+            "estimate",
             "se",
             "ci_low",
             "ci_high",
@@ -244,7 +247,7 @@ def compare(
         table = _with_group_rows(table, groups_of, next(iter(scenarios)), z)
     table["level"] = float(level)
     table.attrs["seed_entropy"] = entropy
-    return table
+    return with_old_names(table, "compare")
 
 
 def _group_parts(result, by, pool):

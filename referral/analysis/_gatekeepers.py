@@ -20,6 +20,7 @@ import pandas as pd
 
 from referral._core.names import display_names
 from referral._core.params import Interval, Options, validate_params
+from referral._core.renamed import with_old_names
 from referral._core.stats import (
     normal_interval,
     paired_difference_se,
@@ -44,10 +45,10 @@ _GATEKEEPER_COLUMNS = {
     "chain_share": "float64",
     "chain_rank": "int64",
     "activity": "float64",
-    "counterfactual_loss": "float64",
-    "loss_se": "float64",
-    "loss_ci_low": "float64",
-    "loss_ci_high": "float64",
+    "estimate": "float64",
+    "se": "float64",
+    "ci_low": "float64",
+    "ci_high": "float64",
     "loss_share": "float64",
     "trials": "int64",
     "tier": "int64",
@@ -251,7 +252,7 @@ def gatekeepers(
         twice its last round. Default: no racing.
     level : float, default 0.95
         Confidence level, strictly between 0 and 1: of the loss intervals
-        (``loss_ci_low``, ``loss_ci_high``) and of the top group, which
+        (``ci_low``, ``ci_high``) and of the top group, which
         leaves out a person whose true loss is the largest on the shortlist
         with probability at most ``1 - level`` (racing included).
     alpha : float, optional
@@ -285,10 +286,13 @@ def gatekeepers(
           the person.
         - ``chain_rank`` (int64): rank by chain credit.
         - ``activity`` (float64): the person's activity.
-        - ``counterfactual_loss`` (float64): mean drop in reach per trial
-          when the person does not act.
-        - ``loss_se``, ``loss_ci_low``, ``loss_ci_high`` (float64): its
-          standard error and interval at ``level`` (paired over trials).
+        - ``estimate`` (float64): the counterfactual loss, the mean drop
+          in reach per trial when the person does not act.
+        - ``se``, ``ci_low``, ``ci_high`` (float64): its standard error and
+          interval at ``level`` (paired over trials). The old names
+          ``counterfactual_loss``, ``loss_se``, ``loss_ci_low`` and
+          ``loss_ci_high`` still read these columns for one release, with a
+          :class:`FutureWarning`.
         - ``loss_share`` (float64): the loss over today's mean reach over
           the same trials (NaN when nothing is reached).
         - ``trials`` (int64): trials behind the person's loss (more than the
@@ -387,7 +391,7 @@ def gatekeepers(
     start, budget = _trial_budget(result, max_trials)
     chosen = _shortlisted(result, shortlist)
     if chosen is None:
-        return _empty_gatekeepers(network, measure)
+        return with_old_names(_empty_gatekeepers(network, measure), "gatekeepers")
     ids = chosen["id"].to_numpy()
     raced = _race(network, result, ids, column, start, budget, alpha, n_jobs, progress)
     frame, base_means, critical = _loss_frame(ids, alpha, *raced)
@@ -518,8 +522,8 @@ def _loss_frame(
     frame = pd.DataFrame(
         {
             "id": ids,
-            "counterfactual_loss": [s[0] for s in stats],
-            "loss_se": [s[1] for s in stats],
+            "estimate": [s[0] for s in stats],
+            "se": [s[1] for s in stats],
             "trials": np.array([len(v) for v in per_person], dtype=np.int64),
             "tier": tier,
             "in_top_group": tier == 1,
@@ -549,14 +553,12 @@ def _gatekeeper_table(
     and the whole top group."""
     table = chosen.merge(frame, on="id")
     table["activity"] = network.activity[table["id"].to_numpy()]
-    table["loss_ci_low"], table["loss_ci_high"] = normal_interval(
-        table["counterfactual_loss"], table["loss_se"], z_loss
+    table["ci_low"], table["ci_high"] = normal_interval(
+        table["estimate"], table["se"], z_loss
     )
     today = np.array([base_means[n] for n in table["trials"]])
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["loss_share"] = np.where(
-            today > 0, table["counterfactual_loss"] / today, np.nan
-        )
+        table["loss_share"] = np.where(today > 0, table["estimate"] / today, np.nan)
     table["diff_ci_low"] = table["diff_from_leader"] - critical * table["diff_se"]
     table["diff_ci_high"] = table["diff_from_leader"] + critical * table["diff_se"]
     table["compared"] = np.int64(len(ids))
@@ -564,7 +566,7 @@ def _gatekeeper_table(
     table["level"] = level
     table["measure"] = measure
     table = table.sort_values(
-        ["counterfactual_loss", "chain_credit"], ascending=False, kind="stable"
+        ["estimate", "chain_credit"], ascending=False, kind="stable"
     )
     # the first ``top`` rows, and the whole top group even beyond them, so
     # that a sentence about the group is about rows the table holds
@@ -577,7 +579,7 @@ def _gatekeeper_table(
     shown = display_names(network, table["id"].to_numpy())
     if shown is not None:  # the user's display names, for the sentence
         table.insert(2, "name", shown)
-    return table
+    return with_old_names(table, "gatekeepers")
 
 
 def _level_and_alpha(level, alpha) -> tuple[float, float]:

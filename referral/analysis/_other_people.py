@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.params import Interval, validate_params
+from referral._core.renamed import upgrade_columns, with_old_names
 from referral._core.rng import resolve_entropy
 from referral._core.stats import (
     normal_interval,
@@ -58,15 +59,16 @@ class OtherPeopleCost:
 
         - ``multiplier``, ``mean_activity`` (float64): ``m`` and the mean
           activity it gives (capped activities, so at most 1).
-        - ``people_reached_mean``, ``_se``, ``_ci_low``, ``_ci_high``
-          (float64): people reached per opening, the recruiter included.
+        - ``people_reached_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
+          (float64): people reached per opening, the recruiter included (a
+          mean over trials).
         - ``people_reached_median``, ``people_reached_q10``,
           ``people_reached_q90`` (float64): the distribution of reach over
           openings (trials).
         - ``sizeable_share``, ``_ci_low``, ``_ci_high`` (float64): the share
           of openings that reach at least ``sizeable_people`` people (a
           sizeable part of the network), with its Wilson interval.
-        - ``candidates_reached_mean``, ``candidates_reached_se`` (float64).
+        - ``candidates_reached_estimate``, ``candidates_reached_se`` (float64).
         - ``reach_share`` (float64): mean people reached over people in the
           network.
         - ``branching``, ``_se``, ``_ci_low``, ``_ci_high`` (float64): the
@@ -74,6 +76,10 @@ class OtherPeopleCost:
           hops 2-3 over people at hops 1-2, with its delta-method interval.
         - ``n_people``, ``sizeable_people`` (int64), ``trials`` (int64).
         - ``level`` (float64): the confidence level of every interval.
+
+        The old names ``people_reached_mean`` and ``candidates_reached_mean``
+        still read the ``_estimate`` columns, in ``curve`` and
+        :meth:`table`, for one release with a :class:`FutureWarning`.
     scenarios : pandas.DataFrame
         :meth:`table`.
     as_is, everyone_acts : pandas.Series
@@ -111,6 +117,13 @@ class OtherPeopleCost:
     mean_activity: float
     today: float = 1.0
 
+    def __post_init__(self):
+        # the tables answer to their old column names for one release
+        for name in ("curve", "scenarios"):
+            value = getattr(self, name)
+            if isinstance(value, pd.DataFrame):
+                object.__setattr__(self, name, with_old_names(value, "other_people"))
+
     def _repr_html_(self) -> str:
         from referral._core.html import cost_html
 
@@ -133,9 +146,9 @@ class OtherPeopleCost:
               interval (NaN elsewhere).
             - ``mean_activity`` and its ``_ci_low``, ``_ci_high`` (float64):
               the mean (capped) activity at that multiplier.
-            - ``people_reached_mean``, ``_ci_low``, ``_ci_high``,
+            - ``people_reached_estimate``, ``_ci_low``, ``_ci_high``,
               ``people_reached_median``, ``sizeable_share``, ``_ci_low``,
-              ``_ci_high``, ``candidates_reached_mean`` (float64): as in
+              ``_ci_high``, ``candidates_reached_estimate`` (float64): as in
               ``curve``, for the two simulated scenarios.
             - ``n_people``, ``sizeable_people``, ``sources``, ``trials``
               (int64), ``sizeable_fraction`` (float64) and ``acyclic``
@@ -194,12 +207,17 @@ class OtherPeopleCost:
         ...     cost.sentence())
         True
         """
+        tables = dict(tables)
         for name, columns in [
             ("cost", [c for c in COST_COLUMNS if c not in _LATER_COLUMNS]),
             ("cost_curve", CURVE_COLUMNS),
         ]:
             if name not in tables:
                 raise ValueError(f"OtherPeopleCost.from_tables needs a {name!r} table.")
+            # tables saved by an earlier release: old column names
+            tables[name] = upgrade_columns(
+                tables[name], "other_people", where=f"the {name!r} table"
+            )
             require_columns(
                 tables[name],
                 columns,
@@ -301,7 +319,7 @@ def _step_sizes(curve: pd.DataFrame, n_people: int) -> np.ndarray:
     of the network and the change in the share of openings that travel far;
     a step where the branching crosses 1 counts as at least the refinement
     step, so the simulated tipping point is bracketed closely too."""
-    reach = curve["people_reached_mean"].to_numpy(np.float64) / max(n_people, 1)
+    reach = curve["people_reached_estimate"].to_numpy(np.float64) / max(n_people, 1)
     far = curve["sizeable_share"].to_numpy(np.float64)
     size = np.maximum(np.abs(np.diff(reach)), np.abs(np.diff(far)))
     branching = curve["branching"].to_numpy(np.float64) - 1.0
@@ -336,7 +354,7 @@ def _curve_row(network, result, multiplier, sizeable, z):
     return {
         "multiplier": float(multiplier),
         "mean_activity": float(network.activity.mean()),
-        "people_reached_mean": people_mean,
+        "people_reached_estimate": people_mean,
         "people_reached_se": people_se,
         "people_reached_ci_low": people_low,
         "people_reached_ci_high": people_high,
@@ -346,7 +364,7 @@ def _curve_row(network, result, multiplier, sizeable, z):
         "sizeable_share": float(share),
         "sizeable_share_ci_low": float(share_low),
         "sizeable_share_ci_high": float(share_high),
-        "candidates_reached_mean": cand_mean,
+        "candidates_reached_estimate": cand_mean,
         "candidates_reached_se": cand_se,
         "reach_share": people_mean / network.n_people,
         "branching": branching,

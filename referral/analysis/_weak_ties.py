@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.params import Interval, validate_params
+from referral._core.renamed import with_old_names
 from referral._core.stats import (
     binomial_se,
     normal_interval,
@@ -57,8 +58,8 @@ def weak_tie_share(
         - ``chains`` (float64): successful chains (spread: per trial;
           search: count).
         - ``via_weak`` (float64): of them, chains with at least one weak tie.
-        - ``share`` (float64): ``via_weak / chains``.
-        - ``share_se`` (float64): its standard error. Spread: the delta
+        - ``estimate`` (float64): the share ``via_weak / chains``.
+        - ``se`` (float64): its standard error. Spread: the delta
           method over trials (a ratio of per-trial sums); for ``by hop``
           rows its variance comes from the trials whose chains were kept
           (``keep_chains``; binomial if fewer than two of them reached a
@@ -66,9 +67,12 @@ def weak_tie_share(
         - ``kind`` (object): ``"spread"`` or ``"search"``, the run the
           table comes from (so a table read back from CSV plots the same).
         - ``ci_low``, ``ci_high`` (float64): the share's interval at
-          ``level``: Wilson's where ``share_se`` is binomial, otherwise
-          ``share -+ z * share_se`` kept within [0, 1]; NaN with the share.
+          ``level``: Wilson's where ``se`` is binomial, otherwise
+          ``estimate -+ z * se`` kept within [0, 1]; NaN with the share.
         - ``level`` (float64): the confidence level of the interval.
+
+        The old names ``share`` and ``share_se`` still read ``estimate``
+        and ``se`` for one release, with a :class:`FutureWarning`.
 
     Raises
     ------
@@ -84,7 +88,7 @@ def weak_tie_share(
     >>> from referral import from_networkx, spread
     >>> net = from_networkx(nx.path_graph(3), strength=0.2, transmission=1.0,
     ...                     activity=1.0, recruiters=[0], candidates=[2])
-    >>> float(weak_tie_share(spread(net, trials=10, seed=1))["share"].iloc[0])
+    >>> float(weak_tie_share(spread(net, trials=10, seed=1))["estimate"].iloc[0])
     1.0
     """
     z = z_for(level, function="weak_tie_share")
@@ -171,17 +175,17 @@ def weak_tie_share(
             f"{type(result).__name__}."
         )
     table = pd.DataFrame(
-        rows, columns=["scope", "hop", "chains", "via_weak", "share", "share_se"]
+        rows, columns=["scope", "hop", "chains", "via_weak", "estimate", "se"]
     ).astype({"hop": "int64", "chains": "float64", "via_weak": "float64"})
     table["kind"] = "spread" if isinstance(result, SpreadResult) else "search"
     table["ci_low"], table["ci_high"] = _share_intervals(
-        table["share"].to_numpy(np.float64),
-        table["share_se"].to_numpy(np.float64),
+        table["estimate"].to_numpy(np.float64),
+        table["se"].to_numpy(np.float64),
         np.asarray(counts, dtype=np.float64),
         z,
     )
     table["level"] = float(level)
-    return table
+    return with_old_names(table, "weak_tie_share")
 
 
 def _share_intervals(share, se, counts, z):

@@ -39,6 +39,7 @@ import warnings
 from dataclasses import dataclass
 
 import networkx as nx
+import numba
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -46,13 +47,15 @@ from scipy.sparse import csgraph
 
 from referral._core.validation import user_stacklevel
 from referral.calibrate._log import _check_columns, _poster_map, _rows
+from referral.calibrate._sampled import BigComponent, pattern_rows
 from referral.network._labels import describe_labels
 
 __all__ = ["HopData", "EMModel", "read_hops", "hops_from_holders", "MAX_FREE"]
 
 EPS = 1e-9
-#: the most holders of one component whose acting is listed (2**MAX_FREE patterns)
-MAX_FREE = 16
+#: the most holders of one component whose acting is listed (2**MAX_FREE
+#: patterns); larger components are sampled (see _sampled.py)
+MAX_FREE = 12
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,12 @@ def hops_from_holders(
 ) -> HopData:
     """Check every told person had a contact holding it one hop earlier."""
     indptr, indices = network.indptr, network.indices
+    if network.directed:
+        # who could have told j: the people with a tie towards j
+        m = sparse.csr_matrix(
+            (np.ones(len(indices)), indices, indptr), shape=(network.n_people,) * 2
+        ).T.tocsr()
+        indptr, indices = m.indptr, m.indices
     op_l, person_l, hop_l, src_l, hop_rows, orphans = [], [], [], [], [], []
     for code in range(len(openings)):
         held, first_row = holders[code]
@@ -193,7 +202,9 @@ class EMModel:
     many people told next hop had ``n`` acting possible tellers (``hist``).
     """
 
-    def __init__(self, network, data, group_codes, n_groups, s_act, function):
+    def __init__(
+        self, network, data, group_codes, n_groups, s_act, function, max_free=None
+    ):
         self.n_groups = n_groups
         self.s_act = float(s_act)
         self.transmission = "constant"
@@ -253,6 +264,7 @@ class EMModel:
         # the others, one component at a time
         shared = np.flatnonzero(t > 0)
         self.largest = 0
+        self.big = []
         if len(shared):
             e_nxt = np.flatnonzero(nxt)
             by_comp = pd.Series(np.arange(len(shared))).groupby(label[shared]).indices
@@ -270,47 +282,63 @@ class EMModel:
                 only = adj.sum(axis=0) == 1
                 forced = adj[:, only].any(axis=1)
                 parts.append((hs, adj, np.flatnonzero(~forced)))
-            sizes = np.array([len(free) for _, _, free in parts])
-            self.largest = int(sizes.max())
-            if self.largest > MAX_FREE:
-                raise ValueError(
-                    f"{function} cannot list the acting patterns of "
-                    f"{self.largest} holders who share the people they could "
-                    f"have told ({int((sizes > MAX_FREE).sum())} such group(s) "
-                    f"have more than {MAX_FREE}); this log needs its tellers "
-                    f"(the teller column) to be fitted."
-                )
+            self.largest = max(len(free) for _, _, free in parts)
+            limit = MAX_FREE if max_free is None else max_free
             for hs, adj, free in parts:
+                g = gcol[hs]
+                onehot = np.zeros((len(hs), G + 1))
+                onehot[np.arange(len(hs)), g] = 1
+                kt = (k[hs] - t[hs]).astype(float)
+                if len(free) > limit:
+                    # too many to list: sampled (see _sampled.py)
+                    self.big.append(BigComponent(hs, adj, free, g, onehot, kt))
+                    continue
                 bits = (np.arange(2 ** len(free))[:, None] >> np.arange(len(free))) & 1
                 A = np.ones((len(bits), len(hs)), dtype=np.int64)
                 A[:, free] = bits
                 nj = A @ adj
                 ok = (nj > 0).all(axis=1)
-                A, nj = A[ok], nj[ok]
-                g = gcol[hs]
-                onehot = np.zeros((len(hs), G + 1))
-                onehot[np.arange(len(hs)), g] = 1
-                acts.append(A @ onehot)
-                idles.append((1 - A) @ onehot)
-                Ks.append(A @ (k[hs] - t[hs]).astype(float))
-                top = int(nj.max())
-                hist = np.zeros((len(A), top))
-                for nval in range(1, top + 1):
-                    hist[:, nval - 1] = (nj == nval).sum(axis=1)
+                a, i, kk, hist = pattern_rows(A[ok], adj, onehot, kt)
+                acts.append(a)
+                idles.append(i)
+                Ks.append(kk)
                 hists.append(hist)
-                comps.append(np.full(len(A), n_comp))
+                comps.append(np.full(len(a), n_comp))
                 n_comp += 1
+        self._exact = (acts, idles, Ks, hists, comps)
+        self.n_exact = n_comp
+        self.n_holders_k = int((k > 0).sum())
+        self.set_samples([])
+
+    def set_samples(self, sampled):
+        """Add sampled acting patterns of the components too large to list.
+
+        ``sampled`` holds, per component of ``self.big``, the rows
+        ``(act, idle, K, hist, offset)`` of :func:`pattern_rows` plus each
+        row's log-weight offset (empty: the model has only the listed
+        components).
+        """
+        acts, idles, Ks, hists, comps = (list(v) for v in self._exact)
+        offsets = [np.zeros(len(c)) for c in comps]
+        for b, (a, i, kk, hist, off) in enumerate(sampled):
+            acts.append(a)
+            idles.append(i)
+            Ks.append(kk)
+            hists.append(hist)
+            comps.append(np.full(len(a), self.n_exact + b))
+            offsets.append(off)
         M = max([h.shape[1] for h in hists] + [1])
-        self.hist = np.vstack([np.pad(h, ((0, 0), (0, M - h.shape[1]))) for h in hists])
-        self.act = np.vstack(acts)
-        self.idle = np.vstack(idles)
+        self.hist = np.ascontiguousarray(
+            np.vstack([np.pad(h, ((0, 0), (0, M - h.shape[1]))) for h in hists])
+        )
+        self.act = np.ascontiguousarray(np.vstack(acts))
+        self.idle = np.ascontiguousarray(np.vstack(idles))
         self.K = np.concatenate(Ks)
         self.comp = np.concatenate(comps).astype(np.int64)
-        self.n_comp = n_comp
+        self.offset = np.concatenate(offsets)
+        self.n_comp = self.n_exact + len(sampled)
         self.nvals = np.arange(1, M + 1, dtype=float)
-        self.tried = self.K + self.hist @ self.nvals
         self.starts = np.flatnonzero(np.r_[True, np.diff(self.comp) != 0])
-        self.n_holders_k = int((k > 0).sum())
 
     # ------------------------------------------------------------ parameters
     def names(self):
@@ -323,7 +351,12 @@ class EMModel:
         return np.full(len(strength), x[self.n_groups])
 
     # ----------------------------------------------------------- likelihood
-    def _posterior(self, x):
+    def _expectations(self, x):
+        """Loglik and posterior expectations of the patterns' summaries.
+
+        Returns ``(f, w, q, loglik, E[act], E[idle], E[K], E[hist])``, the
+        expectations summed over components.
+        """
         G = self.n_groups
         f = np.append(np.asarray(x[:G], dtype=float), self.s_act)
         w = float(x[G])
@@ -331,42 +364,74 @@ class EMModel:
         l1f = np.log(np.maximum(1 - f, 1e-300))
         q = np.exp(self.nvals * np.log1p(-w))  # (1 - w)^n
         lhit = np.log(np.maximum(1 - q, 1e-300))
-        lw = self.act @ lf + self.idle @ l1f + self.K * np.log1p(-w) + self.hist @ lhit
-        top = np.maximum.reduceat(lw, self.starts)
-        z = np.exp(lw - top[self.comp])
-        s = np.add.reduceat(z, self.starts)
-        lse = top + np.log(s)
-        post = z / s[self.comp]
-        return f, w, q, float(lse.sum()), post
+        ll, ea, ei, ek, eh = _pattern_sums(
+            self.act,
+            self.idle,
+            self.K,
+            self.hist,
+            self.offset,
+            self.starts,
+            lf,
+            l1f,
+            float(np.log1p(-w)),
+            lhit,
+        )
+        return f, w, q, ll, ea, ei, ek, eh
 
     def loglik(self, x):
-        return self._posterior(x)[3]
+        return self._expectations(x)[3]
 
     def nll(self, x):
         """Negative log-likelihood and its gradient (Fisher's identity)."""
         G = self.n_groups
-        f, w, q, ll, post = self._posterior(x)
-        ea, ei = post @ self.act, post @ self.idle
+        f, w, q, ll, ea, ei, ek, eh = self._expectations(x)
         grad = np.zeros(G + 1)
         grad[:G] = ea[:G] / f[:G] - ei[:G] / (1 - f[:G])
         dhit = self.nvals * q / (1 - w) / np.maximum(1 - q, 1e-300)
-        grad[G] = float(post @ (self.hist @ dhit - self.K / (1 - w)))
+        grad[G] = float(eh @ dhit - ek / (1 - w))
         return -ll, -grad
 
     def em_step(self, x):
         """One expectation-maximisation step: the new parameters and loglik."""
         G = self.n_groups
-        f, w, q, ll, post = self._posterior(x)
-        ea, ei = post @ self.act, post @ self.idle
+        f, w, q, ll, ea, ei, ek, eh = self._expectations(x)
         with np.errstate(invalid="ignore"):
             f_new = np.where(ea[:G] + ei[:G] > 0, ea[:G] / (ea[:G] + ei[:G]), 0.5)
-        carried = float(
-            post @ (self.hist @ (self.nvals * w / np.maximum(1 - q, 1e-300)))
-        )
-        tried = float(post @ self.tried)
+        carried = float(eh @ (self.nvals * w / np.maximum(1 - q, 1e-300)))
+        tried = float(ek + eh @ self.nvals)
         w_new = carried / tried if tried > 0 else 0.5
         x_new = np.clip(np.append(f_new, w_new), EPS, 1 - EPS)
         return x_new, ll
+
+    def sampled_ess(self, x):
+        """Effective share of the draws at ``x``, per sampled component.
+
+        The importance weights ``p(A, y | x) / p(A, y | x0)`` of a sampled
+        component's draws; their effective sample size over the number of
+        draws (1: as good as draws at ``x``; near 0: the estimate at ``x``
+        rests on a few draws).
+        """
+        if self.n_comp == self.n_exact:
+            return np.ones(0)
+        rows = slice(self.starts[self.n_exact], None)
+        from referral.calibrate._sampled import row_logweights
+
+        lw = (
+            row_logweights(
+                (self.act[rows], self.idle[rows], self.K[rows], self.hist[rows]),
+                x,
+                self.n_groups,
+                self.s_act,
+            )
+            + self.offset[rows]
+        )
+        comp = self.comp[rows]
+        out = []
+        for c in range(self.n_exact, self.n_comp):
+            v = lw[comp == c]
+            wts = np.exp(v - v.max())
+            out.append(wts.sum() ** 2 / (wts**2).sum() / len(v))
+        return np.array(out)
 
     def em(self, x0, tol=1e-10, max_iter=5000):
         """Run EM from ``x0`` to its fixed point: (x, loglik, iterations)."""
@@ -380,6 +445,128 @@ class EMModel:
         return x, self.loglik(x), max_iter
 
 
+#: Monte-Carlo settings: warm-up rounds and draws per round, then the draws
+#: (every THIN sweeps after BURN) that the reported fit rests on
+WARM_ROUNDS, WARM_DRAWS = 6, 20
+DRAWS, THIN, BURN = 400, 2, 100
+#: interval ends where a sampled component's draws weigh less than this
+#: effective share get draws of their own (see refine_ends)
+MIN_ESS = 0.2
+
+
+def _inside(x):
+    """A point inside the box to draw at.
+
+    At a bound (activity 1, say) some patterns are never drawn, and the
+    likelihood elsewhere could not be estimated from the draws.
+    """
+    return np.clip(x, 0.05, 0.95)
+
+
+def sample_patterns(model, x, seed, source_activity, function):
+    """Monte-Carlo EM for the components too large to list.
+
+    Warm-up: start from the fit to the listed components alone, then a few
+    rounds of drawing acting patterns at the current parameters and running
+    EM on the importance-sampled likelihood they give. Then ``DRAWS``
+    patterns at the warmed-up parameters, a maximisation of the likelihood
+    they estimate, and ``DRAWS`` fresh patterns at that maximum, which the
+    model keeps. Returns ``(start, sampler, batches)``: the start for the
+    caller's maximisation, the sampler (to draw more) and the kept draws.
+    """
+    from referral._core.rng import default_rng_from, resolve_entropy
+    from referral.calibrate._profile import maximise
+    from referral.calibrate._sampled import Sampler
+
+    rng = default_rng_from(resolve_entropy(seed, function=function))
+    sampler = Sampler(model.big, model.n_groups, source_activity, rng)
+    if len(model.comp):
+        x, _, _ = model.em(x, tol=1e-6, max_iter=100)
+    for _ in range(WARM_ROUNDS):
+        batch = [(x, sampler.draw(x, WARM_DRAWS, thin=1, burn=2))]
+        model.set_samples(sampler.pooled_rows(batch, n_norm=0))
+        x, _, _ = model.em(x, tol=1e-7, max_iter=30)
+    batch = [(_inside(x), sampler.draw(_inside(x), DRAWS, thin=THIN, burn=BURN))]
+    model.set_samples(sampler.pooled_rows(batch, n_norm=0))
+    x, _ = maximise(model.nll, x, model.bounds())
+    batches = [(_inside(x), sampler.draw(_inside(x), DRAWS, thin=THIN, burn=BURN))]
+    model.set_samples(sampler.pooled_rows(batches))
+    return x, sampler, batches
+
+
+def refine_ends(model, sampler, batches, x_hat, ends):
+    """Draw again where an interval end rests on few draws.
+
+    ``ends`` holds ``(j, value)``: coordinate ``j`` at an interval's end,
+    the others at ``x_hat``. Where some sampled component's draws have an
+    effective share under ``MIN_ESS`` there, ``DRAWS`` more patterns are
+    drawn at that point and pooled with the others. Returns whether any
+    were drawn.
+    """
+    added = False
+    for j, value in ends:
+        at = x_hat.copy()
+        at[j] = value
+        at = _inside(at)
+        ess = model.sampled_ess(at)
+        if len(ess) and np.nanmin(ess) < MIN_ESS:
+            batches.append((at, sampler.draw(at, DRAWS, thin=THIN, burn=BURN)))
+            added = True
+    if added:
+        model.set_samples(sampler.pooled_rows(batches))
+    return added
+
+
+@numba.njit(cache=True)
+def _pattern_sums(act, idle, K, hist, offset, starts, lf, l1f, l1w, lhit):
+    """One pass over the patterns: loglik and posterior-weighted sums.
+
+    Each component's patterns (rows ``starts[c]`` up to ``starts[c + 1]``)
+    are weighed by ``exp(lw)`` normalised within the component, where
+    ``lw = act @ lf + idle @ l1f + K l1w + hist @ lhit + offset``. (A loop
+    rather than BLAS: threaded BLAS on these tall, narrow arrays is several
+    times slower on a busy machine.)
+    """
+    n, g1 = act.shape
+    m = hist.shape[1]
+    lw = np.empty(n)
+    for r in range(n):
+        v = K[r] * l1w + offset[r]
+        for c in range(g1):
+            v += act[r, c] * lf[c] + idle[r, c] * l1f[c]
+        for c in range(m):
+            if hist[r, c] != 0.0:
+                v += hist[r, c] * lhit[c]
+        lw[r] = v
+    ll = 0.0
+    ea = np.zeros(g1)
+    ei = np.zeros(g1)
+    ek = 0.0
+    eh = np.zeros(m)
+    n_comp = starts.shape[0]
+    for ci in range(n_comp):
+        lo = starts[ci]
+        hi = starts[ci + 1] if ci + 1 < n_comp else n
+        top = -np.inf
+        for r in range(lo, hi):
+            if lw[r] > top:
+                top = lw[r]
+        total = 0.0
+        for r in range(lo, hi):
+            lw[r] = np.exp(lw[r] - top)
+            total += lw[r]
+        ll += top + np.log(total)
+        for r in range(lo, hi):
+            p = lw[r] / total
+            ek += p * K[r]
+            for c in range(g1):
+                ea[c] += p * act[r, c]
+                ei[c] += p * idle[r, c]
+            for c in range(m):
+                eh[c] += p * hist[r, c]
+    return ll, ea, ei, ek, eh
+
+
 def told_idx_of(edges, eh, told_idx, nxt):
     """The told-person index of each next-hop entry in ``edges``."""
     # told_idx is aligned with the entries where nxt is True
@@ -387,7 +574,7 @@ def told_idx_of(edges, eh, told_idx, nxt):
     return told_idx[where[edges]]
 
 
-def fit_em(network, data, *, by, source_activity, level, function):
+def fit_em(network, data, *, by, source_activity, level, function, seed=None):
     """EM fit, polish and profile intervals: what :func:`fit_log` returns."""
     from referral.calibrate._fit import PARAM_COLUMNS
     from referral.calibrate._profile import (
@@ -407,11 +594,13 @@ def fit_em(network, data, *, by, source_activity, level, function):
             f"it carries no information about activity or transmission."
         )
     bounds = model.bounds()
-    x_em, _, _ = model.em(np.append(np.full(G, 0.5), 0.1), tol=1e-9, max_iter=2000)
-    x_hat, ll = maximise(model.nll, x_em, bounds)
-    if model.loglik(x_em) > ll:
-        x_hat, ll = x_em, model.loglik(x_em)
-    se = hessian_se(model.nll, x_hat, bounds)
+    x0 = np.append(np.full(G, 0.5), 0.1)
+    if model.big:
+        x_em, sampler, batches = sample_patterns(
+            model, x0, seed, source_activity, function
+        )
+    else:
+        x_em, _, _ = model.em(x0, tol=1e-9, max_iter=2000)
     empty = [groups[g] for g in range(G) if model.n_info[g] == 0]
     if empty and by is not None:
         warnings.warn(
@@ -421,15 +610,33 @@ def fit_em(network, data, *, by, source_activity, level, function):
             UserWarning,
             stacklevel=user_stacklevel(),
         )
+
+    def solve(x_start):
+        x_hat, ll = maximise(model.nll, x_start, bounds)
+        if model.loglik(x_start) > ll:
+            x_hat, ll = x_start, model.loglik(x_start)
+        ends = {}
+        for j in range(G + 1):
+            if j < G and model.n_info[j] == 0:
+                continue
+            ends[j] = profile_interval(
+                model.nll, x_hat, ll, j, bounds, level, maximiser=newton_maximise
+            )
+        return x_hat, ll, ends
+
+    x_hat, ll, ends = solve(x_em)
+    if model.big:
+        points = [(j, v) for j, pair in ends.items() for v in pair]
+        if refine_ends(model, sampler, batches, x_hat, points):
+            x_hat, ll, ends = solve(x_hat)
+    se = hessian_se(model.nll, x_hat, bounds)
     rows, unidentified = [], []
     for j, name in enumerate(model.names()):
         is_activity = j < G
-        if is_activity and model.n_info[j] == 0:
+        if j not in ends:
             rows.append([name, groups[j], np.nan, np.nan, 0.0, 1.0, level, 0])
             continue
-        lo, hi = profile_interval(
-            model.nll, x_hat, ll, j, bounds, level, maximiser=newton_maximise
-        )
+        lo, hi = ends[j]
         est, s = x_hat[j], se[j]
         if est - EPS < 1e-6 or 1 - EPS - est < 1e-6:
             s = np.nan

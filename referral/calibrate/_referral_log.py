@@ -30,6 +30,9 @@ __all__ = ["referral_log"]
         "told": [str],
         "time": [str, None],
         "hop": [str, None],
+        "seed": ["seed"],
+        "interval": [Options(("profile", "bootstrap"))],
+        "n_boot": [Interval(int, 20, None)],
     }
 )
 def referral_log(
@@ -49,6 +52,9 @@ def referral_log(
     time=None,
     hop=None,
     classes=None,
+    seed=None,
+    interval="profile",
+    n_boot=200,
 ) -> Fit:
     """Fit activity and transmission to a log of who told whom.
 
@@ -100,11 +106,13 @@ def referral_log(
         tellers (expectation-maximisation on the exact likelihood of who
         held the opening at which hop). This is also what happens when
         ``teller`` is None, the teller column has blanks, or ``hop`` is
-        given. It fits one constant transmission, has no partial pooling,
-        and needs the holders who share the people they could have told
-        to form groups of at most 16 besides those who must have told
-        someone (a larger group is an error; the known-teller fit has no
-        such limit).
+        given. It fits one constant transmission and has no partial
+        pooling. Holders who share the people they could have told form
+        groups; where a group has more than 12 holders who may or may not
+        have acted (dense networks), their acting is sampled rather than
+        listed (Gibbs sampling, Monte-Carlo EM and an importance-sampled
+        likelihood; see the guide), so the fit then depends on ``seed``
+        and its log-likelihood is an estimate.
     pooling : {"partial", "none"}, default "partial"
         With ``by``: shrink the groups' activity toward each other (a Beta
         prior shared by the groups, averaged over its mean and spread as
@@ -132,6 +140,20 @@ def referral_log(
         With ``transmission="by_class"``: increasing bin edges of tie
         strength, each class holding the strengths in ``(lo, hi]``. Default:
         one class per distinct tie strength (at most 12).
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random numbers; the same seed gives the same result. It
+        drives the sampled fit over tellers (dense networks) and bootstrap
+        intervals; unused otherwise.
+    interval : {"profile", "bootstrap"}, default "profile"
+        ``"profile"``: profile-likelihood intervals. ``"bootstrap"``:
+        parametric bootstrap: the fitted model is run ``n_boot`` times from
+        the log's posters, each simulated log is refitted, and the interval
+        is the central ``level`` range of the refitted values (``se`` their
+        standard deviation; the estimate is unchanged). Only for logs that
+        list every telling, with ``transmission="constant"`` and no partial
+        pooling.
+    n_boot : int, default 200
+        Bootstrap replicates (at least 20).
 
     Returns
     -------
@@ -154,8 +176,8 @@ def referral_log(
         also for a missing ``hop`` column, hops that are not whole numbers of
         at least 1, people told at a hop where none of their contacts held
         the opening one hop earlier, a transmission other than
-        ``"constant"``, partial pooling, or too many holders sharing the
-        people they could have told.
+        ``"constant"`` or partial pooling; and for bootstrap intervals on
+        a fit they do not support.
 
     Warns
     -----
@@ -192,6 +214,8 @@ def referral_log(
     1  transmission       1.0  4
     """
     fn = "referral_log"
+    if interval == "bootstrap":
+        _check_bootstrap(log, teller, tellers, hop, by, pooling, transmission, fn)
     unknown = tellers == "unknown" or teller is None or hop is not None
     if not unknown and isinstance(log, pd.DataFrame) and teller in log.columns:
         unknown = bool(_blank(log[teller]).any())
@@ -211,6 +235,7 @@ def referral_log(
             time=time,
             hop=hop,
             function=fn,
+            seed=seed,
         )
     if classes is not None and transmission != "by_class":
         raise ValueError(
@@ -247,6 +272,12 @@ def referral_log(
         function=fn,
         classes=classes,
     )
+    if interval == "bootstrap":
+        from referral.calibrate._bootstrap import bootstrap_table
+
+        table, _ = bootstrap_table(
+            table, state, n_boot=n_boot, level=float(level), seed=seed, function=fn
+        )
     model = transmission if isinstance(transmission, str) else "callable"
     return Fit(
         kind="referral_log",
@@ -259,6 +290,32 @@ def referral_log(
         level=float(level),
         _state=state,
     )
+
+
+def _check_bootstrap(log, teller, tellers, hop, by, pooling, transmission, function):
+    """Bootstrap intervals are for complete logs and one constant transmission."""
+    blank = (
+        isinstance(log, pd.DataFrame)
+        and teller is not None
+        and teller in log.columns
+        and bool(_blank(log[teller]).any())
+    )
+    if tellers != "all" or teller is None or hop is not None or blank:
+        raise ValueError(
+            f"{function} has bootstrap intervals only for logs that list every "
+            f"telling (tellers='all', a full teller column, no hop=); use "
+            f"interval='profile'."
+        )
+    if transmission != "constant":
+        raise ValueError(
+            f"{function} has bootstrap intervals only for transmission='constant'; "
+            f"got transmission={transmission!r} (use interval='profile')."
+        )
+    if by is not None and pooling == "partial":
+        raise ValueError(
+            f"{function}'s pooled group rows are already posterior intervals; "
+            f"bootstrap intervals need pooling='none'."
+        )
 
 
 def _fit_unknown_tellers(
@@ -277,6 +334,7 @@ def _fit_unknown_tellers(
     time,
     hop,
     function,
+    seed=None,
 ):
     """The fit over possible tellers (EM), for logs that do not say who told."""
     if transmission != "constant":
@@ -342,6 +400,7 @@ def _fit_unknown_tellers(
         source_activity=float(source_activity),
         level=float(level),
         function=function,
+        seed=seed,
     )
     return Fit(
         kind="referral_log",

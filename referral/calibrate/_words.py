@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["fit_sentence", "share_words", "percent"]
+__all__ = ["fit_sentence", "params_sentence", "share_words", "percent", "loose"]
 
 
 def percent(p: float) -> str:
@@ -21,6 +21,24 @@ def share_words(p: float, *, of: bool = True) -> str:
     return f"about {percent(p)}" + (" of" if of else "")
 
 
+def loose(row) -> bool:
+    """True when the interval spans a factor of two or more: too wide for
+    'about' (the sentence then gives the range first)."""
+    return not row.ci_low > 0 or row.ci_high >= 2 * row.ci_low
+
+
+def _share_of_row(row, *, of: bool = True) -> str:
+    """'about 1 in 4 (23%; 95% CI 20% to 26%)', or the range first when the
+    interval is wide: 'anywhere from 30% to 100% (best estimate 58%; ...)'."""
+    if loose(row):
+        return (
+            f"anywhere from {percent(row.ci_low)} to {percent(row.ci_high)}"
+            + (" of" if of else "")
+            + f" (best estimate {_ci(row)})"
+        )
+    return f"{share_words(row.estimate, of=of)} ({_ci(row)})"
+
+
 def _ci(row) -> str:
     return (
         f"{percent(row.estimate)}; {row.level:.0%} CI {percent(row.ci_low)} "
@@ -29,7 +47,16 @@ def _ci(row) -> str:
 
 
 def _log_sentence(fit) -> str:
-    table = fit.params()
+    return params_sentence(fit.params(), fit.reason)
+
+
+def params_sentence(table, reason: str = "") -> str:
+    """A referral-log fit's sentence from its ``params()`` table alone.
+
+    ``reason`` is the fit's ``reason`` (used when the log cannot tell how
+    often people pass openings on). The report's "What your data says"
+    section calls this with the ``params.csv`` that ``referral fit`` writes.
+    """
     act = table[table["parameter"] == "activity"]
     tx = table[table["parameter"] == "transmission"]
     parts = []
@@ -38,7 +65,7 @@ def _log_sentence(fit) -> str:
     if len(pinned) == 0:
         parts.append(
             "The log cannot tell how often people pass openings on: "
-            + (fit.reason or "it does not separate acting from ties carrying")
+            + (reason or "it does not separate acting from ties carrying")
             + "."
         )
     elif len(act) == 1 and act.iloc[0].estimate <= 1e-9:
@@ -49,13 +76,17 @@ def _log_sentence(fit) -> str:
         )
     elif len(act) == 1:
         row = act.iloc[0]
+        words = _share_of_row(row)
+        lead, _, rest = words.partition(" (")
         parts.append(
-            f"{share_words(row.estimate).capitalize()} people who heard of an "
-            f"opening passed it on ({_ci(row)})."
+            f"{lead[0].upper()}{lead[1:]} people who heard of an opening passed it "
+            f"on ({rest}."
         )
+        if loose(row):
+            parts.append("The log is too small to say it more closely.")
     else:
         pieces = [
-            f"in {row.group} {share_words(row.estimate, of=False)} ({_ci(row)})"
+            f"in {row.group} {_share_of_row(row, of=False)}"
             for row in pinned.itertuples()
         ]
         parts.append(

@@ -6,7 +6,6 @@ returns the exit code.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -38,7 +37,6 @@ __all__ = [
     "report_command",
     "ambassadors_command",
     "analyse_command",
-    "open_unit",
 ]
 
 
@@ -313,6 +311,11 @@ def analyse_command(args) -> int:
     out = Path(args.out)
     refuse_existing(out, force=args.force, kind="report", reading=reading)
     network = load_network(args)
+    fit = None
+    if getattr(args, "fit", None) is not None:
+        from referral.cli._fit import read_fit_folder
+
+        network, fit = read_fit_folder(args.fit, network)
     sources = _sources(network, args.sources)
     if args.name_column is not None and args.name_column not in network.attributes:
         raise CLIError(
@@ -340,9 +343,13 @@ def analyse_command(args) -> int:
         seed=args.seed,
         n_jobs=args.n_jobs,
         progress=show_progress(args),
+        fit=fit,
     )
     print(report.plain_summary(results))
-    print(activity_line(network, args))
+    if fit is None:
+        print(activity_line(network, args))
+    else:
+        print(f"activity and transmission: fitted, from {args.fit}")
     print(f"\nreport: {out / 'index.html'}  ({time.perf_counter() - t0:.1f} s)")
     return EXIT_OK
 
@@ -494,13 +501,3 @@ def ambassadors_command(args) -> int:
         f"wrote {len(written)} tables to {args.out} ({time.perf_counter() - t0:.1f} s)"
     )
     return EXIT_OK
-
-
-def open_unit(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number. Got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1). Got {text!r}")
-    return value

@@ -8,12 +8,14 @@ output folder.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from referral._core.defaults import DEFAULT_ACTIVITY
 
 __all__ = [
+    "open_unit",
     "EXIT_OK",
     "EXIT_ERROR",
     "EXIT_BAD_INPUT",
@@ -334,3 +336,13 @@ def plain_frame(frame):
             if not values.map(lambda v: v is None or isinstance(v, str)).all():
                 frame[column] = values.map(lambda v: v if v is None else str(v))
     return frame
+
+
+def open_unit(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number. Got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1). Got {text!r}")
+    return value

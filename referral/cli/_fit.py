@@ -8,10 +8,71 @@ from __future__ import annotations
 
 import time
 
-from referral.cli._commands import open_unit
-from referral.cli._common import EXIT_OK, CLIError, load_network, refuse_existing
+from referral.cli._common import (
+    EXIT_OK,
+    CLIError,
+    load_network,
+    open_unit,
+    refuse_existing,
+)
 
-__all__ = ["add_fit_parser", "fit_command"]
+__all__ = ["add_fit_parser", "fit_command", "read_fit_folder"]
+
+
+def read_fit_folder(folder, network):
+    """The network with a ``referral fit`` folder's values, and its params.
+
+    Activity comes from the folder's ``people.csv`` (by person), one constant
+    transmission from its ``params.csv``. Used by ``referral analyse --fit``.
+    """
+    from pathlib import Path
+
+    import numpy as np
+    import pandas as pd
+
+    from referral.cli._common import to_labels
+    from referral.report._fit_section import fit_table
+
+    folder = Path(folder)
+    paths = {name: folder / f"{name}.csv" for name in ("params", "people")}
+    for name, path in paths.items():
+        if not path.is_file():
+            raise CLIError(
+                f"--fit {str(folder)!r} has no {name}.csv; give the folder that "
+                f"'referral fit' writes."
+            )
+    params = pd.read_csv(paths["params"], dtype={"group": str})
+    try:
+        params = fit_table(params)
+    except ValueError as error:
+        raise CLIError(f"--fit {str(folder)!r}: {error}") from None
+    tx = params[params["parameter"] == "transmission"]
+    if len(tx) != 1 or not np.isfinite(tx["estimate"].iloc[0]):
+        raise CLIError(
+            f"--fit {str(folder)!r} has {len(tx)} transmission rows; analyse uses "
+            f"fits with one constant transmission (referral fit --transmission "
+            f"constant)."
+        )
+    people = pd.read_csv(paths["people"], dtype={"person": str}, keep_default_na=False)
+    if "person" not in people.columns or "activity" not in people.columns:
+        raise CLIError(
+            f"--fit {str(folder)!r}: people.csv needs the columns 'person' and "
+            f"'activity'; it has {list(people.columns)}."
+        )
+    ids = network.positions(to_labels(network, people["person"]))
+    if (ids < 0).any():
+        missing = people["person"][ids < 0].tolist()
+        raise CLIError(
+            f"--fit {str(folder)!r}: people.csv names {len(missing)} people who are "
+            f"not in the network, e.g. {missing[:5]}."
+        )
+    activity = np.asarray(network.activity, dtype=float).copy()
+    activity[ids] = pd.to_numeric(people["activity"]).to_numpy(dtype=float)
+    w = float(tx["estimate"].iloc[0])
+    fitted = network.replace(
+        activity=activity, transmission=np.full(len(network.indices), w)
+    )
+    return fitted, params
 
 
 def fit_command(args) -> int:
@@ -53,6 +114,7 @@ def fit_command(args) -> int:
         time=args.time_column,
         hop=args.hop_column,
         level=args.level,
+        seed=args.seed,
     )
     fitted = fit.network()
     people = fitted.people_table().drop(columns=["id", "degree"])
@@ -174,7 +236,10 @@ def add_fit_parser(commands, *, add_network_options, formatter, example, seed_ty
         type=seed_type,
         default=None,
         metavar="INT",
-        help="random seed of the check, an int >= 0 (default: fresh entropy)",
+        help=(
+            "random seed of the check, and of the fit over tellers where it "
+            "samples who acted, an int >= 0 (default: fresh entropy)"
+        ),
     )
     parser.add_argument(
         "--out",

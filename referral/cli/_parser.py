@@ -14,13 +14,12 @@ from referral.cli._commands import (
     ambassadors_command,
     analyse_command,
     demo_command,
-    open_unit,
     report_command,
     search_command,
     spread_command,
     sweep_command,
 )
-from referral.cli._common import DEMO_TRIALS, EXIT_BAD_INPUT, QUICK_TRIALS
+from referral.cli._common import DEMO_TRIALS, EXIT_BAD_INPUT, QUICK_TRIALS, open_unit
 from referral.cli._fit import add_fit_parser
 from referral.cli._incentives import add_incentives_parser
 
@@ -745,6 +744,13 @@ def _add_analyse_parser(commands):
         help="a people-file column of display names, shown next to the ids in "
         "the tables and sentences (default: none; every column of the people "
         "file is kept in people.csv anyway)",
+    )
+    parser.add_argument(
+        "--fit",
+        metavar="DIR",
+        help="a folder written by 'referral fit': simulate with its fitted activity "
+        "and transmission and open the report with 'What your data says' "
+        "(default: none)",
     )
     parser.add_argument("--title", default="Referral report", help="the report's title")
     parser.add_argument(

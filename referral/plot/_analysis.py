@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.params import Interval, validate_params
+from referral._core.renamed import upgrade_columns
 from referral._core.stats import ci_words, normal_interval, table_level, z_for
 from referral.plot._common import (
     axes_or_gca,
@@ -87,7 +88,7 @@ def plot_threshold(
     curve = cost.curve.sort_values("multiplier")
     column = "candidates_reached" if show_candidates else "people_reached"
     x = curve["multiplier"].to_numpy(dtype=np.float64)
-    y = curve[f"{column}_mean"].to_numpy(dtype=np.float64)
+    y = curve[f"{column}_estimate"].to_numpy(dtype=np.float64)
     if f"{column}_ci_low" in curve.columns:
         low = curve[f"{column}_ci_low"].to_numpy(dtype=np.float64)
         high = curve[f"{column}_ci_high"].to_numpy(dtype=np.float64)
@@ -112,7 +113,7 @@ def plot_threshold(
             label="reach (median: the typical opening)",
         )
 
-    everyone = float(cost.everyone_acts.get(f"{column}_mean", np.nan))
+    everyone = float(cost.everyone_acts.get(f"{column}_estimate", np.nan))
     if np.isfinite(everyone):
         ax.axhline(
             everyone,
@@ -154,7 +155,7 @@ def plot_threshold(
                     + ci_words(table_level(curve), "interval"),
                 )
     today = float(cost.today)
-    as_is = float(cost.as_is.get(f"{column}_mean", np.nan))
+    as_is = float(cost.as_is.get(f"{column}_estimate", np.nan))
     if not np.isfinite(as_is):
         as_is = float(np.interp(today, x, y))
     ax.axvline(today, color="#555555", linewidth=1.0, alpha=0.6)
@@ -208,8 +209,8 @@ def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
     ----------
     data : pandas.DataFrame
         From :func:`referral.analysis.gatekeepers`: ``person``,
-        ``counterfactual_loss`` and ``loss_ci_low``/``loss_ci_high`` (or
-        ``loss_se``); optionally ``rank``, ``tier``, ``top_group_size``,
+        ``estimate`` and ``ci_low``/``ci_high`` (or
+        ``se``); optionally ``rank``, ``tier``, ``top_group_size``,
         ``compared``, ``chain_share`` and ``measure``.
     top : int, optional
         Show only the first ``top`` rows (default: all).
@@ -228,7 +229,7 @@ def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
     TypeError
         If ``table`` is not a DataFrame.
     ValueError
-        If ``person`` or ``counterfactual_loss`` is missing.
+        If ``person`` or ``estimate`` is missing.
 
     See Also
     --------
@@ -241,9 +242,9 @@ def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
     >>> fig, ax = plt.subplots()
     >>> import pandas as pd
     >>> table = pd.DataFrame({"rank": [1, 2, 3], "person": ["ana", "bo", "cy"],
-    ...                       "counterfactual_loss": [30.0, 27.0, 12.0],
-    ...                       "loss_ci_low": [25.0, 22.0, 8.0],
-    ...                       "loss_ci_high": [35.0, 32.0, 16.0],
+    ...                       "estimate": [30.0, 27.0, 12.0],
+    ...                       "ci_low": [25.0, 22.0, 8.0],
+    ...                       "ci_high": [35.0, 32.0, 16.0],
     ...                       "tier": [1, 1, 2], "top_group_size": [2, 2, 2],
     ...                       "compared": [3, 3, 3]})
     >>> ax = plot_gatekeepers(table, ax=ax)
@@ -259,7 +260,8 @@ def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
             f"The 'table' parameter of plot_gatekeepers must be a DataFrame from "
             f"referral.analysis.gatekeepers. Got {type(table).__name__} instead."
         )
-    for name in ("person", "counterfactual_loss"):
+    table = upgrade_columns(table, "gatekeepers", where="plot_gatekeepers' table")
+    for name in ("person", "estimate"):
         if name not in table.columns:
             raise ValueError(
                 f"plot_gatekeepers needs a table from referral.analysis."
@@ -268,13 +270,13 @@ def plot_gatekeepers(data, *, top: int | None = None, ax=None, **kwargs):
             )
     frame = table.sort_values("rank", kind="stable") if "rank" in table else table
     frame = frame.head(top) if top is not None else frame
-    loss = frame["counterfactual_loss"].to_numpy(dtype=np.float64)
-    if {"loss_ci_low", "loss_ci_high"} <= set(frame.columns):
-        low = loss - frame["loss_ci_low"].to_numpy(dtype=np.float64)
-        high = frame["loss_ci_high"].to_numpy(dtype=np.float64) - loss
-    elif "loss_se" in frame.columns:
+    loss = frame["estimate"].to_numpy(dtype=np.float64)
+    if {"ci_low", "ci_high"} <= set(frame.columns):
+        low = loss - frame["ci_low"].to_numpy(dtype=np.float64)
+        high = frame["ci_high"].to_numpy(dtype=np.float64) - loss
+    elif "se" in frame.columns:
         z = z_for(table_level(frame))
-        low = high = z * frame["loss_se"].to_numpy(dtype=np.float64)
+        low = high = z * frame["se"].to_numpy(dtype=np.float64)
     else:
         low = high = np.zeros_like(loss)
     tiers = frame["tier"].to_numpy(dtype=np.int64) if "tier" in frame else None

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.params import validate_params
+from referral._core.renamed import upgrade_columns
 from referral._core.stats import ci_words, table_level
 from referral.plot._common import (
     axes_or_gca,
@@ -34,7 +35,7 @@ def plot_weak_ties(data, *, ax=None, **kwargs):
     ----------
     data : pandas.DataFrame, SpreadResult or SearchResult
         From :func:`referral.analysis.weak_tie_share` (``scope``, ``hop``,
-        ``chains``, ``via_weak``, ``share``, ``share_se``, ``kind``), or a
+        ``chains``, ``via_weak``, ``estimate``, ``se``, ``kind``), or a
         result to pass to it; the axis labels follow the ``kind`` column.
     ax : matplotlib.axes.Axes, optional
         The Axes to draw on; default the current Axes.
@@ -54,7 +55,7 @@ def plot_weak_ties(data, *, ax=None, **kwargs):
     >>> table = pd.DataFrame({
     ...     "scope": ["overall", "by hop", "by hop"], "hop": [-1, 1, 2],
     ...     "chains": [10.0, 4.0, 6.0], "via_weak": [5.0, 1.0, 4.0],
-    ...     "share": [0.5, 0.25, 0.667], "share_se": [0.1, 0.2, 0.2]})
+    ...     "estimate": [0.5, 0.25, 0.667], "se": [0.1, 0.2, 0.2]})
     >>> ax = plot_weak_ties(table, ax=ax)
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['strong ties only', 'used a weak tie']
@@ -67,6 +68,7 @@ def plot_weak_ties(data, *, ax=None, **kwargs):
         from referral.analysis import weak_tie_share
 
         table = weak_tie_share(table)
+    table = upgrade_columns(table, "weak_tie_share", where="plot_weak_ties' table")
     # the table's kind column names the run (older tables may lack it)
     kind = str(table["kind"].iloc[0]) if "kind" in table and len(table) else ""
     if kind == "search":
@@ -93,10 +95,10 @@ def plot_weak_ties(data, *, ax=None, **kwargs):
         **bar_kwargs,
     )
     top = np.nanmax(chains) if len(chains) else 1.0
-    shares = by_hop["share"].to_numpy(dtype=np.float64)
+    shares = by_hop["estimate"].to_numpy(dtype=np.float64)
     ses = (
-        by_hop["share_se"].to_numpy(dtype=np.float64)
-        if "share_se" in by_hop.columns
+        by_hop["se"].to_numpy(dtype=np.float64)
+        if "se" in by_hop.columns
         else np.full(len(shares), np.nan)
     )
     annotate = len(hops) <= 12  # more labels than that would collide
@@ -121,8 +123,8 @@ def plot_weak_ties(data, *, ax=None, **kwargs):
     ax.legend(loc="upper right", fontsize="small")
     title = "Weak ties in successful chains"
     overall = table[table["scope"] == "overall"]
-    if len(overall) and np.isfinite(overall["share"].iloc[0]):
-        title += f": {overall['share'].iloc[0]:.0%} used one"
+    if len(overall) and np.isfinite(overall["estimate"].iloc[0]):
+        title += f": {overall['estimate'].iloc[0]:.0%} used one"
     default_title(ax, title)
     return ax
 
@@ -169,7 +171,7 @@ def plot_compare(
     >>> import pandas as pd
     >>> table = pd.DataFrame({
     ...     "scenario": ["today", "bonus"], "measure": ["people_reached"] * 2,
-    ...     "mean": [10.0, 14.0], "se": [1.0, 1.0], "ci_low": [8.0, 12.0],
+    ...     "estimate": [10.0, 14.0], "se": [1.0, 1.0], "ci_low": [8.0, 12.0],
     ...     "ci_high": [12.0, 16.0], "diff": [0.0, 4.0], "diff_se": [0.0, 0.5],
     ...     "diff_ci_low": [0.0, 3.0], "diff_ci_high": [0.0, 5.0]})
     >>> ax = plot_compare(table, ax=ax)
@@ -177,8 +179,8 @@ def plot_compare(
     ['today', 'bonus']
     >>> plt.close(fig)
     """
-    table = data  # named 'table' below
-    for name in ("scenario", "measure", "mean"):
+    table = upgrade_columns(data, "compare", where="plot_compare's table")
+    for name in ("scenario", "measure", "estimate"):
         if name not in table.columns:
             raise ValueError(
                 f"plot_compare needs a table from referral.analysis.compare with "
@@ -199,7 +201,7 @@ def plot_compare(
         value = rows["diff"].to_numpy(dtype=np.float64)
         low_col, high_col = "diff_ci_low", "diff_ci_high"
     else:
-        value = rows["mean"].to_numpy(dtype=np.float64)
+        value = rows["estimate"].to_numpy(dtype=np.float64)
         low_col, high_col = "ci_low", "ci_high"
     if {low_col, high_col} <= set(rows.columns):
         err = np.vstack(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from referral._core.params import Interval, Options, validate_params
+from referral._core.renamed import upgrade_columns
 from referral._core.stats import ci_words, normal_interval, table_level, z_for
 from referral.plot._common import (
     ROLE_COLORS,
@@ -429,7 +430,7 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
     data : pandas.DataFrame
         From :func:`referral.whom_to_ask._ambassadors.ambassadors`: ``rank``, ``reach``,
         ``reach_se``, ``degree_reach``, ``degree_reach_se``, ``gain``,
-        ``gain_se`` and optionally ``spread_reach``, ``spread_se``.
+        ``gain_se`` and optionally ``spread_reach``, ``spread_reach_se``.
     gains : bool, default True
         Draw the marginal gains on a twin axis.
     ax : matplotlib.axes.Axes, optional
@@ -457,7 +458,7 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
     [[1.0, 10.0], [2.0, 14.0]]
     >>> plt.close(fig)
     """
-    table = data  # named 'table' below
+    table = upgrade_columns(data, "ambassadors", where="plot_ambassadors' table")
     needed = ("rank", "reach", "reach_se", "degree_reach", "degree_reach_se")
     missing = [name for name in needed if name not in table.columns]
     if missing:
@@ -528,7 +529,7 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
         )
     if "spread_reach" in frame.columns and frame["spread_reach"].notna().any():
         check = frame["spread_reach"].to_numpy(dtype=np.float64)
-        check_se = frame["spread_se"].to_numpy(dtype=np.float64)
+        check_se = frame["spread_reach_se"].to_numpy(dtype=np.float64)
         ax.errorbar(
             k + 0.15,
             check,

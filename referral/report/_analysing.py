@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from referral._core.renamed import upgrade_columns
+
 __all__ = ["TABLES", "Results", "read_results", "with_attributes", "with_names"]
 
 #: tables a report folder may hold, in the report's order
@@ -36,6 +38,7 @@ TABLES = [
     "reach_over_time",
     "time_to_candidates",
     "incentives",
+    "fit",
 ]
 
 
@@ -117,14 +120,14 @@ def _required():
         "tie_offers": ["hop", "offered", "arrived", "lost_did_not_act"],
         "by_hop": BY_HOP_PEOPLE,
         "by_step": BY_STEP,
-        "gatekeepers": ["person", "counterfactual_loss", "loss_ci_low", "loss_ci_high"],
+        "gatekeepers": ["person", "estimate", "ci_low", "ci_high"],
         "cost": COST_COLUMNS,
         "cost_curve": CURVE_COLUMNS,
-        "weak_ties": ["scope", "hop", "chains", "via_weak", "share"],
+        "weak_ties": ["scope", "hop", "chains", "via_weak", "estimate"],
         "compare": [
             "scenario",
             "measure",
-            "mean",
+            "estimate",
             "diff",
             "diff_se",
             "diff_ci_low",
@@ -160,6 +163,25 @@ _SUMMARY = {
     "spread": ["measure", "estimate", "se", "ci_low", "ci_high"],
     "search": ["measure", "estimate", "se", "ci_low", "ci_high", "n"],
 }
+
+
+#: results-folder table -> the table whose old column names it may hold
+_RENAMED_TABLES = {
+    "compare": "compare",
+    "gatekeepers": "gatekeepers",
+    "ambassadors": "ambassadors",
+    "cost": "other_people",
+    "cost_curve": "other_people",
+    "weak_ties": "weak_tie_share",
+}
+
+
+def _with_new_names(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A table written by an earlier release, with today's column names."""
+    table = _RENAMED_TABLES.get(path.stem)
+    if table is None:
+        return frame
+    return upgrade_columns(frame, table, where=repr(str(path)))
 
 
 def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:
@@ -293,7 +315,7 @@ def read_results(folder) -> Results:
             frame = pd.read_parquet(path)
         else:
             continue
-        tables[path.stem] = frame
+        tables[path.stem] = _with_new_names(frame, path)
         paths[path.stem] = path
     facts = {}
     if "facts" in tables:
@@ -327,7 +349,7 @@ def read_results(folder) -> Results:
         from referral.wording._gatekeepers import _SENTENCE_COLUMNS
 
         have = set(tables["gatekeepers"].columns)
-        if have & {"in_top_group", "top_group_size", "compared", "loss_se"}:
+        if have & {"in_top_group", "top_group_size", "compared", "se"}:
             required["gatekeepers"] = list(
                 dict.fromkeys([*required["gatekeepers"], *_SENTENCE_COLUMNS])
             )

@@ -52,6 +52,7 @@ def analyse(
     seed=0,
     n_jobs=None,
     progress: bool = False,
+    fit=None,
 ) -> Results:
     """Run the whole analysis of a network, and write the report if asked.
 
@@ -104,6 +105,11 @@ def analyse(
     progress : bool, default False
         Show a ``tqdm`` progress bar; it changes no number. It follows the main
         spread.
+    fit : Fit or pandas.DataFrame, optional
+        A :func:`referral.calibrate.referral_log` fit (or its ``params()``
+        table, e.g. the ``params.csv`` of ``referral fit``) whose values
+        ``network`` carries (``fit.network()``): its table is added as
+        ``fit`` and the report opens with a "What your data says" section.
 
     Returns
     -------
@@ -116,8 +122,11 @@ def analyse(
         If ``out`` holds an earlier output and ``force`` is false (checked
         before any simulation).
     ValueError
-        If ``name`` is not a person attribute, or an intervention's people
-        differ from the network's.
+        If ``name`` is not a person attribute, an intervention's people
+        differ from the network's, or ``fit`` is not a referral-log fit's
+        table.
+    TypeError
+        If ``fit`` is neither a ``Fit`` nor a table.
 
     Examples
     --------
@@ -138,6 +147,10 @@ def analyse(
 
     if out is not None:
         check_writable(out, force=force)
+    if fit is not None:
+        from referral.report._fit_section import fit_table
+
+        fit = fit_table(fit)
     if name is not None and name not in network.attributes:
         raise ValueError(
             f"analyse: name={name!r} is not a person attribute; the attributes "
@@ -246,6 +259,8 @@ def analyse(
     }
     if asked is not None:
         tables["ambassadors"] = asked
+    if fit is not None:
+        tables["fit"] = fit
     if name is not None:
         for key in ("gatekeepers", "ambassadors"):
             if key in tables:

@@ -448,7 +448,7 @@ def _best_intervention(compare) -> str | None:
         )
     return (
         f"Best intervention: {best['scenario']} raises {word} from "
-        f"{fmt_number(baseline['mean'])} to {fmt_number(best['mean'])} "
+        f"{fmt_number(baseline['estimate'])} to {fmt_number(best['estimate'])} "
         f"({best['diff']:+.3g}, {ci_words(table_level(best))} "
         f"{best['diff_ci_low']:+.3g} to "
         f"{best['diff_ci_high']:+.3g})."
@@ -456,6 +456,20 @@ def _best_intervention(compare) -> str | None:
 
 
 @validate_params({"results": [Results]})
+def _fit_section(results):
+    """What your data says, or None when the results carry no fit."""
+    from referral.calibrate._words import params_sentence
+    from referral.report._fit_section import DETAIL, NAME
+
+    table = results.tables.get("fit")
+    if table is None:
+        return None
+    section = Section(NAME)
+    section.sentences.append(params_sentence(table))
+    section.details.append(DETAIL)
+    return section
+
+
 def sections(results: Results) -> list[Section]:
     """The report's sections, each built from the tables alone.
 
@@ -467,12 +481,15 @@ def sections(results: Results) -> list[Section]:
     Returns
     -------
     list of Section
-        In order: reach, drop-off, threshold, gatekeepers, who to ask, who
-        gets reached, how fast it travels and what a referral bonus buys
-        (when available), weak ties,
+        In order: what your data says (when the results carry a fit), reach,
+        drop-off, threshold, gatekeepers, who to ask, who gets reached, how
+        fast it travels and what a referral bonus buys (when available), weak
+        ties,
         interventions, and how this was computed.
     """
-    built = [
+    fitted = _fit_section(results)
+    built = [] if fitted is None else [fitted]
+    built += [
         _reach_section(results),
         _dropoff_section(results),
     ]

@@ -623,7 +623,7 @@ def funnel(
         How money changes activity: :class:`~referral.interventions.Saturating`,
         :class:`~referral.interventions.Linear` or ``f(activity, stake)``
         returning everyone's activity (in [0, 1]) when the scheme offers
-        them ``stake`` (:meth:`~referral.interventions.Flat.stake`). Default:
+        them ``stake`` (``scheme.stake()``). Default:
         money does not change activity (the scheme only pays).
     trials : int, default 1000
         Number of Monte Carlo trials.
@@ -683,7 +683,7 @@ def funnel(
     Notes
     -----
     The applications and hires are drawn from streams of their own, per
-    trial and person (see :mod:`referral._engine.funnel_kernel`), so they do
+    trial and person (see ``referral._engine.funnel_kernel``), so they do
     not disturb the spread's draws: without ``applicants_stop`` and
     ``positions``, each trial reaches exactly the people ``spread`` reaches
     with the same seed, and with ``applicants_stop`` and ``apply=0`` too.

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.params import Interval, validate_params
+from referral._core.renamed import upgrade_columns, with_old_names
 from referral._core.rng import resolve_entropy
 from referral.io._files import atomic_write
 from referral.simulate._spread import SpreadResult, spread
@@ -216,10 +217,10 @@ def make_tasks(
     ...     return from_networkx(nx.path_graph(4), strength=1.0, activity=p,
     ...                          recruiters=[0])
     >>> tasks = make_tasks(build, {"p": [0.0, 1.0]}, trials=10, seed=1)
-    >>> collect([run_task(t) for t in tasks])[["p", "people_reached_mean"]]
-         p  people_reached_mean
-    0  0.0                  2.0
-    1  1.0                  4.0
+    >>> collect([run_task(t) for t in tasks])[["p", "people_reached_estimate"]]
+         p  people_reached_estimate
+    0  0.0                      2.0
+    1  1.0                      4.0
     """
     trials = int(trials)
     configs = grid_configs(grid)
@@ -305,9 +306,8 @@ def _summary_row(result) -> dict:
             f"{type(result).__name__}."
         )
     if isinstance(result, SpreadResult):
-        # a spread's figures are means over the row's trials: the sweep table
-        # names them {measure}_mean and has the trial count in 'trials'
-        summary = summary.rename(columns={"estimate": "mean"}).drop(columns="n")
+        # the sweep table has the spread's trial count in 'trials'
+        summary = summary.drop(columns="n")
     row = {}
     for record in summary.to_dict("records"):
         measure = record.pop("measure")
@@ -354,7 +354,8 @@ def run_task(task: SweepTask) -> pd.DataFrame:
     """
     path = task.part_path
     if path is not None and path.exists():
-        return pd.read_pickle(path)
+        # a part written by an earlier release may have the old names
+        return upgrade_columns(pd.read_pickle(path), "sweep", where=repr(str(path)))
     build_kwargs = dict(task.params)
     if task.build_seed is not None:
         build_kwargs["seed"] = task.build_seed
@@ -401,7 +402,8 @@ def collect(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
         raise ValueError("collect needs at least one part.")
     frame = pd.concat(parts, ignore_index=True)
     keys = ["config"] + (["trial"] if "trial" in frame.columns else [])
-    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return with_old_names(frame, "sweep")
 
 
 @validate_params(
@@ -496,9 +498,14 @@ def sweep(
         - then the result's columns. For :func:`spread` these are
           ``{measure}_{statistic}`` for the measures ``people_reached``,
           ``candidates_reached``, ``candidate_share_reached`` and ``depth``
-          and the statistics ``mean``, ``se``, ``ci_low``, ``ci_high``
-          (float64), e.g. ``people_reached_mean``; with ``per_trial`` the
-          columns of :meth:`SpreadResult.trials`.
+          and the statistics ``estimate``, ``se``, ``ci_low``, ``ci_high``
+          and ``level`` (float64), e.g. ``people_reached_estimate``, the
+          mean over the row's trials (the columns of
+          :meth:`SpreadResult.summary`, one row per measure, spread into
+          one row); with ``per_trial`` the columns of
+          :meth:`SpreadResult.trials`. The old names ``<measure>_mean``
+          still read the ``<measure>_estimate`` columns for one release,
+          with a :class:`FutureWarning`.
 
         ``attrs["seed_entropy"]`` holds the sweep's entropy and
         ``attrs["simulate_kwargs"]`` the options passed to ``simulate``.
@@ -526,10 +533,11 @@ def sweep(
     ...     return from_networkx(nx.balanced_tree(2, 3), strength=1.0,
     ...                          activity=activity, recruiters=[0])
     >>> table = sweep(build, {"activity": [0.0, 1.0]}, trials=20, seed=3)
-    >>> table[["config", "activity", "people_reached_mean", "depth_mean"]]
-       config  activity  people_reached_mean  depth_mean
-    0       0       0.0                  3.0         1.0
-    1       1       1.0                 15.0         3.0
+    >>> columns = ["config", "activity", "people_reached_estimate", "depth_estimate"]
+    >>> table[columns]
+       config  activity  people_reached_estimate  depth_estimate
+    0       0       0.0                      3.0             1.0
+    1       1       1.0                     15.0             3.0
     """
     import joblib
 

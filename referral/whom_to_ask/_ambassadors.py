@@ -33,6 +33,7 @@ from referral._core.parallel import (
     run_blocks,
 )
 from referral._core.params import Interval, validate_params
+from referral._core.renamed import with_old_names
 from referral._core.rng import base_key, resolve_entropy
 from referral._engine.rr_kernel import (
     greedy_cover,
@@ -615,12 +616,14 @@ def ambassadors(
           samples).
         - ``difference``, ``difference_se`` (float64): ``reach -
           degree_reach`` and its paired standard error.
-        - ``spread_reach``, ``spread_se`` (float64): the forward check:
+        - ``spread_reach``, ``spread_reach_se`` (float64): the forward check:
           targets reached per trial by :func:`referral.spread` from the people
           of rank ``<= rank``, mean and standard error.
-        - ``degree_spread_reach``, ``degree_spread_se`` (float64): the same
-          for the highest-degree people, with the same trials (common random
-          numbers).
+        - ``degree_spread_reach``, ``degree_spread_reach_se`` (float64): the
+          same for the highest-degree people, with the same trials (common
+          random numbers). The old names ``spread_se`` and
+          ``degree_spread_se`` still read these columns for one release,
+          with a :class:`FutureWarning`.
         - ``n_targets`` (int64): number of targets.
         - ``n_eligible`` (int64): number of people who could be asked.
         - ``recruiters_left_out`` (int64): recruiters not asked because they
@@ -1174,7 +1177,7 @@ def _ambassadors_table(
     if shown is not None:  # the user's display names, for the sentences
         table.insert(2, "name", shown)
         table["degree_person_name"] = display_names(network, by_degree)
-    return table
+    return with_old_names(table, "ambassadors")
 
 
 def _balanced_picks(
@@ -1235,7 +1238,12 @@ def _spread_beyond(
     from referral.simulate._spread import spread
 
     k = len(picks)
-    names = ("spread_reach", "spread_se", "degree_spread_reach", "degree_spread_se")
+    names = (
+        "spread_reach",
+        "spread_reach_se",
+        "degree_spread_reach",
+        "degree_spread_reach_se",
+    )
     columns = {name: np.full(k, np.nan) for name in names}
     if trials == 0:
         return columns
@@ -1258,8 +1266,8 @@ def _spread_beyond(
 
     alone = reached(posters)
     for prefix, mean_name, se_name in (
-        (picks, "spread_reach", "spread_se"),
-        (by_degree, "degree_spread_reach", "degree_spread_se"),
+        (picks, "spread_reach", "spread_reach_se"),
+        (by_degree, "degree_spread_reach", "degree_spread_reach_se"),
     ):
         for i in range(k):
             extra = reached(np.concatenate([posters, prefix[: i + 1]])) - alone

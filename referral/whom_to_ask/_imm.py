@@ -111,9 +111,9 @@ def spread_check(network, mask, picks, by_degree, trials, seed, workers, **timed
         name: np.full(k, np.nan)
         for name in (
             "spread_reach",
-            "spread_se",
+            "spread_reach_se",
             "degree_spread_reach",
-            "degree_spread_se",
+            "degree_spread_reach_se",
         )
     }
     if trials == 0:
@@ -122,8 +122,8 @@ def spread_check(network, mask, picks, by_degree, trials, seed, workers, **timed
     if not np.array_equal(mask, network.is_candidate):
         checked = network.replace(is_candidate=mask)
     for prefix, mean_name, se_name in (
-        (picks, "spread_reach", "spread_se"),
-        (by_degree, "degree_spread_reach", "degree_spread_se"),
+        (picks, "spread_reach", "spread_reach_se"),
+        (by_degree, "degree_spread_reach", "degree_spread_reach_se"),
     ):
         for i in range(k):
             result = spread(

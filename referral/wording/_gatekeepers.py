@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.names import join_names, names_column
+from referral._core.renamed import upgrade_columns
 from referral._core.stats import ci_words, table_level
 from referral._core.validation import check_table
 
@@ -18,10 +19,10 @@ __all__ = ["gatekeeper_sentence"]
 
 _SENTENCE_COLUMNS = (
     "person",
-    "counterfactual_loss",
-    "loss_se",
-    "loss_ci_low",
-    "loss_ci_high",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
     "in_top_group",
     "top_group_size",
     "compared",
@@ -75,8 +76,8 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     Parameters
     ----------
     table : pandas.DataFrame
-        From :func:`gatekeepers` (its ``person``, ``counterfactual_loss``,
-        ``loss_se``, ``loss_ci_low``, ``loss_ci_high``, ``in_top_group``,
+        From :func:`gatekeepers` (its ``person``, ``estimate``,
+        ``se``, ``ci_low``, ``ci_high``, ``in_top_group``,
         ``top_group_size``, ``compared`` and ``measure`` columns; optionally
         ``loss_share``, ``rank`` and ``level``, the interval's level named in
         the sentence, 95% when absent).
@@ -113,6 +114,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     3.5; 100% of today's reach), and the trials set them apart from the
     other 8 people compared.
     """
+    table = upgrade_columns(table, "gatekeepers", where="gatekeeper_sentence's table")
     check_table(
         table,
         _SENTENCE_COLUMNS,
@@ -130,7 +132,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     leader = str(first["_shown"])
     if "," in leader or ";" in leader:
         leader = join_names([leader])  # quoted
-    loss, se = float(first["counterfactual_loss"]), float(first["loss_se"])
+    loss, se = float(first["estimate"]), float(first["se"])
 
     def fewer(value, error, *, low=None):
         text = _approx(value, error)
@@ -139,8 +141,8 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
         return f"{text} fewer {singular if text == '1' else plural}"
 
     interval = (
-        f"{ci_words(table_level(first))} {_approx(first['loss_ci_low'], se)} to "
-        f"{_approx(first['loss_ci_high'], se)}"
+        f"{ci_words(table_level(first))} {_approx(first['ci_low'], se)} to "
+        f"{_approx(first['ci_high'], se)}"
     )
     if loss <= 0 and se == 0:
         return (
@@ -155,7 +157,7 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
             f"loss above zero (the largest is {leader}'s, about "
             f"{_approx(loss, se)} {plural} per opening; {interval})."
         )
-    if not first["loss_ci_low"] > 0:
+    if not first["ci_low"] > 0:
         return (
             f"No clear gatekeeper: the largest estimated loss, about "
             f"{fewer(loss, se)} per opening if {leader} did not pass openings on "
@@ -188,9 +190,9 @@ def gatekeeper_sentence(table: pd.DataFrame) -> str:
     group = table[flag_values(table["in_top_group"], "in_top_group")]
     shown = len(group)
     names = _names(group["_shown"], more=size - shown)
-    coarse = float(group["loss_se"].max())
-    high = float(group["counterfactual_loss"].max())
-    low = float(group["counterfactual_loss"].min())
+    coarse = float(group["se"].max())
+    high = float(group["estimate"].max())
+    low = float(group["estimate"].min())
     if _approx(low, coarse) == _approx(high, coarse):
         cost = f"about {fewer(high, coarse)}"
     else:

@@ -90,8 +90,8 @@ def incentive_sentence(table: pd.DataFrame, measure: str = "hires") -> str:
     ...     "diff_ci_high": [0.0, 0.0, 0.07, 4.0],
     ...     "level": 0.95})
     >>> print(incentive_sentence(table))  # doctest: +NORMALIZE_WHITESPACE
-    flat brings 0.52 hires per opening (95% CI 0.48 to 0.56) and pays 200 per
-    opening. recursive brings 0.55 hires per opening (95% CI 0.51 to 0.59) and
+    Flat brings 0.52 hires per opening (95% CI 0.48 to 0.56) and pays 200 per
+    opening. Recursive brings 0.55 hires per opening (95% CI 0.51 to 0.59) and
     pays 201 per opening. The evidence does not separate recursive from flat
     on hires: the difference is between -0.01 and 0.07 per opening.
     """
@@ -164,4 +164,5 @@ def incentive_sentence(table: pd.DataFrame, measure: str = "hires") -> str:
                 f"The evidence does not separate {scheme} from {reference} on "
                 f"{noun}: the difference is between {between}."
             )
-    return " ".join(parts)
+    # a scheme's label may start a sentence: capitalise its first letter there
+    return " ".join(part[:1].upper() + part[1:] for part in parts)

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from referral._core.renamed import upgrade_columns
 from referral._core.stats import ci_words, table_level
 
 __all__ = [
@@ -236,6 +237,8 @@ def threshold_sentence(cost: pd.DataFrame, curve: pd.DataFrame) -> str:
     ...     "This network has no cycles")
     True
     """
+    cost = upgrade_columns(cost, "other_people", where="threshold_sentence's cost")
+    curve = upgrade_columns(curve, "other_people", where="threshold_sentence's curve")
     f = _threshold_facts(cost)
     text = _no_tipping_point(f, curve)
     if text is not None:
@@ -330,7 +333,7 @@ def _no_tipping_point(f, curve):
     if n_people <= sources:
         who = "the recruiter" if one else f"the {sources:,} recruiters"
         return f"This network holds only {who}: there is no one to pass an opening to."
-    if float(everyone["people_reached_mean"]) <= sources:
+    if float(everyone["people_reached_estimate"]) <= sources:
         return (
             f"Openings never leave {recruiter}: even if everyone always passed "
             f"them on, none of the {trials:,} simulated openings reached anyone "

@@ -12,6 +12,7 @@ import pandas as pd
 
 from referral._core.csv import flag_values
 from referral._core.names import join_names, names_column
+from referral._core.renamed import upgrade_columns
 from referral._core.stats import ci_words, table_level, z_for
 from referral._core.validation import check_table
 from referral.wording._sentences import fmt_share
@@ -140,7 +141,7 @@ _COLUMNS = (
     "difference",
     "difference_se",
     "spread_reach",
-    "spread_se",
+    "spread_reach_se",
     "n_targets",
     "check_samples",
     "check_trials",
@@ -354,6 +355,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     is about 1 in 5); in practice its choice is usually at or near the
     best.
     """
+    table = upgrade_columns(table, "ambassadors", where="who_to_ask_sentences' table")
     _check_table(table)
     # rows keyed on rank, not on their order (a table sorted in a
     # spreadsheet reads the same); display names where the table has them
@@ -451,7 +453,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
                 )
             lines.append(f"{base}: {shown} {word} than the people chosen ({interval}).")
     if np.isfinite(last["spread_reach"]):
-        value, spread_se = float(last["spread_reach"]), float(last["spread_se"])
+        value, spread_se = float(last["spread_reach"]), float(last["spread_reach_se"])
         shown, interval = _estimate(value, spread_se, bounds=(0.0, n_targets), at=at)
         trials = int(last["check_trials"])
         if spread_se == 0 and trials > 0:
