@@ -699,10 +699,11 @@ def funnel(
     (``benchmarks/results/funnel.md``).
 
     With ``delay`` the trials are the timed spread's
-    (:mod:`referral._engine.timed_kernel`, chains kept for every trial) and
+    (``referral._engine.timed_kernel``, chains kept for every trial) and
     the applications and hires use the same streams, walked in order of
-    arrival (:mod:`referral._engine.funnel_timed`); with ``constant(1)`` the
-    result equals the hop funnel's, number for number.
+    arrival (``referral._engine.funnel_timed``), block by block (at most 64
+    trials at a time); with ``constant(1)`` the result equals the hop
+    funnel's, number for number.
 
     Examples
     --------
