@@ -25,6 +25,7 @@ from referral.interventions._incentives import (
     Recursive,
     Saturating,
 )
+from referral.interventions._query_incentives import query_equilibrium, query_reward
 
 __all__ = [
     "boost_activity",
@@ -38,4 +39,6 @@ __all__ = [
     "Capped",
     "Saturating",
     "Linear",
+    "query_equilibrium",
+    "query_reward",
 ]

@@ -47,6 +47,7 @@ from referral._engine.spread_kernel import (
 from referral.interventions._incentives import is_scheme, responded_activity
 from referral.network._referral_network import ReferralNetwork
 from referral.simulate._spread import _row_tables
+from referral.simulate.delays import as_days, check_delay
 
 __all__ = ["funnel", "FunnelResult"]
 
@@ -181,6 +182,14 @@ class FunnelResult:
     hop_sums : numpy.ndarray
         int64 (hops, 4): per hop, the sums over trials of the applications,
         their squares, the hires and their squares.
+    fill_time : numpy.ndarray or None
+        float64 (n_trials,): with a ``delay``, the day the last opening was
+        filled (the first hire without ``positions``), NaN when it was not;
+        ``None`` without a delay.
+    delay : Delay or None
+        The delay model of the run.
+    deadline : float or None
+        The deadline in days.
 
     Examples
     --------
@@ -207,6 +216,9 @@ class FunnelResult:
     paid: np.ndarray
     trial_hop: np.ndarray
     hop_sums: np.ndarray
+    fill_time: np.ndarray | None = None
+    delay: object = None
+    deadline: float | None = None
 
     def filled(self) -> np.ndarray:
         """Per trial, whether every opening was filled.
@@ -236,8 +248,11 @@ class FunnelResult:
               -1 when not filled (and always without ``positions``).
             - ``depth`` (int64): the deepest hop reached.
             - ``paid`` (float64): money paid along the chains.
+            - ``days_to_fill`` (float64, only with a ``delay``): the day the
+              last opening was filled, NaN when it was not.
         """
         c = self.counts
+        extra = {} if self.fill_time is None else {"days_to_fill": self.fill_time}
         return pd.DataFrame(
             {
                 "trial": np.arange(self.n_trials, dtype=np.int64),
@@ -249,8 +264,168 @@ class FunnelResult:
                 "fill_hop": c[:, F_FILL_HOP],
                 "depth": c[:, F_DEPTH],
                 "paid": self.paid,
+                **extra,
             }
         )
+
+    def _days(self, function: str) -> np.ndarray:
+        if self.fill_time is None:
+            raise ValueError(
+                f"{function} needs a funnel run with a 'delay': this one ran in "
+                f"hops, without a clock. Run funnel(..., delay=...) (e.g. "
+                f"referral.delays.constant(1) to count each hop as a day)."
+            )
+        return self.fill_time
+
+    @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
+    def time_to_fill(self, level: float = 0.95) -> pd.DataFrame:
+        """How long filling the opening takes, in days (runs with a ``delay``).
+
+        Openings that were never filled (or not before the ``deadline``) have
+        no time to fill; they are not dropped but counted as "not filled":
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of the intervals, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``measure, estimate, se, ci_low, ci_high, n, level`` and
+            three rows:
+
+            - ``filled_share``: the share of openings filled (Wilson
+              interval);
+            - ``median_days``: the median time to fill over *all* openings,
+              the unfilled ones counted as never filled. NaN when half of
+              them or more were not filled. Its interval is the
+              distribution-free one from the order statistics (binomial
+              ranks, normal approximation); ``ci_high`` is NaN when the
+              upper rank falls among the unfilled openings, and ``se`` is
+              NaN;
+            - ``mean_days_if_filled``: the mean time to fill of the openings
+              that were filled (``n`` of them; normal interval). It says
+              nothing about the ones that were not.
+
+        Raises
+        ------
+        ValueError
+            If the funnel ran without a ``delay``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral import from_networkx
+        >>> from referral.simulate import delays, funnel
+        >>> net = from_networkx(nx.star_graph(4), strength=1.0, transmission=1.0,
+        ...                     activity=1.0, recruiters=[0],
+        ...                     candidates=range(1, 5))
+        >>> result = funnel(net, hire=0.5, positions=1, delay=delays.constant(3),
+        ...                 trials=200, seed=1)
+        >>> result.time_to_fill().round(2)[["measure", "estimate", "n"]]
+                       measure  estimate    n
+        0         filled_share      0.93  200
+        1          median_days      3.00  200
+        2  mean_days_if_filled      3.00  186
+        """
+        days = self._days("FunnelResult.time_to_fill")
+        z = z_for(level, function="FunnelResult.time_to_fill")
+        n = len(days)
+        done = ~np.isnan(days)
+        rows = [("filled_share", *proportion_interval(done.sum(), n, z), n)]
+        ordered = np.sort(np.where(done, days, np.inf))
+        median = float(np.median(ordered)) if n else math.nan
+        half = z * math.sqrt(n) / 2.0
+        lo_rank = max(int(math.floor(n / 2.0 - half)), 0)
+        hi_rank = min(int(math.ceil(n / 2.0 + half)), n - 1)
+
+        def finite(x):
+            return float(x) if np.isfinite(x) else math.nan
+
+        rows.append(
+            (
+                "median_days",
+                finite(median),
+                math.nan,
+                finite(ordered[lo_rank]) if n else math.nan,
+                finite(ordered[hi_rank]) if n else math.nan,
+                n,
+            )
+        )
+        filled_days = days[done]
+        k = len(filled_days)
+        mean = float(filled_days.mean()) if k else math.nan
+        se = float(filled_days.std(ddof=1) / math.sqrt(k)) if k > 1 else math.nan
+        rows.append(("mean_days_if_filled", mean, se, *normal_interval(mean, se, z), k))
+        return summary_frame(rows, level)
+
+    @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
+    def filled_by(self, days, level: float = 0.95) -> pd.DataFrame:
+        """The share of openings filled by each of the given days.
+
+        The survival view of the time to fill: openings never filled count
+        as not filled on every day.
+
+        Parameters
+        ----------
+        days : float or sequence of float
+            Days after posting (non-negative, finite).
+        level : float, default 0.95
+            Confidence level of the intervals, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per day: ``day`` (float64), ``estimate`` (the share
+            filled by then), ``se``, ``ci_low``, ``ci_high`` (Wilson),
+            ``n`` (trials) and ``level``.
+
+        Raises
+        ------
+        ValueError
+            If the funnel ran without a ``delay``.
+        referral.InvalidParameterError
+            If a day is negative, not finite or not a number.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from referral import from_networkx
+        >>> from referral.simulate import delays, funnel
+        >>> net = from_networkx(nx.path_graph(3), strength=1.0, transmission=1.0,
+        ...                     activity=1.0, recruiters=[0], candidates=[1, 2])
+        >>> result = funnel(net, hire=0.5, positions=1, delay=delays.constant(2),
+        ...                 trials=400, seed=1)
+        >>> result.filled_by([1, 2, 4]).round(2)[["day", "estimate"]]
+           day  estimate
+        0  1.0      0.00
+        1  2.0      0.52
+        2  4.0      0.75
+        """
+        fill = self._days("FunnelResult.filled_by")
+        z = z_for(level, function="FunnelResult.filled_by")
+        try:
+            grid = np.atleast_1d(np.asarray(days, dtype=np.float64))
+        except (TypeError, ValueError) as error:
+            raise InvalidParameterError(
+                f"The 'days' parameter of FunnelResult.filled_by must be "
+                f"numbers of days. Got {days!r} instead."
+            ) from error
+        bad = ~(np.isfinite(grid) & (grid >= 0))
+        if grid.ndim != 1 or bad.any():
+            raise InvalidParameterError(
+                f"The 'days' parameter of FunnelResult.filled_by must be "
+                f"finite, non-negative numbers of days. Got {days!r} instead."
+            )
+        n = len(fill)
+        done = np.where(np.isnan(fill), np.inf, fill)
+        rows = [proportion_interval((done <= d).sum(), n, z) for d in grid]
+        table = pd.DataFrame(rows, columns=["estimate", "se", "ci_low", "ci_high"])
+        table.insert(0, "day", grid)
+        table["n"] = np.int64(n)
+        table["level"] = float(level)
+        return table
 
     @validate_params({"level": [Interval(float, 0, 1, closed="neither")]})
     def summary(self, level: float = 0.95) -> pd.DataFrame:
@@ -406,6 +581,8 @@ def funnel(
     max_hops: int | None = None,
     fanout: int | None = None,
     source_activity: float = 1.0,
+    delay=None,
+    deadline=None,
     seed=None,
     n_jobs: int | None = None,
     progress: bool = False,
@@ -458,6 +635,16 @@ def funnel(
         many contacts. Default: no limit.
     source_activity : float, default 1.0
         Probability that a source posts the opening.
+    delay : referral.simulate.delays.Delay, float or str, optional
+        How long people take to pass the opening on, as in
+        :func:`referral.spread`. With a delay the funnel runs in days: the
+        search stops at the moment the last position is filled, and
+        :meth:`~referral.simulate.FunnelResult.time_to_fill` and
+        :meth:`~referral.simulate.FunnelResult.filled_by` say when.
+        Default ``None``: hops, no clock.
+    deadline : float or str, optional
+        Days after posting when the search ends (needs ``delay``): people
+        whose message would arrive later are not reached.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the random numbers; the same seed gives the same result.
         Runs with the same seed share their random numbers (kept in
@@ -483,11 +670,15 @@ def funnel(
         For ``apply`` or ``hire`` outside [0, 1] (or an attribute or
         callable giving such values), ``positions < 1``, a ``scheme`` that
         is not a scheme, a ``response`` that returns activities outside
-        [0, 1], and the rules of :func:`referral.spread`'s parameters.
+        [0, 1], ``applicants_stop`` together with ``delay``, and the rules
+        of :func:`referral.spread`'s parameters.
     networkx.NodeNotFound
         If ``sources`` names people not in the network.
     ValueError
-        If there are no sources and the network has no recruiters.
+        If there are no sources and the network has no recruiters, or for a
+        ``deadline`` without ``delay``.
+    TypeError
+        For a ``delay`` that is not a delay, a number of days or a duration.
 
     Notes
     -----
@@ -506,6 +697,13 @@ def funnel(
     100,000-person population (a bonus scheme draws every teller, for the
     chains it pays along), less than the default ``spread(record="full")``
     (``benchmarks/results/funnel.md``).
+
+    With ``delay`` the trials are the timed spread's
+    (``referral._engine.timed_kernel``, chains kept for every trial) and
+    the applications and hires use the same streams, walked in order of
+    arrival (``referral._engine.funnel_timed``), block by block (at most 64
+    trials at a time); with ``constant(1)`` the result equals the hop
+    funnel's, number for number.
 
     Examples
     --------
@@ -557,6 +755,7 @@ def funnel(
         "1/sqrt(trials); run several seeds and combine them for more.",
     )
     source_ids = source_ids_of(network, sources, fn)
+    delay, deadline = _check_timing(delay, deadline, applicants_stop, fn)
 
     activity = network.activity
     if scheme is not None and response is not None:
@@ -594,6 +793,41 @@ def funnel(
         apply_p if applicants_stop else NO_HALT,
         len(pay) > 0,  # payments walk up the chains: draw every parent
     )
+    if delay is not None:
+        from referral.simulate._timed_funnel import run_timed_funnel
+
+        table, paid, fill_time, trial_hop, hop_sums = run_timed_funnel(
+            network=network,
+            net=net,
+            sampler=sampler,
+            run=run,
+            delay=delay,
+            deadline=deadline,
+            trials=trials,
+            workers=workers,
+            progress=progress,
+            apply=apply_p,
+            hire=hire_p,
+            pay=pay,
+            positions=positions,
+        )
+        return FunnelResult(
+            network=network,
+            sources=source_ids,
+            n_trials=trials,
+            positions=positions,
+            applicants_stop=False,
+            scheme=scheme,
+            activity=np.asarray(activity),
+            seed_entropy=entropy,
+            counts=table,
+            paid=paid,
+            trial_hop=trial_hop,
+            hop_sums=hop_sums,
+            fill_time=fill_time,
+            delay=delay,
+            deadline=deadline,
+        )
     n_blocks = (
         workers * (8 if progress else 2) if workers > 1 else (16 if progress else 1)
     )
@@ -663,3 +897,24 @@ def funnel(
         trial_hop=trial_hop,
         hop_sums=np.ascontiguousarray(hop_sums),
     )
+
+
+def _check_timing(delay, deadline, applicants_stop, fn):
+    """``delay`` as a Delay and ``deadline`` in days, or a clear error."""
+    delay = check_delay(delay, function=fn)
+    if deadline is not None:
+        deadline = as_days(deadline, parameter="deadline", function=fn, positive=True)
+        if delay is None:
+            raise ValueError(
+                f"The 'deadline' parameter of {fn} needs a 'delay': without one "
+                f"the opening has no clock. Pass delay=referral.delays.constant(1) "
+                f"to count each hop as a day. Got deadline={deadline!r} and "
+                f"delay=None instead."
+            )
+    if delay is not None and applicants_stop:
+        raise InvalidParameterError(
+            f"The 'applicants_stop' parameter of {fn} cannot be True with a "
+            f"'delay': the timed spread has no halting cascade. Got "
+            f"applicants_stop=True and delay={delay!r}."
+        )
+    return delay, deadline
