@@ -40,6 +40,7 @@ def binomial_range(c, level=0.95):
     return stats.binom.ppf([alpha, 1 - alpha], K, c / K) / K
 
 
+@pytest.mark.stat
 def test_bootstrap_interval_is_the_binomial_range_on_a_star():
     sources = dict.fromkeys(range(OPENINGS), 0)
     for c in (12, 30):

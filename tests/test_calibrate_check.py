@@ -43,6 +43,7 @@ def _at_truth(fit, data):
     return dataclasses.replace(fit, table=table, _state=state)
 
 
+@pytest.mark.stat
 def test_check_p_values_are_uniform_at_the_true_parameters(net):
     reps = 100 if QUICK else 400
     rng = np.random.default_rng(8)
@@ -74,6 +75,7 @@ def test_check_p_values_are_uniform_at_the_true_parameters(net):
             assert lo <= below <= hi, (name, share, below / reps)
 
 
+@pytest.mark.stat
 def test_check_p_values_with_fitted_parameters_are_conservative(net):
     # measured over 200 replications: the overall p-value fell below 0.05
     # in 1.0% of them, below 0.5 in 17%, mean 0.76 (people told: 0%, 3.5%,

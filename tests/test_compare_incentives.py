@@ -34,6 +34,7 @@ def expected(k, depth, f, w, a, h, pay):
     return sum(reach), sum(hires), paid
 
 
+@pytest.mark.stat
 def test_paired_differences_cover_the_closed_form():
     """200 replications: the interval of every paired difference (people
     reached, hires, money paid, cost per hire) covers the closed-form

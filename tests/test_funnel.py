@@ -142,6 +142,7 @@ def _in_band(covered: int, reps: int, level: float = 0.95) -> bool:
     return low <= covered <= high
 
 
+@pytest.mark.stat
 def test_every_interval_covers_at_its_level():
     """300 replications of 400 trials on a tree with a closed form: every
     summary interval and every by-hop interval covers its truth in ~95% of

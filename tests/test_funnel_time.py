@@ -170,6 +170,7 @@ def test_deadline_cuts_the_search():
     assert (late.trials()["people_reached"] == 1).all()
 
 
+@pytest.mark.stat
 def test_median_and_share_intervals_cover():
     """Star, exponential per person: T = Exp(m) when filled (prob q), never
     otherwise; the median of T is -m ln(1 - 1/(2q)), the share filled is q,

@@ -87,6 +87,7 @@ def test_objects_pickled_under_an_old_path_still_load():
         assert pickle.loads(old) is room.SpreadResult
 
 
+@pytest.mark.slow
 def test_importing_an_old_path_in_a_fresh_interpreter_works():
     code = (
         "import warnings; warnings.simplefilter('error')\n"
