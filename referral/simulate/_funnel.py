@@ -46,7 +46,7 @@ from referral._engine.spread_kernel import (
 )
 from referral.interventions._incentives import is_scheme, responded_activity
 from referral.network._referral_network import ReferralNetwork
-from referral.simulate._spread import _row_tables
+from referral.simulate._spread import _row_tables, source_ids_of
 from referral.simulate.delays import as_days, check_delay
 
 __all__ = ["funnel", "FunnelResult"]
@@ -122,28 +122,6 @@ def per_person(value, name: str, network: ReferralNetwork, function: str):
 def _plain(label):
     """A numpy scalar label as the Python value a user wrote."""
     return label.item() if isinstance(label, np.generic) else label
-
-
-def source_ids_of(network: ReferralNetwork, sources, function: str) -> np.ndarray:
-    """The distinct source ids, in the order given (the network's recruiters
-    by default)."""
-    if sources is None:
-        ids = network.recruiters
-        if len(ids) == 0:
-            raise ValueError(
-                f"{function} needs sources: the 'sources' parameter is None and "
-                f"the network has no recruiters. Pass sources=[...] or build "
-                f"the network with recruiters."
-            )
-    else:
-        ids = network.ids(sources, parameter="sources")
-        if len(ids) == 0:
-            raise ValueError(
-                f"The 'sources' parameter of {function} must name at least one "
-                f"person. Got {sources!r} instead."
-            )
-    _, first = np.unique(ids, return_index=True)
-    return np.ascontiguousarray(ids[np.sort(first)], dtype=np.int32)
 
 
 @dataclass(frozen=True, eq=False)

@@ -286,23 +286,7 @@ def spread(
     )
     keep_chains = min(keep_chains, max_chain_entries // max(network.n_people, 1))
 
-    if sources is None:
-        source_ids = network.recruiters
-        if len(source_ids) == 0:
-            raise ValueError(
-                f"{fn} needs sources: the 'sources' parameter is None and the "
-                f"network has no recruiters. Pass sources=[...] or build the "
-                f"network with recruiters."
-            )
-    else:
-        source_ids = network.ids(sources, parameter="sources")
-        if len(source_ids) == 0:
-            raise ValueError(
-                f"The 'sources' parameter of {fn} must name at least one person. "
-                f"Got {sources!r} instead."
-            )
-    _, first = np.unique(source_ids, return_index=True)
-    source_ids = np.ascontiguousarray(source_ids[np.sort(first)], dtype=np.int32)
+    source_ids = source_ids_of(network, sources, fn)
 
     key = base_key(entropy)
     full = record == "full"
@@ -467,3 +451,25 @@ def _community_codes(network: ReferralNetwork) -> np.ndarray:
         return np.zeros(0, dtype=np.int32)
     codes, _ = pd.factorize(pd.Series(community, dtype=object))
     return np.ascontiguousarray(codes, dtype=np.int32)
+
+
+def source_ids_of(network: ReferralNetwork, sources, function: str) -> np.ndarray:
+    """The distinct source ids, in the order given (the network's recruiters
+    by default)."""
+    if sources is None:
+        ids = network.recruiters
+        if len(ids) == 0:
+            raise ValueError(
+                f"{function} needs sources: the 'sources' parameter is None and "
+                f"the network has no recruiters. Pass sources=[...] or build "
+                f"the network with recruiters."
+            )
+    else:
+        ids = network.ids(sources, parameter="sources")
+        if len(ids) == 0:
+            raise ValueError(
+                f"The 'sources' parameter of {function} must name at least one "
+                f"person. Got {sources!r} instead."
+            )
+    _, first = np.unique(ids, return_index=True)
+    return np.ascontiguousarray(ids[np.sort(first)], dtype=np.int32)
