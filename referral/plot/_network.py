@@ -495,13 +495,17 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
         return frame[name].to_numpy(dtype=np.float64)
 
     def bars(measure):
-        """Error bars of a measure: distances to its interval's ends."""
+        """Error bars of a measure: distances to its interval's ends (0 for
+        an end an edited estimate has passed)."""
         value = column(f"{measure}_estimate")
-        return value, np.vstack(
-            [
-                value - column(f"{measure}_ci_low"),
-                column(f"{measure}_ci_high") - value,
-            ]
+        return value, np.maximum(
+            np.vstack(
+                [
+                    value - column(f"{measure}_ci_low"),
+                    column(f"{measure}_ci_high") - value,
+                ]
+            ),
+            0.0,
         )
 
     k = frame["rank"].to_numpy(dtype=np.float64)
