@@ -210,8 +210,8 @@ def reach_of_everyone(
           ``level`` (see Notes).
         - ``level`` (float64): its level.
         - ``reach_share`` (float64): ``reach_estimate / n_targets``, the
-          share of the targets (its interval is ``reach``'s over
-          ``n_targets``).
+          share of the targets (its interval is ``reach_ci_low`` and
+          ``reach_ci_high`` over ``n_targets``).
         - ``n_targets`` (int64): number of targets.
         - ``samples`` (int64): number of reverse-reachable samples.
         - ``worlds`` (int64): number of independent worlds they came from.
@@ -280,7 +280,7 @@ def reach_of_everyone(
     (the draws :func:`referral.spread` makes with the same ``delay``) and
     the sample keeps only the people who would reach its target by the
     deadline, a poster passing the opening on after their own delay like
-    everyone else. ``reach`` is then the expected number of targets reached
+    everyone else. ``reach_estimate`` is then the expected number of targets reached
     by the deadline.
 
     References
@@ -630,7 +630,7 @@ def ambassadors(
         - ``degree_reach_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
           (float64): expected targets reached by the ``rank`` highest-degree
           eligible people (same fresh samples), with the interval of
-          ``reach``.
+          ``reach_estimate``.
         - ``difference_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
           (float64): ``reach_estimate - degree_reach_estimate``, its paired
           standard error and interval (normal; where no sample tells the

@@ -263,7 +263,7 @@ def _who_adds_what(table: pd.DataFrame, at: _Level = _L95) -> list[str]:
             f"may do as well."
         )
     # targets among the chosen who add, as far as the samples show, only
-    # themselves (a target who posts counts as reached). ``gain`` is what a
+    # themselves (a target who posts counts as reached). ``gain_estimate`` is what a
     # person adds to the people picked before, not their own reach, so only
     # a person with no one to tell is said to reach no one else.
     is_idle = pd.Series(False, index=table.index)
