@@ -184,10 +184,10 @@ def population_child(k):
                 "ties": net.n_ties,
                 "targets": int(table["n_targets"].iloc[0]),
                 "samples": int(table["samples"].iloc[0]),
-                "reach": float(table["reach"].iloc[-1]),
+                "reach": float(table["reach_estimate"].iloc[-1]),
                 "reach_se": float(table["reach_se"].iloc[-1]),
-                "degree_reach": float(table["degree_reach"].iloc[-1]),
-                "difference": float(table["difference"].iloc[-1]),
+                "degree_reach": float(table["degree_reach_estimate"].iloc[-1]),
+                "difference": float(table["difference_estimate"].iloc[-1]),
                 "difference_se": float(table["difference_se"].iloc[-1]),
             }
         )
@@ -402,7 +402,8 @@ def part_imm(args, say, net, edges, k, epsilon, w):
     say(
         f"Reach scored by `spread` with seed 1, {args.score_trials} trials, the "
         f"same trials for every set (common random numbers). The last "
-        f"ambassadors run's own estimate: {table['reach'].iloc[-1]:.1f} ± "
+        f"ambassadors run's own estimate: "
+        f"{table['reach_estimate'].iloc[-1]:.1f} ± "
         f"{table['reach_se'].iloc[-1]:.1f}. `ambassadors` draws fresh samples "
         f"for its final pick (Chen 2018) and measures the pick on a third "
         f"independent set; pynetim reuses its first-phase samples and does not "
@@ -526,7 +527,8 @@ def part_everyone(args, say, net):
         say(
             f"| reach_of_everyone, {name} (all 100,000 people) | {median:.2f} | "
             f"{', '.join(f'{t:.2f}' for t in times[name])} | {median / base:.2f} | "
-            f"{table['reach'].iloc[0]:.1f} ± {table['reach_se'].iloc[0]:.1f} | "
+            f"{table['reach_estimate'].iloc[0]:.1f} ± "
+            f"{table['reach_se'].iloc[0]:.1f} | "
             f"{table['reach_se'].median():.1f} | "
             f"{table['reach_se'].iloc[top].median():.1f} |"
         )

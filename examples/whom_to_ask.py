@@ -73,7 +73,7 @@ def main(argv=None):
 
     everyone = referral.reach_of_everyone(net, samples=args.samples, seed=args.seed)
     print(
-        everyone.sort_values("reach", ascending=False)
+        everyone.sort_values("reach_estimate", ascending=False)
         .head(10)
         .round(2)
         .to_string(index=False)
@@ -91,15 +91,18 @@ def main(argv=None):
         "rank",
         "person",
         "degree",
-        "gain",
-        "reach",
-        "reach_se",
+        "gain_estimate",
+        "reach_estimate",
+        "reach_ci_low",
+        "reach_ci_high",
         "degree_person",
-        "degree_reach",
-        "difference",
-        "difference_se",
-        "spread_reach",
-        "spread_reach_se",
+        "degree_reach_estimate",
+        "difference_estimate",
+        "difference_ci_low",
+        "difference_ci_high",
+        "spread_reach_estimate",
+        "spread_reach_ci_low",
+        "spread_reach_ci_high",
     ]
     print(table[columns].round(2).to_string(index=False))
     for line in who_to_ask_sentences(table):
@@ -114,7 +117,7 @@ def main(argv=None):
     chosen = everyone["person"].isin(table["person"])
     ax.scatter(
         everyone["degree"] + 1,
-        everyone["reach"],
+        everyone["reach_estimate"],
         s=8,
         alpha=0.5,
         color="#7f7f7f",
@@ -122,7 +125,7 @@ def main(argv=None):
     )
     ax.scatter(
         everyone.loc[chosen, "degree"] + 1,
-        everyone.loc[chosen, "reach"],
+        everyone.loc[chosen, "reach_estimate"],
         s=30,
         color="#1f77b4",
         label="people chosen",

@@ -151,9 +151,9 @@ def test_reach_of_everyone_within_4_se_of_exact(name, per_world, request):
     assert table["worlds"].eq(40_000 // per_world).all()
     for row, value in zip(table.itertuples(), exact, strict=True):
         if row.reach_se == 0:
-            assert row.reach == pytest.approx(value, abs=1e-12)
+            assert row.reach_estimate == pytest.approx(value, abs=1e-12)
         else:
-            assert abs(row.reach - value) < 4 * row.reach_se, (row, value)
+            assert abs(row.reach_estimate - value) < 4 * row.reach_se, (row, value)
 
 
 def test_directed_reach_follows_ties_forwards(tiny_directed):
@@ -174,7 +174,7 @@ def test_directed_reach_follows_ties_forwards(tiny_directed):
         reversed_net, reversed_net.candidates, [(s,) for s in range(5)]
     )
     assert not np.allclose(exact, exact_reversed)
-    z = np.abs(table["reach"] - exact) / np.maximum(table["reach_se"], 1e-9)
+    z = np.abs(table["reach_estimate"] - exact) / np.maximum(table["reach_se"], 1e-9)
     assert (z < 4).all()
 
 
@@ -195,8 +195,10 @@ def test_chosen_group_near_the_best_group(name, k, request):
     assert value >= 0.9 * best - 1e-9
     # the fresh-sample estimate and the forward check agree with the exact value
     last = table.iloc[-1]
-    assert abs(last["reach"] - value) <= 4 * last["reach_se"] + 1e-9
-    assert abs(last["spread_reach"] - value) <= 4 * last["spread_reach_se"] + 1e-9
+    assert abs(last["reach_estimate"] - value) <= 4 * last["reach_se"] + 1e-9
+    assert (
+        abs(last["spread_reach_estimate"] - value) <= 4 * last["spread_reach_se"] + 1e-9
+    )
 
 
 # -------------------------------------------------------------- closed forms
@@ -211,7 +213,7 @@ def test_star_closed_form():
     )
     table = reach_of_everyone(net, samples=60_000, seed=5)
     expected = [leaves * w] + [1 + w * 0.4 * (leaves - 1) * w] * leaves
-    z = (table["reach"] - expected) / table["reach_se"]
+    z = (table["reach_estimate"] - expected) / table["reach_se"]
     assert (np.abs(z) < 4).all()
     picked = ambassadors(net, 1, seed=5, check_trials=0)
     assert picked["id"].tolist() == [0]
@@ -223,8 +225,8 @@ def test_path_closed_form(w):
     net = from_networkx(nx.path_graph(4), strength=w, activity=a, candidates=[3])
     table = reach_of_everyone(net, samples=60_000, seed=6)
     expected = [w**3 * a**2, w**2 * a, w, 1.0]
-    assert table["reach"].iloc[3] == 1.0 and table["reach_se"].iloc[3] == 0.0
-    z = (table["reach"].iloc[:3] - expected[:3]) / table["reach_se"].iloc[:3]
+    assert table["reach_estimate"].iloc[3] == 1.0 and table["reach_se"].iloc[3] == 0.0
+    z = (table["reach_estimate"].iloc[:3] - expected[:3]) / table["reach_se"].iloc[:3]
     assert (np.abs(z) < 4).all()
 
 
@@ -244,19 +246,24 @@ def test_cut_vertex_broker_closed_form():
     table = reach_of_everyone(net, samples=80_000, seed=7).set_index("person")
     # a3 reaches b directly (w), or not at all
     assert (
-        abs(table.loc["a3", "reach"] - w * act_b * 4 * w)
+        abs(table.loc["a3", "reach_estimate"] - w * act_b * 4 * w)
         < 4 * table.loc["a3", "reach_se"]
     )
     # a1 reaches b directly, or via a2 (who acts with 0.9)
     p_b = 1 - (1 - w) * (1 - w * 0.9 * w)
     assert (
-        abs(table.loc["a1", "reach"] - p_b * act_b * 4 * w)
+        abs(table.loc["a1", "reach_estimate"] - p_b * act_b * 4 * w)
         < 4 * table.loc["a1", "reach_se"]
     )
-    assert abs(table.loc["b", "reach"] - 4 * w) < 4 * table.loc["b", "reach_se"]
+    assert (
+        abs(table.loc["b", "reach_estimate"] - 4 * w) < 4 * table.loc["b", "reach_se"]
+    )
     # target t1 reaches itself, and the others only through b
     expected_t = 1 + w * act_b * 3 * w
-    assert abs(table.loc["t1", "reach"] - expected_t) < 4 * table.loc["t1", "reach_se"]
+    assert (
+        abs(table.loc["t1", "reach_estimate"] - expected_t)
+        < 4 * table.loc["t1", "reach_se"]
+    )
     assert ambassadors(net, 1, seed=7, check_trials=0)["person"].tolist() == ["b"]
 
 
@@ -273,9 +280,9 @@ def test_unreliable_hub_loses_to_reliable_relay():
     net = from_networkx(G, strength=1.0, activity=activity, candidates=targets)
     table = reach_of_everyone(net, samples=50_000, seed=8).set_index("person")
     assert net.degree[net.ids(["H"])[0]] > net.degree[net.ids(["L"])[0]]
-    assert table.loc["X", "reach"] + 4 * table.loc["X", "reach_se"] < 1.0
-    assert abs(table.loc["Y", "reach"] - 4.0) < 4 * table.loc["Y", "reach_se"]
-    assert abs(table.loc["X", "reach"] - 0.5) < 4 * table.loc["X", "reach_se"]
+    assert table.loc["X", "reach_estimate"] + 4 * table.loc["X", "reach_se"] < 1.0
+    assert abs(table.loc["Y", "reach_estimate"] - 4.0) < 4 * table.loc["Y", "reach_se"]
+    assert abs(table.loc["X", "reach_estimate"] - 0.5) < 4 * table.loc["X", "reach_se"]
     # asked to post, a person acts surely: H is the best single ambassador ...
     assert ambassadors(net, 1, seed=8, check_trials=0)["person"].tolist() == ["H"]
     # ... but among people who cannot be asked directly to post,
@@ -285,7 +292,7 @@ def test_unreliable_hub_loses_to_reliable_relay():
     # X and Y both have one contact: the degree list takes the lower id, X
     assert picked["degree_person"].tolist() == ["X"]
     last = picked.iloc[-1]
-    assert last["difference"] > 4 * last["difference_se"]
+    assert last["difference_estimate"] > 4 * last["difference_se"]
 
 
 # ------------------------------------------------------ the bundled network
@@ -310,17 +317,17 @@ def test_agrees_with_forward_spread_on_email(email, per_world):
         )
         row = result.summary().set_index("measure").loc["candidates_reached"]
         se = math.hypot(row["se"], table["reach_se"].iloc[person])
-        assert abs(row["estimate"] - table["reach"].iloc[person]) < 4 * se
+        assert abs(row["estimate"] - table["reach_estimate"].iloc[person]) < 4 * se
 
 
 def test_ambassadors_on_email_beat_or_match_degree(email):
     table = ambassadors(email, 5, seed=1, check_trials=500)
     assert table["rank"].tolist() == [1, 2, 3, 4, 5]
-    assert table["reach"].is_monotonic_increasing
-    assert np.allclose(table["gain"].cumsum(), table["reach"])
+    assert table["reach_estimate"].is_monotonic_increasing
+    assert np.allclose(table["gain_estimate"].cumsum(), table["reach_estimate"])
     last = table.iloc[-1]
-    assert last["difference"] > -2 * last["difference_se"]
-    z = (last["spread_reach"] - last["reach"]) / math.hypot(
+    assert last["difference_estimate"] > -2 * last["difference_se"]
+    z = (last["spread_reach_estimate"] - last["reach_estimate"]) / math.hypot(
         last["spread_reach_se"], last["reach_se"]
     )
     assert abs(z) < 4
@@ -333,11 +340,11 @@ def test_reproducible_across_n_jobs(tiny_undirected, email):
     b = reach_of_everyone(email, samples=5000, seed=9, n_jobs=3)
     assert a.equals(b)
     c = reach_of_everyone(email, samples=5000, seed=10, n_jobs=1)
-    assert not a["reach"].equals(c["reach"])
+    assert not a["reach_estimate"].equals(c["reach_estimate"])
     d = reach_of_everyone(email, samples=5000, per_world=50, seed=9, n_jobs=1)
     e = reach_of_everyone(email, samples=5000, per_world=50, seed=9, n_jobs=3)
     assert d.equals(e)
-    assert not d["reach"].equals(a["reach"])
+    assert not d["reach_estimate"].equals(a["reach_estimate"])
     x = ambassadors(email, 3, seed=9, n_jobs=1, check_trials=50)
     y = ambassadors(email, 3, seed=9, n_jobs=2, check_trials=50)
     assert x.equals(y)
@@ -369,7 +376,7 @@ def test_ambassadors_respect_exclude_and_candidates_only(tiny_undirected):
     assert table["n_eligible"].iloc[0] == 4
     only = ambassadors(tiny_undirected, 3, candidates_only=True, seed=1, check_trials=0)
     assert set(only["id"]) == {0, 2, 5}
-    assert only["spread_reach"].isna().all()
+    assert only["spread_reach_estimate"].isna().all()
 
 
 # ------------------------------------------------------------- sentences
@@ -387,7 +394,7 @@ def test_sentences_follow_the_table():
     lines = who_to_ask_sentences(table)
     last = table.iloc[-1]
     assert last["person"] == "broker" and last["degree_person"] == "hub"
-    reach, reach_se = last["reach"], last["reach_se"]
+    reach, reach_se = last["reach_estimate"], last["reach_se"]
     # the broker reaches all 3 in every sample: SE 0, the rule of three's bound
     assert (reach, reach_se) == (3.0, 0.0)
     bound = 9 / last["check_samples"]
@@ -399,7 +406,7 @@ def test_sentences_follow_the_table():
     assert "fewer than the people chosen" in lines[1]
     # every fresh sample separates broker (3 targets) from hub (0): SE 0, so
     # the interval is the rule of three's
-    assert (last["difference"], last["difference_se"]) == (3.0, 0.0)
+    assert (last["difference_estimate"], last["difference_se"]) == (3.0, 0.0)
     assert (
         f"{3:.{digits}f} fewer than the people chosen (95% CI "
         f"{_down(3 - bound, digits):.{digits}f} to {3:.{digits}f})"
@@ -407,8 +414,9 @@ def test_sentences_follow_the_table():
     assert lines[2].startswith("A forward simulation of broker posting gives 3.0")
     assert lines[3] == guarantee_sentence(table)
     # and says when the evidence does not separate the two choices
-    tied = table.copy()
-    tied["difference"] = 0.5
+    # an edited estimate without its interval: the sentences rebuild it
+    tied = table.drop(columns=["difference_ci_low", "difference_ci_high"])
+    tied["difference_estimate"] = 0.5
     tied["difference_se"] = 0.3
     assert "does not separate" in who_to_ask_sentences(tied)[1]
     tied["difference_se"] = 0.24  # 0.03 to 0.97 excludes 0, printed so
@@ -421,8 +429,8 @@ def test_sentences_follow_the_table():
         "0.5 fewer than the people chosen (95% CI 0.1 to 0.9)"
         in (who_to_ask_sentences(tied)[1])
     )
-    worse = table.copy()
-    worse["difference"] = -2.0
+    worse = table.drop(columns=["difference_ci_low", "difference_ci_high"])
+    worse["difference_estimate"] = -2.0
     worse["difference_se"] = 0.1
     assert "more than the people chosen" in who_to_ask_sentences(worse)[1]
     capped = table.copy()
@@ -782,20 +790,22 @@ def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
     names, reach, n_targets, pct, low, high = head.groups()[:6]
     assert names == join_names(table["person"])
     assert (head.group(7) is not None) == (last["recruiters_left_out"] > 0)
-    assert _printed(reach, last["reach"])
+    assert _printed(reach, last["reach_estimate"])
     assert int(n_targets) == last["n_targets"]
-    assert pct.strip("<>") == f"{100 * last['reach'] / last['n_targets']:.0f}" or (
-        pct.startswith(">") and last["reach"] / last["n_targets"] > 0.99
+    assert pct.strip(
+        "<>"
+    ) == f"{100 * last['reach_estimate'] / last['n_targets']:.0f}" or (
+        pct.startswith(">") and last["reach_estimate"] / last["n_targets"] > 0.99
     )
-    assert _printed(low, last["reach"] - z * last["reach_se"])
-    assert _printed(high, last["reach"] + z * last["reach_se"])
+    assert _printed(low, last["reach_estimate"] - z * last["reach_se"])
+    assert _printed(high, last["reach_estimate"] + z * last["reach_se"])
 
-    idle = table.iloc[1:].query("gain - @z * gain_se <= 0")["person"]
+    idle = table.iloc[1:].query("gain_estimate - @z * gain_se <= 0")["person"]
     assert any("(they may add no one)" in line for line in lines) == (len(idle) > 0)
     self_only = table.loc[
         table["target"]
         & ~table["person"].isin(idle)
-        & (table["gain"] - 1 <= z * table["gain_se"])
+        & (table["gain_estimate"] - 1 <= z * table["gain_se"])
     ]
     text = " ".join(lines)
     for _, row in self_only.iterrows():
@@ -804,7 +814,7 @@ def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
         else:
             assert "no one measurable beyond" in text
     assert ("reaches no one else" in text) == bool((self_only["degree"] == 0).any())
-    diff, diff_se = last["difference"], last["difference_se"]
+    diff, diff_se = last["difference_estimate"], last["difference_se"]
     if set(table["person"]) == set(table["degree_person"]):
         assert any(line.endswith("are the same people.") for line in lines)
     elif abs(diff) <= z * diff_se:
@@ -818,14 +828,14 @@ def test_who_to_ask_sentences_match_their_table_on_every_shape(shape):
             rf"\(95% CI {_NUMBER} to {_NUMBER}\)\.$",
         )
         degree_reach, size, low_d, high_d = found.groups()
-        assert _printed(degree_reach, last["degree_reach"])
+        assert _printed(degree_reach, last["degree_reach_estimate"])
         assert _printed(size, abs(diff))
         assert float(low_d) > 0  # a direction only with a bound printed above 0
         assert _printed(low_d, abs(diff) - z * diff_se)
         assert _printed(high_d, abs(diff) + z * diff_se)
 
     forward = _line(lines, rf"posting gives {_NUMBER} targets?")
-    assert _printed(forward.group(1), last["spread_reach"])
+    assert _printed(forward.group(1), last["spread_reach_estimate"])
     assert lines[-1] == guarantee_sentence(table)
     floor = math.floor(10 * (1 - 1 / math.e - 0.3)) * 10  # down to a tenth
     assert f"at least {floor}% as many targets" in lines[-1]
@@ -849,7 +859,9 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     ) in lines
     # the claim, checked: alone, each reaches themselves only (truth 1.0)
     alone = reach_of_everyone(net, samples=4000, seed=1).set_index("person")
-    assert (abs(alone.loc[lone, "reach"] - 1.0) < 4 * alone.loc[lone, "reach_se"]).all()
+    assert (
+        abs(alone.loc[lone, "reach_estimate"] - 1.0) < 4 * alone.loc[lone, "reach_se"]
+    ).all()
     # the degree group was cut among equals, and the sentence says so
     last = table.iloc[-1]
     assert (last["degree_person_degree"], last["degree_tied"]) == (1, 4)
@@ -867,7 +879,7 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     )
     table = ambassadors(full, 2, seed=1, check_trials=50)
     second = table.iloc[1]
-    assert second["gain"] - 1.959963984540054 * second["gain_se"] <= 0
+    assert second["gain_estimate"] - 1.959963984540054 * second["gain_se"] <= 0
     assert (
         f"The check does not show that {second['person']} adds anyone to the "
         f"people picked before"
@@ -876,7 +888,7 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
     # every fresh sample holds a chosen person: reach 60 of 60 with SE 0, so
     # the interval is the rule of three's, not a zero-width one
     n = int(table["check_samples"].iloc[0])
-    assert table["reach"].iloc[-1] == 60 and table["reach_se"].iloc[-1] == 0
+    assert table["reach_estimate"].iloc[-1] == 60 and table["reach_se"].iloc[-1] == 0
     bound = 3 * 60 / n
     digits = max(1, -math.floor(math.log10(bound)))
     assert (
@@ -885,7 +897,9 @@ def test_sentences_name_who_adds_nothing_ties_and_lone_targets():
         in (who_to_ask_sentences(table)[0])
     )
     # no fresh sample tells two groups apart: a bound, not "+0.0 to +0.0"
-    apart = table.assign(degree_person=[5, 6], difference=0.0, difference_se=0.0)
+    apart = _edit(
+        table, degree_person=[5, 6], difference_estimate=0.0, difference_se=0.0
+    )
     line = " ".join(who_to_ask_sentences(apart))
     assert (
         f"none of the {n:,} checks tells the two choices apart, so the "
@@ -912,7 +926,7 @@ def test_a_later_pick_adding_only_themselves_is_not_said_to_reach_no_one():
     assert "no one else" not in text
     own = reach_of_everyone(net, samples=4000, seed=1).set_index("person")
     # alone, person 1 reaches themselves and 2, 3, 4, 5: truth 5 of 7
-    assert abs(own.loc[1, "reach"] - 5.0) < 4 * own.loc[1, "reach_se"]
+    assert abs(own.loc[1, "reach_estimate"] - 5.0) < 4 * own.loc[1, "reach_se"]
 
 
 def test_no_zero_width_intervals_and_no_bounds_past_the_targets():
@@ -923,7 +937,7 @@ def test_no_zero_width_intervals_and_no_bounds_past_the_targets():
     table = ambassadors(net, 1, seed=1, check_trials=50)
     last = table.iloc[-1]
     assert (last["person"], last["degree_person"]) == (0, 5)
-    assert (last["difference"], last["difference_se"]) == (4.0, 0.0)
+    assert (last["difference_estimate"], last["difference_se"]) == (4.0, 0.0)
     bound = 3 * 4 / last["check_samples"]
     digits = max(1, -math.floor(math.log10(bound)))
     line = who_to_ask_sentences(table)[1]
@@ -932,11 +946,13 @@ def test_no_zero_width_intervals_and_no_bounds_past_the_targets():
         f"{_down(4 - bound, digits):.{digits}f} to {4:.{digits}f})."
     )
     # a reach near all targets: the interval stops at the number of targets
-    near = table.assign(reach=3.999, reach_se=0.002)
+    near = _edit(table, reach_estimate=3.999, reach_se=0.002)
     head = who_to_ask_sentences(near)[0]
     assert head.endswith("95% CI 3.995 to 4.000).")
     # a direction only when the printed lower bound is above 0
-    edge = table.assign(degree_person=[7], difference=0.0196, difference_se=0.01)
+    edge = _edit(
+        table, degree_person=[7], difference_estimate=0.0196, difference_se=0.01
+    )
     assert "does not separate" in who_to_ask_sentences(edge)[1]
 
 
@@ -946,7 +962,7 @@ def test_sentences_refuse_other_tables(small):
     with pytest.raises(
         ValueError,
         match=r"who_to_ask_sentences needs a table from referral.ambassadors; it "
-        r"lacks the column\(s\) \['rank', 'gain', 'gain_se', 'degree_person',",
+        r"lacks the column\(s\) \['rank', 'gain_estimate', 'gain_se', 'degree_person',",
     ):
         who_to_ask_sentences(reach_of_everyone(small, samples=50, seed=1))
     with pytest.raises(ValueError, match=r"lacks the column\(s\) \['rank', 'person',"):
@@ -969,3 +985,16 @@ def test_one_target_reads_in_the_singular_only_where_it_is_one():
     assert " targets" not in lines[0]
     forward = next(line for line in lines if "forward simulation" in line)
     assert forward.split("posting gives ")[1].split(" (")[0].endswith(" targets")
+
+
+def _edit(table, **columns):
+    """``table`` with ``columns`` set and the intervals of the measures they
+    change dropped: the sentences rebuild them from the same formulas."""
+    out = table.assign(**columns)
+    measures = {
+        name.rsplit("_", 1)[0]
+        for name in columns
+        if name.endswith(("_estimate", "_se"))
+    }
+    stale = [f"{m}_{end}" for m in measures for end in ("ci_low", "ci_high")]
+    return out.drop(columns=[c for c in stale if c in out.columns])

@@ -103,7 +103,7 @@ def test_cost_html_shows_table_and_verdict_sentence(shape):
         i = cells.index(row.scenario)
         assert cells[i + 1 : i + 6] == [
             fmt(row.multiplier),
-            fmt(row.mean_activity),
+            fmt(row.mean_activity_estimate),
             fmt(row.people_reached_estimate),
             interval(row.people_reached_ci_low, row.people_reached_ci_high),
             fmt(row.candidates_reached_estimate),

@@ -33,11 +33,11 @@ def test_in_addition_matches_the_closed_form():
     assert row["person"] == "B" and bool(row["in_addition"])
     # R alone: each leaf needs R->B, B acting, B->leaf
     posted = m * t * a * t
-    assert abs(row["posted_reach"] - posted) < 4 * row["posted_reach_se"]
+    assert abs(row["posted_reach_estimate"] - posted) < 4 * row["posted_reach_se"]
     # B posting adds each leaf that B reaches and R's posting does not
     added = m * t * (1 - a * t)
-    assert abs(row["reach"] - added) < 4 * row["reach_se"]
-    assert abs(row["spread_reach"] - added) < 4 * row["spread_reach_se"]
+    assert abs(row["reach_estimate"] - added) < 4 * row["reach_se"]
+    assert abs(row["spread_reach_estimate"] - added) < 4 * row["spread_reach_se"]
     lines = who_to_ask_sentences(table)
     assert lines[0].startswith("In addition to the ")
     assert "the recruiter reaches by posting" in lines[0]
@@ -49,7 +49,7 @@ def test_without_in_addition_the_same_person_counts_everything():
     table = ambassadors(two_hubs(m, t, a), 1, seed=3, check_trials=2000)
     row = table.iloc[0]
     assert row["person"] == "B" and not bool(row["in_addition"])
-    assert abs(row["reach"] - m * t) < 4 * row["reach_se"]
+    assert abs(row["reach_estimate"] - m * t) < 4 * row["reach_se"]
     assert "recruiter" not in set(table["person"])
 
 
@@ -117,5 +117,5 @@ def test_cli_leaves_recruiters_out_and_runs_in_addition(tmp_path, capsys):
         == 0
     )
     table = pd.read_csv(out / "ambassadors.csv")
-    assert bool(table["in_addition"][0]) and table["posted_reach"][0] >= 0
+    assert bool(table["in_addition"][0]) and table["posted_reach_estimate"][0] >= 0
     assert "In addition to the " in capsys.readouterr().out

@@ -223,14 +223,16 @@ def test_other_people_cost_level(net):
         _assert_scaled(
             wide.curve,
             narrow.curve,
-            f"{column}" if column == "branching" else f"{column}_estimate",
+            f"{column}_estimate",
             f"{column}_ci_low",
             f"{column}_ci_high",
         )
     # the share of openings that travel far: Wilson's interval at the level
     for _, row in narrow.curve.iterrows():
         assert (row["sizeable_share_ci_low"], row["sizeable_share_ci_high"]) == (
-            pytest.approx(wilson_interval(row["sizeable_share"], 60, z_for(0.8)))
+            pytest.approx(
+                wilson_interval(row["sizeable_share_estimate"], 60, z_for(0.8))
+            )
         )
     text = narrow.sentence()
     assert "80% CI" in text and "95%" not in text
@@ -288,7 +290,8 @@ def test_ambassadors_level(net):
     wide = ambassadors(net, 2, seed=7, check_trials=300)
     narrow = ambassadors(net, 2, seed=7, check_trials=300, level=0.8)
     assert (wide["level"] == 0.95).all() and (narrow["level"] == 0.8).all()
-    _other_columns_equal(wide, narrow, ["level"])
+    intervals = [c for c in wide.columns if c.endswith(("_ci_low", "_ci_high"))]
+    _other_columns_equal(wide, narrow, ["level", *intervals])
     lines = who_to_ask_sentences(narrow)
     text = " ".join(lines)
     assert "80% CI" in text and "95%" not in text
@@ -301,8 +304,8 @@ def test_ambassadors_level(net):
     shown, low, high = (float(g) for g in match.groups())
     half = z_for(0.8) * last["spread_reach_se"]
     digits = len(match.group(2).split(".")[1])
-    assert low == pytest.approx(round(last["spread_reach"] - half, digits))
-    assert high == pytest.approx(round(last["spread_reach"] + half, digits))
+    assert low == pytest.approx(round(last["spread_reach_estimate"] - half, digits))
+    assert high == pytest.approx(round(last["spread_reach_estimate"] + half, digits))
     wide_text = " ".join(who_to_ask_sentences(wide))
     assert "95% CI" in wide_text and "80%" not in wide_text
     # a table saved before the column reads as 95%

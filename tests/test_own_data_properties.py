@@ -171,7 +171,7 @@ EDITABLE = {
     "cost": ["multiplier", "people_reached_estimate"],
     "cost_curve": ["multiplier", "people_reached_estimate", "people_reached_median"],
     "compare": ["estimate", "diff", "diff_se", "diff_ci_low"],
-    "ambassadors": ["rank", "reach", "reach_se", "gain"],
+    "ambassadors": ["rank", "reach_estimate", "reach_se", "gain_estimate"],
 }
 
 edits = st.tuples(

@@ -498,9 +498,10 @@ def test_plot_ambassadors_draws_the_table():
     assert plot_ambassadors(table, ax=ax) is ax
     chosen, degree = ax.lines[0], ax.lines[1]
     assert chosen.get_xydata().tolist() == [
-        [float(r), float(v)] for r, v in zip(table["rank"], table["reach"], strict=True)
+        [float(r), float(v)]
+        for r, v in zip(table["rank"], table["reach_estimate"], strict=True)
     ]
-    assert degree.get_ydata().tolist() == table["degree_reach"].tolist()
+    assert degree.get_ydata().tolist() == table["degree_reach_estimate"].tolist()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == [
         "people chosen (IMM)",
@@ -510,7 +511,7 @@ def test_plot_ambassadors_draws_the_table():
     ]
     twin = [a for a in fig.axes if a is not ax][0]
     heights = [bar.get_height() for bar in twin.patches]
-    assert heights == pytest.approx(table["gain"].tolist())
+    assert heights == pytest.approx(table["gain_estimate"].tolist())
     assert ax.get_xlabel() == "number of people asked"
     plt.close(fig)
 
@@ -520,8 +521,9 @@ def test_plot_ambassadors_cuts_a_dwarfing_first_gain_and_shows_one_point():
 
     from referral.plot import plot_ambassadors
 
-    table = _ambassador_table().copy()
-    table["gain"] = [100.0] + [2.0] * (len(table) - 1)
+    # an edited estimate without its interval: the plot rebuilds it
+    table = _ambassador_table().drop(columns=["gain_ci_low", "gain_ci_high"])
+    table["gain_estimate"] = [100.0] + [2.0] * (len(table) - 1)
     fig, ax = plt.subplots()
     plot_ambassadors(table, ax=ax)
     twin = [a for a in fig.axes if a is not ax][0]
@@ -537,7 +539,10 @@ def test_plot_ambassadors_cuts_a_dwarfing_first_gain_and_shows_one_point():
     z = 1.959963984540054
     row = table.iloc[0]
     assert (low, high) == pytest.approx(
-        (row["reach"] - z * row["reach_se"], row["reach"] + z * row["reach_se"])
+        (
+            row["reach_estimate"] - z * row["reach_se"],
+            row["reach_estimate"] + z * row["reach_se"],
+        )
     )
     plt.close(fig)
 
@@ -558,4 +563,4 @@ def test_plot_ambassadors_without_gains_and_bad_table():
         match="plot_ambassadors needs a table from "
         r"referral.ambassadors with columns .*\['reach_se'",
     ):
-        plot_ambassadors(pd.DataFrame({"rank": [1], "reach": [1.0]}))
+        plot_ambassadors(pd.DataFrame({"rank": [1], "reach_estimate": [1.0]}))

@@ -72,7 +72,7 @@ def test_rare_person_never_certain_zero():
     for rep in range(40):
         row = reach_of_everyone(net, samples=100_000, per_world=1000, seed=rep).iloc[0]
         if row["holding_worlds"] == 0:
-            assert row["reach"] == 0
+            assert row["reach_estimate"] == 0
             assert row["reach_se"] > 0
             # the rule of three over 100 worlds: up to about 3.7% of K
             assert row["reach_ci_high"] == pytest.approx(K * (1 - 0.025**0.01))
@@ -86,7 +86,7 @@ def test_independent_samples_zero_count_gets_rule_of_three():
         row = reach_of_everyone(net, samples=50, per_world=1, seed=seed).iloc[0]
         if row["holding_worlds"] == 0:
             break
-    assert row["holding_worlds"] == 0 and row["reach"] == 0
+    assert row["holding_worlds"] == 0 and row["reach_estimate"] == 0
     assert row["reach_se"] > 0
     assert row["reach_ci_high"] == pytest.approx(K * (1 - 0.025 ** (1 / 50)))
 

@@ -46,15 +46,17 @@ def test_readme_quotes_the_candidate_figures(whom_to_ask):
     table, _ = whom_to_ask
     last = table.iloc[-1]
     text = _text()
+    reach, spread = last["reach_estimate"], last["spread_reach_estimate"]
+    degree, difference = last["degree_reach_estimate"], last["difference_estimate"]
     expected = (
         f"({int(last['n_targets'])} candidates, Beta(2, 5) activity) the 10 people "
-        f"chosen, not counting candidates, reach {last['reach']:.1f} candidates "
+        f"chosen, not counting candidates, reach {reach:.1f} candidates "
         f"in expectation (standard error {last['reach_se']:.1f}; a forward "
-        f"simulation gives {last['spread_reach']:.1f}, standard error "
+        f"simulation gives {spread:.1f}, standard error "
         f"{last['spread_reach_se']:.1f}); the 10 highest-degree people reach "
-        f"{last['degree_reach']:.1f}, {last['difference']:.1f} fewer (paired "
+        f"{degree:.1f}, {difference:.1f} fewer (paired "
         f"standard error {last['difference_se']:.1f}). One well-placed poster "
-        f"already reaches {table['reach'].iloc[0]:.1f}:"
+        f"already reaches {table['reach_estimate'].iloc[0]:.1f}:"
     )
     assert expected in text
 
@@ -62,11 +64,12 @@ def test_readme_quotes_the_candidate_figures(whom_to_ask):
 def test_readme_quotes_the_department_figures(whom_to_ask):
     _, department = whom_to_ask
     last = department.iloc[-1]
+    reach, degree = last["reach_estimate"], last["degree_reach_estimate"]
     expected = (
         f"largest department ({int(last['n_targets'])} people) as the pool, "
         f"asking neither candidates nor the department's own members, the "
-        f"chosen 10 reach {last['reach']:.1f} and the highest-degree 10 reach "
-        f"{last['degree_reach']:.1f} ({last['difference']:.1f} fewer, standard "
+        f"chosen 10 reach {reach:.1f} and the highest-degree 10 reach "
+        f"{degree:.1f} ({last['difference_estimate']:.1f} fewer, standard "
         f"error {last['difference_se']:.1f})."
     )
     assert expected in _text()
@@ -76,23 +79,24 @@ def test_guide_quotes_the_figures(whom_to_ask):
     table, department = whom_to_ask
     last = table.iloc[-1]
     low, high = (
-        last["reach"] - Z95 * last["reach_se"],
-        last["reach"] + Z95 * last["reach_se"],
+        last["reach_estimate"] - Z95 * last["reach_se"],
+        last["reach_estimate"] + Z95 * last["reach_se"],
     )
-    d_low = last["difference"] - Z95 * last["difference_se"]
-    d_high = last["difference"] + Z95 * last["difference_se"]
+    d_low = last["difference_estimate"] - Z95 * last["difference_se"]
+    d_high = last["difference_estimate"] + Z95 * last["difference_se"]
     pool = department.iloc[-1]
     expected = (
-        f"the 10 people chosen reach {last['reach']:.1f} of the "
+        f"the 10 people chosen reach {last['reach_estimate']:.1f} of the "
         f"{int(last['n_targets'])} candidates (95% interval {low:.1f} to "
-        f"{high:.1f}), and the 10 highest-degree people {last['difference']:.1f} "
+        f"{high:.1f}), and the 10 highest-degree people "
+        f"{last['difference_estimate']:.1f} "
         f"fewer (95% interval {d_low:.1f} to {d_high:.1f}); a forward simulation "
-        f"gives {last['spread_reach']:.1f}. One well-placed poster already "
-        f"reaches {table['reach'].iloc[0]:.1f}:",
+        f"gives {last['spread_reach_estimate']:.1f}. One well-placed poster already "
+        f"reaches {table['reach_estimate'].iloc[0]:.1f}:",
         f"asking neither candidates nor the department's own members, the "
-        f"chosen 10 reach {pool['reach']:.1f} of its "
+        f"chosen 10 reach {pool['reach_estimate']:.1f} of its "
         f"{int(pool['n_targets'])} people and the highest-degree 10 reach "
-        f"{pool['difference']:.1f} fewer.",
+        f"{pool['difference_estimate']:.1f} fewer.",
     )
     text = _text(GUIDE)
     for fragment in expected:

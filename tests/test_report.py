@@ -398,13 +398,13 @@ def _formatted_cells(results):
         last = asked.iloc[-1]
         out |= {
             str(int(last["n_targets"])),
-            fmt_share(last["reach"] / last["n_targets"]),
+            fmt_share(last["reach_estimate"] / last["n_targets"]),
         }
         for value, se in [
-            ("reach", "reach_se"),
-            ("difference", "difference_se"),
-            ("spread_reach", "spread_reach_se"),
-            ("degree_reach", "difference_se"),
+            ("reach_estimate", "reach_se"),
+            ("difference_estimate", "difference_se"),
+            ("spread_reach_estimate", "spread_reach_se"),
+            ("degree_reach_estimate", "difference_se"),
         ]:
             v, e = float(last[value]), float(last[se])
             for d in range(1, 7):

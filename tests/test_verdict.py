@@ -30,7 +30,7 @@ def _check_common(cost):
     assert not re.search(r"(?<![\d.,])1 (new )?people", text), text
     for value in re.findall(r"mean activity (\d+\.\d+)", text):
         assert float(value) <= 1.0, text
-    assert (table["mean_activity"].dropna() <= 1.0).all()
+    assert (table["mean_activity_estimate"].dropna() <= 1.0).all()
     assert "no ties" not in text
     # the typical reach quoted is the table's median
     if "never leave" not in text:
@@ -44,7 +44,7 @@ def _check_common(cost):
 
 
 def _share_claim(text, row):
-    share = float(row["sizeable_share"])
+    share = float(row["sizeable_share_estimate"])
     if share == 0:
         assert f"none of the {int(row['trials']):,} simulated openings" in text
     else:
@@ -86,7 +86,7 @@ def test_three_regular_below_threshold(regular):
     net = from_networkx(regular, strength=1.0, activity=0.3, recruiters=[0])
     cost = other_people_cost(net, trials=300, seed=1)
     text, today, everyone, table = _check_common(cost)
-    assert float(today["sizeable_share"]) < FEW
+    assert float(today["sizeable_share_estimate"]) < FEW
     assert text.startswith("Openings die out near their source")
     _share_claim(text, today)
     sim = table.loc["critical_simulated"]
@@ -94,8 +94,8 @@ def test_three_regular_below_threshold(regular):
     # point's interval is above today and the sentence says so
     assert sim["multiplier_ci_low"] > 1
     assert "today's network is below it" in text
-    assert f"mean activity {sim['mean_activity']:.2f}" in text
-    assert abs(sim["mean_activity"] - 0.5) < 0.05
+    assert f"mean activity {sim['mean_activity_estimate']:.2f}" in text
+    assert abs(sim["mean_activity_estimate"] - 0.5) < 0.05
     assert "A formula for large networks" in text  # the analytic estimate
     assert "mean activity 0.50." in text  # the analytic estimate, exact here
 
@@ -104,7 +104,7 @@ def test_three_regular_above_threshold(regular):
     net = from_networkx(regular, strength=1.0, activity=0.9, recruiters=[0])
     cost = other_people_cost(net, trials=300, seed=1)
     text, today, everyone, table = _check_common(cost)
-    assert float(today["sizeable_share"]) >= MOST
+    assert float(today["sizeable_share_estimate"]) >= MOST
     assert text.startswith("Openings take off")
     _share_claim(text, today)
     assert table.loc["critical_simulated", "multiplier_ci_high"] < 1
@@ -116,7 +116,7 @@ def test_erdos_renyi_takes_off():
     net = from_networkx(G, strength=1.0, activity=0.5, recruiters=[0])
     cost = other_people_cost(net, trials=300, seed=1)
     text, today, *_ = _check_common(cost)
-    assert float(today["sizeable_share"]) >= MOST
+    assert float(today["sizeable_share_estimate"]) >= MOST
     assert text.startswith("Openings take off")
     _share_claim(text, today)
 
@@ -126,7 +126,7 @@ def test_clustered_population_near_critical_stays_local():
     net = community_population(5_000, weak_contacts=2, n_recruiters=1, seed=3)
     cost = other_people_cost(net, trials=300, seed=1)
     text, today, everyone, table = _check_common(cost)
-    share = float(today["sizeable_share"])
+    share = float(today["sizeable_share_estimate"])
     assert FEW <= share < 0.2
     assert float(today["people_reached_median"]) < 0.01 * net.n_people
     assert text.startswith("Most openings stay local; a few travel far")
@@ -163,7 +163,7 @@ def test_ceiling_even_if_everyone_passed_it_on(regular):
     )
     cost = other_people_cost(net, trials=300, seed=1)
     text, today, everyone, table = _check_common(cost)
-    assert float(everyone["sizeable_share"]) < MOST
+    assert float(everyone["sizeable_share_estimate"]) < MOST
     assert (
         "Even if everyone always passed it on (an upper bound), the typical "
         f"opening would reach {fmt_number(everyone['people_reached_median'])} "
@@ -214,10 +214,10 @@ def test_from_tables_bad_input(regular):
     with pytest.raises(
         ValueError,
         match=r"OtherPeopleCost.from_tables: the 'cost' table lacks the column\(s\) "
-        r"\['sizeable_share'\]; the available columns are \['scenario',",
+        r"\['sizeable_share_estimate'\]; the available columns are \['scenario',",
     ):
         OtherPeopleCost.from_tables(
-            {**tables, "cost": tables["cost"].drop(columns="sizeable_share")}
+            {**tables, "cost": tables["cost"].drop(columns="sizeable_share_estimate")}
         )
     with pytest.raises(ValueError, match="scenario 'as_is'; got 0"):
         OtherPeopleCost.from_tables({**tables, "cost": tables["cost"].iloc[1:]})
@@ -233,7 +233,7 @@ def test_florentine_families_one_verdict_and_which_figure_it_trusts():
     )
     cost = other_people_cost(net, trials=200, seed=1)
     text, today, *_ = _check_common(cost)
-    assert float(today["sizeable_share"]) >= MOST
+    assert float(today["sizeable_share_estimate"]) >= MOST
     assert text.startswith("Openings take off")
     # travelling far: beyond the Medici and their 6 contacts
     assert int(today["direct_reach"]) == 7 and int(today["sizeable_people"]) == 8

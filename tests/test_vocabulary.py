@@ -7,6 +7,7 @@ folder written with the old names still reads.
 
 from __future__ import annotations
 
+import math
 import pickle
 import warnings
 
@@ -22,6 +23,11 @@ from referral._core.renamed import (
     RenamedColumnsFrame,
     upgrade_columns,
     with_old_names,
+)
+from referral._core.stats import (
+    AMBASSADORS_MEASURES,
+    ambassadors_intervals,
+    ci_words,
 )
 from referral.analysis import OtherPeopleCost
 from referral.interventions import referral_bonus
@@ -205,12 +211,46 @@ def test_ambassadors(net):
     table = referral.ambassadors(net, k=2, check_trials=20, seed=1)
     _old_gives_new(table, "spread_se", "spread_reach_se")
     _old_gives_new(table, "degree_spread_se", "degree_spread_reach_se")
+    for old, new in RENAMED["ambassadors"].items():
+        _old_gives_new(table, old, new)
+    # every measure with a standard error has its interval, at the level
+    for measure in AMBASSADORS_MEASURES:
+        for end in ("estimate", "se", "ci_low", "ci_high"):
+            assert f"{measure}_{end}" in table.columns, (measure, end)
+        low, high = table[f"{measure}_ci_low"], table[f"{measure}_ci_high"]
+        value = table[f"{measure}_estimate"]
+        finite = value.notna()
+        assert (low[finite] <= value[finite]).all(), measure
+        assert (value[finite] <= high[finite]).all(), measure
+    assert not any(c in table.columns for c in RENAMED["ambassadors"])
+
+
+def test_ambassadors_old_attribute_and_loc_access(net):
+    table = referral.ambassadors(net, k=2, check_trials=0, seed=1)
+    with pytest.warns(FutureWarning, match="'reach' is now called 'reach_estimate'"):
+        assert table.reach.tolist() == table["reach_estimate"].tolist()
+    with pytest.warns(FutureWarning, match="'gain' is now called 'gain_estimate'"):
+        assert table.loc[:, "gain"].tolist() == table["gain_estimate"].tolist()
+
+
+def test_reach_of_everyone(net):
+    table = referral.reach_of_everyone(net, samples=500, seed=1)
+    _old_gives_new(table, "reach", "reach_estimate")
+    assert {"reach_se", "reach_ci_low", "reach_ci_high", "level"} <= set(table.columns)
+    # reach_share stays: the estimate over the number of targets
+    np.testing.assert_allclose(
+        table["reach_share"], table["reach_estimate"] / table["n_targets"]
+    )
 
 
 def test_other_people_cost(cost):
     for table in (cost.table(), cost.curve):
         _old_gives_new(table, "people_reached_mean", "people_reached_estimate")
         _old_gives_new(table, "candidates_reached_mean", "candidates_reached_estimate")
+        for old, new in RENAMED["other_people"].items():
+            _old_gives_new(table, old, new)
+        for measure in ("branching", "sizeable_share"):
+            assert {f"{measure}_ci_low", f"{measure}_ci_high"} <= set(table.columns)
 
 
 def test_sweep(net):
@@ -317,3 +357,150 @@ def test_threshold_sentence_takes_old_tables(cost):
     assert "people_reached_mean" in table.columns
     with pytest.warns(FutureWarning, match="threshold_sentence's (cost|curve)"):
         assert threshold_sentence(table, curve) == cost.sentence()
+
+
+# ------------------------------------- ambassadors: old tables, and intervals
+def _as_old_release(table, name="ambassadors"):
+    """``table`` as the earlier release wrote it: old names, no intervals."""
+    back = {new: old for old, new in RENAMED[name].items()}
+    added = [
+        f"{m}_{end}" for m in AMBASSADORS_MEASURES for end in ("ci_low", "ci_high")
+    ]
+    return pd.DataFrame(table).drop(columns=added).rename(columns=back)
+
+
+@pytest.fixture(scope="module")
+def asked(net):
+    return referral.ambassadors(net, k=3, check_trials=40, seed=2)
+
+
+def test_old_ambassadors_csv_reads_back_with_the_same_sentences(asked, tmp_path):
+    from referral.report._wording import sections
+
+    old = _as_old_release(asked)
+    assert "reach" in old.columns and "reach_ci_low" not in old.columns
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    for folder, table in ((old_dir, old), (new_dir, asked)):
+        folder.mkdir()
+        table.to_csv(folder / "ambassadors.csv", index=False)
+    new = report.read_results(new_dir)
+    with pytest.warns(FutureWarning, match="Old column names in '.*ambassadors"):
+        back = report.read_results(old_dir)
+    # the old folder gets today's names and the intervals, from the same formulas
+    got = back.tables["ambassadors"]
+    pd.testing.assert_frame_equal(
+        got[list(new.tables["ambassadors"].columns)], new.tables["ambassadors"]
+    )
+    assert [s.sentences for s in sections(back)] == [s.sentences for s in sections(new)]
+    # the sentences and the plot take a table with the old names directly
+    with pytest.warns(FutureWarning, match="who_to_ask_sentences' table"):
+        lines = referral.who_to_ask_sentences(pd.read_csv(old_dir / "ambassadors.csv"))
+    assert lines == referral.who_to_ask_sentences(asked)
+
+
+def test_old_ambassadors_table_plots_the_same(asked):
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2)
+    referral.plot.plot_ambassadors(asked, ax=a)
+    with pytest.warns(FutureWarning, match="plot_ambassadors' table"):
+        referral.plot.plot_ambassadors(_as_old_release(asked), ax=b)
+    for x, y in zip(a.collections, b.collections, strict=True):
+        for p, q in zip(x.get_paths(), y.get_paths(), strict=True):
+            np.testing.assert_allclose(p.vertices, q.vertices)
+    plt.close(fig)
+
+
+def test_intervals_are_computed_in_one_place(asked):
+    """The table's columns are what ambassadors_intervals gives for its
+    estimates, standard errors and level, and what the plot draws."""
+    import matplotlib.pyplot as plt
+
+    for name, values in ambassadors_intervals(asked).items():
+        np.testing.assert_array_equal(asked[name].to_numpy(), values, err_msg=name)
+    fig, ax = plt.subplots()
+    referral.plot.plot_ambassadors(asked, ax=ax)
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    for value in asked["reach_ci_low"].tolist() + asked["reach_ci_high"].tolist():
+        assert np.isclose(band, value).any()
+    plt.close(fig)
+
+
+_NUM = r"([+-]?[\d,]+\.?\d*)"
+
+
+def _printed_as(text, value):
+    """``text`` is ``value`` printed to its decimals: rounded, or rounded
+    outwards (the rule of three's bounds)."""
+    digits = len(text.split(".")[1]) if "." in text else 0
+    scale = 10**digits
+    shown = {
+        f"{value:+.{digits}f}" if text[0] in "+-" else f"{value:.{digits}f}",
+        f"{math.floor(round(value * scale, 9)) / scale:.{digits}f}",
+        f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}",
+    }
+    return text.replace(",", "") in {s.replace(",", "") for s in shown}
+
+
+def _checked_intervals(table):
+    """Each interval a sentence prints, checked against the table's columns;
+    returns how many were checked."""
+    import re
+
+    table = table.sort_values("rank")
+    last = table.iloc[-1]
+    lines = referral.who_to_ask_sentences(table)
+    words = ci_words(last["level"])
+    checked = 0
+    head = re.search(rf"{words} {_NUM} to {_NUM}\)", lines[0])
+    assert head, lines[0]
+    assert _printed_as(head.group(1), last["reach_ci_low"]), (lines[0], last)
+    assert _printed_as(head.group(2), last["reach_ci_high"]), (lines[0], last)
+    checked += 1
+    for line in lines[1:]:
+        found = re.search(rf"\(difference {_NUM}, {words} {_NUM} to {_NUM};", line)
+        if found:
+            assert _printed_as(found.group(2), last["difference_ci_low"]), line
+            assert _printed_as(found.group(3), last["difference_ci_high"]), line
+            checked += 1
+        found = re.search(
+            rf"{_NUM} (fewer|more) than the people chosen "
+            rf"\({words} {_NUM} to {_NUM}\)",
+            line,
+        )
+        if found:
+            low, high = last["difference_ci_low"], last["difference_ci_high"]
+            if found.group(2) == "more":  # the size of a negative difference
+                low, high = -high, -low
+            assert _printed_as(found.group(3), low), line
+            assert _printed_as(found.group(4), high), line
+            checked += 1
+        if line.startswith("A forward simulation"):
+            found = re.search(rf"\({words} {_NUM} to {_NUM}\)\.$", line)
+            assert found, line
+            assert _printed_as(found.group(1), last["spread_reach_ci_low"]), line
+            assert _printed_as(found.group(2), last["spread_reach_ci_high"]), line
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("level", [0.95, 0.8])
+def test_the_intervals_the_sentences_print_are_the_tables(net, level):
+    checked = 0
+    for k, seed in ((1, 1), (2, 3), (3, 2)):
+        table = referral.ambassadors(net, k=k, check_trials=30, seed=seed, level=level)
+        checked += _checked_intervals(table)
+    assert checked >= 6
+
+
+def test_rule_of_three_intervals_are_the_tables():
+    """Where samples and trials show no spread, the sentence's bounds (rounded
+    outwards) are the table's columns."""
+    star = referral.from_networkx(
+        nx.star_graph(4), strength=1.0, activity=1.0, candidates=range(1, 5)
+    )
+    table = referral.ambassadors(star, 1, seed=1, check_trials=20)
+    last = table.iloc[-1]
+    assert last["reach_se"] == 0 and last["spread_reach_se"] == 0
+    assert last["reach_ci_high"] == 4 and last["reach_ci_low"] < 4
+    assert _checked_intervals(table) == 2

@@ -208,7 +208,7 @@ def test_threshold_verdict_matches_its_table(net):
             assert v not in text, (v, text)
     n, sources = int(today["n_people"]), int(today["sources"])
     direct, k = int(today["direct_reach"]), int(today["sizeable_people"])
-    share = float(today["sizeable_share"])
+    share = float(today["sizeable_share_estimate"])
     # travelling far always means reaching beyond the recruiter's own contacts
     assert k > direct
     expected = (
@@ -219,7 +219,7 @@ def test_threshold_verdict_matches_its_table(net):
         else "Everyone in this network is a direct contact"
         if direct >= n
         else "No one passes openings on today"
-        if today["mean_activity"] == 0
+        if today["mean_activity_estimate"] == 0
         else "This network has no cycles"
         if today["acyclic"]
         else "Openings take off"
@@ -253,7 +253,10 @@ def test_threshold_verdict_matches_its_table(net):
         text,
     ):
         assert int(at_least.replace(",", "")) == k
-        assert share_said in (fmt_share(share), fmt_share(everyone["sizeable_share"]))
+        assert share_said in (
+            fmt_share(share),
+            fmt_share(everyone["sizeable_share_estimate"]),
+        )
     if f"at least {k:,} people" in text and "No one passes" not in text:
         assert "direct contact" in text
     for value in re.findall(r"mean activity (\d+\.\d+)", text):
@@ -276,7 +279,7 @@ def test_threshold_curve_has_no_wide_gaps(net):
     if net.activity.max() == 0:
         return
     reach = curve["people_reached_estimate"].to_numpy() / net.n_people
-    far = curve["sizeable_share"].to_numpy()
+    far = curve["sizeable_share_estimate"].to_numpy()
     step = np.maximum(np.abs(np.diff(reach)), np.abs(np.diff(far)))
     # refinement stops at 0.05 or after 10 extra points
     assert step.max() <= 0.05 + 1e-12 or len(curve) >= 20

@@ -219,7 +219,7 @@ def cost_html(cost) -> str:
         (
             r.scenario,
             r.multiplier,
-            r.mean_activity,
+            r.mean_activity_estimate,
             r.people_reached_estimate,
             interval(r.people_reached_ci_low, r.people_reached_ci_high),
             r.candidates_reached_estimate,

@@ -43,7 +43,20 @@ RENAMED: dict[str, dict[str, str]] = {
     "ambassadors": {
         "spread_se": "spread_reach_se",
         "degree_spread_se": "degree_spread_reach_se",
+        **{
+            measure: f"{measure}_estimate"
+            for measure in (
+                "gain",
+                "reach",
+                "degree_reach",
+                "difference",
+                "spread_reach",
+                "degree_spread_reach",
+                "posted_reach",
+            )
+        },
     },
+    "reach_of_everyone": {"reach": "reach_estimate"},
     "sweep": {
         f"{measure}_mean": f"{measure}_estimate"
         for measure in (
@@ -57,6 +70,9 @@ RENAMED: dict[str, dict[str, str]] = {
     "other_people": {
         "people_reached_mean": "people_reached_estimate",
         "candidates_reached_mean": "candidates_reached_estimate",
+        "branching": "branching_estimate",
+        "sizeable_share": "sizeable_share_estimate",
+        "mean_activity": "mean_activity_estimate",
     },
 }
 

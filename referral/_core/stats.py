@@ -16,6 +16,11 @@
   interval of a median.
 * :func:`kaplan_meier`: a survival curve under right-censoring, with
   Greenwood standard errors and log-log intervals.
+* :func:`rule_of_three`, :func:`missed_by_samples`, :func:`count_interval`,
+  :func:`paired_count_interval` and :func:`trials_count_interval`: the
+  intervals of expected counts of targets (bounded by their number, with
+  the rule of three where the samples or trials show no spread), which
+  :func:`ambassadors_intervals` applies to an ambassadors table.
 
 Every estimator in :mod:`referral.spread`, :mod:`referral.search`,
 :mod:`referral.analysis` and :mod:`referral.plot` calls these, so a formula
@@ -51,6 +56,14 @@ __all__ = [
     "summary_frame",
     "table_level",
     "ci_words",
+    "rule_of_three",
+    "missed_by_samples",
+    "count_interval",
+    "paired_count_interval",
+    "trials_count_interval",
+    "AMBASSADORS_MEASURES",
+    "ambassadors_intervals",
+    "with_ambassadors_intervals",
 ]
 
 #: The columns of every ``summary()`` table (``SpreadResult.summary`` and
@@ -615,3 +628,242 @@ def ci_words(level: float, word: str = "CI") -> str:
     ('95% CI', '80% interval', '99.9% CI')
     """
     return f"{100 * float(level):.4g}% {word}"
+
+
+def rule_of_three(level: float = 0.95) -> float:
+    """The rule of three's constant at ``level``: 3 at 95% (the rule as it
+    is known), ``-ln(1 - level)`` otherwise.
+
+    With ``n`` draws none of which shows an event, the event's probability
+    is below ``rule_of_three(level) / n`` at ``level``.
+
+    Examples
+    --------
+    >>> rule_of_three(0.95), round(rule_of_three(0.99), 4)
+    (3.0, 4.6052)
+    """
+    return 3.0 if level == 0.95 else -math.log(1.0 - level)
+
+
+def missed_by_samples(n, samples, level: float = 0.95) -> float:
+    """How many of ``n`` targets ``samples`` samples that all agree could
+    have missed, by the rule of three: ``min(rule_of_three(level) n /
+    samples, n)`` (``n`` without samples).
+
+    Examples
+    --------
+    >>> missed_by_samples(40, 1000)
+    0.12
+    """
+    return min(rule_of_three(level) * n / samples, n) if samples > 0 else n
+
+
+def _clipped_normal(estimate, se, z, low, high):
+    """``estimate -/+ z se`` clipped to ``[low, high]``, elementwise."""
+    half = z * se
+    return np.maximum(estimate - half, low), np.minimum(estimate + half, high)
+
+
+def count_interval(estimate, se, n, samples=None, level: float = 0.95):
+    """The interval of an expected count of ``n`` targets from samples.
+
+    The normal interval clipped to ``[0, n]``. With ``samples`` (the
+    number of reverse-reachable samples behind the estimate), where the
+    samples show no spread (``se == 0``) at an end (``estimate`` 0 or
+    ``n``), the rule of three's bound on what they could have missed
+    instead: ``missed = min(rule_of_three(level) n / samples, n)`` (``n``
+    without samples), so ``[0, missed]`` at 0 and ``[n - missed, n]`` at
+    ``n`` (clipped at 0), never a zero-width interval.
+
+    Parameters
+    ----------
+    estimate, se : float or array_like
+    n : int
+        Number of targets.
+    samples : int, optional
+        Samples behind the estimate; without them, the normal interval only.
+    level : float, default 0.95
+
+    Returns
+    -------
+    low, high : numpy.ndarray
+
+    Examples
+    --------
+    >>> count_interval([2.0, 4.0], [0.5, 0.0], 4, samples=300)
+    (array([1.02001801, 3.96      ]), array([2.97998199, 4.        ]))
+    """
+    estimate = np.asarray(estimate, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    low, high = _clipped_normal(estimate, se, z_for(level), 0.0, n)
+    if samples is not None:
+        missed = missed_by_samples(n, samples, level)
+        flat = (se == 0) & ((estimate == 0.0) | (estimate == float(n)))
+        top = estimate > 0
+        flat_low = np.maximum(np.where(top, estimate - missed, 0.0), 0.0)
+        low = np.where(flat, flat_low, low)
+        high = np.where(flat, np.where(top, estimate, missed), high)
+    return low, high
+
+
+def paired_count_interval(difference, se, n, samples, level: float = 0.95):
+    """The interval of a paired difference of two expected counts.
+
+    The normal interval ``difference -/+ z se``. Where the samples show no
+    spread (``se == 0``), the rule of three's bound ``missed`` of
+    :func:`count_interval` on what ``samples`` samples could have missed:
+    ``[-missed, missed]`` for a difference of 0, ``[max(d - missed, 0), d]``
+    for a positive one ``d`` and its mirror image for a negative one.
+
+    Examples
+    --------
+    >>> low, high = paired_count_interval([1.0, 0.0, -2.0], [0.5, 0.0, 0.0], 10, 1000)
+    >>> low.round(3).tolist(), high.round(3).tolist()
+    ([0.02, -0.03, -2.0], [1.98, 0.03, -1.97])
+    """
+    difference = np.asarray(difference, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    low, high = _clipped_normal(difference, se, z_for(level), -np.inf, np.inf)
+    missed = missed_by_samples(n, samples, level)
+    size = np.abs(difference)
+    flat_low = np.maximum(size - missed, 0.0)
+    flat = se == 0
+    positive = difference > 0
+    negative = difference < 0
+    low = np.where(
+        flat,
+        np.where(positive, flat_low, np.where(negative, difference, -missed)),
+        low,
+    )
+    high = np.where(
+        flat,
+        np.where(positive, difference, np.where(negative, -flat_low, missed)),
+        high,
+    )
+    return low, high
+
+
+def trials_count_interval(mean, se, n, trials, level: float = 0.95):
+    """The interval of a mean count of ``n`` targets over ``trials`` trials.
+
+    The normal interval clipped to ``[0, n]``. Where every trial gave the
+    same count ``c`` (``se == 0``, ``trials > 0``), a trial differs with
+    probability at most ``q = min(rule_of_three(level) / trials, 1)``, by at
+    most ``c`` below or ``n - c`` above: ``[c (1 - q), c + (n - c) q]``.
+
+    Examples
+    --------
+    >>> trials_count_interval([3.0, 2.0], [0.5, 0.0], 4, 100)
+    (array([2.02001801, 1.94      ]), array([3.97998199, 2.06      ]))
+    """
+    mean = np.asarray(mean, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    low, high = _clipped_normal(mean, se, z_for(level), 0.0, n)
+    if trials > 0:
+        q = min(rule_of_three(level) / trials, 1.0)
+        flat = se == 0
+        low = np.where(flat, mean * (1 - q), low)
+        high = np.where(flat, mean + (n - mean) * q, high)
+    return low, high
+
+
+#: The measures of an :func:`referral.ambassadors` table with an interval,
+#: and how their interval is built (see :func:`ambassadors_intervals`).
+AMBASSADORS_MEASURES = (
+    "gain",
+    "reach",
+    "degree_reach",
+    "difference",
+    "spread_reach",
+    "degree_spread_reach",
+    "posted_reach",
+)
+
+
+def ambassadors_intervals(table: pd.DataFrame, level: float | None = None) -> dict:
+    """The ``<measure>_ci_low`` and ``_ci_high`` columns of an
+    :func:`referral.ambassadors` table, from its ``_estimate`` and ``_se``
+    columns: the one place the sentences, the plot and the table take them
+    from.
+
+    ``reach`` and ``degree_reach`` (estimated on ``check_samples``
+    samples): :func:`count_interval` with the rule of three; ``gain`` and
+    ``posted_reach``: the normal interval clipped to ``[0, n_targets]``;
+    ``difference``: :func:`paired_count_interval`; the forward check
+    (``spread_reach``, ``degree_spread_reach``, over ``check_trials``
+    trials): :func:`trials_count_interval`. A measure whose columns the
+    table lacks is left out; without ``n_targets`` (a table built by hand)
+    every interval is the plain normal one.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    level : float, optional
+        Default: the table's :func:`table_level`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Column name to values, in the table's row order.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"reach_estimate": [3.0], "reach_se": [0.5],
+    ...                       "n_targets": [4], "check_samples": [1000]})
+    >>> {k: v.round(3).tolist() for k, v in ambassadors_intervals(table).items()}
+    {'reach_ci_low': [2.02], 'reach_ci_high': [3.98]}
+    """
+    if level is None:
+        level = table_level(table)
+    z = z_for(level, function="ambassadors_intervals")
+
+    def last(name, default):
+        if name not in table.columns or len(table) == 0:
+            return default
+        value = table[name].iloc[-1]
+        return value if pd.notna(value) else default
+
+    n = last("n_targets", None)
+    samples = last("check_samples", None)
+    trials = last("check_trials", 0)
+    out = {}
+    for measure in AMBASSADORS_MEASURES:
+        estimate_name, se_name = f"{measure}_estimate", f"{measure}_se"
+        if estimate_name not in table.columns or se_name not in table.columns:
+            continue
+        estimate = table[estimate_name].to_numpy(dtype=np.float64)
+        se = table[se_name].to_numpy(dtype=np.float64)
+        if n is None:
+            low, high = normal_interval(estimate, se, z)
+        elif measure in ("reach", "degree_reach"):
+            low, high = count_interval(estimate, se, int(n), samples, level)
+        elif measure == "difference" and samples is not None:
+            low, high = paired_count_interval(estimate, se, int(n), samples, level)
+        elif measure in ("spread_reach", "degree_spread_reach"):
+            low, high = trials_count_interval(estimate, se, int(n), int(trials), level)
+        elif measure == "difference":
+            low, high = normal_interval(estimate, se, z)
+        else:
+            low, high = _clipped_normal(estimate, se, z, 0.0, int(n))
+        out[f"{measure}_ci_low"] = np.asarray(low, dtype=np.float64)
+        out[f"{measure}_ci_high"] = np.asarray(high, dtype=np.float64)
+    return out
+
+
+def with_ambassadors_intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the interval columns of :func:`ambassadors_intervals`
+    it lacks (a table saved before they existed, or built by hand); the
+    columns it has are kept as they are.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"gain_estimate": [2.0], "gain_se": [0.5]})
+    >>> with_ambassadors_intervals(table).columns.tolist()
+    ['gain_estimate', 'gain_se', 'gain_ci_low', 'gain_ci_high']
+    """
+    missing = {
+        name: values
+        for name, values in ambassadors_intervals(table).items()
+        if name not in table.columns
+    }
+    return table.assign(**missing) if missing else table

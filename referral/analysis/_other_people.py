@@ -57,29 +57,33 @@ class OtherPeopleCost:
         One row per multiplier ``m`` (everyone's activity times ``m``, capped
         at 1); columns:
 
-        - ``multiplier``, ``mean_activity`` (float64): ``m`` and the mean
-          activity it gives (capped activities, so at most 1).
+        - ``multiplier``, ``mean_activity_estimate`` (float64): ``m`` and the
+          mean activity it gives (capped activities, so at most 1; exact,
+          named as in :meth:`table`, where it is estimated at the simulated
+          critical point).
         - ``people_reached_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
           (float64): people reached per opening, the recruiter included (a
           mean over trials).
         - ``people_reached_median``, ``people_reached_q10``,
           ``people_reached_q90`` (float64): the distribution of reach over
           openings (trials).
-        - ``sizeable_share``, ``_ci_low``, ``_ci_high`` (float64): the share
-          of openings that reach at least ``sizeable_people`` people (a
-          sizeable part of the network), with its Wilson interval.
+        - ``sizeable_share_estimate``, ``_ci_low``, ``_ci_high`` (float64):
+          the share of openings that reach at least ``sizeable_people``
+          people (a sizeable part of the network), with its Wilson interval.
         - ``candidates_reached_estimate``, ``candidates_reached_se`` (float64).
         - ``reach_share`` (float64): mean people reached over people in the
           network.
-        - ``branching``, ``_se``, ``_ci_low``, ``_ci_high`` (float64): the
-          simulated onward reaches per reached person, people reached at
-          hops 2-3 over people at hops 1-2, with its delta-method interval.
+        - ``branching_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
+          (float64): the simulated onward reaches per reached person, people
+          reached at hops 2-3 over people at hops 1-2, with its delta-method
+          interval.
         - ``n_people``, ``sizeable_people`` (int64), ``trials`` (int64).
         - ``level`` (float64): the confidence level of every interval.
 
-        The old names ``people_reached_mean`` and ``candidates_reached_mean``
-        still read the ``_estimate`` columns, in ``curve`` and
-        :meth:`table`, for one release with a :class:`FutureWarning`.
+        The old names ``people_reached_mean``, ``candidates_reached_mean``,
+        ``branching``, ``sizeable_share`` and ``mean_activity`` still read
+        the ``_estimate`` columns, in ``curve`` and :meth:`table`, for one
+        release with a :class:`FutureWarning`.
     scenarios : pandas.DataFrame
         :meth:`table`.
     as_is, everyone_acts : pandas.Series
@@ -144,10 +148,10 @@ class OtherPeopleCost:
               (NaN for everyone acting); ``multiplier_ci_low``,
               ``multiplier_ci_high``: the simulated critical point's
               interval (NaN elsewhere).
-            - ``mean_activity`` and its ``_ci_low``, ``_ci_high`` (float64):
-              the mean (capped) activity at that multiplier.
+            - ``mean_activity_estimate`` and its ``_ci_low``, ``_ci_high``
+              (float64): the mean (capped) activity at that multiplier.
             - ``people_reached_estimate``, ``_ci_low``, ``_ci_high``,
-              ``people_reached_median``, ``sizeable_share``, ``_ci_low``,
+              ``people_reached_median``, ``sizeable_share_estimate``, ``_ci_low``,
               ``_ci_high``, ``candidates_reached_estimate`` (float64): as in
               ``curve``, for the two simulated scenarios.
             - ``n_people``, ``sizeable_people``, ``sources``, ``trials``
@@ -159,7 +163,7 @@ class OtherPeopleCost:
               tell directly (their contacts), repeated on every row. An
               opening "travels far" only beyond them, so
               ``sizeable_people`` is at least ``direct_reach + 1``.
-            - ``branching``, ``_ci_low``, ``_ci_high`` (float64): the
+            - ``branching_estimate``, ``_ci_low``, ``_ci_high`` (float64): the
               simulated onward reaches per reached person (as in ``curve``)
               for the two simulated scenarios.
             - ``level`` (float64): the confidence level of every interval,
@@ -262,7 +266,7 @@ class OtherPeopleCost:
             critical_multiplier_simulated=float(
                 rows["critical_simulated"]["multiplier"]
             ),
-            mean_activity=float(rows["as_is"]["mean_activity"]),
+            mean_activity=float(rows["as_is"]["mean_activity_estimate"]),
         )
 
     def sentence(self) -> str:
@@ -295,7 +299,12 @@ class OtherPeopleCost:
 
 
 #: cost columns added later; tables saved before them read back as NaN
-_LATER_COLUMNS = ("direct_reach", "branching", "branching_ci_low", "branching_ci_high")
+_LATER_COLUMNS = (
+    "direct_reach",
+    "branching_estimate",
+    "branching_ci_low",
+    "branching_ci_high",
+)
 
 #: extra multipliers the default curve adds where reach changes fastest
 _REFINE_POINTS = 10
@@ -320,9 +329,9 @@ def _step_sizes(curve: pd.DataFrame, n_people: int) -> np.ndarray:
     a step where the branching crosses 1 counts as at least the refinement
     step, so the simulated tipping point is bracketed closely too."""
     reach = curve["people_reached_estimate"].to_numpy(np.float64) / max(n_people, 1)
-    far = curve["sizeable_share"].to_numpy(np.float64)
+    far = curve["sizeable_share_estimate"].to_numpy(np.float64)
     size = np.maximum(np.abs(np.diff(reach)), np.abs(np.diff(far)))
-    branching = curve["branching"].to_numpy(np.float64) - 1.0
+    branching = curve["branching_estimate"].to_numpy(np.float64) - 1.0
     crosses = np.sign(branching[:-1]) != np.sign(branching[1:])
     x = curve["multiplier"].to_numpy(np.float64)
     wide = np.diff(x) > 0.02 * np.maximum(x[1:], 1e-12)
@@ -353,7 +362,7 @@ def _curve_row(network, result, multiplier, sizeable, z):
     branching_low, branching_high = normal_interval(branching, branching_se, z)
     return {
         "multiplier": float(multiplier),
-        "mean_activity": float(network.activity.mean()),
+        "mean_activity_estimate": float(network.activity.mean()),
         "people_reached_estimate": people_mean,
         "people_reached_se": people_se,
         "people_reached_ci_low": people_low,
@@ -361,13 +370,13 @@ def _curve_row(network, result, multiplier, sizeable, z):
         "people_reached_median": float(q50),
         "people_reached_q10": float(q10),
         "people_reached_q90": float(q90),
-        "sizeable_share": float(share),
+        "sizeable_share_estimate": float(share),
         "sizeable_share_ci_low": float(share_low),
         "sizeable_share_ci_high": float(share_high),
         "candidates_reached_estimate": cand_mean,
         "candidates_reached_se": cand_se,
         "reach_share": people_mean / network.n_people,
-        "branching": branching,
+        "branching_estimate": branching,
         "branching_se": branching_se,
         "branching_ci_low": branching_low,
         "branching_ci_high": branching_high,
@@ -459,7 +468,7 @@ def other_people_cost(
         An opening "travels far" when it reaches at least this share of the
         people (rounded up to whole people), and more people than the
         sources and their direct contacts (``direct_reach``); the
-        ``sizeable_share`` columns.
+        ``sizeable_share_estimate`` columns.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the random numbers; the same seed gives the same result. One
         seed for every point, so they share their random numbers.
@@ -657,7 +666,7 @@ def _simulated_critical(curve):
     """Where the simulated branching crosses 1, and where its interval's
     bounds do."""
     x = curve["multiplier"].to_numpy()
-    simulated = _crossing(x, curve["branching"].to_numpy(), 1.0)
+    simulated = _crossing(x, curve["branching_estimate"].to_numpy(), 1.0)
     sim_low = _crossing(x, curve["branching_ci_high"].to_numpy(), 1.0)
     sim_high = _crossing(x, curve["branching_ci_low"].to_numpy(), 1.0)
     return simulated, sim_low, sim_high
@@ -670,7 +679,7 @@ def _scenarios(
     x = curve["multiplier"].to_numpy()
     simulated, sim_low, sim_high = crossing
     sizeable_fraction, sizeable, direct = size
-    activity_at = curve["mean_activity"].to_numpy()
+    activity_at = curve["mean_activity_estimate"].to_numpy()
 
     def capped_mean(m):
         if not np.isfinite(m):
@@ -704,10 +713,10 @@ def _scenarios(
                     record[column] = row[column]
             record["multiplier"] = m
         elif name == "critical_analytic":
-            record["mean_activity"] = capped_mean(m)
+            record["mean_activity_estimate"] = capped_mean(m)
         else:
             for key, value in [
-                ("mean_activity", m),
+                ("mean_activity_estimate", m),
                 ("mean_activity_ci_low", low),
                 ("mean_activity_ci_high", high),
             ]:

@@ -483,7 +483,7 @@ def ambassadors_command(args) -> int:
     everyone["can_be_asked"] = can_ask
     everyone = with_attributes(everyone, network)
     everyone = everyone.sort_values(
-        ["reach", "id"], ascending=[False, True], kind="stable"
+        ["reach_estimate", "id"], ascending=[False, True], kind="stable"
     )
     tables = {"ambassadors": table, "everyone": everyone}
     written = write_tables(

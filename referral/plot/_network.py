@@ -8,7 +8,12 @@ import numpy as np
 
 from referral._core.params import Interval, Options, validate_params
 from referral._core.renamed import upgrade_columns
-from referral._core.stats import ci_words, normal_interval, table_level, z_for
+from referral._core.stats import (
+    ci_words,
+    table_level,
+    with_ambassadors_intervals,
+    z_for,
+)
 from referral.plot._common import (
     ROLE_COLORS,
     axes_or_gca,
@@ -415,22 +420,28 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
     """Reach against the number of people asked, chosen against highest-degree.
 
     Draws the expected targets reached by the first ``k`` people of the pick
-    order (line, with a band at the table's ``level``, 95% without the
-    column), the same for the ``k`` highest-degree people (grey line and
-    band), the forward :func:`referral.spread` check of the chosen people
-    (markers with error bars, if the table has it) and, on a second y axis
-    at the right, each person's marginal gain (bars with error bars; when
-    the first gain dwarfs the others, its bar is cut at the top and its
-    value written, so the later gains stay readable). Each
+    order (line, with a band at the table's ``level``), the same for the
+    ``k`` highest-degree people (grey line and band), the forward
+    :func:`referral.spread` check of the chosen people (markers with error
+    bars, if the table has it) and, on a second y axis at the right, each
+    person's marginal gain (bars with error bars; when the first gain dwarfs
+    the others, its bar is cut at the top and its value written, so the
+    later gains stay readable). Every band and error bar is the table's own
+    interval (its ``_ci_low`` and ``_ci_high`` columns, the ones
+    :func:`referral.who_to_ask_sentences` prints; a table without them gets
+    them from the same formulas, at 95% without a ``level`` column). Each
     band is its group's own interval; the paired difference between the two
-    groups, which is far more precise, is the table's ``difference``.
+    groups, which is far more precise, is the table's
+    ``difference_estimate``.
 
     Parameters
     ----------
     data : pandas.DataFrame
-        From :func:`referral.whom_to_ask._ambassadors.ambassadors`: ``rank``, ``reach``,
-        ``reach_se``, ``degree_reach``, ``degree_reach_se``, ``gain``,
-        ``gain_se`` and optionally ``spread_reach``, ``spread_reach_se``.
+        From :func:`referral.whom_to_ask._ambassadors.ambassadors`: ``rank``,
+        ``reach_estimate``, ``reach_se``, ``degree_reach_estimate``,
+        ``degree_reach_se``, ``gain_estimate``, ``gain_se`` and optionally
+        ``spread_reach_estimate``, ``spread_reach_se``, with their
+        ``_ci_low`` and ``_ci_high`` columns.
     gains : bool, default True
         Draw the marginal gains on a twin axis.
     ax : matplotlib.axes.Axes, optional
@@ -448,9 +459,10 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
     --------
     >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
-    >>> table = pd.DataFrame({"rank": [1, 2], "reach": [10.0, 14.0],
-    ...                       "reach_se": [0.5, 0.6], "gain": [10.0, 4.0],
-    ...                       "gain_se": [0.5, 0.3], "degree_reach": [8.0, 9.0],
+    >>> table = pd.DataFrame({"rank": [1, 2], "reach_estimate": [10.0, 14.0],
+    ...                       "reach_se": [0.5, 0.6], "gain_estimate": [10.0, 4.0],
+    ...                       "gain_se": [0.5, 0.3],
+    ...                       "degree_reach_estimate": [8.0, 9.0],
     ...                       "degree_reach_se": [0.5, 0.5]})
     >>> fig, ax = plt.subplots()
     >>> ax = plot_ambassadors(table, ax=ax)
@@ -459,7 +471,13 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
     >>> plt.close(fig)
     """
     table = upgrade_columns(data, "ambassadors", where="plot_ambassadors' table")
-    needed = ("rank", "reach", "reach_se", "degree_reach", "degree_reach_se")
+    needed = (
+        "rank",
+        "reach_estimate",
+        "reach_se",
+        "degree_reach_estimate",
+        "degree_reach_se",
+    )
     missing = [name for name in needed if name not in table.columns]
     if missing:
         raise ValueError(
@@ -467,30 +485,51 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
             f"columns {list(needed)}; {missing} are missing. Got columns "
             f"{list(table.columns)}."
         )
-    frame = table.sort_values("rank")
+    # the table's own intervals (a table saved before it had them gets them
+    # from the same formulas), as the sentences print them
+    frame = with_ambassadors_intervals(table.sort_values("rank"))
     level = table_level(frame)  # 0.95 for tables without the column
-    z = z_for(level, function="plot_ambassadors")
+    z_for(level, function="plot_ambassadors")  # a bad level names the plot
+
+    def column(name):
+        return frame[name].to_numpy(dtype=np.float64)
+
+    def bars(measure):
+        """Error bars of a measure: distances to its interval's ends (0 for
+        an end an edited estimate has passed)."""
+        value = column(f"{measure}_estimate")
+        return value, np.maximum(
+            np.vstack(
+                [
+                    value - column(f"{measure}_ci_low"),
+                    column(f"{measure}_ci_high") - value,
+                ]
+            ),
+            0.0,
+        )
+
     k = frame["rank"].to_numpy(dtype=np.float64)
     ax = axes_or_gca(ax)
-    if gains and {"gain", "gain_se"} <= set(frame.columns):
+    has_gains = gains and {"gain_estimate", "gain_se"} <= set(frame.columns)
+    if has_gains:
+        gain, gain_err = bars("gain")
         twin = ax.twinx()
         twin.bar(
             k,
-            frame["gain"],
+            gain,
             width=0.6,
             color="#f2b06b",
             alpha=0.45,
-            yerr=z * frame["gain_se"].to_numpy(dtype=np.float64),
+            yerr=gain_err,
             error_kw={"ecolor": "#8c6d31", "capsize": 2, "linewidth": 0.8},
             label="added by this person",
         )
         twin.set_ylabel("targets added by this person (bars)", color="#8c6d31")
         twin.tick_params(axis="y", colors="#8c6d31")
-        _fit_gains(twin, frame["gain"].to_numpy(dtype=np.float64), k)
+        _fit_gains(twin, gain, k)
         ax.set_zorder(twin.get_zorder() + 1)
         ax.patch.set_visible(False)
-    reach = frame["reach"].to_numpy(dtype=np.float64)
-    se = frame["reach_se"].to_numpy(dtype=np.float64)
+    reach, reach_err = bars("reach")
     line_kwargs = {
         "color": "#1f77b4",
         "marker": "o",
@@ -498,8 +537,7 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
         "label": "people chosen (IMM)",
         **kwargs,
     }
-    degree = frame["degree_reach"].to_numpy(dtype=np.float64)
-    degree_se = frame["degree_reach_se"].to_numpy(dtype=np.float64)
+    degree, degree_err = bars("degree_reach")
     degree_kwargs = {
         "color": "#7f7f7f",
         "marker": "s",
@@ -508,13 +546,14 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
         "label": "highest-degree people",
     }
     if len(k) == 1:  # one point: a band cannot show, so error bars side by side
-        ax.errorbar(k, reach, yerr=z * se, capsize=3, **line_kwargs)
-        ax.errorbar(k - 0.15, degree, yerr=z * degree_se, capsize=3, **degree_kwargs)
+        ax.errorbar(k, reach, yerr=reach_err, capsize=3, **line_kwargs)
+        ax.errorbar(k - 0.15, degree, yerr=degree_err, capsize=3, **degree_kwargs)
     else:
         (line,) = ax.plot(k, reach, **line_kwargs)
         ax.fill_between(
             k,
-            *normal_interval(reach, se, z),
+            column("reach_ci_low"),
+            column("reach_ci_high"),
             color=line.get_color(),
             alpha=0.2,
             linewidth=0,
@@ -522,18 +561,21 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
         ax.plot(k, degree, **degree_kwargs)
         ax.fill_between(
             k,
-            *normal_interval(degree, degree_se, z),
+            column("degree_reach_ci_low"),
+            column("degree_reach_ci_high"),
             color="#7f7f7f",
             alpha=0.2,
             linewidth=0,
         )
-    if "spread_reach" in frame.columns and frame["spread_reach"].notna().any():
-        check = frame["spread_reach"].to_numpy(dtype=np.float64)
-        check_se = frame["spread_reach_se"].to_numpy(dtype=np.float64)
+    if (
+        "spread_reach_estimate" in frame.columns
+        and frame["spread_reach_estimate"].notna().any()
+    ):
+        check, check_err = bars("spread_reach")
         ax.errorbar(
             k + 0.15,
             check,
-            yerr=z * check_se,
+            yerr=check_err,
             fmt="x",
             color="#d62728",
             markersize=5,
@@ -547,7 +589,7 @@ def plot_ambassadors(data, *, gains: bool = True, ax=None, **kwargs):
         ax.set_xticks(k)
     ax.set_xlim(k.min() - 0.6, k.max() + 0.6)
     handles, labels = ax.get_legend_handles_labels()
-    if gains and {"gain", "gain_se"} <= set(frame.columns):
+    if has_gains:
         bar_handles, bar_labels = twin.get_legend_handles_labels()
         handles, labels = handles + bar_handles, labels + bar_labels
     # below the plot: every corner of it holds data (bands, bars, the cut bar)

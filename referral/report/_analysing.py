@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.renamed import upgrade_columns
+from referral._core.stats import with_ambassadors_intervals
 
 __all__ = ["TABLES", "Results", "read_results", "with_attributes", "with_names"]
 
@@ -181,7 +182,11 @@ def _with_new_names(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     table = _RENAMED_TABLES.get(path.stem)
     if table is None:
         return frame
-    return upgrade_columns(frame, table, where=repr(str(path)))
+    frame = upgrade_columns(frame, table, where=repr(str(path)))
+    if table == "ambassadors" and isinstance(frame, pd.DataFrame):
+        # saved before the table had its intervals: the same formulas
+        frame = with_ambassadors_intervals(frame)
+    return frame
 
 
 def _check_columns(path: Path, frame: pd.DataFrame, columns) -> None:

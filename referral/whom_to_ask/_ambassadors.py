@@ -35,6 +35,7 @@ from referral._core.parallel import (
 from referral._core.params import Interval, validate_params
 from referral._core.renamed import with_old_names
 from referral._core.rng import base_key, resolve_entropy
+from referral._core.stats import ambassadors_intervals
 from referral._engine.rr_kernel import (
     greedy_cover,
     rr_count_block,
@@ -198,7 +199,7 @@ def reach_of_everyone(
           their own reach as a poster; it enters everyone else's).
         - ``target`` (bool): whether the person is a target (a target who
           posts counts as reached).
-        - ``reach`` (float64): expected number of targets reached if the
+        - ``reach_estimate`` (float64): expected number of targets reached if the
           person posted alone (acting surely).
         - ``reach_se`` (float64): its standard error; 0 only where the
           reach is exact (a person who is no target and has no one to
@@ -208,12 +209,17 @@ def reach_of_everyone(
         - ``reach_ci_low``, ``reach_ci_high`` (float64): the interval at
           ``level`` (see Notes).
         - ``level`` (float64): its level.
-        - ``reach_share`` (float64): ``reach / n_targets``.
+        - ``reach_share`` (float64): ``reach_estimate / n_targets``, the
+          share of the targets (its interval is ``reach_ci_low`` and
+          ``reach_ci_high`` over ``n_targets``).
         - ``n_targets`` (int64): number of targets.
         - ``samples`` (int64): number of reverse-reachable samples.
         - ``worlds`` (int64): number of independent worlds they came from.
         - ``holding_worlds`` (int64): worlds in which at least one sample
           holds the person (with ``per_world=1``, the samples that do).
+
+        The old name ``reach`` still reads ``reach_estimate`` for one
+        release, with a :class:`FutureWarning`.
 
     Raises
     ------
@@ -274,7 +280,7 @@ def reach_of_everyone(
     (the draws :func:`referral.spread` makes with the same ``delay``) and
     the sample keeps only the people who would reach its target by the
     deadline, a poster passing the opening on after their own delay like
-    everyone else. ``reach`` is then the expected number of targets reached
+    everyone else. ``reach_estimate`` is then the expected number of targets reached
     by the deadline.
 
     References
@@ -288,12 +294,12 @@ def reach_of_everyone(
     >>> from referral.network import from_networkx
     >>> net = from_networkx(nx.path_graph(4), strength=1.0, activity=1.0,
     ...                     candidates=[3])
-    >>> reach_of_everyone(net, samples=100, seed=1)[["person", "reach"]]
-       person  reach
-    0       0    1.0
-    1       1    1.0
-    2       2    1.0
-    3       3    1.0
+    >>> reach_of_everyone(net, samples=100, seed=1)[["person", "reach_estimate"]]
+       person  reach_estimate
+    0       0             1.0
+    1       1             1.0
+    2       2             1.0
+    3       3             1.0
     """
     fn = "reach_of_everyone"
     samples, per_world = int(samples), int(per_world)
@@ -381,14 +387,14 @@ def _everyone_table(
     """The table :func:`reach_of_everyone` returns, one row per person."""
     n = network.n_people
     total = worlds * per_world
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "person": network.labels,
             "id": np.arange(n, dtype=np.int32),
             "degree": network.degree.astype(np.int64),
             "activity": network.activity,
             "target": mask,
-            "reach": n_targets * p,
+            "reach_estimate": n_targets * p,
             "reach_se": se,
             "reach_ci_low": low,
             "reach_ci_high": high,
@@ -400,6 +406,7 @@ def _everyone_table(
             "holding_worlds": holding,
         }
     )
+    return with_old_names(table, "reach_of_everyone")
 
 
 #: fewer worlds than this holding a person: their interval is exact, not normal
@@ -517,9 +524,10 @@ def ambassadors(
     in_addition : bool, default False
         Choose and measure the people who add most **in addition to what
         is already posted**: the recruiters post the opening too, and
-        ``reach``, ``gain``, ``degree_reach``, ``difference`` and the
-        forward check count only the targets reached beyond the recruiters'
-        own reach (``posted_reach``). The recruiters are then never asked.
+        ``reach_estimate``, ``gain_estimate``, ``degree_reach_estimate``,
+        ``difference_estimate`` and the forward check count only the targets
+        reached beyond the recruiters' own reach (``posted_reach_estimate``).
+        The recruiters are then never asked.
     epsilon : float, default 0.1
         The approximation slack, in (0, 1).
     delta : float, optional
@@ -531,8 +539,9 @@ def ambassadors(
         the check (its columns are then NaN).
     check_samples : int, optional
         Fresh reverse-reachable samples that measure the chosen people and
-        the highest-degree people (``reach``, ``gain``, ``degree_reach``,
-        ``difference`` and their standard errors). Default: as many as the
+        the highest-degree people (``reach_estimate``, ``gain_estimate``,
+        ``degree_reach_estimate``, ``difference_estimate`` and their standard
+        errors and intervals). Default: as many as the
         selection used, at most 200,000.
     max_samples : int, default 20000000
         A cap on reverse-reachable samples per phase. If IMM asks for more,
@@ -566,10 +575,11 @@ def ambassadors(
         does not survive it (``guarantee_ratio`` is NaN and
         ``no_guarantee_because`` says ``"balance"``).
     level : float, default 0.95
-        Confidence level of the intervals :func:`who_to_ask_sentences`
-        builds from the table's standard errors (``reach``, ``gain``,
-        ``difference``, the forward check), strictly between 0 and 1. It
-        changes no number of the table; the ``level`` column records it.
+        Confidence level of the table's intervals (the ``_ci_low`` and
+        ``_ci_high`` columns, which :func:`who_to_ask_sentences` and
+        :func:`referral.plot.plot_ambassadors` print), strictly between 0
+        and 1. It changes no estimate or standard error; the ``level``
+        column records it.
     delay : referral.simulate.delays.Delay, float or str, optional
         How long each person takes to pass the opening on, as in
         :func:`referral.spread` (one delay per person). Only used with
@@ -599,40 +609,52 @@ def ambassadors(
         - ``activity`` (float64): the person's activity.
         - ``target`` (bool): the person is a target (a target who posts
           counts as reached).
-        - ``gain`` (float64): expected targets this person adds to the people
-          ranked before them (on fresh samples).
-        - ``gain_se`` (float64): its standard error.
-        - ``reach`` (float64): expected targets reached when the people of
-          rank ``<= rank`` all post (on fresh samples).
-        - ``reach_se`` (float64): its standard error.
+        - ``gain_estimate`` (float64): expected targets this person adds to
+          the people ranked before them (on fresh samples).
+        - ``gain_se`` (float64): its standard error; ``gain_ci_low``,
+          ``gain_ci_high`` (float64): its interval at ``level`` (normal,
+          clipped to ``[0, n_targets]``).
+        - ``reach_estimate`` (float64): expected targets reached when the
+          people of rank ``<= rank`` all post (on fresh samples).
+        - ``reach_se``, ``reach_ci_low``, ``reach_ci_high`` (float64): its
+          standard error and interval (normal, clipped to ``[0,
+          n_targets]``; where the samples show no spread at 0 or at
+          ``n_targets``, the rule of three's bound on what ``check_samples``
+          samples could miss, see Notes).
         - ``degree_person`` (label dtype): the eligible person of the same
           rank by degree (most contacts first, ties to the lowest id).
         - ``degree_person_degree`` (int64): that person's degree.
         - ``degree_tied`` (int64): eligible people with that same degree
           (when it exceeds the number of them in the top ``rank``, the
           lowest ids among equals made the cut).
-        - ``degree_reach``, ``degree_reach_se`` (float64): expected targets
-          reached by the ``rank`` highest-degree eligible people (same fresh
-          samples).
-        - ``difference``, ``difference_se`` (float64): ``reach -
-          degree_reach`` and its paired standard error.
-        - ``spread_reach``, ``spread_reach_se`` (float64): the forward check:
-          targets reached per trial by :func:`referral.spread` from the people
-          of rank ``<= rank``, mean and standard error.
-        - ``degree_spread_reach``, ``degree_spread_reach_se`` (float64): the
-          same for the highest-degree people, with the same trials (common
-          random numbers). The old names ``spread_se`` and
-          ``degree_spread_se`` still read these columns for one release,
-          with a :class:`FutureWarning`.
+        - ``degree_reach_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
+          (float64): expected targets reached by the ``rank`` highest-degree
+          eligible people (same fresh samples), with the interval of
+          ``reach_estimate``.
+        - ``difference_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
+          (float64): ``reach_estimate - degree_reach_estimate``, its paired
+          standard error and interval (normal; where no sample tells the
+          two groups apart, the rule of three's bound).
+        - ``spread_reach_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
+          (float64): the forward check: targets reached per trial by
+          :func:`referral.spread` from the people of rank ``<= rank``, mean,
+          standard error and interval (normal, clipped to ``[0,
+          n_targets]``; where every trial reached the same number, the rule
+          of three's bound over ``check_trials`` trials); NaN without
+          trials.
+        - ``degree_spread_reach_estimate``, ``_se``, ``_ci_low``,
+          ``_ci_high`` (float64): the same for the highest-degree people,
+          with the same trials (common random numbers).
         - ``n_targets`` (int64): number of targets.
         - ``n_eligible`` (int64): number of people who could be asked.
         - ``recruiters_left_out`` (int64): recruiters not asked because they
           post already (0 with ``ask_recruiters=True``).
         - ``in_addition`` (bool): whether the figures are in addition to
           the recruiters' own posting.
-        - ``posted_reach``, ``posted_reach_se`` (float64): with
-          ``in_addition``, the targets the recruiters reach by posting
-          alone (on the measurement samples); NaN otherwise.
+        - ``posted_reach_estimate``, ``_se``, ``_ci_low``, ``_ci_high``
+          (float64): with ``in_addition``, the targets the recruiters reach
+          by posting alone (on the measurement samples), with its normal
+          interval clipped to ``[0, n_targets]``; NaN otherwise.
         - ``n_people`` (int64): number of people in the network.
         - ``samples`` (int64): reverse-reachable samples of the selection.
         - ``check_samples`` (int64): fresh samples of the measurement.
@@ -644,8 +666,7 @@ def ambassadors(
           cut the run short).
         - ``guarantee_probability`` (float64): ``1 - delta``, the probability
           with which the guarantee holds.
-        - ``level`` (float64): the confidence level of the intervals built
-          from the standard errors.
+        - ``level`` (float64): the confidence level of the intervals.
         - ``no_guarantee_because`` (object): empty when the guarantee holds;
           otherwise what stopped it: ``"max_samples"`` or ``"max_members"``
           (a cap cut the run short), or ``"no lower bound"`` (no eligible
@@ -660,6 +681,14 @@ def ambassadors(
         for the whole choice).
 
         :func:`referral.wording.guarantee_sentence` says the last two in words.
+
+        Every interval is computed by
+        :func:`referral._core.stats.ambassadors_intervals`, the function
+        the sentences and the plot read them from. The old names of the
+        estimates (``gain``, ``reach``, ``degree_reach``, ``difference``,
+        ``spread_reach``, ``degree_spread_reach``, ``posted_reach``) and of
+        two standard errors (``spread_se``, ``degree_spread_se``) still read
+        these columns for one release, with a :class:`FutureWarning`.
 
     Raises
     ------
@@ -699,7 +728,7 @@ def ambassadors(
     independent set of ``check_samples`` samples, because the coverage of
     the samples the choice was made on is optimistic.
 
-    ``reach`` counts targets as :func:`referral.spread` counts candidates:
+    ``reach_estimate`` counts targets as :func:`referral.spread` counts candidates:
     a poster who is a target counts as reached.
 
     With ``deadline``, each sample's world also draws every person's delay
@@ -745,9 +774,9 @@ def ambassadors(
     >>> net = from_networkx(G, strength=1.0, activity=1.0,
     ...                     candidates=range(1, 6))
     >>> table = ambassadors(net, 1, check_trials=10, seed=1)
-    >>> table[["rank", "person", "reach", "spread_reach"]]
-       rank  person  reach  spread_reach
-    0     1       0    5.0           5.0
+    >>> table[["rank", "person", "reach_estimate", "spread_reach_estimate"]]
+       rank  person  reach_estimate  spread_reach_estimate
+    0     1       0             5.0                    5.0
     """
     fn = "ambassadors"
     delay, deadline, timing = _timing(delay, deadline, network, fn)
@@ -1103,6 +1132,19 @@ def _forward_check(run, picks, by_degree, delay, deadline):
     return spread_columns
 
 
+def _measure_columns(columns, measure):
+    """A measure's estimate and standard error, and placeholders for its
+    interval (filled by :func:`~referral._core.stats.ambassadors_intervals`),
+    in table order."""
+    estimate, se = columns[f"{measure}_estimate"], columns[f"{measure}_se"]
+    return {
+        f"{measure}_estimate": estimate,
+        f"{measure}_se": se,
+        f"{measure}_ci_low": np.full(len(estimate), np.nan),
+        f"{measure}_ci_high": np.full(len(estimate), np.nan),
+    }
+
+
 def _ambassadors_table(
     run, picks, by_degree, theta, measured, table, posted, spread_columns, balanced
 ):
@@ -1129,29 +1171,29 @@ def _ambassadors_table(
         "degree": degree[picks],
         "activity": network.activity[picks],
         "target": mask[picks],
-        **{name: table[name] for name in ("gain", "gain_se", "reach", "reach_se")},
+        **_measure_columns(table, "gain"),
+        **_measure_columns(table, "reach"),
         "degree_person": labels[by_degree],
         "degree_person_degree": group_degree,
         "degree_tied": np.array(
             [np.count_nonzero(eligible_degrees == d) for d in group_degree],
             dtype=np.int64,
         ),
-        **{
-            name: table[name]
-            for name in (
-                "degree_reach",
-                "degree_reach_se",
-                "difference",
-                "difference_se",
-            )
-        },
-        **spread_columns,
+        **_measure_columns(table, "degree_reach"),
+        **_measure_columns(table, "difference"),
+        **_measure_columns(spread_columns, "spread_reach"),
+        **_measure_columns(spread_columns, "degree_spread_reach"),
         "n_targets": np.full(k, n_targets, dtype=np.int64),
         "n_eligible": np.full(k, n_eligible, dtype=np.int64),
         "recruiters_left_out": np.full(k, left_out, dtype=np.int64),
         "in_addition": np.full(k, in_addition, dtype=bool),
-        "posted_reach": np.full(k, posted_reach),
-        "posted_reach_se": np.full(k, posted_se),
+        **_measure_columns(
+            {
+                "posted_reach_estimate": np.full(k, posted_reach),
+                "posted_reach_se": np.full(k, posted_se),
+            },
+            "posted_reach",
+        ),
         "n_people": np.full(k, network.n_people, dtype=np.int64),
         "samples": np.full(k, theta, dtype=np.int64),
         "check_samples": np.full(k, measured, dtype=np.int64),
@@ -1167,6 +1209,10 @@ def _ambassadors_table(
             k, ", ".join(why_no_guarantee) if capped else "", dtype=object
         ),
     }
+    # every interval from the one place the sentences and the plot read
+    intervals = ambassadors_intervals(pd.DataFrame(data), level=float(level))
+    for name in list(intervals):
+        data[name] = intervals[name]
     if timing is not None:
         data["deadline"] = np.full(k, deadline)
     if balance is not None:
@@ -1239,9 +1285,9 @@ def _spread_beyond(
 
     k = len(picks)
     names = (
-        "spread_reach",
+        "spread_reach_estimate",
         "spread_reach_se",
-        "degree_spread_reach",
+        "degree_spread_reach_estimate",
         "degree_spread_reach_se",
     )
     columns = {name: np.full(k, np.nan) for name in names}
@@ -1266,8 +1312,8 @@ def _spread_beyond(
 
     alone = reached(posters)
     for prefix, mean_name, se_name in (
-        (picks, "spread_reach", "spread_reach_se"),
-        (by_degree, "degree_spread_reach", "degree_spread_reach_se"),
+        (picks, "spread_reach_estimate", "spread_reach_se"),
+        (by_degree, "degree_spread_reach_estimate", "degree_spread_reach_se"),
     ):
         for i in range(k):
             extra = reached(np.concatenate([posters, prefix[: i + 1]])) - alone

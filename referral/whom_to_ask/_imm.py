@@ -90,13 +90,13 @@ def measure_prefixes(first_a, first_b, k, n_targets):
     degree_reach, degree_reach_se = share_and_se(covered_b)
     mean_d, se_d = discordant_difference(a_only, b_only, theta)
     return {
-        "gain": gain,
+        "gain_estimate": gain,
         "gain_se": gain_se,
-        "reach": reach,
+        "reach_estimate": reach,
         "reach_se": reach_se,
-        "degree_reach": degree_reach,
+        "degree_reach_estimate": degree_reach,
         "degree_reach_se": degree_reach_se,
-        "difference": n_targets * mean_d,
+        "difference_estimate": n_targets * mean_d,
         "difference_se": n_targets * se_d,
     }
 
@@ -110,9 +110,9 @@ def spread_check(network, mask, picks, by_degree, trials, seed, workers, **timed
     columns = {
         name: np.full(k, np.nan)
         for name in (
-            "spread_reach",
+            "spread_reach_estimate",
             "spread_reach_se",
-            "degree_spread_reach",
+            "degree_spread_reach_estimate",
             "degree_spread_reach_se",
         )
     }
@@ -122,8 +122,8 @@ def spread_check(network, mask, picks, by_degree, trials, seed, workers, **timed
     if not np.array_equal(mask, network.is_candidate):
         checked = network.replace(is_candidate=mask)
     for prefix, mean_name, se_name in (
-        (picks, "spread_reach", "spread_reach_se"),
-        (by_degree, "degree_spread_reach", "degree_spread_reach_se"),
+        (picks, "spread_reach_estimate", "spread_reach_se"),
+        (by_degree, "degree_spread_reach_estimate", "degree_spread_reach_se"),
     ):
         for i in range(k):
             result = spread(

@@ -181,7 +181,7 @@ def _optional(row: pd.Series, column: str) -> float:
 def _today_branching(today: pd.Series, curve: pd.DataFrame) -> tuple:
     """The simulated branching at today's activity and its interval,
     from the cost table (or, for older tables, the curve's row at 1)."""
-    names = ("branching", "branching_ci_low", "branching_ci_high")
+    names = ("branching_estimate", "branching_ci_low", "branching_ci_high")
     values = tuple(_optional(today, c) for c in names)
     if math.isfinite(values[0]):
         return values
@@ -267,8 +267,8 @@ def _threshold_facts(cost):
     recruiter = "the recruiter" if one else "the recruiters"
     their = "their"
     direct = _optional(today, "direct_reach")
-    share = float(today["sizeable_share"])
-    a_today = float(today["mean_activity"])
+    share = float(today["sizeable_share_estimate"])
+    a_today = float(today["mean_activity_estimate"])
     if math.isfinite(direct):
         contacts = int(direct) - sources
         beyond = (
@@ -287,7 +287,7 @@ def _threshold_facts(cost):
         )
 
     def far(row, future=False, only=False):
-        p = float(row["sizeable_share"])
+        p = float(row["sizeable_share_estimate"])
         if p == 0:
             return (
                 f"none of the {trials:,} simulated openings "
@@ -376,10 +376,10 @@ def _no_cycles(f, curve):
         f"{far(today)}."
     )
     top = curve.loc[curve["multiplier"].idxmax()]
-    if float(top["mean_activity"]) > a_today:
+    if float(top["mean_activity_estimate"]) > a_today:
         text += (
             f" At {_times(float(top['multiplier']))} today's activity (mean "
-            f"activity {_activity(top['mean_activity'])} instead of "
+            f"activity {_activity(top['mean_activity_estimate'])} instead of "
             f"{_activity(a_today)}) the typical opening would reach "
             f"{fmt_number(top['people_reached_median'])}"
         )
@@ -426,7 +426,7 @@ def _ceiling(f):
     everyone, far = f.everyone, f.far
     text = ""
     # ---------------------------------------------------------- ceiling
-    if float(everyone["sizeable_share"]) < MOST:
+    if float(everyone["sizeable_share_estimate"]) < MOST:
         text += (
             f" Even if everyone always passed it on (an upper bound), the typical "
             f"opening would reach {count_of(everyone['people_reached_median'])}, "
@@ -466,7 +466,7 @@ def _simulated_tipping_point(f, cost, curve):
     sim = _row(cost, "critical_simulated")
     m_sim = float(sim["multiplier"])
     if math.isfinite(m_sim):
-        a_sim = float(sim["mean_activity"])
+        a_sim = float(sim["mean_activity_estimate"])
         low, high = (
             float(sim["mean_activity_ci_low"]),
             float(sim["mean_activity_ci_high"]),
@@ -500,7 +500,7 @@ def _simulated_tipping_point(f, cost, curve):
             f"{_activity(a_sim)} ({interval}; today {_activity(a_today)}), so {where}."
         )
     else:
-        branching = curve["branching"].to_numpy(np.float64)
+        branching = curve["branching_estimate"].to_numpy(np.float64)
         lo_m = float(curve["multiplier"].min())
         hi_row = curve.loc[curve["multiplier"].idxmax()]
         if len(branching) and np.all(branching >= 1):
@@ -512,7 +512,7 @@ def _simulated_tipping_point(f, cost, curve):
             text += (
                 f" By simulation, openings do not multiply at any activity "
                 f"simulated, up to {_times(float(hi_row['multiplier']))} today's "
-                f"(mean activity {_activity(hi_row['mean_activity'])})."
+                f"(mean activity {_activity(hi_row['mean_activity_estimate'])})."
             )
     return text
 
@@ -528,7 +528,7 @@ def _formula_support(f, cost):
         text += (
             f" A formula for large networks without short loops (optimistic on "
             f"clustered ones) puts the tipping point at mean activity "
-            f"{_activity(ana['mean_activity'])}."
+            f"{_activity(ana['mean_activity_estimate'])}."
         )
     else:
         ana_side = "below"

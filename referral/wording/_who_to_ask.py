@@ -13,7 +13,14 @@ import pandas as pd
 from referral._core.csv import flag_values
 from referral._core.names import join_names, names_column
 from referral._core.renamed import upgrade_columns
-from referral._core.stats import ci_words, table_level, z_for
+from referral._core.stats import (
+    ci_words,
+    missed_by_samples,
+    rule_of_three,
+    table_level,
+    with_ambassadors_intervals,
+    z_for,
+)
 from referral._core.validation import check_table
 from referral.wording._sentences import fmt_share
 
@@ -130,17 +137,17 @@ _COLUMNS = (
     "person",
     "degree",
     "target",
-    "gain",
+    "gain_estimate",
     "gain_se",
-    "reach",
+    "reach_estimate",
     "reach_se",
     "degree_person",
     "degree_person_degree",
     "degree_tied",
-    "degree_reach",
-    "difference",
+    "degree_reach_estimate",
+    "difference_estimate",
     "difference_se",
-    "spread_reach",
+    "spread_reach_estimate",
     "spread_reach_se",
     "n_targets",
     "check_samples",
@@ -181,30 +188,33 @@ class _Level:
     def __init__(self, level: float):
         self.level = level
         self.z = z_for(level, function="who_to_ask_sentences")
-        self.three = 3.0 if level == 0.95 else -math.log(1.0 - level)
+        self.three = rule_of_three(level)
         self.ci = ci_words(level)
 
 
 _L95 = _Level(0.95)
 
 
+def _digits(value: float, se: float, low: float, at: _Level = _L95) -> int:
+    """Decimals of a value with standard error ``se`` and lower bound
+    ``low``: see :func:`_decimals`."""
+    return _decimals(at.z * se, low if value > 0 else None)
+
+
 def _estimate(
     value: float,
     se: float,
+    low: float,
+    high: float,
     sign: str = "",
     *,
-    bounds=(-np.inf, np.inf),
     at: _Level = _L95,
 ) -> tuple[str, str]:
-    """``value`` and its interval at ``at``, printed to the same decimals:
-    the first significant digit of the half-width, and enough that a
-    positive lower bound does not print as 0. The interval is clipped to
-    ``bounds`` (a count of targets is never below 0 or above their
-    number)."""
-    half = at.z * se
-    low = max(value - half, bounds[0])
-    high = min(value + half, bounds[1])
-    digits = _decimals(half, low if value > 0 else None)
+    """``value`` and its interval ``[low, high]`` (the table's, at ``at``),
+    printed to the same decimals: the first significant digit of the
+    half-width ``z se``, and enough that a positive lower bound does not
+    print as 0."""
+    digits = _digits(value, se, low, at)
     return (
         f"{value:{sign}.{digits}f}",
         f"{at.ci} {low:{sign}.{digits}f} to {high:{sign}.{digits}f}",
@@ -222,15 +232,15 @@ def _bound_text(low: float, high: float, digits: int, at: _Level = _L95) -> str:
     return f"{at.ci} {low:.{digits}f} to {_up(high, digits):.{digits}f}"
 
 
-def _separated(size: float, se: float, at: _Level = _L95) -> bool:
-    """A direction is claimed only when the interval excludes 0 as printed."""
+def _separated(size: float, se: float, low: float, at: _Level = _L95) -> bool:
+    """A direction is claimed only when the interval of the difference's
+    size (``low`` its lower end) excludes 0 as printed."""
     if se == 0:
         return size > 0
-    half = at.z * se
-    if size <= half:
+    if low <= 0:
         return False
-    digits = _decimals(half, size - half)
-    return round(size - half, digits) > 0
+    digits = _decimals(at.z * se, low)
+    return round(low, digits) > 0
 
 
 def _names(labels) -> str:
@@ -243,7 +253,7 @@ def _who_adds_what(table: pd.DataFrame, at: _Level = _L95) -> list[str]:
     lines = []
     later = table.iloc[1:]
     shown = pd.Series(names_column(table), index=table.index)
-    idle_rows = later["gain"] - at.z * later["gain_se"] <= 0
+    idle_rows = later["gain_ci_low"] <= 0
     idle = shown[later.index[idle_rows]]
     if len(idle):
         verb = "adds" if len(idle) == 1 else "add"
@@ -253,13 +263,13 @@ def _who_adds_what(table: pd.DataFrame, at: _Level = _L95) -> list[str]:
             f"may do as well."
         )
     # targets among the chosen who add, as far as the samples show, only
-    # themselves (a target who posts counts as reached). ``gain`` is what a
+    # themselves (a target who posts counts as reached). ``gain_estimate`` is what a
     # person adds to the people picked before, not their own reach, so only
     # a person with no one to tell is said to reach no one else.
     is_idle = pd.Series(False, index=table.index)
     is_idle[idle.index] = True
     chosen_target = flag_values(table["target"], "target") & ~is_idle
-    self_only = chosen_target & (table["gain"] - 1.0 <= at.z * table["gain_se"])
+    self_only = chosen_target & (table["gain_ci_low"] <= 1.0)
     alone = shown[self_only & (table["degree"] == 0)]
     others = shown[self_only & (table["degree"] > 0)]
     if len(alone):
@@ -357,6 +367,7 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     """
     table = upgrade_columns(table, "ambassadors", where="who_to_ask_sentences' table")
     _check_table(table)
+    table = with_ambassadors_intervals(table)
     # rows keyed on rank, not on their order (a table sorted in a
     # spreadsheet reads the same); display names where the table has them
     table = table.sort_values("rank", kind="stable")
@@ -368,27 +379,28 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
     degree_names = join_names(names_column(table, "degree_person"))
     unit = "target" if n_targets == 1 else "targets"
 
-    reach, reach_se = float(last["reach"]), float(last["reach_se"])
+    reach, reach_se = float(last["reach_estimate"]), float(last["reach_se"])
+    low, high = float(last["reach_ci_low"]), float(last["reach_ci_high"])
     samples = int(last["check_samples"])
     # no spread between samples (every one, or none, holds a chosen person):
-    # the rule of three bounds what the samples could have missed
-    missed = (
-        min(at.three * n_targets / samples, n_targets) if samples > 0 else n_targets
-    )
-    shown, interval = _estimate(reach, reach_se, bounds=(0.0, n_targets), at=at)
+    # the interval is the rule of three's bound on what the samples could
+    # have missed
+    missed = missed_by_samples(n_targets, samples, at.level)
     if reach_se == 0 and reach in (0.0, float(n_targets)):
         digits = _decimals(missed)
-        low, high = (reach - missed, reach) if reach > 0 else (0.0, missed)
-        interval = _bound_text(max(low, 0.0), high, digits, at)
+        interval = _bound_text(low, high, digits, at)
         shown = f"{reach:.{digits}f}"
+    else:
+        shown, interval = _estimate(reach, reach_se, low, high, at=at)
     added = bool(last["in_addition"]) if "in_addition" in last else False
     more = " more" if added else ""
     deadline = _by_deadline(table)
     if added:
         posted, posted_interval = _estimate(
-            float(last["posted_reach"]),
+            float(last["posted_reach_estimate"]),
             float(last["posted_reach_se"]),
-            bounds=(0.0, n_targets),
+            float(last["posted_reach_ci_low"]),
+            float(last["posted_reach_ci_high"]),
             at=at,
         )
         one = int(last["recruiters_left_out"]) <= 1
@@ -421,9 +433,14 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
         same = "is the same person" if k == 1 else "are the same people"
         lines.append(f"{group} ({degree_names}) {same}.")
     else:
-        diff, se = float(last["difference"]), float(last["difference_se"])
+        diff, se = float(last["difference_estimate"]), float(last["difference_se"])
+        low, high = float(last["difference_ci_low"]), float(last["difference_ci_high"])
+        # the interval of the difference's size |diff|
+        size_low, size_high = (low, high) if diff > 0 else (-high, -low)
         verb = "reaches" if k == 1 else "reach"
-        degree_reach, _ = _estimate(float(last["degree_reach"]), se, at=at)
+        value = float(last["degree_reach_estimate"])
+        # to the decimals of the difference, the comparison it stands beside
+        degree_reach = f"{value:.{_digits(value, se, value - at.z * se, at)}f}"
         base = (
             f"{group} ({degree_names}{_tie_note(table)}) {verb} {degree_reach}{more}"
             f"{deadline}"
@@ -435,8 +452,8 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
                 f"{_up(missed, _decimals(missed)):.{_decimals(missed)}f} targets "
                 f"and could be 0."
             )
-        elif not _separated(abs(diff), se, at):
-            shown, interval = _estimate(diff, se, "+", at=at)
+        elif not _separated(abs(diff), se, size_low, at):
+            shown, interval = _estimate(diff, se, low, high, "+", at=at)
             lines.append(
                 f"{base}; the evidence does not separate the two choices "
                 f"(difference {shown}, {interval}; positive favours the people "
@@ -444,27 +461,27 @@ def who_to_ask_sentences(table: pd.DataFrame) -> list[str]:
             )
         else:
             word = "fewer" if diff > 0 else "more"
-            shown, interval = _estimate(abs(diff), se, at=at)
+            shown, interval = _estimate(abs(diff), se, size_low, size_high, at=at)
             if se == 0:  # every sample separates them: the rule of three
                 digits = _decimals(missed)
                 shown = f"{abs(diff):.{digits}f}"
-                interval = _bound_text(
-                    max(abs(diff) - missed, 0.0), abs(diff), digits, at
-                )
+                interval = _bound_text(size_low, size_high, digits, at)
             lines.append(f"{base}: {shown} {word} than the people chosen ({interval}).")
-    if np.isfinite(last["spread_reach"]):
-        value, spread_se = float(last["spread_reach"]), float(last["spread_reach_se"])
-        shown, interval = _estimate(value, spread_se, bounds=(0.0, n_targets), at=at)
+    if np.isfinite(last["spread_reach_estimate"]):
+        value = float(last["spread_reach_estimate"])
+        spread_se = float(last["spread_reach_se"])
+        low = float(last["spread_reach_ci_low"])
+        high = float(last["spread_reach_ci_high"])
         trials = int(last["check_trials"])
         if spread_se == 0 and trials > 0:
-            # every trial reached the same number c: by the rule of three, a
-            # trial differs with probability at most 3 / trials (95%), and by
-            # at most c below or n_targets - c above
-            q = min(at.three / trials, 1.0)
-            low, high = value * (1 - q), value + (n_targets - value) * q
+            # every trial reached the same number c: the interval is the rule
+            # of three's (a trial differs with probability at most 3 / trials
+            # at 95%, by at most c below or n_targets - c above)
             digits = _decimals(max(high - low, 1e-12) / 2)
             shown = f"{value:.{digits}f}"
             interval = _bound_text(low, high, digits, at)
+        else:
+            shown, interval = _estimate(value, spread_se, low, high, at=at)
         posters = (
             "the recruiter"
             if int(last["recruiters_left_out"]) <= 1
