@@ -112,7 +112,8 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": [],
 }
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["referral.css"]
 html_show_sourcelink = False
 html_copy_source = False
 

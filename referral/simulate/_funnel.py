@@ -260,7 +260,8 @@ class FunnelResult:
         """How long filling the opening takes, in days (runs with a ``delay``).
 
         Openings that were never filled (or not before the ``deadline``) have
-        no time to fill; they are not dropped but counted as "not filled":
+        no time to fill; they are not dropped but counted as "not filled" (see
+        ``median_days`` below).
 
         Parameters
         ----------
@@ -596,7 +597,7 @@ def funnel(
         The halting cascade: a candidate who applies does not pass the
         opening on (whatever their activity).
     scheme : Flat, Recursive or Capped, optional
-        A referral bonus (:mod:`referral.simulate`). Default: none.
+        A referral bonus (:mod:`referral.interventions`). Default: none.
     response : callable, optional
         How money changes activity: :class:`~referral.interventions.Saturating`,
         :class:`~referral.interventions.Linear` or ``f(activity, stake)``
@@ -715,7 +716,7 @@ def funnel(
     if scheme is not None and not is_scheme(scheme):
         raise InvalidParameterError(
             f"The 'scheme' parameter of {fn} must be a Flat, Recursive or "
-            f"Capped scheme from referral.simulate, or None. Got {scheme!r} "
+            f"Capped scheme from referral.interventions, or None. Got {scheme!r} "
             f"instead."
         )
     apply_p = per_person(apply, "apply", network, fn)
