@@ -306,10 +306,17 @@ def test_the_plot_puts_each_scheme_at_its_money_and_hires():
         assert points[0] == pytest.approx(
             [rows[("flat", "paid")], rows[("flat", "hires")]]
         )
+        # each label sits at its scheme's hires, beyond the end of its money
+        # interval: right of the first, left of the second, and so on
         xy = [t.xy for t in ax.texts]
-        for (x, y), scheme in zip(xy, ["flat", "recursive", "none"], strict=True):
-            assert x == pytest.approx(rows[(scheme, "paid")])
+        ends = table.set_index(["scheme", "measure"])
+        schemes = ["flat", "recursive", "none"]
+        for i, ((x, y), scheme) in enumerate(zip(xy, schemes, strict=True)):
+            end = "ci_high" if i % 2 == 0 else "ci_low"
+            assert x == pytest.approx(ends.loc[(scheme, "paid"), end])
             assert y == pytest.approx(rows[(scheme, "hires")])
+        sides = [t.get_horizontalalignment() for t in ax.texts]
+        assert sides == ["left", "right", "left"]
         assert ax.get_xlabel() == "money paid per opening (mean)"
         assert ax.get_ylabel() == "hires per opening (mean)"
         with pytest.raises(ValueError, match=r"measure 'salary'"):

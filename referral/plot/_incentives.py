@@ -77,18 +77,24 @@ def plot_incentives(data, *, measure="hires", ax=None, **kwargs):
     ax = axes_or_gca(ax)
     schemes = list(dict.fromkeys(table["scheme"]))
     colors = color_cycle(len(schemes))
-    for scheme, color in zip(schemes, colors, strict=True):
+    for i, (scheme, color) in enumerate(zip(schemes, colors, strict=True)):
         rows = table[table["scheme"] == scheme].set_index("measure")
         x, y = rows.loc["paid"], rows.loc[measure]
         xerr = np.array([[x["estimate"] - x["ci_low"]], [x["ci_high"] - x["estimate"]]])
         yerr = np.array([[y["estimate"] - y["ci_low"]], [y["ci_high"] - y["estimate"]]])
         options = {"fmt": "o", "capsize": 3, "color": color, **kwargs}
         ax.errorbar([x["estimate"]], [y["estimate"]], xerr=xerr, yerr=yerr, **options)
+        # a budget puts the schemes at one payout: labels alternate sides,
+        # so two schemes with close hires do not write over each other
+        # beyond the end of the scheme's own money interval
+        side = 1 if i % 2 == 0 else -1
+        end = x["ci_high"] if side > 0 else x["ci_low"]
         ax.annotate(
             str(scheme),
-            (x["estimate"], y["estimate"]),
+            (end if np.isfinite(end) else x["estimate"], y["estimate"]),
             textcoords="offset points",
-            xytext=(6, 6),
+            xytext=(4 * side, 4),
+            ha="left" if side > 0 else "right",
         )
     ax.margins(x=0.15, y=0.1)  # room for the labels
     noun = str(measure).replace("_", " ")
