@@ -682,9 +682,9 @@ def ambassadors(
 
         :func:`referral.wording.guarantee_sentence` says the last two in words.
 
-        Every interval is computed by
-        :func:`referral._core.stats.ambassadors_intervals`, the function
-        the sentences and the plot read them from. The old names of the
+        Every interval is computed by one function (the library's private
+        ``_core.stats.ambassadors_intervals``), the one the sentences and the
+        plot read them from. The old names of the
         estimates (``gain``, ``reach``, ``degree_reach``, ``difference``,
         ``spread_reach``, ``degree_spread_reach``, ``posted_reach``) and of
         two standard errors (``spread_se``, ``degree_spread_se``) still read
@@ -1134,7 +1134,7 @@ def _forward_check(run, picks, by_degree, delay, deadline):
 
 def _measure_columns(columns, measure):
     """A measure's estimate and standard error, and placeholders for its
-    interval (filled by :func:`~referral._core.stats.ambassadors_intervals`),
+    interval (filled by ``_core.stats.ambassadors_intervals``),
     in table order."""
     estimate, se = columns[f"{measure}_estimate"], columns[f"{measure}_se"]
     return {
