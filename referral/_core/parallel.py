@@ -20,7 +20,13 @@ import numpy as np
 
 from referral._core.validation import check_int
 
-__all__ = ["resolve_n_jobs", "trial_blocks", "run_blocks", "new_cancel_flag"]
+__all__ = [
+    "resolve_n_jobs",
+    "block_count",
+    "trial_blocks",
+    "run_blocks",
+    "new_cancel_flag",
+]
 
 #: how long the calling thread waits at a time, so Ctrl-C is seen promptly
 WAIT_SECONDS = 0.1
@@ -49,6 +55,23 @@ def resolve_n_jobs(n_jobs, *, function: str | None = None) -> int:
     if n_jobs < 0:
         return max(1, cpus + 1 + n_jobs)
     return n_jobs
+
+
+def block_count(workers: int, progress: bool) -> int:
+    """How many blocks to split a run's trials into.
+
+    Two per worker thread, so a slow block does not leave a thread idle;
+    eight per worker (sixteen on one thread) with a progress bar, so the
+    bar moves; one block for a single thread without a bar.
+
+    Examples
+    --------
+    >>> block_count(1, False), block_count(1, True), block_count(2, False)
+    (1, 16, 4)
+    """
+    if workers > 1:
+        return workers * (8 if progress else 2)
+    return 16 if progress else 1
 
 
 def trial_blocks(trials: int, n_blocks: int) -> list[tuple[int, int]]:

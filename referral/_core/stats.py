@@ -660,8 +660,8 @@ def missed_by_samples(n, samples, level: float = 0.95) -> float:
 
 def _clipped_normal(estimate, se, z, low, high):
     """``estimate -/+ z se`` clipped to ``[low, high]``, elementwise."""
-    half = z * se
-    return np.maximum(estimate - half, low), np.minimum(estimate + half, high)
+    below, above = normal_interval(estimate, se, z)
+    return np.maximum(below, low), np.minimum(above, high)
 
 
 def count_interval(estimate, se, n, samples=None, level: float = 0.95):
@@ -723,7 +723,7 @@ def paired_count_interval(difference, se, n, samples, level: float = 0.95):
     """
     difference = np.asarray(difference, dtype=np.float64)
     se = np.asarray(se, dtype=np.float64)
-    low, high = _clipped_normal(difference, se, z_for(level), -np.inf, np.inf)
+    low, high = normal_interval(difference, se, z_for(level))
     missed = missed_by_samples(n, samples, level)
     size = np.abs(difference)
     flat_low = np.maximum(size - missed, 0.0)

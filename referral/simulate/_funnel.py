@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.parallel import (
+    block_count,
     new_cancel_flag,
     resolve_n_jobs,
     run_blocks,
@@ -807,9 +808,7 @@ def funnel(
             delay=delay,
             deadline=deadline,
         )
-    n_blocks = (
-        workers * (8 if progress else 2) if workers > 1 else (16 if progress else 1)
-    )
+    n_blocks = block_count(workers, progress)
     blocks = trial_blocks(trials, n_blocks)
     trial_stats = np.zeros((trials, N_TRIAL), dtype=np.int64)
     tallies = Tallies(np.zeros((0, 4), np.int64), np.zeros(0, np.int64), trial_stats)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from referral._core.parallel import (
+    block_count,
     new_cancel_flag,
     resolve_n_jobs,
     run_blocks,
@@ -333,9 +334,7 @@ def spread(
         )
     n = network.n_people
     n_entries = len(network.indices)
-    n_blocks = (
-        workers * (8 if progress else 2) if workers > 1 else (16 if progress else 1)
-    )
+    n_blocks = block_count(workers, progress)
     blocks = trial_blocks(trials, n_blocks)
     trial_stats = np.zeros((trials, N_TRIAL), dtype=np.int64)
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from referral._core.parallel import new_cancel_flag, run_blocks, trial_blocks
+from referral._core.parallel import (
+    block_count,
+    new_cancel_flag,
+    run_blocks,
+    trial_blocks,
+)
 from referral._engine.funnel_timed import funnel_in_time
 from referral._engine.timed_kernel import timed_block
 from referral.simulate._timed_spread import delay_run
@@ -37,9 +42,7 @@ def run_timed_funnel(
     """``(counts, paid, fill_time, trial_hop, hop_sums)`` of the timed funnel."""
     timing = delay_run(delay, deadline, network, function="funnel")
     run = run._replace(keep_until=trials)  # the chains, for the payments
-    n_blocks = (
-        workers * (8 if progress else 2) if workers > 1 else (16 if progress else 1)
-    )
+    n_blocks = block_count(workers, progress)
     blocks = trial_blocks(trials, max(n_blocks, -(-trials // 64)))
     cancel = new_cancel_flag()
 

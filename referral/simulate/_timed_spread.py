@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from referral._core.parallel import new_cancel_flag, run_blocks, trial_blocks
+from referral._core.parallel import (
+    block_count,
+    new_cancel_flag,
+    run_blocks,
+    trial_blocks,
+)
 from referral._engine.spread_kernel import N_HOP, N_TRIAL, TRIAL_COLUMNS
 from referral._engine.timed_kernel import DelayRun, timed_block
 from referral.simulate._spread_result import SpreadResult
@@ -61,9 +66,7 @@ def run_timed(
 ):
     """Run the timed trials and build the result (see :func:`referral.spread`)."""
     timing = delay_run(delay, deadline, network)
-    n_blocks = (
-        workers * (8 if progress else 2) if workers > 1 else (16 if progress else 1)
-    )
+    n_blocks = block_count(workers, progress)
     blocks = trial_blocks(trials, n_blocks)
     cancel = new_cancel_flag()
 
